@@ -1,0 +1,669 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+/// @title Merchstand
+/// @notice A merch store protocol: artists open stores, list products with per-size stock, and sell to fans
+/// through escrowed orders that release themselves. There is no company server: the catalog and every order live
+/// here, shipping addresses travel encrypted to the store's X25519 key, and only buyers of completed orders can
+/// review.
+/// @dev Gas design. An order is kept as one storage slot: the keccak256 of its ABI-encoded {Order}, whose lowest
+/// byte is overwritten with its {OrderStatus}. Every call that acts on an order takes the {Order} back as calldata
+/// and is checked against that commitment. The full {Order} is emitted in {OrderPlaced}; later events say how it
+/// changed ({OrderShipped} sets `shippedAt`, {OrderDisputed} sets `disputedAt`, {OrderPartiallyRefunded} lowers
+/// `amount`), so any client can rebuild the current {Order} from logs alone.
+interface IMerchstand {
+    // ─────────────────────────────────────────── Types ───────────────────────────────────────────
+
+    /// @notice Lifecycle of an order. Completed, Refunded, Cancelled and Resolved are terminal.
+    enum OrderStatus {
+        None,
+        Paid,
+        Shipped,
+        Completed,
+        Refunded,
+        Cancelled,
+        Disputed,
+        Resolved
+    }
+
+    /// @notice What a store promises a buyer; orders keep the version in force when they were placed.
+    /// @param arbiter Who settles disputes of orders placed under these terms.
+    /// @param shipWindow Seconds the store has to ship after payment before the buyer may cancel.
+    /// @param deliveryWindow Seconds after shipping during which the buyer may dispute; after it anyone may complete.
+    struct StoreTerms {
+        address arbiter;
+        uint32 shipWindow;
+        uint32 deliveryWindow;
+    }
+
+    /// @notice Arguments of {openStore}.
+    /// @param name Display name, 1..64 bytes.
+    /// @param metadataCid IPFS CID of the store's metadata JSON (logo, banner, bio), at most 100 bytes.
+    /// @param payout Where {withdrawStoreBalance} sends the store's earnings.
+    /// @param currency address(0) for ETH, otherwise an ERC-20 on the allow-list. Fixed for the store's life.
+    /// @param shippingKey X25519 public key buyers encrypt shipping addresses to (zero only for digital-only stores).
+    /// @param terms Arbiter and time windows; windows must lie within the protocol bounds.
+    struct StoreInput {
+        string name;
+        string metadataCid;
+        address payout;
+        address currency;
+        bytes32 shippingKey;
+        StoreTerms terms;
+    }
+
+    /// @notice A store as returned by the views.
+    struct StoreView {
+        uint64 id;
+        address owner;
+        address payout;
+        address currency;
+        bool closed;
+        bool official;
+        uint32 termsVersion;
+        StoreTerms terms;
+        bytes32 shippingKey;
+        uint256 balance;
+        uint64 productCount;
+        string name;
+        string metadataCid;
+        string officialEvidence;
+    }
+
+    /// @notice Arguments of {listProduct}.
+    /// @param name On-chain name, 1..64 bytes.
+    /// @param metadataCid IPFS CID of the product metadata JSON (description, images), at most 100 bytes.
+    /// @param category 0 apparel, 1 music, 2 posters & prints, 3 tickets, 4 accessories, 5 digital, 6 other.
+    /// @param maxPerBuyer Units one address may buy over the product's life; 0 means no limit.
+    /// @param digital Digital products carry no shipping blob and complete at purchase.
+    struct ProductInput {
+        string name;
+        string metadataCid;
+        uint8 category;
+        uint16 maxPerBuyer;
+        bool digital;
+    }
+
+    /// @notice Arguments for one variant (a size, a colour) of {listProduct} and {addVariant}.
+    /// @param label Display label such as "M" or "Black / XL", 1..32 bytes.
+    /// @param price Unit price in the store's currency's smallest unit; must be > 0.
+    /// @param stock Units available.
+    struct VariantInput {
+        string label;
+        uint96 price;
+        uint32 stock;
+    }
+
+    /// @notice A variant as returned by the views.
+    struct VariantView {
+        string label;
+        uint96 price;
+        uint32 stock;
+        uint32 sold;
+        bool active;
+    }
+
+    /// @notice A product with its variants and rating as returned by the views (one `eth_call` per page).
+    struct ProductView {
+        uint64 id;
+        uint64 storeId;
+        uint8 category;
+        bool active;
+        bool digital;
+        uint16 maxPerBuyer;
+        uint32 ratingCount;
+        uint64 ratingSum;
+        string name;
+        string metadataCid;
+        VariantView[] variants;
+    }
+
+    /// @notice One line of a purchase request.
+    /// @param maxUnitPrice The highest unit price the buyer accepts (normally the price they saw).
+    struct LineInput {
+        uint64 productId;
+        uint8 variant;
+        uint32 quantity;
+        uint96 maxUnitPrice;
+    }
+
+    /// @notice The part of a cart that goes to one store: it becomes one order.
+    /// @param shipping Shipping address encrypted to the store's `shippingKey`; empty when every line is digital.
+    struct CartOrder {
+        uint64 storeId;
+        LineInput[] lines;
+        bytes shipping;
+    }
+
+    /// @notice One line of a placed order, at the price actually charged.
+    struct Line {
+        uint64 productId;
+        uint8 variant;
+        uint32 quantity;
+        uint96 unitPrice;
+    }
+
+    /// @notice An order, as committed to in storage and passed back to every call that acts on it.
+    /// @param amount What is still escrowed (lowered by partial refunds).
+    /// @param shippedAt 0 until shipped.
+    /// @param disputedAt 0 unless disputed.
+    struct Order {
+        address buyer;
+        uint64 storeId;
+        uint32 termsVersion;
+        uint16 feeBps;
+        address currency;
+        uint40 placedAt;
+        uint40 shippedAt;
+        uint40 disputedAt;
+        uint128 amount;
+        Line[] lines;
+    }
+
+    /// @notice An EIP-2612 permit signed by the buyer for the cart total.
+    struct Permit {
+        uint256 value;
+        uint256 deadline;
+        uint8 v;
+        bytes32 r;
+        bytes32 s;
+    }
+
+    // ─────────────────────────────────────────── Events ───────────────────────────────────────────
+
+    /// @notice A store was opened.
+    /// @param storeId The new store's id.
+    /// @param owner Who opened it and now owns it.
+    /// @param currency address(0) for ETH, otherwise the ERC-20 it sells in.
+    /// @param name Its display name.
+    /// @param metadataCid Its metadata CID.
+    /// @param payout Its payout address.
+    /// @param shippingKey Its X25519 public key.
+    event StoreOpened(
+        uint64 indexed storeId,
+        address indexed owner,
+        address indexed currency,
+        string name,
+        string metadataCid,
+        address payout,
+        bytes32 shippingKey
+    );
+    /// @notice A store's terms changed; orders placed from now on use `version`.
+    /// @param storeId The store.
+    /// @param version The new terms version (the first is 1).
+    /// @param terms The new terms.
+    event StoreTermsSet(uint64 indexed storeId, uint32 version, StoreTerms terms);
+    /// @notice A store's name or metadata changed.
+    /// @param storeId The store.
+    /// @param name The new name.
+    /// @param metadataCid The new metadata CID.
+    event StoreProfileSet(uint64 indexed storeId, string name, string metadataCid);
+    /// @notice A store's payout address changed.
+    /// @param storeId The store.
+    /// @param payout The new payout address.
+    event StorePayoutSet(uint64 indexed storeId, address payout);
+    /// @notice A store's shipping key changed.
+    /// @param storeId The store.
+    /// @param shippingKey The new X25519 public key.
+    event StoreShippingKeySet(uint64 indexed storeId, bytes32 shippingKey);
+    /// @notice A store manager was added or removed.
+    /// @param storeId The store.
+    /// @param manager The manager's address.
+    /// @param enabled True when added, false when removed.
+    event StoreManagerSet(uint64 indexed storeId, address indexed manager, bool enabled);
+    /// @notice A store changed owner.
+    /// @param storeId The store.
+    /// @param previousOwner The old owner.
+    /// @param newOwner The new owner.
+    event StoreOwnershipTransferred(uint64 indexed storeId, address indexed previousOwner, address indexed newOwner);
+    /// @notice A store was closed for good: no new orders; existing orders run to their end.
+    /// @param storeId The store.
+    event StoreClosed(uint64 indexed storeId);
+
+    /// @notice A store asked to be verified as an artist's official store.
+    /// @param storeId The store.
+    /// @param evidence An IPFS CID or URL of public evidence (e.g. the band's site naming this store).
+    event VerificationRequested(uint64 indexed storeId, string evidence);
+    /// @notice A verifier attested that a store is an artist's official store.
+    /// @param storeId The store.
+    /// @param verifier Who attested.
+    /// @param evidence The evidence the attestation rests on.
+    event OfficialAttested(uint64 indexed storeId, address indexed verifier, string evidence);
+    /// @notice A store lost its official mark.
+    /// @param storeId The store.
+    /// @param by Who revoked it (a verifier), or the store owner whose change cleared it.
+    /// @param reason Why, in words.
+    event OfficialRevoked(uint64 indexed storeId, address indexed by, string reason);
+
+    /// @notice A product was listed.
+    /// @param productId The new product's id.
+    /// @param storeId The store it belongs to.
+    /// @param product Its attributes.
+    /// @param variants Its variants, by index.
+    event ProductListed(uint64 indexed productId, uint64 indexed storeId, ProductInput product, VariantInput[] variants);
+    /// @notice A product's name, metadata or category changed.
+    /// @param productId The product.
+    /// @param name The new name.
+    /// @param metadataCid The new metadata CID.
+    /// @param category The new category.
+    event ProductUpdated(uint64 indexed productId, string name, string metadataCid, uint8 category);
+    /// @notice A product was activated or deactivated.
+    /// @param productId The product.
+    /// @param active Whether it can be bought.
+    event ProductActiveSet(uint64 indexed productId, bool active);
+    /// @notice A product's per-buyer limit changed.
+    /// @param productId The product.
+    /// @param maxPerBuyer The new limit; 0 means none.
+    event ProductLimitSet(uint64 indexed productId, uint16 maxPerBuyer);
+    /// @notice A variant was added to a product.
+    /// @param productId The product.
+    /// @param variant The new variant's index.
+    /// @param input Its label, price and stock.
+    event VariantAdded(uint64 indexed productId, uint8 variant, VariantInput input);
+    /// @notice A variant's price changed.
+    /// @param productId The product.
+    /// @param variant The variant index.
+    /// @param price The new unit price.
+    event VariantPriceSet(uint64 indexed productId, uint8 variant, uint96 price);
+    /// @notice A variant's stock changed by staff (restock or correction).
+    /// @param productId The product.
+    /// @param variant The variant index.
+    /// @param stock The new stock.
+    event VariantStockSet(uint64 indexed productId, uint8 variant, uint32 stock);
+    /// @notice A variant was activated or deactivated.
+    /// @param productId The product.
+    /// @param variant The variant index.
+    /// @param active Whether it can be bought.
+    event VariantActiveSet(uint64 indexed productId, uint8 variant, bool active);
+
+    /// @notice An order was placed and paid; its funds are in escrow.
+    /// @param orderId The new order's id.
+    /// @param buyer Who paid.
+    /// @param storeId The store it was placed with.
+    /// @param order The full order as committed (pass it back to act on the order).
+    /// @param shipping The shipping address encrypted to the store's key; empty for digital orders.
+    event OrderPlaced(uint256 indexed orderId, address indexed buyer, uint64 indexed storeId, Order order, bytes shipping);
+    /// @notice Staff marked an order shipped; `order.shippedAt` is now `shippedAt`.
+    /// @param orderId The order.
+    /// @param storeId Its store.
+    /// @param shippedAt When.
+    /// @param tracking Carrier and tracking reference, free text, at most 128 bytes.
+    event OrderShipped(uint256 indexed orderId, uint64 indexed storeId, uint40 shippedAt, string tracking);
+    /// @notice An order completed and its escrow was released to the store, less the platform fee.
+    /// @param orderId The order.
+    /// @param storeId Its store.
+    /// @param toStore Credited to the store's balance.
+    /// @param fee Credited to the fee recipient.
+    event OrderCompleted(uint256 indexed orderId, uint64 indexed storeId, uint256 toStore, uint256 fee);
+    /// @notice Staff refunded part of an order; `order.amount` is now `remaining`.
+    /// @param orderId The order.
+    /// @param storeId Its store.
+    /// @param amount Credited to the buyer.
+    /// @param remaining Still escrowed.
+    event OrderPartiallyRefunded(uint256 indexed orderId, uint64 indexed storeId, uint256 amount, uint256 remaining);
+    /// @notice Staff refunded an order in full; its stock returned.
+    /// @param orderId The order.
+    /// @param storeId Its store.
+    /// @param amount Credited to the buyer.
+    event OrderRefunded(uint256 indexed orderId, uint64 indexed storeId, uint256 amount);
+    /// @notice The buyer cancelled an order that was not shipped in time; paid back directly, stock returned.
+    /// @param orderId The order.
+    /// @param storeId Its store.
+    /// @param amount Paid back to the buyer.
+    event OrderCancelled(uint256 indexed orderId, uint64 indexed storeId, uint256 amount);
+    /// @notice The buyer disputed a shipped order; `order.disputedAt` is now `disputedAt`.
+    /// @param orderId The order.
+    /// @param storeId Its store.
+    /// @param disputedAt When.
+    /// @param reason The buyer's reason, at most 280 bytes.
+    event OrderDisputed(uint256 indexed orderId, uint64 indexed storeId, uint40 disputedAt, string reason);
+    /// @notice A dispute was settled, by the arbiter or (after the arbiter window) by default in the buyer's favour.
+    /// @param orderId The order.
+    /// @param storeId Its store.
+    /// @param toBuyer Credited to the buyer.
+    /// @param toStore Credited to the store.
+    /// @param fee Credited to the fee recipient (taken from the store's share only).
+    /// @param byArbiter True when the arbiter ruled, false when the arbiter window ran out.
+    event DisputeResolved(
+        uint256 indexed orderId, uint64 indexed storeId, uint256 toBuyer, uint256 toStore, uint256 fee, bool byArbiter
+    );
+
+    /// @notice A verified buyer reviewed a product of a completed order.
+    /// @param productId The product.
+    /// @param orderId The order that proves the purchase.
+    /// @param reviewer The buyer.
+    /// @param rating 1..5.
+    /// @param text At most 280 bytes, or an IPFS CID of a longer review.
+    event ReviewPosted(
+        uint64 indexed productId, uint256 indexed orderId, address indexed reviewer, uint8 rating, string text
+    );
+    /// @notice The store replied to a review.
+    /// @param productId The product.
+    /// @param orderId The reviewed order.
+    /// @param text At most 280 bytes.
+    event ReviewReplied(uint64 indexed productId, uint256 indexed orderId, string text);
+
+    /// @notice A store's balance was sent to its payout address.
+    /// @param storeId The store.
+    /// @param to The payout address.
+    /// @param currency The store's currency.
+    /// @param amount How much.
+    event StoreWithdrawal(uint64 indexed storeId, address indexed to, address indexed currency, uint256 amount);
+    /// @notice An account's credits (refunds, dispute shares, fees) were sent to it.
+    /// @param account Whose credits.
+    /// @param to Where they were sent.
+    /// @param currency Which currency.
+    /// @param amount How much.
+    event Withdrawal(address indexed account, address indexed to, address indexed currency, uint256 amount);
+    /// @notice An account was credited (a refund, a dispute share, or a fee).
+    /// @param account Who.
+    /// @param currency Which currency.
+    /// @param amount How much.
+    event Credited(address indexed account, address indexed currency, uint256 amount);
+
+    /// @notice The platform fee for new orders changed.
+    /// @param feeBps The new fee in basis points.
+    event FeeSet(uint16 feeBps);
+    /// @notice The fee recipient changed.
+    /// @param recipient The new recipient.
+    event FeeRecipientSet(address recipient);
+    /// @notice An ERC-20 was added to or removed from the allow-list.
+    /// @param token The token.
+    /// @param allowed Whether new stores and purchases may use it.
+    event CurrencyAllowed(address indexed token, bool allowed);
+
+    // ─────────────────────────────────────────── Errors ───────────────────────────────────────────
+
+    /// @notice No store has this id.
+    error StoreNotFound(uint64 storeId);
+    /// @notice The store is closed to new business.
+    error StoreIsClosed(uint64 storeId);
+    /// @notice `account` is not the store's owner.
+    error NotStoreOwner(uint64 storeId, address account);
+    /// @notice `account` is neither the store's owner nor one of its managers.
+    error NotStoreStaff(uint64 storeId, address account);
+    /// @notice No product has this id.
+    error ProductNotFound(uint64 productId);
+    /// @notice The product has no variant with this index.
+    error VariantNotFound(uint64 productId, uint8 variant);
+    /// @notice The product or variant is deactivated.
+    error NotForSale(uint64 productId, uint8 variant);
+    /// @notice Fewer units are in stock than requested.
+    error InsufficientStock(uint64 productId, uint8 variant, uint256 requested, uint256 available);
+    /// @notice The price rose above what the buyer accepted.
+    error PriceAboveMax(uint64 productId, uint8 variant, uint256 price, uint256 maxUnitPrice);
+    /// @notice The purchase would take the buyer past the product's per-buyer limit.
+    error PerBuyerLimitExceeded(uint64 productId, uint256 limit, uint256 alreadyBought, uint256 requested);
+    /// @notice A line asks for zero units.
+    error ZeroQuantity(uint64 productId, uint8 variant);
+    /// @notice A product in the cart belongs to another store than the cart order names.
+    error ProductNotInStore(uint64 productId, uint64 storeId);
+    /// @notice The cart is empty, or one of its orders has no lines.
+    error EmptyCart();
+    /// @notice The cart has more lines than allowed.
+    error CartTooLarge(uint256 lines, uint256 max);
+    /// @notice The cart mixes currencies.
+    error CurrencyMismatch(address expected, address actual);
+    /// @notice The ETH sent differs from the amount due (or ETH was sent for an ERC-20 purchase).
+    error IncorrectPayment(uint256 expected, uint256 received);
+    /// @notice The token is not on the allow-list.
+    error CurrencyNotAllowed(address token);
+    /// @notice The token delivered less than was transferred (a fee-on-transfer token).
+    error FeeOnTransferToken(address token, uint256 expected, uint256 received);
+    /// @notice The permit's value does not cover the amount due.
+    error PermitTooSmall(uint256 value, uint256 required);
+    /// @notice A physical order needs an encrypted shipping blob (1..`max` bytes); a digital one must have none.
+    error InvalidShippingBlob(uint64 storeId, uint256 length, uint256 max);
+
+    /// @notice The order passed does not match the stored commitment.
+    error OrderMismatch(uint256 orderId);
+    /// @notice The order is not in a status that allows this action.
+    error InvalidOrderStatus(uint256 orderId, OrderStatus status);
+    /// @notice Only the order's buyer may do this.
+    error NotBuyer(uint256 orderId, address account);
+    /// @notice Only the order's arbiter may do this.
+    error NotArbiter(uint256 orderId, address account);
+    /// @notice The action is only allowed from `opensAt`.
+    error TooEarly(uint256 orderId, uint256 opensAt);
+    /// @notice The action was only allowed until `closedAt`.
+    error TooLate(uint256 orderId, uint256 closedAt);
+    /// @notice The refund or split is larger than what is escrowed (or a partial refund of zero).
+    error InvalidAmount(uint256 orderId, uint256 amount, uint256 escrowed);
+
+    /// @notice The rating is not 1..5.
+    error InvalidRating(uint8 rating);
+    /// @notice This order's buyer already reviewed this product.
+    error AlreadyReviewed(uint256 orderId, uint64 productId);
+    /// @notice The store already replied to this review, or there is no review to reply to.
+    error CannotReply(uint256 orderId, uint64 productId);
+    /// @notice The product is not part of the order.
+    error ProductNotInOrder(uint256 orderId, uint64 productId);
+
+    /// @notice A string is empty when it must not be, or longer than `max` bytes.
+    error InvalidLength(uint256 length, uint256 max);
+    /// @notice A time window is outside the protocol bounds.
+    error InvalidWindow(uint256 value, uint256 min, uint256 max);
+    /// @notice A product must have 1..`max` variants (an added variant may not exceed it either).
+    error InvalidVariantCount(uint256 count, uint256 max);
+    /// @notice A price of zero.
+    error ZeroPrice();
+    /// @notice The category is not one of the defined values.
+    error InvalidCategory(uint8 category);
+    /// @notice The fee is above the hard cap.
+    error FeeTooHigh(uint256 feeBps, uint256 max);
+    /// @notice An address that must be set is zero.
+    error ZeroAddress();
+    /// @notice There is nothing to withdraw.
+    error NothingToWithdraw(address account, address currency);
+    /// @notice Sending ETH failed.
+    error EthTransferFailed(address to, uint256 amount);
+
+    // ─────────────────────────────────────────── Stores ───────────────────────────────────────────
+
+    /// @notice Opens a store owned by the caller. Not while paused.
+    /// @return storeId The new store's id (ids start at 1).
+    function openStore(StoreInput calldata input) external returns (uint64 storeId);
+
+    /// @notice Sets the arbiter and windows for orders placed from now on (owner only).
+    function setStoreTerms(uint64 storeId, StoreTerms calldata terms) external;
+
+    /// @notice Sets name and metadata (owner only). A name change clears the official mark.
+    function setStoreProfile(uint64 storeId, string calldata name, string calldata metadataCid) external;
+
+    /// @notice Sets where earnings are paid (owner only). Applies to the next withdrawal.
+    function setStorePayout(uint64 storeId, address payout) external;
+
+    /// @notice Sets the X25519 key buyers encrypt to (owner only). Applies to new orders.
+    function setStoreShippingKey(uint64 storeId, bytes32 shippingKey) external;
+
+    /// @notice Adds or removes a manager (owner only). Managers may list, edit, ship and refund.
+    function setStoreManager(uint64 storeId, address manager, bool enabled) external;
+
+    /// @notice Gives the store to `newOwner` (owner only). Clears the official mark.
+    function transferStoreOwnership(uint64 storeId, address newOwner) external;
+
+    /// @notice Closes the store for good (owner only). Existing orders run to their end.
+    function closeStore(uint64 storeId) external;
+
+    /// @notice Asks the verifiers to mark the store official (owner only); emits {VerificationRequested}.
+    function requestVerification(uint64 storeId, string calldata evidence) external;
+
+    /// @notice Marks a store as an artist's official store (VERIFIER_ROLE).
+    function attestOfficial(uint64 storeId, string calldata evidence) external;
+
+    /// @notice Removes a store's official mark (VERIFIER_ROLE).
+    function revokeOfficial(uint64 storeId, string calldata reason) external;
+
+    // ─────────────────────────────────────────── Catalog ───────────────────────────────────────────
+
+    /// @notice Lists a product with 1..MAX_VARIANTS variants (staff only). Not while paused.
+    /// @return productId The new product's id (ids start at 1).
+    function listProduct(uint64 storeId, ProductInput calldata product, VariantInput[] calldata variants)
+        external
+        returns (uint64 productId);
+
+    /// @notice Changes name, metadata and category (staff only).
+    function updateProduct(uint64 productId, string calldata name, string calldata metadataCid, uint8 category)
+        external;
+
+    /// @notice Activates or deactivates a product (staff only).
+    function setProductActive(uint64 productId, bool active) external;
+
+    /// @notice Sets the per-buyer limit, 0 for none (staff only).
+    function setProductLimit(uint64 productId, uint16 maxPerBuyer) external;
+
+    /// @notice Adds a variant (staff only). Not while paused.
+    function addVariant(uint64 productId, VariantInput calldata input) external;
+
+    /// @notice Sets a variant's price; orders already placed keep theirs (staff only).
+    function setVariantPrice(uint64 productId, uint8 variant, uint96 price) external;
+
+    /// @notice Sets a variant's stock, e.g. to restock (staff only).
+    function setVariantStock(uint64 productId, uint8 variant, uint32 stock) external;
+
+    /// @notice Activates or deactivates one variant (staff only).
+    function setVariantActive(uint64 productId, uint8 variant, bool active) external;
+
+    // ─────────────────────────────────────────── Buying ───────────────────────────────────────────
+
+    /// @notice Buys one variant: pays `msg.value` in ETH, or pulls the exact amount of the store's ERC-20
+    /// (pre-approved). Not while paused.
+    /// @param shipping The address encrypted to the store's key; empty for digital products.
+    /// @return orderId The new order's id.
+    function buy(uint64 productId, uint8 variant, uint32 quantity, uint96 maxUnitPrice, bytes calldata shipping)
+        external
+        payable
+        returns (uint256 orderId);
+
+    /// @notice Buys a cart: one order per {CartOrder}, all in one currency, all or nothing. Not while paused.
+    /// @return firstOrderId The id of the first order; the others follow consecutively.
+    function checkout(CartOrder[] calldata cart) external payable returns (uint256 firstOrderId);
+
+    /// @notice {checkout} in an ERC-20 with an EIP-2612 permit for the total: one signature, one transaction.
+    /// A permit that was already used (e.g. front-run) is skipped when the allowance already covers the total.
+    function checkoutWithPermit(CartOrder[] calldata cart, Permit calldata permit)
+        external
+        returns (uint256 firstOrderId);
+
+    // ─────────────────────────────────────────── Orders ───────────────────────────────────────────
+
+    /// @notice Marks a paid order shipped (staff only). Starts the delivery window.
+    function markShipped(uint256 orderId, Order calldata order, string calldata tracking) external;
+
+    /// @notice Completes a shipped order: the buyer at any time, anyone once the delivery window has passed.
+    /// Credits the store with the amount less the fee it was placed under.
+    function complete(uint256 orderId, Order calldata order) external;
+
+    /// @notice Refunds `amount` to the buyer's credits (staff only), while Paid or Shipped. A full refund ends the
+    /// order and returns its stock; a partial one leaves it open with less in escrow.
+    function refund(uint256 orderId, Order calldata order, uint128 amount) external;
+
+    /// @notice The buyer cancels a paid order that was not shipped within the ship window. Pays the buyer back
+    /// directly and returns the stock.
+    function cancel(uint256 orderId, Order calldata order) external;
+
+    /// @notice The buyer disputes a shipped order within the delivery window. Freezes it for the arbiter.
+    function dispute(uint256 orderId, Order calldata order, string calldata reason) external;
+
+    /// @notice The arbiter fixed at purchase settles a dispute: `toBuyer` to the buyer, the rest (less the fee) to
+    /// the store.
+    function resolveDispute(uint256 orderId, Order calldata order, uint128 toBuyer) external;
+
+    /// @notice Anyone settles a dispute the arbiter left unruled for ARBITER_WINDOW: everything back to the buyer.
+    /// @dev The store chose the arbiter, so the cost of an absent arbiter falls on the store.
+    function resolveExpiredDispute(uint256 orderId, Order calldata order) external;
+
+    // ─────────────────────────────────────────── Reviews ───────────────────────────────────────────
+
+    /// @notice The buyer of a Completed or Resolved order reviews one of its products, once.
+    function review(uint256 orderId, Order calldata order, uint64 productId, uint8 rating, string calldata text)
+        external;
+
+    /// @notice The store replies once to a review (staff only).
+    function replyToReview(uint256 orderId, uint64 productId, string calldata text) external;
+
+    // ─────────────────────────────────────────── Money ───────────────────────────────────────────
+
+    /// @notice Sends the store's whole balance to its payout address. Anyone may call.
+    function withdrawStoreBalance(uint64 storeId) external;
+
+    /// @notice Sends the caller's credits in `currency` to `to`.
+    function withdraw(address currency, address to) external;
+
+    // ─────────────────────────────────────────── Platform ───────────────────────────────────────────
+
+    /// @notice Sets the fee for new orders, at most MAX_FEE_BPS (FEE_ROLE).
+    function setFee(uint16 feeBps) external;
+
+    /// @notice Sets who is credited the fees (FEE_ROLE).
+    function setFeeRecipient(address recipient) external;
+
+    /// @notice Adds or removes an ERC-20 from the allow-list (CURRENCY_ROLE).
+    function setCurrencyAllowed(address token, bool allowed) external;
+
+    /// @notice Stops new stores, listings and purchases (PAUSER_ROLE). Refunds, cancels, completions, disputes and
+    /// withdrawals go on.
+    function pause() external;
+
+    /// @notice Lifts a pause (PAUSER_ROLE).
+    function unpause() external;
+
+    // ─────────────────────────────────────────── Views ───────────────────────────────────────────
+
+    /// @notice One store.
+    function getStore(uint64 storeId) external view returns (StoreView memory);
+
+    /// @notice A page of stores, ids `offset+1 ..`, and the total count.
+    function getStores(uint256 offset, uint256 limit) external view returns (StoreView[] memory page, uint256 total);
+
+    /// @notice One product with variants and rating.
+    function getProduct(uint64 productId) external view returns (ProductView memory);
+
+    /// @notice A page of all stores' products, ids `offset+1 ..`, and the total count.
+    function getProducts(uint256 offset, uint256 limit)
+        external
+        view
+        returns (ProductView[] memory page, uint256 total);
+
+    /// @notice A page of one store's products in listing order, and that store's product count.
+    function getStoreProducts(uint64 storeId, uint256 offset, uint256 limit)
+        external
+        view
+        returns (ProductView[] memory page, uint256 total);
+
+    /// @notice An order's status and the commitment it is checked against.
+    function orderStatus(uint256 orderId) external view returns (OrderStatus status);
+
+    /// @notice The commitment an {Order} must hash to (lowest byte masked), for clients that check their rebuild.
+    function hashOrder(Order calldata order) external pure returns (bytes32);
+
+    /// @notice The terms of `storeId` at `version`.
+    function storeTerms(uint64 storeId, uint32 version) external view returns (StoreTerms memory);
+
+    /// @notice Whether `account` is the owner or a manager of the store.
+    function isStoreStaff(uint64 storeId, address account) external view returns (bool);
+
+    /// @notice Units of a product `buyer` has bought (tracked only while the product has a limit).
+    function boughtBy(uint64 productId, address buyer) external view returns (uint256);
+
+    /// @notice Whether the buyer of `orderId` reviewed `productId`, and whether the store replied.
+    function reviewState(uint256 orderId, uint64 productId) external view returns (bool reviewed, bool replied);
+
+    /// @notice An account's withdrawable credits in `currency`.
+    function credits(address account, address currency) external view returns (uint256);
+
+    /// @notice The fee for new orders, in basis points.
+    function feeBps() external view returns (uint16);
+
+    /// @notice Who is credited fees.
+    function feeRecipient() external view returns (address);
+
+    /// @notice Whether the ERC-20 may be used by new stores and purchases.
+    function isCurrencyAllowed(address token) external view returns (bool);
+
+    /// @notice How many orders exist; ids run 1..orderCount.
+    function orderCount() external view returns (uint256);
+
+    /// @notice The block this contract was deployed in, where clients start `eth_getLogs`.
+    function deploymentBlock() external view returns (uint256);
+}

@@ -7,18 +7,14 @@
 // cannot be loaded, it runs one nested `npm install --no-save`, which now sees
 // Node 24 and installs the package without touching package-lock.json.
 import { spawnSync } from "node:child_process";
-import { createRequire } from "node:module";
 
-const require = createRequire(import.meta.url);
 const GUARD = "MERCHSTAND_POSTINSTALL_NESTED";
 
+// Checked in a child process: Node caches a failed resolution, so a second
+// require() in this process would still fail after the package is installed.
 function edrLoads(): boolean {
-  try {
-    require("@nomicfoundation/edr");
-    return true;
-  } catch {
-    return false;
-  }
+  const probe = spawnSync(process.execPath, ["-e", 'require("@nomicfoundation/edr")'], { stdio: "ignore" });
+  return probe.status === 0;
 }
 
 if (!edrLoads() && process.env[GUARD] === undefined) {

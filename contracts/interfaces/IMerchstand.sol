@@ -355,7 +355,8 @@ interface IMerchstand {
     /// @param currency Which currency.
     /// @param amount How much.
     event Withdrawal(address indexed account, address indexed to, address indexed currency, uint256 amount);
-    /// @notice An account was credited (a refund, a dispute share, or a fee).
+    /// @notice A buyer was credited a refund or a dispute share. Fees are not announced with this event: the `fee` of
+    /// {OrderCompleted} and {DisputeResolved} is credited to the fee recipient of that moment (see {FeeRecipientSet}).
     /// @param account Who.
     /// @param currency Which currency.
     /// @param amount How much.
@@ -382,6 +383,8 @@ interface IMerchstand {
     error NotStoreOwner(uint64 storeId, address account);
     /// @notice `account` is neither the store's owner nor one of its managers.
     error NotStoreStaff(uint64 storeId, address account);
+    /// @notice The store is not marked official, so there is nothing to revoke.
+    error NotOfficial(uint64 storeId);
     /// @notice No product has this id.
     error ProductNotFound(uint64 productId);
     /// @notice The product has no variant with this index.

@@ -1,0 +1,880 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {IERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Permit.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+import {MerchstandStorage} from "./base/MerchstandStorage.sol";
+import {MerchstandCatalog} from "./base/MerchstandCatalog.sol";
+import {IMerchstand} from "./interfaces/IMerchstand.sol";
+
+/// @title Merchstand
+/// @notice Stores, a catalog with per-variant stock, escrowed orders, disputes and verified reviews in one contract.
+/// @dev Immutable on purpose: no proxy, no upgrade path. Buyers pay into escrow under terms (fee, arbiter, windows)
+/// fixed when they order; an upgradable contract would let whoever holds the upgrade key change those terms, or the
+/// code that releases the escrow, under them. A new version deploys to new addresses, and orders placed here finish
+/// here. State and its gas-driven layout are in {MerchstandStorage}; store, catalog and paged-view code is in
+/// {MerchstandCatalog}, which this contract deploys and runs by `delegatecall` (EIP-170 keeps it out of this one).
+contract Merchstand is IMerchstand, MerchstandStorage {
+    using SafeERC20 for IERC20;
+
+    /// @dev Selector-sized tag that marks a self-call from {_viaViews} to the fallback.
+    bytes4 private constant _VIEW_CALL = 0x6d737476;
+
+    /// @dev The store, catalog and paged-view code, deployed by the constructor; see {_viaCatalog} and {_viaViews}.
+    address private immutable _CATALOG;
+    uint256 private immutable _DEPLOYMENT_BLOCK;
+
+    // ─────────────────────────────────────────── Setup ───────────────────────────────────────────
+
+    /// @param admin Gets every role; meant to be a multisig.
+    /// @param feeBps_ The platform fee for new orders, at most MAX_FEE_BPS.
+    /// @param feeRecipient_ Who is credited fees.
+    /// @param allowedCurrencies ERC-20s stores and buyers may use from the start.
+    constructor(address admin, uint16 feeBps_, address feeRecipient_, address[] memory allowedCurrencies) {
+        if (admin == address(0) || feeRecipient_ == address(0)) revert ZeroAddress();
+        if (feeBps_ > MAX_FEE_BPS) revert FeeTooHigh(feeBps_, MAX_FEE_BPS);
+        _DEPLOYMENT_BLOCK = block.number;
+        _CATALOG = address(new MerchstandCatalog());
+        _grantRole(DEFAULT_ADMIN_ROLE, admin);
+        _grantRole(PAUSER_ROLE, admin);
+        _grantRole(CURRENCY_ROLE, admin);
+        _grantRole(FEE_ROLE, admin);
+        _grantRole(VERIFIER_ROLE, admin);
+        _feeBps = feeBps_;
+        _feeRecipient = feeRecipient_;
+        emit FeeSet(feeBps_);
+        emit FeeRecipientSet(feeRecipient_);
+        for (uint256 i; i < allowedCurrencies.length; ++i) {
+            address token = allowedCurrencies[i];
+            if (token == address(0)) revert ZeroAddress();
+            _allowedCurrencies[token] = true;
+            emit CurrencyAllowed(token, true);
+        }
+    }
+
+    // ─────────────────────────────────────────── Stores and catalog ───────────────────────────────────────────
+    // These run the code of {MerchstandCatalog}; see {_viaCatalog}.
+
+    /// @inheritdoc IMerchstand
+    function openStore(StoreInput calldata) external returns (uint64) {
+        _viaCatalog();
+    }
+
+    /// @inheritdoc IMerchstand
+    function setStoreTerms(uint64, StoreTerms calldata) external {
+        _viaCatalog();
+    }
+
+    /// @inheritdoc IMerchstand
+    function setStoreProfile(uint64, string calldata, string calldata) external {
+        _viaCatalog();
+    }
+
+    /// @inheritdoc IMerchstand
+    function setStorePayout(uint64, address) external {
+        _viaCatalog();
+    }
+
+    /// @inheritdoc IMerchstand
+    function setStoreShippingKey(uint64, bytes32) external {
+        _viaCatalog();
+    }
+
+    /// @inheritdoc IMerchstand
+    function setStoreManager(uint64, address, bool) external {
+        _viaCatalog();
+    }
+
+    /// @inheritdoc IMerchstand
+    function transferStoreOwnership(uint64, address) external {
+        _viaCatalog();
+    }
+
+    /// @inheritdoc IMerchstand
+    function closeStore(uint64) external {
+        _viaCatalog();
+    }
+
+    /// @inheritdoc IMerchstand
+    function requestVerification(uint64, string calldata) external {
+        _viaCatalog();
+    }
+
+    /// @inheritdoc IMerchstand
+    function attestOfficial(uint64, string calldata) external {
+        _viaCatalog();
+    }
+
+    /// @inheritdoc IMerchstand
+    function revokeOfficial(uint64, string calldata) external {
+        _viaCatalog();
+    }
+
+    /// @inheritdoc IMerchstand
+    function listProduct(uint64, ProductInput calldata, VariantInput[] calldata) external returns (uint64) {
+        _viaCatalog();
+    }
+
+    /// @inheritdoc IMerchstand
+    function updateProduct(uint64, string calldata, string calldata, uint8) external {
+        _viaCatalog();
+    }
+
+    /// @inheritdoc IMerchstand
+    function setProductActive(uint64, bool) external {
+        _viaCatalog();
+    }
+
+    /// @inheritdoc IMerchstand
+    function setProductLimit(uint64, uint16) external {
+        _viaCatalog();
+    }
+
+    /// @inheritdoc IMerchstand
+    function addVariant(uint64, VariantInput calldata) external {
+        _viaCatalog();
+    }
+
+    /// @inheritdoc IMerchstand
+    function setVariantPrice(uint64, uint8, uint96) external {
+        _viaCatalog();
+    }
+
+    /// @inheritdoc IMerchstand
+    function setVariantStock(uint64, uint8, uint32) external {
+        _viaCatalog();
+    }
+
+    /// @inheritdoc IMerchstand
+    function setVariantActive(uint64, uint8, bool) external {
+        _viaCatalog();
+    }
+
+    // ─────────────────────────────────────────── Buying ───────────────────────────────────────────
+
+    /// @inheritdoc IMerchstand
+    function buy(uint64 productId, uint8 variant, uint32 quantity, uint96 maxUnitPrice, bytes calldata shipping)
+        external
+        payable
+        nonReentrant
+        whenNotPaused
+        returns (uint256 orderId)
+    {
+        uint256 raw = _takeLine(productId, variant, quantity, maxUnitPrice);
+        uint64 storeId = uint64(raw >> _AT_STORE);
+        StoreHot memory hot = _openStore(storeId);
+        bool digital = (raw >> _AT_FLAGS) & _DIGITAL != 0;
+        _checkShipping(storeId, shipping.length, !digital);
+        uint256 amount;
+        // unchecked: price < 2^96 and quantity < 2^32, so the product is below 2^128.
+        unchecked {
+            amount = uint96(raw) * uint256(quantity);
+        }
+        orderId = _nextOrderIds(1);
+        uint256 buf = _newOrderBuffer(1, shipping.length);
+        _writeLine(buf, 0, productId, variant, quantity, uint96(raw));
+        _placeOrder(buf, 1, orderId, storeId, hot, amount, shipping, digital);
+        _collect(hot.currency, amount, msg.value);
+    }
+
+    /// @inheritdoc IMerchstand
+    function checkout(CartOrder[] calldata cart)
+        external
+        payable
+        nonReentrant
+        whenNotPaused
+        returns (uint256 firstOrderId)
+    {
+        address currency;
+        uint256 total;
+        (firstOrderId, currency, total) = _checkout(cart);
+        _collect(currency, total, msg.value);
+    }
+
+    /// @inheritdoc IMerchstand
+    function checkoutWithPermit(CartOrder[] calldata cart, Permit calldata permit)
+        external
+        nonReentrant
+        whenNotPaused
+        returns (uint256 firstOrderId)
+    {
+        address currency;
+        uint256 total;
+        (firstOrderId, currency, total) = _checkout(cart);
+        if (currency == address(0)) revert CurrencyNotAllowed(address(0));
+        if (permit.value < total) revert PermitTooSmall(permit.value, total);
+        // A permit that fails (already used, e.g. front-run from the mempool) is fine as long as the allowance it
+        // granted is in place; if it is not, the transfer below reverts.
+        try IERC20Permit(currency).permit(
+            msg.sender, address(this), permit.value, permit.deadline, permit.v, permit.r, permit.s
+        ) {} catch {}
+        _collect(currency, total, 0);
+    }
+
+    // ─────────────────────────────────────────── Orders ───────────────────────────────────────────
+
+    /// @inheritdoc IMerchstand
+    function markShipped(uint256 orderId, Order calldata order, string calldata tracking) external nonReentrant {
+        uint256 enc = _loadOrder(orderId, order, OrderStatus.Paid);
+        _requireStaff(order.storeId);
+        _checkText(bytes(tracking), 1, MAX_TRACKING_BYTES);
+        uint40 shippedAt = uint40(block.timestamp);
+        _storeOrder(orderId, enc, _ENC_SHIPPED_AT, shippedAt, OrderStatus.Shipped);
+        emit OrderShipped(orderId, order.storeId, shippedAt, tracking);
+    }
+
+    /// @inheritdoc IMerchstand
+    function complete(uint256 orderId, Order calldata order) external nonReentrant {
+        uint256 enc = _loadOrder(orderId, order, OrderStatus.Shipped);
+        if (msg.sender != order.buyer) {
+            uint256 opensAt = uint256(order.shippedAt) + _terms[order.storeId][order.termsVersion].deliveryWindow;
+            if (block.timestamp < opensAt) revert TooEarly(orderId, opensAt);
+        }
+        _storeOrder(orderId, enc, 0, 0, OrderStatus.Completed);
+        (uint256 toStore, uint256 fee) = _settle(order.storeId, order.currency, order.amount, order.feeBps);
+        emit OrderCompleted(orderId, order.storeId, toStore, fee);
+    }
+
+    /// @inheritdoc IMerchstand
+    function refund(uint256 orderId, Order calldata order, uint128 amount) external nonReentrant {
+        (OrderStatus status, uint256 enc) = _loadOrder(orderId, order);
+        if (status != OrderStatus.Paid && status != OrderStatus.Shipped) revert InvalidOrderStatus(orderId, status);
+        _requireStaff(order.storeId);
+        uint128 escrowed = order.amount;
+        if (amount == 0 || amount > escrowed) revert InvalidAmount(orderId, amount, escrowed);
+        if (amount == escrowed) {
+            _storeOrder(orderId, enc, 0, 0, OrderStatus.Refunded);
+            _returnStock(order.lines);
+            _credit(order.buyer, order.currency, amount);
+            emit OrderRefunded(orderId, order.storeId, amount);
+        } else {
+            // unchecked: amount < escrowed was checked above.
+            uint128 remaining;
+            unchecked {
+                remaining = escrowed - amount;
+            }
+            _storeOrder(orderId, enc, _ENC_AMOUNT, remaining, status);
+            _credit(order.buyer, order.currency, amount);
+            emit OrderPartiallyRefunded(orderId, order.storeId, amount, remaining);
+        }
+    }
+
+    /// @inheritdoc IMerchstand
+    function cancel(uint256 orderId, Order calldata order) external nonReentrant {
+        uint256 enc = _loadOrder(orderId, order, OrderStatus.Paid);
+        if (msg.sender != order.buyer) revert NotBuyer(orderId, msg.sender);
+        uint256 opensAt = uint256(order.placedAt) + _terms[order.storeId][order.termsVersion].shipWindow;
+        if (block.timestamp < opensAt) revert TooEarly(orderId, opensAt);
+        _storeOrder(orderId, enc, 0, 0, OrderStatus.Cancelled);
+        _returnStock(order.lines);
+        emit OrderCancelled(orderId, order.storeId, order.amount);
+        _pay(order.currency, msg.sender, order.amount);
+    }
+
+    /// @inheritdoc IMerchstand
+    function dispute(uint256 orderId, Order calldata order, string calldata reason) external nonReentrant {
+        uint256 enc = _loadOrder(orderId, order, OrderStatus.Shipped);
+        if (msg.sender != order.buyer) revert NotBuyer(orderId, msg.sender);
+        uint256 closesAt = uint256(order.shippedAt) + _terms[order.storeId][order.termsVersion].deliveryWindow;
+        if (block.timestamp >= closesAt) revert TooLate(orderId, closesAt);
+        _checkText(bytes(reason), 0, MAX_TEXT_BYTES);
+        uint40 disputedAt = uint40(block.timestamp);
+        _storeOrder(orderId, enc, _ENC_DISPUTED_AT, disputedAt, OrderStatus.Disputed);
+        emit OrderDisputed(orderId, order.storeId, disputedAt, reason);
+    }
+
+    /// @inheritdoc IMerchstand
+    function resolveDispute(uint256 orderId, Order calldata order, uint128 toBuyer) external nonReentrant {
+        uint256 enc = _loadOrder(orderId, order, OrderStatus.Disputed);
+        if (msg.sender != _terms[order.storeId][order.termsVersion].arbiter) revert NotArbiter(orderId, msg.sender);
+        uint128 escrowed = order.amount;
+        if (toBuyer > escrowed) revert InvalidAmount(orderId, toBuyer, escrowed);
+        _storeOrder(orderId, enc, 0, 0, OrderStatus.Resolved);
+        if (toBuyer != 0) _credit(order.buyer, order.currency, toBuyer);
+        uint256 toStore;
+        uint256 fee;
+        // unchecked: toBuyer <= escrowed was checked above.
+        unchecked {
+            (toStore, fee) = _settle(order.storeId, order.currency, escrowed - toBuyer, order.feeBps);
+        }
+        emit DisputeResolved(orderId, order.storeId, toBuyer, toStore, fee, true);
+    }
+
+    /// @inheritdoc IMerchstand
+    function resolveExpiredDispute(uint256 orderId, Order calldata order) external nonReentrant {
+        uint256 enc = _loadOrder(orderId, order, OrderStatus.Disputed);
+        uint256 opensAt = uint256(order.disputedAt) + ARBITER_WINDOW;
+        if (block.timestamp < opensAt) revert TooEarly(orderId, opensAt);
+        _storeOrder(orderId, enc, 0, 0, OrderStatus.Resolved);
+        _credit(order.buyer, order.currency, order.amount);
+        emit DisputeResolved(orderId, order.storeId, order.amount, 0, 0, false);
+    }
+
+    // ─────────────────────────────────────────── Reviews ───────────────────────────────────────────
+
+    /// @inheritdoc IMerchstand
+    function review(uint256 orderId, Order calldata order, uint64 productId, uint8 rating, string calldata text)
+        external
+        nonReentrant
+    {
+        (OrderStatus status,) = _loadOrder(orderId, order);
+        if (status != OrderStatus.Completed && status != OrderStatus.Resolved) {
+            revert InvalidOrderStatus(orderId, status);
+        }
+        if (msg.sender != order.buyer) revert NotBuyer(orderId, msg.sender);
+        if (!_inOrder(order.lines, productId)) revert ProductNotInOrder(orderId, productId);
+        if (rating == 0 || rating > 5) revert InvalidRating(rating);
+        _checkText(bytes(text), 0, MAX_TEXT_BYTES);
+        mapping(uint64 => uint8) storage reviews = _reviews[orderId];
+        if (reviews[productId] != 0) revert AlreadyReviewed(orderId, productId);
+        reviews[productId] = _REVIEWED;
+        Product storage p = _products[productId];
+        // unchecked: more than 2^32 reviews of one product would need more than 2^32 orders to have been reviewed.
+        unchecked {
+            p.ratingCount += 1;
+            p.ratingSum += rating;
+        }
+        emit ReviewPosted(productId, orderId, msg.sender, rating, text);
+    }
+
+    /// @inheritdoc IMerchstand
+    function replyToReview(uint256 orderId, uint64 productId, string calldata text) external nonReentrant {
+        uint64 storeId = _products[productId].storeId;
+        if (storeId == 0) revert ProductNotFound(productId);
+        _requireStaff(storeId);
+        _checkText(bytes(text), 1, MAX_TEXT_BYTES);
+        uint8 flags = _reviews[orderId][productId];
+        if (flags != _REVIEWED) revert CannotReply(orderId, productId);
+        _reviews[orderId][productId] = _REVIEWED | _REPLIED;
+        emit ReviewReplied(productId, orderId, text);
+    }
+
+    // ─────────────────────────────────────────── Money ───────────────────────────────────────────
+
+    /// @inheritdoc IMerchstand
+    function withdrawStoreBalance(uint64 storeId) external nonReentrant {
+        StoreFunds storage funds = _storeFunds[storeId];
+        address payout = funds.payout;
+        uint256 amount = funds.balance;
+        address currency = _storeHot[storeId].currency;
+        if (amount == 0) revert NothingToWithdraw(payout, currency);
+        funds.balance = 0;
+        emit StoreWithdrawal(storeId, payout, currency, amount);
+        _pay(currency, payout, amount);
+    }
+
+    /// @inheritdoc IMerchstand
+    function withdraw(address currency, address to) external nonReentrant {
+        if (to == address(0)) revert ZeroAddress();
+        uint256 amount = _credits[msg.sender][currency];
+        if (amount == 0) revert NothingToWithdraw(msg.sender, currency);
+        _credits[msg.sender][currency] = 0;
+        emit Withdrawal(msg.sender, to, currency, amount);
+        _pay(currency, to, amount);
+    }
+
+    // ─────────────────────────────────────────── Platform ───────────────────────────────────────────
+
+    /// @inheritdoc IMerchstand
+    function setFee(uint16 feeBps_) external nonReentrant onlyRole(FEE_ROLE) {
+        if (feeBps_ > MAX_FEE_BPS) revert FeeTooHigh(feeBps_, MAX_FEE_BPS);
+        _feeBps = feeBps_;
+        emit FeeSet(feeBps_);
+    }
+
+    /// @inheritdoc IMerchstand
+    function setFeeRecipient(address recipient) external nonReentrant onlyRole(FEE_ROLE) {
+        if (recipient == address(0)) revert ZeroAddress();
+        _feeRecipient = recipient;
+        emit FeeRecipientSet(recipient);
+    }
+
+    /// @inheritdoc IMerchstand
+    /// @dev Removing a token stops new stores and purchases in it; existing escrow, balances and credits in it can
+    /// still be refunded, completed and withdrawn.
+    function setCurrencyAllowed(address token, bool allowed) external nonReentrant onlyRole(CURRENCY_ROLE) {
+        if (token == address(0)) revert ZeroAddress();
+        _allowedCurrencies[token] = allowed;
+        emit CurrencyAllowed(token, allowed);
+    }
+
+    /// @inheritdoc IMerchstand
+    function pause() external nonReentrant onlyRole(PAUSER_ROLE) {
+        _pause();
+    }
+
+    /// @inheritdoc IMerchstand
+    function unpause() external nonReentrant onlyRole(PAUSER_ROLE) {
+        _unpause();
+    }
+
+    // ─────────────────────────────────────────── Views ───────────────────────────────────────────
+
+    // The five paged views below run the code of {MerchstandCatalog}; see {_viaViews}.
+
+    /// @inheritdoc IMerchstand
+    function getStore(uint64) external view returns (StoreView memory) {
+        _viaViews();
+    }
+
+    /// @inheritdoc IMerchstand
+    function getStores(uint256, uint256) external view returns (StoreView[] memory, uint256) {
+        _viaViews();
+    }
+
+    /// @inheritdoc IMerchstand
+    function getProduct(uint64) external view returns (ProductView memory) {
+        _viaViews();
+    }
+
+    /// @inheritdoc IMerchstand
+    function getProducts(uint256, uint256) external view returns (ProductView[] memory, uint256) {
+        _viaViews();
+    }
+
+    /// @inheritdoc IMerchstand
+    function getStoreProducts(uint64, uint256, uint256) external view returns (ProductView[] memory, uint256) {
+        _viaViews();
+    }
+
+    /// @inheritdoc IMerchstand
+    function orderStatus(uint256 orderId) external view returns (OrderStatus status) {
+        return OrderStatus(uint8(uint256(_orders[orderId])));
+    }
+
+    /// @inheritdoc IMerchstand
+    function hashOrder(Order calldata order) external pure returns (bytes32) {
+        return keccak256(abi.encode(order)) & _HASH_MASK;
+    }
+
+    /// @inheritdoc IMerchstand
+    function storeTerms(uint64 storeId, uint32 version) external view returns (StoreTerms memory) {
+        return _terms[storeId][version];
+    }
+
+    /// @inheritdoc IMerchstand
+    function isStoreStaff(uint64 storeId, address account) external view returns (bool) {
+        return _isStaff(storeId, account);
+    }
+
+    /// @inheritdoc IMerchstand
+    function boughtBy(uint64 productId, address buyer) external view returns (uint256) {
+        return _bought[productId][buyer];
+    }
+
+    /// @inheritdoc IMerchstand
+    function reviewState(uint256 orderId, uint64 productId) external view returns (bool reviewed, bool replied) {
+        uint8 flags = _reviews[orderId][productId];
+        return (flags & _REVIEWED != 0, flags & _REPLIED != 0);
+    }
+
+    /// @inheritdoc IMerchstand
+    function credits(address account, address currency) external view returns (uint256) {
+        return _credits[account][currency];
+    }
+
+    /// @inheritdoc IMerchstand
+    function feeBps() external view returns (uint16) {
+        return _feeBps;
+    }
+
+    /// @inheritdoc IMerchstand
+    function feeRecipient() external view returns (address) {
+        return _feeRecipient;
+    }
+
+    /// @inheritdoc IMerchstand
+    function isCurrencyAllowed(address token) external view returns (bool) {
+        return _allowedCurrencies[token];
+    }
+
+    /// @inheritdoc IMerchstand
+    function orderCount() external view returns (uint256) {
+        return _orderCount;
+    }
+
+    /// @inheritdoc IMerchstand
+    function deploymentBlock() external view returns (uint256) {
+        return _DEPLOYMENT_BLOCK;
+    }
+
+    /// @dev Reached only from {_viaViews}: runs the {MerchstandCatalog} code of the view named in the rest of the
+    /// calldata against this contract's storage. The caller check means the `delegatecall` only ever happens inside
+    /// the STATICCALL that {_viaViews} makes, where the EVM itself forbids any state change. Every other unknown call
+    /// reverts, as it would without a fallback.
+    fallback() external {
+        if (msg.sender != address(this) || msg.sig != _VIEW_CALL) revert();
+        address catalog = _CATALOG;
+        assembly ("memory-safe") {
+            let ptr := mload(0x40)
+            let size := sub(calldatasize(), 4)
+            calldatacopy(ptr, 4, size)
+            let ok := delegatecall(gas(), catalog, ptr, size, 0, 0)
+            returndatacopy(ptr, 0, returndatasize())
+            if iszero(ok) { revert(ptr, returndatasize()) }
+            return(ptr, returndatasize())
+        }
+    }
+
+    // ─────────────────────────────────────────── Purchase internals ───────────────────────────────────────────
+
+    /// @dev Places every order of a cart (all or nothing) and returns what the caller must then collect.
+    function _checkout(CartOrder[] calldata cart)
+        private
+        returns (uint256 firstOrderId, address currency, uint256 total)
+    {
+        uint256 orders = cart.length;
+        if (orders == 0) revert EmptyCart();
+        uint256 lineCount;
+        for (uint256 i; i < orders; ++i) {
+            uint256 n = cart[i].lines.length;
+            if (n == 0) revert EmptyCart();
+            lineCount += n;
+        }
+        if (lineCount > MAX_CART_LINES) revert CartTooLarge(lineCount, MAX_CART_LINES);
+        firstOrderId = _nextOrderIds(orders);
+        for (uint256 i; i < orders; ++i) {
+            CartOrder calldata co = cart[i];
+            uint64 storeId = co.storeId;
+            StoreHot memory hot = _openStore(storeId);
+            if (i == 0) currency = hot.currency;
+            else if (hot.currency != currency) revert CurrencyMismatch(currency, hot.currency);
+            uint256 n = co.lines.length;
+            uint256 buf = _newOrderBuffer(n, co.shipping.length);
+            uint256 amount;
+            bool physical;
+            for (uint256 j; j < n; ++j) {
+                LineInput calldata li = co.lines[j];
+                uint256 raw = _takeLine(li.productId, li.variant, li.quantity, li.maxUnitPrice);
+                if (uint64(raw >> _AT_STORE) != storeId) revert ProductNotInStore(li.productId, storeId);
+                if ((raw >> _AT_FLAGS) & _DIGITAL == 0) physical = true;
+                // unchecked: each line is below 2^128 and there are at most MAX_CART_LINES of them.
+                unchecked {
+                    amount += uint96(raw) * uint256(li.quantity);
+                }
+                _writeLine(buf, j, li.productId, li.variant, li.quantity, uint96(raw));
+            }
+            _checkShipping(storeId, co.shipping.length, physical);
+            if (amount > type(uint128).max) revert InvalidAmount(firstOrderId + i, amount, type(uint128).max);
+            // unchecked: i < orders <= MAX_CART_LINES, and total is a sum of at most 20 amounts below 2^128.
+            unchecked {
+                _placeOrder(buf, n, firstOrderId + i, storeId, hot, amount, co.shipping, !physical);
+                total += amount;
+            }
+        }
+    }
+
+    /// @dev Checks one line against its variant and takes the units out of stock, with one SLOAD and one SSTORE of
+    /// the packed {Variant} slot. Returns the slot as it was (price, storeId and flags are read from it).
+    function _takeLine(uint64 productId, uint8 variant, uint32 quantity, uint96 maxUnitPrice)
+        private
+        returns (uint256 raw)
+    {
+        Variant storage slot = _variants[_variantKey(productId, variant)];
+        assembly ("memory-safe") {
+            raw := sload(slot.slot)
+        }
+        uint256 price = uint96(raw);
+        if (price == 0) {
+            if (productId == 0 || productId > _productCount) revert ProductNotFound(productId);
+            revert VariantNotFound(productId, variant);
+        }
+        if ((raw >> _AT_FLAGS) & _ON_SALE != _ON_SALE) revert NotForSale(productId, variant);
+        if (quantity == 0) revert ZeroQuantity(productId, variant);
+        if (price > maxUnitPrice) revert PriceAboveMax(productId, variant, price, maxUnitPrice);
+        uint256 stock = uint32(raw >> _AT_STOCK);
+        if (quantity > stock) revert InsufficientStock(productId, variant, quantity, stock);
+        uint256 limit = uint16(raw >> _AT_LIMIT);
+        if (limit != 0) {
+            uint256 already = _bought[productId][msg.sender];
+            if (already + quantity > limit) revert PerBuyerLimitExceeded(productId, limit, already, quantity);
+            // unchecked: already + quantity <= limit < 2^16.
+            unchecked {
+                _bought[productId][msg.sender] = uint32(already + quantity);
+            }
+        }
+        uint256 next;
+        // unchecked: quantity <= stock, so subtracting it from the stock field cannot borrow from the next field;
+        // `sold` is checked against its 32-bit field and saturates rather than spill into `storeId`.
+        unchecked {
+            next = raw - (uint256(quantity) << _AT_STOCK);
+            uint256 sold = uint32(raw >> _AT_SOLD) + uint256(quantity);
+            if (sold > type(uint32).max) sold = type(uint32).max;
+            next = (next & ~(uint256(type(uint32).max) << _AT_SOLD)) | (sold << _AT_SOLD);
+        }
+        assembly ("memory-safe") {
+            sstore(slot.slot, next)
+        }
+    }
+
+    /// @dev Reserves `count` consecutive order ids and returns the first.
+    function _nextOrderIds(uint256 count) private returns (uint256 first) {
+        uint256 last = _orderCount;
+        // unchecked: count <= MAX_CART_LINES and a uint64 order counter cannot realistically wrap.
+        unchecked {
+            first = last + 1;
+            last += count;
+        }
+        _orderCount = uint64(last);
+    }
+
+    /// @dev The hot slot of a store that exists and takes orders.
+    function _openStore(uint64 storeId) private view returns (StoreHot memory hot) {
+        hot = _storeHot[storeId];
+        if (hot.termsVersion == 0) revert StoreNotFound(storeId);
+        if (hot.closed) revert StoreIsClosed(storeId);
+        if (hot.currency != address(0) && !_allowedCurrencies[hot.currency]) revert CurrencyNotAllowed(hot.currency);
+    }
+
+    function _checkShipping(uint64 storeId, uint256 length, bool physical) private pure {
+        if (physical ? (length == 0 || length > MAX_SHIPPING_BYTES) : length != 0) {
+            revert InvalidShippingBlob(storeId, length, MAX_SHIPPING_BYTES);
+        }
+    }
+
+    /// @dev Allocates the memory a new order is built in, once, for both its commitment and its {OrderPlaced} log:
+    /// `[0x40][offset of shipping][abi tuple of the Order: 10 head words, lines length, 4 words per line]
+    /// [shipping length][shipping, zero-padded]`. The tuple preceded by a 0x20 word is `abi.encode(order)`.
+    function _newOrderBuffer(uint256 lines, uint256 shippingLength) private pure returns (uint256 buf) {
+        assembly ("memory-safe") {
+            buf := mload(0x40)
+            mstore(0x40, add(buf, add(add(0x1c0, shl(7, lines)), and(add(shippingLength, 31), not(31)))))
+        }
+    }
+
+    /// @dev Writes line `j` of the order in `buf`.
+    function _writeLine(uint256 buf, uint256 j, uint64 productId, uint8 variant, uint32 quantity, uint256 unitPrice)
+        private
+        pure
+    {
+        assembly ("memory-safe") {
+            let at := add(buf, add(0x1a0, shl(7, j)))
+            mstore(at, and(productId, 0xffffffffffffffff))
+            mstore(add(at, 0x20), and(variant, 0xff))
+            mstore(add(at, 0x40), and(quantity, 0xffffffff))
+            mstore(add(at, 0x60), unitPrice)
+        }
+    }
+
+    /// @dev Fills in the order in `buf`, stores its commitment, emits {OrderPlaced}; an all-digital order completes
+    /// on the spot.
+    function _placeOrder(
+        uint256 buf,
+        uint256 lines,
+        uint256 orderId,
+        uint64 storeId,
+        StoreHot memory hot,
+        uint256 amount,
+        bytes calldata shipping,
+        bool digital
+    ) private {
+        uint256 fee = _feeBps;
+        uint256 status = uint8(digital ? OrderStatus.Completed : OrderStatus.Paid);
+        uint256 store = storeId;
+        uint256 terms = hot.termsVersion;
+        address currency = hot.currency;
+        bytes32 topic = OrderPlaced.selector;
+        bytes32 mask = _HASH_MASK;
+        assembly ("memory-safe") {
+            let t := add(buf, 0x40)
+            mstore(t, caller())
+            mstore(add(t, 0x20), store)
+            mstore(add(t, 0x40), terms)
+            mstore(add(t, 0x60), fee)
+            mstore(add(t, 0x80), and(currency, 0xffffffffffffffffffffffffffffffffffffffff))
+            mstore(add(t, 0xa0), timestamp())
+            mstore(add(t, 0xc0), 0)
+            mstore(add(t, 0xe0), 0)
+            mstore(add(t, 0x100), amount)
+            mstore(add(t, 0x120), 0x140)
+            mstore(add(t, 0x140), lines)
+            let tupleSize := add(0x160, shl(7, lines))
+            // keccak256(abi.encode(order)) is the hash of [0x20][tuple].
+            mstore(add(buf, 0x20), 0x20)
+            let h := keccak256(add(buf, 0x20), add(tupleSize, 0x20))
+            mstore(0, orderId)
+            mstore(0x20, _orders.slot)
+            sstore(keccak256(0, 0x40), or(and(h, mask), status))
+            // The log data is abi.encode(order, shipping).
+            mstore(buf, 0x40)
+            let shipAt := add(0x40, tupleSize)
+            mstore(add(buf, 0x20), shipAt)
+            let s := add(buf, shipAt)
+            let len := shipping.length
+            let padded := and(add(len, 31), not(31))
+            mstore(s, len)
+            if padded { mstore(add(s, padded), 0) }
+            calldatacopy(add(s, 0x20), shipping.offset, len)
+            log4(buf, add(add(shipAt, 0x20), padded), topic, orderId, caller(), store)
+        }
+        if (digital) {
+            (uint256 toStore, uint256 feeAmount) = _settle(storeId, currency, amount, uint16(fee));
+            emit OrderCompleted(orderId, storeId, toStore, feeAmount);
+        }
+    }
+
+    /// @dev Takes payment for a purchase: exact ETH, or an exact ERC-20 pull that must arrive in full.
+    function _collect(address currency, uint256 total, uint256 value) private {
+        if (currency == address(0)) {
+            if (value != total) revert IncorrectPayment(total, value);
+            return;
+        }
+        if (value != 0) revert IncorrectPayment(0, value);
+        IERC20 token = IERC20(currency);
+        uint256 before = token.balanceOf(address(this));
+        token.safeTransferFrom(msg.sender, address(this), total);
+        uint256 received = token.balanceOf(address(this)) - before;
+        if (received != total) revert FeeOnTransferToken(currency, total, received);
+    }
+
+    // ─────────────────────────────────────────── Order internals ───────────────────────────────────────────
+
+    /// @dev Checks `order` against the commitment of `orderId` and returns its status and a memory copy of
+    /// `abi.encode(order)` as `bytes` (pointer to the length word) that {_storeOrder} edits and rehashes.
+    /// The copy is taken straight from calldata, so it equals `abi.encode(order)` only when the caller encoded the
+    /// order canonically (as every ABI library does); any other encoding fails the comparison with OrderMismatch.
+    /// That is sound: the hashed bytes include the lines offset and length, so matching bytes decode to the
+    /// committed values.
+    function _loadOrder(uint256 orderId, Order calldata order) private view returns (OrderStatus status, uint256 enc) {
+        uint256 n = order.lines.length;
+        bytes32 h;
+        assembly ("memory-safe") {
+            enc := mload(0x40)
+            let size := add(0x160, shl(7, n))
+            mstore(enc, add(size, 0x20))
+            mstore(add(enc, 0x20), 0x20)
+            calldatacopy(add(enc, 0x40), order, size)
+            mstore(0x40, add(add(enc, 0x40), size))
+            h := keccak256(add(enc, 0x20), add(size, 0x20))
+        }
+        bytes32 stored = _orders[orderId];
+        if ((h ^ stored) & _HASH_MASK != 0) revert OrderMismatch(orderId);
+        status = OrderStatus(uint8(uint256(stored)));
+    }
+
+    /// @dev {_loadOrder} that also requires `expected` status.
+    function _loadOrder(uint256 orderId, Order calldata order, OrderStatus expected) private view returns (uint256 enc) {
+        OrderStatus status;
+        (status, enc) = _loadOrder(orderId, order);
+        if (status != expected) revert InvalidOrderStatus(orderId, status);
+    }
+
+    /// @dev Writes the new commitment: optionally sets the field at byte `at` of the encoding to `value` first.
+    function _storeOrder(uint256 orderId, uint256 enc, uint256 at, uint256 value, OrderStatus status) private {
+        bytes32 h;
+        assembly ("memory-safe") {
+            if at { mstore(add(enc, at), value) }
+            h := keccak256(add(enc, 0x20), mload(enc))
+        }
+        _orders[orderId] = (h & _HASH_MASK) | bytes32(uint256(uint8(status)));
+    }
+
+    /// @dev Puts the units of a cancelled or fully refunded order back in stock. Saturates rather than reverts so
+    /// that a store cannot block a buyer's cancel by setting stock near the uint32 maximum.
+    function _returnStock(Line[] calldata lines) private {
+        uint256 n = lines.length;
+        for (uint256 i; i < n; ++i) {
+            Line calldata line = lines[i];
+            Variant storage slot = _variants[_variantKey(line.productId, line.variant)];
+            uint256 raw;
+            assembly ("memory-safe") {
+                raw := sload(slot.slot)
+            }
+            uint256 stock = uint32(raw >> _AT_STOCK) + uint256(line.quantity);
+            if (stock > type(uint32).max) stock = type(uint32).max;
+            raw = (raw & ~(uint256(type(uint32).max) << _AT_STOCK)) | (stock << _AT_STOCK);
+            assembly ("memory-safe") {
+                sstore(slot.slot, raw)
+            }
+        }
+    }
+
+    /// @dev Releases `amount` to the store less the fee, and credits the fee to the fee recipient. The fee is not
+    /// announced with {Credited}: the caller's {OrderCompleted} or {DisputeResolved} carries it, which saves every
+    /// completion a second log.
+    function _settle(uint64 storeId, address currency, uint256 amount, uint16 fee)
+        private
+        returns (uint256 toStore, uint256 feeAmount)
+    {
+        // unchecked: fee <= MAX_FEE_BPS < 10_000, so feeAmount <= amount < 2^128.
+        unchecked {
+            feeAmount = amount * fee / 10_000;
+            toStore = amount - feeAmount;
+        }
+        if (toStore != 0) {
+            StoreFunds storage funds = _storeFunds[storeId];
+            // A store balance near 2^96 makes this revert until anyone calls {withdrawStoreBalance}.
+            funds.balance = SafeCast.toUint96(uint256(funds.balance) + toStore);
+        }
+        if (feeAmount != 0) _credits[_feeRecipient][currency] += feeAmount;
+    }
+
+    function _credit(address account, address currency, uint256 amount) private {
+        _credits[account][currency] += amount;
+        emit Credited(account, currency, amount);
+    }
+
+    /// @dev Sends ETH or tokens. ETH goes with all gas and without copying return data, so a receiver can only make
+    /// its own call fail.
+    function _pay(address currency, address to, uint256 amount) private {
+        if (currency == address(0)) {
+            bool ok;
+            assembly ("memory-safe") {
+                ok := call(gas(), to, amount, 0, 0, 0, 0)
+            }
+            if (!ok) revert EthTransferFailed(to, amount);
+        } else {
+            IERC20(currency).safeTransfer(to, amount);
+        }
+    }
+
+    function _inOrder(Line[] calldata lines, uint64 productId) private pure returns (bool) {
+        uint256 n = lines.length;
+        for (uint256 i; i < n; ++i) {
+            if (lines[i].productId == productId) return true;
+        }
+        return false;
+    }
+
+    // ─────────────────────────────────────────── Store & catalog internals ───────────────────────────────────────────
+
+    /// @dev Runs the {MerchstandCatalog} function of the same name on this contract's storage and answers with its
+    /// result. The catalog address is fixed at deployment, so this is not an upgrade path.
+    function _viaCatalog() private {
+        address catalog = _CATALOG;
+        assembly ("memory-safe") {
+            let ptr := mload(0x40)
+            calldatacopy(ptr, 0, calldatasize())
+            let ok := delegatecall(gas(), catalog, ptr, calldatasize(), 0, 0)
+            returndatacopy(ptr, 0, returndatasize())
+            if iszero(ok) { revert(ptr, returndatasize()) }
+            return(ptr, returndatasize())
+        }
+    }
+
+    /// @dev Answers the current call with what {MerchstandCatalog} returns for the same calldata, by a STATICCALL to
+    /// this contract's fallback (a view may not `delegatecall` directly; the STATICCALL makes that safe).
+    function _viaViews() private view {
+        address self = address(this);
+        assembly ("memory-safe") {
+            let ptr := mload(0x40)
+            mstore(ptr, _VIEW_CALL)
+            calldatacopy(add(ptr, 4), 0, calldatasize())
+            let ok := staticcall(gas(), self, ptr, add(calldatasize(), 4), 0, 0)
+            returndatacopy(ptr, 0, returndatasize())
+            if iszero(ok) { revert(ptr, returndatasize()) }
+            return(ptr, returndatasize())
+        }
+    }
+
+
+
+
+
+
+
+
+
+}

@@ -1,0 +1,193 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
+import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+import {IMerchstand} from "../interfaces/IMerchstand.sol";
+
+/// @title MerchstandStorage
+/// @notice The state, constants and storage types shared by {Merchstand} and {MerchstandViews}.
+/// @dev Both contracts inherit this, so {MerchstandViews} code run by `delegatecall` from {Merchstand} sees the same
+/// layout. Storage is laid out for the purchase path (check `storageLayout` in the compiler output):
+/// - slot 0 is AccessControl's `_roles`; slot 1 holds Pausable's `_paused` and then `_feeBps`, `_orderCount` and
+///   `_feeRecipient` (1 + 2 + 8 + 20 bytes), so one SLOAD serves the pause check, the fee snapshot, the order
+///   counter and (for digital orders) the fee recipient.
+/// - A purchase reads one slot per store ({StoreHot}) and reads and writes one slot per variant ({Variant}). The
+///   product-level fields a purchase needs (active, digital, maxPerBuyer, storeId) are copied into every variant
+///   slot and rewritten on all of a product's variants when they change: that costs the seller a few writes, once,
+///   and saves every buyer a cold SLOAD (2,100 gas) per line.
+/// - A store's payout address and balance share a slot, so crediting a store that was paid before is a
+///   nonzero-to-nonzero write even right after a withdrawal.
+/// - An order is one slot holding a commitment (see {IMerchstand}).
+abstract contract MerchstandStorage is AccessControl, Pausable, ReentrancyGuardTransient {
+    // ─────────────────────────────────────────── Constants ───────────────────────────────────────────
+
+    /// @notice May pause and unpause new business.
+    bytes32 public constant PAUSER_ROLE = keccak256("PAUSER_ROLE");
+    /// @notice May add and remove ERC-20s from the allow-list.
+    bytes32 public constant CURRENCY_ROLE = keccak256("CURRENCY_ROLE");
+    /// @notice May set the fee and its recipient.
+    bytes32 public constant FEE_ROLE = keccak256("FEE_ROLE");
+    /// @notice May attest and revoke official stores.
+    bytes32 public constant VERIFIER_ROLE = keccak256("VERIFIER_ROLE");
+
+    /// @notice Hard cap on the platform fee: 10%.
+    uint16 public constant MAX_FEE_BPS = 1000;
+    /// @notice Most variants a product may have.
+    uint8 public constant MAX_VARIANTS = 16;
+    /// @notice Most lines a cart may have, over all its orders.
+    uint256 public constant MAX_CART_LINES = 20;
+    /// @notice Largest encrypted shipping blob.
+    uint256 public constant MAX_SHIPPING_BYTES = 512;
+    /// @notice Shortest ship window a store may promise.
+    uint32 public constant MIN_SHIP_WINDOW = 1 days;
+    /// @notice Longest ship window a store may promise.
+    uint32 public constant MAX_SHIP_WINDOW = 60 days;
+    /// @notice Shortest delivery window a store may promise.
+    uint32 public constant MIN_DELIVERY_WINDOW = 3 days;
+    /// @notice Longest delivery window a store may promise.
+    uint32 public constant MAX_DELIVERY_WINDOW = 90 days;
+    /// @notice How long an arbiter has to rule before anyone may settle the dispute in the buyer's favour.
+    uint32 public constant ARBITER_WINDOW = 30 days;
+    /// @notice Longest store or product name, in bytes.
+    uint256 public constant MAX_NAME_BYTES = 64;
+    /// @notice Longest variant label, in bytes.
+    uint256 public constant MAX_LABEL_BYTES = 32;
+    /// @notice Longest metadata CID, in bytes.
+    uint256 public constant MAX_CID_BYTES = 100;
+    /// @notice Longest tracking reference, in bytes.
+    uint256 public constant MAX_TRACKING_BYTES = 128;
+    /// @notice Longest review, reply, dispute reason or revocation reason, in bytes.
+    uint256 public constant MAX_TEXT_BYTES = 280;
+    /// @notice Longest official-store evidence (CID or URL), in bytes.
+    uint256 public constant MAX_EVIDENCE_BYTES = 200;
+    /// @notice Highest category value (0 apparel .. 6 other).
+    uint8 public constant MAX_CATEGORY = 6;
+
+    // Bit offsets of the {Variant} fields in its packed slot (Solidity packs the first member lowest).
+    uint256 internal constant _AT_STOCK = 96;
+    uint256 internal constant _AT_SOLD = 128;
+    uint256 internal constant _AT_STORE = 160;
+    uint256 internal constant _AT_LIMIT = 224;
+    uint256 internal constant _AT_FLAGS = 240;
+
+    uint8 internal constant _VARIANT_ACTIVE = 1;
+    uint8 internal constant _PRODUCT_ACTIVE = 2;
+    uint8 internal constant _DIGITAL = 4;
+    uint8 internal constant _ON_SALE = _VARIANT_ACTIVE | _PRODUCT_ACTIVE;
+
+    uint8 internal constant _REVIEWED = 1;
+    uint8 internal constant _REPLIED = 2;
+
+    /// @dev Clears the status byte of an order commitment.
+    bytes32 internal constant _HASH_MASK = ~bytes32(uint256(0xff));
+
+    // Where {Order} fields sit in a `bytes memory` holding `abi.encode(order)`: after its length word and the
+    // encoding's leading offset word, field k is at 0x40 + 32k.
+    uint256 internal constant _ENC_SHIPPED_AT = 0x40 + 6 * 0x20;
+    uint256 internal constant _ENC_DISPUTED_AT = 0x40 + 7 * 0x20;
+    uint256 internal constant _ENC_AMOUNT = 0x40 + 8 * 0x20;
+
+    // ─────────────────────────────────────────── Types ───────────────────────────────────────────
+
+    /// @dev The store fields every purchase reads: one slot.
+    struct StoreHot {
+        address currency;
+        uint32 termsVersion;
+        bool closed;
+    }
+
+    /// @dev Payout and earnings share a slot so that crediting a store is a nonzero-to-nonzero write.
+    struct StoreFunds {
+        address payout;
+        uint96 balance;
+    }
+
+    /// @dev Everything about a store that purchases never touch.
+    struct StoreInfo {
+        address owner;
+        bool official;
+        bytes32 shippingKey;
+        string name;
+        string metadataCid;
+        string officialEvidence;
+    }
+
+    /// @dev The only catalog slot a purchase touches. `storeId`, `maxPerBuyer` and the product flags are copies of
+    /// the product's values (see the contract's NatSpec).
+    struct Variant {
+        uint96 price;
+        uint32 stock;
+        uint32 sold;
+        uint64 storeId;
+        uint16 maxPerBuyer;
+        uint8 flags;
+    }
+
+    /// @dev The product header, read by views and staff functions only.
+    struct Product {
+        uint64 storeId;
+        uint8 category;
+        uint8 variantCount;
+        bool active;
+        bool digital;
+        uint16 maxPerBuyer;
+        uint32 ratingCount;
+        uint64 ratingSum;
+        string name;
+        string metadataCid;
+    }
+
+    // ─────────────────────────────────────────── Storage ───────────────────────────────────────────
+
+    // These three pack into Pausable's `_paused` slot (1 + 2 + 8 + 20 bytes): keep them first and together.
+    uint16 internal _feeBps;
+    uint64 internal _orderCount;
+    address internal _feeRecipient;
+
+    uint64 internal _storeCount;
+    uint64 internal _productCount;
+
+    mapping(address token => bool allowed) internal _allowedCurrencies;
+
+    mapping(uint64 storeId => StoreHot) internal _storeHot;
+    mapping(uint64 storeId => StoreFunds) internal _storeFunds;
+    mapping(uint64 storeId => StoreInfo) internal _stores;
+    mapping(uint64 storeId => mapping(uint32 version => IMerchstand.StoreTerms)) internal _terms;
+    /// @dev Keyed by the owner who appointed them, so a change of owner drops the previous owner's managers.
+    mapping(uint64 storeId => mapping(address owner => mapping(address manager => bool))) internal _managers;
+    mapping(uint64 storeId => uint64[] productIds) internal _storeProducts;
+
+    mapping(uint64 productId => Product) internal _products;
+    /// @dev Keyed by `productId << 8 | variant`: one hash per lookup instead of two.
+    mapping(uint256 variantKey => Variant) internal _variants;
+    mapping(uint256 variantKey => string label) internal _labels;
+    mapping(uint64 productId => mapping(address buyer => uint32 units)) internal _bought;
+
+    /// @dev keccak256(abi.encode(order)) with its lowest byte replaced by the {OrderStatus}.
+    mapping(uint256 orderId => bytes32 commitment) internal _orders;
+    mapping(uint256 orderId => mapping(uint64 productId => uint8 flags)) internal _reviews;
+
+    mapping(address account => mapping(address currency => uint256 amount)) internal _credits;
+
+
+    // ─────────────────────────────────────────── Shared helpers ───────────────────────────────────────────
+
+    function _isStaff(uint64 storeId, address account) internal view returns (bool) {
+        address owner = _stores[storeId].owner;
+        return owner != address(0) && (account == owner || _managers[storeId][owner][account]);
+    }
+
+    function _requireStaff(uint64 storeId) internal view {
+        if (!_isStaff(storeId, msg.sender)) revert IMerchstand.NotStoreStaff(storeId, msg.sender);
+    }
+
+    function _checkText(bytes calldata text, uint256 min, uint256 max) internal pure {
+        if (text.length < min || text.length > max) revert IMerchstand.InvalidLength(text.length, max);
+    }
+
+    function _variantKey(uint64 productId, uint8 variant) internal pure returns (uint256) {
+        return (uint256(productId) << 8) | variant;
+    }
+}

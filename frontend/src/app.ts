@@ -1,0 +1,232 @@
+// The app context every page receives: manifest, chain reader, IPFS client, cart, wallet, block ticks, toasts.
+import type { Product, Store } from "./client/abi.ts";
+import { Cart } from "./client/cart.ts";
+import { loadAllStores } from "./client/catalog.ts";
+import { Chain } from "./client/chain.ts";
+import { type ErrorContext, explainError, type FanError } from "./client/errors.ts";
+import { IpfsClient } from "./client/ipfs.ts";
+import { type Currency, currencyOf, type Manifest } from "./client/manifest.ts";
+import {
+  loadProductMetadata,
+  loadStoreMetadata,
+  type ProductMetadata,
+  type StoreMetadata,
+  type Validated,
+} from "./client/metadata.ts";
+import { discoverWallets, switchNetwork, type WalletInfo, WalletSession } from "./client/wallet.ts";
+
+const REMEMBERED_WALLET = "merchstand.wallet";
+const BLOCK_POLL_MS = 4_000;
+
+export type Toast = { message: string; kind: "info" | "success" | "error"; link?: { href: string; label: string } };
+
+export class App {
+  readonly manifest: Manifest;
+  readonly chain: Chain;
+  readonly ipfs: IpfsClient;
+  readonly cart: Cart;
+  wallet: WalletSession | null = null;
+  wallets: WalletInfo[] = [];
+  balance: bigint | null = null;
+  blockNumber = 0;
+  /** The last RPC failure, while the network is unreachable; cleared on the next good answer. */
+  offline: FanError | null = null;
+
+  private readonly changeListeners = new Set<() => void>();
+  private readonly blockListeners = new Set<(block: number) => void>();
+  private readonly toastListeners = new Set<(toast: Toast) => void>();
+  private storesCache: { block: number; stores: Promise<Store[]> } | null = null;
+  private pollTimer: ReturnType<typeof setTimeout> | null = null;
+
+  constructor(manifest: Manifest, storage: Storage) {
+    this.manifest = manifest;
+    this.chain = Chain.fromManifest(manifest);
+    this.ipfs = new IpfsClient(manifest.ipfsGateways);
+    this.cart = new Cart(storage, manifest.chainId, manifest.merchstand);
+  }
+
+  // ── change notifications ──
+  onChange(listener: () => void): () => void {
+    this.changeListeners.add(listener);
+    return () => this.changeListeners.delete(listener);
+  }
+  private changed(): void {
+    for (const l of this.changeListeners) l();
+  }
+  onBlock(listener: (block: number) => void): () => void {
+    this.blockListeners.add(listener);
+    return () => this.blockListeners.delete(listener);
+  }
+  onToast(listener: (toast: Toast) => void): () => void {
+    this.toastListeners.add(listener);
+    return () => this.toastListeners.delete(listener);
+  }
+  toast(toast: Toast): void {
+    for (const l of this.toastListeners) l(toast);
+  }
+
+  // ── IPFS metadata, cached by CID (content-addressed, so it never goes stale) ──
+  private readonly productMetaCache = new Map<string, Promise<Validated<ProductMetadata>>>();
+  private readonly storeMetaCache = new Map<string, Promise<Validated<StoreMetadata>>>();
+
+  productMeta(cid: string): Promise<Validated<ProductMetadata>> {
+    let p = this.productMetaCache.get(cid);
+    if (!p) {
+      p = loadProductMetadata(this.ipfs, cid);
+      this.productMetaCache.set(cid, p);
+      p.then((r) => {
+        if (!r.ok) this.productMetaCache.delete(cid);
+      });
+    }
+    return p;
+  }
+
+  storeMeta(cid: string): Promise<Validated<StoreMetadata>> {
+    let p = this.storeMetaCache.get(cid);
+    if (!p) {
+      p = loadStoreMetadata(this.ipfs, cid);
+      this.storeMetaCache.set(cid, p);
+      p.then((r) => {
+        if (!r.ok) this.storeMetaCache.delete(cid);
+      });
+    }
+    return p;
+  }
+
+  // ── chain helpers ──
+  currency(address: string): Currency {
+    return currencyOf(this.manifest, address);
+  }
+
+  /** All stores, cached for the current block (store lists are small and change rarely). */
+  stores(): Promise<Store[]> {
+    if (!this.storesCache || this.storesCache.block !== this.blockNumber) {
+      const stores = loadAllStores(this.chain);
+      stores.catch(() => {
+        this.storesCache = null;
+      });
+      this.storesCache = { block: this.blockNumber, stores };
+    }
+    return this.storesCache.stores;
+  }
+
+  explorerTx(hash: string): string | null {
+    return this.manifest.explorerUrl ? `${this.manifest.explorerUrl}/tx/${hash}` : null;
+  }
+  explorerAddress(address: string): string | null {
+    return this.manifest.explorerUrl ? `${this.manifest.explorerUrl}/address/${address}` : null;
+  }
+
+  errorContext(extra: ErrorContext = {}, products: Product[] = []): ErrorContext {
+    return {
+      expectedChain: { chainId: this.manifest.chainId, chainName: this.manifest.chainName },
+      describeVariant: (productId, variant) => {
+        const p = products.find((x) => x.id === productId);
+        return p ? { product: p.name, label: p.variants[variant]?.label ?? "" } : undefined;
+      },
+      ...extra,
+    };
+  }
+
+  explain(error: unknown, extra: ErrorContext = {}, products: Product[] = []): FanError {
+    return explainError(error, this.errorContext(extra, products));
+  }
+
+  // ── blocks ──
+  /** Polls the block number while the page is visible; listeners refresh stock and order status. */
+  startPolling(): void {
+    const tick = async () => {
+      this.pollTimer = null;
+      if (document.visibilityState === "visible") {
+        try {
+          const block = await this.chain.blockNumber();
+          const wasOffline = this.offline !== null;
+          this.offline = null;
+          if (wasOffline) this.changed();
+          if (block !== this.blockNumber) {
+            this.blockNumber = block;
+            await this.refreshBalance();
+            for (const l of this.blockListeners) l(block);
+          }
+        } catch (error) {
+          this.offline = explainError(error);
+          this.changed();
+        }
+      }
+      this.pollTimer = setTimeout(tick, BLOCK_POLL_MS);
+    };
+    document.addEventListener("visibilitychange", () => {
+      if (document.visibilityState === "visible" && this.pollTimer) {
+        clearTimeout(this.pollTimer);
+        void tick();
+      }
+    });
+    void tick();
+  }
+
+  // ── wallet ──
+  get account(): string | null {
+    return this.wallet?.account ?? null;
+  }
+  get wrongChain(): boolean {
+    return this.wallet?.account != null && this.wallet.chainId !== this.manifest.chainId;
+  }
+
+  async discover(): Promise<WalletInfo[]> {
+    this.wallets = await discoverWallets(window);
+    return this.wallets;
+  }
+
+  async connect(info: WalletInfo, silent = false): Promise<void> {
+    this.wallet?.disconnect();
+    const session = new WalletSession(info, () => {
+      void this.refreshBalance().then(() => this.changed());
+    });
+    this.wallet = session;
+    try {
+      await session.connect(silent);
+    } catch (error) {
+      this.wallet = null;
+      this.changed();
+      throw error;
+    }
+    if (session.account) localStorage.setItem(REMEMBERED_WALLET, info.rdns || info.uuid);
+    else if (silent) this.wallet = null;
+    this.changed();
+  }
+
+  /** Reconnects, without a prompt, to the wallet used last time if it still grants an account. */
+  async reconnect(): Promise<void> {
+    const remembered = localStorage.getItem(REMEMBERED_WALLET);
+    if (!remembered) return;
+    const wallets = this.wallets.length ? this.wallets : await this.discover();
+    const info = wallets.find((w) => w.rdns === remembered || w.uuid === remembered);
+    if (info) await this.connect(info, true).catch(() => {});
+  }
+
+  disconnect(): void {
+    this.wallet?.disconnect();
+    this.wallet = null;
+    this.balance = null;
+    localStorage.removeItem(REMEMBERED_WALLET);
+    this.changed();
+  }
+
+  async switchNetwork(): Promise<void> {
+    if (!this.wallet) return;
+    await switchNetwork(this.wallet.provider, this.manifest);
+  }
+
+  async refreshBalance(): Promise<void> {
+    const account = this.account;
+    if (!account) {
+      this.balance = null;
+      return;
+    }
+    try {
+      this.balance = BigInt(await this.chain.rpc.request<string>("eth_getBalance", [account, "latest"]));
+    } catch {
+      this.balance = null;
+    }
+  }
+}

@@ -1,0 +1,189 @@
+// Turns the checked cart lines of one currency into CartOrder[] (one order per store, each with the address sealed
+// to that store's key) and pays: ETH with value, a permit token with one signature + one transaction
+// (checkoutWithPermit), any other token with approve + checkout.
+import { type CartOrder, cartArg, erc20, merchstand, ZERO_ADDRESS } from "./abi.ts";
+import type { StoreGroup } from "./cart.ts";
+import type { Chain } from "./chain.ts";
+import { FanFacingError, InsufficientFundsError } from "./errors.ts";
+import type { Currency } from "./manifest.ts";
+import { type ShippingAddress, sealShipping } from "./shipping-crypto.ts";
+import { type Receipt, sendContractTx, type TxStage } from "./transactions.ts";
+import type { WalletSession } from "./wallet.ts";
+
+function hexBytes(bytes: Uint8Array): string {
+  return `0x${Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("")}`;
+}
+
+export function bytes32ToBytes(hex: string): Uint8Array {
+  const body = hex.replace(/^0x/, "").padStart(64, "0");
+  return Uint8Array.from({ length: 32 }, (_, i) => Number.parseInt(body.slice(2 * i, 2 * i + 2), 16));
+}
+
+/** One CartOrder per store group. The max unit price of each line is the price the fan saw. */
+export function buildCartOrders(
+  groups: readonly StoreGroup[],
+  shipping: ShippingAddress | null,
+  shippingKeys: ReadonlyMap<string, string>,
+): CartOrder[] {
+  return groups.map((group) => {
+    let sealed = "0x";
+    if (group.physical) {
+      const key = shippingKeys.get(group.storeId);
+      if (!shipping) throw new FanFacingError("revert", "Please fill in your shipping address.");
+      if (!key) throw new FanFacingError("not-for-sale", "This store can't receive shipping addresses right now.");
+      sealed = hexBytes(sealShipping(shipping, bytes32ToBytes(key)));
+    }
+    return {
+      storeId: BigInt(group.storeId),
+      lines: group.lines.map((l) => ({
+        productId: BigInt(l.productId),
+        variant: l.variant,
+        quantity: l.quantity,
+        maxUnitPrice: BigInt(l.unitPrice),
+      })),
+      shipping: sealed,
+    };
+  });
+}
+
+export function cartTotal(groups: readonly StoreGroup[]): bigint {
+  return groups.reduce((sum, g) => sum + g.subtotal, 0n);
+}
+
+function splitSignature(signature: string): { v: number; r: string; s: string } {
+  const body = signature.replace(/^0x/, "");
+  if (body.length !== 130) throw new FanFacingError("wallet", "Your wallet returned an unexpected signature.");
+  let v = Number.parseInt(body.slice(128, 130), 16);
+  if (v < 27) v += 27;
+  return { r: `0x${body.slice(0, 64)}`, s: `0x${body.slice(64, 128)}`, v };
+}
+
+async function permitDomain(chain: Chain, token: string, chainId: number) {
+  try {
+    const r = await chain.call("eip712Domain", [], { iface: erc20, to: token });
+    return { name: String(r.name), version: String(r.version), chainId, verifyingContract: token };
+  } catch {
+    // Tokens older than EIP-5267 do not describe their domain; OpenZeppelin's ERC20Permit uses version "1".
+    const name = String((await chain.call("name", [], { iface: erc20, to: token }))[0]);
+    return { name, version: "1", chainId, verifyingContract: token };
+  }
+}
+
+/** The EIP-2612 typed data for a permit of `value` from `owner` to the Merchstand contract. */
+export async function permitTypedData(chain: Chain, token: string, owner: string, value: bigint, chainId: number) {
+  const [domain, nonce, latest] = await Promise.all([
+    permitDomain(chain, token, chainId),
+    chain.call("nonces", [owner], { iface: erc20, to: token }).then((r) => BigInt(r[0])),
+    chain.rpc.request<{ timestamp: string }>("eth_getBlockByNumber", ["latest", false]),
+  ]);
+  // Chain time, not the browser clock: a local chain can run ahead of the wall clock.
+  const deadline = BigInt(latest.timestamp) + 1800n;
+  return {
+    types: {
+      EIP712Domain: [
+        { name: "name", type: "string" },
+        { name: "version", type: "string" },
+        { name: "chainId", type: "uint256" },
+        { name: "verifyingContract", type: "address" },
+      ],
+      Permit: [
+        { name: "owner", type: "address" },
+        { name: "spender", type: "address" },
+        { name: "value", type: "uint256" },
+        { name: "nonce", type: "uint256" },
+        { name: "deadline", type: "uint256" },
+      ],
+    },
+    primaryType: "Permit",
+    domain,
+    message: {
+      owner,
+      spender: chain.address,
+      value: value.toString(),
+      nonce: nonce.toString(),
+      deadline: deadline.toString(),
+    },
+  };
+}
+
+export type PayStage = TxStage | { stage: "approve" } | { stage: "permit" };
+
+/** The first order id the receipt's OrderPlaced logs name. */
+export function orderIdsFromReceipt(receipt: Receipt, contract: string): bigint[] {
+  const ids: bigint[] = [];
+  for (const log of receipt.logs) {
+    if (log.address.toLowerCase() !== contract.toLowerCase()) continue;
+    const parsed = merchstand.parseLog(log);
+    if (parsed?.name === "OrderPlaced") ids.push(BigInt(parsed.args.orderId));
+  }
+  return ids;
+}
+
+/** Pays for `cart` (all in `currency`): checks the balance, then ETH, permit, or approve + checkout. */
+export async function payCart(
+  chain: Chain,
+  wallet: WalletSession,
+  chainId: number,
+  currency: Currency,
+  cart: CartOrder[],
+  total: bigint,
+  onStage: (stage: PayStage) => void = () => {},
+): Promise<{ receipt: Receipt; orderIds: bigint[] }> {
+  const account = wallet.account;
+  if (!account) throw new FanFacingError("wallet", "Connect your wallet first.");
+  const isEth = currency.address === ZERO_ADDRESS;
+  const balance = await chain.balanceOf(account, currency.address);
+  if (balance < total) throw new InsufficientFundsError(total, balance, currency, isEth);
+  const amountText = `${currency.symbol}`;
+  let receipt: Receipt;
+  if (isEth) {
+    receipt = await sendContractTx(
+      chain,
+      wallet,
+      chainId,
+      { fn: "checkout", args: [cartArg(cart)], value: total, what: `Confirm the payment in ${amountText}` },
+      onStage,
+    );
+  } else if (currency.permit) {
+    onStage({ stage: "permit" });
+    const typed = await permitTypedData(chain, currency.address, account, total, chainId);
+    const signature = await wallet.signTypedData(typed);
+    const { v, r, s } = splitSignature(signature);
+    receipt = await sendContractTx(
+      chain,
+      wallet,
+      chainId,
+      {
+        fn: "checkoutWithPermit",
+        args: [cartArg(cart), [total, BigInt(typed.message.deadline), v, r, s]],
+        what: `Confirm the payment in ${amountText}`,
+      },
+      onStage,
+    );
+  } else {
+    if ((await chain.allowance(account, currency.address)) < total) {
+      onStage({ stage: "approve" });
+      await sendContractTx(
+        chain,
+        wallet,
+        chainId,
+        {
+          fn: "approve",
+          args: [chain.address, total],
+          iface: erc20,
+          to: currency.address,
+          what: `Allow the store to take ${amountText}`,
+        },
+        onStage,
+      );
+    }
+    receipt = await sendContractTx(
+      chain,
+      wallet,
+      chainId,
+      { fn: "checkout", args: [cartArg(cart)], what: `Confirm the payment in ${amountText}` },
+      onStage,
+    );
+  }
+  return { receipt, orderIds: orderIdsFromReceipt(receipt, chain.address) };
+}

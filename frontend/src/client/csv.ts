@@ -1,0 +1,67 @@
+// CSV for label printers and spreadsheets (RFC 4180: CRLF records, fields quoted when they hold a comma, quote or
+// line break, quotes doubled). Every cell comes from a buyer (names, addresses) or the chain, so a cell that a
+// spreadsheet would run as a formula is neutralised with a leading apostrophe (OWASP "CSV injection").
+
+/** Characters that make Excel, LibreOffice and Google Sheets treat a cell as a formula or command. */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/** One cell, neutralised and quoted as RFC 4180 requires. */
+export function csvCell(value: string | number | bigint | null | undefined): string {
+  let text = value === null || value === undefined ? "" : String(value);
+  if (FORMULA_START.test(text)) text = `'${text}`;
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/** A whole file: a header row, then one row per record, CRLF after each record (the RFC's recommended form). */
+export function toCsv(header: readonly string[], rows: readonly (readonly (string | number | bigint | null)[])[]) {
+  const width = header.length;
+  const lines = [header, ...rows].map((row, i) => {
+    if (row.length !== width) throw new Error(`CSV row ${i} has ${row.length} cells, expected ${width}`);
+    return row.map(csvCell).join(",");
+  });
+  return `${lines.join("\r\n")}\r\n`;
+}
+
+/** Reads RFC 4180 CSV back into rows (tests and round-trip checks). Accepts CRLF or LF record ends. */
+export function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let cell = "";
+  let quoted = false;
+  let i = 0;
+  while (i < text.length) {
+    const ch = text[i] as string;
+    if (quoted) {
+      if (ch === '"') {
+        if (text[i + 1] === '"') {
+          cell += '"';
+          i += 2;
+          continue;
+        }
+        quoted = false;
+      } else cell += ch;
+      i++;
+      continue;
+    }
+    if (ch === '"' && cell === "") quoted = true;
+    else if (ch === ",") {
+      row.push(cell);
+      cell = "";
+    } else if (ch === "\r" && text[i + 1] === "\n") {
+      endRecord();
+      i++;
+    } else if (ch === "\n") endRecord();
+    else cell += ch;
+    i++;
+  }
+  if (quoted) throw new Error("CSV ends inside a quoted field");
+  if (cell !== "" || row.length > 0) endRecord();
+  return rows;
+
+  function endRecord() {
+    row.push(cell);
+    rows.push(row);
+    row = [];
+    cell = "";
+  }
+}

@@ -1,0 +1,262 @@
+// Rebuilds a buyer's orders from logs. The contract stores only a hash of each order, and every action on an
+// order takes the full Order back as calldata (see IMerchstand's header), so the dapp replays OrderPlaced and the
+// events that change an order (shipped, disputed, partially refunded) to get the current struct.
+import type { Result } from "ethers/abi";
+import { merchstand, ORDER_STATUS, type Order, type OrderStatus, toOrder } from "./abi.ts";
+import { addressTopic, type Chain, type RawLog, topicOf, uintTopic } from "./chain.ts";
+
+export type TimelineEvent = {
+  kind: "placed" | "shipped" | "completed" | "partially-refunded" | "refunded" | "cancelled" | "disputed" | "resolved";
+  blockNumber: number;
+  txHash: string;
+  /** Unix seconds when the event says so; otherwise filled from the block when the page asks. */
+  at: bigint | null;
+  detail: Record<string, unknown>;
+};
+
+export type OrderRecord = {
+  id: bigint;
+  order: Order;
+  status: OrderStatus;
+  shipping: string;
+  tracking: string | null;
+  timeline: TimelineEvent[];
+};
+
+const LATER_EVENTS = [
+  "OrderShipped",
+  "OrderCompleted",
+  "OrderPartiallyRefunded",
+  "OrderRefunded",
+  "OrderCancelled",
+  "OrderDisputed",
+  "DisputeResolved",
+] as const;
+
+function byPosition(a: RawLog, b: RawLog): number {
+  return Number(BigInt(a.blockNumber) - BigInt(b.blockNumber)) || Number(BigInt(a.logIndex) - BigInt(b.logIndex));
+}
+
+function placedRecord(log: RawLog): OrderRecord {
+  const parsed = merchstand.parseLog(log);
+  if (parsed?.name !== "OrderPlaced") throw new Error("not an OrderPlaced log");
+  const order = toOrder(parsed.args.order as Result);
+  return {
+    id: BigInt(parsed.args.orderId),
+    order,
+    status: "Paid",
+    shipping: String(parsed.args.shipping),
+    tracking: null,
+    timeline: [
+      {
+        kind: "placed",
+        blockNumber: Number(BigInt(log.blockNumber)),
+        txHash: log.transactionHash,
+        at: order.placedAt,
+        detail: { amount: order.amount },
+      },
+    ],
+  };
+}
+
+/** Applies one later event to a record, as the contract applied it to the stored order. */
+export function applyOrderEvent(record: OrderRecord, log: RawLog): void {
+  const parsed = merchstand.parseLog(log);
+  if (!parsed) return;
+  const args = parsed.args;
+  const base = { blockNumber: Number(BigInt(log.blockNumber)), txHash: log.transactionHash };
+  switch (parsed.name) {
+    case "OrderShipped":
+      record.order = { ...record.order, shippedAt: BigInt(args.shippedAt) };
+      record.status = "Shipped";
+      record.tracking = String(args.tracking);
+      record.timeline.push({
+        ...base,
+        kind: "shipped",
+        at: BigInt(args.shippedAt),
+        detail: { tracking: record.tracking },
+      });
+      break;
+    case "OrderDisputed":
+      record.order = { ...record.order, disputedAt: BigInt(args.disputedAt) };
+      record.status = "Disputed";
+      record.timeline.push({
+        ...base,
+        kind: "disputed",
+        at: BigInt(args.disputedAt),
+        detail: { reason: String(args.reason) },
+      });
+      break;
+    case "OrderPartiallyRefunded":
+      record.order = { ...record.order, amount: BigInt(args.remaining) };
+      record.timeline.push({ ...base, kind: "partially-refunded", at: null, detail: { amount: BigInt(args.amount) } });
+      break;
+    case "OrderCompleted":
+      record.status = "Completed";
+      record.timeline.push({ ...base, kind: "completed", at: null, detail: {} });
+      break;
+    case "OrderRefunded":
+      record.status = "Refunded";
+      record.timeline.push({ ...base, kind: "refunded", at: null, detail: { amount: BigInt(args.amount) } });
+      break;
+    case "OrderCancelled":
+      record.status = "Cancelled";
+      record.timeline.push({ ...base, kind: "cancelled", at: null, detail: { amount: BigInt(args.amount) } });
+      break;
+    case "DisputeResolved":
+      record.status = "Resolved";
+      record.timeline.push({
+        ...base,
+        kind: "resolved",
+        at: null,
+        detail: { toBuyer: BigInt(args.toBuyer), toStore: BigInt(args.toStore), byArbiter: Boolean(args.byArbiter) },
+      });
+      break;
+  }
+}
+
+async function withHistory(chain: Chain, fromBlock: number, toBlock: number, records: OrderRecord[]) {
+  if (records.length === 0) return records;
+  const byId = new Map(records.map((r) => [r.id, r]));
+  // One query for all later events of these orders: topic0 is any of the events, topic1 any of the order ids.
+  const ids = records.map((r) => uintTopic(r.id));
+  const logs: RawLog[] = [];
+  for (let i = 0; i < ids.length; i += 100) {
+    logs.push(
+      ...(await chain.getLogs({
+        topics: [LATER_EVENTS.map(topicOf), ids.slice(i, i + 100)],
+        fromBlock,
+        toBlock,
+      })),
+    );
+  }
+  for (const log of logs.sort(byPosition)) {
+    const record = byId.get(BigInt(log.topics[1] ?? "0x0"));
+    if (record) applyOrderEvent(record, log);
+  }
+  return records;
+}
+
+/** Every order `buyer` placed, newest first, rebuilt to its current state. */
+export async function loadBuyerOrders(chain: Chain, buyer: string, deploymentBlock: number): Promise<OrderRecord[]> {
+  const toBlock = await chain.blockNumber();
+  const placed = await chain.getLogs({
+    topics: [topicOf("OrderPlaced"), null, addressTopic(buyer)],
+    fromBlock: deploymentBlock,
+    toBlock,
+  });
+  const records = placed.sort(byPosition).map(placedRecord);
+  await withHistory(chain, deploymentBlock, toBlock, records);
+  return records.sort((a, b) => (a.id < b.id ? 1 : -1));
+}
+
+/** Every order placed with store `storeId`, newest first, rebuilt to its current state (the seller dashboard). */
+export async function loadStoreOrders(chain: Chain, storeId: bigint, deploymentBlock: number): Promise<OrderRecord[]> {
+  const toBlock = await chain.blockNumber();
+  const placed = await chain.getLogs({
+    topics: [topicOf("OrderPlaced"), null, null, uintTopic(storeId)],
+    fromBlock: deploymentBlock,
+    toBlock,
+  });
+  const records = placed.sort(byPosition).map(placedRecord);
+  await withHistory(chain, deploymentBlock, toBlock, records);
+  return records.sort((a, b) => (a.id < b.id ? 1 : -1));
+}
+
+/** The orders with these ids, rebuilt, in the order given; ids no OrderPlaced log names are left out. */
+export async function loadOrdersById(chain: Chain, ids: bigint[], deploymentBlock: number): Promise<OrderRecord[]> {
+  if (ids.length === 0) return [];
+  const toBlock = await chain.blockNumber();
+  const placed: RawLog[] = [];
+  const unique = [...new Set(ids)];
+  for (let i = 0; i < unique.length; i += 100) {
+    placed.push(
+      ...(await chain.getLogs({
+        topics: [topicOf("OrderPlaced"), unique.slice(i, i + 100).map(uintTopic)],
+        fromBlock: deploymentBlock,
+        toBlock,
+      })),
+    );
+  }
+  const records = placed.sort(byPosition).map(placedRecord);
+  await withHistory(chain, deploymentBlock, toBlock, records);
+  const byId = new Map(records.map((r) => [r.id, r]));
+  return unique.flatMap((id) => byId.get(id) ?? []);
+}
+
+/** One order by id, rebuilt; null when no such order was placed. */
+export async function loadOrder(chain: Chain, orderId: bigint, deploymentBlock: number): Promise<OrderRecord | null> {
+  const toBlock = await chain.blockNumber();
+  const placed = await chain.getLogs({
+    topics: [topicOf("OrderPlaced"), uintTopic(orderId)],
+    fromBlock: deploymentBlock,
+    toBlock,
+  });
+  const first = placed[0];
+  if (!first) return null;
+  const [record] = await withHistory(chain, deploymentBlock, toBlock, [placedRecord(first)]);
+  return record ?? null;
+}
+
+/** Cross-checks a rebuilt order against the chain's status, so a missed event shows up instead of a failed action. */
+export async function checkOrderStatus(chain: Chain, record: OrderRecord): Promise<boolean> {
+  const onChain = ORDER_STATUS[await chain.orderStatus(record.id)];
+  return onChain === record.status;
+}
+
+export type Review = {
+  orderId: bigint;
+  reviewer: string;
+  rating: number;
+  text: string;
+  blockNumber: number;
+  reply: string | null;
+};
+
+/** A product's reviews (every one from a buyer of a completed order, by construction) with the store's replies. */
+export async function loadReviews(chain: Chain, productId: bigint, deploymentBlock: number): Promise<Review[]> {
+  const toBlock = await chain.blockNumber();
+  const logs = await chain.getLogs({
+    topics: [[topicOf("ReviewPosted"), topicOf("ReviewReplied")], uintTopic(productId)],
+    fromBlock: deploymentBlock,
+    toBlock,
+  });
+  const reviews = new Map<bigint, Review>();
+  for (const log of logs.sort(byPosition)) {
+    const parsed = merchstand.parseLog(log);
+    if (!parsed) continue;
+    const orderId = BigInt(parsed.args.orderId);
+    if (parsed.name === "ReviewPosted") {
+      reviews.set(orderId, {
+        orderId,
+        reviewer: String(parsed.args.reviewer),
+        rating: Number(parsed.args.rating),
+        text: String(parsed.args.text),
+        blockNumber: Number(BigInt(log.blockNumber)),
+        reply: null,
+      });
+    } else if (parsed.name === "ReviewReplied") {
+      const review = reviews.get(orderId);
+      if (review) review.reply = String(parsed.args.text);
+    }
+  }
+  return [...reviews.values()].reverse();
+}
+
+/** What the buyer can do next, with the moment each becomes possible or stops being possible. */
+export type BuyerActions = {
+  confirm: boolean;
+  cancelFrom: bigint | null;
+  disputeUntil: bigint | null;
+  review: boolean;
+};
+
+export function buyerActions(record: OrderRecord, terms: { shipWindow: number; deliveryWindow: number }): BuyerActions {
+  const o = record.order;
+  return {
+    confirm: record.status === "Shipped",
+    cancelFrom: record.status === "Paid" ? o.placedAt + BigInt(terms.shipWindow) : null,
+    disputeUntil: record.status === "Shipped" ? o.shippedAt + BigInt(terms.deliveryWindow) : null,
+    review: record.status === "Completed" || record.status === "Resolved",
+  };
+}

@@ -1,0 +1,148 @@
+// The cart: lines grouped by store, quantity edit, remove, subtotal per currency, one checkout per currency.
+import { type CartLine, groupByStore } from "../client/cart.ts";
+import { formatAmount } from "../client/format.ts";
+import type { Page, PageContext } from "../router.ts";
+import { emptyState, officialBadge } from "../ui/components.ts";
+import { button, h, link, replace, uid } from "../ui/dom.ts";
+import { refreshCart } from "./cart-check.ts";
+
+export default function cartPage(ctx: PageContext): Page {
+  const { app } = ctx;
+  const notices = h("div", { class: "notices", attrs: { "aria-live": "polite" } });
+  const body = h("div", { class: "cart" });
+
+  const render = async () => {
+    const lines = app.cart.lines;
+    if (lines.length === 0) {
+      replace(
+        body,
+        emptyState(
+          "Your cart is empty",
+          "Find something you love in the stores.",
+          link("/", { class: "btn" }, "Browse stores"),
+        ),
+      );
+      return;
+    }
+    const stores = await app.stores();
+    if (ctx.signal.aborted) return;
+    const byId = new Map(stores.map((s) => [s.id.toString(), s]));
+    const groups = groupByStore(lines);
+    const totals = new Map<string, bigint>();
+    for (const g of groups) totals.set(g.currency, (totals.get(g.currency) ?? 0n) + g.subtotal);
+    replace(
+      body,
+      groups.map((g) => {
+        const store = byId.get(g.storeId);
+        return h(
+          "section",
+          { class: "cart-group", attrs: { "aria-label": `Items from ${store?.name ?? "a store"}` } },
+          h(
+            "h2",
+            { class: "cart-store" },
+            link(`/store/${g.storeId}`, null, store?.name ?? `Store ${g.storeId}`),
+            " ",
+            store ? officialBadge(store) : null,
+          ),
+          h(
+            "ul",
+            { class: "cart-lines" },
+            g.lines.map((l) => cartLine(ctx, l)),
+          ),
+          h(
+            "p",
+            { class: "subtotal" },
+            "Subtotal: ",
+            h("strong", { text: formatAmount(g.subtotal, app.currency(g.currency)) }),
+          ),
+        );
+      }),
+      h(
+        "div",
+        { class: "cart-summary" },
+        [...totals].map(([currency, total]) => {
+          const c = app.currency(currency);
+          return h(
+            "div",
+            { class: "summary-row" },
+            h("p", null, `Total in ${c.symbol}: `, h("strong", { text: formatAmount(total, c) })),
+            link(
+              `/checkout?currency=${currency}`,
+              { class: "btn" },
+              totals.size > 1 ? `Check out ${c.symbol} items` : "Check out",
+            ),
+          );
+        }),
+        h("p", { class: "muted small", text: "Prices and stock are checked again on the chain before you pay." }),
+      ),
+    );
+  };
+
+  const check = async () => {
+    if (app.cart.lines.length === 0) return;
+    try {
+      const { notes } = await refreshCart(app);
+      if (!ctx.signal.aborted)
+        replace(
+          notices,
+          notes.map((n) => h("p", { class: "notice", text: n })),
+        );
+    } catch (error) {
+      if (!ctx.signal.aborted) replace(notices, h("p", { class: "notice danger", text: app.explain(error).message }));
+    }
+  };
+
+  const unsubscribe = app.cart.subscribe(() => void render());
+  void render().then(check);
+  return {
+    title: "Your cart",
+    el: h("div", { class: "cart-page" }, h("h1", { text: "Your cart" }), notices, body),
+    refresh: check,
+    dispose: unsubscribe,
+  };
+}
+
+function cartLine(ctx: PageContext, line: CartLine): HTMLElement {
+  const { app } = ctx;
+  const c = app.currency(line.currency);
+  const qtyId = uid("cart-qty");
+  const qty = h("input", {
+    attrs: { id: qtyId, type: "number", min: 1, max: 99, value: line.quantity, inputmode: "numeric" },
+  });
+  qty.addEventListener("change", () =>
+    app.cart.setQuantity(line.productId, line.variant, Math.floor(Number(qty.value) || 0)),
+  );
+  return h(
+    "li",
+    { class: "cart-line" },
+    h(
+      "div",
+      { class: "line-info" },
+      link(`/store/${line.storeId}/product/${line.productId}`, { class: "line-name" }, line.productName),
+      h("p", { class: "muted small", text: `${line.variantLabel} · ${formatAmount(BigInt(line.unitPrice), c)} each` }),
+    ),
+    h(
+      "div",
+      { class: "line-controls" },
+      h("label", {
+        class: "visually-hidden",
+        attrs: { for: qtyId },
+        text: `Quantity of ${line.productName} (${line.variantLabel})`,
+      }),
+      button("−", () => app.cart.setQuantity(line.productId, line.variant, line.quantity - 1), {
+        class: "btn icon",
+        attrs: { "aria-label": `One less ${line.productName}` },
+      }),
+      qty,
+      button("+", () => app.cart.setQuantity(line.productId, line.variant, line.quantity + 1), {
+        class: "btn icon",
+        attrs: { "aria-label": `One more ${line.productName}` },
+      }),
+      button("Remove", () => app.cart.remove(line.productId, line.variant), {
+        class: "btn link",
+        attrs: { "aria-label": `Remove ${line.productName} (${line.variantLabel})` },
+      }),
+    ),
+    h("p", { class: "line-total", text: formatAmount(BigInt(line.unitPrice) * BigInt(line.quantity), c) }),
+  );
+}

@@ -1,0 +1,339 @@
+// Checkout for one currency: contact and shipping form (sealed in the browser to each store's key), review of
+// lines, totals and store trust notices, then payment with pending → mined → confirmed states.
+import { ZERO_ADDRESS } from "../client/abi.ts";
+import { type CartLine, groupByStore } from "../client/cart.ts";
+import { buildCartOrders, cartTotal, type PayStage, payCart } from "../client/checkout.ts";
+import { formatAmount, shortAddress } from "../client/format.ts";
+import { impersonatedStore } from "../client/names.ts";
+import { loadOrder } from "../client/orders.ts";
+import {
+  MAX_SHIPPING_BLOB,
+  REQUIRED_SHIPPING_FIELDS,
+  type ShippingAddress,
+  sealedShippingLength,
+} from "../client/shipping-crypto.ts";
+import type { Page, PageContext } from "../router.ts";
+import { emptyState, lookAlikeWarning, officialWithEvidence, unverifiedNotice } from "../ui/components.ts";
+import { button, externalLink, h, link, replace, uid } from "../ui/dom.ts";
+import { openWalletDialog } from "../ui/layout.ts";
+import { refreshCart } from "./cart-check.ts";
+
+type FieldSpec = {
+  name: keyof ShippingAddress;
+  label: string;
+  autocomplete: string;
+  type?: string;
+  optional?: boolean;
+  wide?: boolean;
+};
+
+const FIELDS: FieldSpec[] = [
+  { name: "name", label: "Full name", autocomplete: "name", wide: true },
+  {
+    name: "email",
+    label: "Email (optional, for shipping updates from the band)",
+    autocomplete: "email",
+    type: "email",
+    optional: true,
+    wide: true,
+  },
+  { name: "line1", label: "Address", autocomplete: "address-line1", wide: true },
+  {
+    name: "line2",
+    label: "Apartment, suite, etc. (optional)",
+    autocomplete: "address-line2",
+    optional: true,
+    wide: true,
+  },
+  { name: "city", label: "City", autocomplete: "address-level2" },
+  { name: "region", label: "State / county (optional)", autocomplete: "address-level1", optional: true },
+  { name: "postalCode", label: "Postcode / ZIP", autocomplete: "postal-code" },
+  { name: "country", label: "Country", autocomplete: "country-name" },
+];
+
+export default async function checkoutPage(ctx: PageContext): Promise<Page> {
+  const { app } = ctx;
+  const currencyAddress = ctx.query.get("currency") ?? app.cart.lines[0]?.currency ?? ZERO_ADDRESS;
+  const currency = app.currency(currencyAddress);
+  const linesOf = (): CartLine[] =>
+    app.cart.lines.filter((l) => l.currency.toLowerCase() === currencyAddress.toLowerCase());
+
+  const notices = h("div", { class: "notices", attrs: { "aria-live": "polite" } });
+  const summary = h("section", { class: "summary", attrs: { "aria-labelledby": "summary-title" } });
+  const status = h("div", { class: "pay-status", attrs: { "aria-live": "assertive" } });
+  const inputs = new Map<keyof ShippingAddress, HTMLInputElement>();
+
+  if (linesOf().length === 0) {
+    return {
+      title: "Checkout",
+      el: h(
+        "div",
+        null,
+        h("h1", { text: "Checkout" }),
+        emptyState(
+          "Your cart is empty",
+          "Add something to your cart first.",
+          link("/", { class: "btn" }, "Browse stores"),
+        ),
+      ),
+    };
+  }
+
+  const { notes } = await refreshCart(app).catch(() => ({ notes: [] as string[] }));
+  replace(
+    notices,
+    notes.map((n) => h("p", { class: "notice", text: n })),
+  );
+  const stores = await app.stores();
+  const storeById = new Map(stores.map((s) => [s.id.toString(), s]));
+
+  const physical = () => groupByStore(linesOf()).some((g) => g.physical);
+  const form = h("form", { class: "shipping-form", attrs: { novalidate: true, "aria-labelledby": "ship-title" } });
+  const storeNames = [...new Set(linesOf().map((l) => storeById.get(l.storeId)?.name ?? "the store"))];
+  form.append(
+    h("h2", { attrs: { id: "ship-title" }, text: "Contact & shipping" }),
+    h(
+      "p",
+      { class: "privacy" },
+      h("span", { class: "lock", attrs: { "aria-hidden": "true" }, text: "🔒" }),
+      ` Only ${storeNames.join(" and ")} can read this address. It is encrypted in your browser before it goes on-chain.`,
+    ),
+    h(
+      "div",
+      { class: "form-grid" },
+      FIELDS.map((f) => {
+        const id = uid(`ship-${f.name}`);
+        const input = h("input", {
+          attrs: {
+            id,
+            name: f.name,
+            autocomplete: `shipping ${f.autocomplete}`,
+            type: f.type ?? "text",
+            required: !f.optional,
+            maxlength: 120,
+          },
+        });
+        inputs.set(f.name, input);
+        return h(
+          "div",
+          { class: `field${f.wide ? " wide" : ""}` },
+          h("label", { attrs: { for: id }, text: f.label }),
+          input,
+        );
+      }),
+    ),
+  );
+  form.addEventListener("submit", (e) => e.preventDefault());
+
+  const address = (): ShippingAddress => {
+    const value = (k: keyof ShippingAddress) => (inputs.get(k)?.value ?? "").trim();
+    return {
+      name: value("name"),
+      line1: value("line1"),
+      line2: value("line2"),
+      city: value("city"),
+      region: value("region"),
+      postalCode: value("postalCode"),
+      country: value("country"),
+      email: value("email"),
+    };
+  };
+
+  const renderSummary = () => {
+    const groups = groupByStore(linesOf());
+    const total = cartTotal(groups);
+    replace(
+      summary,
+      h("h2", { attrs: { id: "summary-title" }, text: "Review your order" }),
+      groups.map((g) => {
+        const store = storeById.get(g.storeId);
+        const impostorOf = store ? impersonatedStore(store, stores) : undefined;
+        return h(
+          "div",
+          { class: "summary-store" },
+          h("h3", null, store?.name ?? `Store ${g.storeId}`, " ", store ? officialWithEvidence(store) : null),
+          store && !store.official ? (impostorOf ? lookAlikeWarning(store, impostorOf) : unverifiedNotice()) : null,
+          h(
+            "ul",
+            { class: "summary-lines" },
+            g.lines.map((l) =>
+              h(
+                "li",
+                null,
+                h("span", { text: `${l.quantity} × ${l.productName} (${l.variantLabel})` }),
+                h("span", { text: formatAmount(BigInt(l.unitPrice) * BigInt(l.quantity), currency) }),
+              ),
+            ),
+          ),
+        );
+      }),
+      h("p", { class: "total" }, h("span", { text: "Total" }), h("strong", { text: formatAmount(total, currency) })),
+      h("p", {
+        class: "muted small",
+        text:
+          currency.address === ZERO_ADDRESS
+            ? "Plus network gas. The payment is held in escrow until the band ships."
+            : `Paid in ${currency.symbol}${currency.permit ? " with one signature and one transaction" : ""}, plus network gas. Held in escrow until the band ships.`,
+      }),
+    );
+  };
+
+  const setStatus = (...children: (Node | string | null)[]) => replace(status, ...children);
+
+  const stageText = (stage: PayStage): string => {
+    switch (stage.stage) {
+      case "simulating":
+        return "Checking stock and prices…";
+      case "permit":
+        return `Sign the ${currency.symbol} payment permit in your wallet (no gas)…`;
+      case "approve":
+        return `Step 1 of 2: allow Merchstand to take ${currency.symbol} for this order…`;
+      case "wallet":
+        return `Confirm in your wallet: ${stage.what}.`;
+      case "pending":
+        return "Payment sent. Waiting for the network to include it…";
+      case "mined":
+        return `Included in block ${stage.blockNumber}. Confirming your order…`;
+    }
+  };
+
+  const pay = async () => {
+    if (physical() && !form.reportValidity()) return;
+    const ship = physical() ? address() : null;
+    if (ship) {
+      for (const k of REQUIRED_SHIPPING_FIELDS) if (!ship[k]) return inputs.get(k)?.focus();
+      if (sealedShippingLength(ship) > MAX_SHIPPING_BLOB) {
+        setStatus(
+          h("p", {
+            class: "notice danger",
+            attrs: { role: "alert" },
+            text: "Your address is too long to send. Please shorten it (for example, abbreviate the street).",
+          }),
+        );
+        return;
+      }
+    }
+    if (!app.wallet?.account) {
+      setStatus(h("p", { class: "notice", text: "Connect a wallet to pay." }));
+      await openWalletDialog(app);
+      return;
+    }
+    payButton.disabled = true;
+    let lastHash: string | null = null;
+    const hashLink = (hash: string) => {
+      const href = app.explorerTx(hash);
+      return h(
+        "p",
+        { class: "muted small" },
+        "Transaction ",
+        href
+          ? externalLink(href, h("code", { text: shortAddress(hash) }))
+          : h("code", { class: "tx-hash", text: hash }),
+      );
+    };
+    try {
+      const check = await refreshCart(app);
+      if (check.notes.length > 0) {
+        replace(
+          notices,
+          check.notes.map((n) => h("p", { class: "notice", text: n })),
+        );
+        renderSummary();
+        setStatus(h("p", { class: "notice", text: "Your cart changed. Review it and press Pay again." }));
+        return;
+      }
+      const lines = linesOf();
+      const groups = groupByStore(lines);
+      const keys = new Map(groups.map((g) => [g.storeId, storeById.get(g.storeId)?.shippingKey ?? ""]));
+      const cart = buildCartOrders(groups, ship, keys);
+      const total = cartTotal(groups);
+      const { orderIds, receipt } = await payCart(
+        app.chain,
+        app.wallet,
+        app.manifest.chainId,
+        currency,
+        cart,
+        total,
+        (stage) => {
+          if (stage.stage === "pending") {
+            lastHash = stage.hash;
+            const href = app.explorerTx(stage.hash);
+            app.toast({
+              kind: "info",
+              message: `Transaction sent: ${shortAddress(stage.hash)}`,
+              link: href ? { href, label: "View" } : undefined,
+            });
+          }
+          setStatus(
+            h("p", { class: `stage ${stage.stage}`, text: stageText(stage) }),
+            lastHash ? hashLink(lastHash) : null,
+          );
+        },
+      );
+      app.cart.clear(lines);
+      // "Confirmed": the order is read back from the chain, not assumed from the receipt.
+      const first = orderIds[0];
+      const placed = first === undefined ? null : await loadOrder(app.chain, first, app.manifest.deploymentBlock);
+      setStatus(
+        h(
+          "div",
+          { class: "success", attrs: { role: "status" } },
+          h("h2", { text: placed ? "Thank you! Your order is confirmed." : "Payment mined." }),
+          h("p", { text: `Paid ${formatAmount(total, currency)} into escrow. The band has been notified on-chain.` }),
+          h(
+            "ul",
+            null,
+            orderIds.map((id) => h("li", null, link(`/orders/${id}`, { class: "order-link" }, `Order #${id}`))),
+          ),
+          hashLink(receipt.transactionHash),
+        ),
+      );
+      form.remove();
+      summary.remove();
+      payButton.remove();
+    } catch (error) {
+      const known = linesOf();
+      const fan = app.explain(error, {
+        currency,
+        describeVariant: (productId, variant) => {
+          const l = known.find((x) => x.productId === productId.toString() && x.variant === variant);
+          return l ? { product: l.productName, label: l.variantLabel } : undefined;
+        },
+      });
+      if (fan.refreshCart) {
+        const check = await refreshCart(app).catch(() => ({ notes: [] as string[] }));
+        replace(
+          notices,
+          check.notes.map((n) => h("p", { class: "notice", text: n })),
+        );
+        renderSummary();
+      }
+      setStatus(
+        h("p", { class: "notice danger error-sentence", attrs: { role: "alert" }, text: fan.message }),
+        lastHash ? hashLink(lastHash) : null,
+      );
+    } finally {
+      payButton.disabled = false;
+    }
+  };
+
+  const payButton = button("Pay now", () => void pay(), { class: "btn pay" });
+  renderSummary();
+  if (!physical())
+    form.replaceChildren(
+      h("h2", { text: "Delivery" }),
+      h("p", { text: "Everything in this order is digital: no address needed." }),
+    );
+  const unsubscribe = app.onChange(() => renderSummary());
+  return {
+    title: "Checkout",
+    el: h(
+      "div",
+      { class: "checkout-page" },
+      h("h1", { text: "Checkout" }),
+      notices,
+      h("div", { class: "checkout-layout" }, form, h("div", { class: "checkout-side" }, summary, payButton, status)),
+    ),
+    dispose: unsubscribe,
+  };
+}

@@ -1,0 +1,18 @@
+// Shown when a page could not load (RPC down, unexpected answer), with a retry.
+import type { Page, PageContext } from "../router.ts";
+import { h } from "../ui/dom.ts";
+
+export default function errorPage(ctx: PageContext, error: unknown, retry: () => void): Page {
+  const fan = ctx.app.explain(error);
+  const message = fan.kind === "unreachable" ? "Can't reach the network right now." : fan.message;
+  return {
+    title: "Something went wrong",
+    el: h(
+      "div",
+      { class: "empty" },
+      h("h1", { text: "This page didn't load" }),
+      h("p", { attrs: { role: "alert" }, text: message }),
+      h("button", { class: "btn", attrs: { type: "button" }, text: "Retry", on: { click: retry } }),
+    ),
+  };
+}

@@ -1,0 +1,151 @@
+// Home: the bands' stores (official first) and the latest merch; with ?q= it shows search results instead.
+import { loadAllProducts, loadCatalogPage, searchCatalog } from "../client/catalog.ts";
+import type { Page, PageContext } from "../router.ts";
+import { emptyState, errorBox, skeletonGrid, storeCard } from "../ui/components.ts";
+import { button, h, link, replace } from "../ui/dom.ts";
+import { officialFirst, productCards, storeBio, storeCards, storeLogo } from "./shared.ts";
+
+export default function home(ctx: PageContext): Page {
+  const query = ctx.query.get("q")?.trim() ?? "";
+  return query ? searchPage(ctx, query) : landing(ctx);
+}
+
+function landing(ctx: PageContext): Page {
+  const { app } = ctx;
+  const storesList = h("ul", { class: "grid stores" });
+  const productsList = h("ul", { class: "grid" });
+  const storesSection = h(
+    "section",
+    { class: "section", attrs: { "aria-labelledby": "stores-title" } },
+    h("h2", { attrs: { id: "stores-title" }, text: "Bands & stores" }),
+    skeletonGrid(3),
+  );
+  const productsSection = h(
+    "section",
+    { class: "section", attrs: { "aria-labelledby": "latest-title" } },
+    h("h2", { attrs: { id: "latest-title" }, text: "Latest merch" }),
+    skeletonGrid(8),
+  );
+  const more = h("div", { class: "more" });
+  let page = 0;
+
+  const loadMore = async () => {
+    const stores = await app.stores();
+    const result = await loadCatalogPage(app.chain, page);
+    if (ctx.signal.aborted) return;
+    productsList.append(
+      ...productCards(
+        app,
+        result.products.filter((p) => p.active),
+        stores,
+      ),
+    );
+    page++;
+    replace(
+      more,
+      page < result.pages ? button("Show more", () => void loadMore().catch(fail), { class: "btn secondary" }) : null,
+    );
+  };
+  const fail = (error: unknown) => {
+    if (!ctx.signal.aborted)
+      replace(
+        productsSection,
+        errorBox(app.explain(error), () => location.reload()),
+      );
+  };
+
+  const load = async () => {
+    const stores = officialFirst((await app.stores()).filter((s) => !s.closed));
+    if (ctx.signal.aborted) return;
+    replace(storesList, storeCards(app, stores));
+    replace(
+      storesSection,
+      h("h2", { attrs: { id: "stores-title" }, text: "Bands & stores" }),
+      stores.length
+        ? storesList
+        : emptyState("No stores yet", "Artists haven't opened any stores on this network yet."),
+    );
+    replace(productsSection, h("h2", { attrs: { id: "latest-title" }, text: "Latest merch" }), productsList, more);
+    await loadMore();
+    if (productsList.childElementCount === 0)
+      replace(
+        productsSection,
+        h("h2", { text: "Latest merch" }),
+        emptyState("No merch yet", "Nothing is listed yet. Check back soon."),
+      );
+  };
+  load().catch(fail);
+
+  const el = h(
+    "div",
+    { class: "home" },
+    h(
+      "section",
+      { class: "hero" },
+      h("h1", { text: "Merch straight from the artists" }),
+      h("p", {
+        text: "Pay into escrow on-chain: the band gets paid when your order ships, and you can get a refund if it doesn't. Your address is encrypted so only the band can read it.",
+      }),
+    ),
+    storesSection,
+    productsSection,
+  );
+  return { title: "Official band merch", el };
+}
+
+function searchPage(ctx: PageContext, query: string): Page {
+  const { app } = ctx;
+  const results = h("div", { class: "results" }, skeletonGrid(4));
+  const run = async () => {
+    const [stores, products] = await Promise.all([app.stores(), loadAllProducts(app.chain)]);
+    if (ctx.signal.aborted) return;
+    const hits = searchCatalog(query, stores, products);
+    const storeHits = hits.flatMap((hit) => (hit.kind === "store" ? [hit.store] : []));
+    const productHits = hits.flatMap((hit) => (hit.kind === "product" ? [hit.product] : []));
+    if (hits.length === 0) {
+      replace(
+        results,
+        emptyState(
+          `Nothing found for "${query}"`,
+          "Check the spelling, or browse all stores.",
+          link("/", { class: "btn secondary" }, "Browse all stores"),
+        ),
+      );
+      return;
+    }
+    replace(
+      results,
+      storeHits.length
+        ? h(
+            "section",
+            { class: "section" },
+            h("h2", { text: "Stores" }),
+            h(
+              "ul",
+              { class: "grid stores" },
+              storeHits.map((s) => storeCard(app, s, storeLogo(app, s), storeBio(app, s))),
+            ),
+          )
+        : null,
+      productHits.length
+        ? h(
+            "section",
+            { class: "section" },
+            h("h2", { text: "Merch" }),
+            h("ul", { class: "grid" }, productCards(app, productHits, stores)),
+          )
+        : null,
+    );
+  };
+  run().catch((error) => {
+    if (!ctx.signal.aborted)
+      replace(
+        results,
+        errorBox(app.explain(error), () => void run()),
+      );
+  });
+  return {
+    title: `Search: ${query}`,
+    el: h("div", { class: "search-page" }, h("h1", null, "Results for ", h("q", { text: query })), results),
+  };
+}

@@ -1,0 +1,45 @@
+// Words for order states and timeline steps, shared by the orders list and the order page.
+import type { OrderStatus } from "../client/abi.ts";
+import type { TimelineEvent } from "../client/orders.ts";
+
+export function statusLabel(status: OrderStatus): string {
+  switch (status) {
+    case "Paid":
+      return "Paid · awaiting shipment";
+    case "Shipped":
+      return "Shipped";
+    case "Completed":
+      return "Delivered";
+    case "Refunded":
+      return "Refunded";
+    case "Cancelled":
+      return "Cancelled";
+    case "Disputed":
+      return "In dispute";
+    case "Resolved":
+      return "Dispute settled";
+    default:
+      return status;
+  }
+}
+
+export function stepLabel(kind: TimelineEvent["kind"]): string {
+  switch (kind) {
+    case "placed":
+      return "Paid into escrow";
+    case "shipped":
+      return "Shipped";
+    case "completed":
+      return "Delivered · payment released to the band";
+    case "partially-refunded":
+      return "Partly refunded";
+    case "refunded":
+      return "Refunded";
+    case "cancelled":
+      return "Cancelled · paid back";
+    case "disputed":
+      return "Dispute opened";
+    case "resolved":
+      return "Dispute settled";
+  }
+}

@@ -1,0 +1,346 @@
+// One order: status timeline, lines, tracking, and the buyer's next actions with their dates: confirm receipt,
+// cancel when not shipped in time, dispute within the delivery window, claim after an unanswered dispute, review.
+import { orderArg, type Product } from "../client/abi.ts";
+import { formatAmount, formatDate, shortAddress } from "../client/format.ts";
+import { buyerActions, loadOrder, type OrderRecord } from "../client/orders.ts";
+import { sendContractTx, type TxRequest } from "../client/transactions.ts";
+import { NotFound, type Page, type PageContext } from "../router.ts";
+import { errorBox } from "../ui/components.ts";
+import { button, externalLink, h, link, replace, uid } from "../ui/dom.ts";
+import { statusLabel, stepLabel } from "./order-status.ts";
+
+/** IMerchstand's ARBITER_WINDOW: after it, anyone may settle an unanswered dispute in the buyer's favour. */
+const ARBITER_WINDOW = 30n * 86400n;
+const MAX_TEXT_BYTES = 280;
+
+export default async function orderPage(ctx: PageContext): Promise<Page> {
+  const { app } = ctx;
+  const orderId = BigInt(ctx.params.orderId as string);
+  let record = await loadOrder(app.chain, orderId, app.manifest.deploymentBlock);
+  if (!record) throw new NotFound();
+  const productIds = [...new Set(record.order.lines.map((l) => l.productId))];
+  const products = new Map<bigint, Product | null>(
+    await Promise.all(productIds.map(async (id) => [id, await app.chain.getProduct(id)] as const)),
+  );
+  const store = await app.chain.getStore(record.order.storeId);
+  const terms = await app.chain.storeTerms(record.order.storeId, record.order.termsVersion);
+  const currency = app.currency(record.order.currency);
+
+  const root = h("div", { class: "order-page" });
+  const feedback = h("div", { attrs: { "aria-live": "assertive" } });
+
+  const run = async (request: TxRequest, done: string) => {
+    if (!app.wallet) return;
+    replace(feedback, h("p", { class: "notice", text: "Checking…" }));
+    try {
+      await sendContractTx(app.chain, app.wallet, app.manifest.chainId, request, (s) => {
+        if (s.stage === "wallet")
+          replace(feedback, h("p", { class: "notice", text: `Confirm in your wallet: ${s.what}.` }));
+        if (s.stage === "pending")
+          replace(feedback, h("p", { class: "notice", text: "Sent. Waiting for the network…" }));
+      });
+      app.toast({ kind: "success", message: done });
+      replace(feedback);
+      await reload();
+    } catch (error) {
+      const fan = app.explain(error, { currency });
+      replace(feedback, errorBox(fan));
+      if (fan.kind === "stale-order") await reload();
+    }
+  };
+
+  const render = async () => {
+    const r = record as OrderRecord;
+    const latest = await app.chain.rpc.request<{ timestamp: string }>("eth_getBlockByNumber", ["latest", false]);
+    const now = BigInt(latest.timestamp);
+    const isBuyer = app.account?.toLowerCase() === r.order.buyer.toLowerCase();
+    const actions = buyerActions(r, terms);
+    const orderTuple = orderArg(r.order);
+    const total = r.order.lines.reduce((s, l) => s + l.unitPrice * BigInt(l.quantity), 0n);
+
+    const actionBox = h(
+      "section",
+      { class: "order-actions", attrs: { "aria-labelledby": "next-title" } },
+      h("h2", { attrs: { id: "next-title" }, text: "What you can do" }),
+    );
+    if (!isBuyer) {
+      actionBox.append(
+        h("p", {
+          class: "muted",
+          text: app.account
+            ? "This order was placed from another account."
+            : "Connect the wallet you paid with to manage this order.",
+        }),
+      );
+    } else {
+      if (actions.confirm) {
+        actionBox.append(
+          h("p", { text: "Got your order? Confirm it to release the payment to the band." }),
+          button(
+            "Confirm receipt",
+            () =>
+              void run(
+                { fn: "complete", args: [orderId, orderTuple], what: "Confirm you received the order" },
+                "Thanks! The band has been paid.",
+              ),
+            { class: "btn" },
+          ),
+        );
+      }
+      if (actions.cancelFrom !== null) {
+        if (now >= actions.cancelFrom) {
+          actionBox.append(
+            h("p", { text: "The band didn't ship in time. You can cancel for a full refund." }),
+            button(
+              "Cancel and refund",
+              () =>
+                void run(
+                  { fn: "cancel", args: [orderId, orderTuple], what: "Cancel the order for a full refund" },
+                  "Order cancelled. Your payment is on its way back.",
+                ),
+              { class: "btn secondary" },
+            ),
+          );
+        } else {
+          actionBox.append(
+            h("p", {
+              class: "deadline",
+              text: `You can cancel for a full refund from ${formatDate(actions.cancelFrom)} if it hasn't shipped.`,
+            }),
+          );
+        }
+      }
+      if (actions.disputeUntil !== null) {
+        if (now <= actions.disputeUntil) actionBox.append(disputeForm(run, orderId, orderTuple, actions.disputeUntil));
+        else
+          actionBox.append(
+            h("p", { class: "muted", text: "The dispute window has closed; the order completes automatically." }),
+          );
+      }
+      if (r.status === "Disputed") {
+        const opens = r.order.disputedAt + ARBITER_WINDOW;
+        actionBox.append(
+          now >= opens
+            ? button(
+                "Claim your refund",
+                () =>
+                  void run(
+                    { fn: "resolveExpiredDispute", args: [orderId, orderTuple], what: "Settle the unanswered dispute" },
+                    "Refund credited. Withdraw it from your orders page.",
+                  ),
+                { class: "btn" },
+              )
+            : h("p", {
+                class: "deadline",
+                text: `The arbiter has until ${formatDate(opens)} to rule. If they don't, you can claim a full refund then.`,
+              }),
+        );
+      }
+      if (actions.review) {
+        for (const productId of productIds) {
+          const state = await app.chain.reviewState(orderId, productId);
+          const name = products.get(productId)?.name ?? `Item ${productId}`;
+          actionBox.append(
+            state.reviewed
+              ? h("p", { class: "muted", text: `You reviewed ${name}. Thank you!` })
+              : reviewForm(run, orderId, orderTuple, productId, name),
+          );
+        }
+      }
+      if (actionBox.childElementCount === 1)
+        actionBox.append(h("p", { class: "muted", text: "Nothing to do: this order is closed." }));
+    }
+
+    replace(
+      root,
+      h(
+        "nav",
+        { class: "breadcrumb", attrs: { "aria-label": "Breadcrumb" } },
+        link("/orders", null, "Your orders"),
+        " / ",
+        h("span", { attrs: { "aria-current": "page" }, text: `Order #${orderId}` }),
+      ),
+      h("h1", { text: `Order #${orderId}` }),
+      h("p", {
+        class: `status-pill large ${r.status.toLowerCase()}`,
+        attrs: { "data-status": r.status },
+        text: statusLabel(r.status),
+      }),
+      h(
+        "p",
+        { class: "muted" },
+        "From ",
+        store ? link(`/store/${store.id}`, null, store.name) : `store ${r.order.storeId}`,
+        ` · placed ${formatDate(r.order.placedAt)}`,
+      ),
+      h(
+        "div",
+        { class: "order-layout" },
+        h(
+          "section",
+          { class: "timeline-box", attrs: { "aria-labelledby": "timeline-title" } },
+          h("h2", { attrs: { id: "timeline-title" }, text: "Status" }),
+          h(
+            "ol",
+            { class: "timeline" },
+            r.timeline.map((e) => {
+              const href = app.explorerTx(e.txHash);
+              return h(
+                "li",
+                { class: `step ${e.kind}` },
+                h("strong", { text: stepLabel(e.kind) }),
+                e.at ? h("span", { class: "muted small", text: ` · ${formatDate(e.at)}` }) : null,
+                e.kind === "shipped" && r.tracking
+                  ? h("p", null, "Tracking: ", h("span", { class: "tracking", text: r.tracking }))
+                  : null,
+                e.kind === "disputed"
+                  ? h("p", { class: "muted", text: `Reason: ${String(e.detail.reason ?? "")}` })
+                  : null,
+                typeof e.detail.amount === "bigint" && e.kind !== "placed"
+                  ? h("p", { class: "muted", text: `${formatAmount(e.detail.amount, currency)} back to you` })
+                  : null,
+                h(
+                  "p",
+                  { class: "muted small" },
+                  "Tx ",
+                  href ? externalLink(href, shortAddress(e.txHash)) : h("code", { text: shortAddress(e.txHash) }),
+                ),
+              );
+            }),
+          ),
+        ),
+        h(
+          "section",
+          { class: "order-lines", attrs: { "aria-labelledby": "items-title" } },
+          h("h2", { attrs: { id: "items-title" }, text: "Items" }),
+          h(
+            "ul",
+            { class: "summary-lines" },
+            r.order.lines.map((l) => {
+              const p = products.get(l.productId);
+              const label = p?.variants[l.variant]?.label ?? "";
+              return h(
+                "li",
+                null,
+                h(
+                  "span",
+                  null,
+                  `${l.quantity} × `,
+                  p ? link(`/store/${p.storeId}/product/${p.id}`, null, p.name) : `Item ${l.productId}`,
+                  label ? ` (${label})` : "",
+                ),
+                h("span", { text: formatAmount(l.unitPrice * BigInt(l.quantity), currency) }),
+              );
+            }),
+          ),
+          h(
+            "p",
+            { class: "total" },
+            h("span", { text: "Total paid" }),
+            h("strong", { text: formatAmount(total, currency) }),
+          ),
+          r.order.amount !== total && r.status !== "Refunded" && r.status !== "Cancelled"
+            ? h("p", { class: "muted small", text: `${formatAmount(r.order.amount, currency)} still in escrow.` })
+            : null,
+        ),
+      ),
+      actionBox,
+      feedback,
+    );
+  };
+
+  const reload = async () => {
+    const fresh = await loadOrder(app.chain, orderId, app.manifest.deploymentBlock);
+    if (fresh && !ctx.signal.aborted) {
+      record = fresh;
+      await render();
+    }
+  };
+
+  await render();
+  const unsubscribe = app.onChange(() => void render().catch(() => {}));
+  return { title: `Order #${orderId}`, el: root, refresh: () => reload().catch(() => {}), dispose: unsubscribe };
+}
+
+type Run = (request: TxRequest, done: string) => Promise<void>;
+
+function byteLength(text: string): number {
+  return new TextEncoder().encode(text).length;
+}
+
+function disputeForm(run: Run, orderId: bigint, orderTuple: unknown[], until: bigint): HTMLElement {
+  const id = uid("dispute");
+  const reason = h("textarea", { attrs: { id, rows: 3, maxlength: MAX_TEXT_BYTES, required: true } });
+  const form = h(
+    "form",
+    { class: "dispute-form" },
+    h("p", { text: `Something wrong or not arrived? You can open a dispute until ${formatDate(until)}.` }),
+    h("label", { attrs: { for: id }, text: "What went wrong?" }),
+    reason,
+    h("button", { class: "btn secondary", attrs: { type: "submit" }, text: "Open a dispute" }),
+  );
+  form.addEventListener("submit", (e) => {
+    e.preventDefault();
+    const text = reason.value.trim();
+    if (!text || byteLength(text) > MAX_TEXT_BYTES) return reason.focus();
+    void run(
+      { fn: "dispute", args: [orderId, orderTuple, text], what: "Open a dispute" },
+      "Dispute opened. The payment stays in escrow until it's settled.",
+    );
+  });
+  return form;
+}
+
+function reviewForm(run: Run, orderId: bigint, orderTuple: unknown[], productId: bigint, name: string): HTMLElement {
+  const textId = uid("review");
+  const counter = h("span", { class: "muted small", text: `0 / ${MAX_TEXT_BYTES}` });
+  const text = h("textarea", { attrs: { id: textId, rows: 3, "aria-describedby": `${textId}-count` } });
+  counter.id = `${textId}-count`;
+  text.addEventListener("input", () => {
+    const n = byteLength(text.value);
+    counter.textContent = `${n} / ${MAX_TEXT_BYTES}`;
+    counter.classList.toggle("over", n > MAX_TEXT_BYTES);
+  });
+  const group = `rating-${productId}-${orderId}`;
+  const starsField = h(
+    "fieldset",
+    { class: "star-input" },
+    h("legend", { text: "Your rating" }),
+    [1, 2, 3, 4, 5].map((n) => {
+      const rid = uid("star");
+      return h(
+        "span",
+        { class: "star-option" },
+        h("input", { attrs: { type: "radio", name: group, id: rid, value: n, required: true } }),
+        h("label", { attrs: { for: rid }, text: `${n} ★` }),
+      );
+    }),
+  );
+  const form = h(
+    "form",
+    { class: "review-form" },
+    h("h3", { text: `Review ${name}` }),
+    starsField,
+    h("label", { attrs: { for: textId }, text: "Your review (optional)" }),
+    text,
+    counter,
+    h("button", { class: "btn", attrs: { type: "submit" }, text: "Post review" }),
+  );
+  form.addEventListener("submit", (e) => {
+    e.preventDefault();
+    const rating = Number(
+      (form.querySelector(`input[name="${group}"]:checked`) as HTMLInputElement | null)?.value ?? 0,
+    );
+    if (rating < 1 || rating > 5) return (form.querySelector("input[type=radio]") as HTMLInputElement | null)?.focus();
+    if (byteLength(text.value) > MAX_TEXT_BYTES) return text.focus();
+    void run(
+      {
+        fn: "review",
+        args: [orderId, orderTuple, productId, rating, text.value.trim()],
+        what: `Post your ${rating}-star review`,
+      },
+      "Review posted. Thank you!",
+    );
+  });
+  return form;
+}

@@ -1,0 +1,141 @@
+// "My orders": the connected account's orders rebuilt from logs, and credits (refunds) it can withdraw.
+import { formatAmount, formatDate } from "../client/format.ts";
+import { loadBuyerOrders, type OrderRecord } from "../client/orders.ts";
+import { sendContractTx } from "../client/transactions.ts";
+import type { Page, PageContext } from "../router.ts";
+import { emptyState, errorBox, spinner } from "../ui/components.ts";
+import { button, h, link, replace } from "../ui/dom.ts";
+import { openWalletDialog } from "../ui/layout.ts";
+import { statusLabel } from "./order-status.ts";
+
+export default function ordersPage(ctx: PageContext): Page {
+  const { app } = ctx;
+  const body = h("div", { class: "orders" });
+  const credits = h("div", { class: "credits" });
+
+  const render = async () => {
+    const account = app.account;
+    if (!account) {
+      replace(
+        body,
+        emptyState(
+          "Connect your wallet to see your orders",
+          "Your orders are tied to the wallet you paid with.",
+          button("Connect wallet", () => void openWalletDialog(app), { class: "btn" }),
+        ),
+      );
+      replace(credits);
+      return;
+    }
+    if (body.childElementCount === 0) replace(body, spinner("Finding your orders…"));
+    const [orders, stores] = await Promise.all([
+      loadBuyerOrders(app.chain, account, app.manifest.deploymentBlock),
+      app.stores(),
+    ]);
+    if (ctx.signal.aborted || account !== app.account) return;
+    await renderCredits(account);
+    const storeName = new Map(stores.map((s) => [s.id, s.name]));
+    replace(
+      body,
+      orders.length === 0
+        ? emptyState(
+            "No orders yet",
+            "When you buy something, it shows up here.",
+            link("/", { class: "btn" }, "Browse stores"),
+          )
+        : h(
+            "ul",
+            { class: "order-list" },
+            orders.map((o) => orderRow(ctx, o, storeName.get(o.order.storeId) ?? `Store ${o.order.storeId}`)),
+          ),
+    );
+  };
+
+  const renderCredits = async (account: string) => {
+    const balances = await Promise.all(
+      app.manifest.currencies.map(async (c) => ({ c, amount: await app.chain.credits(account, c.address) })),
+    );
+    const owed = balances.filter((b) => b.amount > 0n);
+    replace(
+      credits,
+      owed.length === 0
+        ? null
+        : h(
+            "section",
+            { class: "notice credit-box", attrs: { "aria-labelledby": "credits-title" } },
+            h("h2", { attrs: { id: "credits-title" }, text: "Refunds you can withdraw" }),
+            owed.map(({ c, amount }) => {
+              const withdraw = button(
+                `Withdraw ${formatAmount(amount, c)}`,
+                async () => {
+                  withdraw.disabled = true;
+                  try {
+                    if (!app.wallet) throw new Error("no wallet");
+                    await sendContractTx(
+                      app.chain,
+                      app.wallet,
+                      app.manifest.chainId,
+                      { fn: "withdraw", args: [c.address, account], what: `Withdraw ${formatAmount(amount, c)}` },
+                      (s) => {
+                        if (s.stage === "pending") app.toast({ kind: "info", message: "Withdrawal sent…" });
+                      },
+                    );
+                    app.toast({ kind: "success", message: `${formatAmount(amount, c)} sent to your wallet.` });
+                    await render();
+                  } catch (error) {
+                    app.toast({ kind: "error", message: app.explain(error, { currency: c }).message });
+                    withdraw.disabled = false;
+                  }
+                },
+                { class: "btn" },
+              );
+              return h("p", null, withdraw);
+            }),
+          ),
+    );
+  };
+
+  const load = () =>
+    render().catch((error) => {
+      if (!ctx.signal.aborted)
+        replace(
+          body,
+          errorBox(app.explain(error), () => void load()),
+        );
+    });
+  const unsubscribe = app.onChange(() => void load());
+  void load();
+  return {
+    title: "Your orders",
+    el: h("div", { class: "orders-page" }, h("h1", { text: "Your orders" }), credits, body),
+    refresh: load,
+    dispose: unsubscribe,
+  };
+}
+
+function orderRow(ctx: PageContext, record: OrderRecord, storeName: string): HTMLElement {
+  const c = ctx.app.currency(record.order.currency);
+  const items = record.order.lines.reduce((n, l) => n + l.quantity, 0);
+  return h(
+    "li",
+    { class: "order-row" },
+    link(
+      `/orders/${record.id}`,
+      { class: "order-link" },
+      h("span", { class: "order-id", text: `Order #${record.id}` }),
+      h("span", { class: "order-store", text: storeName }),
+      h("span", {
+        class: "muted small",
+        text: `${formatDate(record.order.placedAt)} · ${items} ${items === 1 ? "item" : "items"}`,
+      }),
+      h("span", {
+        class: "order-amount",
+        text: formatAmount(
+          record.order.lines.reduce((s, l) => s + l.unitPrice * BigInt(l.quantity), 0n),
+          c,
+        ),
+      }),
+      h("span", { class: `status-pill ${record.status.toLowerCase()}`, text: statusLabel(record.status) }),
+    ),
+  );
+}

@@ -1,0 +1,209 @@
+// Seller dashboard home: what needs doing first — orders to ship with their ship-by deadlines, open disputes and the
+// money that can be withdrawn — across every store the connected account runs, then the stores themselves.
+import { formatAmount, formatDate } from "../../client/format.ts";
+import { loadStoreOrders, type OrderRecord } from "../../client/orders.ts";
+import { escrowed, isVerifier, loadStaffStores, type StaffStore, shipBy, TermsCache } from "../../client/seller.ts";
+import type { Page, PageContext } from "../../router.ts";
+import { emptyState, errorBox, officialBadge, spinner } from "../../ui/components.ts";
+import { h, link, replace } from "../../ui/dom.ts";
+import { chainNow, connectPrompt, onAccountChange, relative, stat } from "./shared.ts";
+
+type Row = { staff: StaffStore; orders: OrderRecord[]; shipBy: Map<bigint, bigint> };
+
+export default function sellerHome(ctx: PageContext): Page {
+  const { app } = ctx;
+  const body = h("div", { class: "seller-home" });
+
+  const render = async () => {
+    const account = app.account;
+    if (!account) {
+      replace(
+        body,
+        connectPrompt(
+          app,
+          "Connect your wallet to run your store",
+          "A store belongs to the wallet that opened it. Connect it to see orders to ship, disputes and earnings, or to open a new store.",
+        ),
+      );
+      return;
+    }
+    if (!body.querySelector(".seller-sections")) replace(body, spinner("Loading your stores…"));
+    const stores = await app.stores();
+    const [staff, verifier] = await Promise.all([
+      loadStaffStores(app.chain, stores, account, app.manifest.deploymentBlock),
+      isVerifier(app.chain, account).catch(() => false),
+    ]);
+    const terms = new TermsCache(app.chain);
+    const rows: Row[] = await Promise.all(
+      staff.map(async (s) => {
+        const orders = await loadStoreOrders(app.chain, s.store.id, app.manifest.deploymentBlock);
+        const deadlines = new Map<bigint, bigint>();
+        for (const o of orders) {
+          if (o.status === "Paid")
+            deadlines.set(o.id, shipBy(o.order, await terms.get(s.store.id, o.order.termsVersion)));
+        }
+        return { staff: s, orders, shipBy: deadlines };
+      }),
+    );
+    const now = await chainNow(app);
+    if (ctx.signal.aborted || account !== app.account) return;
+
+    const links = h(
+      "p",
+      { class: "seller-links" },
+      link("/sell/new", { class: "btn" }, "Open a new store"),
+      link("/arbiter", { class: "btn secondary" }, "Disputes you arbitrate"),
+      verifier ? link("/verify", { class: "btn secondary" }, "Verification requests") : null,
+    );
+    if (rows.length === 0) {
+      replace(
+        body,
+        emptyState(
+          "You don't run a store yet",
+          "Open a store to sell your merch: orders pay into escrow, and the money is released to you when fans receive their order.",
+          link("/sell/new", { class: "btn" }, "Open a store"),
+        ),
+        h(
+          "p",
+          { class: "seller-links center" },
+          link("/arbiter", null, "Disputes you arbitrate"),
+          verifier ? " · " : null,
+          verifier ? link("/verify", null, "Verification requests") : null,
+        ),
+      );
+      return;
+    }
+
+    const toShip = rows
+      .flatMap((r) => r.orders.filter((o) => o.status === "Paid").map((o) => ({ r, o, by: r.shipBy.get(o.id) ?? 0n })))
+      .sort((a, b) => (a.by < b.by ? -1 : a.by > b.by ? 1 : 0));
+    const disputes = rows.flatMap((r) => r.orders.filter((o) => o.status === "Disputed").map((o) => ({ r, o })));
+    const withdrawable = new Map<string, bigint>();
+    for (const r of rows) {
+      const key = r.staff.store.currency.toLowerCase();
+      withdrawable.set(key, (withdrawable.get(key) ?? 0n) + r.staff.store.balance);
+    }
+    const moneyText = (m: Map<string, bigint>) =>
+      [...m.entries()].map(([c, v]) => formatAmount(v, app.currency(c))).join(" · ") || "Nothing yet";
+
+    replace(
+      body,
+      links,
+      h(
+        "div",
+        { class: "stat-grid seller-sections" },
+        stat(
+          "Orders to ship",
+          String(toShip.length),
+          toShip[0] ? `Next ship-by ${formatDate(toShip[0].by)} (${relative(toShip[0].by, now)})` : "All caught up",
+        ),
+        stat("Open disputes", String(disputes.length), disputes.length ? "The arbiter decides; see below" : "None"),
+        stat("Withdrawable", moneyText(withdrawable), "Released to your stores, ready to send to the payout address"),
+      ),
+      h(
+        "section",
+        { class: "section", attrs: { "aria-labelledby": "ship-title" } },
+        h("h2", { attrs: { id: "ship-title" }, text: "To ship" }),
+        toShip.length === 0
+          ? h("p", { class: "muted", text: "No order is waiting to ship." })
+          : h(
+              "ul",
+              { class: "task-list" },
+              toShip.map(({ r, o, by }) =>
+                h(
+                  "li",
+                  { class: `task${by < now ? " overdue" : ""}` },
+                  link(`/sell/store/${r.staff.store.id}/orders?filter=to-ship&order=${o.id}`, null, `Order #${o.id}`),
+                  h("span", {
+                    class: "muted",
+                    text: ` · ${r.staff.store.name} · ${o.order.lines.reduce((n, l) => n + l.quantity, 0)} item(s)`,
+                  }),
+                  h("span", {
+                    class: "deadline",
+                    text:
+                      by < now
+                        ? ` · ship-by passed ${relative(by, now)}: the buyer may cancel`
+                        : ` · ship by ${formatDate(by)} (${relative(by, now)})`,
+                  }),
+                ),
+              ),
+            ),
+      ),
+      disputes.length
+        ? h(
+            "section",
+            { class: "section", attrs: { "aria-labelledby": "disputes-title" } },
+            h("h2", { attrs: { id: "disputes-title" }, text: "Disputes" }),
+            h(
+              "ul",
+              { class: "task-list" },
+              disputes.map(({ r, o }) =>
+                h(
+                  "li",
+                  { class: "task" },
+                  link(`/sell/store/${r.staff.store.id}/orders?filter=disputed&order=${o.id}`, null, `Order #${o.id}`),
+                  h("span", {
+                    class: "muted",
+                    text: ` · ${r.staff.store.name} · ${formatAmount(o.order.amount, app.currency(o.order.currency))} held`,
+                  }),
+                ),
+              ),
+            ),
+          )
+        : null,
+      h(
+        "section",
+        { class: "section", attrs: { "aria-labelledby": "stores-title" } },
+        h("h2", { attrs: { id: "stores-title" }, text: "Your stores" }),
+        h(
+          "ul",
+          { class: "seller-store-list" },
+          rows.map(({ staff: s, orders }) => {
+            const c = app.currency(s.store.currency);
+            const held = escrowed(orders).get(s.store.currency.toLowerCase());
+            return h(
+              "li",
+              { class: "card seller-store-card" },
+              link(
+                `/sell/store/${s.store.id}`,
+                { class: "card-link" },
+                h("h3", { class: "card-title" }, h("span", { text: s.store.name }), " ", officialBadge(s.store)),
+                h("p", {
+                  class: "muted small",
+                  text: `${s.role === "owner" ? "Owner" : "Manager"} · store #${s.store.id} · ${c.symbol}`,
+                }),
+                h("p", {
+                  text: `${orders.filter((o) => o.status === "Paid").length} to ship · ${orders.filter((o) => o.status === "Disputed").length} disputed`,
+                }),
+                h("p", { class: "small" }, "Withdrawable ", h("strong", { text: formatAmount(s.store.balance, c) })),
+                h("p", {
+                  class: "muted small",
+                  text: held
+                    ? `${formatAmount(held.amount, c)} in escrow in ${held.orders} open order(s)`
+                    : "Nothing in escrow",
+                }),
+              ),
+            );
+          }),
+        ),
+      ),
+    );
+  };
+
+  const load = () =>
+    render().catch((error) => {
+      if (!ctx.signal.aborted)
+        replace(
+          body,
+          errorBox(app.explain(error), () => void load()),
+        );
+    });
+  const unsubscribe = onAccountChange(app, () => void load());
+  void load();
+  return {
+    title: "Seller dashboard",
+    el: h("div", { class: "seller-page" }, h("h1", { text: "Seller dashboard" }), body),
+    refresh: () => void load(),
+    dispose: unsubscribe,
+  };
+}

@@ -1,0 +1,130 @@
+// A store's managers: who they are (from StoreManagerSet logs, confirmed on chain), adding and removing them (owner
+// only), and what a manager can and cannot do.
+import { checkAddress, loadManagers, setStoreManagerTx } from "../../client/seller.ts";
+import type { Page, PageContext } from "../../router.ts";
+import { errorBox, spinner } from "../../ui/components.ts";
+import { button, h, replace } from "../../ui/dom.ts";
+import { field, loadStoreForStaff, notStaffNotice, onAccountChange, runTx, storeHeader } from "./shared.ts";
+
+export default async function managersPage(ctx: PageContext): Promise<Page> {
+  const { app } = ctx;
+  let staff = await loadStoreForStaff(ctx);
+  const root = h("div", { class: "seller-page seller-managers" });
+  const listEl = h("div", null, spinner());
+  const status = h("div", { attrs: { "aria-live": "polite" } });
+
+  const render = async () => {
+    const managers = await loadManagers(app.chain, staff.store.id, app.manifest.deploymentBlock);
+    if (ctx.signal.aborted) return;
+    const owner = staff.role === "owner";
+    replace(
+      listEl,
+      managers.length === 0
+        ? h("p", { class: "muted", text: "No managers. Only the owner runs this store." })
+        : h(
+            "ul",
+            { class: "manager-list" },
+            managers.map((m) => {
+              const remove = button(
+                "Remove",
+                async () => {
+                  remove.disabled = true;
+                  const ok = await runTx(app, status, setStoreManagerTx(staff.store.id, m, false), {
+                    done: `${m} is no longer a manager.`,
+                  });
+                  if (ok) await load();
+                  else remove.disabled = false;
+                },
+                { class: "btn secondary small", attrs: { "aria-label": `Remove manager ${m}` } },
+              );
+              return h("li", { class: "manager" }, h("code", { class: "break", text: m }), owner ? remove : null);
+            }),
+          ),
+    );
+  };
+
+  const load = () =>
+    render().catch((error) => {
+      if (!ctx.signal.aborted)
+        replace(
+          listEl,
+          errorBox(app.explain(error), () => void load()),
+        );
+    });
+
+  const addForm = () => {
+    const address = h("input", {
+      attrs: { name: "manager", spellcheck: "false", autocomplete: "off", placeholder: "0x…" },
+    });
+    const add = h("button", { class: "btn", attrs: { type: "submit" }, text: "Add manager" });
+    const form = h(
+      "form",
+      { class: "seller-form inline-form", attrs: { novalidate: true } },
+      field("Manager's wallet address", address),
+      add,
+    );
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      void (async () => {
+        const checked = checkAddress(address.value, "The manager's address");
+        if (!checked.ok) {
+          replace(status, h("p", { class: "notice danger", attrs: { role: "alert" }, text: checked.message }));
+          address.focus();
+          return;
+        }
+        if (checked.value.toLowerCase() === staff.store.owner.toLowerCase()) {
+          replace(
+            status,
+            h("p", { class: "notice danger", attrs: { role: "alert" }, text: "That is the owner's own address." }),
+          );
+          return;
+        }
+        add.disabled = true;
+        const ok = await runTx(app, status, setStoreManagerTx(staff.store.id, checked.value, true), {
+          done: `${checked.value} is now a manager.`,
+        });
+        add.disabled = false;
+        if (ok) {
+          address.value = "";
+          await load();
+        }
+      })();
+    });
+    return form;
+  };
+
+  const mount = () => {
+    replace(
+      root,
+      storeHeader(staff, "managers"),
+      staff.role ? null : notStaffNotice(app, staff.store),
+      h(
+        "section",
+        { class: "section" },
+        h("h2", { text: "Managers" }),
+        h("p", {
+          text: "Managers can list and edit products, restock, ship and refund orders. Only the owner can change the payout address, the terms, the shipping key and the managers, and earnings always go to the payout address.",
+        }),
+        h("p", {
+          class: "muted small",
+          text: "Shipping addresses are sealed to the key of the owner's wallet, so a manager can only read them in a browser where the owner's wallet signs.",
+        }),
+        listEl,
+        staff.role === "owner"
+          ? addForm()
+          : h("p", { class: "muted small", text: "Only the owner can add or remove managers." }),
+        status,
+      ),
+    );
+  };
+  mount();
+  void load();
+  const unsubscribe = onAccountChange(app, () => {
+    void loadStoreForStaff(ctx).then((s) => {
+      staff = s;
+      mount();
+      void load();
+    });
+  });
+  return { title: `Managers · ${staff.store.name}`, el: root, dispose: unsubscribe };
+}

@@ -1,0 +1,250 @@
+// Open a store: name, bio and logo (uploaded to IPFS with the store metadata JSON), payout address, currency, time
+// windows within the protocol bounds, arbiter, and the X25519 shipping key derived from a wallet signature — only
+// its public key goes on-chain.
+import { ZERO_ADDRESS } from "../../client/abi.ts";
+import { formatNumber } from "../../client/format.ts";
+import {
+  checkStoreForm,
+  DAY,
+  LIMITS,
+  loadBounds,
+  openedStoreId,
+  openStoreTx,
+  storeMetadata,
+  toHex,
+} from "../../client/seller.ts";
+import { UploadError, uploadJson } from "../../client/upload.ts";
+import type { Page, PageContext } from "../../router.ts";
+import { h, link, replace } from "../../ui/dom.ts";
+import { imageField } from "./image-field.ts";
+import {
+  byteCounter,
+  connectPrompt,
+  field,
+  onAccountChange,
+  PRIVACY_SENTENCE,
+  runTx,
+  unlockShippingKey,
+} from "./shared.ts";
+
+const days = (seconds: number) => formatNumber(BigInt(Math.round((seconds / DAY) * 100)), 2);
+
+export default async function openStorePage(ctx: PageContext): Promise<Page> {
+  const { app } = ctx;
+  const bounds = await loadBounds(app.chain);
+  const root = h("div", { class: "seller-page open-store" });
+
+  const render = () => {
+    if (!app.account) {
+      replace(
+        root,
+        h("h1", { text: "Open a store" }),
+        connectPrompt(
+          app,
+          "Connect the wallet that will own the store",
+          "The store belongs to the wallet that opens it: only it can change the store's terms, payout and managers.",
+        ),
+      );
+      return;
+    }
+    const name = h("input", { attrs: { name: "store-name", required: true, autocomplete: "organization" } });
+    const bio = h("textarea", { attrs: { name: "bio", rows: 3, maxlength: 2000 } });
+    const logo = imageField(app, { label: "Logo", max: 1 });
+    // With uploads off (manifest ipfsUpload: null) the seller pins the store metadata JSON elsewhere and pastes it.
+    const metaCid = h("input", {
+      attrs: { name: "metadata-cid", spellcheck: "false", autocomplete: "off", placeholder: "bafy…" },
+    });
+    const payout = h("input", { attrs: { name: "payout", required: true, spellcheck: "false", autocomplete: "off" } });
+    payout.value = app.account ?? "";
+    const currency = h(
+      "select",
+      { attrs: { name: "currency" } },
+      app.manifest.currencies.map((c) => h("option", { attrs: { value: c.address }, text: c.symbol })),
+    );
+    const ship = h("input", {
+      attrs: {
+        name: "ship-days",
+        type: "number",
+        min: days(bounds.minShipWindow),
+        max: days(bounds.maxShipWindow),
+        step: "any",
+        required: true,
+      },
+    });
+    ship.value = String(Math.min(Math.max(7, bounds.minShipWindow / DAY), bounds.maxShipWindow / DAY));
+    const delivery = h("input", {
+      attrs: {
+        name: "delivery-days",
+        type: "number",
+        min: days(bounds.minDeliveryWindow),
+        max: days(bounds.maxDeliveryWindow),
+        step: "any",
+        required: true,
+      },
+    });
+    delivery.value = String(Math.min(Math.max(14, bounds.minDeliveryWindow / DAY), bounds.maxDeliveryWindow / DAY));
+    const arbiter = h("input", {
+      attrs: { name: "arbiter", required: true, spellcheck: "false", autocomplete: "off", placeholder: "0x…" },
+    });
+    const status = h("div", { class: "form-status", attrs: { "aria-live": "assertive" } });
+    const submit = h("button", { class: "btn", attrs: { type: "submit" }, text: "Open store" });
+
+    const form = h(
+      "form",
+      { class: "seller-form", attrs: { novalidate: true } },
+      h(
+        "fieldset",
+        null,
+        h("legend", { text: "Your store" }),
+        field("Store name", name, byteCounter(name, LIMITS.name)),
+        app.manifest.ipfsUpload
+          ? [field("About the store (optional)", bio, "A line or two fans see on your store page."), logo.el]
+          : field(
+              "Store metadata CID (optional)",
+              metaCid,
+              "Uploads are turned off in this build: add your store's metadata JSON (bio, logo) to IPFS yourself and paste its CID.",
+            ),
+      ),
+      h(
+        "fieldset",
+        null,
+        h("legend", { text: "Getting paid" }),
+        field(
+          "Payout address",
+          payout,
+          "Where your earnings are sent when you withdraw. It can be a different wallet from this one.",
+        ),
+        field("Currency", currency, "Every price in this store is in this currency. It can't be changed later."),
+      ),
+      h(
+        "fieldset",
+        null,
+        h("legend", { text: "Terms fans buy under" }),
+        field(
+          "Days to ship",
+          ship,
+          `If an order isn't shipped within this time, the buyer can cancel for a full refund. Between ${days(bounds.minShipWindow)} and ${days(bounds.maxShipWindow)} days.`,
+        ),
+        field(
+          "Days to raise a problem after shipping",
+          delivery,
+          `After shipping, the buyer can open a dispute for this long; then the payment is released to you. Between ${days(bounds.minDeliveryWindow)} and ${days(bounds.maxDeliveryWindow)} days.`,
+        ),
+        field(
+          "Arbiter",
+          arbiter,
+          `The address of someone you and your fans trust to settle disputes: they split the escrowed payment between the buyer and you. If they don't rule within ${days(bounds.arbiterWindow)} days, the buyer gets everything back.`,
+        ),
+      ),
+      h(
+        "section",
+        { class: "key-box", attrs: { "aria-labelledby": "key-title" } },
+        h("h2", { attrs: { id: "key-title" }, text: "🔒 Your shipping key" }),
+        h("p", {
+          text: "Fans' shipping addresses are encrypted to your store's key before they go on-chain. When you press Open store, your wallet asks you to sign a message; the key is computed from that signature in this browser.",
+        }),
+        h("p", {
+          text: "The secret key never leaves this browser and is never stored. You can re-create it on any device by signing with the same wallet. Only the public key goes on-chain.",
+        }),
+        h("p", { class: "muted small", text: PRIVACY_SENTENCE }),
+      ),
+      status,
+      submit,
+    );
+
+    const showProblem = (message: string, fieldName?: string) => {
+      replace(status, h("p", { class: "notice danger error-sentence", attrs: { role: "alert" }, text: message }));
+      const target = fieldName ? (form.querySelector(`[data-field="${fieldName}"]`) as HTMLElement | null) : null;
+      target?.focus();
+    };
+    name.dataset.field = "name";
+    payout.dataset.field = "payout";
+    arbiter.dataset.field = "arbiter";
+    ship.dataset.field = "ship";
+    delivery.dataset.field = "delivery";
+    currency.dataset.field = "currency";
+
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      void (async () => {
+        const checked = checkStoreForm(
+          {
+            name: name.value,
+            metadataCid: app.manifest.ipfsUpload ? "" : metaCid.value,
+            payout: payout.value,
+            currency: currency.value,
+            arbiter: arbiter.value,
+            shipDays: ship.value,
+            deliveryDays: delivery.value,
+          },
+          bounds,
+          app.manifest.currencies,
+        );
+        if (!checked.ok) return showProblem(checked.message, checked.field);
+        if (logo.busy()) {
+          replace(status, h("p", { class: "tx-stage", text: "Waiting for the logo upload…" }));
+          await logo.settled();
+        }
+        submit.disabled = true;
+        try {
+          let metadataCid = checked.value.metadataCid;
+          const logoCid = logo.cids()[0] ?? null;
+          if (app.manifest.ipfsUpload && (bio.value.trim() || logoCid)) {
+            replace(status, h("p", { class: "tx-stage", text: "Step 1 of 3: uploading the store details to IPFS…" }));
+            metadataCid = await uploadJson(
+              app.manifest.ipfsUpload,
+              storeMetadata({ bio: bio.value.slice(0, 2000), logo: logoCid }),
+            );
+          }
+          replace(
+            status,
+            h("p", {
+              class: "tx-stage",
+              text: "Step 2 of 3: sign the message in your wallet to create your shipping key…",
+            }),
+          );
+          const keys = await unlockShippingKey(app);
+          const input = { ...checked.value, metadataCid, shippingKey: toHex(keys.publicKey) };
+          const receipt = await runTx(app, status, openStoreTx(input), {
+            done: `"${input.name}" is open.`,
+            errorContext: { currency: app.currency(input.currency) },
+          });
+          const id = receipt ? openedStoreId(receipt.logs) : null;
+          if (id !== null) location.hash = `#/sell/store/${id}/products/new`;
+        } catch (error) {
+          const message =
+            error instanceof UploadError
+              ? error.message
+              : app.explain(error).kind === "rejected"
+                ? "You cancelled the signature in your wallet. The store needs a shipping key, so it wasn't opened. Nothing was charged."
+                : app.explain(error).message;
+          showProblem(message);
+        } finally {
+          submit.disabled = false;
+        }
+      })();
+    });
+    currency.value = app.manifest.currencies[0]?.address ?? ZERO_ADDRESS;
+
+    replace(
+      root,
+      h(
+        "nav",
+        { class: "breadcrumb", attrs: { "aria-label": "Breadcrumb" } },
+        link("/sell", null, "Seller dashboard"),
+        " / ",
+        h("span", { attrs: { "aria-current": "page" }, text: "Open a store" }),
+      ),
+      h("h1", { text: "Open a store" }),
+      h("p", {
+        class: "lead",
+        text: "Sell your merch straight to fans: they pay into escrow, and the money is released to you when they receive their order.",
+      }),
+      form,
+    );
+  };
+
+  render();
+  const unsubscribe = onAccountChange(app, render);
+  return { title: "Open a store", el: root, dispose: unsubscribe };
+}

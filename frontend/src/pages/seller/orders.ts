@@ -1,0 +1,463 @@
+// A store's orders for its staff, rebuilt from logs: filters (to ship, shipped, disputed, completed, closed), the
+// buyers' addresses decrypted in this browser only (one wallet signature per session), mark shipped with a tracking
+// reference, full or partial refunds, disputes with their reason and arbiter, and a CSV of the orders to ship for a
+// label printer.
+import type { Product } from "../../client/abi.ts";
+import { loadStoreProducts } from "../../client/catalog.ts";
+import { formatAmount, formatDate, shortAddress } from "../../client/format.ts";
+import { loadStoreOrders, type OrderRecord } from "../../client/orders.ts";
+import {
+  addressLines,
+  checkText,
+  items,
+  keyMatchesStore,
+  LIMITS,
+  markShippedTx,
+  ORDER_FILTERS,
+  type OrderFilter,
+  openOrderAddress,
+  orderFilterOf,
+  parseAmount,
+  refundTx,
+  type ShippingKeys,
+  shipBy,
+  shippingCsv,
+  TermsCache,
+} from "../../client/seller.ts";
+import type { Page, PageContext } from "../../router.ts";
+import { emptyState, errorBox, spinner } from "../../ui/components.ts";
+import { button, h, replace, uid } from "../../ui/dom.ts";
+import { statusLabel } from "../order-status.ts";
+import {
+  chainNow,
+  hasShippingKey,
+  loadStoreForStaff,
+  notStaffNotice,
+  onAccountChange,
+  PRIVACY_SENTENCE,
+  relative,
+  runTx,
+  storeHeader,
+  unlockShippingKey,
+} from "./shared.ts";
+
+const ARBITER_WINDOW = 30n * 86_400n;
+
+export default async function sellerOrders(ctx: PageContext): Promise<Page> {
+  const { app } = ctx;
+  let staff = await loadStoreForStaff(ctx);
+  const terms = new TermsCache(app.chain);
+  const wanted = ctx.query.get("filter");
+  let filter: OrderFilter = ORDER_FILTERS.some((f) => f.key === wanted) ? (wanted as OrderFilter) : "to-ship";
+  const focusOrder = ctx.query.get("order");
+  let orders: OrderRecord[] = [];
+  let products = new Map<bigint, Product>();
+  let keys: ShippingKeys | null = null;
+  let now = 0n;
+  let signature = "";
+
+  const root = h("div", { class: "seller-page seller-orders" });
+  const keyBox = h("section", { class: "key-box", attrs: { "aria-labelledby": "addr-title" } });
+  const tabs = h("div", { class: "filter-tabs", attrs: { role: "group", "aria-label": "Show orders" } });
+  const list = h("div", { class: "order-cards" }, spinner("Loading orders…"));
+  const exportStatus = h("div", { attrs: { "aria-live": "polite" } });
+
+  const describe = (productId: bigint, variant: number) => {
+    const p = products.get(productId);
+    const label = p?.variants[variant]?.label;
+    return p ? `${p.name}${label ? ` (${label})` : ""}` : `Item ${productId}`;
+  };
+
+  const unlock = async (): Promise<boolean> => {
+    try {
+      keys = await unlockShippingKey(app);
+      renderKeyBox();
+      renderList();
+      return true;
+    } catch (error) {
+      const fan = app.explain(error);
+      replace(
+        keyStatus,
+        h("p", {
+          class: "notice danger",
+          attrs: { role: "alert" },
+          text:
+            fan.kind === "rejected"
+              ? "You cancelled the signature in your wallet, so the addresses stay locked."
+              : fan.message,
+        }),
+      );
+      return false;
+    }
+  };
+  const keyStatus = h("div", { attrs: { "aria-live": "polite" } });
+
+  const renderKeyBox = () => {
+    const { store } = staff;
+    const mismatch = keys !== null && !keyMatchesStore(keys.publicKey, store.shippingKey);
+    replace(
+      keyBox,
+      h("h2", { attrs: { id: "addr-title" }, text: "🔒 Shipping addresses" }),
+      h("p", { class: "privacy-note", text: PRIVACY_SENTENCE }),
+      keys
+        ? h(
+            "p",
+            { class: mismatch ? "notice danger" : "notice ok", attrs: { role: "status" } },
+            mismatch
+              ? "Your wallet's key is not this store's shipping key, so these addresses won't open here. Connect the wallet that set the key (usually the owner's)."
+              : "Addresses are unlocked in this tab. Closing it forgets the key.",
+          )
+        : staff.role
+          ? button("Show addresses (sign in your wallet)", () => void unlock(), { class: "btn secondary unlock" })
+          : null,
+      keyStatus,
+      staff.role
+        ? h(
+            "p",
+            null,
+            button("Export orders to ship (CSV)", () => void exportCsv(), { class: "btn secondary export-csv" }),
+            h("span", {
+              class: "muted small",
+              text: " For a label printer; addresses are decrypted here, then saved to your computer only.",
+            }),
+          )
+        : null,
+      exportStatus,
+    );
+  };
+
+  const exportCsv = async () => {
+    if (!keys && !(await unlock())) return;
+    const secret = (keys as ShippingKeys).secretKey;
+    const rows = [];
+    for (const record of orders
+      .filter((o) => o.status === "Paid")
+      .sort((a, b) => (a.order.placedAt < b.order.placedAt ? -1 : 1))) {
+      const t = await terms.get(record.order.storeId, record.order.termsVersion);
+      rows.push({
+        record,
+        shipBy: shipBy(record.order, t),
+        address: openOrderAddress(record, secret),
+        items: items(record, describe),
+      });
+    }
+    if (rows.length === 0) {
+      replace(
+        exportStatus,
+        h("p", { class: "notice", text: "No order is waiting to ship, so there is nothing to export." }),
+      );
+      return;
+    }
+    const csv = shippingCsv(rows);
+    const url = URL.createObjectURL(new Blob([csv], { type: "text/csv;charset=utf-8" }));
+    const a = h("a", { attrs: { download: `merchstand-store-${staff.store.id}-to-ship.csv` } });
+    a.href = url;
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 60_000);
+    replace(
+      exportStatus,
+      h("p", { class: "tx-stage ok", attrs: { role: "status" }, text: `Exported ${rows.length} order(s) to ship.` }),
+    );
+  };
+
+  const renderTabs = () => {
+    const counts = new Map<OrderFilter, number>();
+    for (const o of orders) counts.set(orderFilterOf(o.status), (counts.get(orderFilterOf(o.status)) ?? 0) + 1);
+    replace(
+      tabs,
+      ORDER_FILTERS.map((f) =>
+        button(
+          `${f.label} (${counts.get(f.key) ?? 0})`,
+          () => {
+            filter = f.key;
+            history.replaceState(null, "", `#/sell/store/${staff.store.id}/orders?filter=${f.key}`);
+            renderTabs();
+            renderList();
+          },
+          {
+            class: `filter-tab${f.key === filter ? " active" : ""}`,
+            attrs: { "aria-pressed": String(f.key === filter), "data-filter": f.key },
+          },
+        ),
+      ),
+    );
+  };
+
+  const renderList = () => {
+    const shown = orders.filter((o) => orderFilterOf(o.status) === filter);
+    if (shown.length === 0) {
+      const label = ORDER_FILTERS.find((f) => f.key === filter)?.label.toLowerCase() ?? "";
+      replace(
+        list,
+        emptyState(
+          `No orders ${filter === "to-ship" ? "to ship" : label}`,
+          filter === "to-ship" ? "New orders appear here as soon as they're paid." : "Nothing here right now.",
+        ),
+      );
+      return;
+    }
+    if (filter === "to-ship") shown.sort((a, b) => (a.order.placedAt < b.order.placedAt ? -1 : 1));
+    replace(
+      list,
+      h(
+        "ul",
+        { class: "seller-order-list" },
+        shown.map((o) => orderCard(o)),
+      ),
+    );
+    if (focusOrder) list.querySelector(`[data-order-id="${focusOrder}"]`)?.scrollIntoView({ block: "center" });
+  };
+
+  const orderCard = (record: OrderRecord): HTMLElement => {
+    const c = app.currency(record.order.currency);
+    const status = h("div", { class: "order-status", attrs: { "aria-live": "polite" } });
+    const total = record.order.lines.reduce((s, l) => s + l.unitPrice * BigInt(l.quantity), 0n);
+    const deadline = h("p", { class: "deadline" });
+    void terms.get(record.order.storeId, record.order.termsVersion).then((t) => {
+      if (record.status === "Paid") {
+        const by = shipBy(record.order, t);
+        deadline.textContent =
+          by < now
+            ? `Ship-by passed ${relative(by, now)} (${formatDate(by)}): the buyer can now cancel for a full refund.`
+            : `Ship by ${formatDate(by)} (${relative(by, now)}).`;
+        deadline.classList.toggle("overdue", by < now);
+      } else if (record.status === "Shipped") {
+        const until = record.order.shippedAt + BigInt(t.deliveryWindow);
+        deadline.textContent = `The buyer can confirm, or dispute until ${formatDate(until)}; after that the payment is released to you.`;
+      } else if (record.status === "Disputed") {
+        const by = record.order.disputedAt + ARBITER_WINDOW;
+        deadline.textContent = `The arbiter ${shortAddress(t.arbiter)} decides how to split the ${formatAmount(record.order.amount, c)}. If they don't rule by ${formatDate(by)}, the buyer gets it all back.`;
+      }
+    });
+
+    let addressBlock: HTMLElement;
+    if (!record.shipping || record.shipping === "0x") {
+      addressBlock = h("p", { class: "muted small", text: "Digital order: nothing to ship." });
+    } else if (keys) {
+      const opened = openOrderAddress(record, keys.secretKey);
+      addressBlock = opened.ok
+        ? h(
+            "address",
+            { class: "ship-to" },
+            addressLines(opened.address).map((line) => h("span", { class: "line", text: line })),
+            opened.address.email ? h("span", { class: "line muted", text: opened.address.email }) : null,
+          )
+        : h("p", { class: "notice danger small", text: opened.reason });
+    } else {
+      addressBlock = h("p", { class: "muted small locked", text: "🔒 Address locked. Use “Show addresses” above." });
+    }
+
+    const disputed = record.timeline.find((e) => e.kind === "disputed");
+    const refunds = record.timeline.filter((e) => e.kind === "partially-refunded");
+    const actions = h("div", { class: "order-actions-inline" });
+    if (staff.role && record.status === "Paid") {
+      const trackingId = uid("tracking");
+      const tracking = h("input", {
+        attrs: {
+          id: trackingId,
+          maxlength: LIMITS.tracking,
+          placeholder: "Royal Mail RM123456789GB",
+          autocomplete: "off",
+        },
+      });
+      const ship = button(
+        "Mark shipped",
+        async () => {
+          const t = checkText(tracking.value, "The tracking reference", 1, LIMITS.tracking);
+          if (!t.ok) {
+            replace(
+              status,
+              h("p", {
+                class: "notice danger",
+                attrs: { role: "alert" },
+                text: `${t.message} Enter the carrier and tracking number.`,
+              }),
+            );
+            tracking.focus();
+            return;
+          }
+          ship.disabled = true;
+          const ok = await runTx(app, status, markShippedTx(record, t.value), {
+            done: `Order #${record.id} is marked shipped.`,
+          });
+          if (ok) await reload(true);
+          else ship.disabled = false;
+        },
+        { class: "btn small mark-shipped" },
+      );
+      actions.append(
+        h(
+          "div",
+          { class: "field inline-field" },
+          h("label", { attrs: { for: trackingId }, text: "Carrier and tracking reference" }),
+          h("div", { class: "inline" }, tracking, ship),
+        ),
+      );
+    }
+    if (staff.role && (record.status === "Paid" || record.status === "Shipped")) {
+      const amountId = uid("refund");
+      const amount = h("input", { attrs: { id: amountId, inputmode: "decimal" } });
+      amount.value = formatAmount(record.order.amount, c).replace(` ${c.symbol}`, "").replace(/,/g, "");
+      const refund = button(
+        "Refund",
+        async () => {
+          const parsed = parseAmount(amount.value, c, "The refund", { max: record.order.amount });
+          if (!parsed.ok) {
+            replace(
+              status,
+              h("p", {
+                class: "notice danger",
+                attrs: { role: "alert" },
+                text: parsed.message.replace(/can be at most/, "can be at most the escrowed"),
+              }),
+            );
+            return;
+          }
+          refund.disabled = true;
+          const full = parsed.value === record.order.amount;
+          const ok = await runTx(app, status, refundTx(record, parsed.value, c), {
+            done: full
+              ? `Order #${record.id} refunded in full; the stock is back.`
+              : `${formatAmount(parsed.value, c)} refunded to the buyer of order #${record.id}.`,
+            errorContext: { currency: c },
+          });
+          if (ok) await reload(true);
+          else refund.disabled = false;
+        },
+        { class: "btn secondary small" },
+      );
+      actions.append(
+        h(
+          "details",
+          { class: "refund" },
+          h("summary", { text: "Refund…" }),
+          h(
+            "div",
+            { class: "field inline-field" },
+            h("label", {
+              attrs: { for: amountId },
+              text: `Amount to refund (${c.symbol}), at most ${formatAmount(record.order.amount, c)}`,
+            }),
+            h("div", { class: "inline" }, amount, refund),
+            h("p", {
+              class: "muted small",
+              text: "The full amount ends the order and puts its stock back. Less keeps it open with the rest in escrow. The buyer withdraws refunds from their orders page.",
+            }),
+          ),
+        ),
+      );
+    }
+
+    return h(
+      "li",
+      {
+        class: `card seller-order${focusOrder === record.id.toString() ? " focused" : ""}`,
+        dataset: { orderId: record.id.toString(), status: record.status },
+      },
+      h(
+        "div",
+        { class: "seller-order-head" },
+        h("h3", { text: `Order #${record.id}` }),
+        h("span", { class: `status-pill ${record.status.toLowerCase()}`, text: statusLabel(record.status) }),
+        h("span", {
+          class: "muted small",
+          text: `Placed ${formatDate(record.order.placedAt)} by ${shortAddress(record.order.buyer)}`,
+        }),
+      ),
+      h(
+        "div",
+        { class: "seller-order-body" },
+        h(
+          "div",
+          null,
+          h(
+            "ul",
+            { class: "summary-lines" },
+            record.order.lines.map((l) =>
+              h(
+                "li",
+                null,
+                h("span", { text: `${l.quantity} × ${describe(l.productId, l.variant)}` }),
+                h("span", { text: formatAmount(l.unitPrice * BigInt(l.quantity), c) }),
+              ),
+            ),
+          ),
+          h(
+            "p",
+            { class: "small" },
+            `Paid ${formatAmount(total, c)}`,
+            record.order.amount !== total && ["Paid", "Shipped", "Disputed"].includes(record.status)
+              ? ` · ${formatAmount(record.order.amount, c)} still in escrow`
+              : "",
+          ),
+          refunds.map((e) =>
+            h("p", { class: "muted small", text: `Partly refunded ${formatAmount(e.detail.amount as bigint, c)}` }),
+          ),
+          record.tracking
+            ? h("p", { class: "small" }, "Tracking: ", h("span", { class: "tracking", text: record.tracking }))
+            : null,
+          disputed
+            ? h(
+                "p",
+                { class: "dispute-reason" },
+                h("strong", { text: "Buyer's reason: " }),
+                h("span", { text: String(disputed.detail.reason ?? "") || "(none given)" }),
+              )
+            : null,
+          deadline,
+        ),
+        h("div", { class: "ship-to-box" }, h("p", { class: "small strong", text: "Ship to" }), addressBlock),
+      ),
+      actions,
+      status,
+    );
+  };
+
+  const load = async (force = false) => {
+    staff = await loadStoreForStaff(ctx);
+    const [fresh, storeProducts, t] = await Promise.all([
+      loadStoreOrders(app.chain, staff.store.id, app.manifest.deploymentBlock),
+      loadStoreProducts(app.chain, staff.store.id),
+      chainNow(app),
+    ]);
+    if (ctx.signal.aborted) return;
+    now = t;
+    products = new Map(storeProducts.map((p) => [p.id, p]));
+    const next = fresh.map((o) => `${o.id}:${o.status}:${o.order.amount}`).join(",");
+    if (!force && next === signature) return;
+    signature = next;
+    orders = fresh;
+    if (!keys && hasShippingKey(app)) keys = await unlockShippingKey(app).catch(() => null);
+    renderKeyBox();
+    renderTabs();
+    renderList();
+  };
+  const reload = (force = false) =>
+    load(force).catch((error) => {
+      if (!ctx.signal.aborted)
+        replace(
+          list,
+          errorBox(app.explain(error), () => void reload(true)),
+        );
+    });
+
+  const mount = () => {
+    replace(
+      root,
+      storeHeader(staff, "orders"),
+      staff.role ? null : notStaffNotice(app, staff.store),
+      keyBox,
+      tabs,
+      list,
+    );
+  };
+  mount();
+  await reload(true);
+  const unsubscribe = onAccountChange(app, () => {
+    keys = null;
+    void reload(true).then(mount);
+  });
+  return { title: `Orders · ${staff.store.name}`, el: root, refresh: () => void reload(), dispose: unsubscribe };
+}

@@ -1,0 +1,236 @@
+// Pieces every seller page uses: the wallet gate, the store's tab bar, the staff check, a transaction runner that
+// shows each stage and ends in a sentence, labelled fields, and the shipping-key unlock.
+import "./seller.css";
+import type { App } from "../../app.ts";
+import type { Store } from "../../client/abi.ts";
+import type { ErrorContext } from "../../client/errors.ts";
+import { shortAddress } from "../../client/format.ts";
+import type { Currency } from "../../client/manifest.ts";
+import { explainSellerError, type ShippingKeys, sessionKeyring } from "../../client/seller.ts";
+import { type Receipt, sendContractTx, type TxRequest } from "../../client/transactions.ts";
+import { NotFound, type PageContext } from "../../router.ts";
+import { emptyState, officialBadge } from "../../ui/components.ts";
+import { button, type Child, h, link, replace, uid } from "../../ui/dom.ts";
+import { openWalletDialog } from "../../ui/layout.ts";
+
+export const PRIVACY_SENTENCE =
+  "Shipping addresses are decrypted only in this browser, with a key re-created from your wallet's signature. The key and the addresses are never stored or sent anywhere.";
+
+/** The prompt shown instead of a seller page while no wallet is connected. */
+export function connectPrompt(app: App, title: string, body: string): HTMLElement {
+  return emptyState(
+    title,
+    body,
+    button("Connect wallet", () => void openWalletDialog(app), { class: "btn" }),
+  );
+}
+
+export type StaffContext = { store: Store; currency: Currency; role: "owner" | "manager" | null };
+
+/** The store a seller page is about, and the connected account's role in it (null: not staff). */
+export async function loadStoreForStaff(ctx: PageContext): Promise<StaffContext> {
+  const { app } = ctx;
+  const storeId = BigInt(ctx.params.storeId as string);
+  const store = await app.chain.getStore(storeId);
+  if (!store) throw new NotFound();
+  const account = app.account;
+  let role: StaffContext["role"] = null;
+  if (account) {
+    if (store.owner.toLowerCase() === account.toLowerCase()) role = "owner";
+    else if ((await app.chain.call("isStoreStaff", [storeId, account]))[0]) role = "manager";
+  }
+  return { store, currency: app.currency(store.currency), role };
+}
+
+export function notStaffNotice(app: App, store: Store): HTMLElement {
+  return h(
+    "div",
+    { class: "notice", attrs: { role: "note" } },
+    h("p", {
+      text: app.account
+        ? `The connected account (${shortAddress(app.account)}) doesn't run "${store.name}". Connect the wallet of its owner (${shortAddress(store.owner)}) or one of its managers to make changes.`
+        : `Connect the wallet of the owner of "${store.name}" or one of its managers to make changes.`,
+    }),
+  );
+}
+
+export type StoreTab = "overview" | "products" | "orders" | "managers" | "verify";
+
+const TABS: { key: StoreTab; label: string; path: string }[] = [
+  { key: "overview", label: "Overview", path: "" },
+  { key: "products", label: "Products", path: "/products" },
+  { key: "orders", label: "Orders", path: "/orders" },
+  { key: "managers", label: "Managers", path: "/managers" },
+  { key: "verify", label: "Get verified", path: "/verify" },
+];
+
+/** Store name, badge, role and the tab bar, at the top of every store page of the dashboard. */
+export function storeHeader(staff: StaffContext, active: StoreTab): HTMLElement {
+  const { store } = staff;
+  return h(
+    "header",
+    { class: "seller-head" },
+    h(
+      "nav",
+      { class: "breadcrumb", attrs: { "aria-label": "Breadcrumb" } },
+      link("/sell", null, "Seller dashboard"),
+      " / ",
+      h("span", { attrs: { "aria-current": "page" }, text: store.name }),
+    ),
+    h(
+      "div",
+      { class: "seller-title" },
+      h("h1", { text: store.name }),
+      officialBadge(store),
+      store.closed ? h("span", { class: "badge", text: "Closed" }) : null,
+      staff.role ? h("span", { class: "badge role", text: staff.role === "owner" ? "Owner" : "Manager" }) : null,
+      link(`/store/${store.id}`, { class: "muted small view-shop" }, "View in the shop →"),
+    ),
+    h(
+      "nav",
+      { class: "seller-tabs", attrs: { "aria-label": "Store sections" } },
+      TABS.map((t) =>
+        link(`/sell/store/${store.id}${t.path}`, {
+          class: `seller-tab${t.key === active ? " active" : ""}`,
+          attrs: { "aria-current": t.key === active ? "page" : null },
+          text: t.label,
+        }),
+      ),
+    ),
+  );
+}
+
+export type RunOptions = {
+  /** Shown while the wallet is open, and in the toast after. */
+  done: string;
+  errorContext?: ErrorContext;
+  /** Called after the receipt, before the success message (reload data here). */
+  after?: (receipt: Receipt) => void | Promise<void>;
+};
+
+/**
+ * Sends one transaction with visible stages (checking → wallet → pending → done) in `status`, and turns any
+ * failure into a sentence there. Resolves to the receipt, or null when it failed.
+ */
+export async function runTx(
+  app: App,
+  status: HTMLElement,
+  request: TxRequest,
+  options: RunOptions,
+): Promise<Receipt | null> {
+  const say = (text: string, kind = "") =>
+    replace(status, h("p", { class: `tx-stage ${kind}`.trim(), attrs: { role: "status" }, text }));
+  if (!app.wallet?.account) {
+    say("Connect your wallet first.", "danger");
+    await openWalletDialog(app);
+    return null;
+  }
+  try {
+    const receipt = await sendContractTx(app.chain, app.wallet, app.manifest.chainId, request, (stage) => {
+      if (stage.stage === "simulating") say("Checking…");
+      if (stage.stage === "wallet") say(`Confirm in your wallet: ${stage.what}.`);
+      if (stage.stage === "pending") {
+        say("Sent. Waiting for the network…");
+        const href = app.explorerTx(stage.hash);
+        app.toast({
+          kind: "info",
+          message: `Transaction sent: ${shortAddress(stage.hash)}`,
+          link: href ? { href, label: "View" } : undefined,
+        });
+      }
+    });
+    await options.after?.(receipt);
+    say(options.done, "ok");
+    app.toast({ kind: "success", message: options.done });
+    return receipt;
+  } catch (error) {
+    const fan = explainSellerError(error, app.errorContext(options.errorContext));
+    replace(status, h("p", { class: "notice danger error-sentence", attrs: { role: "alert" }, text: fan.message }));
+    return null;
+  }
+}
+
+/** A labelled control with an optional hint; the hint is tied to the control for screen readers. */
+export function field(
+  label: string,
+  control: HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement,
+  hint?: Child,
+  extraClass = "",
+): HTMLElement {
+  const id = control.id || uid("f");
+  control.id = id;
+  let hintEl: HTMLElement | null = null;
+  if (hint) {
+    hintEl = h("p", { class: "hint muted small", attrs: { id: `${id}-hint` } }, hint);
+    control.setAttribute("aria-describedby", `${id}-hint`);
+  }
+  return h(
+    "div",
+    { class: `field ${extraClass}`.trim() },
+    h("label", { attrs: { for: id }, text: label }),
+    control,
+    hintEl,
+  );
+}
+
+/** A counter "12 / 64 bytes" under a text control, turning red past the limit. */
+export function byteCounter(control: HTMLInputElement | HTMLTextAreaElement, max: number): HTMLElement {
+  const counter = h("span", { class: "muted small counter" });
+  const update = () => {
+    const n = new TextEncoder().encode(control.value.trim()).length;
+    counter.textContent = `${n} / ${max} bytes`;
+    counter.classList.toggle("over", n > max);
+  };
+  control.addEventListener("input", update);
+  update();
+  return counter;
+}
+
+export function stat(label: string, value: Child, sub?: Child, extra?: Child): HTMLElement {
+  return h(
+    "div",
+    { class: "stat" },
+    h("p", { class: "stat-label", text: label }),
+    h("p", { class: "stat-value" }, value),
+    sub ? h("p", { class: "muted small" }, sub) : null,
+    extra ?? null,
+  );
+}
+
+/** The connected account's shipping key pair for this chain; asks the wallet to sign only once per session. */
+export async function unlockShippingKey(app: App): Promise<ShippingKeys> {
+  const wallet = app.wallet;
+  if (!wallet?.account) throw new Error("no wallet");
+  return sessionKeyring.unlock(wallet.account, app.manifest.chainId, (message) => wallet.personalSign(message));
+}
+
+export function hasShippingKey(app: App): boolean {
+  return app.account ? sessionKeyring.has(app.account, app.manifest.chainId) : false;
+}
+
+/** Relative wording for a deadline: "in 3 days", "in 5 hours", "2 days ago". */
+export function relative(at: bigint, now: bigint): string {
+  const diff = Number(at - now);
+  const abs = Math.abs(diff);
+  const unit = abs >= 86_400 ? ["day", 86_400] : abs >= 3_600 ? ["hour", 3_600] : ["minute", 60];
+  const n = Math.max(1, Math.floor(abs / (unit[1] as number)));
+  const text = `${n} ${unit[0]}${n === 1 ? "" : "s"}`;
+  return diff >= 0 ? `in ${text}` : `${text} ago`;
+}
+
+/** The chain's clock (what the contract compares deadlines with), not the computer's. */
+export async function chainNow(app: App): Promise<bigint> {
+  const block = await app.chain.rpc.request<{ timestamp: string }>("eth_getBlockByNumber", ["latest", false]);
+  return BigInt(block.timestamp);
+}
+
+/** Re-runs `load` when the connected account changes (a seller switching wallets). */
+export function onAccountChange(app: App, load: () => void): () => void {
+  let last = app.account;
+  return app.onChange(() => {
+    if (app.account !== last) {
+      last = app.account;
+      load();
+    }
+  });
+}

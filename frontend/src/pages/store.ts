@@ -1,0 +1,164 @@
+// A store: banner, logo, bio and links from its metadata, the official badge or the unverified notice, and its
+// products with category filter, search, availability and sort.
+import { CATEGORIES, type Product, type Store } from "../client/abi.ts";
+import { filterProducts, loadStoreProducts, type SortKey } from "../client/catalog.ts";
+import { impersonatedStore } from "../client/names.ts";
+import { NotFound, type Page, type PageContext } from "../router.ts";
+import {
+  emptyState,
+  errorBox,
+  ipfsImage,
+  lookAlikeWarning,
+  officialWithEvidence,
+  skeletonGrid,
+  unverifiedNotice,
+} from "../ui/components.ts";
+import { button, externalLink, h, replace, uid } from "../ui/dom.ts";
+import { productCards } from "./shared.ts";
+
+export default async function storePage(ctx: PageContext): Promise<Page> {
+  const { app } = ctx;
+  const storeId = BigInt(ctx.params.storeId as string);
+  const store = await app.chain.getStore(storeId);
+  if (!store) throw new NotFound();
+  const stores = await app.stores();
+
+  const header = storeHeader(ctx, store, stores);
+  const grid = h("ul", { class: "grid" });
+  const results = h("div", { class: "results", attrs: { "aria-live": "polite" } }, skeletonGrid(6));
+  let products: Product[] = [];
+
+  const searchId = uid("store-search");
+  const categoryId = uid("category");
+  const sortId = uid("sort");
+  const stockId = uid("stock");
+  const search = h("input", {
+    attrs: { id: searchId, type: "search", placeholder: "Search this store", autocomplete: "off" },
+  });
+  const category = h(
+    "select",
+    { attrs: { id: categoryId } },
+    h("option", { attrs: { value: "" }, text: "All categories" }),
+    CATEGORIES.map((c, i) => h("option", { attrs: { value: String(i) }, text: c })),
+  );
+  const sort = h(
+    "select",
+    { attrs: { id: sortId } },
+    (
+      [
+        ["featured", "Featured"],
+        ["price-asc", "Price, low to high"],
+        ["price-desc", "Price, high to low"],
+        ["rating", "Rating"],
+        ["newest", "Newest"],
+      ] as const
+    ).map(([v, t]) => h("option", { attrs: { value: v }, text: t })),
+  );
+  const inStock = h("input", { attrs: { id: stockId, type: "checkbox" } });
+  const filters = h(
+    "div",
+    { class: "filters", attrs: { role: "group", "aria-label": "Filter and sort" } },
+    h("div", { class: "field" }, h("label", { attrs: { for: searchId }, text: "Search" }), search),
+    h("div", { class: "field" }, h("label", { attrs: { for: categoryId }, text: "Category" }), category),
+    h("div", { class: "field" }, h("label", { attrs: { for: sortId }, text: "Sort by" }), sort),
+    h("div", { class: "field check" }, inStock, h("label", { attrs: { for: stockId }, text: "In stock only" })),
+  );
+
+  const render = () => {
+    const shown = filterProducts(products, {
+      query: search.value,
+      category: category.value === "" ? null : Number(category.value),
+      inStockOnly: inStock.checked,
+      sort: sort.value as SortKey,
+    });
+    if (products.filter((p) => p.active).length === 0) {
+      replace(results, emptyState("Nothing for sale yet", "This store hasn't listed any merch yet."));
+      return;
+    }
+    if (shown.length === 0) {
+      const clear = button(
+        "Clear filters",
+        () => {
+          search.value = "";
+          category.value = "";
+          inStock.checked = false;
+          sort.value = "featured";
+          render();
+        },
+        { class: "btn secondary" },
+      );
+      replace(results, emptyState("No matching items", "Nothing in this store matches these filters.", clear));
+      return;
+    }
+    replace(grid, productCards(app, shown, stores));
+    replace(
+      results,
+      h("p", { class: "muted small", text: `${shown.length} ${shown.length === 1 ? "item" : "items"}` }),
+      grid,
+    );
+  };
+  for (const control of [search, category, sort, inStock]) control.addEventListener("input", render);
+
+  const load = async () => {
+    products = await loadStoreProducts(app.chain, storeId);
+    if (!ctx.signal.aborted) render();
+  };
+  load().catch((error) =>
+    replace(
+      results,
+      errorBox(app.explain(error), () => void load()),
+    ),
+  );
+
+  return {
+    title: store.name,
+    el: h(
+      "div",
+      { class: "store-page" },
+      header,
+      h("section", { class: "section" }, h("h2", { class: "visually-hidden", text: "Merch" }), filters, results),
+    ),
+    refresh: () => load().catch(() => {}),
+  };
+}
+
+function storeHeader(ctx: PageContext, store: Store, stores: Store[]): HTMLElement {
+  const { app } = ctx;
+  const banner = h("div", { class: "store-banner" });
+  const logo = h("div", { class: "store-logo large" }, ipfsImage(app, null, store.name, "logo"));
+  const bio = h("p", { class: "store-bio" });
+  const links = h("ul", { class: "store-links" });
+  if (store.metadataCid) {
+    app.storeMeta(store.metadataCid).then((r) => {
+      if (!r.ok) return;
+      if (r.value.banner) banner.replaceChildren(ipfsImage(app, r.value.banner, `${store.name} banner`, "banner"));
+      if (r.value.logo) logo.replaceChildren(ipfsImage(app, r.value.logo, store.name, "logo"));
+      bio.textContent = r.value.bio;
+      replace(
+        links,
+        r.value.links.map((l) => h("li", null, externalLink(l.url, l.label))),
+      );
+    });
+  }
+  const impostorOf = impersonatedStore(store, stores);
+  return h(
+    "header",
+    { class: "store-header" },
+    banner,
+    h(
+      "div",
+      { class: "store-id" },
+      logo,
+      h(
+        "div",
+        null,
+        h("h1", { text: store.name }),
+        officialWithEvidence(store),
+        store.closed ? h("p", { class: "notice", text: "This store has closed and takes no new orders." }) : null,
+        bio,
+        links,
+      ),
+    ),
+    store.official ? null : impostorOf ? lookAlikeWarning(store, impostorOf) : unverifiedNotice(),
+  );
+}

@@ -1,0 +1,141 @@
+// Hash routing (IPFS gateways have no server-side rewrites). One route = one lazily loaded page module, so the
+// first load carries only the shell and the page being opened.
+import type { App } from "./app.ts";
+import type { Layout } from "./ui/layout.ts";
+
+export type PageContext = {
+  app: App;
+  layout: Layout;
+  params: Record<string, string>;
+  query: URLSearchParams;
+  /** Aborted when the fan navigates away: pages stop async work that would render into a detached page. */
+  signal: AbortSignal;
+};
+
+export type Page = {
+  title: string;
+  el: HTMLElement;
+  /** Called on every new block while the page is shown (live stock, order status). */
+  refresh?(block: number): void | Promise<void>;
+  dispose?(): void;
+};
+
+export type PageModule = { default: (ctx: PageContext) => Page | Promise<Page> };
+
+/** Thrown by a page when its ids name nothing; the router shows the not-found page. */
+export class NotFound extends Error {
+  override name = "NotFound";
+}
+
+type Route = { path: string; load: () => Promise<PageModule> };
+
+/** The route table. A new page = one file under pages/ and one line here. */
+export const ROUTES: Route[] = [
+  { path: "/", load: () => import("./pages/home.ts") },
+  { path: "/store/:storeId", load: () => import("./pages/store.ts") },
+  { path: "/store/:storeId/product/:productId", load: () => import("./pages/product.ts") },
+  { path: "/cart", load: () => import("./pages/cart.ts") },
+  { path: "/checkout", load: () => import("./pages/checkout.ts") },
+  { path: "/orders", load: () => import("./pages/orders.ts") },
+  { path: "/orders/:orderId", load: () => import("./pages/order.ts") },
+  // Seller dashboard (issue 6), arbiter view, and the verification pages (issue 10).
+  { path: "/sell", load: () => import("./pages/seller/home.ts") },
+  { path: "/sell/new", load: () => import("./pages/seller/open-store.ts") },
+  { path: "/sell/store/:storeId", load: () => import("./pages/seller/overview.ts") },
+  { path: "/sell/store/:storeId/products", load: () => import("./pages/seller/products.ts") },
+  { path: "/sell/store/:storeId/products/new", load: () => import("./pages/seller/product-editor.ts") },
+  { path: "/sell/store/:storeId/products/:productId", load: () => import("./pages/seller/product-editor.ts") },
+  { path: "/sell/store/:storeId/orders", load: () => import("./pages/seller/orders.ts") },
+  { path: "/sell/store/:storeId/managers", load: () => import("./pages/seller/managers.ts") },
+  { path: "/sell/store/:storeId/verify", load: () => import("./pages/seller/get-verified.ts") },
+  { path: "/arbiter", load: () => import("./pages/seller/arbiter.ts") },
+  { path: "/verify", load: () => import("./pages/seller/verifier.ts") },
+];
+
+const NOT_FOUND: Route = { path: "*", load: () => import("./pages/not-found.ts") };
+
+/** Matches a hash path against the table. Params ending in "Id" must be decimal ids. */
+export function matchRoute(
+  path: string,
+  routes: Route[] = ROUTES,
+): { route: Route; params: Record<string, string> } | null {
+  const parts = path.split("/").filter(Boolean);
+  for (const route of routes) {
+    const pattern = route.path.split("/").filter(Boolean);
+    if (pattern.length !== parts.length) continue;
+    const params: Record<string, string> = {};
+    let ok = true;
+    for (let i = 0; i < pattern.length && ok; i++) {
+      const p = pattern[i] as string;
+      const v = decodeURIComponent(parts[i] as string);
+      if (p.startsWith(":")) {
+        if (p.endsWith("Id") && !/^[1-9]\d{0,19}$/.test(v)) ok = false;
+        else params[p.slice(1)] = v;
+      } else if (p !== v) ok = false;
+    }
+    if (ok) return { route, params };
+  }
+  return null;
+}
+
+export function parseHash(hash: string): { path: string; query: URLSearchParams } {
+  const raw = hash.replace(/^#/, "") || "/";
+  const [path = "/", query = ""] = raw.split("?", 2);
+  return { path: path.startsWith("/") ? path : `/${path}`, query: new URLSearchParams(query) };
+}
+
+export function startRouter(app: App, layout: Layout): void {
+  let current: { page: Page; controller: AbortController } | null = null;
+  let navigation = 0;
+
+  const show = async () => {
+    const id = ++navigation;
+    current?.controller.abort();
+    current?.page.dispose?.();
+    current = null;
+    const { path, query } = parseHash(location.hash);
+    const match = matchRoute(path);
+    const controller = new AbortController();
+    const ctx: PageContext = { app, layout, params: match?.params ?? {}, query, signal: controller.signal };
+    layout.setSearch(path === "/" ? (query.get("q") ?? "") : "");
+    layout.main.setAttribute("aria-busy", "true");
+    let page: Page;
+    try {
+      const module = await (match?.route ?? NOT_FOUND).load();
+      page = await module.default(ctx);
+    } catch (error) {
+      if (id !== navigation) return;
+      if (error instanceof NotFound) {
+        page = await (await NOT_FOUND.load()).default(ctx);
+      } else {
+        const { default: errorPage } = await import("./pages/error.ts");
+        page = errorPage(ctx, error, () => void show());
+      }
+    }
+    if (id !== navigation) {
+      page.dispose?.();
+      return;
+    }
+    current = { page, controller };
+    document.title = `${page.title} · Merchstand`;
+    layout.main.replaceChildren(page.el);
+    layout.main.removeAttribute("aria-busy");
+    window.scrollTo(0, 0);
+    // Moving focus to the new content tells screen-reader and keyboard users the page changed.
+    if (
+      document.activeElement &&
+      document.activeElement !== document.body &&
+      !layout.main.contains(document.activeElement)
+    ) {
+      const heading = layout.main.querySelector("h1");
+      (heading as HTMLElement | null)?.setAttribute("tabindex", "-1");
+      (heading as HTMLElement | null)?.focus({ preventScroll: true });
+    }
+  };
+
+  app.onBlock((block) => {
+    void current?.page.refresh?.(block);
+  });
+  window.addEventListener("hashchange", () => void show());
+  void show();
+}

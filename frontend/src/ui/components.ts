@@ -1,0 +1,217 @@
+// Shared pieces of the storefront: cards, prices, badges, notices, IPFS images, error boxes.
+import type { App } from "../app.ts";
+import { CATEGORIES, type Product, type Store } from "../client/abi.ts";
+import { averageRating, isSoldOut, priceRange } from "../client/catalog.ts";
+import type { FanError } from "../client/errors.ts";
+import { formatAmount } from "../client/format.ts";
+import { MAX_IMAGE_BYTES, sniffImageType } from "../client/ipfs.ts";
+import { type Child, externalLink, h, link } from "./dom.ts";
+
+export function priceText(app: App, product: Product, store?: Store): string {
+  const range = priceRange(product);
+  if (!range) return "Unavailable";
+  const text = formatAmount(range.min, app.currency(store?.currency ?? storeCurrency(product)));
+  return range.varies ? `From ${text}` : text;
+}
+
+/** Products carry no currency; their store does. Pages prime this map from the stores they load. */
+const productCurrency = new Map<string, string>();
+export function rememberStoreCurrencies(stores: readonly Store[]): void {
+  for (const s of stores) productCurrency.set(s.id.toString(), s.currency);
+}
+function storeCurrency(product: Product): string {
+  return productCurrency.get(product.storeId.toString()) ?? "0x0000000000000000000000000000000000000000";
+}
+
+export function stars(rating: number | null, count: number): HTMLElement {
+  if (rating === null) return h("span", { class: "rating muted", text: "No reviews yet" });
+  const rounded = Math.round(rating * 2) / 2;
+  return h(
+    "span",
+    { class: "rating", attrs: { "aria-label": `Rated ${rating.toFixed(1)} out of 5 from ${count} reviews` } },
+    h("span", { class: "stars", attrs: { "aria-hidden": "true" } }, "★".repeat(Math.round(rounded)).padEnd(5, "☆")),
+    h("span", { class: "muted", text: ` ${rating.toFixed(1)} (${count})` }),
+  );
+}
+
+export function officialBadge(store: Store): HTMLElement | null {
+  if (!store.official) return null;
+  const badge = h(
+    "span",
+    { class: "badge official", attrs: { title: "Verified as the artist's official store" } },
+    "✓ Official",
+  );
+  return badge;
+}
+
+/** The badge plus a link to the public evidence the verifier relied on. */
+export function officialWithEvidence(store: Store): HTMLElement | null {
+  const badge = officialBadge(store);
+  if (!badge) return null;
+  const evidence = store.officialEvidence;
+  let proof: Child = null;
+  if (/^https:\/\//.test(evidence)) proof = externalLink(evidence, "See the evidence");
+  else if (evidence) proof = h("span", { class: "muted", text: `Evidence: ${evidence.slice(0, 100)}` });
+  return h("span", { class: "official-line" }, badge, proof ? " " : null, proof);
+}
+
+export function unverifiedNotice(): HTMLElement {
+  return h(
+    "p",
+    { class: "notice unverified", attrs: { role: "note" } },
+    "This store is not verified as the artist's official store.",
+  );
+}
+
+export function lookAlikeWarning(store: Store, official: Store): HTMLElement {
+  return h(
+    "div",
+    { class: "notice danger lookalike", attrs: { role: "alert" } },
+    h("strong", { text: "Careful: this may be an impostor. " }),
+    `"${store.name}" looks like the name of the official store "${official.name}", but it is a different, unverified store. `,
+    link(`/store/${official.id}`, null, `Go to the official ${official.name} store`),
+    ".",
+  );
+}
+
+export function categoryName(category: number): string {
+  return CATEGORIES[category] ?? "Other";
+}
+
+/** An image from IPFS: a placeholder until verified bytes arrive, and stays a placeholder on any failure. */
+export function ipfsImage(app: App, cid: string | null | undefined, alt: string, className = "media"): HTMLElement {
+  const box = h("div", { class: `${className} placeholder`, attrs: { role: "img", "aria-label": alt } });
+  box.append(
+    h("span", { class: "placeholder-mark", attrs: { "aria-hidden": "true" }, text: alt.slice(0, 1).toUpperCase() }),
+  );
+  if (!cid) return box;
+  app.ipfs
+    .fetchBytes(cid, MAX_IMAGE_BYTES)
+    .then((bytes) => {
+      const type = sniffImageType(bytes);
+      if (!type) return;
+      const url = URL.createObjectURL(new Blob([bytes as BlobPart], { type }));
+      const img = h("img", { attrs: { alt, decoding: "async" } });
+      img.src = url;
+      box.classList.remove("placeholder");
+      box.removeAttribute("role");
+      box.removeAttribute("aria-label");
+      box.replaceChildren(img);
+    })
+    .catch(() => {});
+  return box;
+}
+
+export function productCard(
+  app: App,
+  product: Product,
+  store: Store | undefined,
+  imageCid: Promise<string | null>,
+): HTMLElement {
+  const media = h("div", { class: "card-media" });
+  const soldOut = isSoldOut(product);
+  imageCid.then((cid) => media.replaceChildren(ipfsImage(app, cid, product.name)));
+  media.append(ipfsImage(app, null, product.name));
+  return h(
+    "li",
+    { class: "card product-card" },
+    link(
+      `/store/${product.storeId}/product/${product.id}`,
+      { class: "card-link" },
+      h(
+        "div",
+        { class: "card-media-wrap" },
+        media,
+        soldOut ? h("span", { class: "badge sold-out", text: "Sold out" }) : null,
+      ),
+      h(
+        "div",
+        { class: "card-body" },
+        h("h3", { class: "card-title", text: product.name }),
+        store
+          ? h(
+              "p",
+              { class: "card-store" },
+              h("span", { text: store.name }),
+              store.official ? " " : null,
+              officialBadge(store),
+            )
+          : null,
+        h("p", { class: "card-price", text: priceText(app, product, store) }),
+        stars(averageRating(product), product.ratingCount),
+      ),
+    ),
+  );
+}
+
+export function storeCard(app: App, store: Store, logo: Promise<string | null>, bio: Promise<string>): HTMLElement {
+  const media = h("div", { class: "store-logo" }, ipfsImage(app, null, store.name, "logo"));
+  logo.then((cid) => media.replaceChildren(ipfsImage(app, cid, store.name, "logo")));
+  const bioEl = h("p", { class: "store-bio muted" });
+  bio.then((text) => {
+    bioEl.textContent = text.length > 140 ? `${text.slice(0, 137)}…` : text;
+  });
+  return h(
+    "li",
+    { class: "card store-card" },
+    link(
+      `/store/${store.id}`,
+      { class: "card-link" },
+      media,
+      h(
+        "div",
+        { class: "card-body" },
+        h(
+          "h3",
+          { class: "card-title" },
+          h("span", { text: store.name }),
+          store.official ? " " : null,
+          officialBadge(store),
+        ),
+        bioEl,
+        h("p", {
+          class: "muted small",
+          text: `${store.productCount} ${store.productCount === 1n ? "item" : "items"} · ${app.currency(store.currency).symbol}`,
+        }),
+      ),
+    ),
+  );
+}
+
+export function errorBox(error: FanError, onRetry?: () => void): HTMLElement {
+  const box = h("div", { class: "notice danger", attrs: { role: "alert" } }, h("p", { text: error.message }));
+  if (onRetry && error.retry) {
+    const retry = h("button", { class: "btn secondary", attrs: { type: "button" }, text: "Retry" });
+    retry.addEventListener("click", onRetry);
+    box.append(retry);
+  }
+  return box;
+}
+
+export function spinner(label = "Loading…"): HTMLElement {
+  return h(
+    "div",
+    { class: "loading", attrs: { role: "status" } },
+    h("span", { class: "spin", attrs: { "aria-hidden": "true" } }),
+    label,
+  );
+}
+
+export function emptyState(title: string, body: Child, action?: HTMLElement): HTMLElement {
+  return h("div", { class: "empty" }, h("h2", { text: title }), h("p", null, body), action ?? null);
+}
+
+export function skeletonGrid(count: number): HTMLElement {
+  return h(
+    "ul",
+    { class: "grid", attrs: { "aria-hidden": "true" } },
+    Array.from({ length: count }, () =>
+      h(
+        "li",
+        { class: "card skeleton" },
+        h("div", { class: "card-media-wrap" }),
+        h("div", { class: "card-body" }, h("div", { class: "line" }), h("div", { class: "line short" })),
+      ),
+    ),
+  );
+}

@@ -1,0 +1,276 @@
+// The frame around every page: header (brand, search, orders, cart, wallet), the wrong-network banner, the
+// offline banner, toasts, and the footer with the contract address and the dapp's own CID.
+import type { App } from "../app.ts";
+import { chainName, formatAmount, shortAddress } from "../client/format.ts";
+import type { WalletInfo } from "../client/wallet.ts";
+import { button, externalLink, h, link, replace } from "./dom.ts";
+
+export type Layout = { main: HTMLElement; setSearch(query: string): void };
+
+export function mountLayout(app: App, root: HTMLElement): Layout {
+  const search = h("input", {
+    class: "search-input",
+    attrs: {
+      type: "search",
+      name: "q",
+      placeholder: "Search bands, stores and merch",
+      "aria-label": "Search bands, stores and merch",
+      autocomplete: "off",
+    },
+  });
+  const searchForm = h("form", { class: "search", attrs: { role: "search" } }, search);
+  searchForm.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const q = search.value.trim();
+    location.hash = q ? `#/?q=${encodeURIComponent(q)}` : "#/";
+  });
+  const cartCount = h("span", { class: "count", attrs: { "aria-live": "polite" } });
+  const cartLink = link("/cart", { class: "nav-link cart-link" }, "Cart ", cartCount);
+  const walletSlot = h("div", { class: "wallet-slot" });
+  const header = h(
+    "header",
+    { class: "site-header" },
+    h(
+      "div",
+      { class: "header-inner" },
+      link(
+        "/",
+        { class: "brand", attrs: { "aria-label": "Merchstand home" } },
+        h("span", { class: "brand-mark", attrs: { "aria-hidden": "true" } }, "◆"),
+        "Merchstand",
+      ),
+      searchForm,
+      h(
+        "nav",
+        { class: "nav", attrs: { "aria-label": "Main" } },
+        link("/sell", { class: "nav-link" }, "Sell"),
+        link("/orders", { class: "nav-link" }, "Orders"),
+        cartLink,
+        walletSlot,
+      ),
+    ),
+  );
+  const banners = h("div", { class: "banners" });
+  const main = h("main", { class: "page", attrs: { id: "main", tabindex: "-1" } });
+  const toasts = h("div", { class: "toasts", attrs: { "aria-live": "polite", role: "status" } });
+  const skip = h("a", { class: "skip-link", attrs: { href: "#main" }, text: "Skip to content" });
+  skip.addEventListener("click", (event) => {
+    event.preventDefault();
+    main.focus();
+  });
+  root.replaceChildren(skip, header, banners, main, footer(app), toasts);
+
+  const renderCart = () => {
+    const n = app.cart.count;
+    cartCount.textContent = n > 0 ? String(n) : "";
+    cartLink.setAttribute("aria-label", n > 0 ? `Cart, ${n} ${n === 1 ? "item" : "items"}` : "Cart, empty");
+  };
+  const renderWallet = () => replace(walletSlot, walletButton(app));
+  const renderBanners = () => {
+    replace(banners);
+    if (app.wrongChain && app.wallet) {
+      const switchButton = button(
+        "Switch network",
+        async () => {
+          switchButton.disabled = true;
+          try {
+            await app.switchNetwork();
+          } catch (error) {
+            app.toast({ kind: "error", message: app.explain(error).message });
+          } finally {
+            switchButton.disabled = false;
+          }
+        },
+        { class: "btn small" },
+      );
+      banners.append(
+        h(
+          "div",
+          { class: "banner warning", attrs: { role: "alert" } },
+          h("span", {
+            text: `Your wallet is on ${chainName(app.wallet.chainId ?? 0)}; this store is on ${app.manifest.chainName}.`,
+          }),
+          switchButton,
+        ),
+      );
+    }
+    if (app.offline) {
+      const retry = button("Retry", () => location.reload(), { class: "btn small secondary" });
+      banners.append(
+        h("div", { class: "banner danger", attrs: { role: "alert" } }, h("span", { text: app.offline.message }), retry),
+      );
+    }
+  };
+  app.cart.subscribe(renderCart);
+  app.onChange(() => {
+    renderWallet();
+    renderBanners();
+  });
+  app.onToast((toast) => {
+    const el = h("div", { class: `toast ${toast.kind}` }, h("span", { text: toast.message }));
+    if (toast.link) el.append(" ", externalLink(toast.link.href, toast.link.label));
+    const close = button("×", () => el.remove(), { class: "toast-close", attrs: { "aria-label": "Dismiss" } });
+    el.append(close);
+    toasts.append(el);
+    setTimeout(() => el.remove(), toast.kind === "error" ? 12_000 : 8_000);
+  });
+  renderCart();
+  renderWallet();
+  renderBanners();
+  return {
+    main,
+    setSearch(query: string) {
+      search.value = query;
+    },
+  };
+}
+
+function walletButton(app: App): HTMLElement {
+  const account = app.account;
+  if (!account) {
+    return button("Connect wallet", () => openWalletDialog(app), { class: "btn connect" });
+  }
+  const label = h(
+    "span",
+    { class: "account" },
+    h("span", { class: "address", text: shortAddress(account) }),
+    app.balance !== null
+      ? h("span", { class: "balance", text: formatAmount(app.balance, { symbol: "ETH", decimals: 18 }) })
+      : null,
+  );
+  const menu = h("div", { class: "menu", attrs: { hidden: true, role: "menu" } });
+  const toggle = button(
+    label,
+    () => {
+      const open = menu.hidden;
+      menu.hidden = !open;
+      toggle.setAttribute("aria-expanded", String(open));
+      if (open) (menu.querySelector("button, a") as HTMLElement | null)?.focus();
+    },
+    { class: "btn account-btn", attrs: { "aria-haspopup": "menu", "aria-expanded": "false" } },
+  );
+  const copy = button(
+    "Copy address",
+    async () => {
+      await navigator.clipboard?.writeText(account).catch(() => {});
+      app.toast({ kind: "info", message: "Address copied." });
+      menu.hidden = true;
+    },
+    { attrs: { role: "menuitem" } },
+  );
+  menu.append(copy);
+  const explorer = app.explorerAddress(account);
+  if (explorer) {
+    const a = externalLink(explorer, "View on explorer");
+    a.setAttribute("role", "menuitem");
+    menu.append(a);
+  }
+  menu.append(button("Disconnect", () => app.disconnect(), { attrs: { role: "menuitem" } }));
+  menu.addEventListener("keydown", (event) => {
+    if (event.key === "Escape") {
+      menu.hidden = true;
+      toggle.focus();
+    }
+  });
+  return h("div", { class: "wallet-menu" }, toggle, menu);
+}
+
+/** The "Connect wallet" dialog: every wallet found through EIP-6963, or how to get one. */
+export async function openWalletDialog(app: App): Promise<void> {
+  const dialog = h("dialog", { class: "dialog", attrs: { "aria-labelledby": "wallet-title" } });
+  const list = h("div", { class: "wallet-list" }, h("p", { class: "muted", text: "Looking for wallets…" }));
+  const close = button("Close", () => dialog.close(), { class: "btn secondary" });
+  dialog.append(
+    h("h2", { attrs: { id: "wallet-title" }, text: "Connect a wallet" }),
+    list,
+    h("div", { class: "dialog-actions" }, close),
+  );
+  dialog.addEventListener("close", () => dialog.remove());
+  document.body.append(dialog);
+  dialog.showModal();
+  const wallets = await app.discover();
+  replace(list);
+  if (wallets.length === 0) {
+    list.append(
+      h("p", { text: "No wallet found in this browser." }),
+      h("p", {
+        class: "muted",
+        text: "To buy, install a browser wallet (for example a wallet extension that supports Ethereum), then reload this page. You can browse the stores without one.",
+      }),
+    );
+    return;
+  }
+  for (const wallet of wallets) list.append(walletOption(app, wallet, dialog));
+  (list.querySelector("button") as HTMLButtonElement | null)?.focus();
+}
+
+function walletOption(app: App, wallet: WalletInfo, dialog: HTMLDialogElement): HTMLElement {
+  const icon = wallet.icon
+    ? h("img", { attrs: { alt: "", width: 28, height: 28 } })
+    : h("span", { class: "wallet-icon", attrs: { "aria-hidden": "true" }, text: "◎" });
+  if (icon instanceof HTMLImageElement) icon.src = wallet.icon;
+  const option = button(
+    h("span", { class: "wallet-option" }, icon, h("span", { text: wallet.name })),
+    async () => {
+      option.disabled = true;
+      try {
+        await app.connect(wallet);
+        dialog.close();
+      } catch (error) {
+        app.toast({ kind: "error", message: app.explain(error).message });
+        option.disabled = false;
+      }
+    },
+    { class: "btn wallet-choice" },
+  );
+  return option;
+}
+
+/** The dapp's CID when it is served from an IPFS gateway: `<cid>.ipfs.host` or `/ipfs/<cid>/`. */
+export function servedCid(loc: Pick<Location, "hostname" | "pathname">): string | null {
+  const sub = /^([a-z0-9]{20,})\.ipfs\./i.exec(loc.hostname);
+  if (sub?.[1]) return sub[1];
+  const path = /^\/ipfs\/([A-Za-z0-9]{20,})/.exec(loc.pathname);
+  return path?.[1] ?? null;
+}
+
+function footer(app: App): HTMLElement {
+  const cid = servedCid(location);
+  const contract = app.explorerAddress(app.manifest.merchstand);
+  return h(
+    "footer",
+    { class: "site-footer" },
+    h(
+      "div",
+      { class: "footer-inner" },
+      h(
+        "p",
+        null,
+        h("strong", { text: "Merchstand" }),
+        " — merch sold by artists, paid into escrow on-chain, released when it ships. No company in between.",
+      ),
+      h(
+        "dl",
+        { class: "proof" },
+        h("dt", { text: "Contract" }),
+        h(
+          "dd",
+          null,
+          contract
+            ? externalLink(contract, h("code", { text: app.manifest.merchstand }))
+            : h("code", { text: app.manifest.merchstand }),
+        ),
+        h("dt", { text: "Network" }),
+        h("dd", { text: app.manifest.chainName }),
+        h("dt", { text: "This app" }),
+        h(
+          "dd",
+          null,
+          cid
+            ? h("code", { class: "dapp-cid", text: cid })
+            : h("span", { class: "muted", text: "not served from IPFS" }),
+        ),
+      ),
+    ),
+  );
+}

@@ -1,0 +1,327 @@
+// `npm run bench` (= `node scripts/bench.ts [--quick] [--strict]`): the figures that show where Merchstand stands.
+// Gas per operation, catalog reads through the dapp's own client layer, the dapp's first-load weight and time to a
+// rendered catalog in headless Chromium, and the local IPFS node's add/pin and gateway latency. Prints Markdown
+// tables and writes bench/results.json (and, in full mode, bench/README.md, which the README's Performance section
+// copies). `--quick` (CI) runs every code path with a smaller catalog and fewer repetitions.
+//
+// One module per measurement under scripts/bench/. Everything measured is the project's own code: the contracts'
+// shared gas scenario, the stack's node, gateway and Helia functions, the dapp's client layer and its build.
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, relative } from "node:path";
+import { measureCatalogRender } from "./bench/browser.ts";
+import { measureCatalogReads } from "./bench/catalog-reads.ts";
+import { seedCatalog } from "./bench/catalog-seed.ts";
+import { measureFirstLoad } from "./bench/dapp-size.ts";
+import { type GasFigure, measureGasFigures } from "./bench/gas.ts";
+import { measureAddAndPin, measureFirstByte, oneMegabyteImage } from "./bench/ipfs.ts";
+import { type Figure, failures, figure, machineInfo, type Results, renderReport } from "./bench/report.ts";
+import { summarize } from "./bench/stats.ts";
+import { DAPP_DIST } from "./stack/dapp.ts";
+import { ROOT } from "./stack/options.ts";
+import { freePort } from "./stack/ports.ts";
+import { type RunningStack, startStack } from "./stack/stack.ts";
+import { Cleanup } from "./stack/steps.ts";
+
+const USAGE = `Usage: npm run bench -- [--quick] [--strict]
+
+  --quick   CI mode: every measurement, with a 200-product catalog and fewer repetitions (a few minutes)
+  --strict  exit 1 when a figure misses its target (by default misses are reported, not fatal)
+  --help    this text`;
+
+const MODES = {
+  full: { products: 1000, stores: 10, catalogReps: 10, renderReps: 5, addReps: 5, gatewayReps: 20 },
+  quick: { products: 200, stores: 4, catalogReps: 2, renderReps: 2, addReps: 2, gatewayReps: 5 },
+} as const;
+
+const BENCH_DIR = join(ROOT, "bench");
+
+function parseArgs(argv: readonly string[]): { quick: boolean; strict: boolean; help: boolean } {
+  const known = new Set(["--quick", "--strict", "--help", "-h"]);
+  const unknown = argv.filter((a) => !known.has(a));
+  if (unknown.length > 0) {
+    console.error(`Unknown option ${unknown.join(" ")}\n\n${USAGE}`);
+    process.exit(2);
+  }
+  return {
+    quick: argv.includes("--quick"),
+    strict: argv.includes("--strict"),
+    help: argv.includes("--help") || argv.includes("-h"),
+  };
+}
+
+async function section<T>(name: string, fn: () => Promise<T>): Promise<T> {
+  console.log(`› ${name}…`);
+  const started = performance.now();
+  const value = await fn();
+  console.log(`  done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  return value;
+}
+
+async function main(): Promise<number> {
+  const args = parseArgs(process.argv.slice(2));
+  if (args.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const mode = args.quick ? "quick" : "full";
+  const settings = MODES[mode];
+  const began = performance.now();
+  const date = new Date().toISOString();
+  const machine = machineInfo();
+  console.log(`Merchstand benchmark, ${mode} mode: ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}\n`);
+
+  const cleanup = new Cleanup();
+  let interrupted = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (interrupted) process.exit(130);
+    interrupted = true;
+    console.log(`\n${signal}: stopping what the benchmark started…`);
+    void cleanup.runAll((line) => console.log(`  ${line}`)).then(() => process.exit(130));
+  };
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(signal, onSignal);
+
+  try {
+    const gas: GasFigure[] = await section("Gas per operation (the contracts' shared scenario)", measureGasFigures);
+
+    const repo = await mkdtemp(join(tmpdir(), "merchstand-bench-stack-"));
+    cleanup.add("the stack's IPFS repo", () => rm(repo, { recursive: true, force: true }));
+    const stack: RunningStack = await section(
+      "Local stack: Hardhat node, Merchstand, IPFS node and gateway, dapp",
+      async () => {
+        const rpcPort = await freePort();
+        let gatewayPort = await freePort();
+        while (gatewayPort === rpcPort) gatewayPort = await freePort();
+        const running = await startStack(
+          {
+            mode: "start",
+            rpcPort,
+            gatewayPort,
+            devPort: 0,
+            rpcUrl: null,
+            kuboUrl: null,
+            seed: false,
+            rebuild: false,
+            ipfsRepo: repo,
+            help: false,
+          },
+          { write: (line) => console.log(`  ${line}`) },
+        );
+        cleanup.add("the local stack", () => running.stop());
+        return running;
+      },
+    );
+    const dapp = stack.dapp;
+    if (dapp === null) throw new Error("the stack did not add the dapp to IPFS");
+
+    const seeded = await section(
+      `Seed ${settings.products} products × 3 variants in ${settings.stores} stores`,
+      async () => {
+        const started = performance.now();
+        const result = await seedCatalog({
+          rpcUrl: stack.chain.rpcUrl,
+          merchstand: stack.deployment.merchstand,
+          products: settings.products,
+          stores: settings.stores,
+          addBytes: (bytes) => stack.ipfs.addBytes(bytes),
+        });
+        return { ...result, seconds: (performance.now() - started) / 1000 };
+      },
+    );
+
+    const reads = await section("Catalog reads through frontend/src/client", () =>
+      measureCatalogReads(
+        { rpcUrl: stack.chain.rpcUrl, merchstand: stack.deployment.merchstand },
+        settings.products,
+        settings.catalogReps,
+      ),
+    );
+
+    const firstLoad = await section("First-load JS and CSS of frontend/dist", () => measureFirstLoad(DAPP_DIST));
+
+    const render = await section(`Catalog render in headless Chromium (${settings.renderReps} runs)`, () =>
+      measureCatalogRender({ url: dapp.subdomainUrl, dist: DAPP_DIST, reps: settings.renderReps }),
+    );
+    machine.chromium = render.chromium;
+
+    const added = await section(`Add and pin the dapp build (${settings.addReps} runs)`, () =>
+      measureAddAndPin(DAPP_DIST, settings.addReps),
+    );
+
+    const gateway = await section(`Gateway first-byte latency (${settings.gatewayReps} requests each)`, async () => {
+      const image = oneMegabyteImage();
+      const imageCid = await stack.ipfs.addBytes(image);
+      const site = new URL(dapp.subdomainUrl);
+      const index = await measureFirstByte(`${stack.ipfs.gatewayUrl}/`, settings.gatewayReps, { host: site.host });
+      if (!index.contentType.startsWith("text/html")) throw new Error(`index.html came back as ${index.contentType}`);
+      const img = await measureFirstByte(`${stack.ipfs.gatewayUrl}/ipfs/${imageCid}`, settings.gatewayReps, {
+        expectBytes: image.length,
+      });
+      if (!img.contentType.startsWith("image/png")) throw new Error(`the image came back as ${img.contentType}`);
+      return { index, img, imageBytes: image.length, imageCid };
+    });
+
+    await section("Stop the stack", () => cleanup.runAll((line) => console.log(`  ${line}`)));
+
+    const n = settings.products;
+    const exact = (value: number) => summarize([value]);
+    const kB = (bytes: number) => `${(bytes / 1000).toFixed(1)} kB`;
+    const figures: Figure[] = [
+      figure({
+        key: "catalog.page1.requests",
+        group: "catalog",
+        label: `catalog page 1 (${reads.page1.products} of ${n} products): RPC requests`,
+        unit: "requests",
+        summary: reads.page1.requests,
+        target: { max: 1, source: "issue 9" },
+      }),
+      figure({
+        key: "catalog.page1.ms",
+        group: "catalog",
+        label: "catalog page 1: load + decode time (Node, HTTP to hardhat node)",
+        unit: "ms",
+        summary: reads.page1.ms,
+      }),
+      figure({
+        key: "catalog.all.requests",
+        group: "catalog",
+        label: `all ${n} products (3 variants each): RPC requests`,
+        unit: "requests",
+        summary: reads.all.requests,
+        target: { max: 12, source: "issue 9 (for 1,000 products)" },
+      }),
+      figure({
+        key: "catalog.all.ms",
+        group: "catalog",
+        label: `all ${n} products: load + decode time`,
+        unit: "ms",
+        summary: reads.all.ms,
+      }),
+      figure({
+        key: "dapp.firstLoadJs",
+        group: "dapp",
+        label: `first-load JS, gzip (index.html's ${firstLoad.js.length} script(s) + modulepreloads)`,
+        unit: "bytes",
+        summary: exact(firstLoad.jsGzip),
+        target: { max: 100_000, source: "issue 5" },
+      }),
+      figure({
+        key: "dapp.firstLoadCss",
+        group: "dapp",
+        label: `first-load CSS, gzip (${firstLoad.css.length} stylesheet(s))`,
+        unit: "bytes",
+        summary: exact(firstLoad.cssGzip),
+      }),
+      figure({
+        key: "dapp.homeJs",
+        group: "dapp",
+        label: `JS fetched before the catalog painted, gzip (${render.scripts.length} files incl. the home route's chunk)`,
+        unit: "bytes",
+        summary: exact(render.scriptsGzip),
+        target: { max: 100_000, source: "issue 5" },
+      }),
+      figure({
+        key: "dapp.render",
+        group: "dapp",
+        label: "navigation → catalog painted (headless Chromium, local gateway subdomain URL)",
+        unit: "ms",
+        summary: render.ms,
+        target: { max: 1500, source: "issue 5" },
+        note: `wall clock from page.goto to the marker seen by Playwright: median ${Math.round(render.wallMs.median)} ms`,
+      }),
+      figure({
+        key: "ipfs.addPin",
+        group: "ipfs",
+        label: `add + pin the dapp build (${added.files} files, ${kB(added.bytes)}) to a fresh Helia node`,
+        unit: "ms",
+        summary: added.ms,
+      }),
+      figure({
+        key: "ipfs.ttfb.index",
+        group: "ipfs",
+        label: "gateway first byte: index.html (subdomain URL, new connection)",
+        unit: "ms",
+        summary: gateway.index.ttfb,
+      }),
+      figure({
+        key: "ipfs.ttfb.image",
+        group: "ipfs",
+        label: `gateway first byte: ${kB(gateway.imageBytes)} PNG (new connection)`,
+        unit: "ms",
+        summary: gateway.img.ttfb,
+        note: `whole ${kB(gateway.imageBytes)} download: median ${gateway.img.total.median.toFixed(1)} ms`,
+      }),
+    ];
+
+    const results: Results = {
+      schema: "merchstand/bench@1",
+      date,
+      command: `npm run bench${args.quick ? " -- --quick" : ""}`,
+      mode,
+      durationSeconds: Math.round((performance.now() - began) / 100) / 10,
+      machine,
+      settings: {
+        products: n,
+        stores: seeded.stores,
+        variantsPerProduct: seeded.variantsPerProduct,
+        seedSeconds: Math.round(seeded.seconds * 10) / 10,
+        seedBlocks: seeded.blocks,
+        catalogReps: settings.catalogReps,
+        renderReps: settings.renderReps,
+        addReps: settings.addReps,
+        gatewayReps: settings.gatewayReps,
+        dappCid: dapp.cid,
+        dappCidAddedByBench: added.cid,
+        imageCid: gateway.imageCid,
+        firstLoadJs: firstLoad.js.map((a) => `${a.path} ${a.gzip}`).join(", "),
+        homeRouteJs: render.scripts.map((s) => `${s.path} ${s.gzip}`).join(", "),
+      },
+      gas,
+      figures,
+    };
+
+    const report = renderReport(results);
+    console.log(`\n${report}\n`);
+    await mkdir(BENCH_DIR, { recursive: true });
+    const out = join(BENCH_DIR, mode === "full" ? "results.json" : "results.quick.json");
+    await writeFile(out, `${JSON.stringify(results, null, 2)}\n`);
+    console.log(`Wrote ${relative(ROOT, out)}`);
+    if (mode === "full") {
+      const readme = join(BENCH_DIR, "README.md");
+      await writeFile(readme, benchReadme(report));
+      console.log(`Wrote ${relative(ROOT, readme)}`);
+    }
+    const missed = failures(results);
+    if (missed.length > 0) console.log(`\nMissed targets: ${missed.join("; ")}`);
+    return args.strict && missed.length > 0 ? 1 : 0;
+  } finally {
+    await cleanup.runAll((line) => console.log(`  ${line}`));
+  }
+}
+
+function benchReadme(report: string): string {
+  return `# Benchmark
+
+The latest full run of \`npm run bench\` (\`node scripts/bench.ts\`). It writes this file and
+[results.json](results.json); the README's Performance section copies the tables below.
+
+- \`npm run bench\`: full run (1,000 products × 3 variants, 5 browser runs, 20 gateway requests per file).
+- \`npm run bench -- --quick\`: what CI runs after the tests; every code path, 200 products, 2 runs each.
+- \`npm run bench -- --strict\`: exit 1 when a figure misses its target.
+
+What each figure is: gas comes from the contracts' shared scenario (\`scripts/gas-report.ts\`, the same numbers the
+gas test asserts); catalog reads go through the dapp's own client layer (\`frontend/src/client\`) over HTTP to a
+\`hardhat node\`, counting requests at the transport; the render time is the page's own clock from navigation start
+to the frame that paints the first product card, in headless Chromium opening the dapp from the local gateway's
+subdomain URL with a fresh browser context each run; IPFS figures use the stack's embedded Helia node and gateway.
+
+${report}
+`;
+}
+
+try {
+  process.exitCode = await main();
+} catch (error) {
+  console.error(`\nBenchmark failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  process.exitCode = 1;
+}

@@ -1,0 +1,93 @@
+// Time from navigation to the rendered catalog, in headless Chromium, with the dapp opened from the local IPFS
+// gateway exactly as a fan opens it (its subdomain URL, no wallet). Each run gets a fresh browser context, so
+// nothing is cached between runs.
+//
+// The clock is the page's own: `performance.now()` counts from the navigation's start, and the catalog counts as
+// rendered at the first animation frame after a product card is in the DOM (the frame that paints it). Playwright's
+// round trips are outside the measured interval.
+import { relative } from "node:path";
+import type { Browser } from "playwright-core";
+import { launchChromium } from "../../test/e2e/support/browser.ts";
+import { assetFile, gzipSize } from "./dapp-size.ts";
+import { repeat, type Summary, summarize } from "./stats.ts";
+
+/** The storefront's product card (frontend/src/ui/components.ts `productCard`), which the e2e test waits on too. */
+export const CATALOG_MARKER = ".product-card";
+
+declare global {
+  interface Window {
+    __benchCatalogPaintedAt?: number;
+  }
+}
+
+/** Runs in the page before its scripts: notes the frame in which the first product card is painted. */
+function watchForCatalog(selector: string): void {
+  const observer = new MutationObserver(() => {
+    if (document.querySelector(selector) === null) return;
+    observer.disconnect();
+    requestAnimationFrame(() => {
+      window.__benchCatalogPaintedAt = performance.now();
+    });
+  });
+  observer.observe(document, { childList: true, subtree: true });
+}
+
+export type RenderRuns = {
+  ms: Summary;
+  /** Wall-clock time from `page.goto` to the marker seen by Playwright (includes its round trips). */
+  wallMs: Summary;
+  /** Scripts the browser fetched before the catalog was painted (first run), with their gzip sizes. */
+  scripts: Array<{ path: string; gzip: number }>;
+  scriptsGzip: number;
+  chromium: string;
+};
+
+export async function measureCatalogRender(options: { url: string; dist: string; reps: number }): Promise<RenderRuns> {
+  const browser: Browser = await launchChromium();
+  try {
+    const runs = await repeat(options.reps, async () => {
+      const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+      try {
+        await context.addInitScript(watchForCatalog, CATALOG_MARKER);
+        const page = await context.newPage();
+        const scripts: string[] = [];
+        page.on("request", (request) => {
+          if (request.resourceType() === "script") scripts.push(request.url());
+        });
+        const started = performance.now();
+        await page.goto(options.url, { waitUntil: "commit" });
+        await page.waitForFunction(() => window.__benchCatalogPaintedAt !== undefined, null, {
+          timeout: 60_000,
+          polling: 50,
+        });
+        const wallMs = performance.now() - started;
+        const ms = await page.evaluate(() => window.__benchCatalogPaintedAt as number);
+        const cards = await page.locator(CATALOG_MARKER).count();
+        if (cards === 0) throw new Error("the catalog marker vanished right after it was painted");
+        return { ms, wallMs, scripts: [...scripts] };
+      } finally {
+        await context.close();
+      }
+    });
+    const origin = new URL(options.url);
+    const scripts = await Promise.all(
+      runs[0]!.scripts
+        .filter((url) => new URL(url).host === origin.host)
+        .map(async (url) => {
+          // Subdomain URLs put the build at "/"; path URLs under /ipfs/<cid>/.
+          const path = new URL(url).pathname.replace(/^\/ipfs\/[^/]+/, "");
+          const size = await gzipSize(assetFile(options.dist, path));
+          return { path: relative(options.dist, size.path), gzip: size.gzip };
+        }),
+    );
+    return {
+      ms: summarize(runs.map((r) => r.ms)),
+      wallMs: summarize(runs.map((r) => r.wallMs)),
+      scripts,
+      scriptsGzip: scripts.reduce((n, s) => n + s.gzip, 0),
+      chromium: browser.version(),
+    };
+  } finally {
+    await browser.close();
+  }
+}

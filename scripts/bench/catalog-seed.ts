@@ -1,0 +1,203 @@
+// Seeds a large synthetic catalog (stores, products with 3 variants each, metadata and pictures on IPFS) on a
+// running node, fast: automining is switched off, transactions go out as JSON-RPC batches from the node's unlocked
+// accounts, and each block takes as many of them as its gas limit allows. A thousand listings take seconds instead
+// of the minutes one-transaction-per-block would.
+import { Interface, keccak256, toUtf8Bytes } from "ethers";
+import { merchstandAbi } from "../../frontend/src/generated/merchstand-abi.ts";
+import { productImages, storeLogo } from "../seed/art.ts";
+import { DEMO_STORES } from "../seed/catalog.ts";
+
+const merchstand = new Interface(merchstandAbi);
+const DAY = 24 * 60 * 60;
+/** Batches of this many JSON-RPC calls per HTTP request keep each request small enough for the node. */
+const BATCH = 100;
+/** Sellers are taken from this account index on, past the accounts the demo cast uses (0..8). */
+const FIRST_SELLER_ACCOUNT = 10;
+const ITEMS = ["Tour Tee", "Logo Hoodie", "Live LP", "Poster", "Tote Bag", "Beanie", "Enamel Pin", "Cassette"];
+const CATEGORY_OF = [0, 0, 1, 2, 4, 0, 4, 1];
+const KIND_OF = ["tee", "hoodie", "vinyl", "poster", "tote", "beanie", "pin", "cassette"] as const;
+
+type RpcCall = { method: string; params: unknown[] };
+
+/** One JSON-RPC batch; throws on any error answer. */
+export async function rpcBatch(url: string, calls: readonly RpcCall[]): Promise<unknown[]> {
+  if (calls.length === 0) return [];
+  const response = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(calls.map((c, id) => ({ jsonrpc: "2.0", id, method: c.method, params: c.params }))),
+  });
+  if (!response.ok) throw new Error(`RPC batch answered HTTP ${response.status}`);
+  const answers = (await response.json()) as Array<{ id: number; result?: unknown; error?: { message?: string } }>;
+  const out: unknown[] = new Array(calls.length);
+  for (const answer of answers) {
+    if (answer.error !== undefined) {
+      throw new Error(`${calls[answer.id]?.method ?? "RPC"}: ${answer.error.message ?? "JSON-RPC error"}`);
+    }
+    out[answer.id] = answer.result;
+  }
+  return out;
+}
+
+export async function rpcCall(url: string, method: string, params: unknown[] = []): Promise<unknown> {
+  return (await rpcBatch(url, [{ method, params }]))[0];
+}
+
+/** The total a paged view reports (`getStores` or `getProducts` with an empty page). */
+async function countOf(url: string, to: string, view: "getStores" | "getProducts"): Promise<number> {
+  const data = merchstand.encodeFunctionData(view, [0, 0]);
+  const result = (await rpcCall(url, "eth_call", [{ to, data }, "latest"])) as string;
+  return Number(merchstand.decodeFunctionResult(view, result)[1]);
+}
+
+export type SeedOptions = {
+  rpcUrl: string;
+  merchstand: string;
+  products: number;
+  stores: number;
+  /** Adds and pins bytes on the stack's IPFS node; returns the CID. */
+  addBytes(bytes: Uint8Array): Promise<string>;
+  log?: (line: string) => void;
+};
+
+export type SeededCatalog = { stores: number; products: number; variantsPerProduct: number; blocks: number };
+
+/** Pictures and metadata JSON (FORMATS.md) that the seeded products and stores point at. */
+async function seedContent(addBytes: SeedOptions["addBytes"]) {
+  const productCids: string[] = [];
+  for (let i = 0; i < ITEMS.length; i++) {
+    const store = DEMO_STORES[i % DEMO_STORES.length]!;
+    const item = ITEMS[i]!;
+    const [front] = productImages(KIND_OF[i]!, store.palette, [item.toUpperCase(), "BENCHMARK"], store.mark);
+    const image = await addBytes(front!);
+    const metadata = {
+      schema: "merchstand/product@1",
+      description: `${item} from the benchmark catalog: printed on demand, shipped in recycled packaging.`,
+      images: [image],
+      details: { Material: "100% cotton" },
+    };
+    productCids.push(await addBytes(toUtf8Bytes(JSON.stringify(metadata))));
+  }
+  const storeCids: string[] = [];
+  for (const store of DEMO_STORES) {
+    const logo = await addBytes(storeLogo(store.palette, store.mark));
+    const metadata = { schema: "merchstand/store@1", bio: store.bio, logo, links: [] };
+    storeCids.push(await addBytes(toUtf8Bytes(JSON.stringify(metadata))));
+  }
+  return { productCids, storeCids };
+}
+
+/** Sends `txs` (already ordered per sender) with automining off, then mines until every sender's nonce caught up. */
+async function sendAndMine(url: string, txs: ReadonlyArray<Record<string, string>>): Promise<number> {
+  const senders = [...new Set(txs.map((tx) => tx.from as string))];
+  const startNonces = (await rpcBatch(
+    url,
+    senders.map((from) => ({ method: "eth_getTransactionCount", params: [from, "latest"] })),
+  )) as string[];
+  const expected = new Map(senders.map((from, i) => [from, Number(BigInt(startNonces[i]!))]));
+  for (const tx of txs) expected.set(tx.from as string, (expected.get(tx.from as string) ?? 0) + 1);
+
+  for (let i = 0; i < txs.length; i += BATCH) {
+    const t0 = performance.now();
+    await rpcBatch(
+      url,
+      txs.slice(i, i + BATCH).map((tx) => ({ method: "eth_sendTransaction", params: [tx] })),
+    );
+  }
+  console.log("DEBUG sent", performance.now());
+  let blocks = 0;
+  for (;;) {
+    console.log("DEBUG loop", performance.now());
+    const nonces = (await rpcBatch(
+      url,
+      senders.map((from) => ({ method: "eth_getTransactionCount", params: [from, "latest"] })),
+    )) as string[];
+    if (senders.every((from, i) => Number(BigInt(nonces[i]!)) >= (expected.get(from) ?? 0))) return blocks;
+    // A stuck pool (a transaction that can never fit a block) must not loop forever.
+    if (blocks > txs.length) throw new Error("transactions stayed pending after mining a block for each");
+    await rpcCall(url, "evm_mine");
+    blocks++;
+  }
+}
+
+/** Opens `stores` stores and lists `products` products (3 variants each) spread over them; checks the totals. */
+export async function seedCatalog(options: SeedOptions): Promise<SeededCatalog> {
+  const { rpcUrl: url, merchstand: to } = options;
+  const accounts = (await rpcCall(url, "eth_accounts")) as string[];
+  const sellers = accounts.slice(FIRST_SELLER_ACCOUNT, FIRST_SELLER_ACCOUNT + options.stores);
+  if (sellers.length < options.stores) {
+    throw new Error(`the node unlocks ${accounts.length} accounts; ${FIRST_SELLER_ACCOUNT + options.stores} needed`);
+  }
+  const arbiter = accounts[4] ?? sellers[0]!;
+  const storesBefore = await countOf(url, to, "getStores");
+  const productsBefore = await countOf(url, to, "getProducts");
+  const log = options.log ?? (() => {});
+  let phase = performance.now();
+  const lap = (what: string) => {
+    log(`${what} (${((performance.now() - phase) / 1000).toFixed(1)} s)`);
+    phase = performance.now();
+  };
+  const { productCids, storeCids } = await seedContent(options.addBytes);
+  lap(`${productCids.length} product and ${storeCids.length} store metadata files with pictures added to IPFS`);
+
+  await rpcCall(url, "evm_setAutomine", [false]);
+  let blocks = 0;
+  try {
+    const storeTxs = sellers.map((from, i) => ({
+      from,
+      to,
+      // Explicit gas: with automining off, estimating against a state that lacks the earlier transactions of
+      // the same batch would fail or be wrong.
+      gas: "0x7a120",
+      data: merchstand.encodeFunctionData("openStore", [
+        {
+          name: `Benchmark Band ${String(i + 1).padStart(2, "0")}`,
+          metadataCid: storeCids[i % storeCids.length]!,
+          payout: from,
+          currency: "0x0000000000000000000000000000000000000000",
+          shippingKey: keccak256(toUtf8Bytes(`merchstand bench store ${i}`)),
+          terms: { arbiter, shipWindow: 7 * DAY, deliveryWindow: 14 * DAY },
+        },
+      ]),
+    }));
+    blocks += await sendAndMine(url, storeTxs);
+    lap(`${storeTxs.length} stores opened`);
+
+    const opened = (await countOf(url, to, "getStores")) - storesBefore;
+    if (opened !== sellers.length) throw new Error(`seeding opened ${opened} stores, ${sellers.length} expected`);
+    const firstStoreId = storesBefore + 1;
+
+    const productTxs: Array<Record<string, string>> = [];
+    for (let p = 0; p < options.products; p++) {
+      const s = p % sellers.length;
+      const item = p % ITEMS.length;
+      const price = 10_000_000_000_000_000n + BigInt(p % 50) * 1_000_000_000_000_000n;
+      productTxs.push({
+        from: sellers[s]!,
+        to,
+        gas: "0x7a120",
+        data: merchstand.encodeFunctionData("listProduct", [
+          firstStoreId + s,
+          {
+            name: `${ITEMS[item]} No. ${p + 1}`,
+            metadataCid: productCids[item]!,
+            category: CATEGORY_OF[item]!,
+            maxPerBuyer: 0,
+            digital: false,
+          },
+          ["S", "M", "L"].map((label, v) => ({ label, price: price + BigInt(v) * 1_000_000_000_000_000n, stock: 50 })),
+        ]),
+      });
+    }
+    blocks += await sendAndMine(url, productTxs);
+    lap(`${productTxs.length} products listed`);
+  } finally {
+    await rpcCall(url, "evm_setAutomine", [true]);
+  }
+
+  const listed = (await countOf(url, to, "getProducts")) - productsBefore;
+  if (listed !== options.products) {
+    throw new Error(`seeding listed ${listed} products, ${options.products} expected (a listing reverted?)`);
+  }
+  return { stores: sellers.length, products: listed, variantsPerProduct: 3, blocks };
+}

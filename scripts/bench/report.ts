@@ -1,0 +1,164 @@
+// The benchmark's output: the machine it ran on, every figure with its median, spread and target, printed as
+// Markdown tables (the README's Performance section copies them) and written as bench/results.json.
+import { execFileSync } from "node:child_process";
+import { cpus, totalmem } from "node:os";
+import type { GasFigure } from "./gas.ts";
+import type { Summary } from "./stats.ts";
+
+export type Unit = "ms" | "requests" | "bytes";
+
+export type Figure = {
+  key: string;
+  group: "catalog" | "dapp" | "ipfs";
+  label: string;
+  unit: Unit;
+  summary: Summary;
+  /** An upper bound the median must stay within, and where it comes from. */
+  target?: { max: number; source: string };
+  pass?: boolean;
+  note?: string;
+};
+
+export type Machine = {
+  cpu: string;
+  cores: number;
+  memoryGiB: number;
+  os: string;
+  node: string;
+  chromium?: string;
+};
+
+export type Results = {
+  schema: "merchstand/bench@1";
+  date: string;
+  command: string;
+  mode: "full" | "quick";
+  durationSeconds: number;
+  machine: Machine;
+  settings: Record<string, number | string>;
+  gas: GasFigure[];
+  figures: Figure[];
+};
+
+export function machineInfo(): Machine {
+  const list = cpus();
+  let os = `${process.platform} ${process.arch}`;
+  try {
+    // PRETTY_NAME names the distribution; the kernel alone says little about the environment.
+    const release = execFileSync("sh", ["-c", '. /etc/os-release && echo "$PRETTY_NAME"'], { encoding: "utf8" });
+    if (release.trim()) os = `${release.trim()} (${process.arch})`;
+  } catch {
+    // Not Linux, or no os-release: platform and arch it is.
+  }
+  return {
+    cpu: list[0]?.model.trim() ?? "unknown",
+    cores: list.length,
+    memoryGiB: Math.round((totalmem() / 1024 ** 3) * 10) / 10,
+    os,
+    node: process.version,
+  };
+}
+
+/** A figure with its pass/fail judged on the median. */
+export function figure(input: Omit<Figure, "pass">): Figure {
+  return input.target === undefined ? input : { ...input, pass: input.summary.median <= input.target.max };
+}
+
+const int = new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 });
+
+export function formatValue(value: number, unit: Unit): string {
+  switch (unit) {
+    case "ms":
+      return value >= 1000
+        ? `${(value / 1000).toFixed(2)} s`
+        : `${value < 10 ? value.toFixed(1) : int.format(value)} ms`;
+    case "bytes":
+      // kB = 1,000 bytes, as Vite prints them and as the budget is written.
+      return `${(value / 1000).toFixed(1)} kB`;
+    case "requests":
+      return int.format(value);
+  }
+}
+
+function spread(s: Summary, unit: Unit): string {
+  if (s.n === 1) return "(1 run)";
+  return s.min === s.max ? "none" : `${formatValue(s.min, unit)} – ${formatValue(s.max, unit)}`;
+}
+
+function table(header: string[], rows: string[][], align: Array<"l" | "r">): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
+  const line = (cells: string[]) =>
+    `| ${cells.map((c, i) => (align[i] === "l" ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(" | ")} |`;
+  const rule = `|${widths.map((w, i) => (align[i] === "l" ? `:${"-".repeat(w + 1)}` : `${"-".repeat(w + 1)}:`)).join("|")}|`;
+  return [line(header), rule, ...rows.map(line)].join("\n");
+}
+
+const verdict = (pass: boolean | undefined) => (pass === undefined ? "" : pass ? "pass" : "**FAIL**");
+
+export function gasTable(gas: readonly GasFigure[]): string {
+  const n = (v: number | undefined) => (v === undefined ? "" : int.format(v));
+  return table(
+    ["operation", "gas (steady)", "first-ever", "budget", "result", "Seaport 1.6"],
+    gas.map((g) => [
+      g.operation,
+      n(g.steady),
+      g.firstEver === g.steady ? "same" : n(g.firstEver),
+      g.budget === undefined ? "" : `≤ ${n(g.budget)}`,
+      verdict(g.pass),
+      n(g.seaport),
+    ]),
+    ["l", "r", "r", "r", "l", "r"],
+  );
+}
+
+export function figureTable(figures: readonly Figure[]): string {
+  return table(
+    ["measurement", "median", "spread (min–max)", "runs", "target", "result"],
+    figures.map((f) => [
+      f.label,
+      formatValue(f.summary.median, f.unit),
+      spread(f.summary, f.unit),
+      String(f.summary.n),
+      f.target === undefined ? "" : `≤ ${formatValue(f.target.max, f.unit)}`,
+      verdict(f.pass),
+    ]),
+    ["l", "r", "r", "r", "r", "l"],
+  );
+}
+
+export function header(results: Results): string {
+  const m = results.machine;
+  return [
+    `Machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB RAM, ${m.os}`,
+    `Node ${m.node}${m.chromium ? `, Chromium ${m.chromium}` : ""}; ${results.date}; ${results.mode} mode, ${Math.round(results.durationSeconds)} s`,
+    `Command: ${results.command}`,
+  ].join("\n");
+}
+
+/** The whole report as Markdown: header, gas table, the other figures, and what the columns mean. */
+export function renderReport(results: Results): string {
+  const notes = results.figures.filter((f) => f.note !== undefined).map((f) => `- ${f.label}: ${f.note}`);
+  return [
+    header(results),
+    "",
+    "Gas per transaction (whole transaction's `receipt.gasUsed`; budgets from issue 3):",
+    "",
+    gasTable(results.gas),
+    "",
+    "Catalog, dapp and IPFS (budgets from issues 5 and 9; pass/fail judged on the median):",
+    "",
+    figureTable(results.figures),
+    ...(notes.length > 0 ? ["", ...notes] : []),
+    "",
+    "Gas steady = second pass on the same deployment (shared slots already nonzero, as on a live deployment); " +
+      "first-ever = the same operation on a fresh deployment. Seaport 1.6 (one ERC-721 from a signed listing, no " +
+      "escrow): 93,673 gas in ETH, 104,218 in an ERC-20. kB = 1,000 bytes, gzip level 9.",
+  ].join("\n");
+}
+
+export function failures(results: Results): string[] {
+  return [
+    ...results.gas.filter((g) => g.pass === false).map((g) => `gas: ${g.operation}`),
+    ...results.figures.filter((f) => f.pass === false).map((f) => f.label),
+  ];
+}

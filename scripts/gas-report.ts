@@ -1,0 +1,257 @@
+// Prints the gas every Merchstand operation costs (whole-transaction `receipt.gasUsed`), beside the budget of
+// issue 3 and Seaport 1.6's published figures. `npm run gas` (= `node scripts/gas-report.ts`).
+//
+// The scenario below is the single source of these figures: test/contracts/Gas.ts imports `measureGas` and asserts
+// the budgets on the same numbers. It runs the same sequence of operations twice on one deployment (the fixture of
+// test/contracts/fixtures.ts, deployed through the production Ignition module):
+// - "first-ever": the first pass on a fresh contract, where some writes are zero-to-nonzero for the first time
+//   (the first fee credit, the contract's first mUSD balance, ...);
+// - "steady": the second pass, when every shared slot (counters, variant slots, store balance slot, fee credits,
+//   token balances) already holds a value, as on a live deployment. The budgets are asserted on this pass.
+// In both, an order's own commitment slot is always new (zero-to-nonzero), as it is in real life.
+import type { ContractTransactionResponse } from "ethers";
+import {
+  ARBITER_WINDOW,
+  applyOrderEvents,
+  DAY,
+  deployMerchstandFixture,
+  ethers,
+  MUG_PRICE,
+  networkHelpers,
+  type Order,
+  orderFromReceipt,
+  ordersFromReceipt,
+  SHIPPING_KEY,
+  SHIRT_PRICE,
+  STATUS,
+  shippingBlob,
+  signPermit,
+  EBOOK_PRICE,
+} from "../test/contracts/fixtures.ts";
+
+export interface GasRow {
+  /** Stable key used by the gas test. */
+  key: string;
+  operation: string;
+  first: bigint;
+  steady: bigint;
+  /** The issue-3 budget, when the operation has one. */
+  budget?: bigint;
+  /** Seaport 1.6's published figure for the nearest operation (no escrow). */
+  seaport?: bigint;
+}
+
+const ROWS: Omit<GasRow, "first" | "steady">[] = [
+  { key: "buyEth", operation: "buy 1 variant, ETH, 200-byte shipping blob", budget: 65_000n, seaport: 93_673n },
+  { key: "checkout5", operation: "checkout 5 lines, 1 store, ETH", budget: 150_000n },
+  { key: "buyErc20", operation: "buy 1 variant, pre-approved mUSD", budget: 95_000n, seaport: 104_218n },
+  { key: "markShipped", operation: "markShipped (tracking ref)", budget: 50_000n },
+  { key: "complete", operation: "complete (by buyer)", budget: 50_000n },
+  { key: "cancel", operation: "cancel (ETH paid back to buyer)", budget: 50_000n },
+  { key: "withdrawStore", operation: "withdrawStoreBalance (ETH)", budget: 50_000n },
+  { key: "withdraw", operation: "withdraw (fee credits, ETH)", budget: 50_000n },
+  { key: "buyDigital", operation: "buy digital (completes at purchase)" },
+  { key: "checkoutPermit", operation: "checkoutWithPermit 1 line, mUSD" },
+  { key: "completeAnyone", operation: "complete (anyone, after delivery window)" },
+  { key: "refundPartial", operation: "refund partial" },
+  { key: "refundFull", operation: "refund full (after a partial)" },
+  { key: "dispute", operation: "dispute" },
+  { key: "resolveDispute", operation: "resolveDispute (arbiter, 50/50)" },
+  { key: "resolveExpired", operation: "resolveExpiredDispute (all to buyer)" },
+  { key: "review", operation: "review" },
+  { key: "openStore", operation: "openStore" },
+  { key: "listProduct", operation: "listProduct (3 variants)" },
+];
+
+async function gasOf(tx: Promise<ContractTransactionResponse>): Promise<bigint> {
+  const receipt = await (await tx).wait();
+  if (receipt === null || receipt.status !== 1) throw new Error("transaction failed");
+  return receipt.gasUsed;
+}
+
+/** Runs the scenario on a fresh fixture and returns one row per operation. */
+export async function measureGas(): Promise<GasRow[]> {
+  const f = await networkHelpers.loadFixture(deployMerchstandFixture);
+  const { merchstand, usd, seller, buyer, buyer2, arbiter, feeRecipient, other, ethStoreId, shirtId, ebookId, mugId } =
+    f;
+  const asSeller = merchstand.connect(seller);
+  const asBuyer = merchstand.connect(buyer);
+  const address = await merchstand.getAddress();
+
+  // Two more physical products so a 5-line cart touches 5 distinct variant slots, as a real cart would.
+  await asSeller.listProduct(
+    ethStoreId,
+    { name: "Tour Poster", metadataCid: "", category: 2, maxPerBuyer: 0, digital: false },
+    [{ label: "A2", price: SHIRT_PRICE, stock: 100 }],
+  );
+  const posterId = f.mugId + 1n;
+  await asSeller.listProduct(
+    ethStoreId,
+    { name: "Cap", metadataCid: "", category: 4, maxPerBuyer: 0, digital: false },
+    [{ label: "One size", price: SHIRT_PRICE, stock: 100 }],
+  );
+  const capId = posterId + 1n;
+  await usd.connect(buyer).approve(address, ethers.MaxUint256);
+
+  const blob = shippingBlob(200);
+  const pay = { value: SHIRT_PRICE };
+  const buyShirt = async (variant: number) => {
+    const tx = asBuyer.buy(shirtId, variant, 1, SHIRT_PRICE, blob, pay);
+    const receipt = await (await tx).wait();
+    return { gas: receipt?.gasUsed ?? 0n, ...orderFromReceipt(merchstand, receipt) };
+  };
+  const expectStatus = async (orderId: bigint, status: bigint) => {
+    const actual = await merchstand.orderStatus(orderId);
+    if (actual !== status) throw new Error(`order ${orderId}: status ${actual}, expected ${status}`);
+  };
+  const act = async (tx: Promise<ContractTransactionResponse>, orderId: bigint, order: Order) => {
+    const receipt = await (await tx).wait();
+    if (receipt === null || receipt.status !== 1) throw new Error("transaction failed");
+    return { gas: receipt.gasUsed, order: applyOrderEvents(merchstand, orderId, order, receipt) };
+  };
+
+  async function pass(): Promise<Record<string, bigint>> {
+    const g: Record<string, bigint> = {};
+    const a = await buyShirt(1);
+    g.buyEth = a.gas;
+    const b = await buyShirt(0);
+    const e = await buyShirt(2);
+    const r = await buyShirt(1);
+    const h = await buyShirt(0);
+    const i = await buyShirt(2);
+
+    const cartTx = asBuyer.checkout(
+      [
+        {
+          storeId: ethStoreId,
+          lines: [
+            [shirtId, 0],
+            [shirtId, 1],
+            [shirtId, 2],
+            [posterId, 0],
+            [capId, 0],
+          ].map(([productId, variant]) => ({ productId, variant, quantity: 1, maxUnitPrice: SHIRT_PRICE })),
+          shipping: blob,
+        },
+      ],
+      { value: SHIRT_PRICE * 5n },
+    );
+    const cartReceipt = await (await cartTx).wait();
+    g.checkout5 = cartReceipt?.gasUsed ?? 0n;
+    if (ordersFromReceipt(merchstand, cartReceipt).length !== 1) throw new Error("checkout placed no order");
+
+    const mugTx = asBuyer.buy(mugId, 0, 1, MUG_PRICE, blob);
+    const mugReceipt = await (await mugTx).wait();
+    g.buyErc20 = mugReceipt?.gasUsed ?? 0n;
+    await expectStatus(orderFromReceipt(merchstand, mugReceipt).orderId, STATUS.Paid);
+
+    const ebookTx = asBuyer.buy(ebookId, 0, 1, EBOOK_PRICE, "0x", { value: EBOOK_PRICE });
+    const ebookReceipt = await (await ebookTx).wait();
+    g.buyDigital = ebookReceipt?.gasUsed ?? 0n;
+    await expectStatus(orderFromReceipt(merchstand, ebookReceipt).orderId, STATUS.Completed);
+
+    const permit = await signPermit(usd, buyer2, address, MUG_PRICE);
+    const permitTx = merchstand.connect(buyer2).checkoutWithPermit(
+      [{ storeId: f.usdStoreId, lines: [{ productId: mugId, variant: 0, quantity: 1, maxUnitPrice: MUG_PRICE }], shipping: blob }],
+      permit,
+    );
+    g.checkoutPermit = await gasOf(permitTx);
+
+    const shippedA = await act(asSeller.markShipped(a.orderId, a.order, "DHL 00340434161094042557"), a.orderId, a.order);
+    g.markShipped = shippedA.gas;
+    g.complete = (await act(asBuyer.complete(a.orderId, shippedA.order), a.orderId, shippedA.order)).gas;
+    await expectStatus(a.orderId, STATUS.Completed);
+
+    const shippedE = await act(asSeller.markShipped(e.orderId, e.order, "DHL 1"), e.orderId, e.order);
+    const disputedE = await act(asBuyer.dispute(e.orderId, shippedE.order, "Arrived torn."), e.orderId, shippedE.order);
+    g.dispute = disputedE.gas;
+    g.resolveDispute = await gasOf(
+      merchstand.connect(arbiter).resolveDispute(e.orderId, disputedE.order, disputedE.order.amount / 2n),
+    );
+    await expectStatus(e.orderId, STATUS.Resolved);
+
+    const shippedH = await act(asSeller.markShipped(h.orderId, h.order, "DHL 2"), h.orderId, h.order);
+    const disputedH = await act(asBuyer.dispute(h.orderId, shippedH.order, "Never came."), h.orderId, shippedH.order);
+    const shippedI = await act(asSeller.markShipped(i.orderId, i.order, "DHL 3"), i.orderId, i.order);
+
+    const partial = await act(asSeller.refund(r.orderId, r.order, r.order.amount / 4n), r.orderId, r.order);
+    g.refundPartial = partial.gas;
+    g.refundFull = await gasOf(asSeller.refund(r.orderId, partial.order, partial.order.amount));
+    await expectStatus(r.orderId, STATUS.Refunded);
+
+    g.review = await gasOf(asBuyer.review(a.orderId, shippedA.order, shirtId, 5, "Great shirt, fits as described."));
+
+    await networkHelpers.time.increase(ARBITER_WINDOW + DAY);
+    g.cancel = await gasOf(asBuyer.cancel(b.orderId, b.order));
+    await expectStatus(b.orderId, STATUS.Cancelled);
+    g.completeAnyone = await gasOf(merchstand.connect(other).complete(i.orderId, shippedI.order));
+    await expectStatus(i.orderId, STATUS.Completed);
+    g.resolveExpired = await gasOf(merchstand.connect(other).resolveExpiredDispute(h.orderId, disputedH.order));
+    await expectStatus(h.orderId, STATUS.Resolved);
+
+    g.withdrawStore = await gasOf(merchstand.connect(other).withdrawStoreBalance(ethStoreId));
+    g.withdraw = await gasOf(merchstand.connect(feeRecipient).withdraw(ethers.ZeroAddress, feeRecipient.address));
+
+    g.openStore = await gasOf(
+      merchstand.connect(other).openStore({
+        name: "Side Project",
+        metadataCid: "bafkreisideproject",
+        payout: other.address,
+        currency: ethers.ZeroAddress,
+        shippingKey: SHIPPING_KEY,
+        terms: f.terms,
+      }),
+    );
+    g.listProduct = await gasOf(
+      asSeller.listProduct(
+        ethStoreId,
+        { name: "Hoodie", metadataCid: "bafkreihoodie", category: 0, maxPerBuyer: 2, digital: false },
+        ["S", "M", "L"].map((label) => ({ label, price: SHIRT_PRICE, stock: 20 })),
+      ),
+    );
+    return g;
+  }
+
+  const first = await pass();
+  const steady = await pass();
+  return ROWS.map((row) => {
+    const a = first[row.key];
+    const b = steady[row.key];
+    if (a === undefined || b === undefined) throw new Error(`scenario did not measure ${row.key}`);
+    return { ...row, first: a, steady: b };
+  });
+}
+
+function formatTable(rows: GasRow[]): string {
+  const fmt = (n?: bigint) => (n === undefined ? "" : n.toLocaleString("en-US"));
+  const header = ["operation", "steady", "first-ever", "budget", "headroom", "Seaport 1.6"];
+  const body = rows.map((r) => [
+    r.operation,
+    fmt(r.steady),
+    fmt(r.first),
+    fmt(r.budget),
+    r.budget === undefined ? "" : `${r.steady <= r.budget ? "" : "OVER "}${fmt(r.budget - r.steady)}`,
+    fmt(r.seaport),
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => (row[i] ?? "").length)));
+  const line = (cells: string[]) =>
+    `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join(" | ")} |`;
+  return [line(header), `|${widths.map((w, i) => (i === 0 ? ":" : "-").padEnd(w + 1, "-") + (i === 0 ? "-" : ":")).join("|")}|`, ...body.map(line)].join("\n");
+}
+
+if (import.meta.main) {
+  const { tasks } = await import("hardhat");
+  await tasks.getTask("build").run({ quiet: true, noTests: true });
+  const rows = await measureGas();
+  console.log("Merchstand gas per transaction (receipt.gasUsed, whole transaction incl. 21,000 base + calldata)\n");
+  console.log(formatTable(rows));
+  console.log(
+    "\nsteady: second pass on the same deployment (shared slots already nonzero); first-ever: first pass on a fresh one." +
+      "\nSeaport 1.6: one ERC-721 from a signed listing, no escrow (ETH 93,673; ERC-20 104,218).",
+  );
+  const over = rows.filter((r) => r.budget !== undefined && r.steady > r.budget);
+  if (over.length > 0) {
+    console.log(`\nOver budget: ${over.map((r) => r.operation).join("; ")}`);
+    process.exitCode = 1;
+  }
+}

@@ -1,0 +1,347 @@
+// Seeds the demo catalog through the contracts, as real users would: sellers open stores with shipping keys
+// derived from their own signatures, the verifier attests the official store, buyers pay (ETH, and mUSD with an
+// EIP-2612 permit), sellers ship, buyers complete and review. Pictures and metadata JSON go to IPFS first, so every
+// CID on-chain resolves on the stack's gateway.
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import {
+  Contract,
+  type HDNodeWallet,
+  hexlify,
+  type JsonRpcProvider,
+  parseUnits,
+  Signature,
+  type TransactionReceipt,
+} from "ethers";
+import { deriveShippingKey, sealShipping, shippingKeyMessage } from "../../frontend/src/client/shipping-crypto.ts";
+import { merchstandAbi } from "../../frontend/src/generated/merchstand-abi.ts";
+import { type CastRole, castWallet } from "../stack/accounts.ts";
+import { ROOT } from "../stack/options.ts";
+import { productImages, storeBanner, storeLogo } from "./art.ts";
+import { CATEGORY, DEMO_ADDRESSES, DEMO_ORDERS, DEMO_STORES, type DemoStore } from "./catalog.ts";
+
+const ETH = "0x0000000000000000000000000000000000000000";
+const DAY = 24 * 60 * 60;
+/** Store terms of every demo store: a week to ship, two weeks to dispute after shipping. */
+const TERMS = { shipWindow: 7 * DAY, deliveryWindow: 14 * DAY };
+/** mUSD minted to each demo buyer. */
+const BUYER_MUSD = parseUnits("1000", 6);
+
+/** Where the seed puts pictures and metadata: the embedded node or a Kubo node. */
+export type ContentSink = { addBytes(bytes: Uint8Array): Promise<string> };
+
+export type SeedTarget = {
+  provider: JsonRpcProvider;
+  chainId: number;
+  merchstand: string;
+  mockUsd: string;
+};
+
+export type SeedSummary = {
+  stores: Array<{ id: bigint; name: string; owner: string; currency: string; official: boolean; products: number }>;
+  /** Product id by catalog key. */
+  productIds: Record<string, bigint>;
+  products: number;
+  orders: number;
+  reviews: number;
+  images: number;
+  /** Secret shipping keys by store id, so a test can open the sealed addresses like the seller's browser does. */
+  shippingSecrets: Record<string, Uint8Array>;
+};
+
+type Order = {
+  buyer: string;
+  storeId: bigint;
+  termsVersion: bigint;
+  feeBps: bigint;
+  currency: string;
+  placedAt: bigint;
+  shippedAt: bigint;
+  disputedAt: bigint;
+  amount: bigint;
+  lines: Array<{ productId: bigint; variant: bigint; quantity: bigint; unitPrice: bigint }>;
+};
+
+async function loadAbi(artifact: string): Promise<unknown[]> {
+  const json = JSON.parse(await readFile(join(ROOT, "artifacts", artifact), "utf8")) as { abi: unknown[] };
+  return json.abi;
+}
+
+/** Builds the demo catalog on a freshly deployed Merchstand. */
+export async function seedDemo(
+  target: SeedTarget,
+  ipfs: ContentSink,
+  options: { log?: (line: string) => void } = {},
+): Promise<SeedSummary> {
+  const log = options.log ?? (() => {});
+  const { provider } = target;
+  const musdAbi = await loadAbi("contracts/mocks/MockUSD.sol/MockUSD.json");
+  const wallet = (role: CastRole) => castWallet(role, provider);
+  const market = new Contract(target.merchstand, merchstandAbi as never, provider);
+  const usd = new Contract(target.mockUsd, musdAbi as never, provider);
+  // Fees and nonces are tracked here rather than asked for before each transaction (ethers would make eight RPC
+  // calls per transaction; this makes three). A few dozen transactions to a local node do not move the base fee.
+  const feeData = await provider.getFeeData();
+  const fees =
+    feeData.maxFeePerGas !== null
+      ? { type: 2, maxFeePerGas: feeData.maxFeePerGas, maxPriorityFeePerGas: feeData.maxPriorityFeePerGas ?? 0n }
+      : { type: 0, gasPrice: feeData.gasPrice ?? 0n };
+  const nonces = new Map<CastRole, number>();
+  /** Sends `contract.method(...args)` from `role` and returns its receipt; throws with the revert reason. */
+  const mined = async (
+    role: CastRole,
+    contract: Contract,
+    method: string,
+    args: unknown[],
+    value = 0n,
+  ): Promise<TransactionReceipt> => {
+    const from = wallet(role);
+    const nonce = nonces.get(role) ?? (await provider.getTransactionCount(from.address, "pending"));
+    const call = await contract.getFunction(method).populateTransaction(...args);
+    // estimateGas reverts with the contract's custom error when the call would fail, before anything is sent.
+    const gasLimit = await provider.estimateGas({ ...call, from: from.address, value });
+    const raw = await from.signTransaction({ ...call, ...fees, value, nonce, gasLimit, chainId: target.chainId });
+    nonces.set(role, nonce + 1);
+    const hash = (await provider.send("eth_sendRawTransaction", [raw])) as string;
+    // Local nodes mine on receipt of the transaction, so the receipt is there at once.
+    let receipt = await provider.getTransactionReceipt(hash);
+    if (receipt === null) receipt = await provider.waitForTransaction(hash, 1, 60_000);
+    if (receipt === null || receipt.status !== 1) throw new Error(`${method} failed in transaction ${hash}`);
+    return receipt;
+  };
+
+  const summary: SeedSummary = {
+    stores: [],
+    productIds: {},
+    products: 0,
+    orders: 0,
+    reviews: 0,
+    images: 0,
+    shippingSecrets: {},
+  };
+
+  // Pictures and metadata first: the listings point at them.
+  const storeCids = new Map<string, string>();
+  const productCids = new Map<string, string>();
+  for (const store of DEMO_STORES) {
+    const logo = await ipfs.addBytes(storeLogo(store.palette, store.mark));
+    const banner = await ipfs.addBytes(storeBanner(store.palette, store.mark, tagline(store)));
+    summary.images += 2;
+    storeCids.set(
+      store.key,
+      await ipfs.addBytes(json({ schema: "merchstand/store@1", bio: store.bio, logo, banner, links: store.links })),
+    );
+    for (const product of store.products) {
+      const images: string[] = [];
+      for (const png of productImages(product.art, store.palette, product.caption, store.mark)) {
+        images.push(await ipfs.addBytes(png));
+        summary.images++;
+      }
+      productCids.set(
+        product.key,
+        await ipfs.addBytes(
+          json({ schema: "merchstand/product@1", description: product.description, images, details: product.details }),
+        ),
+      );
+    }
+  }
+  log(`${summary.images} pictures and ${storeCids.size + productCids.size} metadata files added to IPFS`);
+
+  // Buyers get stablecoins; MockUSD's mint is open by design.
+  for (const buyer of ["buyer", "secondBuyer"] as const) {
+    await mined("deployer", usd, "mint", [wallet(buyer).address, BUYER_MUSD]);
+  }
+
+  const storeIds = new Map<string, bigint>();
+  const variantIndex = new Map<string, number>();
+  for (const store of DEMO_STORES) {
+    const owner = wallet(store.owner);
+    const signature = await owner.signMessage(shippingKeyMessage(owner.address, target.chainId));
+    const key = deriveShippingKey(signature);
+    const receipt = await mined(store.owner, market, "openStore", [
+      {
+        name: store.name,
+        metadataCid: storeCids.get(store.key)!,
+        payout: owner.address,
+        currency: store.currency === "ETH" ? ETH : target.mockUsd,
+        shippingKey: hexlify(key.publicKey),
+        terms: { arbiter: wallet("arbiter").address, ...TERMS },
+      },
+    ]);
+    const storeId = eventArg(market, receipt, "StoreOpened", "storeId") as bigint;
+    storeIds.set(store.key, storeId);
+    summary.shippingSecrets[storeId.toString()] = key.secretKey;
+
+    if (store.official) {
+      await mined("verifier", market, "attestOfficial", [storeId, store.evidence]);
+    } else if (store.key !== "impostor") {
+      // A pending request, so the verifier's queue has something in it.
+      await mined(store.owner, market, "requestVerification", [storeId, store.evidence]);
+    }
+
+    const decimals = store.currency === "ETH" ? 18 : 6;
+    for (const product of store.products) {
+      const listed = await mined(store.owner, market, "listProduct", [
+        storeId,
+        {
+          name: product.name,
+          metadataCid: productCids.get(product.key)!,
+          category: CATEGORY[product.category],
+          maxPerBuyer: product.maxPerBuyer ?? 0,
+          digital: product.digital ?? false,
+        },
+        product.variants.map((v) => ({ label: v.label, price: parseUnits(v.price, decimals), stock: v.stock })),
+      ]);
+      const productId = eventArg(market, listed, "ProductListed", "productId") as bigint;
+      summary.productIds[product.key] = productId;
+      product.variants.forEach((v, i) => {
+        variantIndex.set(`${product.key}/${v.label}`, i);
+      });
+      summary.products++;
+    }
+    summary.stores.push({
+      id: storeId,
+      name: store.name,
+      owner: owner.address,
+      currency: store.currency,
+      official: store.official,
+      products: store.products.length,
+    });
+  }
+  log(`${summary.stores.length} stores and ${summary.products} products listed`);
+
+  for (const demo of DEMO_ORDERS) {
+    const store = DEMO_STORES.find((s) => s.key === demo.store)!;
+    const storeId = storeIds.get(store.key)!;
+    const storeKey = (await market.getFunction("getStore")(storeId)).shippingKey as string;
+    const physical = demo.lines.some((l) => !productOf(store, l.product).digital);
+    const decimals = store.currency === "ETH" ? 18 : 6;
+    const lines = demo.lines.map((l) => {
+      const variant = productOf(store, l.product).variants[variantIndex.get(`${l.product}/${l.variant}`)!]!;
+      return {
+        productId: summary.productIds[l.product]!,
+        variant: variantIndex.get(`${l.product}/${l.variant}`)!,
+        quantity: l.quantity,
+        maxUnitPrice: parseUnits(variant.price, decimals),
+      };
+    });
+    const total = lines.reduce((sum, l) => sum + l.maxUnitPrice * BigInt(l.quantity), 0n);
+    const shipping = physical ? sealShipping(DEMO_ADDRESSES[demo.buyer]!, bytes32(storeKey)) : new Uint8Array();
+    const cart = [{ storeId, lines, shipping }];
+
+    let receipt: TransactionReceipt;
+    if (store.currency === "ETH") {
+      receipt = await mined(demo.buyer, market, "checkout", [cart], total);
+    } else {
+      const permit = await signPermit(wallet(demo.buyer), usd, {
+        spender: target.merchstand,
+        value: total,
+        chainId: target.chainId,
+      });
+      receipt = await mined(demo.buyer, market, "checkoutWithPermit", [cart, permit]);
+    }
+    const placed = findEvent(market, receipt, "OrderPlaced");
+    const orderId = placed.args.orderId as bigint;
+    const order = toOrder(placed.args.order);
+    summary.orders++;
+
+    if (physical && demo.stage !== "paid") {
+      const shipped = await mined(store.owner, market, "markShipped", [orderId, order, demo.tracking ?? ""]);
+      order.shippedAt = eventArg(market, shipped, "OrderShipped", "shippedAt") as bigint;
+      if (demo.stage === "completed") await mined(demo.buyer, market, "complete", [orderId, order]);
+    }
+    for (const review of demo.reviews ?? []) {
+      const productId = summary.productIds[review.product]!;
+      await mined(demo.buyer, market, "review", [orderId, order, productId, review.rating, review.text]);
+      summary.reviews++;
+      if (review.reply !== undefined) {
+        await mined(store.owner, market, "replyToReview", [orderId, productId, review.reply]);
+      }
+    }
+  }
+  log(`${summary.orders} orders placed, ${summary.reviews} reviews written`);
+  return summary;
+}
+
+function productOf(store: DemoStore, key: string) {
+  const product = store.products.find((p) => p.key === key);
+  if (product === undefined) throw new Error(`demo order names unknown product ${key}`);
+  return product;
+}
+
+function tagline(store: DemoStore): string {
+  return store.official ? "OFFICIAL STORE" : store.currency === "mUSD" ? "PAY IN MUSD" : "MERCH STORE";
+}
+
+function json(value: unknown): Uint8Array {
+  return new TextEncoder().encode(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+function bytes32(hex: string): Uint8Array {
+  return Uint8Array.from(Buffer.from(hex.slice(2), "hex"));
+}
+
+type Parsed = { args: Record<string, unknown> & { [key: string]: unknown } };
+
+function findEvent(contract: Contract, receipt: TransactionReceipt, name: string): Parsed {
+  for (const log of receipt.logs) {
+    if (log.address.toLowerCase() !== String(contract.target).toLowerCase()) continue;
+    const parsed = contract.interface.parseLog(log);
+    if (parsed?.name === name) return parsed as unknown as Parsed;
+  }
+  throw new Error(`transaction ${receipt.hash} emitted no ${name}`);
+}
+
+function eventArg(contract: Contract, receipt: TransactionReceipt, event: string, arg: string): unknown {
+  return findEvent(contract, receipt, event).args[arg];
+}
+
+/** The event's Order as a plain object: ethers Results are read-only and the order is passed back mutated. */
+function toOrder(raw: unknown): Order {
+  const o = raw as Record<string, unknown> & { lines: Array<Record<string, bigint>> };
+  return {
+    buyer: o.buyer as string,
+    storeId: o.storeId as bigint,
+    termsVersion: o.termsVersion as bigint,
+    feeBps: o.feeBps as bigint,
+    currency: o.currency as string,
+    placedAt: o.placedAt as bigint,
+    shippedAt: o.shippedAt as bigint,
+    disputedAt: o.disputedAt as bigint,
+    amount: o.amount as bigint,
+    lines: [...o.lines].map((l) => ({
+      productId: l.productId!,
+      variant: l.variant!,
+      quantity: l.quantity!,
+      unitPrice: l.unitPrice!,
+    })),
+  };
+}
+
+/** An EIP-2612 permit from `owner` for `value`, valid for an hour, as `checkoutWithPermit` takes it. */
+async function signPermit(
+  owner: HDNodeWallet,
+  token: Contract,
+  request: { spender: string; value: bigint; chainId: number },
+) {
+  const [, name, version] = (await token.getFunction("eip712Domain")()) as [string, string, string];
+  const nonce = (await token.getFunction("nonces")(owner.address)) as bigint;
+  const latest = await owner.provider!.getBlock("latest");
+  const deadline = BigInt((latest?.timestamp ?? Math.floor(Date.now() / 1000)) + 3600);
+  const signature = Signature.from(
+    await owner.signTypedData(
+      { name, version, chainId: request.chainId, verifyingContract: await token.getAddress() },
+      {
+        Permit: [
+          { name: "owner", type: "address" },
+          { name: "spender", type: "address" },
+          { name: "value", type: "uint256" },
+          { name: "nonce", type: "uint256" },
+          { name: "deadline", type: "uint256" },
+        ],
+      },
+      { owner: owner.address, spender: request.spender, value: request.value, nonce, deadline },
+    ),
+  );
+  return { value: request.value, deadline, v: signature.v, r: signature.r, s: signature.s };
+}

@@ -1,0 +1,247 @@
+// The whole local stack, in the order `npm start` and `npm run dev` bring it up: chain, contracts, IPFS, demo
+// catalog, then the dapp (added to IPFS for `start`, a Vite dev server for `dev`). Each step reports; a failure
+// names its step and stops whatever was already running.
+import { rm } from "node:fs/promises";
+import { formatEther, formatUnits, JsonRpcProvider } from "ethers";
+import { type SeedSummary, seedDemo } from "../seed/seed.ts";
+import { CAST, castWallet } from "./accounts.ts";
+import { buildDapp, DAPP_DIST, stackManifest, stageBuild, writeManifest } from "./dapp.ts";
+import { compileContracts, type Deployment, deployProtocol } from "./deploy.ts";
+import { type Chain, connectExternalNode, startHardhatNode } from "./hardhat-node.ts";
+import { connectKubo, type IpfsBackend, startEmbeddedIpfs } from "./ipfs-backend.ts";
+import type { StackOptions } from "./options.ts";
+import { busyPortMessage } from "./ports.ts";
+import { Cleanup, Steps } from "./steps.ts";
+
+export type RunningStack = {
+  chain: Chain;
+  deployment: Deployment;
+  ipfs: IpfsBackend;
+  seed: SeedSummary | null;
+  manifest: ReturnType<typeof stackManifest>;
+  /** `start` only: the dapp build's CID and URLs. */
+  dapp: { cid: string; subdomainUrl: string; pathUrl: string } | null;
+  /** `dev` only: the Vite dev server's URL. */
+  devUrl: string | null;
+  stop(): Promise<void>;
+};
+
+/** A port is taken: reported as one line, before anything started. */
+export class PortInUseError extends Error {
+  override name = "PortInUseError";
+}
+
+export type StackHooks = {
+  write?: (line: string) => void;
+  signal?: AbortSignal;
+  /** `dev`: starts the dev server once the manifest is known; returns its URL and how to stop it. */
+  startDevServer?: (manifest: ReturnType<typeof stackManifest>) => Promise<{ url: string; close(): Promise<void> }>;
+};
+
+export async function startStack(options: StackOptions, hooks: StackHooks = {}): Promise<RunningStack> {
+  const write = hooks.write ?? ((line: string) => console.log(line));
+  const signal = hooks.signal;
+  const busy = await busyPortMessage(options);
+  if (busy !== null) throw new PortInUseError(busy);
+
+  const cleanup = new Cleanup();
+  const stop = () => cleanup.runAll((line) => write(`  ${line}`));
+  const steps = new Steps((options.mode === "start" ? 5 : 4) + (options.seed ? 1 : 0), write, signal);
+  // The dapp build does not depend on the chain, so it runs beside the first steps (`start` only).
+  const build = new AbortController();
+  signal?.addEventListener("abort", () => build.abort(signal.reason));
+  let buildResult: Promise<{ result: "built" | "current"; ms: number }> | null = null;
+  if (options.mode === "start") {
+    const began = performance.now();
+    buildResult = buildDapp({ force: options.rebuild, signal: build.signal }).then((result) => ({
+      result,
+      ms: performance.now() - began,
+    }));
+    // Awaited in its own step; until then a failure must not surface as an unhandled rejection.
+    buildResult.catch(() => {});
+  }
+
+  // Compiling needs no chain either: it runs while the node starts.
+  const compiled = compileContracts({ signal: build.signal });
+  compiled.catch(() => {});
+  cleanup.add("the background builds", async () => {
+    build.abort();
+    await Promise.allSettled([compiled, buildResult]);
+  });
+
+  try {
+    const chain = await steps.run(
+      options.rpcUrl === null ? "Start the Hardhat node" : "Connect to the chain",
+      async () => {
+        const value =
+          options.rpcUrl === null
+            ? await startHardhatNode(options.rpcPort, { signal })
+            : await connectExternalNode(options.rpcUrl);
+        cleanup.add(value.process === null ? "the RPC connection" : "the Hardhat node", () => value.stop());
+        const said =
+          value.process === null
+            ? `using ${value.rpcUrl} (chain ${value.chainId})`
+            : `${value.rpcUrl} (chain ${value.chainId})`;
+        return { value, said };
+      },
+    );
+    signal?.throwIfAborted();
+
+    const deployment = await steps.run("Compile and deploy Merchstand and MockUSD (Ignition)", async () => {
+      await compiled;
+      const value = await deployProtocol(chain.rpcUrl);
+      return { value, said: `Merchstand ${value.merchstand}, mUSD ${value.mockUsd}, block ${value.deploymentBlock}` };
+    });
+    signal?.throwIfAborted();
+
+    const ipfs = await steps.run(
+      options.kuboUrl === null ? "Start the IPFS node and gateway" : "Connect to Kubo",
+      async () => {
+        const value =
+          options.kuboUrl === null
+            ? await startEmbeddedIpfs(options.ipfsRepo, options.gatewayPort)
+            : await connectKubo(options.kuboUrl);
+        cleanup.add(value.kind === "embedded" ? "the IPFS node and gateway" : "the Kubo client", () => value.close());
+        return { value, said: `${value.describe}; gateway ${value.gatewayUrl}` };
+      },
+    );
+    signal?.throwIfAborted();
+
+    const provider = new JsonRpcProvider(chain.rpcUrl, Number(chain.chainId), {
+      staticNetwork: true,
+      cacheTimeout: -1,
+    });
+    provider.pollingInterval = 50;
+    cleanup.add("the RPC client", async () => provider.destroy());
+
+    let seed: SeedSummary | null = null;
+    if (options.seed) {
+      seed = await steps.run("Seed the demo catalog", async () => {
+        const value = await seedDemo({ provider, ...deployment }, ipfs);
+        const official = value.stores.filter((s) => s.official).length;
+        return {
+          value,
+          said:
+            `${value.stores.length} stores (${official} official), ${value.products} products, ` +
+            `${value.orders} orders, ${value.reviews} reviews, ${value.images} pictures`,
+        };
+      });
+      signal?.throwIfAborted();
+    }
+
+    const manifest = stackManifest({
+      chainId: deployment.chainId,
+      rpcUrl: chain.rpcUrl,
+      merchstand: deployment.merchstand,
+      mockUsd: deployment.mockUsd,
+      deploymentBlock: deployment.deploymentBlock,
+      gatewayUrl: ipfs.gatewayUrl,
+      uploadUrl: ipfs.uploadUrl,
+    });
+
+    let dapp: RunningStack["dapp"] = null;
+    let devUrl: string | null = null;
+    if (buildResult !== null) {
+      await steps.run("Build the dapp", async () => {
+        const { result, ms } = await buildResult;
+        const said =
+          result === "built"
+            ? `frontend/dist built (alongside the steps above, ${(ms / 1000).toFixed(1)} s)`
+            : "frontend/dist is newer than its sources: reused (--rebuild forces a build)";
+        return { value: result, said };
+      });
+      dapp = await steps.run("Add the dapp to IPFS", async () => {
+        // A private copy gets this run's manifest: frontend/dist stays exactly what Vite built, and two stacks
+        // running at once (a developer's and the test suite's) never add each other's manifest.
+        const staged = await stageBuild(DAPP_DIST);
+        let added: Awaited<ReturnType<IpfsBackend["addDirectory"]>>;
+        try {
+          await writeManifest(staged, manifest);
+          added = await ipfs.addDirectory(staged);
+        } finally {
+          await rm(staged, { recursive: true, force: true });
+        }
+        const value = {
+          cid: added.cid,
+          subdomainUrl: ipfs.subdomainUrl(added.cid),
+          pathUrl: `${ipfs.gatewayUrl}/ipfs/${added.cid}/`,
+        };
+        return { value, said: `${added.cid} (${added.files} files, ${(added.bytes / 1024).toFixed(0)} KiB, pinned)` };
+      });
+    } else if (hooks.startDevServer !== undefined) {
+      const startDevServer = hooks.startDevServer;
+      devUrl = await steps.run("Start the Vite dev server", async () => {
+        const server = await startDevServer(manifest);
+        cleanup.add("the Vite dev server", () => server.close());
+        return { value: server.url, said: `${server.url} (hot reload; manifest.json served from memory)` };
+      });
+    }
+
+    return { chain, deployment, ipfs, seed, manifest, dapp, devUrl, stop };
+  } catch (error) {
+    if (signal?.aborted) write("Interrupted: stopping what was started…");
+    else {
+      write(`✗ ${(error as Error).message}`);
+      write("Stopping what was started…");
+    }
+    await stop();
+    throw error;
+  }
+}
+
+/** The lines printed once the stack is up: where the dapp is, the chain, and test accounts to import. */
+export async function readyBanner(stack: RunningStack): Promise<string[]> {
+  const provider = new JsonRpcProvider(stack.chain.rpcUrl, Number(stack.chain.chainId), { staticNetwork: true });
+  try {
+    const usd = stack.deployment.mockUsd;
+    const balanceOf = async (address: string) => {
+      const eth = formatEther(await provider.getBalance(address));
+      const raw = await provider.call({
+        to: usd,
+        data: `0x70a08231${address.slice(2).toLowerCase().padStart(64, "0")}`,
+      });
+      return `${Number(eth).toFixed(2)} ETH, ${formatUnits(BigInt(raw), 6)} mUSD`;
+    };
+    const storesOf = (owner: string) =>
+      (stack.seed?.stores ?? [])
+        .filter((s) => s.owner === owner)
+        .map((s) => `"${s.name}"${s.official ? " (official)" : ""}`)
+        .join(", ");
+    const lines: string[] = ["", "Merchstand is ready."];
+    if (stack.dapp !== null) {
+      lines.push(
+        `  Dapp CID: ${stack.dapp.cid}`,
+        `  Dapp URL (subdomain, own origin): ${stack.dapp.subdomainUrl}`,
+        `  Dapp URL (path): ${stack.dapp.pathUrl}`,
+      );
+    }
+    if (stack.devUrl !== null) lines.push(`  Dapp URL (Vite dev server, hot reload): ${stack.devUrl}`);
+    lines.push(
+      `  IPFS gateway: ${stack.ipfs.gatewayUrl} (${stack.ipfs.kind === "embedded" ? "embedded Helia node" : "Kubo"})`,
+      `  RPC: ${stack.chain.rpcUrl} (chain id ${stack.chain.chainId})`,
+      `  Merchstand: ${stack.deployment.merchstand} (deployed in block ${stack.deployment.deploymentBlock})`,
+      `  mUSD (test stablecoin, 6 decimals, permit): ${stack.deployment.mockUsd}`,
+      "",
+      "  Accounts to import into a wallet. These are PUBLIC Hardhat test keys: never use them on a real network,",
+      "  anything sent to them there is taken at once.",
+    );
+    const people: Array<[string, keyof typeof CAST]> = [
+      ["Buyer", "buyer"],
+      ["Seller", "sellerA"],
+      ["Seller", "sellerB"],
+      ["Verifier", "verifier"],
+    ];
+    for (const [label, role] of people) {
+      const wallet = castWallet(role);
+      const owns = storesOf(wallet.address);
+      lines.push(
+        `  ${label} (account #${CAST[role]}): ${wallet.address}${owns ? ` — owns ${owns}` : ""}`,
+        `      private key ${wallet.privateKey}  [${await balanceOf(wallet.address)}]`,
+      );
+    }
+    lines.push("", "Press Ctrl-C to stop.");
+    return lines;
+  } finally {
+    provider.destroy();
+  }
+}

@@ -1,0 +1,286 @@
+import { expect } from "chai";
+import {
+  buyEth,
+  disputeOrder,
+  type Fx,
+  fixtureTerms,
+  load,
+  placedAll,
+  priceOf,
+  SHIPPING,
+  Status,
+  ship,
+} from "./helpers.ts";
+
+describe("Reviews", () => {
+  let fx: Fx;
+  beforeEach(async () => {
+    fx = await load();
+  });
+
+  async function completedShirt(buyer = fx.buyer) {
+    const { orderId, order } = await buyEth(fx, buyer, fx.shirtId);
+    const sent = await ship(fx, orderId, order);
+    await (await fx.merchstand.connect(buyer).complete(orderId, sent)).wait();
+    return { orderId, order: sent };
+  }
+
+  describe("review", () => {
+    it("lets the buyer of a completed order rate a product and keeps the count and sum", async () => {
+      const { merchstand, buyer, shirtId } = fx;
+      const { orderId, order } = await completedShirt();
+      await expect(merchstand.connect(buyer).review(orderId, order, shirtId, 4, "Great print, runs small."))
+        .to.emit(merchstand, "ReviewPosted")
+        .withArgs(shirtId, orderId, buyer.address, 4, "Great print, runs small.");
+      const p = await merchstand.getProduct(shirtId);
+      expect(p.ratingCount).to.equal(1);
+      expect(p.ratingSum).to.equal(4);
+      expect(await merchstand.reviewState(orderId, shirtId)).to.deep.equal([true, false]);
+
+      const second = await completedShirt(fx.buyer2);
+      await merchstand.connect(fx.buyer2).review(second.orderId, second.order, shirtId, 1, "");
+      const q = await merchstand.getProduct(shirtId);
+      expect(q.ratingCount).to.equal(2);
+      expect(q.ratingSum).to.equal(5);
+    });
+
+    it("accepts a digital order, which completes at purchase", async () => {
+      const { merchstand, buyer, ebookId } = fx;
+      const { orderId, order } = await buyEth(fx, buyer, ebookId, { shipping: "0x" });
+      await expect(merchstand.connect(buyer).review(orderId, order, ebookId, 5, "bafyreview")).to.emit(
+        merchstand,
+        "ReviewPosted",
+      );
+    });
+
+    it("accepts a Resolved order", async () => {
+      const { merchstand, buyer, arbiter, shirtId } = fx;
+      const { orderId, order } = await buyEth(fx, buyer, shirtId);
+      const sent = await ship(fx, orderId, order);
+      const d = await disputeOrder(fx, orderId, sent);
+      await merchstand.connect(arbiter).resolveDispute(orderId, d, d.amount / 2n);
+      expect(await merchstand.orderStatus(orderId)).to.equal(Status.Resolved);
+      await expect(merchstand.connect(buyer).review(orderId, d, shirtId, 2, "half refunded")).to.emit(
+        merchstand,
+        "ReviewPosted",
+      );
+    });
+
+    it("allows one review per product of a cart order", async () => {
+      const { merchstand, buyer, shirtId, ebookId, ethStoreId } = fx;
+      const shirt = await priceOf(fx, shirtId);
+      const ebook = await priceOf(fx, ebookId);
+      const receipt = await (
+        await merchstand.connect(buyer).checkout(
+          [
+            {
+              storeId: ethStoreId,
+              lines: [
+                { productId: shirtId, variant: 0, quantity: 1, maxUnitPrice: shirt },
+                { productId: ebookId, variant: 0, quantity: 1, maxUnitPrice: ebook },
+              ],
+              shipping: SHIPPING,
+            },
+          ],
+          { value: shirt + ebook },
+        )
+      ).wait();
+      if (receipt === null) throw new Error("no receipt");
+      const [placed] = placedAll(merchstand, receipt);
+      if (placed === undefined) throw new Error("no order");
+      const sent = await ship(fx, placed.orderId, placed.order);
+      await merchstand.connect(buyer).complete(placed.orderId, sent);
+      await merchstand.connect(buyer).review(placed.orderId, sent, shirtId, 5, "");
+      await merchstand.connect(buyer).review(placed.orderId, sent, ebookId, 3, "");
+      expect(await merchstand.reviewState(placed.orderId, shirtId)).to.deep.equal([true, false]);
+      expect(await merchstand.reviewState(placed.orderId, ebookId)).to.deep.equal([true, false]);
+    });
+
+    it("works while paused", async () => {
+      const { merchstand, admin, buyer, shirtId } = fx;
+      const { orderId, order } = await completedShirt();
+      await merchstand.connect(admin).pause();
+      await expect(merchstand.connect(buyer).review(orderId, order, shirtId, 5, "")).to.emit(
+        merchstand,
+        "ReviewPosted",
+      );
+    });
+
+    describe("when the order is not Completed or Resolved", () => {
+      it("reverts with InvalidOrderStatus for Paid, Shipped, Disputed, Refunded and Cancelled orders", async () => {
+        const { merchstand, buyer, seller, shirtId } = fx;
+        const p = await buyEth(fx, buyer, shirtId);
+        await expect(merchstand.connect(buyer).review(p.orderId, p.order, shirtId, 5, ""))
+          .to.be.revertedWithCustomError(merchstand, "InvalidOrderStatus")
+          .withArgs(p.orderId, Status.Paid);
+        const sent = await ship(fx, p.orderId, p.order);
+        await expect(merchstand.connect(buyer).review(p.orderId, sent, shirtId, 5, ""))
+          .to.be.revertedWithCustomError(merchstand, "InvalidOrderStatus")
+          .withArgs(p.orderId, Status.Shipped);
+        const d = await disputeOrder(fx, p.orderId, sent);
+        await expect(merchstand.connect(buyer).review(p.orderId, d, shirtId, 5, ""))
+          .to.be.revertedWithCustomError(merchstand, "InvalidOrderStatus")
+          .withArgs(p.orderId, Status.Disputed);
+
+        const r = await buyEth(fx, buyer, shirtId);
+        await merchstand.connect(seller).refund(r.orderId, r.order, r.order.amount);
+        await expect(merchstand.connect(buyer).review(r.orderId, r.order, shirtId, 5, ""))
+          .to.be.revertedWithCustomError(merchstand, "InvalidOrderStatus")
+          .withArgs(r.orderId, Status.Refunded);
+
+        const c = await buyEth(fx, buyer, shirtId);
+        await fx.networkHelpers.time.increase((await fixtureTerms(fx)).shipWindow);
+        await merchstand.connect(buyer).cancel(c.orderId, c.order);
+        await expect(merchstand.connect(buyer).review(c.orderId, c.order, shirtId, 5, ""))
+          .to.be.revertedWithCustomError(merchstand, "InvalidOrderStatus")
+          .withArgs(c.orderId, Status.Cancelled);
+      });
+    });
+
+    describe("when the caller is not the buyer", () => {
+      it("reverts with NotBuyer", async () => {
+        const { merchstand, other, seller, shirtId } = fx;
+        const { orderId, order } = await completedShirt();
+        for (const who of [other, seller]) {
+          await expect(merchstand.connect(who).review(orderId, order, shirtId, 5, "fake"))
+            .to.be.revertedWithCustomError(merchstand, "NotBuyer")
+            .withArgs(orderId, who.address);
+        }
+      });
+    });
+
+    describe("when the order passed is forged", () => {
+      it("reverts with OrderMismatch (a stranger cannot claim someone else's order)", async () => {
+        const { merchstand, other, shirtId } = fx;
+        const { orderId, order } = await completedShirt();
+        await expect(merchstand.connect(other).review(orderId, { ...order, buyer: other.address }, shirtId, 5, "fake"))
+          .to.be.revertedWithCustomError(merchstand, "OrderMismatch")
+          .withArgs(orderId);
+      });
+    });
+
+    describe("when the buyer already reviewed the product for this order", () => {
+      it("reverts with AlreadyReviewed", async () => {
+        const { merchstand, buyer, shirtId } = fx;
+        const { orderId, order } = await completedShirt();
+        await merchstand.connect(buyer).review(orderId, order, shirtId, 5, "");
+        await expect(merchstand.connect(buyer).review(orderId, order, shirtId, 1, "changed my mind"))
+          .to.be.revertedWithCustomError(merchstand, "AlreadyReviewed")
+          .withArgs(orderId, shirtId);
+        const p = await merchstand.getProduct(shirtId);
+        expect(p.ratingCount).to.equal(1);
+        expect(p.ratingSum).to.equal(5);
+      });
+    });
+
+    describe("when the product is not part of the order", () => {
+      it("reverts with ProductNotInOrder", async () => {
+        const { merchstand, buyer, ebookId } = fx;
+        const { orderId, order } = await completedShirt();
+        await expect(merchstand.connect(buyer).review(orderId, order, ebookId, 5, ""))
+          .to.be.revertedWithCustomError(merchstand, "ProductNotInOrder")
+          .withArgs(orderId, ebookId);
+      });
+    });
+
+    describe("when the rating is not 1..5", () => {
+      it("reverts with InvalidRating", async () => {
+        const { merchstand, buyer, shirtId } = fx;
+        const { orderId, order } = await completedShirt();
+        for (const rating of [0, 6, 255]) {
+          await expect(merchstand.connect(buyer).review(orderId, order, shirtId, rating, ""))
+            .to.be.revertedWithCustomError(merchstand, "InvalidRating")
+            .withArgs(rating);
+        }
+        await expect(merchstand.connect(buyer).review(orderId, order, shirtId, 1, "")).to.emit(
+          merchstand,
+          "ReviewPosted",
+        );
+      });
+    });
+
+    describe("when the text is over 280 bytes", () => {
+      it("reverts with InvalidLength", async () => {
+        const { merchstand, buyer, shirtId } = fx;
+        const { orderId, order } = await completedShirt();
+        await expect(merchstand.connect(buyer).review(orderId, order, shirtId, 3, "x".repeat(281)))
+          .to.be.revertedWithCustomError(merchstand, "InvalidLength")
+          .withArgs(281, 280);
+        await expect(merchstand.connect(buyer).review(orderId, order, shirtId, 3, "x".repeat(280))).to.emit(
+          merchstand,
+          "ReviewPosted",
+        );
+      });
+    });
+  });
+
+  describe("replyToReview", () => {
+    it("lets staff reply once and emits ReviewReplied", async () => {
+      const { merchstand, buyer, manager, seller, shirtId } = fx;
+      const { orderId, order } = await completedShirt();
+      await merchstand.connect(buyer).review(orderId, order, shirtId, 2, "faded after one wash");
+      await expect(merchstand.connect(manager).replyToReview(orderId, shirtId, "Sorry! Write to us for a swap."))
+        .to.emit(merchstand, "ReviewReplied")
+        .withArgs(shirtId, orderId, "Sorry! Write to us for a swap.");
+      expect(await merchstand.reviewState(orderId, shirtId)).to.deep.equal([true, true]);
+      await expect(merchstand.connect(seller).replyToReview(orderId, shirtId, "again"))
+        .to.be.revertedWithCustomError(merchstand, "CannotReply")
+        .withArgs(orderId, shirtId);
+    });
+
+    describe("when there is no review to reply to", () => {
+      it("reverts with CannotReply", async () => {
+        const { merchstand, seller, shirtId } = fx;
+        const { orderId } = await completedShirt();
+        await expect(merchstand.connect(seller).replyToReview(orderId, shirtId, "thanks"))
+          .to.be.revertedWithCustomError(merchstand, "CannotReply")
+          .withArgs(orderId, shirtId);
+      });
+    });
+
+    describe("when the caller is not staff of the product's store", () => {
+      it("reverts with NotStoreStaff", async () => {
+        const { merchstand, buyer, other, shirtId, ethStoreId } = fx;
+        const { orderId, order } = await completedShirt();
+        await merchstand.connect(buyer).review(orderId, order, shirtId, 5, "");
+        await expect(merchstand.connect(other).replyToReview(orderId, shirtId, "hi"))
+          .to.be.revertedWithCustomError(merchstand, "NotStoreStaff")
+          .withArgs(ethStoreId, other.address);
+      });
+    });
+
+    describe("when the product does not exist", () => {
+      it("reverts with ProductNotFound", async () => {
+        const { merchstand, seller } = fx;
+        await expect(merchstand.connect(seller).replyToReview(1, 999, "hi"))
+          .to.be.revertedWithCustomError(merchstand, "ProductNotFound")
+          .withArgs(999);
+      });
+    });
+
+    describe("when the text is empty or over 280 bytes", () => {
+      it("reverts with InvalidLength", async () => {
+        const { merchstand, buyer, seller, shirtId } = fx;
+        const { orderId, order } = await completedShirt();
+        await merchstand.connect(buyer).review(orderId, order, shirtId, 5, "");
+        await expect(merchstand.connect(seller).replyToReview(orderId, shirtId, ""))
+          .to.be.revertedWithCustomError(merchstand, "InvalidLength")
+          .withArgs(0, 280);
+        await expect(merchstand.connect(seller).replyToReview(orderId, shirtId, "y".repeat(281)))
+          .to.be.revertedWithCustomError(merchstand, "InvalidLength")
+          .withArgs(281, 280);
+      });
+    });
+
+    it("works while paused", async () => {
+      const { merchstand, admin, buyer, seller, shirtId } = fx;
+      const { orderId, order } = await completedShirt();
+      await merchstand.connect(buyer).review(orderId, order, shirtId, 5, "");
+      await merchstand.connect(admin).pause();
+      await expect(merchstand.connect(seller).replyToReview(orderId, shirtId, "thank you")).to.emit(
+        merchstand,
+        "ReviewReplied",
+      );
+    });
+  });
+});

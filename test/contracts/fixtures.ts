@@ -1,0 +1,315 @@
+/**
+ * Shared setup for the Merchstand contract tests, the gas test and `npm run gas`.
+ *
+ * One simulated network per process, created here; tests import `ethers` and `networkHelpers` from this module so
+ * that they talk to the same chain the fixture deployed to:
+ *
+ * ```ts
+ * import { deployMerchstandFixture, networkHelpers } from "./fixtures.ts";
+ * const f = await networkHelpers.loadFixture(deployMerchstandFixture);
+ * ```
+ *
+ * The fixture deploys through the production Ignition module (ignition/modules/Merchstand.ts).
+ */
+import type { ContractTransactionReceipt, Log } from "ethers";
+import { network } from "hardhat";
+import MerchstandModule, { MockUSDModule } from "../../ignition/modules/Merchstand.ts";
+import type { Merchstand, MockUSD } from "../../types/ethers-contracts/index.ts";
+
+export const connection = await network.create();
+export const { ethers, networkHelpers, ignition } = connection;
+
+export const DAY = 24n * 60n * 60n;
+/** The fixture stores' terms. */
+export const SHIP_WINDOW = 7n * DAY;
+export const DELIVERY_WINDOW = 14n * DAY;
+export const ARBITER_WINDOW = 30n * DAY;
+export const FEE_BPS = 250n;
+
+export const SHIRT_PRICE = ethers.parseEther("0.02");
+export const SHIRT_STOCK = 10n;
+export const EBOOK_PRICE = ethers.parseEther("0.005");
+export const EBOOK_STOCK = 100n;
+/** 15 mUSD (6 decimals). */
+export const MUG_PRICE = 15_000_000n;
+export const MUG_STOCK = 50n;
+/** mUSD minted to `buyer` and `buyer2` by the fixture. */
+export const USD_MINTED = 1_000_000_000n;
+
+export const STATUS = {
+  None: 0n,
+  Paid: 1n,
+  Shipped: 2n,
+  Completed: 3n,
+  Refunded: 4n,
+  Cancelled: 5n,
+  Disputed: 6n,
+  Resolved: 7n,
+} as const;
+
+/** An order line as the contract takes it back (plain values, so it can be copied and edited). */
+export interface Line {
+  productId: bigint;
+  variant: bigint;
+  quantity: bigint;
+  unitPrice: bigint;
+}
+
+/** An {Order} as the contract takes it back. */
+export interface Order {
+  buyer: string;
+  storeId: bigint;
+  termsVersion: bigint;
+  feeBps: bigint;
+  currency: string;
+  placedAt: bigint;
+  shippedAt: bigint;
+  disputedAt: bigint;
+  amount: bigint;
+  lines: Line[];
+}
+
+export interface PlacedOrder {
+  orderId: bigint;
+  order: Order;
+  shipping: string;
+}
+
+/** A 32-byte X25519-like public key for the fixture stores (any 32 bytes do for the contract). */
+export const SHIPPING_KEY = ethers.keccak256(ethers.toUtf8Bytes("merchstand fixture shipping key"));
+
+/**
+ * A stand-in for an encrypted shipping address: version byte 0x01 then pseudo-random bytes, `length` bytes in all
+ * (200 by default, the size the gas budget is stated for). Random-looking bytes matter: calldata costs 16 gas per
+ * non-zero byte and 4 per zero byte, and real ciphertext is random.
+ */
+export function shippingBlob(length = 200, seed = "shipping"): string {
+  const out = new Uint8Array(length);
+  if (length > 0) out[0] = 1;
+  let block = ethers.getBytes(ethers.keccak256(ethers.toUtf8Bytes(seed)));
+  for (let i = 1; i < length; i++) {
+    const j = (i - 1) % 32;
+    if (j === 0 && i > 1) block = ethers.getBytes(ethers.keccak256(block));
+    out[i] = block[j] as number;
+  }
+  return ethers.hexlify(out);
+}
+
+function toOrder(raw: {
+  buyer: string;
+  storeId: bigint;
+  termsVersion: bigint;
+  feeBps: bigint;
+  currency: string;
+  placedAt: bigint;
+  shippedAt: bigint;
+  disputedAt: bigint;
+  amount: bigint;
+  lines: ArrayLike<{ productId: bigint; variant: bigint; quantity: bigint; unitPrice: bigint }>;
+}): Order {
+  return {
+    buyer: raw.buyer,
+    storeId: raw.storeId,
+    termsVersion: raw.termsVersion,
+    feeBps: raw.feeBps,
+    currency: raw.currency,
+    placedAt: raw.placedAt,
+    shippedAt: raw.shippedAt,
+    disputedAt: raw.disputedAt,
+    amount: raw.amount,
+    lines: Array.from(raw.lines, (l) => ({
+      productId: l.productId,
+      variant: l.variant,
+      quantity: l.quantity,
+      unitPrice: l.unitPrice,
+    })),
+  };
+}
+
+function parse(merchstand: Merchstand, log: Log) {
+  try {
+    return merchstand.interface.parseLog(log);
+  } catch {
+    return null;
+  }
+}
+
+/** Every order placed in a transaction (one for `buy`, one per cart order for `checkout`), in id order. */
+export function ordersFromReceipt(
+  merchstand: Merchstand,
+  receipt: ContractTransactionReceipt | null,
+): PlacedOrder[] {
+  if (receipt === null) throw new Error("no receipt");
+  const placed: PlacedOrder[] = [];
+  for (const log of receipt.logs) {
+    const ev = parse(merchstand, log);
+    if (ev?.name !== "OrderPlaced") continue;
+    placed.push({ orderId: ev.args.orderId, order: toOrder(ev.args.order), shipping: ev.args.shipping });
+  }
+  return placed;
+}
+
+/** The (first) order placed in a transaction, decoded from its OrderPlaced event. */
+export function orderFromReceipt(
+  merchstand: Merchstand,
+  receipt: ContractTransactionReceipt | null,
+): { orderId: bigint; order: Order } {
+  const [first] = ordersFromReceipt(merchstand, receipt);
+  if (first === undefined) throw new Error("no OrderPlaced event in receipt");
+  return { orderId: first.orderId, order: first.order };
+}
+
+/**
+ * The order as it stands after the events of `receipt` that concern `orderId` (OrderShipped sets shippedAt,
+ * OrderDisputed sets disputedAt, OrderPartiallyRefunded lowers amount). Returns a new object; other events leave
+ * the struct as it was (status lives in storage, not in the struct).
+ */
+export function applyOrderEvents(
+  merchstand: Merchstand,
+  orderId: bigint,
+  order: Order,
+  receipt: ContractTransactionReceipt | null,
+): Order {
+  if (receipt === null) throw new Error("no receipt");
+  const next: Order = { ...order, lines: order.lines.map((l) => ({ ...l })) };
+  for (const log of receipt.logs) {
+    const ev = parse(merchstand, log);
+    if (ev === null || ev.args.orderId !== orderId) continue;
+    if (ev.name === "OrderShipped") next.shippedAt = ev.args.shippedAt;
+    else if (ev.name === "OrderDisputed") next.disputedAt = ev.args.disputedAt;
+    else if (ev.name === "OrderPartiallyRefunded") next.amount = ev.args.remaining;
+  }
+  return next;
+}
+
+/** Signs an EIP-2612 permit of `value` mUSD from `owner` to `spender`, ready for `checkoutWithPermit`. */
+export async function signPermit(
+  usd: MockUSD,
+  owner: Awaited<ReturnType<typeof ethers.getSigners>>[number],
+  spender: string,
+  value: bigint,
+  deadline?: bigint,
+) {
+  const { chainId } = await ethers.provider.getNetwork();
+  const nonce = await usd.nonces(owner.address);
+  const dl = deadline ?? BigInt((await ethers.provider.getBlock("latest"))?.timestamp ?? 0) + DAY;
+  const signature = await owner.signTypedData(
+    { name: await usd.name(), version: "1", chainId, verifyingContract: await usd.getAddress() },
+    {
+      Permit: [
+        { name: "owner", type: "address" },
+        { name: "spender", type: "address" },
+        { name: "value", type: "uint256" },
+        { name: "nonce", type: "uint256" },
+        { name: "deadline", type: "uint256" },
+      ],
+    },
+    { owner: owner.address, spender, value, nonce, deadline: dl },
+  );
+  const sig = ethers.Signature.from(signature);
+  return { value, deadline: dl, v: sig.v, r: sig.r, s: sig.s };
+}
+
+/**
+ * Deploys MockUSD and Merchstand (production Ignition module: fee 2.5%, mUSD allow-listed), grants `verifier`
+ * VERIFIER_ROLE, and has `seller` open two stores and list three products:
+ * - ETH store `ethStoreId` ("Night Tapes"), with `manager` as a manager: `shirtId` (physical, variants S/M/L,
+ *   0.02 ETH, stock 10 each) and `ebookId` (digital, one variant "PDF", 0.005 ETH, stock 100);
+ * - mUSD store `usdStoreId` ("Night Tapes US"): `mugId` (physical, one variant, 15 mUSD, stock 50).
+ * Both stores: arbiter `arbiter`, 7-day ship window, 14-day delivery window, payout `seller`.
+ * `buyer` and `buyer2` hold 1,000 mUSD each (no allowance).
+ */
+export async function deployMerchstandFixture() {
+  const [admin, feeRecipient, seller, manager, buyer, buyer2, arbiter, verifier, other] = await ethers.getSigners();
+  if (other === undefined) throw new Error("the fixture needs 9 accounts");
+
+  const { usd: usdDeployed } = await ignition.deploy(MockUSDModule, { defaultSender: admin.address });
+  const usdAddress = await usdDeployed.getAddress();
+  const { merchstand: deployed } = await ignition.deploy(MerchstandModule, {
+    defaultSender: admin.address,
+    parameters: {
+      Merchstand: {
+        admin: admin.address,
+        feeBps: Number(FEE_BPS),
+        feeRecipient: feeRecipient.address,
+        allowedCurrencies: [usdAddress],
+      },
+    },
+  });
+  const merchstand = (await ethers.getContractAt("Merchstand", await deployed.getAddress())) as unknown as Merchstand;
+  const usd = (await ethers.getContractAt("MockUSD", usdAddress)) as unknown as MockUSD;
+
+  await merchstand.connect(admin).grantRole(await merchstand.VERIFIER_ROLE(), verifier.address);
+
+  const terms = { arbiter: arbiter.address, shipWindow: SHIP_WINDOW, deliveryWindow: DELIVERY_WINDOW };
+  const asSeller = merchstand.connect(seller);
+  await asSeller.openStore({
+    name: "Night Tapes",
+    metadataCid: "bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy",
+    payout: seller.address,
+    currency: ethers.ZeroAddress,
+    shippingKey: SHIPPING_KEY,
+    terms,
+  });
+  const ethStoreId = await merchstand.getStores(0, 0).then(([, total]) => total);
+  await asSeller.openStore({
+    name: "Night Tapes US",
+    metadataCid: "",
+    payout: seller.address,
+    currency: usdAddress,
+    shippingKey: SHIPPING_KEY,
+    terms,
+  });
+  const usdStoreId = ethStoreId + 1n;
+  await asSeller.setStoreManager(ethStoreId, manager.address, true);
+
+  await asSeller.listProduct(
+    ethStoreId,
+    { name: "Tour T-Shirt", metadataCid: "bafkreitshirt", category: 0, maxPerBuyer: 0, digital: false },
+    ["S", "M", "L"].map((label) => ({ label, price: SHIRT_PRICE, stock: SHIRT_STOCK })),
+  );
+  const shirtId = await merchstand.getProducts(0, 0).then(([, total]) => total);
+  await asSeller.listProduct(
+    ethStoreId,
+    { name: "Liner Notes (ebook)", metadataCid: "bafkreiebook", category: 5, maxPerBuyer: 0, digital: true },
+    [{ label: "PDF", price: EBOOK_PRICE, stock: EBOOK_STOCK }],
+  );
+  const ebookId = shirtId + 1n;
+  await asSeller.listProduct(
+    usdStoreId,
+    { name: "Tour Mug", metadataCid: "bafkreimug", category: 4, maxPerBuyer: 0, digital: false },
+    [{ label: "Standard", price: MUG_PRICE, stock: MUG_STOCK }],
+  );
+  const mugId = ebookId + 1n;
+
+  await usd.mint(buyer.address, USD_MINTED);
+  await usd.mint(buyer2.address, USD_MINTED);
+
+  return {
+    merchstand,
+    usd,
+    admin,
+    feeRecipient,
+    seller,
+    manager,
+    buyer,
+    buyer2,
+    arbiter,
+    verifier,
+    other,
+    ethStoreId,
+    usdStoreId,
+    shirtId,
+    ebookId,
+    mugId,
+    terms,
+    ethers,
+    networkHelpers,
+    shippingBlob,
+    orderFromReceipt,
+    ordersFromReceipt,
+    applyOrderEvents,
+  };
+}
+
+export type MerchstandFixture = Awaited<ReturnType<typeof deployMerchstandFixture>>;

@@ -1,0 +1,368 @@
+// Helpers shared by the behaviour tests: order bookkeeping (the contract keeps an order as a commitment, so the
+// tests rebuild the current Order from events the same way a client does), EIP-2612 signing, and the per-currency
+// conservation check.
+import { expect } from "chai";
+import {
+  type BigNumberish,
+  type ContractTransactionReceipt,
+  type ContractTransactionResponse,
+  Signature,
+  type Signer,
+} from "ethers";
+import { deployMerchstandFixture, networkHelpers, orderFromReceipt } from "./fixtures.ts";
+
+type TransactionReceipt = ContractTransactionReceipt;
+
+type RawFx = Awaited<ReturnType<typeof deployMerchstandFixture>>;
+const SIGNERS = [
+  "admin",
+  "feeRecipient",
+  "seller",
+  "manager",
+  "buyer",
+  "buyer2",
+  "arbiter",
+  "verifier",
+  "other",
+] as const;
+type SignerKey = (typeof SIGNERS)[number];
+/** The fixture with its accounts known to be present (it destructures them from `getSigners()`). */
+export type Fx = Omit<RawFx, SignerKey> & { [K in SignerKey]: NonNullable<RawFx[K]> };
+export type Merchstand = Fx["merchstand"];
+
+/** The fixture, restored from its snapshot on every call after the first. */
+export async function load(): Promise<Fx> {
+  const fx = await networkHelpers.loadFixture(deployMerchstandFixture);
+  for (const key of SIGNERS) if (fx[key] === undefined) throw new Error(`fixture account ${key} missing`);
+  return fx as Fx;
+}
+
+export const ZERO = "0x0000000000000000000000000000000000000000";
+
+/** OrderStatus, by name (the Solidity enum; TS enums are not erasable syntax). */
+export const Status = {
+  None: 0n,
+  Paid: 1n,
+  Shipped: 2n,
+  Completed: 3n,
+  Refunded: 4n,
+  Cancelled: 5n,
+  Disputed: 6n,
+  Resolved: 7n,
+} as const;
+
+export const BPS = 10_000n;
+export const MAX_SHIPPING = 512n;
+
+export type Line = { productId: bigint; variant: bigint; quantity: bigint; unitPrice: bigint };
+export type Order = {
+  buyer: string;
+  storeId: bigint;
+  termsVersion: bigint;
+  feeBps: bigint;
+  currency: string;
+  placedAt: bigint;
+  shippedAt: bigint;
+  disputedAt: bigint;
+  amount: bigint;
+  lines: Line[];
+};
+
+// biome-ignore lint/suspicious/noExplicitAny: ethers Result or plain object, both read by name
+export function plainOrder(o: any): Order {
+  return {
+    buyer: o.buyer,
+    storeId: BigInt(o.storeId),
+    termsVersion: BigInt(o.termsVersion),
+    feeBps: BigInt(o.feeBps),
+    currency: o.currency,
+    placedAt: BigInt(o.placedAt),
+    shippedAt: BigInt(o.shippedAt),
+    disputedAt: BigInt(o.disputedAt),
+    amount: BigInt(o.amount),
+    // biome-ignore lint/suspicious/noExplicitAny: same as above
+    lines: Array.from(o.lines, (l: any) => ({
+      productId: BigInt(l.productId),
+      variant: BigInt(l.variant),
+      quantity: BigInt(l.quantity),
+      unitPrice: BigInt(l.unitPrice),
+    })),
+  };
+}
+
+/** An Order as the positional tuple the chai `withArgs` matcher compares struct arguments with. */
+export function orderTuple(o: Order): unknown[] {
+  return [
+    o.buyer,
+    o.storeId,
+    o.termsVersion,
+    o.feeBps,
+    o.currency,
+    o.placedAt,
+    o.shippedAt,
+    o.disputedAt,
+    o.amount,
+    o.lines.map((l) => [l.productId, l.variant, l.quantity, l.unitPrice]),
+  ];
+}
+
+export type Placed = { orderId: bigint; order: Order; receipt: TransactionReceipt };
+
+/** Waits for a purchase and returns the (first) order it placed. */
+export async function placed(merchstand: Merchstand, tx: Promise<ContractTransactionResponse>): Promise<Placed> {
+  const receipt = await (await tx).wait();
+  if (receipt === null) throw new Error("no receipt");
+  const { orderId, order } = orderFromReceipt(merchstand, receipt);
+  return { orderId: BigInt(orderId), order: plainOrder(order), receipt };
+}
+
+/** Every order a receipt placed, in log order (a cart places several). */
+export function placedAll(merchstand: Merchstand, receipt: TransactionReceipt): { orderId: bigint; order: Order }[] {
+  const out: { orderId: bigint; order: Order }[] = [];
+  for (const log of receipt.logs) {
+    const parsed = merchstand.interface.parseLog(log);
+    if (parsed?.name === "OrderPlaced") {
+      out.push({ orderId: BigInt(parsed.args.orderId), order: plainOrder(parsed.args.order) });
+    }
+  }
+  return out;
+}
+
+export async function blockTime(receipt: TransactionReceipt, fx: Fx): Promise<bigint> {
+  const block = await fx.ethers.provider.getBlock(receipt.blockNumber);
+  if (block === null) throw new Error("no block");
+  return BigInt(block.timestamp);
+}
+
+/** Marks an order shipped and returns the order as it now stands. */
+export async function ship(fx: Fx, orderId: bigint, order: Order, staff?: Signer, tracking = "DHL 1234567890") {
+  const tx = await fx.merchstand.connect(staff ?? fx.seller).markShipped(orderId, order, tracking);
+  const receipt = await tx.wait();
+  if (receipt === null) throw new Error("no receipt");
+  return { ...order, shippedAt: await blockTime(receipt, fx) };
+}
+
+/** The buyer disputes a shipped order; returns the order as it now stands. */
+export async function disputeOrder(fx: Fx, orderId: bigint, order: Order, buyer?: Signer, reason = "never arrived") {
+  const tx = await fx.merchstand.connect(buyer ?? fx.buyer).dispute(orderId, order, reason);
+  const receipt = await tx.wait();
+  if (receipt === null) throw new Error("no receipt");
+  return { ...order, disputedAt: await blockTime(receipt, fx) };
+}
+
+/** A stand-in for an encrypted shipping blob: version byte, then filler (the contract only sees bytes). */
+export function shippingBlob(length = 200): string {
+  const bytes = new Uint8Array(length);
+  for (let i = 0; i < length; i++) bytes[i] = (i * 37 + 11) & 0xff;
+  if (length > 0) bytes[0] = 1;
+  return `0x${Buffer.from(bytes).toString("hex")}`;
+}
+export const SHIPPING = shippingBlob(200);
+
+export function fee(amount: bigint, feeBps: bigint): bigint {
+  return (amount * feeBps) / BPS;
+}
+
+type PermitToken = {
+  getAddress(): Promise<string>;
+  nonces(owner: string): Promise<bigint>;
+  eip712Domain(): Promise<[string, string, string, bigint, string, string, bigint[]]>;
+};
+
+/** Signs an EIP-2612 permit with the token's own EIP-712 domain (read through EIP-5267, not assumed). */
+export async function signPermit(
+  token: PermitToken,
+  owner: Signer,
+  spender: string,
+  value: BigNumberish,
+  deadline: BigNumberish,
+): Promise<{ value: bigint; deadline: bigint; v: number; r: string; s: string }> {
+  const [, name, version, chainId, verifyingContract] = await token.eip712Domain();
+  const ownerAddress = await owner.getAddress();
+  const nonce = await token.nonces(ownerAddress);
+  const signature = await owner.signTypedData(
+    { name, version, chainId, verifyingContract },
+    {
+      Permit: [
+        { name: "owner", type: "address" },
+        { name: "spender", type: "address" },
+        { name: "value", type: "uint256" },
+        { name: "nonce", type: "uint256" },
+        { name: "deadline", type: "uint256" },
+      ],
+    },
+    { owner: ownerAddress, spender, value, nonce, deadline },
+  );
+  const sig = Signature.from(signature);
+  return { value: BigInt(value), deadline: BigInt(deadline), v: sig.v, r: sig.r, s: sig.s };
+}
+
+const OPEN = new Set<bigint>([Status.Paid, Status.Shipped, Status.Disputed]);
+
+/**
+ * The money invariant, per currency, rebuilt from logs and views only: what the contract holds equals the escrow of
+ * every open order, plus every store's balance, plus every account's credits. `extraAccounts` names accounts that may
+ * hold credits without ever appearing in a Credited event (the check then also catches credits granted silently).
+ */
+export async function expectConserved(fx: Fx, currency: string, extraAccounts: string[] = []): Promise<void> {
+  const { merchstand, ethers } = fx;
+  const address = await merchstand.getAddress();
+  const cur = ethers.getAddress(currency);
+
+  const escrow = new Map<bigint, bigint>();
+  for (const ev of await merchstand.queryFilter(merchstand.filters.OrderPlaced())) {
+    const order = plainOrder(ev.args.order);
+    if (ethers.getAddress(order.currency) === cur) escrow.set(BigInt(ev.args.orderId), order.amount);
+  }
+  for (const ev of await merchstand.queryFilter(merchstand.filters.OrderPartiallyRefunded())) {
+    const id = BigInt(ev.args.orderId);
+    if (escrow.has(id)) escrow.set(id, BigInt(ev.args.remaining));
+  }
+  let escrowed = 0n;
+  for (const [id, amount] of escrow) {
+    if (OPEN.has(BigInt(await merchstand.orderStatus(id)))) escrowed += amount;
+  }
+
+  let storeBalances = 0n;
+  const [stores] = await merchstand.getStores(0, 1_000);
+  for (const s of stores) if (ethers.getAddress(s.currency) === cur) storeBalances += BigInt(s.balance);
+
+  const accounts = new Set<string>(extraAccounts.map((a) => ethers.getAddress(a)));
+  for (const signer of await ethers.getSigners()) accounts.add(signer.address);
+  for (const ev of await merchstand.queryFilter(merchstand.filters.Credited())) {
+    accounts.add(ethers.getAddress(ev.args.account));
+  }
+  accounts.add(ethers.getAddress(await merchstand.feeRecipient()));
+  let credited = 0n;
+  for (const a of accounts) credited += BigInt(await merchstand.credits(a, cur));
+
+  const held = cur === ZERO ? await ethers.provider.getBalance(address) : await tokenBalance(fx, cur, address);
+  expect(held, `contract holds escrow ${escrowed} + stores ${storeBalances} + credits ${credited}`).to.equal(
+    escrowed + storeBalances + credited,
+  );
+}
+
+export async function tokenBalance(fx: Fx, token: string, account: string): Promise<bigint> {
+  const erc20 = await fx.ethers.getContractAt(["function balanceOf(address) view returns (uint256)"], token);
+  return BigInt(await erc20.getFunction("balanceOf")(account));
+}
+
+export const KEY = `0x${"ab".repeat(32)}`;
+export const CID = "bafkreihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku";
+
+export type Terms = { arbiter: string; shipWindow: bigint; deliveryWindow: bigint };
+export type StoreInput = {
+  name: string;
+  metadataCid: string;
+  payout: string;
+  currency: string;
+  shippingKey: string;
+  terms: Terms;
+};
+
+/** The terms the fixture's ETH store runs under, which lie within the protocol bounds by construction. */
+export async function fixtureTerms(fx: Fx): Promise<Terms> {
+  const t = await fx.merchstand.storeTerms(fx.ethStoreId, 1);
+  return { arbiter: t.arbiter, shipWindow: BigInt(t.shipWindow), deliveryWindow: BigInt(t.deliveryWindow) };
+}
+
+export async function storeInput(fx: Fx, overrides: Partial<StoreInput> = {}): Promise<StoreInput> {
+  return {
+    name: "Night Owls",
+    metadataCid: CID,
+    payout: fx.seller.address,
+    currency: ZERO,
+    shippingKey: KEY,
+    terms: await fixtureTerms(fx),
+    ...overrides,
+  };
+}
+
+/** Opens a store and returns its id. */
+export async function openStore(fx: Fx, owner: Signer, overrides: Partial<StoreInput> = {}): Promise<bigint> {
+  const input = await storeInput(fx, overrides);
+  const id = await fx.merchstand.connect(owner).openStore.staticCall(input);
+  await (await fx.merchstand.connect(owner).openStore(input)).wait();
+  return BigInt(id);
+}
+
+export type ProductInput = {
+  name: string;
+  metadataCid: string;
+  category: number;
+  maxPerBuyer: number;
+  digital: boolean;
+};
+export type VariantInput = { label: string; price: bigint; stock: number };
+
+export function productInput(overrides: Partial<ProductInput> = {}): ProductInput {
+  return { name: "Tour Tee", metadataCid: CID, category: 0, maxPerBuyer: 0, digital: false, ...overrides };
+}
+
+export function variant(label: string, price: bigint, stock: number): VariantInput {
+  return { label, price, stock };
+}
+
+/** Lists a product and returns its id. */
+export async function listProduct(
+  fx: Fx,
+  staff: Signer,
+  storeId: BigNumberish,
+  product: ProductInput,
+  variants: VariantInput[],
+): Promise<bigint> {
+  const id = await fx.merchstand.connect(staff).listProduct.staticCall(storeId, product, variants);
+  await (await fx.merchstand.connect(staff).listProduct(storeId, product, variants)).wait();
+  return BigInt(id);
+}
+
+/** Positional tuples for struct arguments of events. */
+export const productTuple = (p: ProductInput) => [p.name, p.metadataCid, p.category, p.maxPerBuyer, p.digital];
+export const variantTuple = (v: VariantInput) => [v.label, v.price, v.stock];
+export const termsTuple = (t: Terms) => [t.arbiter, t.shipWindow, t.deliveryWindow];
+
+export function bytesOf(length: number, char = "a"): string {
+  return char.repeat(length);
+}
+
+/** Pins the next block's timestamp a little ahead, so a test knows `placedAt`/`shippedAt` before sending. */
+export async function pinNextTimestamp(fx: Fx, ahead = 10): Promise<bigint> {
+  const t = (await fx.networkHelpers.time.latest()) + ahead;
+  await fx.networkHelpers.time.setNextBlockTimestamp(t);
+  return BigInt(t);
+}
+
+export async function priceOf(fx: Fx, productId: BigNumberish, variantIndex = 0): Promise<bigint> {
+  const v = (await fx.merchstand.getProduct(productId)).variants[variantIndex];
+  if (v === undefined) throw new Error(`no variant ${variantIndex}`);
+  return BigInt(v.price);
+}
+
+export async function stockOf(fx: Fx, productId: BigNumberish, variantIndex = 0): Promise<bigint> {
+  const v = (await fx.merchstand.getProduct(productId)).variants[variantIndex];
+  if (v === undefined) throw new Error(`no variant ${variantIndex}`);
+  return BigInt(v.stock);
+}
+
+/** Buys one unit (or `quantity`) of an ETH product at its current price. */
+export async function buyEth(
+  fx: Fx,
+  buyer: Signer,
+  productId: BigNumberish,
+  { variant = 0, quantity = 1n, shipping = SHIPPING }: { variant?: number; quantity?: bigint; shipping?: string } = {},
+): Promise<Placed> {
+  const price = await priceOf(fx, productId, variant);
+  return placed(
+    fx.merchstand,
+    fx.merchstand.connect(buyer).buy(productId, variant, quantity, price, shipping, { value: price * quantity }),
+  );
+}
+
+/** Buys the fixture's mug (USD store) after minting and approving exactly what it costs. */
+export async function buyUsd(fx: Fx, buyer: Signer, quantity = 1n): Promise<Placed> {
+  const price = await priceOf(fx, fx.mugId);
+  const who = await buyer.getAddress();
+  await (await fx.usd.mint(who, price * quantity)).wait();
+  await (await fx.usd.connect(buyer).approve(await fx.merchstand.getAddress(), price * quantity)).wait();
+  return placed(fx.merchstand, fx.merchstand.connect(buyer).buy(fx.mugId, 0, quantity, price, SHIPPING));
+}

@@ -1,0 +1,234 @@
+import { readFileSync } from "node:fs";
+import { sha256 } from "@noble/hashes/sha2.js";
+import { expect } from "chai";
+import { Interface } from "ethers";
+import { ZERO_ADDRESS } from "../../frontend/src/client/abi.ts";
+import { parseCid, verifyCidBytes } from "../../frontend/src/client/cid.ts";
+import { explainError, InsufficientFundsError, WrongNetworkError } from "../../frontend/src/client/errors.ts";
+import { formatAmount } from "../../frontend/src/client/format.ts";
+import { IpfsClient } from "../../frontend/src/client/ipfs.ts";
+import { ManifestError, parseManifest } from "../../frontend/src/client/manifest.ts";
+import { parseProductMetadata, parseStoreMetadata } from "../../frontend/src/client/metadata.ts";
+import { namesLookAlike } from "../../frontend/src/client/names.ts";
+import { NetworkError, RpcError } from "../../frontend/src/client/rpc.ts";
+import { generateAbiSource, OUTPUT } from "../../scripts/generate-abi.ts";
+
+const utf8 = (s: string) => new TextEncoder().encode(s);
+const ETH = { symbol: "ETH", decimals: 18 };
+const abi = new Interface([
+  "error InsufficientStock(uint64 productId, uint8 variant, uint256 requested, uint256 available)",
+  "error PriceAboveMax(uint64 productId, uint8 variant, uint256 price, uint256 maxUnitPrice)",
+  "error TooEarly(uint256 orderId, uint256 opensAt)",
+  "error EnforcedPause()",
+]);
+
+/** A CIDv1 raw/sha256 for `bytes`, base32, built independently of the module under test. */
+function rawCid(bytes: Uint8Array): string {
+  const cid = Uint8Array.from([0x01, 0x55, 0x12, 0x20, ...sha256(bytes)]);
+  const alphabet = "abcdefghijklmnopqrstuvwxyz234567";
+  let bits = 0;
+  let value = 0;
+  let out = "b";
+  for (const byte of cid) {
+    value = (value << 8) | byte;
+    bits += 8;
+    while (bits >= 5) {
+      out += alphabet[(value >>> (bits - 5)) & 31];
+      bits -= 5;
+    }
+  }
+  if (bits > 0) out += alphabet[(value << (5 - bits)) & 31];
+  return out;
+}
+
+describe("dapp client units", () => {
+  describe("generated ABI", () => {
+    it("is what scripts/generate-abi.ts writes from the current artifact", () => {
+      expect(readFileSync(OUTPUT, "utf8")).to.equal(generateAbiSource());
+    });
+  });
+
+  describe("explainError", () => {
+    it("says a wallet rejection cost nothing", () => {
+      expect(explainError(new RpcError(4001, "User rejected the request.")).message).to.equal(
+        "You cancelled the request in your wallet. Nothing was charged.",
+      );
+      expect(explainError({ code: 4001, message: "denied" }).kind).to.equal("rejected");
+    });
+
+    it("names the size that sold out, from revert data nested the way nodes nest it", () => {
+      const data = abi.encodeErrorResult("InsufficientStock", [1, 1, 1, 0]);
+      const fan = explainError(new RpcError(3, "execution reverted", { data }), {
+        describeVariant: () => ({ product: "Tour Shirt", label: "M" }),
+      });
+      expect(fan.message).to.equal("Size M just sold out. Your cart was updated.");
+      expect(fan.refreshCart).to.equal(true);
+    });
+
+    it("gives both prices when the price rose", () => {
+      const data = abi.encodeErrorResult("PriceAboveMax", [1, 0, 25_000_000_000_000_000n, 20_000_000_000_000_000n]);
+      expect(explainError({ error: { data } }, { currency: ETH }).message).to.equal(
+        "The price changed from 0.02 to 0.025 ETH. Review and try again.",
+      );
+    });
+
+    it("gives both amounts when funds are short", () => {
+      const e = new InsufficientFundsError(42_000_000_000_000_000n, 10_000_000_000_000_000n, ETH, true);
+      expect(explainError(e).message).to.equal("Your wallet needs 0.042 ETH plus gas; it has 0.01 ETH.");
+    });
+
+    it("names both networks when the wallet is on the wrong one", () => {
+      const fan = explainError(new WrongNetworkError(1), {
+        expectedChain: { chainId: 11155111, chainName: "Sepolia" },
+      });
+      expect(fan.message).to.equal("Your wallet is on Ethereum Mainnet; this store is on Sepolia. Switch network.");
+    });
+
+    it("offers a retry when the RPC is unreachable", () => {
+      const fan = explainError(new NetworkError("RPC unreachable: fetch failed"));
+      expect(fan).to.include({ kind: "unreachable", retry: true });
+      expect(fan.message).to.equal("Can't reach the network right now. Retrying…");
+    });
+
+    it("dates a too-early action and explains a pause", () => {
+      const early = explainError({ data: abi.encodeErrorResult("TooEarly", [1, 1_800_000_000]) });
+      expect(early.kind).to.equal("too-early");
+      expect(early.message).to.match(/^That is possible from .*2027/);
+      expect(explainError({ data: abi.encodeErrorResult("EnforcedPause", []) }).kind).to.equal("paused");
+    });
+
+    it("never echoes an unknown error at unbounded length", () => {
+      expect(explainError(new Error("x".repeat(5000))).message.length).to.be.below(200);
+    });
+  });
+
+  describe("metadata validation", () => {
+    const good = { schema: "merchstand/product@1", description: "Tee", images: [], details: { Material: "Cotton" } };
+
+    it("accepts the documented shape and keeps markup as text", () => {
+      const r = parseProductMetadata(utf8(JSON.stringify({ ...good, description: "<script>alert(1)</script>" })));
+      expect(r.ok && r.value.description).to.equal("<script>alert(1)</script>");
+      expect(r.ok && r.value.details).to.deep.equal([["Material", "Cotton"]]);
+    });
+
+    it("rejects hostile input", () => {
+      const cases: [string, Uint8Array][] = [
+        ["not JSON", utf8("<html>")],
+        ["not UTF-8", Uint8Array.of(0xff, 0xfe, 0x7b)],
+        ["an array", utf8("[]")],
+        ["wrong schema", utf8(JSON.stringify({ ...good, schema: "merchstand/store@1" }))],
+        ["10 MB", utf8(JSON.stringify({ ...good, description: "a".repeat(10 * 1024 * 1024) }))],
+        ["long description", utf8(JSON.stringify({ ...good, description: "a".repeat(5001) }))],
+        ["non-CID image", utf8(JSON.stringify({ ...good, images: ["https://tracker.example/x.png"] }))],
+        ["9 images", utf8(JSON.stringify({ ...good, images: Array(9).fill(rawCid(utf8("x"))) }))],
+        ["non-string detail", utf8(JSON.stringify({ ...good, details: { a: 1 } }))],
+        [
+          "21 details",
+          utf8(
+            JSON.stringify({
+              ...good,
+              details: Object.fromEntries(Array.from({ length: 21 }, (_, i) => [`k${i}`, "v"])),
+            }),
+          ),
+        ],
+      ];
+      for (const [why, bytes] of cases) expect(parseProductMetadata(bytes).ok, why).to.equal(false);
+    });
+
+    it("allows only https links in store metadata", () => {
+      const store = (url: string) =>
+        parseStoreMetadata(
+          utf8(JSON.stringify({ schema: "merchstand/store@1", bio: "b", links: [{ label: "Site", url }] })),
+        );
+      expect(store("https://band.example/").ok).to.equal(true);
+      expect(store("javascript:alert(1)").ok).to.equal(false);
+      expect(store("http://band.example/").ok).to.equal(false);
+    });
+  });
+
+  describe("CIDs and gateways", () => {
+    it("parses CIDv0 and CIDv1 and verifies raw bytes against the CID", () => {
+      const bytes = utf8('{"schema":"merchstand/product@1"}');
+      const cid = rawCid(bytes);
+      expect(parseCid(cid)?.codec).to.equal(0x55);
+      expect(parseCid("QmYwAPJzv5CZsnA625s3Xf2nemtYgPpHdWEz79ojWnPbdG")?.version).to.equal(0);
+      expect(parseCid("not-a-cid")).to.equal(null);
+      expect(verifyCidBytes(cid, bytes)).to.equal("verified");
+      expect(verifyCidBytes(cid, utf8("tampered"))).to.equal("mismatch");
+    });
+
+    it("skips a gateway that serves tampered bytes and one that is down", async () => {
+      const bytes = utf8("real content");
+      const cid = rawCid(bytes);
+      const seen: string[] = [];
+      const ipfs = new IpfsClient(["http://down", "http://liar", "http://honest"], {
+        fetch: async (url) => {
+          seen.push(new URL(url).host);
+          if (url.startsWith("http://down")) throw new TypeError("fetch failed");
+          return new Response(url.startsWith("http://liar") ? utf8("evil content") : bytes);
+        },
+      });
+      expect(new TextDecoder().decode(await ipfs.fetchBytes(cid, 1024))).to.equal("real content");
+      expect(seen).to.deep.equal(["down", "liar", "honest"]);
+    });
+
+    it("stops reading past the size cap", async () => {
+      const big = new Uint8Array(100_000);
+      const ipfs = new IpfsClient(["http://gw"], { fetch: async () => new Response(big) });
+      let caught: unknown;
+      await ipfs.fetchBytes(rawCid(big), 1000).catch((e) => {
+        caught = e;
+      });
+      expect(String(caught)).to.match(/more than 1000 bytes/);
+    });
+  });
+
+  describe("manifest", () => {
+    const manifest = {
+      version: 1,
+      chainId: 31337,
+      chainName: "Hardhat local",
+      rpcUrl: "http://127.0.0.1:8545",
+      explorerUrl: null,
+      merchstand: "0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512",
+      deploymentBlock: 1,
+      currencies: [{ address: ZERO_ADDRESS, symbol: "ETH", decimals: 18 }],
+      ipfsGateways: ["http://127.0.0.1:8080/"],
+      ipfsUpload: null,
+    };
+    it("accepts the documented format", () => {
+      expect(parseManifest(manifest).ipfsGateways).to.deep.equal(["http://127.0.0.1:8080"]);
+    });
+    it("rejects a bad address, version or RPC URL", () => {
+      expect(() => parseManifest({ ...manifest, merchstand: "0x12" })).to.throw(ManifestError, /merchstand/);
+      expect(() => parseManifest({ ...manifest, version: 2 })).to.throw(ManifestError, /version/);
+      expect(() => parseManifest({ ...manifest, rpcUrl: "javascript:1" })).to.throw(ManifestError, /rpcUrl/);
+    });
+  });
+
+  describe("look-alike store names", () => {
+    it("flags case, spacing, punctuation, homoglyph and generic-word variants", () => {
+      for (const impostor of [
+        "THE MIDNIGHT OWLS",
+        "The Midnight-Owls!",
+        "The Midnlght 0wls — Official Store",
+        "Тhe Мidnight Оwls",
+        "The Midnight Owl",
+      ]) {
+        expect(namesLookAlike(impostor, "The Midnight Owls"), impostor).to.equal(true);
+      }
+    });
+    it("leaves different bands alone", () => {
+      expect(namesLookAlike("Velvet Static", "The Midnight Owls")).to.equal(false);
+      expect(namesLookAlike("Owls", "Cows")).to.equal(false);
+    });
+  });
+
+  describe("formatAmount", () => {
+    it("formats without float rounding", () => {
+      expect(formatAmount(20_000_000_000_000_000n, ETH)).to.equal("0.02 ETH");
+      expect(formatAmount(25_500_000n, { symbol: "mUSD", decimals: 6 })).to.equal("25.50 mUSD");
+      expect(formatAmount(1_234_000_000n, { symbol: "mUSD", decimals: 6 })).to.equal("1,234 mUSD");
+    });
+  });
+});

@@ -1,0 +1,165 @@
+// Accounts that refuse ETH or burn all the gas they are given, in every role that can receive money: buyer (cancel),
+// store payout (withdrawStoreBalance, callable by anyone), fee recipient, and withdrawal target. Each must harm only
+// itself: every other order, store and account keeps working, and the hostile account's money is parked, not lost.
+import { expect } from "chai";
+import type { GasBurner, RevertingReceiver } from "../../types/ethers-contracts/index.ts";
+import {
+  buyEth,
+  disputeOrder,
+  expectConserved,
+  type Fx,
+  fee,
+  fixtureTerms,
+  load,
+  type Order,
+  placed,
+  priceOf,
+  SHIPPING,
+  Status,
+  ship,
+  ZERO,
+} from "../contracts/helpers.ts";
+
+describe("Security: hostile receivers", () => {
+  let fx: Fx;
+  beforeEach(async () => {
+    fx = await load();
+  });
+
+  type PuppetContract = RevertingReceiver | GasBurner;
+
+  async function puppetBuys(puppet: PuppetContract): Promise<{ orderId: bigint; order: Order }> {
+    const price = await priceOf(fx, fx.shirtId);
+    const data = fx.merchstand.interface.encodeFunctionData("buy", [fx.shirtId, 0, 1, price, SHIPPING]);
+    const target = await fx.merchstand.getAddress();
+    const { orderId, order } = await placed(fx.merchstand, puppet.execute(target, price, data, { value: price }));
+    return { orderId, order };
+  }
+
+  describe("a buyer contract that burns all gas", () => {
+    it("fails only its own cancel, with a clean EthTransferFailed; the store and other buyers carry on", async () => {
+      const { merchstand, seller, buyer, other, ethers } = fx;
+      const burner = (await ethers.deployContract("GasBurner")) as unknown as GasBurner;
+      const burnerAddress = await burner.getAddress();
+      const target = await merchstand.getAddress();
+      const mine = await puppetBuys(burner);
+      const refundable = await puppetBuys(burner);
+      const theirs = await buyEth(fx, buyer, fx.shirtId);
+      await fx.networkHelpers.time.increase((await fixtureTerms(fx)).shipWindow);
+
+      const cancel = merchstand.interface.encodeFunctionData("cancel", [mine.orderId, mine.order]);
+      // Merchstand forwards all gas; the 1/64 the EVM keeps back is enough to revert with its own error.
+      await expect(burner.execute(target, 0, cancel, { gasLimit: 3_000_000 }))
+        .to.be.revertedWithCustomError(merchstand, "EthTransferFailed")
+        .withArgs(burnerAddress, mine.order.amount);
+      expect(await merchstand.orderStatus(mine.orderId)).to.equal(Status.Paid);
+
+      await expect(merchstand.connect(buyer).cancel(theirs.orderId, theirs.order)).to.changeEtherBalance(
+        ethers,
+        buyer,
+        theirs.order.amount,
+      );
+      // The store refunds into credits, which the burner can take to any address it likes.
+      await (await merchstand.connect(seller).refund(refundable.orderId, refundable.order, refundable.order.amount)).wait();
+      const toOther = merchstand.interface.encodeFunctionData("withdraw", [ZERO, other.address]);
+      await expect(burner.execute(target, 0, toOther)).to.changeEtherBalance(ethers, other, refundable.order.amount);
+      // And once it stops burning, its own cancel goes through: the escrow was parked, not lost.
+      await (await burner.setBurning(false)).wait();
+      await expect(burner.execute(target, 0, cancel)).to.changeEtherBalance(ethers, burnerAddress, mine.order.amount);
+      await expectConserved(fx, ZERO, [burnerAddress]);
+    });
+  });
+
+  describe("a store payout that burns all gas", () => {
+    for (const gasLimit of [100_000, 1_000_000, 10_000_000]) {
+      it(`fails cleanly (EthTransferFailed) for a caller sending ${gasLimit.toLocaleString("en")} gas; the balance stays`, async () => {
+        const { merchstand, seller, buyer2, ethStoreId, ethers } = fx;
+        const burner = (await ethers.deployContract("GasBurner")) as unknown as GasBurner;
+        await (await merchstand.connect(seller).setStorePayout(ethStoreId, await burner.getAddress())).wait();
+        await buyEth(fx, buyer2, fx.ebookId, { shipping: "0x" });
+        const balance = (await merchstand.getStore(ethStoreId)).balance;
+        await expect(merchstand.connect(fx.other).withdrawStoreBalance(ethStoreId, { gasLimit }))
+          .to.be.revertedWithCustomError(merchstand, "EthTransferFailed")
+          .withArgs(await burner.getAddress(), balance);
+        expect((await merchstand.getStore(ethStoreId)).balance).to.equal(balance);
+      });
+    }
+  });
+
+  describe("a fee recipient that refuses ETH", () => {
+    it("never holds up a completion or a dispute; its fees wait as credits it can send elsewhere", async () => {
+      const { merchstand, admin, buyer, buyer2, arbiter, other, ethers } = fx;
+      const refuser = (await ethers.deployContract("RevertingReceiver")) as unknown as RevertingReceiver;
+      const refuserAddress = await refuser.getAddress();
+      await (await merchstand.connect(admin).setFeeRecipient(refuserAddress)).wait();
+
+      const a = await buyEth(fx, buyer, fx.shirtId);
+      const aShipped = await ship(fx, a.orderId, a.order);
+      await expect(merchstand.connect(buyer).complete(a.orderId, aShipped)).to.emit(merchstand, "OrderCompleted");
+      const b = await buyEth(fx, buyer2, fx.shirtId);
+      const bDisputed = await disputeOrder(fx, b.orderId, await ship(fx, b.orderId, b.order), buyer2);
+      await expect(merchstand.connect(arbiter).resolveDispute(b.orderId, bDisputed, 0n)).to.emit(
+        merchstand,
+        "DisputeResolved",
+      );
+      const fees = fee(a.order.amount, a.order.feeBps) + fee(b.order.amount, b.order.feeBps);
+      expect(await merchstand.credits(refuserAddress, ZERO)).to.equal(fees);
+
+      const target = await merchstand.getAddress();
+      const toSelf = merchstand.interface.encodeFunctionData("withdraw", [ZERO, refuserAddress]);
+      await expect(refuser.execute(target, 0, toSelf)).to.be.revertedWithCustomError(merchstand, "EthTransferFailed");
+      const toOther = merchstand.interface.encodeFunctionData("withdraw", [ZERO, other.address]);
+      await expect(refuser.execute(target, 0, toOther)).to.changeEtherBalance(ethers, other, fees);
+      await expect(merchstand.withdrawStoreBalance(fx.ethStoreId)).to.emit(merchstand, "StoreWithdrawal");
+      await expectConserved(fx, ZERO, [refuserAddress]);
+    });
+  });
+
+  describe("a buyer contract that refuses ETH, in a dispute", () => {
+    it("is credited by both the arbiter's ruling and the expiry path, which never push ETH", async () => {
+      const { merchstand, arbiter, other, ethers } = fx;
+      const refuser = (await ethers.deployContract("RevertingReceiver")) as unknown as RevertingReceiver;
+      const refuserAddress = await refuser.getAddress();
+      const target = await merchstand.getAddress();
+      const ruled = await puppetBuys(refuser);
+      const expired = await puppetBuys(refuser);
+      const disputed: Order[] = [];
+      for (const o of [ruled, expired]) {
+        const shipped = await ship(fx, o.orderId, o.order);
+        const data = merchstand.interface.encodeFunctionData("dispute", [o.orderId, shipped, "never came"]);
+        const receipt = await (await refuser.execute(target, 0, data)).wait();
+        if (receipt === null) throw new Error("no receipt");
+        disputed.push(fx.applyOrderEvents(merchstand, o.orderId, shipped, receipt));
+      }
+      const [ruledOrder, expiredOrder] = disputed as [Order, Order];
+      await (await merchstand.connect(arbiter).resolveDispute(ruled.orderId, ruledOrder, ruledOrder.amount)).wait();
+      await fx.networkHelpers.time.increase(await merchstand.ARBITER_WINDOW());
+      await (await merchstand.connect(other).resolveExpiredDispute(expired.orderId, expiredOrder)).wait();
+      const owed = ruledOrder.amount + expiredOrder.amount;
+      expect(await merchstand.credits(refuserAddress, ZERO)).to.equal(owed);
+      const toOther = merchstand.interface.encodeFunctionData("withdraw", [ZERO, other.address]);
+      await expect(refuser.execute(target, 0, toOther)).to.changeEtherBalance(ethers, other, owed);
+      await expectConserved(fx, ZERO, [refuserAddress]);
+    });
+  });
+
+  describe("a withdrawal sent to an address that burns gas", () => {
+    it("fails for the account that chose it, keeps its credits, and works when sent elsewhere", async () => {
+      const { merchstand, seller, buyer, ethers } = fx;
+      const burner = await ethers.deployContract("GasBurner");
+      const burnerAddress = await burner.getAddress();
+      const o = await buyEth(fx, buyer, fx.shirtId);
+      await (await merchstand.connect(seller).refund(o.orderId, o.order, o.order.amount)).wait();
+      await expect(merchstand.connect(buyer).withdraw(ZERO, burnerAddress, { gasLimit: 2_000_000 }))
+        .to.be.revertedWithCustomError(merchstand, "EthTransferFailed")
+        .withArgs(burnerAddress, o.order.amount);
+      expect(await merchstand.credits(buyer.address, ZERO)).to.equal(o.order.amount);
+      await expect(merchstand.connect(buyer).withdraw(ZERO, buyer.address)).to.changeEtherBalance(
+        ethers,
+        buyer,
+        o.order.amount,
+      );
+      await expectConserved(fx, ZERO);
+    });
+  });
+});

@@ -1,0 +1,218 @@
+// Re-entrancy from every place Merchstand hands control to someone else: the ETH it sends on cancel, withdraw and
+// withdrawStoreBalance, and the ERC-20 transfer/transferFrom hooks of a hostile token. From each, the attacker tries
+// EVERY state-changing function of the ABI (enumerated from the ABI itself, so a function added later is covered
+// without editing this file). Each attempt must be refused by the shared guard, the outer payment must happen
+// exactly once, and the money must still add up.
+import { expect } from "chai";
+import type { FunctionFragment, ParamType } from "ethers";
+import type { MaliciousToken, ReentrantReceiver } from "../../types/ethers-contracts/index.ts";
+import {
+  buyEth,
+  expectConserved,
+  type Fx,
+  fixtureTerms,
+  listProduct,
+  load,
+  type Order,
+  openStore,
+  placed,
+  priceOf,
+  productInput,
+  SHIPPING,
+  Status,
+  variant,
+  ZERO,
+} from "../contracts/helpers.ts";
+
+/** AccessControl's own role functions carry no guard: they move no money and need the admin role anyway. */
+const UNGUARDED = new Set(["grantRole", "revokeRole", "renounceRole"]);
+
+/** The zero value of an ABI type: the guard runs before any argument is looked at, so any well-formed call does. */
+function zeroOf(p: ParamType): unknown {
+  if (p.baseType === "tuple") return (p.components ?? []).map(zeroOf);
+  if (p.baseType === "array") {
+    const child = p.arrayChildren;
+    if (child === null) throw new Error(`array without child type: ${p.format()}`);
+    return p.arrayLength > 0 ? Array.from({ length: p.arrayLength }, () => zeroOf(child)) : [];
+  }
+  if (p.baseType === "string") return "";
+  if (p.baseType === "bytes") return "0x";
+  if (p.baseType === "address") return ZERO;
+  if (p.baseType === "bool") return false;
+  const fixed = /^bytes(\d+)$/.exec(p.baseType);
+  if (fixed !== null) return `0x${"00".repeat(Number(fixed[1]))}`;
+  if (/^u?int\d*$/.test(p.baseType)) return 0n;
+  throw new Error(`no zero value for ${p.type}`);
+}
+
+/** One well-formed call of every function that can change state, by name. */
+function everyStateChangingCall(fx: Fx): { name: string; data: string }[] {
+  const calls: { name: string; data: string }[] = [];
+  fx.merchstand.interface.forEachFunction((f: FunctionFragment) => {
+    if (f.stateMutability === "view" || f.stateMutability === "pure" || UNGUARDED.has(f.name)) return;
+    calls.push({ name: f.name, data: fx.merchstand.interface.encodeFunctionData(f, f.inputs.map(zeroOf)) });
+  });
+  return calls;
+}
+
+describe("Security: re-entrancy", () => {
+  let fx: Fx;
+  let guard: string;
+  beforeEach(async () => {
+    fx = await load();
+    const selector = fx.merchstand.interface.getError("ReentrancyGuardReentrantCall")?.selector;
+    if (selector === undefined) throw new Error("the contract has no ReentrancyGuardReentrantCall error");
+    guard = selector;
+  });
+
+  async function attacker(): Promise<{ receiver: ReentrantReceiver; address: string; target: string }> {
+    const target = await fx.merchstand.getAddress();
+    const receiver = (await fx.ethers.deployContract("ReentrantReceiver", [target])) as unknown as ReentrantReceiver;
+    return { receiver, address: await receiver.getAddress(), target };
+  }
+
+  /** The attacker contract buys one shirt as a buyer would. */
+  async function attackerBuys(receiver: ReentrantReceiver, target: string): Promise<{ orderId: bigint; order: Order }> {
+    const price = await priceOf(fx, fx.shirtId);
+    const data = fx.merchstand.interface.encodeFunctionData("buy", [fx.shirtId, 0, 1, price, SHIPPING]);
+    const { orderId, order } = await placed(fx.merchstand, receiver.execute(target, price, data, { value: price }));
+    return { orderId, order };
+  }
+
+  it("enumerates a meaningful set of state-changing functions", () => {
+    const names = everyStateChangingCall(fx).map((c) => c.name);
+    for (const must of ["buy", "checkout", "cancel", "refund", "complete", "withdraw", "withdrawStoreBalance"]) {
+      expect(names).to.include(must);
+    }
+    expect(names.length).to.be.greaterThan(30);
+  });
+
+  describe("from the ETH of a withdrawal of credits", () => {
+    it("refuses every state-changing function and pays the credits exactly once", async () => {
+      const { merchstand, seller, ethers } = fx;
+      const { receiver, address, target } = await attacker();
+      const withdraw = merchstand.interface.encodeFunctionData("withdraw", [ZERO, address]);
+      for (const call of everyStateChangingCall(fx)) {
+        // Fresh credits each round: a refunded order of the attacker's own.
+        const { orderId, order } = await attackerBuys(receiver, target);
+        await (await merchstand.connect(seller).refund(orderId, order, order.amount)).wait();
+        await (await receiver.armCall(call.data, false)).wait();
+        await expect(receiver.execute(target, 0, withdraw), call.name).to.changeEtherBalances(
+          ethers,
+          [address, target],
+          [order.amount, -order.amount],
+        );
+        expect(await receiver.lastRevertData(), call.name).to.equal(guard);
+      }
+      const attempts = BigInt(everyStateChangingCall(fx).length);
+      expect(await receiver.reentryFailed()).to.equal(attempts);
+      expect(await receiver.reentrySucceeded()).to.equal(0n);
+      expect(await receiver.receivedCount()).to.equal(attempts);
+      expect(await merchstand.credits(address, ZERO)).to.equal(0n);
+      await expectConserved(fx, ZERO, [address]);
+    });
+  });
+
+  describe("from the ETH of a cancel", () => {
+    it("refuses every state-changing function and refunds each order exactly once", async () => {
+      const { merchstand, ethers } = fx;
+      const { receiver, address, target } = await attacker();
+      const calls = everyStateChangingCall(fx);
+      // The shirt has 3 × 10 units; restock so every round can place its own order before the window passes.
+      await (await merchstand.connect(fx.seller).setVariantStock(fx.shirtId, 0, calls.length + 5)).wait();
+      const orders = [];
+      for (let i = 0; i < calls.length; i++) orders.push(await attackerBuys(receiver, target));
+      await fx.networkHelpers.time.increase((await fixtureTerms(fx)).shipWindow);
+      for (const [i, call] of calls.entries()) {
+        const { orderId, order } = orders[i] as { orderId: bigint; order: Order };
+        await (await receiver.armCall(call.data, false)).wait();
+        const cancel = merchstand.interface.encodeFunctionData("cancel", [orderId, order]);
+        await expect(receiver.execute(target, 0, cancel), call.name).to.changeEtherBalances(
+          ethers,
+          [address, target],
+          [order.amount, -order.amount],
+        );
+        expect(await receiver.lastRevertData(), call.name).to.equal(guard);
+        expect(await merchstand.orderStatus(orderId)).to.equal(Status.Cancelled);
+      }
+      expect(await receiver.reentrySucceeded()).to.equal(0n);
+      await expectConserved(fx, ZERO, [address]);
+    });
+  });
+
+  describe("from the ETH of a store payout", () => {
+    it("refuses every state-changing function and pays the balance exactly once", async () => {
+      const { merchstand, seller, buyer2, ethStoreId, ethers } = fx;
+      const { receiver, address, target } = await attacker();
+      await (await merchstand.connect(seller).setStorePayout(ethStoreId, address)).wait();
+      for (const call of everyStateChangingCall(fx)) {
+        // A digital sale credits the store at once.
+        await buyEth(fx, buyer2, fx.ebookId, { shipping: "0x" });
+        const balance = (await merchstand.getStore(ethStoreId)).balance;
+        await (await receiver.armCall(call.data, false)).wait();
+        await expect(merchstand.withdrawStoreBalance(ethStoreId), call.name).to.changeEtherBalances(
+          ethers,
+          [address, target],
+          [balance, -balance],
+        );
+        expect(await receiver.lastRevertData(), call.name).to.equal(guard);
+      }
+      expect(await receiver.reentrySucceeded()).to.equal(0n);
+      expect((await merchstand.getStore(ethStoreId)).balance).to.equal(0n);
+      await expectConserved(fx, ZERO, [address]);
+    });
+  });
+
+  describe("from the hooks of an allow-listed token that turns hostile", () => {
+    // Mode values of MaliciousToken.Mode.
+    const REENTER_ON_TRANSFER = 1;
+    const REENTER_ON_TRANSFER_FROM = 2;
+
+    async function hostileTokenStore() {
+      const { merchstand, admin, seller, buyer } = fx;
+      const token = (await fx.ethers.deployContract("MaliciousToken")) as unknown as MaliciousToken;
+      const tokenAddress = await token.getAddress();
+      await (await merchstand.connect(admin).setCurrencyAllowed(tokenAddress, true)).wait();
+      const storeId = await openStore(fx, seller, { currency: tokenAddress, payout: seller.address });
+      const productId = await listProduct(fx, seller, storeId, productInput({ digital: true, category: 5 }), [
+        variant("PDF", 1_000n, 10_000),
+      ]);
+      await (await token.mint(buyer.address, 10n ** 12n)).wait();
+      await (await token.connect(buyer).approve(await merchstand.getAddress(), 10n ** 12n)).wait();
+      return { token, tokenAddress, storeId, productId };
+    }
+
+    it("refuses every state-changing function from inside a purchase's transferFrom", async () => {
+      const { merchstand, buyer } = fx;
+      const { token, tokenAddress, productId } = await hostileTokenStore();
+      const target = await merchstand.getAddress();
+      for (const call of everyStateChangingCall(fx)) {
+        await (await token.armReentry(REENTER_ON_TRANSFER_FROM, target, call.data, false)).wait();
+        await expect(merchstand.connect(buyer).buy(productId, 0, 1, 1_000n, "0x"), call.name).to.emit(
+          merchstand,
+          "OrderCompleted",
+        );
+        expect(await token.lastRevertData(), call.name).to.equal(guard);
+      }
+      expect(await token.reentrySucceeded()).to.equal(0n);
+      await expectConserved(fx, tokenAddress);
+    });
+
+    it("refuses every state-changing function from inside a payout's transfer", async () => {
+      const { merchstand, buyer, seller } = fx;
+      const { token, tokenAddress, storeId, productId } = await hostileTokenStore();
+      const target = await merchstand.getAddress();
+      for (const call of everyStateChangingCall(fx)) {
+        await (await merchstand.connect(buyer).buy(productId, 0, 1, 1_000n, "0x")).wait();
+        const balance = (await merchstand.getStore(storeId)).balance;
+        await (await token.armReentry(REENTER_ON_TRANSFER, target, call.data, false)).wait();
+        const before = await token.balanceOf(seller.address);
+        await (await merchstand.withdrawStoreBalance(storeId)).wait();
+        expect((await token.balanceOf(seller.address)) - before, call.name).to.equal(balance);
+        expect(await token.lastRevertData(), call.name).to.equal(guard);
+      }
+      expect(await token.reentrySucceeded()).to.equal(0n);
+      await expectConserved(fx, tokenAddress);
+    });
+  });
+});

@@ -4,7 +4,6 @@ pragma solidity 0.8.30;
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {IERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Permit.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
-import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {MerchstandStorage} from "./base/MerchstandStorage.sol";
 import {MerchstandCatalog} from "./base/MerchstandCatalog.sol";
 import {IMerchstand} from "./interfaces/IMerchstand.sol";
@@ -19,6 +18,9 @@ import {IMerchstand} from "./interfaces/IMerchstand.sol";
 contract Merchstand is IMerchstand, MerchstandStorage {
     using SafeERC20 for IERC20;
 
+    /// @notice No function has this selector.
+    error UnknownCall(bytes4 selector);
+
     /// @dev Selector-sized tag that marks a self-call from {_viaViews} to the fallback.
     bytes4 private constant _VIEW_CALL = 0x6d737476;
 
@@ -28,7 +30,8 @@ contract Merchstand is IMerchstand, MerchstandStorage {
 
     // ─────────────────────────────────────────── Setup ───────────────────────────────────────────
 
-    /// @param admin Gets every role; meant to be a multisig.
+    /// @param admin Gets DEFAULT_ADMIN_ROLE, PAUSER_ROLE, CURRENCY_ROLE and FEE_ROLE; meant to be a multisig. It does
+    /// not get VERIFIER_ROLE: vouching for artists is a separate duty, which the admin grants to verifiers.
     /// @param feeBps_ The platform fee for new orders, at most MAX_FEE_BPS.
     /// @param feeRecipient_ Who is credited fees.
     /// @param allowedCurrencies ERC-20s stores and buyers may use from the start.
@@ -41,7 +44,6 @@ contract Merchstand is IMerchstand, MerchstandStorage {
         _grantRole(PAUSER_ROLE, admin);
         _grantRole(CURRENCY_ROLE, admin);
         _grantRole(FEE_ROLE, admin);
-        _grantRole(VERIFIER_ROLE, admin);
         _feeBps = feeBps_;
         _feeRecipient = feeRecipient_;
         emit FeeSet(feeBps_);
@@ -172,10 +174,11 @@ contract Merchstand is IMerchstand, MerchstandStorage {
         unchecked {
             amount = uint96(raw) * uint256(quantity);
         }
-        orderId = _nextOrderIds(1);
+        uint16 fee;
+        (orderId, fee) = _nextOrderIds(1);
         uint256 buf = _newOrderBuffer(1, shipping.length);
         _writeLine(buf, 0, productId, variant, quantity, uint96(raw));
-        _placeOrder(buf, 1, orderId, storeId, hot, amount, shipping, digital);
+        _placeOrder(buf, 1, orderId, storeId, hot, fee, amount, shipping, digital);
         _collect(hot.currency, amount, msg.value);
     }
 
@@ -278,7 +281,8 @@ contract Merchstand is IMerchstand, MerchstandStorage {
         uint256 enc = _loadOrder(orderId, order, OrderStatus.Shipped);
         if (msg.sender != order.buyer) revert NotBuyer(orderId, msg.sender);
         uint256 closesAt = uint256(order.shippedAt) + _terms[order.storeId][order.termsVersion].deliveryWindow;
-        if (block.timestamp >= closesAt) revert TooLate(orderId, closesAt);
+        // The window is [shippedAt, closesAt): at closesAt anyone may complete, so the buyer may no longer dispute.
+        if (block.timestamp + 1 > closesAt) revert TooLate(orderId, closesAt);
         _checkText(bytes(reason), 0, MAX_TEXT_BYTES);
         uint40 disputedAt = uint40(block.timestamp);
         _storeOrder(orderId, enc, _ENC_DISPUTED_AT, disputedAt, OrderStatus.Disputed);
@@ -333,7 +337,7 @@ contract Merchstand is IMerchstand, MerchstandStorage {
         Product storage p = _products[productId];
         // unchecked: more than 2^32 reviews of one product would need more than 2^32 orders to have been reviewed.
         unchecked {
-            p.ratingCount += 1;
+            ++p.ratingCount;
             p.ratingSum += rating;
         }
         emit ReviewPosted(productId, orderId, msg.sender, rating, text);
@@ -504,8 +508,9 @@ contract Merchstand is IMerchstand, MerchstandStorage {
     /// calldata against this contract's storage. The caller check means the `delegatecall` only ever happens inside
     /// the STATICCALL that {_viaViews} makes, where the EVM itself forbids any state change. Every other unknown call
     /// reverts, as it would without a fallback.
+    // solhint-disable-next-line no-complex-fallback
     fallback() external {
-        if (msg.sender != address(this) || msg.sig != _VIEW_CALL) revert();
+        if (msg.sender != address(this) || msg.sig != _VIEW_CALL) revert UnknownCall(msg.sig);
         address catalog = _CATALOG;
         assembly ("memory-safe") {
             let ptr := mload(0x40)
@@ -534,7 +539,8 @@ contract Merchstand is IMerchstand, MerchstandStorage {
             lineCount += n;
         }
         if (lineCount > MAX_CART_LINES) revert CartTooLarge(lineCount, MAX_CART_LINES);
-        firstOrderId = _nextOrderIds(orders);
+        uint16 fee;
+        (firstOrderId, fee) = _nextOrderIds(orders);
         for (uint256 i; i < orders; ++i) {
             CartOrder calldata co = cart[i];
             uint64 storeId = co.storeId;
@@ -560,7 +566,7 @@ contract Merchstand is IMerchstand, MerchstandStorage {
             if (amount > type(uint128).max) revert InvalidAmount(firstOrderId + i, amount, type(uint128).max);
             // unchecked: i < orders <= MAX_CART_LINES, and total is a sum of at most 20 amounts below 2^128.
             unchecked {
-                _placeOrder(buf, n, firstOrderId + i, storeId, hot, amount, co.shipping, !physical);
+                _placeOrder(buf, n, firstOrderId + i, storeId, hot, fee, amount, co.shipping, !physical);
                 total += amount;
             }
         }
@@ -609,8 +615,9 @@ contract Merchstand is IMerchstand, MerchstandStorage {
         }
     }
 
-    /// @dev Reserves `count` consecutive order ids and returns the first.
-    function _nextOrderIds(uint256 count) private returns (uint256 first) {
+    /// @dev Reserves `count` consecutive order ids; returns the first and the fee new orders snapshot (same slot).
+    function _nextOrderIds(uint256 count) private returns (uint256 first, uint16 fee) {
+        fee = _feeBps;
         uint256 last = _orderCount;
         // unchecked: count <= MAX_CART_LINES and a uint64 order counter cannot realistically wrap.
         unchecked {
@@ -666,23 +673,23 @@ contract Merchstand is IMerchstand, MerchstandStorage {
         uint256 orderId,
         uint64 storeId,
         StoreHot memory hot,
+        uint16 fee,
         uint256 amount,
         bytes calldata shipping,
         bool digital
     ) private {
-        uint256 fee = _feeBps;
         uint256 status = uint8(digital ? OrderStatus.Completed : OrderStatus.Paid);
         uint256 store = storeId;
         uint256 terms = hot.termsVersion;
+        uint256 feeWord = fee;
         address currency = hot.currency;
-        bytes32 topic = OrderPlaced.selector;
         bytes32 mask = _HASH_MASK;
         assembly ("memory-safe") {
             let t := add(buf, 0x40)
             mstore(t, caller())
             mstore(add(t, 0x20), store)
             mstore(add(t, 0x40), terms)
-            mstore(add(t, 0x60), fee)
+            mstore(add(t, 0x60), feeWord)
             mstore(add(t, 0x80), and(currency, 0xffffffffffffffffffffffffffffffffffffffff))
             mstore(add(t, 0xa0), timestamp())
             mstore(add(t, 0xc0), 0)
@@ -697,9 +704,22 @@ contract Merchstand is IMerchstand, MerchstandStorage {
             mstore(0, orderId)
             mstore(0x20, _orders.slot)
             sstore(keccak256(0, 0x40), or(and(h, mask), status))
-            // The log data is abi.encode(order, shipping).
+        }
+        _emitPlaced(buf, lines, orderId, storeId, shipping);
+        if (digital) {
+            (uint256 toStore, uint256 feeAmount) = _settle(storeId, currency, amount, fee);
+            emit OrderCompleted(orderId, storeId, toStore, feeAmount);
+        }
+    }
+
+    /// @dev Emits {OrderPlaced} from the order built in `buf` by {_placeOrder}: the log data is
+    /// `abi.encode(order, shipping)`, laid out in place around the tuple.
+    function _emitPlaced(uint256 buf, uint256 lines, uint256 orderId, uint64 storeId, bytes calldata shipping) private {
+        bytes32 topic = OrderPlaced.selector;
+        uint256 store = storeId;
+        assembly ("memory-safe") {
             mstore(buf, 0x40)
-            let shipAt := add(0x40, tupleSize)
+            let shipAt := add(0x1a0, shl(7, lines))
             mstore(add(buf, 0x20), shipAt)
             let s := add(buf, shipAt)
             let len := shipping.length
@@ -708,10 +728,6 @@ contract Merchstand is IMerchstand, MerchstandStorage {
             if padded { mstore(add(s, padded), 0) }
             calldatacopy(add(s, 0x20), shipping.offset, len)
             log4(buf, add(add(shipAt, 0x20), padded), topic, orderId, caller(), store)
-        }
-        if (digital) {
-            (uint256 toStore, uint256 feeAmount) = _settle(storeId, currency, amount, uint16(fee));
-            emit OrderCompleted(orderId, storeId, toStore, feeAmount);
         }
     }
 
@@ -805,8 +821,12 @@ contract Merchstand is IMerchstand, MerchstandStorage {
         }
         if (toStore != 0) {
             StoreFunds storage funds = _storeFunds[storeId];
-            // A store balance near 2^96 makes this revert until anyone calls {withdrawStoreBalance}.
-            funds.balance = SafeCast.toUint96(uint256(funds.balance) + toStore);
+            uint256 balance = uint256(funds.balance) + toStore;
+            // The balance shares its slot with the payout address and holds 96 bits. Earnings that would not fit are
+            // credited to the payout address instead of reverting, so no completion can be blocked by the size of
+            // a store's balance or of an order.
+            if (balance < 1 << 96) funds.balance = uint96(balance);
+            else _credit(funds.payout, currency, toStore);
         }
         if (feeAmount != 0) _credits[_feeRecipient][currency] += feeAmount;
     }
@@ -868,13 +888,4 @@ contract Merchstand is IMerchstand, MerchstandStorage {
             return(ptr, returndatasize())
         }
     }
-
-
-
-
-
-
-
-
-
 }

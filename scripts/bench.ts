@@ -6,7 +6,7 @@
 //
 // One module per measurement under scripts/bench/. Everything measured is the project's own code: the contracts'
 // shared gas scenario, the stack's node, gateway and Helia functions, the dapp's client layer and its build.
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { cp, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { measureCatalogRender } from "./bench/browser.ts";
@@ -16,8 +16,8 @@ import { measureFirstLoad } from "./bench/dapp-size.ts";
 import { type GasFigure, measureGasFigures } from "./bench/gas.ts";
 import { measureAddAndPin, measureFirstByte, oneMegabyteImage } from "./bench/ipfs.ts";
 import { type Figure, failures, figure, machineInfo, type Results, renderReport } from "./bench/report.ts";
-import { summarize } from "./bench/stats.ts";
-import { DAPP_DIST } from "./stack/dapp.ts";
+import { type Summary, summarize } from "./bench/stats.ts";
+import { DAPP_DIST, writeManifest } from "./stack/dapp.ts";
 import { ROOT } from "./stack/options.ts";
 import { freePort } from "./stack/ports.ts";
 import { type RunningStack, startStack } from "./stack/stack.ts";
@@ -30,8 +30,8 @@ const USAGE = `Usage: npm run bench -- [--quick] [--strict]
   --help    this text`;
 
 const MODES = {
-  full: { products: 1000, stores: 10, catalogReps: 10, renderReps: 5, addReps: 5, gatewayReps: 20 },
-  quick: { products: 200, stores: 4, catalogReps: 2, renderReps: 2, addReps: 2, gatewayReps: 5 },
+  full: { products: 1000, stores: 10, page1Reps: 10, allReps: 3, renderReps: 5, addReps: 5, gatewayReps: 20 },
+  quick: { products: 200, stores: 4, page1Reps: 2, allReps: 2, renderReps: 2, addReps: 2, gatewayReps: 5 },
 } as const;
 
 const BENCH_DIR = join(ROOT, "bench");
@@ -82,10 +82,13 @@ async function main(): Promise<number> {
   for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(signal, onSignal);
 
   try {
-    const gas: GasFigure[] = await section("Gas per operation (the contracts' shared scenario)", measureGasFigures);
+    const gas: GasFigure[] = await section("Gas per operation (the contracts' shared scenario)", () =>
+      measureGasFigures((line) => console.log(`  ${line}`)),
+    );
 
-    const repo = await mkdtemp(join(tmpdir(), "merchstand-bench-stack-"));
-    cleanup.add("the stack's IPFS repo", () => rm(repo, { recursive: true, force: true }));
+    // Every temp folder of the run (the stack's IPFS repo, the add-and-pin repos) lives under one, removed at the end.
+    const workDir = await mkdtemp(join(tmpdir(), "merchstand-bench-"));
+    cleanup.add("the benchmark's temp folder", () => rm(workDir, { recursive: true, force: true }));
     const stack: RunningStack = await section(
       "Local stack: Hardhat node, Merchstand, IPFS node and gateway, dapp",
       async () => {
@@ -102,7 +105,7 @@ async function main(): Promise<number> {
             kuboUrl: null,
             seed: false,
             rebuild: false,
-            ipfsRepo: repo,
+            ipfsRepo: join(workDir, "stack-ipfs"),
             help: false,
           },
           { write: (line) => console.log(`  ${line}`) },
@@ -111,8 +114,16 @@ async function main(): Promise<number> {
         return running;
       },
     );
-    const dapp = stack.dapp;
-    if (dapp === null) throw new Error("the stack did not add the dapp to IPFS");
+    // frontend/dist belongs to the working tree, where a build or another stack's manifest.json can replace files
+    // mid-run. So the benchmark works on its own copy, with this stack's manifest, added to this stack's node: the
+    // browser loads exactly the files that are weighed and re-added below.
+    const dist = join(workDir, "dist");
+    const dapp = await section("Snapshot frontend/dist and add it to the stack's IPFS node", async () => {
+      await cp(DAPP_DIST, dist, { recursive: true });
+      await writeManifest(dist, stack.manifest);
+      const site = await stack.ipfs.addDirectory(dist);
+      return { cid: site.cid, subdomainUrl: stack.ipfs.subdomainUrl(site.cid) };
+    });
 
     const seeded = await section(
       `Seed ${settings.products} products × 3 variants in ${settings.stores} stores`,
@@ -124,29 +135,30 @@ async function main(): Promise<number> {
           products: settings.products,
           stores: settings.stores,
           addBytes: (bytes) => stack.ipfs.addBytes(bytes),
+          log: (line) => console.log(`  ${line}`),
         });
         return { ...result, seconds: (performance.now() - started) / 1000 };
       },
     );
 
     const reads = await section("Catalog reads through frontend/src/client", () =>
-      measureCatalogReads(
-        { rpcUrl: stack.chain.rpcUrl, merchstand: stack.deployment.merchstand },
-        settings.products,
-        settings.catalogReps,
-      ),
+      measureCatalogReads({ rpcUrl: stack.chain.rpcUrl, merchstand: stack.deployment.merchstand }, settings.products, {
+        page1: settings.page1Reps,
+        all: settings.allReps,
+      }),
     );
 
-    const firstLoad = await section("First-load JS and CSS of frontend/dist", () => measureFirstLoad(DAPP_DIST));
+    const firstLoad = await section("First-load JS and CSS of frontend/dist", () => measureFirstLoad(dist));
 
     const render = await section(`Catalog render in headless Chromium (${settings.renderReps} runs)`, () =>
-      measureCatalogRender({ url: dapp.subdomainUrl, dist: DAPP_DIST, reps: settings.renderReps }),
+      measureCatalogRender({ url: dapp.subdomainUrl, dist, reps: settings.renderReps, rpcUrl: stack.chain.rpcUrl }),
     );
     machine.chromium = render.chromium;
 
     const added = await section(`Add and pin the dapp build (${settings.addReps} runs)`, () =>
-      measureAddAndPin(DAPP_DIST, settings.addReps),
+      measureAddAndPin(dist, settings.addReps, workDir),
     );
+    if (added.cid !== dapp.cid) throw new Error(`the dapp build added again got ${added.cid}, not ${dapp.cid}`);
 
     const gateway = await section(`Gateway first-byte latency (${settings.gatewayReps} requests each)`, async () => {
       const image = oneMegabyteImage();
@@ -166,6 +178,7 @@ async function main(): Promise<number> {
     const n = settings.products;
     const exact = (value: number) => summarize([value]);
     const kB = (bytes: number) => `${(bytes / 1000).toFixed(1)} kB`;
+    const ms = (s: Summary) => `${Math.round(s.median)} ms`;
     const figures: Figure[] = [
       figure({
         key: "catalog.page1.requests",
@@ -200,7 +213,7 @@ async function main(): Promise<number> {
       figure({
         key: "dapp.firstLoadJs",
         group: "dapp",
-        label: `first-load JS, gzip (index.html's ${firstLoad.js.length} script(s) + modulepreloads)`,
+        label: `first-load JS, gzip (index.html's module script and preloads: ${firstLoad.js.length} file(s))`,
         unit: "bytes",
         summary: exact(firstLoad.jsGzip),
         target: { max: 100_000, source: "issue 5" },
@@ -208,14 +221,14 @@ async function main(): Promise<number> {
       figure({
         key: "dapp.firstLoadCss",
         group: "dapp",
-        label: `first-load CSS, gzip (${firstLoad.css.length} stylesheet(s))`,
+        label: `first-load CSS, gzip (index.html's stylesheets: ${firstLoad.css.length} file(s))`,
         unit: "bytes",
         summary: exact(firstLoad.cssGzip),
       }),
       figure({
         key: "dapp.homeJs",
         group: "dapp",
-        label: `JS fetched before the catalog painted, gzip (${render.scripts.length} files incl. the home route's chunk)`,
+        label: `JS the browser fetched before the catalog painted, gzip (${render.scripts.length} files, incl. lazy chunks)`,
         unit: "bytes",
         summary: exact(render.scriptsGzip),
         target: { max: 100_000, source: "issue 5" },
@@ -227,7 +240,11 @@ async function main(): Promise<number> {
         unit: "ms",
         summary: render.ms,
         target: { max: 1500, source: "issue 5" },
-        note: `wall clock from page.goto to the marker seen by Playwright: median ${Math.round(render.wallMs.median)} ms`,
+        note:
+          `medians: DOMContentLoaded ${ms(render.phases.domContentLoaded)}, first RPC request sent ` +
+          `${ms(render.phases.firstRpcStart)}, last RPC answer (of ${render.phases.rpcRequests.median}) in ` +
+          `${ms(render.phases.lastRpcEnd)}, catalog painted ${ms(render.ms)}; wall clock from page.goto to the ` +
+          `marker seen by Playwright ${ms(render.wallMs)}`,
       }),
       figure({
         key: "ipfs.addPin",
@@ -264,17 +281,22 @@ async function main(): Promise<number> {
         products: n,
         stores: seeded.stores,
         variantsPerProduct: seeded.variantsPerProduct,
-        seedSeconds: Math.round(seeded.seconds * 10) / 10,
-        seedBlocks: seeded.blocks,
-        catalogReps: settings.catalogReps,
+        page1Reps: settings.page1Reps,
+        allReps: settings.allReps,
         renderReps: settings.renderReps,
         addReps: settings.addReps,
         gatewayReps: settings.gatewayReps,
+      },
+      details: {
+        seed: seeded,
         dappCid: dapp.cid,
-        dappCidAddedByBench: added.cid,
+
         imageCid: gateway.imageCid,
-        firstLoadJs: firstLoad.js.map((a) => `${a.path} ${a.gzip}`).join(", "),
-        homeRouteJs: render.scripts.map((s) => `${s.path} ${s.gzip}`).join(", "),
+        firstLoad,
+        scriptsBeforeCatalogPainted: render.scripts,
+        renderPhasesMs: render.phases,
+        renderWallClockMs: render.wallMs,
+        imageDownloadMs: gateway.img.total,
       },
       gas,
       figures,

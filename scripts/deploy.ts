@@ -215,6 +215,25 @@ function chainName(hre: HardhatRuntimeEnvironment, chainId: number, network: str
   return CHAIN_NAMES[chainId] ?? hre.config.chainDescriptors.get(BigInt(chainId))?.name ?? network;
 }
 
+/** EIP-170: chains since Spurious Dragon refuse to create contracts with more runtime code than this. */
+const MAX_CODE_SIZE = 24_576;
+
+/** The compiled runtime size against EIP-170, from the artifacts (the last build; the deploy rebuilds first). */
+async function codeSizeNote(hre: HardhatRuntimeEnvironment): Promise<{ text: string; oversized: boolean }> {
+  if (!(await hre.artifacts.artifactExists("Merchstand"))) return { text: "not compiled yet", oversized: false };
+  const artifact = await hre.artifacts.readArtifact("Merchstand");
+  const size = (artifact.deployedBytecode.length - 2) / 2;
+  const oversized = size > MAX_CODE_SIZE;
+  return {
+    text: `${size.toLocaleString("en")} bytes of runtime code${
+      oversized
+        ? `: OVER the ${MAX_CODE_SIZE.toLocaleString("en")}-byte EIP-170 limit, public chains will reject it`
+        : ""
+    }`,
+    oversized,
+  };
+}
+
 /** Repo-relative when inside the repo, absolute otherwise. */
 function shown(path: string): string {
   const rel = relative(ROOT, path);
@@ -312,6 +331,7 @@ async function dryRun(hre: HardhatRuntimeEnvironment, args: Args): Promise<void>
   }
 
   row("module", `${relative(ROOT, MODULE_PATH)} (id "${MODULE_ID}")`);
+  row("contract", (await codeSizeNote(hre)).text);
   const params = await resolveParameters(args, chainId ?? expected);
   const planned = {
     admin: params.admin ?? (deployer ? `${deployer} (deployer)` : "the deployer"),
@@ -453,6 +473,8 @@ async function deploy(hre: HardhatRuntimeEnvironment, args: Args): Promise<void>
   }
 
   await hre.tasks.getTask("build").run({ quiet: true, noTests: true, defaultBuildProfile: args.buildProfile });
+  const size = await codeSizeNote(hre);
+  if (size.oversized) process.stdout.write(`  warning: Merchstand has ${size.text}\n`);
   const module = ((await import(pathToFileURL(MODULE_PATH).href)) as { default: typeof MerchstandModule }).default;
   const startBlock = Number(await rpc("eth_blockNumber"));
   const result = await connection.ignition.deploy(module, {
@@ -522,8 +544,10 @@ main(process.argv.slice(2)).then(
   },
   (error: unknown) => {
     const e = error as Error;
-    if (e instanceof UsageError || (e as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
+    if (e instanceof UsageError) {
       process.stderr.write(`${e.message}\n`);
+    } else if ((e as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
+      process.stderr.write(`${e.message} (see --help)\n`);
     } else {
       process.stderr.write(`deploy failed: ${e.message}\n`);
       if (process.env.MERCHSTAND_DEBUG) process.stderr.write(`${e.stack}\n`);

@@ -283,8 +283,10 @@ main(process.argv.slice(2)).then(
   },
   (error: unknown) => {
     const e = error as Error;
-    if (e instanceof UsageError || (e as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
+    if (e instanceof UsageError) {
       process.stderr.write(`${e.message}\n`);
+    } else if ((e as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
+      process.stderr.write(`${e.message} (see --help)\n`);
     } else {
       process.stderr.write(`publish failed: ${e.message}\n`);
       if (process.env.MERCHSTAND_DEBUG) process.stderr.write(`${e.stack}\n`);

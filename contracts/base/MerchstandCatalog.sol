@@ -239,7 +239,7 @@ contract MerchstandCatalog is MerchstandStorage {
         uint64 storeId = p.storeId;
         if (_storeHot[storeId].closed) revert IMerchstand.StoreIsClosed(storeId);
         uint8 index = p.variantCount;
-        if (index >= MAX_VARIANTS) revert IMerchstand.InvalidVariantCount(uint256(index) + 1, MAX_VARIANTS);
+        if (index + 1 > MAX_VARIANTS) revert IMerchstand.InvalidVariantCount(uint256(index) + 1, MAX_VARIANTS);
         p.variantCount = index + 1;
         uint8 productFlags = (p.active ? _PRODUCT_ACTIVE : 0) | (p.digital ? _DIGITAL : 0);
         _writeVariant(productId, index, storeId, p.maxPerBuyer, productFlags, input);
@@ -326,12 +326,14 @@ contract MerchstandCatalog is MerchstandStorage {
     // ─────────────────────────────────────────── View internals ───────────────────────────────────────────
 
     function _pageSize(uint256 offset, uint256 limit, uint256 total) private pure returns (uint256) {
-        if (offset >= total) return 0;
-        // unchecked: offset < total.
-        unchecked {
-            uint256 left = total - offset;
-            return limit < left ? limit : left;
+        if (total > offset) {
+            // unchecked: offset < total.
+            unchecked {
+                uint256 left = total - offset;
+                return limit < left ? limit : left;
+            }
         }
+        return 0;
     }
 
     function _storeView(uint64 storeId) private view returns (IMerchstand.StoreView memory s) {
@@ -381,7 +383,6 @@ contract MerchstandCatalog is MerchstandStorage {
         }
     }
 
-
     // ─────────────────────────────────────────── Internals ───────────────────────────────────────────
 
     function _requireOwner(uint64 storeId) private view {
@@ -390,14 +391,12 @@ contract MerchstandCatalog is MerchstandStorage {
         if (owner != msg.sender) revert IMerchstand.NotStoreOwner(storeId, msg.sender);
     }
 
-
     function _clearOfficial(uint64 storeId, StoreInfo storage info, string memory reason) private {
         if (!info.official) return;
         info.official = false;
         delete info.officialEvidence;
         emit IMerchstand.OfficialRevoked(storeId, msg.sender, reason);
     }
-
 
     function _checkTerms(IMerchstand.StoreTerms calldata terms) private pure {
         if (terms.arbiter == address(0)) revert IMerchstand.ZeroAddress();
@@ -409,14 +408,12 @@ contract MerchstandCatalog is MerchstandStorage {
         }
     }
 
-
     function _staffProduct(uint64 productId) private view returns (Product storage p) {
         p = _products[productId];
         uint64 storeId = p.storeId;
         if (storeId == 0) revert IMerchstand.ProductNotFound(productId);
         _requireStaff(storeId);
     }
-
 
     function _staffVariant(uint64 productId, uint8 variant) private view returns (Variant storage v) {
         v = _variants[_variantKey(productId, variant)];
@@ -426,7 +423,6 @@ contract MerchstandCatalog is MerchstandStorage {
         }
         _requireStaff(v.storeId);
     }
-
 
     function _writeVariant(
         uint64 productId,

@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
+// Event fields are indexed only where clients filter on them (ids, accounts, currencies): a topic costs more gas than
+// a data word and hides the value from the log data, so amounts, flags and times stay unindexed.
+// solhint-disable gas-indexed-events
+
 /// @title Merchstand
 /// @notice A merch store protocol: artists open stores, list products with per-size stock, and sell to fans
 /// through escrowed orders that release themselves. There is no company server: the catalog and every order live
@@ -355,8 +359,9 @@ interface IMerchstand {
     /// @param currency Which currency.
     /// @param amount How much.
     event Withdrawal(address indexed account, address indexed to, address indexed currency, uint256 amount);
-    /// @notice A buyer was credited a refund or a dispute share. Fees are not announced with this event: the `fee` of
-    /// {OrderCompleted} and {DisputeResolved} is credited to the fee recipient of that moment (see {FeeRecipientSet}).
+    /// @notice An account was credited: a buyer's refund or dispute share, or (rarely) store earnings that did not fit
+    /// the store's 96-bit balance, credited to its payout address. Fees are not announced with this event: the `fee`
+    /// of {OrderCompleted} and {DisputeResolved} is credited to the fee recipient of that moment ({FeeRecipientSet}).
     /// @param account Who.
     /// @param currency Which currency.
     /// @param amount How much.

@@ -4,7 +4,8 @@ import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
  * The production deployment: one immutable Merchstand.
  *
  * Parameters (module id `Merchstand`):
- * - `admin`: gets every role; meant to be a multisig. Defaults to the deploying account.
+ * - `admin`: gets DEFAULT_ADMIN, PAUSER, CURRENCY and FEE roles (not VERIFIER_ROLE, which it grants to verifiers);
+ *   meant to be a multisig. Defaults to the deploying account.
  * - `feeBps`: the platform fee for new orders (≤ 1000). Defaults to 250 (2.5%).
  * - `feeRecipient`: who is credited fees. Defaults to the deploying account.
  * - `allowedCurrencies`: ERC-20 addresses stores may sell in from the start. Defaults to none (ETH only).

@@ -32,8 +32,21 @@ function watchForCatalog(selector: string): void {
   observer.observe(document, { childList: true, subtree: true });
 }
 
+/** Where the time to the painted catalog went, from the page's navigation and resource timing entries. */
+export type RenderPhases = {
+  /** DOMContentLoaded: the entry script and stylesheet are in. */
+  domContentLoaded: Summary;
+  /** The first JSON-RPC request to the chain starts (after manifest.json and the route's chunk). */
+  firstRpcStart: Summary;
+  /** The last JSON-RPC answer before the paint is in; the rest is decoding and rendering. */
+  lastRpcEnd: Summary;
+  /** JSON-RPC requests made before the paint. */
+  rpcRequests: Summary;
+};
+
 export type RenderRuns = {
   ms: Summary;
+  phases: RenderPhases;
   /** Wall-clock time from `page.goto` to the marker seen by Playwright (includes its round trips). */
   wallMs: Summary;
   /** Scripts the browser fetched before the catalog was painted (first run), with their gzip sizes. */
@@ -42,7 +55,14 @@ export type RenderRuns = {
   chromium: string;
 };
 
-export async function measureCatalogRender(options: { url: string; dist: string; reps: number }): Promise<RenderRuns> {
+export async function measureCatalogRender(options: {
+  url: string;
+  dist: string;
+  reps: number;
+  /** The chain's JSON-RPC URL (from the manifest), to pick its requests out of the resource timings. */
+  rpcUrl: string;
+}): Promise<RenderRuns> {
+  const rpcOrigin = new URL(options.rpcUrl).origin;
   const browser: Browser = await launchChromium();
   try {
     const runs = await repeat(options.reps, async () => {
@@ -61,10 +81,28 @@ export async function measureCatalogRender(options: { url: string; dist: string;
           polling: 50,
         });
         const wallMs = performance.now() - started;
-        const ms = await page.evaluate(() => window.__benchCatalogPaintedAt as number);
+        const timing = await page.evaluate(() => {
+          const nav = performance.getEntriesByType("navigation")[0] as PerformanceNavigationTiming | undefined;
+          return {
+            paintedAt: window.__benchCatalogPaintedAt as number,
+            domContentLoaded: nav?.domContentLoadedEventEnd ?? Number.NaN,
+            resources: performance
+              .getEntriesByType("resource")
+              .map((r) => ({ name: r.name, start: r.startTime, end: (r as PerformanceResourceTiming).responseEnd })),
+          };
+        });
+        const ms = timing.paintedAt;
+        const rpc = timing.resources.filter((r) => r.start < ms && new URL(r.name).origin === rpcOrigin);
+        if (rpc.length === 0) throw new Error(`the catalog painted without a request to ${options.rpcUrl}`);
+        const phases = {
+          domContentLoaded: timing.domContentLoaded,
+          firstRpcStart: Math.min(...rpc.map((r) => r.start)),
+          lastRpcEnd: Math.max(...rpc.map((r) => r.end)),
+          rpcRequests: rpc.length,
+        };
         const cards = await page.locator(CATALOG_MARKER).count();
         if (cards === 0) throw new Error("the catalog marker vanished right after it was painted");
-        return { ms, wallMs, scripts: [...scripts] };
+        return { ms, wallMs, phases, scripts: [...scripts] };
       } finally {
         await context.close();
       }
@@ -82,6 +120,12 @@ export async function measureCatalogRender(options: { url: string; dist: string;
     );
     return {
       ms: summarize(runs.map((r) => r.ms)),
+      phases: {
+        domContentLoaded: summarize(runs.map((r) => r.phases.domContentLoaded)),
+        firstRpcStart: summarize(runs.map((r) => r.phases.firstRpcStart)),
+        lastRpcEnd: summarize(runs.map((r) => r.phases.lastRpcEnd)),
+        rpcRequests: summarize(runs.map((r) => r.phases.rpcRequests)),
+      },
       wallMs: summarize(runs.map((r) => r.wallMs)),
       scripts,
       scriptsGzip: scripts.reduce((n, s) => n + s.gzip, 0),

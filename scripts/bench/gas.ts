@@ -60,9 +60,11 @@ export function gasFigures(rows: readonly GasRow[]): GasFigure[] {
  * Compiles (a no-op when artifacts are current) and runs the scenario on an in-process simulated network, which is
  * closed afterwards so nothing of it outlives this step.
  */
-export async function measureGasFigures(): Promise<GasFigure[]> {
+export async function measureGasFigures(log: (line: string) => void = () => {}): Promise<GasFigure[]> {
   const { tasks } = await import("hardhat");
+  const started = performance.now();
   await tasks.getTask("build").run({ quiet: true, noTests: true });
+  log(`contracts compiled or current (${((performance.now() - started) / 1000).toFixed(1)} s)`);
   // Imported only now: the scenario's fixture module creates its network when it is first imported.
   const { measureGas } = await import("../gas-report.ts");
   const { connection } = await import("../../test/contracts/fixtures.ts");

@@ -14,11 +14,11 @@ export type AddRuns = { ms: Summary; cid: string; files: number; bytes: number }
 
 /**
  * Adds and pins `dir` into a new, empty node each run (a fresh repo in a temp folder), so no run finds the blocks
- * or the pin of the one before. Opening the node is not timed; adding and pinning is.
+ * or the pin of the one before. Opening the node is not timed; adding and pinning is. Repos go under `workDir`.
  */
-export async function measureAddAndPin(dir: string, reps: number): Promise<AddRuns> {
+export async function measureAddAndPin(dir: string, reps: number, workDir: string = tmpdir()): Promise<AddRuns> {
   const runs = await repeat(reps, async () => {
-    const repo = await mkdtemp(join(tmpdir(), "merchstand-bench-ipfs-"));
+    const repo = await mkdtemp(join(workDir, "add-pin-"));
     try {
       const helia = await openIpfsNode(repo);
       try {

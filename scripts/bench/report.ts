@@ -1,7 +1,7 @@
 // The benchmark's output: the machine it ran on, every figure with its median, spread and target, printed as
 // Markdown tables (the README's Performance section copies them) and written as bench/results.json.
 import { execFileSync } from "node:child_process";
-import { cpus, totalmem } from "node:os";
+import { cpus, loadavg, totalmem } from "node:os";
 import type { GasFigure } from "./gas.ts";
 import type { Summary } from "./stats.ts";
 
@@ -26,6 +26,8 @@ export type Machine = {
   os: string;
   node: string;
   chromium?: string;
+  /** 1-minute load average when the run started: on a shared machine it explains a wide spread. */
+  loadAverage: number;
 };
 
 export type Results = {
@@ -36,6 +38,8 @@ export type Results = {
   durationSeconds: number;
   machine: Machine;
   settings: Record<string, number | string>;
+  /** What the figures were measured on: files, CIDs, catalog size. */
+  details: Record<string, unknown>;
   gas: GasFigure[];
   figures: Figure[];
 };
@@ -56,6 +60,7 @@ export function machineInfo(): Machine {
     memoryGiB: Math.round((totalmem() / 1024 ** 3) * 10) / 10,
     os,
     node: process.version,
+    loadAverage: Math.round((loadavg()[0] ?? 0) * 10) / 10,
   };
 }
 
@@ -81,7 +86,7 @@ export function formatValue(value: number, unit: Unit): string {
 }
 
 function spread(s: Summary, unit: Unit): string {
-  if (s.n === 1) return "(1 run)";
+  if (s.n === 1) return unit === "bytes" ? "exact" : "(1 run)";
   return s.min === s.max ? "none" : `${formatValue(s.min, unit)} – ${formatValue(s.max, unit)}`;
 }
 
@@ -129,7 +134,7 @@ export function figureTable(figures: readonly Figure[]): string {
 export function header(results: Results): string {
   const m = results.machine;
   return [
-    `Machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB RAM, ${m.os}`,
+    `Machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB RAM, ${m.os}; load average ${m.loadAverage} at start`,
     `Node ${m.node}${m.chromium ? `, Chromium ${m.chromium}` : ""}; ${results.date}; ${results.mode} mode, ${Math.round(results.durationSeconds)} s`,
     `Command: ${results.command}`,
   ].join("\n");

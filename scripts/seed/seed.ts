@@ -68,11 +68,63 @@ async function loadAbi(artifact: string): Promise<unknown[]> {
 }
 
 /** Builds the demo catalog on a freshly deployed Merchstand. */
+export type DemoContent = {
+  /** Store metadata CID by store key. */
+  storeCids: Map<string, string>;
+  /** Product metadata CID by product key. */
+  productCids: Map<string, string>;
+  images: number;
+};
+
+/**
+ * Draws the demo pictures and writes the store and product metadata (docs/FORMATS.md) to IPFS. Separate from
+ * {@link seedDemo} so the stack can do it while the contracts compile and deploy.
+ */
+export async function publishDemoContent(ipfs: ContentSink): Promise<DemoContent> {
+  const storeCids = new Map<string, string>();
+  const productCids = new Map<string, string>();
+  let images = 0;
+  for (const store of DEMO_STORES) {
+    const logo = await ipfs.addBytes(storeLogo(store.palette, store.mark));
+    const banner = await ipfs.addBytes(storeBanner(store.palette, store.mark, tagline(store)));
+    images += 2;
+    storeCids.set(
+      store.key,
+      await ipfs.addBytes(json({ schema: "merchstand/store@1", bio: store.bio, logo, banner, links: store.links })),
+    );
+    for (const product of store.products) {
+      const pictures: string[] = [];
+      for (const png of productImages(product.art, store.palette, product.caption, store.mark)) {
+        pictures.push(await ipfs.addBytes(png));
+        images++;
+      }
+      productCids.set(
+        product.key,
+        await ipfs.addBytes(
+          json({
+            schema: "merchstand/product@1",
+            description: product.description,
+            images: pictures,
+            details: product.details,
+          }),
+        ),
+      );
+    }
+  }
+  return { storeCids, productCids, images };
+}
+
+/**
+ * Builds the demo catalog on a freshly deployed Merchstand. `content` is what {@link publishDemoContent} returned
+ * (or the sink to publish it to first).
+ */
 export async function seedDemo(
   target: SeedTarget,
-  ipfs: ContentSink,
+  contentOrSink: ContentSink | DemoContent | Promise<DemoContent>,
   options: { log?: (line: string) => void } = {},
 ): Promise<SeedSummary> {
+  const content =
+    "addBytes" in contentOrSink ? publishDemoContent(contentOrSink) : Promise.resolve(contentOrSink as DemoContent);
   const log = options.log ?? (() => {});
   const { provider } = target;
   const musdAbi = await loadAbi("contracts/mocks/MockUSD.sol/MockUSD.json");
@@ -120,32 +172,8 @@ export async function seedDemo(
     shippingSecrets: {},
   };
 
-  // Pictures and metadata first: the listings point at them.
-  const storeCids = new Map<string, string>();
-  const productCids = new Map<string, string>();
-  for (const store of DEMO_STORES) {
-    const logo = await ipfs.addBytes(storeLogo(store.palette, store.mark));
-    const banner = await ipfs.addBytes(storeBanner(store.palette, store.mark, tagline(store)));
-    summary.images += 2;
-    storeCids.set(
-      store.key,
-      await ipfs.addBytes(json({ schema: "merchstand/store@1", bio: store.bio, logo, banner, links: store.links })),
-    );
-    for (const product of store.products) {
-      const images: string[] = [];
-      for (const png of productImages(product.art, store.palette, product.caption, store.mark)) {
-        images.push(await ipfs.addBytes(png));
-        summary.images++;
-      }
-      productCids.set(
-        product.key,
-        await ipfs.addBytes(
-          json({ schema: "merchstand/product@1", description: product.description, images, details: product.details }),
-        ),
-      );
-    }
-  }
-  log(`${summary.images} pictures and ${storeCids.size + productCids.size} metadata files added to IPFS`);
+  const { storeCids, productCids } = await content;
+  summary.images = (await content).images;
 
   // Buyers get stablecoins; MockUSD's mint is open by design.
   for (const buyer of ["buyer", "secondBuyer"] as const) {

@@ -1,10 +1,11 @@
 // The command-line shell shared by `npm start` and `npm run dev`: options, signals, exit codes.
 //
 // Ctrl-C (SIGINT), SIGTERM and SIGHUP all stop the stack the same way: children first, in reverse start order, then
-// exit 0. A second Ctrl-C exits at once; the process-exit hook still kills the child process groups.
+// exit 0. A second Ctrl-C (two seconds or more after the first) exits at once; the process-exit hook still kills the
+// child process groups.
 import { parseStackOptions, type StackMode, UsageError, usage } from "./options.ts";
 import { busyPortMessage } from "./ports.ts";
-import { PortInUseError, type RunningStack, readyBanner, type StackHooks, startStack } from "./stack.ts";
+import type { RunningStack, StackHooks } from "./stack.ts";
 
 export async function main(mode: StackMode, hooks: Pick<StackHooks, "startDevServer"> = {}): Promise<void> {
   let options: ReturnType<typeof parseStackOptions>;
@@ -30,12 +31,17 @@ export async function main(mode: StackMode, hooks: Pick<StackHooks, "startDevSer
   const abort = new AbortController();
   let stack: RunningStack | null = null;
   let stopping = false;
+  let firstSignalAt = 0;
   const onSignal = (signal: NodeJS.Signals) => {
     if (stopping) {
+      // Under `npm start`, Ctrl-C arrives twice at once: from the terminal and forwarded by npm. Only a signal
+      // well after the first one means "stop waiting".
+      if (Date.now() - firstSignalAt < 2000) return;
       console.log(`${signal} again: exiting now.`);
       process.exit(130);
     }
     stopping = true;
+    firstSignalAt = Date.now();
     console.log(`\n${signal}: stopping…`);
     abort.abort(new Error(`interrupted by ${signal}`));
     if (stack !== null) {
@@ -48,10 +54,13 @@ export async function main(mode: StackMode, hooks: Pick<StackHooks, "startDevSer
   for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(signal, onSignal);
 
   console.log(`Merchstand local stack (${mode === "start" ? "npm start" : "npm run dev"})`);
+  // Loaded only now: Hardhat, ethers and Helia take a few seconds to import, which a usage error or a busy port
+  // should not cost.
+  const { readyBanner, startStack } = await import("./stack.ts");
   try {
     stack = await startStack(options, { signal: abort.signal, ...hooks });
   } catch (error) {
-    if (error instanceof PortInUseError) {
+    if (error instanceof Error && error.name === "PortInUseError") {
       console.error(error.message);
       process.exit(1);
     }

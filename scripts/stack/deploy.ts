@@ -13,7 +13,6 @@ import { createHardhatRuntimeEnvironment, importUserConfig, resolveHardhatConfig
 import MerchstandModule, { MockUSDModule } from "../../ignition/modules/Merchstand.ts";
 import { CAST, castWallet, TEST_MNEMONIC } from "./accounts.ts";
 import { ROOT } from "./options.ts";
-import { run } from "./processes.ts";
 
 export const DEFAULT_FEE_BPS = 250;
 
@@ -30,17 +29,6 @@ const ROLE_ABI = [
   "function hasRole(bytes32 role, address account) view returns (bool)",
   "function deploymentBlock() view returns (uint256)",
 ];
-
-/**
- * Compiles the contracts (a no-op when the artifacts are current). In a child process, so solc's warnings stay out
- * of the progress lines unless the build fails, and an interrupt can stop a long first compile at once.
- */
-export async function compileContracts(options: { signal?: AbortSignal } = {}): Promise<void> {
-  await run(process.execPath, [join(ROOT, "node_modules/hardhat/dist/src/cli.js"), "build", "--quiet", "--no-tests"], {
-    signal: options.signal,
-    keepLines: 60,
-  });
-}
 
 /** Deploys MockUSD and Merchstand (compiled artifacts must exist) and grants VERIFIER_ROLE to the demo verifier. */
 export async function deployProtocol(

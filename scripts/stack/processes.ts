@@ -1,14 +1,17 @@
-// Child processes of the stack (the Hardhat node, the dapp build), each in its own process group.
+// Child processes of the stack (the Hardhat node, the contracts compile, the dapp build), each in its own process
+// group.
 //
 // Own groups, because Ctrl-C in a terminal signals the whole foreground group: if the node got SIGINT at the same
 // moment as this script, it could die first and look like a crash. Instead only this script gets the signal and
 // stops its children itself, in order, group and all (npm and shells spawn grandchildren). An `exit` hook kills
-// whatever is left if this script dies on an error.
+// whatever is left if this script dies on an error, and each child runs under watchdog.ts, which stops it if this
+// script is killed outright.
 import { type ChildProcess, spawn } from "node:child_process";
 import { delimiter, join } from "node:path";
 import { ROOT } from "./options.ts";
 
 const live = new Set<ManagedProcess>();
+const WATCHDOG = join(import.meta.dirname, "watchdog.ts");
 
 process.on("exit", () => {
   for (const child of live) child.killNow();
@@ -19,8 +22,6 @@ export type SpawnOptions = {
   env?: Record<string, string | undefined>;
   /** Lines kept for the error message when the process fails. */
   keepLines?: number;
-  /** Called with each output line (stdout and stderr). */
-  onLine?: (line: string) => void;
 };
 
 /** The environment children get: the project's pinned Node (node_modules/.bin) first on PATH. */
@@ -39,7 +40,8 @@ export class ManagedProcess {
   constructor(command: string, args: readonly string[], options: SpawnOptions = {}) {
     this.command = [command, ...args].join(" ");
     const keep = options.keepLines ?? 40;
-    this.child = spawn(command, args, {
+    // Under the watchdog, so the child goes down with this script even if this script is killed outright.
+    this.child = spawn(process.execPath, [WATCHDOG, command, ...args], {
       cwd: options.cwd ?? ROOT,
       env: options.env ?? childEnv(),
       detached: true,
@@ -51,7 +53,6 @@ export class ManagedProcess {
         if (line.trim() === "") continue;
         this.tail.push(line);
         if (this.tail.length > keep) this.tail.shift();
-        options.onLine?.(line);
       }
     };
     this.child.stdout?.on("data", collect);

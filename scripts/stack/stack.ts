@@ -1,14 +1,16 @@
-// The whole local stack, in the order `npm start` and `npm run dev` bring it up: chain, contracts, IPFS, demo
-// catalog, then the dapp (added to IPFS for `start`, a Vite dev server for `dev`). Each step reports; a failure
-// names its step and stops whatever was already running.
+// The whole local stack, in the order `npm start` and `npm run dev` bring it up: chain, IPFS (early, so a wrong
+// --kubo fails in seconds), contracts, demo catalog, then the dapp (added to IPFS for `start`, a Vite dev server for
+// `dev`). Work that waits on nothing (compiling, the dapp build, drawing the demo pictures) runs alongside. Each
+// step reports; a failure names its step and stops whatever was already running.
 import { rm } from "node:fs/promises";
 import { formatEther, formatUnits, JsonRpcProvider } from "ethers";
-import { type SeedSummary, seedDemo } from "../seed/seed.ts";
+import type { SeedSummary } from "../seed/seed.ts";
 import { CAST, castWallet } from "./accounts.ts";
+import { compileContracts } from "./compile.ts";
 import { buildDapp, DAPP_DIST, stackManifest, stageBuild, writeManifest } from "./dapp.ts";
-import { compileContracts, type Deployment, deployProtocol } from "./deploy.ts";
+import type { Deployment } from "./deploy.ts";
 import { type Chain, connectExternalNode, startHardhatNode } from "./hardhat-node.ts";
-import { connectKubo, type IpfsBackend, startEmbeddedIpfs } from "./ipfs-backend.ts";
+import type { IpfsBackend } from "./ipfs-backend.ts";
 import type { StackOptions } from "./options.ts";
 import { busyPortMessage } from "./ports.ts";
 import { Cleanup, Steps } from "./steps.ts";
@@ -69,14 +71,25 @@ export async function startStack(options: StackOptions, hooks: StackHooks = {}):
     await Promise.allSettled([compiled, buildResult]);
   });
 
+  type Modules = [typeof import("./ipfs-backend.ts"), typeof import("./deploy.ts"), typeof import("../seed/seed.ts")];
+  let modules: Promise<Modules> | undefined;
+
   try {
     const chain = await steps.run(
       options.rpcUrl === null ? "Start the Hardhat node" : "Connect to the chain",
       async () => {
-        const value =
-          options.rpcUrl === null
-            ? await startHardhatNode(options.rpcPort, { signal })
-            : await connectExternalNode(options.rpcUrl);
+        const starting =
+          options.rpcUrl === null ? startHardhatNode(options.rpcPort, { signal }) : connectExternalNode(options.rpcUrl);
+        const load = () => {
+          modules = Promise.all([import("./ipfs-backend.ts"), import("./deploy.ts"), import("../seed/seed.ts")]);
+          modules.catch(() => {});
+        };
+        // Helia (which loads all of libp2p), Ignition and the seed's crypto take seconds to import, and importing
+        // holds this thread: do it while a node we started boots on the other core. An external node is asked
+        // first instead, so the import cannot eat into the time its answer is given.
+        if (options.rpcUrl === null) load();
+        const value = await starting;
+        if (modules === undefined) load();
         cleanup.add(value.process === null ? "the RPC connection" : "the Hardhat node", () => value.stop());
         const said =
           value.process === null
@@ -87,13 +100,7 @@ export async function startStack(options: StackOptions, hooks: StackHooks = {}):
     );
     signal?.throwIfAborted();
 
-    const deployment = await steps.run("Compile and deploy Merchstand and MockUSD (Ignition)", async () => {
-      await compiled;
-      const value = await deployProtocol(chain.rpcUrl);
-      return { value, said: `Merchstand ${value.merchstand}, mUSD ${value.mockUsd}, block ${value.deploymentBlock}` };
-    });
-    signal?.throwIfAborted();
-
+    const [{ connectKubo, startEmbeddedIpfs }, { deployProtocol }, { publishDemoContent, seedDemo }] = await modules!;
     const ipfs = await steps.run(
       options.kuboUrl === null ? "Start the IPFS node and gateway" : "Connect to Kubo",
       async () => {
@@ -107,6 +114,17 @@ export async function startStack(options: StackOptions, hooks: StackHooks = {}):
     );
     signal?.throwIfAborted();
 
+    // The demo pictures and metadata need only IPFS: they are made and added while the contracts compile and deploy.
+    const content = options.seed ? publishDemoContent(ipfs) : null;
+    content?.catch(() => {});
+
+    const deployment = await steps.run("Compile and deploy Merchstand and MockUSD (Ignition)", async () => {
+      await compiled;
+      const value = await deployProtocol(chain.rpcUrl);
+      return { value, said: `Merchstand ${value.merchstand}, mUSD ${value.mockUsd}, block ${value.deploymentBlock}` };
+    });
+    signal?.throwIfAborted();
+
     const provider = new JsonRpcProvider(chain.rpcUrl, Number(chain.chainId), {
       staticNetwork: true,
       cacheTimeout: -1,
@@ -117,7 +135,7 @@ export async function startStack(options: StackOptions, hooks: StackHooks = {}):
     let seed: SeedSummary | null = null;
     if (options.seed) {
       seed = await steps.run("Seed the demo catalog", async () => {
-        const value = await seedDemo({ provider, ...deployment }, ipfs);
+        const value = await seedDemo({ provider, ...deployment }, content!);
         const official = value.stores.filter((s) => s.official).length;
         return {
           value,
@@ -218,6 +236,12 @@ export async function readyBanner(stack: RunningStack): Promise<string[]> {
     if (stack.devUrl !== null) lines.push(`  Dapp URL (Vite dev server, hot reload): ${stack.devUrl}`);
     lines.push(
       `  IPFS gateway: ${stack.ipfs.gatewayUrl} (${stack.ipfs.kind === "embedded" ? "embedded Helia node" : "Kubo"})`,
+      ...(stack.ipfs.kind === "kubo"
+        ? [
+            `  Seller uploads go to Kubo's RPC API (${stack.ipfs.uploadUrl}); a browser may only call it once Kubo allows`,
+            `  the dapp's origin: ipfs config --json API.HTTPHeaders.Access-Control-Allow-Origin '["*"]' (then restart).`,
+          ]
+        : []),
       `  RPC: ${stack.chain.rpcUrl} (chain id ${stack.chain.chainId})`,
       `  Merchstand: ${stack.deployment.merchstand} (deployed in block ${stack.deployment.deploymentBlock})`,
       `  mUSD (test stablecoin, 6 decimals, permit): ${stack.deployment.mockUsd}`,

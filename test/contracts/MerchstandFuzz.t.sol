@@ -145,17 +145,32 @@ contract MerchstandFuzzTest {
         vm.assertEq(uint256(ms.orderStatus(id)), uint256(IMerchstand.OrderStatus.Paid), "paid");
     }
 
-    /// @notice Every order that can be bought can also be completed: the store side of the escrow always has a
-    /// way out, whatever the amount.
+    /// @notice Every order that can be bought can also be completed, whatever its size: the store side of the escrow
+    /// always has a way out, and its whole share reaches the payout (through the 96-bit store balance, or as
+    /// credits to the payout address for what does not fit).
     function testFuzz_everyPurchasableOrderCanComplete(uint256 priceSeed, uint256 qtySeed) public {
         uint96 price = uint96(priceSeed.bound(1, type(uint96).max));
         uint32 qty = uint32(qtySeed.bound(1, type(uint32).max));
+        uint256 amount = uint256(price) * qty;
+        uint256 feeAmount = amount * ms.feeBps() / 10_000;
         (uint256 id, IMerchstand.Order memory o) = _buy(usdStore, price, qty);
         o = _ship(id, o);
         vm.warp(block.timestamp + DELIVERY);
         vm.prank(stranger);
         ms.complete(id, o);
         vm.assertEq(uint256(ms.orderStatus(id)), uint256(IMerchstand.OrderStatus.Completed), "completed");
+        vm.assertEq(
+            ms.getStore(usdStore).balance + ms.credits(payout, address(usd)), amount - feeAmount, "store share kept"
+        );
+        vm.assertEq(ms.credits(feeTo, address(usd)), feeAmount, "fee");
+
+        if (ms.getStore(usdStore).balance != 0) ms.withdrawStoreBalance(usdStore);
+        if (ms.credits(payout, address(usd)) != 0) {
+            vm.prank(payout);
+            ms.withdraw(address(usd), payout);
+        }
+        vm.assertEq(usd.balanceOf(payout), amount - feeAmount, "the payout received the whole share");
+        vm.assertEq(_held(address(usd)), feeAmount, "only the fee is left inside");
     }
 
     // ═══════════════════════════════ Refunds ═══════════════════════════════

@@ -13,6 +13,7 @@ import {
   load,
   type Order,
   openStore,
+  placed,
   placedAll,
   priceOf,
   productInput,
@@ -512,30 +513,58 @@ describe("Money", () => {
     });
   });
 
-  describe("an order too large for a store balance", () => {
-    it("is either refused at purchase or can complete (escrow must never be stranded)", async () => {
+  describe("earnings that do not fit in a store balance (96 bits)", () => {
+    async function hugeOrder(quantity: bigint) {
       const { merchstand, seller, buyer, usd, usdStoreId } = fx;
       const price = 2n ** 96n - 1n;
       const productId = await listProduct(fx, seller, usdStoreId, productInput({ name: "Gold record" }), [
-        variant("One", price, 2),
+        variant("One", price, 10),
       ]);
-      await usd.mint(buyer.address, price * 2n);
-      await usd.connect(buyer).approve(await merchstand.getAddress(), price * 2n);
-      // Either outcome is a valid design; what must not happen is an accepted order that can never complete.
-      let placedOrder: { orderId: bigint; order: Order } | undefined;
-      try {
-        const receipt = await (await merchstand.connect(buyer).buy(productId, 0, 2, price, SHIPPING)).wait();
-        if (receipt !== null) placedOrder = placedAll(merchstand, receipt)[0];
-      } catch {
-        placedOrder = undefined;
-      }
-      if (placedOrder === undefined) {
-        // Refused: nothing was taken.
-        expect(await usd.balanceOf(buyer.address)).to.equal(price * 2n);
-        return;
-      }
-      const sent = await ship(fx, placedOrder.orderId, placedOrder.order);
-      await expect(merchstand.connect(buyer).complete(placedOrder.orderId, sent)).to.emit(merchstand, "OrderCompleted");
+      await usd.mint(buyer.address, price * quantity);
+      await usd.connect(buyer).approve(await merchstand.getAddress(), price * quantity);
+      const { orderId, order } = await placed(
+        merchstand,
+        merchstand.connect(buyer).buy(productId, 0, quantity, price, SHIPPING),
+      );
+      return { orderId, order: await ship(fx, orderId, order) };
+    }
+
+    it("are credited to the payout address instead of blocking completion of a huge order", async () => {
+      const { merchstand, buyer, seller, usd, usdStoreId } = fx;
+      const token = await usd.getAddress();
+      const { orderId, order } = await hugeOrder(2n);
+      const f = fee(order.amount, order.feeBps);
+      expect(order.amount - f).to.be.greaterThan(2n ** 96n);
+      const tx = merchstand.connect(buyer).complete(orderId, order);
+      await expect(tx)
+        .to.emit(merchstand, "OrderCompleted")
+        .withArgs(orderId, usdStoreId, order.amount - f, f);
+      await expect(tx)
+        .to.emit(merchstand, "Credited")
+        .withArgs(seller.address, token, order.amount - f);
+      expect((await merchstand.getStore(usdStoreId)).balance).to.equal(0);
+      expect(await merchstand.credits(seller.address, token)).to.equal(order.amount - f);
+      await expectConserved(fx, token);
+      await expect(merchstand.connect(seller).withdraw(token, seller.address)).to.emit(merchstand, "Withdrawal");
+      await expectConserved(fx, token);
+    });
+
+    it("are credited to the payout address when the balance is full, and the balance stays as it was", async () => {
+      const { merchstand, admin, buyer, seller, usd, usdStoreId } = fx;
+      const token = await usd.getAddress();
+      // At a zero fee the whole price, 2^96 - 1, lands in the balance: it is then exactly full.
+      await merchstand.connect(admin).setFee(0);
+      const first = await hugeOrder(1n);
+      await merchstand.connect(buyer).complete(first.orderId, first.order);
+      expect((await merchstand.getStore(usdStoreId)).balance).to.equal(2n ** 96n - 1n);
+      const { orderId, order } = await buyUsd(fx, fx.buyer2);
+      const sent = await ship(fx, orderId, order);
+      await expect(merchstand.connect(fx.buyer2).complete(orderId, sent))
+        .to.emit(merchstand, "Credited")
+        .withArgs(seller.address, token, order.amount);
+      expect((await merchstand.getStore(usdStoreId)).balance).to.equal(2n ** 96n - 1n);
+      expect(await merchstand.credits(seller.address, token)).to.equal(order.amount);
+      await expectConserved(fx, token);
     });
   });
 });

@@ -268,33 +268,29 @@ describe("Purchase", () => {
         expect(p.storeId).to.equal(ethStoreId);
         // The variant still knows its store: a cart naming another store is refused, naming its own is accepted.
         await expect(
-          merchstand
-            .connect(buyer)
-            .checkout([
-              {
-                storeId: fx.usdStoreId,
-                lines: [{ productId, variant: 0, quantity: 1, maxUnitPrice: 1n }],
-                shipping: "0x",
-              },
-            ]),
+          merchstand.connect(buyer).checkout([
+            {
+              storeId: fx.usdStoreId,
+              lines: [{ productId, variant: 0, quantity: 1, maxUnitPrice: 1n }],
+              shipping: "0x",
+            },
+          ]),
         )
           .to.be.revertedWithCustomError(merchstand, "ProductNotInStore")
           .withArgs(productId, fx.usdStoreId);
         await expect(
-          merchstand
-            .connect(buyer)
-            .checkout(
-              [
-                {
-                  storeId: ethStoreId,
-                  lines: [{ productId, variant: 0, quantity: 1, maxUnitPrice: 1n }],
-                  shipping: "0x",
-                },
-              ],
+          merchstand.connect(buyer).checkout(
+            [
               {
-                value: 1n,
+                storeId: ethStoreId,
+                lines: [{ productId, variant: 0, quantity: 1, maxUnitPrice: 1n }],
+                shipping: "0x",
               },
-            ),
+            ],
+            {
+              value: 1n,
+            },
+          ),
         ).to.emit(merchstand, "OrderCompleted");
       });
     });

@@ -135,10 +135,7 @@ function parse(merchstand: Merchstand, log: Log) {
 }
 
 /** Every order placed in a transaction (one for `buy`, one per cart order for `checkout`), in id order. */
-export function ordersFromReceipt(
-  merchstand: Merchstand,
-  receipt: ContractTransactionReceipt | null,
-): PlacedOrder[] {
+export function ordersFromReceipt(merchstand: Merchstand, receipt: ContractTransactionReceipt | null): PlacedOrder[] {
   if (receipt === null) throw new Error("no receipt");
   const placed: PlacedOrder[] = [];
   for (const log of receipt.logs) {
@@ -220,8 +217,20 @@ export async function signPermit(
  * `buyer` and `buyer2` hold 1,000 mUSD each (no allowance).
  */
 export async function deployMerchstandFixture() {
-  const [admin, feeRecipient, seller, manager, buyer, buyer2, arbiter, verifier, other] = await ethers.getSigners();
-  if (other === undefined) throw new Error("the fixture needs 9 accounts");
+  const signers = await ethers.getSigners();
+  type Signer = (typeof signers)[number];
+  if (signers.length < 9) throw new Error("the fixture needs 9 accounts");
+  const [admin, feeRecipient, seller, manager, buyer, buyer2, arbiter, verifier, other] = signers as [
+    Signer,
+    Signer,
+    Signer,
+    Signer,
+    Signer,
+    Signer,
+    Signer,
+    Signer,
+    Signer,
+  ];
 
   const { usd: usdDeployed } = await ignition.deploy(MockUSDModule, { defaultSender: admin.address });
   const usdAddress = await usdDeployed.getAddress();

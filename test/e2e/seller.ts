@@ -6,8 +6,19 @@
 // movement is checked on chain.
 import { readFile } from "node:fs/promises";
 import { expect } from "chai";
-import { Contract, formatEther, HDNodeWallet, hexlify, Interface, JsonRpcProvider, parseEther } from "ethers";
+import {
+  Contract,
+  type ContractTransactionResponse,
+  formatEther,
+  HDNodeWallet,
+  hexlify,
+  Interface,
+  JsonRpcProvider,
+  parseEther,
+  type TransactionReceipt,
+} from "ethers";
 import type { Browser, BrowserContext, Page, Request } from "playwright-core";
+import { orderArg, toOrder } from "../../frontend/src/client/abi.ts";
 import { parseCsv } from "../../frontend/src/client/csv.ts";
 import {
   deriveShippingKey,
@@ -62,7 +73,8 @@ describe("seller dashboard in Chromium (e2e)", function () {
   before(async () => {
     stack = await startTestStack();
     browser = await launchChromium();
-    provider = new JsonRpcProvider(stack.rpcUrl, undefined, { staticNetwork: true });
+    // No response cache: balances are compared across transactions mined within milliseconds.
+    provider = new JsonRpcProvider(stack.rpcUrl, undefined, { staticNetwork: true, cacheTimeout: -1 });
     provider.pollingInterval = 100;
   });
 
@@ -90,14 +102,17 @@ describe("seller dashboard in Chromium (e2e)", function () {
       if (r.method() === "POST" && r.url().includes("/api/v0/add")) uploads.push(r.url());
     });
     await page.goto(`${stack.dappUrl}${hash}`);
-    await page.getByRole("button", { name: "Connect wallet" }).click();
+    await page.locator(".site-header").getByRole("button", { name: "Connect wallet" }).click();
     await page.getByRole("button", { name: "Test Wallet" }).click();
     await page.locator(".account .address").waitFor();
   }
 
   /** Switches the wallet's account, as a user picks another account in their wallet, and waits for the header. */
   async function switchTo(who: HDNodeWallet) {
-    await page.evaluate((a) => (window as unknown as { __testWallet: { setAccount(a: string): void } }).__testWallet.setAccount(a), who.address);
+    await page.evaluate(
+      (a) => (window as unknown as { __testWallet: { setAccount(a: string): void } }).__testWallet.setAccount(a),
+      who.address,
+    );
     const short = `${who.address.slice(0, 6)}…${who.address.slice(-4)}`;
     await page.locator(".account .address", { hasText: short }).waitFor();
   }
@@ -107,7 +122,10 @@ describe("seller dashboard in Chromium (e2e)", function () {
   }
 
   const call = async (fn: string, args: unknown[]) =>
-    merchstand.decodeFunctionResult(fn, await provider.call({ to: stack.merchstand, data: merchstand.encodeFunctionData(fn, args) }));
+    merchstand.decodeFunctionResult(
+      fn,
+      await provider.call({ to: stack.merchstand, data: merchstand.encodeFunctionData(fn, args) }),
+    );
   const getStore = async (id: bigint) => (await call("getStore", [id]))[0];
   const orderStatus = async (id: bigint) => Number((await call("orderStatus", [id]))[0]);
   const credits = async (who: string) => BigInt((await call("credits", [who, ETH]))[0]);
@@ -119,13 +137,22 @@ describe("seller dashboard in Chromium (e2e)", function () {
   }
 
   /** Sends a contract call from an unlocked node account (setup the UI is not under test for). */
-  async function send(from: HDNodeWallet, fn: string, args: unknown[], value = 0n) {
+  async function send(from: HDNodeWallet, fn: string, args: unknown[], value = 0n): Promise<TransactionReceipt> {
     const signer = await provider.getSigner(from.address);
     const contract = new Contract(stack.merchstand, merchstandAbi as never, signer);
-    const tx = await contract.getFunction(fn)(...args, { value });
+    const tx = (await contract.getFunction(fn)(...args, { value })) as ContractTransactionResponse;
     const receipt = await tx.wait();
-    if (!receipt || receipt.status !== 1) throw new Error(`${fn} failed`);
+    if (receipt?.status !== 1) throw new Error(`${fn} failed`);
     return receipt;
+  }
+
+  /** The arguments of the first `name` event in a receipt. */
+  function eventArgs(receipt: TransactionReceipt, name: string) {
+    for (const log of receipt.logs) {
+      const parsed = merchstand.parseLog(log);
+      if (parsed?.name === name) return parsed.args;
+    }
+    throw new Error(`no ${name} event in ${receipt.hash}`);
   }
 
   async function storeKey(owner: HDNodeWallet) {
@@ -136,17 +163,28 @@ describe("seller dashboard in Chromium (e2e)", function () {
   async function shippedOrder(owner: HDNodeWallet, buyer: HDNodeWallet, arbiter: string, price: bigint) {
     const keys = await storeKey(owner);
     const opened = await send(owner, "openStore", [
-      [`Dispute Test ${owner.address.slice(2, 6)}`, "", owner.address, ETH, hexlify(keys.publicKey), [arbiter, 7 * DAY, 14 * DAY]],
+      [
+        `Dispute Test ${owner.address.slice(2, 6)}`,
+        "",
+        owner.address,
+        ETH,
+        hexlify(keys.publicKey),
+        [arbiter, 7 * DAY, 14 * DAY],
+      ],
     ]);
-    const storeId = BigInt(opened.logs.map((l) => merchstand.parseLog(l)).find((l) => l?.name === "StoreOpened")!.args.storeId);
+    const storeId = BigInt(
+      opened.logs.map((l) => merchstand.parseLog(l)).find((l) => l?.name === "StoreOpened")!.args.storeId,
+    );
     const listed = await send(owner, "listProduct", [storeId, ["Static Hoodie", "", 0, 0, false], [["L", price, 3]]]);
-    const productId = BigInt(listed.logs.map((l) => merchstand.parseLog(l)).find((l) => l?.name === "ProductListed")!.args.productId);
+    const productId = BigInt(
+      listed.logs.map((l) => merchstand.parseLog(l)).find((l) => l?.name === "ProductListed")!.args.productId,
+    );
     const sealed = hexlify(sealShipping(ADDRESS, keys.publicKey));
     const bought = await send(buyer, "buy", [productId, 0, 1, price, sealed], price);
-    const placed = bought.logs.map((l) => merchstand.parseLog(l)).find((l) => l?.name === "OrderPlaced")!;
-    const orderId = BigInt(placed.args.orderId);
-    await send(owner, "markShipped", [orderId, placed.args.order, "DHL 00340434"]);
-    return { storeId, productId, orderId, feeBps: Number(placed.args.order.feeBps) };
+    const placed = eventArgs(bought, "OrderPlaced");
+    const orderId = BigInt(placed.orderId);
+    await send(owner, "markShipped", [orderId, orderArg(toOrder(placed.order)), "DHL 00340434"]);
+    return { storeId, productId, orderId, feeBps: Number(placed.order.feeBps) };
   }
 
   // ── tests ──
@@ -160,7 +198,9 @@ describe("seller dashboard in Chromium (e2e)", function () {
     await page.getByLabel("Store name").fill("Night Shift Records");
     await page.getByLabel("About the store (optional)").fill("Late-night synth pop from Glasgow.");
     const logo = storeLogo(PALETTE as never, "Night Shift");
-    await page.locator(".image-field input[type=file]").setInputFiles({ name: "logo.png", mimeType: "image/png", buffer: Buffer.from(logo) });
+    await page
+      .locator(".image-field input[type=file]")
+      .setInputFiles({ name: "logo.png", mimeType: "image/png", buffer: Buffer.from(logo) });
     const logoCid = (await page.locator(".upload-item code.cid").textContent({ timeout: 20_000 })) ?? "";
     expect(logoCid).to.match(/^bafk/);
     await page.getByLabel("Payout address").fill(PAYOUT.address);
@@ -181,13 +221,20 @@ describe("seller dashboard in Chromium (e2e)", function () {
     const keys = await storeKey(SELLER);
     expect(store.shippingKey).to.equal(hexlify(keys.publicKey));
     const storeMeta = await gatewayJson(store.metadataCid);
-    expect(storeMeta).to.deep.equal({ schema: "merchstand/store@1", bio: "Late-night synth pop from Glasgow.", logo: logoCid });
+    expect(storeMeta).to.deep.equal({
+      schema: "merchstand/store@1",
+      bio: "Late-night synth pop from Glasgow.",
+      logo: logoCid,
+    });
 
     // 2. List a product. Wrong files are refused before any upload, with the limit stated.
+    await page.getByRole("heading", { name: "New product" }).waitFor();
     const uploadsBefore = uploads.length;
     const fileInput = page.locator(".image-field input[type=file]");
     await fileInput.setInputFiles({ name: "notes.txt", mimeType: "text/plain", buffer: Buffer.from("not a picture") });
-    expect(await page.locator(".upload-error").textContent()).to.contain("Pictures must be PNG, JPEG, WebP or GIF, at most 2 MB.");
+    expect(await page.locator(".upload-error").textContent()).to.contain(
+      "Pictures must be PNG, JPEG, WebP or GIF, at most 2 MB.",
+    );
     const huge = Buffer.alloc(2 * 1024 * 1024 + 1);
     huge.set([0x89, 0x50, 0x4e, 0x47]);
     await fileInput.setInputFiles({ name: "huge.png", mimeType: "image/png", buffer: huge });
@@ -211,7 +258,9 @@ describe("seller dashboard in Chromium (e2e)", function () {
     // The live preview follows the form: "from" price, sold-out size struck through, the description.
     expect(await page.locator(".preview-price").textContent()).to.equal("From 0.01 ETH");
     expect(await page.locator(".preview .variant.sold-out").textContent()).to.equal("L");
-    expect(await page.locator(".preview-description").textContent()).to.equal("Glow-in-the-dark print.\nPrinted in Glasgow.");
+    expect(await page.locator(".preview-description").textContent()).to.equal(
+      "Glow-in-the-dark print.\nPrinted in Glasgow.",
+    );
     await screenshot(page, "seller-product-editor");
     await page.getByRole("button", { name: "List product" }).click();
     await page.waitForURL(/products\/\d+\?listed=1$/, { timeout: 30_000 });
@@ -243,7 +292,9 @@ describe("seller dashboard in Chromium (e2e)", function () {
     await page.getByLabel("Country").fill(ADDRESS.country);
     await page.getByRole("button", { name: "Pay now" }).click();
     await page.getByText("Thank you! Your order is confirmed.").waitFor({ timeout: 30_000 });
-    const orderId = BigInt(((await page.locator(".success .order-link").first().textContent()) ?? "").replace(/\D/g, ""));
+    const orderId = BigInt(
+      ((await page.locator(".success .order-link").first().textContent()) ?? "").replace(/\D/g, ""),
+    );
     expect(await orderStatus(orderId)).to.equal(1);
 
     // 4. The seller reads the address in the browser (it must be what the fan typed), exports the CSV, and ships.
@@ -312,7 +363,10 @@ describe("seller dashboard in Chromium (e2e)", function () {
     await page.locator(".withdrawable", { hasText: `${formatEther(net)} ETH` }).waitFor();
     const payoutBefore = await provider.getBalance(PAYOUT.address);
     await page.getByRole("button", { name: "Withdraw" }).click();
-    await page.getByText(`sent to ${PAYOUT.address.slice(0, 6)}…${PAYOUT.address.slice(-4)}`).first().waitFor({ timeout: 30_000 });
+    await page
+      .getByText(`sent to ${PAYOUT.address.slice(0, 6)}…${PAYOUT.address.slice(-4)}`)
+      .first()
+      .waitFor({ timeout: 30_000 });
     expect((await provider.getBalance(PAYOUT.address)) - payoutBefore).to.equal(net);
     expect((await getStore(storeId)).balance).to.equal(0n);
     await page.locator(".withdrawable", { hasText: /^0 ETH$/ }).waitFor();
@@ -370,7 +424,9 @@ describe("seller dashboard in Chromium (e2e)", function () {
     const opened = await send(THIRD_SELLER, "openStore", [
       ["Glasgow Glow", "", THIRD_SELLER.address, ETH, hexlify(keys.publicKey), [ARBITER.address, 7 * DAY, 14 * DAY]],
     ]);
-    const storeId = BigInt(opened.logs.map((l) => merchstand.parseLog(l)).find((l) => l?.name === "StoreOpened")!.args.storeId);
+    const storeId = BigInt(
+      opened.logs.map((l) => merchstand.parseLog(l)).find((l) => l?.name === "StoreOpened")!.args.storeId,
+    );
     const evidence = "https://glasgowglow.example/official-merch";
 
     await openDapp(THIRD_SELLER.address, `#/sell/store/${storeId}/verify`);
@@ -400,15 +456,74 @@ describe("seller dashboard in Chromium (e2e)", function () {
     expect(store.official).to.equal(false);
   });
 
+  it("refunds part of an order, then the rest, and adds and removes a manager", async () => {
+    const owner = account(10);
+    const buyer = account(11);
+    const manager = account(9);
+    const price = parseEther("0.02");
+    const { storeId, orderId } = await shippedOrder(owner, buyer, ARBITER.address, price);
+    const before = await credits(buyer.address);
+
+    await openDapp(owner.address, `#/sell/store/${storeId}/orders?filter=shipped`);
+    const card = page.locator(`.seller-order[data-order-id="${orderId}"]`);
+    await card.locator("summary", { hasText: "Refund…" }).click();
+    const amount = card.getByLabel(/Amount to refund \(ETH\), at most 0\.02 ETH/);
+    expect(await amount.inputValue()).to.equal("0.02");
+    await amount.fill("0.025");
+    await card.getByRole("button", { name: "Refund" }).click();
+    expect(await card.locator(".notice.danger").textContent()).to.contain("at most the escrowed 0.02 ETH");
+    await amount.fill("0.005");
+    await card.getByRole("button", { name: "Refund" }).click();
+    await card.getByText("0.015 ETH still in escrow").waitFor({ timeout: 30_000 });
+    expect((await credits(buyer.address)) - before).to.equal(parseEther("0.005"));
+    expect(await orderStatus(orderId)).to.equal(2);
+
+    await card.locator("summary", { hasText: "Refund…" }).click();
+    expect(await card.getByLabel(/Amount to refund/).inputValue()).to.equal("0.015");
+    await card.getByRole("button", { name: "Refund" }).click();
+    await page.locator('[data-filter="closed"]', { hasText: "Refunded & cancelled (1)" }).waitFor({ timeout: 30_000 });
+    expect(await orderStatus(orderId)).to.equal(4);
+    expect((await credits(buyer.address)) - before).to.equal(price);
+
+    await go(`/sell/store/${storeId}/managers`);
+    await page.getByLabel("Manager's wallet address").fill(manager.address);
+    await page.getByRole("button", { name: "Add manager" }).click();
+    await page.locator(".manager", { hasText: manager.address }).waitFor({ timeout: 30_000 });
+    expect((await call("isStoreStaff", [storeId, manager.address]))[0]).to.equal(true);
+    await page.getByRole("button", { name: `Remove manager ${manager.address}` }).click();
+    await page.getByText("No managers. Only the owner runs this store.").waitFor({ timeout: 30_000 });
+    expect((await call("isStoreStaff", [storeId, manager.address]))[0]).to.equal(false);
+  });
+
   it("shows the seller pages at phone width without sideways scrolling", async () => {
-    await openDapp(SELLER.address, "#/sell", 375);
+    const owner = account(19);
+    const { storeId, productId } = await shippedOrder(owner, DISPUTING_BUYER, ARBITER.address, parseEther("0.005"));
+    await openDapp(owner.address, "#/sell", 375);
     await page.locator(".seller-store-card").first().waitFor({ timeout: 30_000 });
-    const id = /sell\/store\/(\d+)/.exec((await page.locator(".seller-store-card a").first().getAttribute("href")) ?? "")?.[1];
-    for (const hash of ["/sell", `/sell/store/${id}`, `/sell/store/${id}/orders?filter=completed`, `/sell/store/${id}/products/new`, "/sell/new"]) {
+    const pages = [
+      `/sell/store/${storeId}`,
+      `/sell/store/${storeId}/orders?filter=shipped`,
+      `/sell/store/${storeId}/products`,
+      `/sell/store/${storeId}/products/${productId}`,
+      `/sell/store/${storeId}/products/new`,
+      `/sell/store/${storeId}/managers`,
+      `/sell/store/${storeId}/verify`,
+      "/sell/new",
+      "/arbiter",
+      "/verify",
+      "/sell",
+    ];
+    for (const hash of pages) {
+      // Mark the page on screen, so the wait below is for the next page rather than the one being left.
+      await page.evaluate(() => document.querySelector("#main > *")?.setAttribute("data-left", ""));
       await go(hash);
-      await page.locator(".seller-page h1, .seller-page h2").first().waitFor();
-      await page.waitForLoadState("networkidle");
-      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      await page.locator("#main > .seller-page:not([data-left])").waitFor();
+      await page.waitForFunction(() => !document.querySelector(".loading, #main[aria-busy]"));
+      // The page content: the shared header is measured by the storefront's own tests.
+      const overflow = await page.evaluate(() => {
+        const main = document.querySelector("#main") as HTMLElement;
+        return main.scrollWidth - main.clientWidth;
+      });
       await screenshot(page, `seller-375${hash.replace(/[^a-z0-9]+/gi, "-")}`);
       expect(overflow, `${hash} scrolls sideways by ${overflow}px`).to.be.at.most(0);
     }

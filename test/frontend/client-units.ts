@@ -5,7 +5,7 @@ import { Interface } from "ethers";
 import { ZERO_ADDRESS } from "../../frontend/src/client/abi.ts";
 import { parseCid, verifyCidBytes } from "../../frontend/src/client/cid.ts";
 import { explainError, InsufficientFundsError, WrongNetworkError } from "../../frontend/src/client/errors.ts";
-import { formatAmount } from "../../frontend/src/client/format.ts";
+import { formatAmount, formatAmountCompact } from "../../frontend/src/client/format.ts";
 import { IpfsClient } from "../../frontend/src/client/ipfs.ts";
 import { ManifestError, parseManifest } from "../../frontend/src/client/manifest.ts";
 import { parseProductMetadata, parseStoreMetadata } from "../../frontend/src/client/metadata.ts";
@@ -229,6 +229,7 @@ describe("dapp client units", () => {
       expect(formatAmount(20_000_000_000_000_000n, ETH)).to.equal("0.02 ETH");
       expect(formatAmount(25_500_000n, { symbol: "mUSD", decimals: 6 })).to.equal("25.50 mUSD");
       expect(formatAmount(1_234_000_000n, { symbol: "mUSD", decimals: 6 })).to.equal("1,234 mUSD");
+      expect(formatAmountCompact(9_999_896_013_157_920_573_167n, ETH)).to.equal("9,999.896 ETH");
     });
   });
 });

@@ -70,6 +70,8 @@ export async function deployCatalog() {
     shippingKey: key,
     terms,
   });
+  // The verifier role is separate from admin (issue 10); the admin grants it to itself for the fixture.
+  await merchstand.connect(admin).grantRole(await merchstand.VERIFIER_ROLE(), admin.address);
   await merchstand.connect(admin).attestOfficial(1n, "https://theband.example/merch");
   await asSeller.listProduct(1n, { name: "Tour Shirt", metadataCid: "", category: 0, maxPerBuyer: 0, digital: false }, [
     { label: "S", price: SHIRT_PRICE, stock: 5 },

@@ -6,8 +6,8 @@ import { expect } from "chai";
 import { Interface, Wallet } from "ethers";
 import type { Line, Order } from "../../frontend/src/client/abi.ts";
 import { csvCell, parseCsv, toCsv } from "../../frontend/src/client/csv.ts";
-import { RpcError } from "../../frontend/src/client/rpc.ts";
 import type { OrderRecord } from "../../frontend/src/client/orders.ts";
+import { RpcError } from "../../frontend/src/client/rpc.ts";
 import {
   addressLines,
   afterFee,
@@ -61,7 +61,7 @@ const BOUNDS = {
 // A fixed Hardhat test key (account #1), so key derivation can be compared across runs.
 const SELLER = new Wallet("0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d");
 const ADDRESS: ShippingAddress = {
-  name: "=HYPERLINK(\"http://evil.example\",\"x\")",
+  name: '=HYPERLINK("http://evil.example","x")',
   line1: '12 "Owl" Lane, Flat 3',
   line2: "",
   city: "Leeds",
@@ -98,7 +98,8 @@ function record(status: OrderRecord["status"], amount: bigint, extra: Partial<Or
 
 /** A fake Kubo RPC that records what the dapp sent and answers like Kubo (NDJSON). */
 function fakeKubo(answer: (bytes: Uint8Array) => { status: number; body: string }) {
-  const calls: { url: string; field: string | null; name: string | null; type: string | null; bytes: Uint8Array }[] = [];
+  const calls: { url: string; field: string | null; name: string | null; type: string | null; bytes: Uint8Array }[] =
+    [];
   const fetch: UploadFetch = async (url, init) => {
     const file = init.body.get("file");
     const bytes = file instanceof Blob ? new Uint8Array(await file.arrayBuffer()) : new Uint8Array();
@@ -189,7 +190,9 @@ describe("seller client units", () => {
 
     it("refuses one byte over, stating the size and the limit", () => {
       const message = checkImageFile({ name: "big.png", type: "image/png", size: MAX_UPLOAD_IMAGE_BYTES + 1 });
-      expect(message).to.equal('"big.png" is 2.1 MB. Pictures must be PNG, JPEG, WebP or GIF, at most 2 MB; please resize it.');
+      expect(message).to.equal(
+        '"big.png" is 2.1 MB. Pictures must be PNG, JPEG, WebP or GIF, at most 2 MB; please resize it.',
+      );
     });
 
     it("refuses other types (SVG included), stating what is accepted", () => {
@@ -215,7 +218,10 @@ describe("seller client units", () => {
 
     it("posts the picture as multipart field `file` to /api/v0/add with CIDv1 and pin, and returns the Hash", async () => {
       const cid = await rawCid(PNG);
-      const kubo = fakeKubo(() => ({ status: 200, body: `${JSON.stringify({ Name: "tee.png", Hash: cid, Size: "99" })}\n` }));
+      const kubo = fakeKubo(() => ({
+        status: 200,
+        body: `${JSON.stringify({ Name: "tee.png", Hash: cid, Size: "99" })}\n`,
+      }));
       const file = new File([PNG as BlobPart], "my tee!.png", { type: "image/png" });
       const result = await uploadImage(target, file, { fetch: kubo.fetch });
       expect(result.cid).to.equal(cid);
@@ -247,7 +253,11 @@ describe("seller client units", () => {
     it("reads the file's Hash from Kubo's streamed lines and rejects a CID that names other bytes", async () => {
       const cid = await rawCid(PNG);
       const progress = `${JSON.stringify({ Name: "", Bytes: 10 })}\n${JSON.stringify({ Name: "x", Hash: cid })}\n`;
-      expect(await addFile(target, PNG, "x", "image/png", { fetch: fakeKubo(() => ({ status: 200, body: progress })).fetch })).to.equal(cid);
+      expect(
+        await addFile(target, PNG, "x", "image/png", {
+          fetch: fakeKubo(() => ({ status: 200, body: progress })).fetch,
+        }),
+      ).to.equal(cid);
       const other = await rawCid(new Uint8Array([1, 2, 3]));
       const liar = fakeKubo(() => ({ status: 200, body: JSON.stringify({ Hash: other }) }));
       await addFile(target, PNG, "x", "image/png", { fetch: liar.fetch }).then(
@@ -273,7 +283,10 @@ describe("seller client units", () => {
       };
       await addFile(target, PNG, "x", "image/png", { fetch: down }).then(
         () => expect.fail("no error"),
-        (error) => expect((error as Error).message).to.equal("Can't reach the IPFS upload service right now. Check your connection and try again."),
+        (error) =>
+          expect((error as Error).message).to.equal(
+            "Can't reach the IPFS upload service right now. Check your connection and try again.",
+          ),
       );
       const garbage = fakeKubo(() => ({ status: 200, body: "<html>" }));
       await addFile(target, PNG, "x", "image/png", { fetch: garbage.fetch }).then(
@@ -287,7 +300,10 @@ describe("seller client units", () => {
       let sent = "";
       const kubo = fakeKubo((bytes) => {
         sent = new TextDecoder().decode(bytes);
-        return { status: 200, body: JSON.stringify({ Hash: "bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy" }) };
+        return {
+          status: 200,
+          body: JSON.stringify({ Hash: "bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy" }),
+        };
       });
       await uploadJson(target, doc, { fetch: kubo.fetch }).catch(() => {});
       expect(JSON.parse(sent)).to.deep.equal({ schema: "merchstand/product@1", description: "Tee", images: [] });
@@ -347,7 +363,13 @@ describe("seller client units", () => {
         reason: "Digital order: no address.",
       });
       expect(openOrderAddress({ shipping: "0x01zz" }, x25519.keygen().secretKey).ok).to.equal(false);
-      expect(addressLines(ADDRESS)).to.deep.equal([ADDRESS.name, ADDRESS.line1, "Leeds, West Yorkshire", "LS6 1AA", "United Kingdom"]);
+      expect(addressLines(ADDRESS)).to.deep.equal([
+        ADDRESS.name,
+        ADDRESS.line1,
+        "Leeds, West Yorkshire",
+        "LS6 1AA",
+        "United Kingdom",
+      ]);
     });
   });
 
@@ -372,7 +394,10 @@ describe("seller client units", () => {
     });
 
     it("keeps windows within the deployed bounds and says them in days", () => {
-      expect(parseWindow("7", "Ship", BOUNDS.minShipWindow, BOUNDS.maxShipWindow)).to.deep.equal({ ok: true, value: 604_800 });
+      expect(parseWindow("7", "Ship", BOUNDS.minShipWindow, BOUNDS.maxShipWindow)).to.deep.equal({
+        ok: true,
+        value: 604_800,
+      });
       const tooLong = parseWindow("61", "The time to ship", BOUNDS.minShipWindow, BOUNDS.maxShipWindow);
       expect(tooLong).to.deep.include({ ok: false });
       expect(tooLong.ok ? "" : tooLong.message).to.contain("between 1 and 60 days");
@@ -400,12 +425,16 @@ describe("seller client units", () => {
           terms: { arbiter: form.arbiter, shipWindow: 7 * 86_400, deliveryWindow: 14 * 86_400 },
         },
       });
-      expect(checkStoreForm({ ...form, arbiter: "0x0000000000000000000000000000000000000000" }, BOUNDS, [ETH])).to.deep.include({
+      expect(
+        checkStoreForm({ ...form, arbiter: "0x0000000000000000000000000000000000000000" }, BOUNDS, [ETH]),
+      ).to.deep.include({
         field: "arbiter",
       });
       expect(checkStoreForm({ ...form, deliveryDays: "2" }, BOUNDS, [ETH])).to.deep.include({ field: "delivery" });
       expect(checkStoreForm({ ...form, currency: USD.address }, BOUNDS, [ETH])).to.deep.include({ field: "currency" });
-      expect(checkStoreForm({ ...form, metadataCid: "not-a-cid" }, BOUNDS, [ETH])).to.deep.include({ field: "metadata" });
+      expect(checkStoreForm({ ...form, metadataCid: "not-a-cid" }, BOUNDS, [ETH])).to.deep.include({
+        field: "metadata",
+      });
     });
 
     it("checks variants: labels unique, prices above zero, whole-number stock", () => {
@@ -422,8 +451,12 @@ describe("seller client units", () => {
         ETH,
       );
       expect(dup).to.deep.include({ field: "variant-1-label" });
-      expect(checkVariants([{ label: "M", price: "0", stock: "1" }], ETH)).to.deep.include({ field: "variant-0-price" });
-      expect(checkVariants([{ label: "M", price: "1", stock: "2.5" }], ETH)).to.deep.include({ field: "variant-0-stock" });
+      expect(checkVariants([{ label: "M", price: "0", stock: "1" }], ETH)).to.deep.include({
+        field: "variant-0-price",
+      });
+      expect(checkVariants([{ label: "M", price: "1", stock: "2.5" }], ETH)).to.deep.include({
+        field: "variant-0-stock",
+      });
     });
 
     it("builds metadata that the storefront's validator accepts, and refuses what it would reject", () => {
@@ -435,8 +468,18 @@ describe("seller client units", () => {
     it("accepts https links and IPFS CIDs as verification evidence, nothing else", () => {
       expect(checkEvidence("https://band.example/merch").ok).to.equal(true);
       expect(checkEvidence("bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi").ok).to.equal(true);
-      expect(checkEvidence("ipfs://bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi/proof.txt").ok).to.equal(true);
-      for (const bad of ["http://band.example", "javascript:alert(1)", "trust me", "", `https://x.example/${"a".repeat(200)}`]) {
+      expect(checkEvidence("ipfs://bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi/proof.txt").ok).to.equal(
+        true,
+      );
+      for (const bad of [
+        "http://band.example",
+        "https://localhost/merch",
+        "https://band example.com",
+        "javascript:alert(1)",
+        "trust me",
+        "",
+        `https://x.example/${"a".repeat(200)}`,
+      ]) {
         expect(checkEvidence(bad).ok, bad).to.equal(false);
       }
     });
@@ -444,15 +487,11 @@ describe("seller client units", () => {
 
   describe("orders and money", () => {
     it("files orders under the dashboard's filters", () => {
-      expect(["Paid", "Shipped", "Disputed", "Completed", "Resolved", "Refunded", "Cancelled"].map((s) => orderFilterOf(s as never))).to.deep.equal([
-        "to-ship",
-        "shipped",
-        "disputed",
-        "completed",
-        "completed",
-        "closed",
-        "closed",
-      ]);
+      expect(
+        ["Paid", "Shipped", "Disputed", "Completed", "Resolved", "Refunded", "Cancelled"].map((s) =>
+          orderFilterOf(s as never),
+        ),
+      ).to.deep.equal(["to-ship", "shipped", "disputed", "completed", "completed", "closed", "closed"]);
     });
 
     it("sums what is still escrowed in open orders, per currency", () => {
@@ -469,7 +508,10 @@ describe("seller client units", () => {
     });
 
     it("rounds the fee down like the contract, and splits a ruling without losing a wei", () => {
-      expect(afterFee(10_000_000_000_000_000n, 250)).to.deep.equal({ toStore: 9_750_000_000_000_000n, fee: 250_000_000_000_000n });
+      expect(afterFee(10_000_000_000_000_000n, 250)).to.deep.equal({
+        toStore: 9_750_000_000_000_000n,
+        fee: 250_000_000_000_000n,
+      });
       expect(afterFee(399n, 250)).to.deep.equal({ toStore: 390n, fee: 9n });
       expect(splitRuling(20_000_000_000_000_000n, 50)).to.deep.equal({
         toBuyer: 10_000_000_000_000_000n,
@@ -515,10 +557,12 @@ describe("seller client units", () => {
       expect(explainSellerError(revert("InvalidAmount", [4, 30n, 20n]), { currency: ETH }).message).to.equal(
         "That is more than the 0.00000000000000002 ETH still held in escrow for order #4.",
       );
-      expect(explainSellerError(revert("InvalidWindow", [100, 86_400, 5_184_000])).message).to.contain("between 1 and 60 days");
-      expect(explainSellerError(revert("AccessControlUnauthorizedAccount", [zero, `0x${"00".repeat(32)}`])).message).to.contain(
-        "verifier",
+      expect(explainSellerError(revert("InvalidWindow", [100, 86_400, 5_184_000])).message).to.contain(
+        "between 1 and 60 days",
       );
+      expect(
+        explainSellerError(revert("AccessControlUnauthorizedAccount", [zero, `0x${"00".repeat(32)}`])).message,
+      ).to.contain("verifier");
       expect(explainSellerError(revert("OrderMismatch", [4])).kind).to.equal("stale-order");
     });
 

@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
-import { rm } from "node:fs/promises";
+import { rm, rmdir } from "node:fs/promises";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { expect } from "chai";
@@ -137,6 +137,7 @@ describe("npm run deploy (scripts/deploy.ts)", function () {
         expect(out).to.match(new RegExp(`deployer +${DEV_ADDRESS}`));
         expect(out).to.match(/balance +0\.5 ETH/);
         expect(out).to.match(/module +ignition\/modules\/Merchstand\.ts \(id "Merchstand"\)/);
+        expect(out).to.match(/contract +[\d,]+ bytes of runtime code/);
         expect(out).to.contain(`"admin": "${DEV_ADDRESS} (deployer)"`);
         expect(out).to.contain(`"${USDC}"`);
         expect(out).to.contain(`USDC ${USDC}, 6 decimals, permit`);
@@ -206,6 +207,7 @@ describe("npm run deploy (scripts/deploy.ts)", function () {
     after(async () => {
       node?.kill();
       await rm(join(ROOT, "ignition", "deployments", deploymentId), { recursive: true, force: true });
+      await rmdir(join(ROOT, "ignition", "deployments")).catch(() => {}); // only if nothing else lives there
     });
 
     it("deploys Merchstand and writes ignition/manifests/chain-<id>.json", async function () {

@@ -51,7 +51,19 @@ describe("npm run publish (scripts/publish.ts)", function () {
     const dist = await makeFixtureDist(await tempDir("dist"));
     const result = await runScript(
       "scripts/publish.ts",
-      ["--network", "sepolia", "--skip-build", "--dist", dist, "--manifests-dir", manifests, ...FAST, ...extra],
+      [
+        "--network",
+        "sepolia",
+        "--skip-build",
+        "--dist",
+        dist,
+        "--manifests-dir",
+        manifests,
+        "--car",
+        join(await tempDir("car"), "site.car"),
+        ...FAST,
+        ...extra,
+      ],
       { MERCHSTAND_IPFS_REPO: join(await tempDir("repo"), "ipfs"), ...env },
     );
     return { ...result, dist };

@@ -60,7 +60,9 @@ describe("Security: hostile receivers", () => {
         theirs.order.amount,
       );
       // The store refunds into credits, which the burner can take to any address it likes.
-      await (await merchstand.connect(seller).refund(refundable.orderId, refundable.order, refundable.order.amount)).wait();
+      await (
+        await merchstand.connect(seller).refund(refundable.orderId, refundable.order, refundable.order.amount)
+      ).wait();
       const toOther = merchstand.interface.encodeFunctionData("withdraw", [ZERO, other.address]);
       await expect(burner.execute(target, 0, toOther)).to.changeEtherBalance(ethers, other, refundable.order.amount);
       // And once it stops burning, its own cancel goes through: the escrow was parked, not lost.

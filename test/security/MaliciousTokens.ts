@@ -15,8 +15,8 @@ import {
   placed,
   productInput,
   SHIPPING,
-  ship,
   Status,
+  ship,
   variant,
   ZERO,
 } from "../contracts/helpers.ts";
@@ -88,7 +88,9 @@ describe("Security: malicious ERC-20s", () => {
       await expect(merchstand.connect(buyer).buy(productId, 0, 2, 10_000n, SHIPPING))
         .to.be.revertedWithCustomError(merchstand, "FeeOnTransferToken")
         .withArgs(address, 20_000n, 19_800n);
-      const cart = [{ storeId, lines: [{ productId, variant: 0, quantity: 3, maxUnitPrice: 10_000n }], shipping: SHIPPING }];
+      const cart = [
+        { storeId, lines: [{ productId, variant: 0, quantity: 3, maxUnitPrice: 10_000n }], shipping: SHIPPING },
+      ];
       await expect(merchstand.connect(buyer).checkout(cart))
         .to.be.revertedWithCustomError(merchstand, "FeeOnTransferToken")
         .withArgs(address, 30_000n, 29_700n);
@@ -152,7 +154,9 @@ describe("Security: malicious ERC-20s", () => {
         await expect(merchstand.connect(buyer).complete(open.orderId, shipped)).to.emit(merchstand, "OrderCompleted");
 
         // Other currencies are untouched.
-        await (await merchstand.connect(fx.seller).refund(ethOrder.orderId, ethOrder.order, ethOrder.order.amount)).wait();
+        await (
+          await merchstand.connect(fx.seller).refund(ethOrder.orderId, ethOrder.order, ethOrder.order.amount)
+        ).wait();
         await expect(merchstand.connect(buyer2).withdraw(ZERO, buyer2.address)).to.emit(merchstand, "Withdrawal");
         const usdShipped = await ship(fx, usdOrder.orderId, usdOrder.order);
         await (await merchstand.connect(buyer2).complete(usdOrder.orderId, usdShipped)).wait();
@@ -230,7 +234,10 @@ describe("Security: malicious ERC-20s", () => {
         .to.be.revertedWithCustomError(merchstand, "CurrencyNotAllowed")
         .withArgs(usd);
       const shipped = await ship(fx, toComplete.orderId, toComplete.order);
-      await expect(merchstand.connect(buyer).complete(toComplete.orderId, shipped)).to.emit(merchstand, "OrderCompleted");
+      await expect(merchstand.connect(buyer).complete(toComplete.orderId, shipped)).to.emit(
+        merchstand,
+        "OrderCompleted",
+      );
       await expect(merchstand.connect(seller).refund(toRefund.orderId, toRefund.order, 1n)).to.emit(
         merchstand,
         "OrderPartiallyRefunded",

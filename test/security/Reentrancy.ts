@@ -4,7 +4,7 @@
 // without editing this file). Each attempt must be refused by the shared guard, the outer payment must happen
 // exactly once, and the money must still add up.
 import { expect } from "chai";
-import type { FunctionFragment, ParamType } from "ethers";
+import { type FunctionFragment, Interface, type ParamType } from "ethers";
 import type { MaliciousToken, ReentrantReceiver } from "../../types/ethers-contracts/index.ts";
 import {
   buyEth,
@@ -32,8 +32,9 @@ function zeroOf(p: ParamType): unknown {
   if (p.baseType === "tuple") return (p.components ?? []).map(zeroOf);
   if (p.baseType === "array") {
     const child = p.arrayChildren;
+    const length = p.arrayLength ?? -1;
     if (child === null) throw new Error(`array without child type: ${p.format()}`);
-    return p.arrayLength > 0 ? Array.from({ length: p.arrayLength }, () => zeroOf(child)) : [];
+    return length > 0 ? Array.from({ length }, () => zeroOf(child)) : [];
   }
   if (p.baseType === "string") return "";
   if (p.baseType === "bytes") return "0x";
@@ -48,9 +49,11 @@ function zeroOf(p: ParamType): unknown {
 /** One well-formed call of every function that can change state, by name. */
 function everyStateChangingCall(fx: Fx): { name: string; data: string }[] {
   const calls: { name: string; data: string }[] = [];
-  fx.merchstand.interface.forEachFunction((f: FunctionFragment) => {
+  // The untyped Interface: the generated one only takes literal function names.
+  const abi = new Interface(fx.merchstand.interface.fragments);
+  abi.forEachFunction((f: FunctionFragment) => {
     if (f.stateMutability === "view" || f.stateMutability === "pure" || UNGUARDED.has(f.name)) return;
-    calls.push({ name: f.name, data: fx.merchstand.interface.encodeFunctionData(f, f.inputs.map(zeroOf)) });
+    calls.push({ name: f.name, data: abi.encodeFunctionData(f, f.inputs.map(zeroOf)) });
   });
   return calls;
 }

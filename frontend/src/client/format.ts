@@ -7,11 +7,20 @@ export function formatAmount(value: bigint, currency: Pick<Currency, "symbol" | 
   return `${formatNumber(value, currency.decimals)} ${currency.symbol}`;
 }
 
-export function formatNumber(value: bigint, decimals: number): string {
+/** At most `maxFraction` decimals (truncated, never rounded up), for compact figures such as a wallet balance. */
+export function formatAmountCompact(
+  value: bigint,
+  currency: Pick<Currency, "symbol" | "decimals">,
+  maxFraction = 4,
+): string {
+  return `${formatNumber(value, currency.decimals, maxFraction)} ${currency.symbol}`;
+}
+
+export function formatNumber(value: bigint, decimals: number, maxFraction = decimals): string {
   const negative = value < 0n;
   const text = formatUnits(negative ? -value : value, decimals);
   let [whole = "0", fraction = ""] = text.split(".");
-  fraction = fraction.replace(/0+$/, "");
+  fraction = fraction.slice(0, maxFraction).replace(/0+$/, "");
   if (decimals <= 8 && fraction.length > 0 && fraction.length < 2) fraction = fraction.padEnd(2, "0");
   whole = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
   return `${negative ? "-" : ""}${whole}${fraction ? `.${fraction}` : ""}`;

@@ -698,8 +698,8 @@ export async function loadArbiterDisputes(
 
 /** A ruling that gives `percentToBuyer` % of what is escrowed to the buyer (rounded down), the rest to the store. */
 export function splitRuling(escrowedAmount: bigint, percentToBuyer: number): { toBuyer: bigint; toStore: bigint } {
-  const pct = Math.min(100, Math.max(0, Math.round(percentToBuyer * 100)));
-  const toBuyer = (escrowedAmount * BigInt(pct)) / 10_000n;
+  const bps = Math.round(Math.min(100, Math.max(0, percentToBuyer)) * 100);
+  const toBuyer = (escrowedAmount * BigInt(bps)) / 10_000n;
   return { toBuyer, toStore: escrowedAmount - toBuyer };
 }
 
@@ -784,7 +784,14 @@ export function checkEvidence(text: string): Checked<string> {
   const checked = checkText(text, "The evidence", 1, LIMITS.evidence, "evidence");
   if (!checked.ok) return checked;
   const value = checked.value;
-  if (/^https:\/\/[^\s/]+\.[^\s]+$/i.test(value)) return checked;
+  if (/^https:\/\//i.test(value) && !/\s/.test(value)) {
+    try {
+      // A public host: a name with a dot, not localhost or a bare word a fan's browser can't reach.
+      if (new URL(value).hostname.includes(".")) return checked;
+    } catch {
+      // Not a URL; falls through to the sentence below.
+    }
+  }
   const cid = value.startsWith("ipfs://") ? value.slice(7) : value;
   if (/^(Qm[1-9A-HJ-NP-Za-km-z]{44}|b[a-z2-7]{20,})(\/\S*)?$/.test(cid)) return checked;
   return bad("The evidence must be an https:// link or an IPFS CID that anyone can open.", "evidence");

@@ -65,7 +65,8 @@ export function checkImageFile(file: FileLike): string | null {
 
 /** The bytes must be the picture type the file claims, so a renamed file can't slip through. */
 export function checkImageBytes(file: FileLike, bytes: Uint8Array): string | null {
-  const declared = checkImageFile({ ...file, size: bytes.length });
+  // Not a spread: a File's name and type are prototype getters that a spread would drop.
+  const declared = checkImageFile({ name: file.name, type: file.type, size: bytes.length });
   if (declared) return declared;
   const actual = sniffImageType(bytes);
   if (actual !== file.type) {

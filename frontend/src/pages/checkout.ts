@@ -95,8 +95,7 @@ export default async function checkoutPage(ctx: PageContext): Promise<Page> {
     h(
       "p",
       { class: "privacy" },
-      h("span", { class: "lock", attrs: { "aria-hidden": "true" }, text: "🔒" }),
-      ` Only ${storeNames.join(" and ")} can read this address. It is encrypted in your browser before it goes on-chain.`,
+      `Only ${storeNames.join(" and ")} can read this address. It is encrypted in your browser before it goes on-chain.`,
     ),
     h(
       "div",

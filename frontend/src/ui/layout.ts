@@ -1,7 +1,7 @@
 // The frame around every page: header (brand, search, orders, cart, wallet), the wrong-network banner, the
 // offline banner, toasts, and the footer with the contract address and the dapp's own CID.
 import type { App } from "../app.ts";
-import { chainName, formatAmount, shortAddress } from "../client/format.ts";
+import { chainName, formatAmountCompact, shortAddress } from "../client/format.ts";
 import type { WalletInfo } from "../client/wallet.ts";
 import { button, externalLink, h, link, replace } from "./dom.ts";
 
@@ -135,7 +135,7 @@ function walletButton(app: App): HTMLElement {
     { class: "account" },
     h("span", { class: "address", text: shortAddress(account) }),
     app.balance !== null
-      ? h("span", { class: "balance", text: formatAmount(app.balance, { symbol: "ETH", decimals: 18 }) })
+      ? h("span", { class: "balance", text: formatAmountCompact(app.balance, { symbol: "ETH", decimals: 18 }) })
       : null,
   );
   const menu = h("div", { class: "menu", attrs: { hidden: true, role: "menu" } });

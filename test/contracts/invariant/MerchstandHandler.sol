@@ -51,7 +51,7 @@ contract MerchstandHandler {
     address public immutable STRANGER = vm.addr(0x5757);
 
     address[] public buyers;
-    /// @notice Every account that can ever hold credits: buyers (refunds, dispute shares) and fee recipients.
+    /// @notice Every account that can ever hold credits: buyers (refunds, dispute shares), fee recipients and payouts.
     address[] public creditors;
 
     uint64 public storeA;
@@ -140,6 +140,9 @@ contract MerchstandHandler {
         for (uint256 i; i < buyers.length; ++i) creditors.push(buyers[i]);
         creditors.push(FEE_A);
         creditors.push(FEE_B);
+        // Payouts only get credits when a store's earnings overflow its 96-bit balance (whale listings below).
+        creditors.push(PAYOUT_1);
+        creditors.push(PAYOUT_2);
         _setUpWorld();
     }
 
@@ -510,7 +513,8 @@ contract MerchstandHandler {
         StoreGhost storage s = _stores[storeId];
         uint256 n = variantsSeed.bound(1, 3);
         IMerchstand.VariantInput[] memory vs = new IMerchstand.VariantInput[](n);
-        uint256 maxPrice = s.currency == ETH ? 1 ether : 1e9;
+        // One mUSD listing in four is priced near the uint96 limit, so store balances overflow into payout credits.
+        uint256 maxPrice = s.currency == ETH ? 1 ether : (stockSeed % 4 == 0 ? type(uint96).max : 1e9);
         for (uint256 i; i < n; ++i) {
             vs[i] = IMerchstand.VariantInput({
                 label: "V",
@@ -830,7 +834,7 @@ contract MerchstandHandler {
             cart.orders[i] = IMerchstand.CartOrder({
                 storeId: cartStores[i],
                 lines: lines,
-                shipping: physical ? _blob(extraSeed + i) : bytes("")
+                shipping: physical ? _blob(extraSeed ^ i) : bytes("")
             });
         }
         if (ghostPaused) cart.expected = abi.encodeWithSelector(Pausable.EnforcedPause.selector);
@@ -883,9 +887,17 @@ contract MerchstandHandler {
 
     /// @dev The fee is taken from what the store earns, at the rate the order was placed under, and credited to
     /// whoever is the fee recipient when the money is released.
+    /// A store balance holds 96 bits; a share that would overflow it is credited to the payout address instead.
     function _settle(uint64 storeId, address currency, uint256 amount, uint16 feeBps) internal {
         uint256 fee = amount * feeBps / 10_000;
-        _stores[storeId].balance += amount - fee;
+        uint256 toStore = amount - fee;
+        StoreGhost storage s = _stores[storeId];
+        if (s.balance + toStore < 1 << 96) {
+            s.balance += toStore;
+        } else {
+            ghostCredits[s.payout][currency] += toStore;
+            _count("payoutOverflow");
+        }
         ghostCredits[ghostFeeRecipient][currency] += fee;
     }
 

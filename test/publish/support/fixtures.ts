@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import { rmSync } from "node:fs";
 import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -7,8 +8,16 @@ import { type ChainManifest, writeChainManifest } from "../../../scripts/publish
 
 export const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 
+const created: string[] = [];
+// Fixture folders hold a few MB each; remove them when the test process ends, whatever the outcome.
+process.once("exit", () => {
+  for (const dir of created) rmSync(dir, { recursive: true, force: true });
+});
+
 export async function tempDir(prefix: string): Promise<string> {
-  return await mkdtemp(join(tmpdir(), `merchstand-${prefix}-`));
+  const dir = await mkdtemp(join(tmpdir(), `merchstand-publishtest-${prefix}-`));
+  created.push(dir);
+  return dir;
 }
 
 /** Deterministic pseudo-random bytes (xorshift32), so big fixture files have stable CIDs without committing them. */

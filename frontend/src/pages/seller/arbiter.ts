@@ -1,12 +1,14 @@
 // The arbiter's view: disputes assigned to the connected address (orders whose terms — storeTerms(storeId,
 // termsVersion) — name it), with the buyer's reason, the tracking, the deadline, and a ruling that splits the escrow
 // between buyer and store (slider or amounts, 50/50 by default). Settled disputes are listed below.
+import { loadAllStores } from "../../client/catalog.ts";
 import { formatAmount, formatDate, shortAddress } from "../../client/format.ts";
 import type { Currency } from "../../client/manifest.ts";
 import {
   afterFee,
   type Dispute,
   loadArbiterDisputes,
+  loadBounds,
   parseAmount,
   resolveDisputeTx,
   splitRuling,
@@ -16,8 +18,6 @@ import type { Page, PageContext } from "../../router.ts";
 import { emptyState, errorBox, spinner } from "../../ui/components.ts";
 import { button, h, link, replace, uid } from "../../ui/dom.ts";
 import { chainNow, connectPrompt, onAccountChange, relative, runTx } from "./shared.ts";
-
-const ARBITER_WINDOW = 30n * 86_400n;
 
 export default function arbiterPage(ctx: PageContext): Page {
   const { app } = ctx;
@@ -39,10 +39,11 @@ export default function arbiterPage(ctx: PageContext): Page {
       );
       return;
     }
-    const [disputes, stores, now] = await Promise.all([
+    const [disputes, stores, now, bounds] = await Promise.all([
       loadArbiterDisputes(app.chain, account, app.manifest.deploymentBlock, terms),
-      app.stores(),
+      loadAllStores(app.chain),
       chainNow(app),
+      loadBounds(app.chain),
     ]);
     if (ctx.signal.aborted || account !== app.account) return;
     const next = `${account}:${disputes.map((d) => `${d.record.id}:${d.record.status}`).join(",")}`;
@@ -68,6 +69,7 @@ export default function arbiterPage(ctx: PageContext): Page {
                   d,
                   names.get(d.record.order.storeId) ?? `Store ${d.record.order.storeId}`,
                   now,
+                  bounds.arbiterWindow,
                   () => void load(true),
                 ),
               ),
@@ -128,13 +130,20 @@ export default function arbiterPage(ctx: PageContext): Page {
   };
 }
 
-function disputeCard(ctx: PageContext, d: Dispute, storeName: string, now: bigint, reload: () => void): HTMLElement {
+function disputeCard(
+  ctx: PageContext,
+  d: Dispute,
+  storeName: string,
+  now: bigint,
+  arbiterWindow: number,
+  reload: () => void,
+): HTMLElement {
   const { app } = ctx;
   const r = d.record;
   const c: Currency = app.currency(r.order.currency);
   const escrow = r.order.amount;
   const status = h("div", { attrs: { "aria-live": "polite" } });
-  const deadline = r.order.disputedAt + ARBITER_WINDOW;
+  const deadline = r.order.disputedAt + BigInt(arbiterWindow);
 
   const sliderId = uid("split");
   const buyerId = uid("to-buyer");

@@ -1,5 +1,6 @@
 // Seller dashboard home: what needs doing first — orders to ship with their ship-by deadlines, open disputes and the
 // money that can be withdrawn — across every store the connected account runs, then the stores themselves.
+import { loadAllStores } from "../../client/catalog.ts";
 import { formatAmount, formatDate } from "../../client/format.ts";
 import { loadStoreOrders, type OrderRecord } from "../../client/orders.ts";
 import { escrowed, isVerifier, loadStaffStores, type StaffStore, shipBy, TermsCache } from "../../client/seller.ts";
@@ -28,7 +29,9 @@ export default function sellerHome(ctx: PageContext): Page {
       return;
     }
     if (!body.querySelector(".seller-sections")) replace(body, spinner("Loading your stores…"));
-    const stores = await app.stores();
+    // Read fresh rather than app.stores(): that cache lives until the next polled block, so it would miss a
+    // store opened or attested a moment ago.
+    const stores = await loadAllStores(app.chain);
     const [staff, verifier] = await Promise.all([
       loadStaffStores(app.chain, stores, account, app.manifest.deploymentBlock),
       isVerifier(app.chain, account).catch(() => false),

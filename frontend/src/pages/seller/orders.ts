@@ -12,6 +12,7 @@ import {
   items,
   keyMatchesStore,
   LIMITS,
+  loadBounds,
   markShippedTx,
   ORDER_FILTERS,
   type OrderFilter,
@@ -41,8 +42,6 @@ import {
   unlockShippingKey,
 } from "./shared.ts";
 
-const ARBITER_WINDOW = 30n * 86_400n;
-
 export default async function sellerOrders(ctx: PageContext): Promise<Page> {
   const { app } = ctx;
   let staff = await loadStoreForStaff(ctx);
@@ -54,6 +53,8 @@ export default async function sellerOrders(ctx: PageContext): Promise<Page> {
   let products = new Map<bigint, Product>();
   let keys: ShippingKeys | null = null;
   let now = 0n;
+  // The protocol's arbiter window, read once from the contract (after it, the buyer may claim a full refund).
+  const arbiterWindow = (await loadBounds(app.chain)).arbiterWindow;
   let signature = "";
 
   const root = h("div", { class: "seller-page seller-orders" });
@@ -107,20 +108,23 @@ export default async function sellerOrders(ctx: PageContext): Promise<Page> {
               ? "Your wallet's key is not this store's shipping key, so these addresses won't open here. Connect the wallet that set the key (usually the owner's)."
               : "Addresses are unlocked in this tab. Closing it forgets the key.",
           )
-        : staff.role
-          ? button("Show addresses (sign in your wallet)", () => void unlock(), { class: "btn secondary unlock" })
-          : null,
+        : null,
       keyStatus,
       staff.role
         ? h(
-            "p",
-            null,
+            "div",
+            { class: "key-actions" },
+            keys
+              ? null
+              : button("Show addresses (sign in your wallet)", () => void unlock(), { class: "btn secondary unlock" }),
             button("Export orders to ship (CSV)", () => void exportCsv(), { class: "btn secondary export-csv" }),
-            h("span", {
-              class: "muted small",
-              text: " For a label printer; addresses are decrypted here, then saved to your computer only.",
-            }),
           )
+        : null,
+      staff.role
+        ? h("p", {
+            class: "muted small",
+            text: "The CSV is for a label printer: the addresses are decrypted here, then saved to your computer only.",
+          })
         : null,
       exportStatus,
     );
@@ -227,7 +231,7 @@ export default async function sellerOrders(ctx: PageContext): Promise<Page> {
         const until = record.order.shippedAt + BigInt(t.deliveryWindow);
         deadline.textContent = `The buyer can confirm, or dispute until ${formatDate(until)}; after that the payment is released to you.`;
       } else if (record.status === "Disputed") {
-        const by = record.order.disputedAt + ARBITER_WINDOW;
+        const by = record.order.disputedAt + BigInt(arbiterWindow);
         deadline.textContent = `The arbiter ${shortAddress(t.arbiter)} decides how to split the ${formatAmount(record.order.amount, c)}. If they don't rule by ${formatDate(by)}, the buyer gets it all back.`;
       }
     });

@@ -3,6 +3,7 @@
 import { formatAmount, formatDate, shortAddress } from "../../client/format.ts";
 import { loadStoreOrders, type OrderRecord } from "../../client/orders.ts";
 import {
+  DAY,
   escrowed,
   keyMatchesStore,
   setStoreShippingKeyTx,
@@ -26,8 +27,6 @@ import {
   storeHeader,
   unlockShippingKey,
 } from "./shared.ts";
-
-const DAY = 86_400;
 
 export default async function storeOverview(ctx: PageContext): Promise<Page> {
   const { app } = ctx;

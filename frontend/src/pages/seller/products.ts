@@ -106,63 +106,67 @@ function productRow(ctx: PageContext, staff: StaffContext, p: Product, reload: (
         : null,
     ),
     h(
-      "table",
-      { class: "variant-table" },
+      "div",
+      { class: "table-scroll" },
       h(
-        "thead",
-        null,
+        "table",
+        { class: "variant-table" },
         h(
-          "tr",
+          "thead",
           null,
-          ["Variant", "Price", "Sold", "In stock", staff.role ? "Restock" : ""].map((t) =>
-            h("th", { attrs: { scope: "col" }, text: t }),
+          h(
+            "tr",
+            null,
+            ["Variant", "Price", "Sold", "In stock", staff.role ? "Restock" : ""].map((t) =>
+              h("th", { attrs: { scope: "col" }, text: t }),
+            ),
           ),
         ),
-      ),
-      h(
-        "tbody",
-        null,
-        p.variants.map((v) => {
-          const id = uid("stock");
-          const input = h("input", {
-            attrs: { id, type: "number", min: 0, step: 1, inputmode: "numeric", value: v.stock },
-          });
-          input.value = String(v.stock);
-          const save = button(
-            "Set",
-            async () => {
-              const n = parseCount(input.value, `The stock of ${v.label}`);
-              if (!n.ok) {
-                replace(status, h("p", { class: "notice danger", attrs: { role: "alert" }, text: n.message }));
-                return;
-              }
-              save.disabled = true;
-              const ok = await runTx(app, status, setVariantStockTx(p.id, v.index, v.label, n.value), {
-                done: `${v.label} of "${p.name}": ${n.value} in stock.`,
-              });
-              if (ok) reload();
-              else save.disabled = false;
-            },
-            { class: "btn secondary small" },
-          );
-          return h(
-            "tr",
-            { class: v.active ? "" : "inactive" },
-            h("td", null, v.label, v.active ? null : h("span", { class: "muted small", text: " (off sale)" })),
-            h("td", { text: formatAmount(v.price, currency) }),
-            h("td", { text: String(v.sold) }),
-            h("td", { class: v.stock === 0 ? "stock low" : "", text: v.stock === 0 ? "Sold out" : String(v.stock) }),
-            staff.role
-              ? h(
-                  "td",
-                  { class: "restock" },
-                  h("label", { class: "visually-hidden", attrs: { for: id }, text: `New stock for ${v.label}` }),
-                  input,
-                  save,
-                )
-              : h("td"),
-          );
-        }),
+        h(
+          "tbody",
+          null,
+          p.variants.map((v) => {
+            const id = uid("stock");
+            const input = h("input", {
+              attrs: { id, type: "number", min: 0, step: 1, inputmode: "numeric", value: v.stock },
+            });
+            input.value = String(v.stock);
+            const save = button(
+              "Set",
+              async () => {
+                const n = parseCount(input.value, `The stock of ${v.label}`);
+                if (!n.ok) {
+                  replace(status, h("p", { class: "notice danger", attrs: { role: "alert" }, text: n.message }));
+                  return;
+                }
+                save.disabled = true;
+                const ok = await runTx(app, status, setVariantStockTx(p.id, v.index, v.label, n.value), {
+                  done: `${v.label} of "${p.name}": ${n.value} in stock.`,
+                });
+                if (ok) reload();
+                else save.disabled = false;
+              },
+              { class: "btn secondary small" },
+            );
+            return h(
+              "tr",
+              { class: v.active ? "" : "inactive" },
+              h("td", null, v.label, v.active ? null : h("span", { class: "muted small", text: " (off sale)" })),
+              h("td", { text: formatAmount(v.price, currency) }),
+              h("td", { text: String(v.sold) }),
+              h("td", { class: v.stock === 0 ? "stock low" : "", text: v.stock === 0 ? "Sold out" : String(v.stock) }),
+              staff.role
+                ? h(
+                    "td",
+                    { class: "restock" },
+                    h("label", { class: "visually-hidden", attrs: { for: id }, text: `New stock for ${v.label}` }),
+                    input,
+                    save,
+                  )
+                : h("td"),
+            );
+          }),
+        ),
       ),
     ),
     status,

@@ -1,7 +1,9 @@
 // The verifier's queue (issue 10): every store that asked to be verified, from VerificationRequested events, with its
 // evidence, owner and any official store its name looks like; attest or revoke in one action. Official stores that
 // never asked (attested directly) are listed too, so their mark can be revoked from here.
+
 import type { Store } from "../../client/abi.ts";
+import { loadAllStores } from "../../client/catalog.ts";
 import { normalizeCidRef } from "../../client/cid.ts";
 import { shortAddress } from "../../client/format.ts";
 import { namesLookAlike } from "../../client/names.ts";
@@ -38,9 +40,11 @@ export default function verifierPage(ctx: PageContext): Page {
       );
       return;
     }
+    // Read fresh rather than app.stores(): that cache lives until the next polled block, so it would miss a
+    // store opened or attested a moment ago.
     const [events, stores, verifier] = await Promise.all([
       loadOfficialHistory(app.chain, app.manifest.deploymentBlock),
-      app.stores(),
+      loadAllStores(app.chain),
       isVerifier(app.chain, account),
     ]);
     if (ctx.signal.aborted || account !== app.account) return;

@@ -1,0 +1,148 @@
+// The seller client against a deployed Merchstand (in-process chain, JSON-RPC through the dapp's own transport): the
+// orders a store sees and their money, the Order structs rebuilt from logs that the contract accepts back, the
+// arbiter's disputes found through storeTerms, staff and managers, the deployed bounds, and the verifier's queue.
+import { expect } from "chai";
+import { merchstand as merchstandIface, orderArg, ZERO_ADDRESS } from "../../frontend/src/client/abi.ts";
+import { loadAllStores } from "../../frontend/src/client/catalog.ts";
+import { Chain } from "../../frontend/src/client/chain.ts";
+import { loadStoreOrders } from "../../frontend/src/client/orders.ts";
+import {
+  escrowed,
+  isVerifier,
+  loadArbiterDisputes,
+  loadBounds,
+  loadManagers,
+  loadOfficialHistory,
+  loadStaffStores,
+  markShippedTx,
+  openOrderAddress,
+  refundTx,
+  resolveDisputeTx,
+  splitRuling,
+  verificationQueue,
+} from "../../frontend/src/client/seller.ts";
+import { sealShipping } from "../../frontend/src/client/shipping-crypto.ts";
+import type { TxRequest } from "../../frontend/src/client/transactions.ts";
+import { deployCatalog, ethers, networkHelpers, providerFetch, SHIRT_PRICE, STORE_KEY } from "./fixture.ts";
+
+const ADDRESS = {
+  name: "Ada Fan",
+  line1: "1 Chapel Street",
+  line2: "",
+  city: "Leeds",
+  region: "",
+  postalCode: "LS1 1AA",
+  country: "GB",
+  email: "",
+};
+const ETH = { address: ZERO_ADDRESS, symbol: "ETH", decimals: 18, permit: false };
+
+describe("seller client against a deployed Merchstand", () => {
+  async function setup() {
+    const f = await networkHelpers.loadFixture(deployCatalog);
+    const chain = Chain.fromManifest({ rpcUrl: "http://in-process", merchstand: f.address }, providerFetch());
+    const sealed = ethers.hexlify(sealShipping(ADDRESS, STORE_KEY.publicKey));
+    const asBuyer = f.merchstand.connect(f.buyer);
+    // Two orders with the store: #1 will be shipped then disputed, #2 stays to ship.
+    await asBuyer.buy(1n, 0, 1, SHIRT_PRICE, sealed, { value: SHIRT_PRICE });
+    await asBuyer.buy(1n, 0, 2, SHIRT_PRICE, sealed, { value: SHIRT_PRICE * 2n });
+    /** Sends a TxRequest the dashboard built, from `signer`, exactly as sendContractTx encodes it. */
+    const send = async (signer: typeof f.seller, request: TxRequest) => {
+      const data = merchstandIface.encodeFunctionData(request.fn, request.args);
+      return (await signer.sendTransaction({ to: f.address, data })).wait();
+    };
+    return { ...f, chain, send };
+  }
+
+  it("rebuilds a store's orders from logs, newest first, with the address the seller's key opens", async () => {
+    const { chain, deploymentBlock } = await setup();
+    const orders = await loadStoreOrders(chain, 1n, deploymentBlock);
+    expect(orders.map((o) => [o.id, o.status, o.order.amount])).to.deep.equal([
+      [2n, "Paid", SHIRT_PRICE * 2n],
+      [1n, "Paid", SHIRT_PRICE],
+    ]);
+    expect(openOrderAddress(orders[0]!, STORE_KEY.secretKey)).to.deep.equal({ ok: true, address: ADDRESS });
+    expect(escrowed(orders).get(ZERO_ADDRESS)).to.deep.equal({ amount: SHIRT_PRICE * 3n, orders: 2 });
+    expect(await loadStoreOrders(chain, 2n, deploymentBlock)).to.deep.equal([]);
+  });
+
+  it("builds markShipped, refund and resolveDispute calls the contract accepts, and finds the arbiter's disputes", async () => {
+    const { chain, deploymentBlock, send, seller, buyer, admin, merchstand } = await setup();
+    let [second, first] = await loadStoreOrders(chain, 1n, deploymentBlock);
+    await send(seller, markShippedTx(first!, "DHL 123"));
+    await send(seller, refundTx(second!, SHIRT_PRICE / 2n, ETH));
+    [second, first] = await loadStoreOrders(chain, 1n, deploymentBlock);
+    expect(first?.status).to.equal("Shipped");
+    expect(first?.tracking).to.equal("DHL 123");
+    expect(second?.order.amount).to.equal(SHIRT_PRICE * 2n - SHIRT_PRICE / 2n);
+
+    // The buyer disputes with the Order as rebuilt from logs (shippedAt set by OrderShipped).
+    await merchstand.connect(buyer).dispute(1n, orderArg(first!.order) as never, "Never arrived");
+    // The store's arbiter is `admin`; nobody else sees the dispute.
+    expect(await loadArbiterDisputes(chain, buyer.address, deploymentBlock)).to.deep.equal([]);
+    const [dispute] = await loadArbiterDisputes(chain, admin.address, deploymentBlock);
+    expect(dispute?.record.id).to.equal(1n);
+    expect(dispute?.reason).to.equal("Never arrived");
+    expect(dispute?.terms.arbiter).to.equal(admin.address);
+
+    const { toBuyer } = splitRuling(dispute!.record.order.amount, 50);
+    const balanceBefore = (await chain.getStore(1n))!.balance;
+    await send(admin, resolveDisputeTx(dispute!.record, toBuyer, ETH));
+    expect(await chain.credits(buyer.address, ZERO_ADDRESS)).to.equal(SHIRT_PRICE / 2n + toBuyer);
+    const toStore = SHIRT_PRICE - toBuyer;
+    const fee = (toStore * BigInt(dispute!.record.order.feeBps)) / 10_000n;
+    expect((await chain.getStore(1n))!.balance - balanceBefore).to.equal(toStore - fee);
+    const [settled] = await loadArbiterDisputes(chain, admin.address, deploymentBlock);
+    expect(settled?.record.status).to.equal("Resolved");
+  });
+
+  it("lists the stores an account runs, as owner or manager, and the managers of a store", async () => {
+    const { chain, deploymentBlock, merchstand, seller, buyer, impostor } = await setup();
+    await merchstand.connect(seller).setStoreManager(1n, buyer.address, true);
+    await merchstand.connect(seller).setStoreManager(2n, impostor.address, true);
+    await merchstand.connect(seller).setStoreManager(2n, impostor.address, false);
+    const stores = await loadAllStores(chain);
+    const own = await loadStaffStores(chain, stores, seller.address, deploymentBlock);
+    expect(own.map((s) => [s.store.id, s.role])).to.deep.equal([
+      [1n, "owner"],
+      [2n, "owner"],
+    ]);
+    const managed = await loadStaffStores(chain, stores, buyer.address, deploymentBlock);
+    expect(managed.map((s) => [s.store.id, s.role])).to.deep.equal([[1n, "manager"]]);
+    // Added then removed as manager of store 2: only the store it owns is left.
+    const impostors = await loadStaffStores(chain, stores, impostor.address, deploymentBlock);
+    expect(impostors.map((s) => [s.store.id, s.role])).to.deep.equal([[3n, "owner"]]);
+    expect(await loadManagers(chain, 1n, deploymentBlock)).to.deep.equal([buyer.address]);
+    expect(await loadManagers(chain, 2n, deploymentBlock)).to.deep.equal([]);
+    // A new owner drops the old owner's managers, with no StoreManagerSet log: isStoreStaff has the last word.
+    await merchstand.connect(seller).transferStoreOwnership(1n, impostor.address);
+    expect(await loadManagers(chain, 1n, deploymentBlock)).to.deep.equal([]);
+  });
+
+  it("reads the deployed window bounds and the verifier role", async () => {
+    const { chain, admin, buyer } = await setup();
+    expect(await loadBounds(chain)).to.deep.equal({
+      minShipWindow: 86_400,
+      maxShipWindow: 60 * 86_400,
+      minDeliveryWindow: 3 * 86_400,
+      maxDeliveryWindow: 90 * 86_400,
+      arbiterWindow: 30 * 86_400,
+    });
+    expect(await isVerifier(chain, admin.address)).to.equal(true);
+    expect(await isVerifier(chain, buyer.address)).to.equal(false);
+  });
+
+  it("queues verification requests from events until a verifier decides", async () => {
+    const { chain, deploymentBlock, merchstand, seller, admin } = await setup();
+    await merchstand.connect(seller).requestVerification(2n, "https://theband.example/mugs");
+    let queue = verificationQueue(await loadOfficialHistory(chain, deploymentBlock));
+    expect(queue.map((q) => [q.storeId, q.pending, q.evidence])).to.deep.equal([
+      [2n, true, "https://theband.example/mugs"],
+    ]);
+    await merchstand.connect(admin).attestOfficial(2n, "https://theband.example/mugs");
+    queue = verificationQueue(await loadOfficialHistory(chain, deploymentBlock));
+    expect(queue[0]?.pending).to.equal(false);
+    const history = await loadOfficialHistory(chain, deploymentBlock, 2n);
+    expect(history.map((e) => e.kind)).to.deep.equal(["requested", "attested"]);
+  });
+});

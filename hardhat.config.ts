@@ -23,8 +23,13 @@ const compiler = {
   },
 };
 
+// `npm run coverage` compiles instrumented contracts. They are larger and cost more gas, so they get their own
+// artifacts and cache: nothing else (the gas test, `npm start`, a deploy) can then pick them up.
+const coverageBuild = process.env.MERCHSTAND_COVERAGE_BUILD === "1";
+
 export default defineConfig({
   plugins: [hardhatToolboxMochaEthers],
+  paths: coverageBuild ? { artifacts: "coverage/artifacts", cache: "coverage/cache" } : {},
   solidity: {
     profiles: {
       default: compiler,

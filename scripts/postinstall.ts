@@ -18,13 +18,17 @@ function edrLoads(): boolean {
 }
 
 if (!edrLoads() && process.env[GUARD] === undefined) {
-  console.log(`postinstall: Hardhat's native EVM package is missing (npm ran on Node ${process.versions.node}); installing it with Node ${process.version}`);
+  console.log(
+    `postinstall: Hardhat's native EVM package is missing (npm ran on Node ${process.versions.node}); installing it with Node ${process.version}`,
+  );
   const result = spawnSync("npm", ["install", "--no-save", "--no-audit", "--no-fund"], {
     stdio: "inherit",
     env: { ...process.env, [GUARD]: "1" },
   });
   if (result.status !== 0 || !edrLoads()) {
-    console.error("postinstall: could not install @nomicfoundation/edr's platform package; run `npm install` again with Node >= 22.13 on PATH.");
+    console.error(
+      "postinstall: could not install @nomicfoundation/edr's platform package; run `npm install` again with Node >= 22.13 on PATH.",
+    );
     process.exit(1);
   }
 }

@@ -497,6 +497,10 @@ interface IMerchstand {
     function requestVerification(uint64 storeId, string calldata evidence) external;
 
     /// @notice Marks a store as an artist's official store (VERIFIER_ROLE).
+    /// @dev The mark vouches for the people behind the store under the name fans were shown, so it is cleared (with
+    /// {OfficialRevoked}, `by` = the owner) when either changes: {transferStoreOwnership}, and {setStoreProfile} with a
+    /// different name. Changes the same accountable owner makes to payout, shipping key, metadata, managers or terms
+    /// keep it: they do not change who answers for the store. A verifier can still revoke at any time.
     function attestOfficial(uint64 storeId, string calldata evidence) external;
 
     /// @notice Removes a store's official mark (VERIFIER_ROLE).

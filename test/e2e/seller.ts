@@ -519,11 +519,9 @@ describe("seller dashboard in Chromium (e2e)", function () {
       await go(hash);
       await page.locator("#main > .seller-page:not([data-left])").waitFor();
       await page.waitForFunction(() => !document.querySelector(".loading, #main[aria-busy]"));
-      // The page content: the shared header is measured by the storefront's own tests.
-      const overflow = await page.evaluate(() => {
-        const main = document.querySelector("#main") as HTMLElement;
-        return main.scrollWidth - main.clientWidth;
-      });
+      const overflow = await page.evaluate(
+        () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+      );
       await screenshot(page, `seller-375${hash.replace(/[^a-z0-9]+/gi, "-")}`);
       expect(overflow, `${hash} scrolls sideways by ${overflow}px`).to.be.at.most(0);
     }

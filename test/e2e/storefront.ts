@@ -200,7 +200,7 @@ describe("storefront in Chromium (e2e)", function () {
     it("warns at the impostor's checkout that its name imitates the official store", async () => {
       await openDapp({ account: OTHER_FAN.address });
       await page.locator(".store-card", { hasText: "Official Store" }).first().click();
-      await page.locator(".product-card").first().click();
+      await page.locator(".store-page .product-card").first().click();
       await page.getByRole("button", { name: "Buy now" }).click();
       const warning = page.locator(".summary .lookalike");
       await warning.waitFor();

@@ -3,6 +3,7 @@
 // while orders are open. Nothing here may cost anyone but the griefer, or trap an escrow.
 import { expect } from "chai";
 import type { ContractTransactionResponse } from "ethers";
+import hre from "hardhat";
 import {
   buyEth,
   CID,
@@ -23,6 +24,9 @@ import {
   variant,
   ZERO,
 } from "../contracts/helpers.ts";
+
+/** Coverage instrumentation inflates gas, so gas bounds are only checked on uninstrumented runs. */
+const MEASURING_GAS = !hre.globalOptions.coverage;
 
 /** A string of exactly `bytes` UTF-8 bytes, mostly two-byte characters: the caps count bytes, not characters. */
 function text(bytes: number): string {
@@ -251,7 +255,7 @@ describe("Security: griefing", () => {
       const receipt = await tx.wait();
       if (receipt === null) throw new Error("no receipt");
       // The worst legal cart is still an ordinary transaction (about 235,000 gas when written).
-      expect(receipt.gasUsed).to.be.lessThan(400_000n);
+      if (MEASURING_GAS) expect(receipt.gasUsed).to.be.lessThan(400_000n);
       await expect(merchstand.connect(buyer).checkout(cart(max + 1), { value: BigInt(max + 1) }))
         .to.be.revertedWithCustomError(merchstand, "CartTooLarge")
         .withArgs(max + 1, max);
@@ -301,6 +305,7 @@ describe("Security: griefing", () => {
       expect(page.every((p) => p.variants.length === Number(maxVariants))).to.equal(true);
       // Public RPCs commonly cap eth_call at 50M gas. A page costs a fixed part plus the same for each product
       // (about 4.4M for these 24 when written), so two pages give the per-product cost for a bulk page.
+      if (!MEASURING_GAS) return;
       const full = await merchstand.getProducts.estimateGas(total - CATALOG_PAGE, CATALOG_PAGE);
       const half = await merchstand.getProducts.estimateGas(total - CATALOG_PAGE, CATALOG_PAGE / 2n);
       const perProduct = (full - half) / (CATALOG_PAGE / 2n);

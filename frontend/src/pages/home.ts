@@ -29,9 +29,11 @@ function landing(ctx: PageContext): Page {
   const more = h("div", { class: "more" });
   let page = 0;
 
+  // The stores and a page of products are independent reads: both requests go out together, so the catalog paints
+  // after one round trip instead of two. Cards need the stores (names, badges, currency); app.stores() is cached
+  // per block, so the store list below shares this same request.
   const loadMore = async () => {
-    const stores = await app.stores();
-    const result = await loadCatalogPage(app.chain, page);
+    const [stores, result] = await Promise.all([app.stores(), loadCatalogPage(app.chain, page)]);
     if (ctx.signal.aborted) return;
     productsList.append(
       ...productCards(
@@ -54,7 +56,7 @@ function landing(ctx: PageContext): Page {
       );
   };
 
-  const load = async () => {
+  const loadStores = async () => {
     const stores = officialFirst((await app.stores()).filter((s) => !s.closed));
     if (ctx.signal.aborted) return;
     replace(storesList, storeCards(app, stores));
@@ -65,16 +67,26 @@ function landing(ctx: PageContext): Page {
         ? storesList
         : emptyState("No stores yet", "Artists haven't opened any stores on this network yet."),
     );
-    replace(productsSection, h("h2", { attrs: { id: "latest-title" }, text: "Latest merch" }), productsList, more);
+  };
+  const loadProducts = async () => {
     await loadMore();
-    if (productsList.childElementCount === 0)
+    if (ctx.signal.aborted) return;
+    if (productsList.childElementCount === 0 && more.childElementCount === 0)
       replace(
         productsSection,
         h("h2", { text: "Latest merch" }),
         emptyState("No merch yet", "Nothing is listed yet. Check back soon."),
       );
+    else replace(productsSection, h("h2", { attrs: { id: "latest-title" }, text: "Latest merch" }), productsList, more);
   };
-  load().catch(fail);
+  loadStores().catch((error: unknown) => {
+    if (!ctx.signal.aborted)
+      replace(
+        storesSection,
+        errorBox(app.explain(error), () => location.reload()),
+      );
+  });
+  loadProducts().catch(fail);
 
   const el = h(
     "div",
@@ -90,6 +102,11 @@ function landing(ctx: PageContext): Page {
     storesSection,
     productsSection,
   );
+  // The router keeps this page on screen until the next one has its data; its cards must not take clicks meanwhile
+  // (a click meant for the next page's first card would land on this one's).
+  ctx.signal.addEventListener("abort", () => {
+    el.inert = true;
+  });
   return { title: "Official band merch", el };
 }
 

@@ -78,6 +78,34 @@ export function categoryName(category: number): string {
   return CATEGORIES[category] ?? "Other";
 }
 
+// Images are verified bytes shown through blob: URLs, so `loading="lazy"` can't defer their download: the fetch
+// itself waits until the box comes near the viewport. A catalog of two dozen cards then paints without competing
+// with image downloads below the fold.
+const NEAR_VIEWPORT = "400px";
+let nearViewport: IntersectionObserver | null = null;
+const onNearViewport = new WeakMap<Element, () => void>();
+
+function whenNearViewport(el: Element, run: () => void): void {
+  if (typeof IntersectionObserver === "undefined") {
+    run();
+    return;
+  }
+  nearViewport ??= new IntersectionObserver(
+    (entries, observer) => {
+      for (const entry of entries) {
+        if (!entry.isIntersecting) continue;
+        observer.unobserve(entry.target);
+        const start = onNearViewport.get(entry.target);
+        onNearViewport.delete(entry.target);
+        start?.();
+      }
+    },
+    { rootMargin: NEAR_VIEWPORT },
+  );
+  onNearViewport.set(el, run);
+  nearViewport.observe(el);
+}
+
 /** An image from IPFS: a placeholder until verified bytes arrive, and stays a placeholder on any failure. */
 export function ipfsImage(app: App, cid: string | null | undefined, alt: string, className = "media"): HTMLElement {
   const box = h("div", { class: `${className} placeholder`, attrs: { role: "img", "aria-label": alt } });
@@ -85,6 +113,11 @@ export function ipfsImage(app: App, cid: string | null | undefined, alt: string,
     h("span", { class: "placeholder-mark", attrs: { "aria-hidden": "true" }, text: alt.slice(0, 1).toUpperCase() }),
   );
   if (!cid) return box;
+  whenNearViewport(box, () => loadInto(app, box, cid, alt));
+  return box;
+}
+
+function loadInto(app: App, box: HTMLElement, cid: string, alt: string): void {
   app.ipfs
     .fetchBytes(cid, MAX_IMAGE_BYTES)
     .then((bytes) => {
@@ -99,7 +132,6 @@ export function ipfsImage(app: App, cid: string | null | undefined, alt: string,
       box.replaceChildren(img);
     })
     .catch(() => {});
-  return box;
 }
 
 export function productCard(

@@ -30,7 +30,13 @@ export interface GasRow {
 }
 
 const ROWS: Omit<GasRow, "first" | "steady">[] = [
-  { key: "buyEth", operation: "buy 1 variant, ETH, 200-byte shipping blob", budget: 65_000n, ceiling: 72_400n, seaport: 93_673n },
+  {
+    key: "buyEth",
+    operation: "buy 1 variant, ETH, 200-byte shipping blob",
+    budget: 65_000n,
+    ceiling: 72_400n,
+    seaport: 93_673n,
+  },
   { key: "checkout5", operation: "checkout 5 lines, 1 store, ETH", budget: 150_000n },
   { key: "buyErc20", operation: "buy 1 variant, pre-approved mUSD", budget: 95_000n, seaport: 104_218n },
   { key: "markShipped", operation: "markShipped (tracking ref)", budget: 50_000n },

@@ -1,5 +1,6 @@
-// Just enough CID parsing to validate the CIDs that metadata names and to check fetched bytes against them.
-// Decoding only; the hash is @noble/hashes' sha256.
+// Just enough CID parsing to validate the CIDs that metadata names and to check fetched bytes against them, and
+// just enough dag-pb + UnixFS decoding to put a file back together from blocks that were each checked against their
+// CID (a gateway's word is never taken for content). Decoding only; the hash is @noble/hashes' sha256.
 import { sha256 } from "@noble/hashes/sha2.js";
 
 export type ParsedCid = { version: 0 | 1; codec: number; hashCode: number; digest: Uint8Array };
@@ -48,12 +49,29 @@ function decodeBase58(text: string): Uint8Array | null {
   return Uint8Array.from(bytes);
 }
 
+function encodeBase32(bytes: Uint8Array): string {
+  let out = "";
+  let bits = 0;
+  let value = 0;
+  for (const byte of bytes) {
+    value = ((value << 8) | byte) & 0xfff;
+    bits += 8;
+    while (bits >= 5) {
+      out += BASE32[(value >>> (bits - 5)) & 31];
+      bits -= 5;
+    }
+  }
+  if (bits > 0) out += BASE32[(value << (5 - bits)) & 31];
+  return out;
+}
+
+/** An unsigned LEB128 varint (protobuf and multiformats both use them): [value, next offset], or null. */
 function readVarint(bytes: Uint8Array, at: number): [number, number] | null {
   let value = 0;
-  for (let shift = 0, i = at; i < bytes.length && shift < 28; shift += 7, i++) {
+  for (let shift = 0, i = at; i < bytes.length && shift < 56; shift += 7, i++) {
     const b = bytes[i] as number;
-    value |= (b & 0x7f) << shift;
-    if ((b & 0x80) === 0) return [value, i + 1];
+    value += (b & 0x7f) * 2 ** shift;
+    if ((b & 0x80) === 0) return Number.isSafeInteger(value) ? [value, i + 1] : null;
   }
   return null;
 }
@@ -92,6 +110,32 @@ export function parseCid(text: string): ParsedCid | null {
   return mh ? { version: 1, codec: codec[0], ...mh } : null;
 }
 
+/** A CID in binary form, as dag-pb links carry it (CIDv1 bytes, or a bare sha256 multihash for CIDv0). */
+export function parseCidBytes(bytes: Uint8Array): ParsedCid | null {
+  if (bytes[0] === HASH_SHA256) {
+    const mh = parseMultihash(bytes, 0);
+    return mh && mh.digest.length === 32 ? { version: 0, codec: CODEC_DAG_PB, ...mh } : null;
+  }
+  if (bytes[0] !== 1) return null;
+  const codec = readVarint(bytes, 1);
+  if (!codec) return null;
+  const mh = parseMultihash(bytes, codec[1]);
+  return mh ? { version: 1, codec: codec[0], ...mh } : null;
+}
+
+/** The CIDv1 base32 string of a CID (a CIDv0 becomes the CIDv1 of the same dag-pb block). */
+export function cidToString(cid: ParsedCid): string {
+  const bytes = [1, ...varint(cid.codec), ...varint(cid.hashCode), ...varint(cid.digest.length), ...cid.digest];
+  return `b${encodeBase32(Uint8Array.from(bytes))}`;
+}
+
+function varint(n: number): number[] {
+  const out: number[] = [];
+  for (; n >= 0x80; n = Math.floor(n / 0x80)) out.push((n % 0x80) | 0x80);
+  out.push(n);
+  return out;
+}
+
 /** `bafy…` or `ipfs://bafy…` to the bare CID; null for anything else (other URLs are never fetched). */
 export function normalizeCidRef(ref: unknown): string | null {
   if (typeof ref !== "string") return null;
@@ -107,11 +151,83 @@ export function normalizeCidRef(ref: unknown): string | null {
 export function verifyCidBytes(cid: string, bytes: Uint8Array): "verified" | "mismatch" | "unverifiable" {
   const parsed = parseCid(cid);
   if (!parsed || parsed.codec !== CODEC_RAW) return "unverifiable";
+  return verifyBlock(parsed, bytes);
+}
+
+/** Whether `block` is the block `cid` names (its multihash), whatever the codec; sha256 and identity only. */
+export function verifyBlock(cid: ParsedCid, block: Uint8Array): "verified" | "mismatch" | "unverifiable" {
   let actual: Uint8Array;
-  if (parsed.hashCode === HASH_SHA256) actual = sha256(bytes);
-  else if (parsed.hashCode === HASH_IDENTITY) actual = bytes;
+  if (cid.hashCode === HASH_SHA256) actual = sha256(block);
+  else if (cid.hashCode === HASH_IDENTITY) actual = block;
   else return "unverifiable";
-  if (actual.length !== parsed.digest.length) return "mismatch";
-  for (let i = 0; i < actual.length; i++) if (actual[i] !== parsed.digest[i]) return "mismatch";
+  if (actual.length !== cid.digest.length) return "mismatch";
+  for (let i = 0; i < actual.length; i++) if (actual[i] !== cid.digest[i]) return "mismatch";
   return "verified";
+}
+
+type ProtoField = { field: number; value: number | Uint8Array };
+
+/** The fields of a protobuf message, in order; null when it is not well formed. */
+function readProto(bytes: Uint8Array): ProtoField[] | null {
+  const fields: ProtoField[] = [];
+  let at = 0;
+  while (at < bytes.length) {
+    const key = readVarint(bytes, at);
+    if (!key) return null;
+    const field = Math.floor(key[0] / 8);
+    const wire = key[0] % 8;
+    at = key[1];
+    if (field === 0) return null;
+    if (wire === 0) {
+      const value = readVarint(bytes, at);
+      if (!value) return null;
+      fields.push({ field, value: value[0] });
+      at = value[1];
+    } else if (wire === 2) {
+      const length = readVarint(bytes, at);
+      if (!length || length[1] + length[0] > bytes.length) return null;
+      fields.push({ field, value: bytes.subarray(length[1], length[1] + length[0]) });
+      at = length[1] + length[0];
+    } else return null; // dag-pb and UnixFS use no other wire types
+  }
+  return fields;
+}
+
+/** A UnixFS file node: its own bytes, then its children's in order. */
+export type UnixFsFileNode = { data: Uint8Array; links: ParsedCid[]; fileSize: number | null };
+
+const UNIXFS_RAW = 0;
+const UNIXFS_FILE = 2;
+
+/**
+ * Decodes a dag-pb block holding a UnixFS file (or raw) node. Directories, symlinks and shards are refused (null):
+ * the dapp only ever reads files by CID.
+ */
+export function decodeUnixFsFile(block: Uint8Array): UnixFsFileNode | null {
+  const node = readProto(block);
+  if (!node) return null;
+  let unixfs: Uint8Array | null = null;
+  const links: ParsedCid[] = [];
+  for (const { field, value } of node) {
+    if (field === 2 && value instanceof Uint8Array) {
+      const link = readProto(value);
+      const hash = link?.find((f) => f.field === 1)?.value;
+      const cid = hash instanceof Uint8Array ? parseCidBytes(hash) : null;
+      if (!cid) return null;
+      links.push(cid);
+    } else if (field === 1 && value instanceof Uint8Array && unixfs === null) unixfs = value;
+    else return null;
+  }
+  if (unixfs === null) return null;
+  const data = readProto(unixfs);
+  if (!data) return null;
+  const type = data.find((f) => f.field === 1)?.value;
+  if (type !== UNIXFS_FILE && type !== UNIXFS_RAW) return null;
+  const bytes = data.find((f) => f.field === 2)?.value;
+  const fileSize = data.find((f) => f.field === 3)?.value;
+  return {
+    data: bytes instanceof Uint8Array ? bytes : new Uint8Array(),
+    links,
+    fileSize: typeof fileSize === "number" ? fileSize : null,
+  };
 }

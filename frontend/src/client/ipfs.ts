@@ -1,16 +1,37 @@
 // Fetches IPFS content from the manifest's gateways in order, each with a timeout, with a size cap enforced while
-// reading, and rejects bytes that do not hash to their CID where the CID allows checking.
-import { normalizeCidRef, verifyCidBytes } from "./cid.ts";
+// reading, and takes nothing on a gateway's word: a raw CID's bytes must hash to it, and a dag-pb CID (CIDv0, or a
+// file larger than one chunk) is fetched block by block in the trustless-gateway raw format, every block checked
+// against the CID that names it and the file rebuilt from them. Content that can't be checked is refused.
+import {
+  CODEC_DAG_PB,
+  CODEC_RAW,
+  cidToString,
+  decodeUnixFsFile,
+  normalizeCidRef,
+  type ParsedCid,
+  parseCid,
+  verifyBlock,
+} from "./cid.ts";
 
 export class IpfsError extends Error {
   override name = "IpfsError";
 }
 
-type GatewayFetch = (url: string, init: { signal: AbortSignal }) => Promise<Response>;
+type GatewayFetch = (url: string, init: { signal: AbortSignal; headers?: Record<string, string> }) => Promise<Response>;
 
 export type IpfsOptions = { fetch?: GatewayFetch; timeoutMs?: number };
 
 export const MAX_IMAGE_BYTES = 5 * 1024 * 1024;
+/** The largest block IPFS nodes exchange; no honest gateway serves a bigger one. */
+const MAX_BLOCK_BYTES = 2 * 1024 * 1024;
+/** Blocks one file may span: a 5 MB picture in Kubo's 256 KiB chunks is 21, so this leaves room for small chunks. */
+const MAX_BLOCKS = 256;
+/** Depth of a file's block tree (1024 links per node reach 1 TiB in three levels). */
+const MAX_DEPTH = 8;
+/** Blocks of one file fetched at once from a gateway. */
+const PARALLEL_BLOCKS = 4;
+/** The trustless-gateway answer format: the block itself, which the client can hash. */
+const RAW_BLOCK = "application/vnd.ipld.raw";
 
 async function readCapped(response: Response, maxBytes: number): Promise<Uint8Array> {
   const declared = Number(response.headers.get("content-length") ?? "0");
@@ -70,28 +91,98 @@ export class IpfsClient {
   }
 
   private async fetchFromGateways(cid: string, maxBytes: number): Promise<Uint8Array> {
+    const parsed = parseCid(cid) as ParsedCid; // fetchBytes only passes CIDs that parse
+    if (parsed.codec !== CODEC_RAW && parsed.codec !== CODEC_DAG_PB) {
+      throw new IpfsError(`${cid} is not a file (codec 0x${parsed.codec.toString(16)}), so it can't be checked`);
+    }
     const failures: string[] = [];
     for (const gateway of this.gateways) {
       const controller = new AbortController();
       const timer = setTimeout(() => controller.abort(), this.timeoutMs);
       try {
-        const response = await this.fetchFn(`${gateway}/ipfs/${cid}`, { signal: controller.signal });
-        if (!response.ok) throw new IpfsError(`HTTP ${response.status}`);
-        const bytes = await readCapped(response, maxBytes);
-        // A gateway that serves other bytes than the CID names is lying (or compromised): try the next one.
-        if (verifyCidBytes(cid, bytes) === "mismatch") throw new IpfsError("bytes do not match the CID");
-        return bytes;
+        // A gateway that serves other bytes than the CID names is lying (or compromised): the next one is tried.
+        if (parsed.codec === CODEC_RAW) {
+          const response = await this.fetchFn(`${gateway}/ipfs/${cid}`, { signal: controller.signal });
+          if (!response.ok) throw new IpfsError(`HTTP ${response.status}`);
+          const bytes = await readCapped(response, maxBytes);
+          if (verifyBlock(parsed, bytes) !== "verified") throw new IpfsError("bytes do not match the CID");
+          return bytes;
+        }
+        return await this.fetchFile(gateway, parsed, maxBytes, controller.signal);
       } catch (error) {
         failures.push(`${gateway}: ${error instanceof Error ? error.message : String(error)}`);
       } finally {
         clearTimeout(timer);
+        // A refused answer (too large by its header, an HTTP error, a lie) still has a body on the wire: aborting
+        // stops the browser downloading the rest of a 10 MB document nobody will read. After a success it is a no-op.
+        controller.abort();
       }
     }
     throw new IpfsError(`no gateway served ${cid} (${failures.join("; ") || "no gateways configured"})`);
   }
+
+  /** A dag-pb file from one gateway, rebuilt from verified blocks. */
+  private async fetchFile(gateway: string, root: ParsedCid, maxBytes: number, signal: AbortSignal) {
+    const budget = { blocks: 0, bytes: 0, maxBytes };
+    const parts = await this.readNode(gateway, root, budget, 0, signal);
+    const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+    let at = 0;
+    for (const part of parts) {
+      out.set(part, at);
+      at += part.length;
+    }
+    return out;
+  }
+
+  private async readNode(
+    gateway: string,
+    cid: ParsedCid,
+    budget: { blocks: number; bytes: number; maxBytes: number },
+    depth: number,
+    signal: AbortSignal,
+  ): Promise<Uint8Array[]> {
+    if (++budget.blocks > MAX_BLOCKS) throw new IpfsError(`the file spans more than ${MAX_BLOCKS} blocks`);
+    const block = await this.fetchBlock(gateway, cid, signal);
+    const take = (bytes: Uint8Array) => {
+      budget.bytes += bytes.length;
+      if (budget.bytes > budget.maxBytes) throw new IpfsError(`content is more than ${budget.maxBytes} bytes`);
+      return bytes;
+    };
+    if (cid.codec === CODEC_RAW) return [take(block)];
+    if (cid.codec !== CODEC_DAG_PB) throw new IpfsError("a block of the file is neither raw nor dag-pb");
+    const node = decodeUnixFsFile(block);
+    if (!node) throw new IpfsError("a block is not part of a UnixFS file");
+    if (node.fileSize !== null && node.fileSize > budget.maxBytes) {
+      throw new IpfsError(`content is ${node.fileSize} bytes, more than ${budget.maxBytes}`);
+    }
+    if (node.links.length > 0 && depth >= MAX_DEPTH) throw new IpfsError("the file's block tree is too deep");
+    const parts = [take(node.data)];
+    for (let i = 0; i < node.links.length; i += PARALLEL_BLOCKS) {
+      const batch = node.links.slice(i, i + PARALLEL_BLOCKS);
+      for (const child of await Promise.all(batch.map((c) => this.readNode(gateway, c, budget, depth + 1, signal)))) {
+        parts.push(...child);
+      }
+    }
+    // Every block is genuine, but a node could still name children that do not add up to the size it declares.
+    if (node.fileSize !== null && parts.reduce((n, p) => n + p.length, 0) !== node.fileSize) {
+      throw new IpfsError("the file's blocks do not add up to its size");
+    }
+    return parts;
+  }
+
+  private async fetchBlock(gateway: string, cid: ParsedCid, signal: AbortSignal): Promise<Uint8Array> {
+    const response = await this.fetchFn(`${gateway}/ipfs/${cidToString(cid)}?format=raw`, {
+      signal,
+      headers: { accept: RAW_BLOCK },
+    });
+    if (!response.ok) throw new IpfsError(`HTTP ${response.status}`);
+    const block = await readCapped(response, MAX_BLOCK_BYTES);
+    if (verifyBlock(cid, block) !== "verified") throw new IpfsError("a block does not match its CID");
+    return block;
+  }
 }
 
-/** The image type from its first bytes; anything that is not a known raster or SVG image is refused. */
+/** The image type from its first bytes; anything that is not a known raster image is refused. */
 export function sniffImageType(bytes: Uint8Array): string | null {
   const b = (i: number) => bytes[i] ?? -1;
   if (b(0) === 0x89 && b(1) === 0x50 && b(2) === 0x4e && b(3) === 0x47) return "image/png";
@@ -101,8 +192,8 @@ export function sniffImageType(bytes: Uint8Array): string | null {
     return "image/webp";
   }
   if (b(4) === 0x66 && b(5) === 0x74 && b(6) === 0x79 && b(7) === 0x70) return "image/avif";
-  const head = new TextDecoder().decode(bytes.subarray(0, 256)).trimStart().toLowerCase();
-  // SVG shown through <img> runs no script, so it is safe to display that way (and only that way).
-  if (head.startsWith("<svg") || (head.startsWith("<?xml") && head.includes("<svg"))) return "image/svg+xml";
+  // SVG is refused although <img> runs none of its script: the picture is shown from a blob: URL, which has this
+  // page's origin, so a fan who opens it in a tab ("Open image in new tab") would run the seller's script with the
+  // dapp's origin (its storage, its wallet permissions). Uploads refuse SVG for the same reason.
   return null;
 }

@@ -73,6 +73,20 @@ const DIGRAPHS: [RegExp, string][] = [
 // Words an impostor adds or drops without changing who the store claims to be.
 const GENERIC_WORDS = new Set(["the", "official", "offical", "store", "shop", "merch", "merchandise", "and"]);
 
+// Embeddings, overrides and isolates (LRE RLE PDF LRO RLO, LRI RLI FSI PDI): they reorder the text that follows
+// them, so "\u202Eslwo thgindim ehT" displays as "The midnight owls" while its bytes (and every check on them) say
+// otherwise. Legitimate right-to-left names need none of them: the Unicode bidi algorithm orders Arabic or Hebrew
+// letters by itself. The marks (LRM, RLM, ALM) stay: they cannot reorder letters.
+const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/g;
+
+/**
+ * Seller-chosen text as the page may show it: without bidi controls, so what a fan reads is the order the bytes
+ * are in, which is also what search and the look-alike check compare.
+ */
+export function withoutBidiControls(text: string): string {
+  return text.replace(BIDI_CONTROLS, "");
+}
+
 function fold(name: string): string {
   const lowered = name
     .normalize("NFKC")

@@ -1,10 +1,13 @@
-// Shown when a page could not load (RPC down, unexpected answer), with a retry.
+// Shown when a page could not load (RPC down, unexpected answer), with a retry; when the network was the problem,
+// it also retries by itself as soon as the app finds the network back.
 import type { Page, PageContext } from "../router.ts";
 import { h } from "../ui/dom.ts";
+import { retryWhenBackOnline } from "./shared.ts";
 
 export default function errorPage(ctx: PageContext, error: unknown, retry: () => void): Page {
   const fan = ctx.app.explain(error);
   const message = fan.kind === "unreachable" ? "Can't reach the network right now." : fan.message;
+  if (fan.retry) retryWhenBackOnline(ctx.app, ctx.signal, retry);
   return {
     title: "Something went wrong",
     el: h(

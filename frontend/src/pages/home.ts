@@ -1,9 +1,10 @@
 // Home: the bands' stores (official first) and the latest merch; with ?q= it shows search results instead.
 import { loadAllProducts, loadCatalogPage, searchCatalog } from "../client/catalog.ts";
+import { withoutBidiControls } from "../client/names.ts";
 import type { Page, PageContext } from "../router.ts";
 import { emptyState, errorBox, skeletonGrid, storeCard } from "../ui/components.ts";
 import { button, h, link, replace } from "../ui/dom.ts";
-import { officialFirst, productCards, storeBio, storeCards, storeLogo } from "./shared.ts";
+import { officialFirst, productCards, retryWhenBackOnline, storeBio, storeCards, storeLogo } from "./shared.ts";
 
 export default function home(ctx: PageContext): Page {
   const query = ctx.query.get("q")?.trim() ?? "";
@@ -49,11 +50,18 @@ function landing(ctx: PageContext): Page {
     );
   };
   const fail = (error: unknown) => {
-    if (!ctx.signal.aborted)
-      replace(
-        productsSection,
-        errorBox(app.explain(error), () => location.reload()),
-      );
+    if (ctx.signal.aborted) return;
+    const fan = app.explain(error);
+    const again = () => {
+      cancel();
+      page = 0;
+      replace(productsList);
+      replace(more);
+      replace(productsSection, h("h2", { attrs: { id: "latest-title" }, text: "Latest merch" }), skeletonGrid(8));
+      loadProducts().catch(fail);
+    };
+    const cancel = fan.retry ? retryWhenBackOnline(app, ctx.signal, again) : () => {};
+    replace(productsSection, h("h2", { attrs: { id: "latest-title" }, text: "Latest merch" }), errorBox(fan, again));
   };
 
   const loadStores = async () => {
@@ -79,13 +87,18 @@ function landing(ctx: PageContext): Page {
       );
     else replace(productsSection, h("h2", { attrs: { id: "latest-title" }, text: "Latest merch" }), productsList, more);
   };
-  loadStores().catch((error: unknown) => {
-    if (!ctx.signal.aborted)
-      replace(
-        storesSection,
-        errorBox(app.explain(error), () => location.reload()),
-      );
-  });
+  const storesFailed = (error: unknown) => {
+    if (ctx.signal.aborted) return;
+    const fan = app.explain(error);
+    const again = () => {
+      cancel();
+      replace(storesSection, h("h2", { attrs: { id: "stores-title" }, text: "Bands & stores" }), skeletonGrid(3));
+      loadStores().catch(storesFailed);
+    };
+    const cancel = fan.retry ? retryWhenBackOnline(app, ctx.signal, again) : () => {};
+    replace(storesSection, h("h2", { attrs: { id: "stores-title" }, text: "Bands & stores" }), errorBox(fan, again));
+  };
+  loadStores().catch(storesFailed);
   loadProducts().catch(fail);
 
   const el = h(
@@ -154,15 +167,20 @@ function searchPage(ctx: PageContext, query: string): Page {
         : null,
     );
   };
-  run().catch((error) => {
-    if (!ctx.signal.aborted)
-      replace(
-        results,
-        errorBox(app.explain(error), () => void run()),
-      );
-  });
+  const failed = (error: unknown) => {
+    if (ctx.signal.aborted) return;
+    const fan = app.explain(error);
+    const again = () => {
+      cancel();
+      replace(results, skeletonGrid(4));
+      run().catch(failed);
+    };
+    const cancel = fan.retry ? retryWhenBackOnline(app, ctx.signal, again) : () => {};
+    replace(results, errorBox(fan, again));
+  };
+  run().catch(failed);
   return {
-    title: `Search: ${query}`,
+    title: `Search: ${withoutBidiControls(query)}`,
     el: h("div", { class: "search-page" }, h("h1", null, "Results for ", h("q", { text: query })), results),
   };
 }

@@ -4,7 +4,7 @@ import type { Product, Variant } from "../client/abi.ts";
 import { averageRating, buyableVariants } from "../client/catalog.ts";
 import { formatAmount, shortAddress } from "../client/format.ts";
 import type { ProductMetadata } from "../client/metadata.ts";
-import { impersonatedStore } from "../client/names.ts";
+import { impersonatedStore, withoutBidiControls } from "../client/names.ts";
 import { loadReviews } from "../client/orders.ts";
 import { NotFound, type Page, type PageContext } from "../router.ts";
 import {
@@ -299,7 +299,7 @@ export default async function productPage(ctx: PageContext): Promise<Page> {
     reviews,
   );
   return {
-    title: product.name,
+    title: withoutBidiControls(product.name),
     el,
     refresh: async () => {
       const fresh = await app.chain.getProduct(productId);

@@ -28,6 +28,28 @@ export function storeCards(app: App, stores: Store[]): HTMLElement[] {
   return stores.map((s) => storeCard(app, s, storeLogo(app, s), storeBio(app, s)));
 }
 
+/**
+ * Runs `retry` once, when the app next finds the network back after it was unreachable (the block poll clears
+ * `app.offline`), unless `signal` ends first. Parts of a page that failed for want of the RPC reload by themselves,
+ * so the "Retrying…" they show is true. Returns a function that cancels it (for a manual retry).
+ */
+export function retryWhenBackOnline(app: App, signal: AbortSignal, retry: () => void): () => void {
+  let sawOffline = app.offline !== null;
+  const stop = () => {
+    unsubscribe();
+    signal.removeEventListener("abort", stop);
+  };
+  const unsubscribe = app.onChange(() => {
+    if (app.offline !== null) sawOffline = true;
+    else if (sawOffline) {
+      stop();
+      retry();
+    }
+  });
+  signal.addEventListener("abort", stop);
+  return stop;
+}
+
 /** Official stores first, then by id: the order fans should meet stores in. */
 export function officialFirst(stores: Store[]): Store[] {
   return [...stores].sort((a, b) => Number(b.official) - Number(a.official) || Number(a.id - b.id));

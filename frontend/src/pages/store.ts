@@ -2,7 +2,7 @@
 // products with category filter, search, availability and sort.
 import { CATEGORIES, type Product, type Store } from "../client/abi.ts";
 import { filterProducts, loadStoreProducts, type SortKey } from "../client/catalog.ts";
-import { impersonatedStore } from "../client/names.ts";
+import { impersonatedStore, withoutBidiControls } from "../client/names.ts";
 import { NotFound, type Page, type PageContext } from "../router.ts";
 import {
   emptyState,
@@ -14,7 +14,7 @@ import {
   unverifiedNotice,
 } from "../ui/components.ts";
 import { button, externalLink, h, replace, uid } from "../ui/dom.ts";
-import { productCards } from "./shared.ts";
+import { productCards, retryWhenBackOnline } from "./shared.ts";
 
 export default async function storePage(ctx: PageContext): Promise<Page> {
   const { app } = ctx;
@@ -109,15 +109,21 @@ export default async function storePage(ctx: PageContext): Promise<Page> {
     products = await pending;
     if (!ctx.signal.aborted) render();
   };
-  load().catch((error) =>
-    replace(
-      results,
-      errorBox(app.explain(error), () => void load()),
-    ),
-  );
+  const failed = (error: unknown) => {
+    if (ctx.signal.aborted) return;
+    const fan = app.explain(error);
+    const again = () => {
+      cancel();
+      replace(results, skeletonGrid(6));
+      load().catch(failed);
+    };
+    const cancel = fan.retry ? retryWhenBackOnline(app, ctx.signal, again) : () => {};
+    replace(results, errorBox(fan, again));
+  };
+  load().catch(failed);
 
   return {
-    title: store.name,
+    title: withoutBidiControls(store.name),
     el: h(
       "div",
       { class: "store-page" },
@@ -139,7 +145,7 @@ function storeHeader(ctx: PageContext, store: Store, stores: Store[]): HTMLEleme
       if (!r.ok) return;
       if (r.value.banner) banner.replaceChildren(ipfsImage(app, r.value.banner, `${store.name} banner`, "banner"));
       if (r.value.logo) logo.replaceChildren(ipfsImage(app, r.value.logo, store.name, "logo"));
-      bio.textContent = r.value.bio;
+      bio.textContent = withoutBidiControls(r.value.bio);
       replace(
         links,
         r.value.links.map((l) => h("li", null, externalLink(l.url, l.label))),

@@ -5,6 +5,7 @@ import { averageRating, isSoldOut, priceRange } from "../client/catalog.ts";
 import type { FanError } from "../client/errors.ts";
 import { formatAmount } from "../client/format.ts";
 import { MAX_IMAGE_BYTES, sniffImageType } from "../client/ipfs.ts";
+import { withoutBidiControls } from "../client/names.ts";
 import { type Child, externalLink, h, link } from "./dom.ts";
 
 export function priceText(app: App, product: Product, store?: Store): string {
@@ -181,7 +182,9 @@ export function storeCard(app: App, store: Store, logo: Promise<string | null>, 
   logo.then((cid) => media.replaceChildren(ipfsImage(app, cid, store.name, "logo")));
   const bioEl = h("p", { class: "store-bio muted" });
   bio.then((text) => {
-    bioEl.textContent = text.length > 140 ? `${text.slice(0, 137)}…` : text;
+    // Cut by code points, so an emoji or other astral character is never split into a broken half.
+    const chars = Array.from(withoutBidiControls(text));
+    bioEl.textContent = chars.length > 140 ? `${chars.slice(0, 137).join("")}…` : chars.join("");
   });
   return h(
     "li",

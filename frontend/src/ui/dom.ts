@@ -1,5 +1,7 @@
 // Element builders. Text always goes in through text nodes (never innerHTML), so on-chain and IPFS strings can
-// never become markup.
+// never become markup; and every string loses its bidi controls on the way in (client/names.ts), so none can
+// reorder what a fan reads, in its own element or in the sentence around it.
+import { withoutBidiControls } from "../client/names.ts";
 
 export type Child = Node | string | number | null | undefined | false | Child[];
 
@@ -19,10 +21,10 @@ export function h<K extends keyof HTMLElementTagNameMap>(
   const el = document.createElement(tag);
   if (props) {
     if (props.class) el.className = props.class;
-    if (props.text !== undefined) el.textContent = props.text;
+    if (props.text !== undefined) el.textContent = withoutBidiControls(props.text);
     for (const [name, value] of Object.entries(props.attrs ?? {})) {
       if (value === null || value === undefined || value === false) continue;
-      el.setAttribute(name, value === true ? "" : String(value));
+      el.setAttribute(name, value === true ? "" : withoutBidiControls(String(value)));
     }
     for (const [name, value] of Object.entries(props.dataset ?? {})) el.dataset[name] = value;
     for (const [event, listener] of Object.entries(props.on ?? {})) {
@@ -38,7 +40,7 @@ export function append(parent: Node, children: Child[]): void {
     if (child === null || child === undefined || child === false) continue;
     if (Array.isArray(child)) append(parent, child);
     else if (child instanceof Node) parent.appendChild(child);
-    else parent.appendChild(document.createTextNode(String(child)));
+    else parent.appendChild(document.createTextNode(withoutBidiControls(String(child))));
   }
 }
 

@@ -105,18 +105,23 @@ contract MerchstandCatalog is MerchstandStorage {
     function setStoreManager(uint64 storeId, address manager, bool enabled) external onlyDelegated nonReentrant {
         _requireOwner(storeId);
         if (manager == address(0)) revert IMerchstand.ZeroAddress();
-        _managers[storeId][msg.sender][manager] = enabled;
+        _managers[storeId][_stores[storeId].ownerTerm][manager] = enabled;
         emit IMerchstand.StoreManagerSet(storeId, manager, enabled);
     }
 
     /// @notice See {IMerchstand-transferStoreOwnership}.
     /// @dev Clears the official mark: the attestation vouched for the people behind the store, and those change.
-    /// Managers appointed by the previous owner lose their role (they were the previous owner's choice).
+    /// Managers appointed by the previous owner lose their role (they were the previous owner's choice), for good:
+    /// a new owner term starts, so they do not come back if the store returns to that owner.
     function transferStoreOwnership(uint64 storeId, address newOwner) external onlyDelegated nonReentrant {
         _requireOwner(storeId);
         if (newOwner == address(0)) revert IMerchstand.ZeroAddress();
         StoreInfo storage info = _stores[storeId];
         info.owner = newOwner;
+        // unchecked: a uint64 count of transfers cannot wrap.
+        unchecked {
+            ++info.ownerTerm;
+        }
         emit IMerchstand.StoreOwnershipTransferred(storeId, msg.sender, newOwner);
         _clearOfficial(storeId, info, "ownership transferred");
     }

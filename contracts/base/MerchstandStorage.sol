@@ -10,9 +10,9 @@ import {IMerchstand} from "../interfaces/IMerchstand.sol";
 /// @notice The state, constants and storage types shared by {Merchstand} and {MerchstandViews}.
 /// @dev Both contracts inherit this, so {MerchstandViews} code run by `delegatecall` from {Merchstand} sees the same
 /// layout. Storage is laid out for the purchase path (check `storageLayout` in the compiler output):
-/// - slot 0 is AccessControl's `_roles`; slot 1 holds Pausable's `_paused` and then `_feeBps`, `_orderCount` and
-///   `_feeRecipient` (1 + 2 + 8 + 20 bytes), so one SLOAD serves the pause check, the fee snapshot, the order
-///   counter and (for digital orders) the fee recipient.
+/// - slot 0 is AccessControl's `_roles`; slot 1 holds Pausable's `_paused` and then `_feeBps` and `_feeRecipient`
+///   (1 + 2 + 20 bytes), so one SLOAD serves the pause check, the fee snapshot and (for digital orders) the fee
+///   recipient. A purchase writes no shared slot: order ids come from the variant's sold counter, not a global one.
 /// - A purchase reads one slot per store ({StoreHot}) and reads and writes one slot per variant ({Variant}). The
 ///   product-level fields a purchase needs (active, digital, maxPerBuyer, storeId) are copied into every variant
 ///   slot and rewritten on all of a product's variants when they change: that costs the seller a few writes, once,
@@ -108,6 +108,8 @@ abstract contract MerchstandStorage is AccessControl, Pausable, ReentrancyGuardT
     struct StoreInfo {
         address owner;
         bool official;
+        /// @dev Counts ownership transfers; managers are kept per owner term, so a transfer drops them all for good.
+        uint64 ownerTerm;
         bytes32 shippingKey;
         string name;
         string metadataCid;
@@ -141,9 +143,8 @@ abstract contract MerchstandStorage is AccessControl, Pausable, ReentrancyGuardT
 
     // ─────────────────────────────────────────── Storage ───────────────────────────────────────────
 
-    // These three pack into Pausable's `_paused` slot (1 + 2 + 8 + 20 bytes): keep them first and together.
+    // These two pack into Pausable's `_paused` slot (1 + 2 + 20 bytes): keep them first and together.
     uint16 internal _feeBps;
-    uint64 internal _orderCount;
     address internal _feeRecipient;
 
     uint64 internal _storeCount;
@@ -155,8 +156,9 @@ abstract contract MerchstandStorage is AccessControl, Pausable, ReentrancyGuardT
     mapping(uint64 storeId => StoreFunds) internal _storeFunds;
     mapping(uint64 storeId => StoreInfo) internal _stores;
     mapping(uint64 storeId => mapping(uint32 version => IMerchstand.StoreTerms)) internal _terms;
-    /// @dev Keyed by the owner who appointed them, so a change of owner drops the previous owner's managers.
-    mapping(uint64 storeId => mapping(address owner => mapping(address manager => bool))) internal _managers;
+    /// @dev Keyed by the owner term they were appointed in ({StoreInfo-ownerTerm}), so a change of owner drops them,
+    /// even if the store later returns to the owner who appointed them.
+    mapping(uint64 storeId => mapping(uint64 ownerTerm => mapping(address manager => bool))) internal _managers;
     mapping(uint64 storeId => uint64[] productIds) internal _storeProducts;
 
     mapping(uint64 productId => Product) internal _products;
@@ -175,8 +177,9 @@ abstract contract MerchstandStorage is AccessControl, Pausable, ReentrancyGuardT
     // ─────────────────────────────────────────── Shared helpers ───────────────────────────────────────────
 
     function _isStaff(uint64 storeId, address account) internal view returns (bool) {
-        address owner = _stores[storeId].owner;
-        return owner != address(0) && (account == owner || _managers[storeId][owner][account]);
+        StoreInfo storage info = _stores[storeId];
+        address owner = info.owner;
+        return owner != address(0) && (account == owner || _managers[storeId][info.ownerTerm][account]);
     }
 
     function _requireStaff(uint64 storeId) internal view {

@@ -1,6 +1,7 @@
 // Hash routing (IPFS gateways have no server-side rewrites). One route = one lazily loaded page module, so the
 // first load carries only the shell and the page being opened.
 import type { App } from "./app.ts";
+import { withoutBidiControls } from "./client/names.ts";
 import type { Layout } from "./ui/layout.ts";
 
 export type PageContext = {
@@ -117,7 +118,8 @@ export function startRouter(app: App, layout: Layout): void {
       return;
     }
     current = { page, controller };
-    document.title = `${page.title} · Merchstand`;
+    // Titles carry on-chain names (store, product): no bidi control may reorder what the tab shows.
+    document.title = withoutBidiControls(`${page.title} · Merchstand`);
     layout.main.replaceChildren(page.el);
     layout.main.removeAttribute("aria-busy");
     window.scrollTo(0, 0);

@@ -13,6 +13,7 @@ import {
   Signature,
   type TransactionReceipt,
 } from "ethers";
+import { orderArg, orderFromPlaced } from "../../frontend/src/client/abi.ts";
 import { deriveShippingKey, sealShipping, shippingKeyMessage } from "../../frontend/src/client/shipping-crypto.ts";
 import { merchstandAbi } from "../../frontend/src/generated/merchstand-abi.ts";
 import { type CastRole, castWallet } from "../stack/accounts.ts";
@@ -43,23 +44,12 @@ export type SeedSummary = {
   productIds: Record<string, bigint>;
   products: number;
   orders: number;
+  /** The id of each of DEMO_ORDERS, in its order (ids are made from the product and its sales, see IMerchstand). */
+  orderIds: bigint[];
   reviews: number;
   images: number;
   /** Secret shipping keys by store id, so a test can open the sealed addresses like the seller's browser does. */
   shippingSecrets: Record<string, Uint8Array>;
-};
-
-type Order = {
-  buyer: string;
-  storeId: bigint;
-  termsVersion: bigint;
-  feeBps: bigint;
-  currency: string;
-  placedAt: bigint;
-  shippedAt: bigint;
-  disputedAt: bigint;
-  amount: bigint;
-  lines: Array<{ productId: bigint; variant: bigint; quantity: bigint; unitPrice: bigint }>;
 };
 
 async function loadAbi(artifact: string): Promise<unknown[]> {
@@ -167,6 +157,7 @@ export async function seedDemo(
     productIds: {},
     products: 0,
     orders: 0,
+    orderIds: [],
     reviews: 0,
     images: 0,
     shippingSecrets: {},
@@ -270,17 +261,19 @@ export async function seedDemo(
     }
     const placed = findEvent(market, receipt, "OrderPlaced");
     const orderId = placed.args.orderId as bigint;
-    const order = toOrder(placed.args.order);
+    // Rebuilt from the log exactly as the dapp does it; the currency is the store's.
+    const order = orderFromPlaced(placed.args as never, (await market.getFunction("getStore")(storeId)).currency);
     summary.orders++;
+    summary.orderIds.push(orderId);
 
     if (physical && demo.stage !== "paid") {
-      const shipped = await mined(store.owner, market, "markShipped", [orderId, order, demo.tracking ?? ""]);
+      const shipped = await mined(store.owner, market, "markShipped", [orderId, orderArg(order), demo.tracking ?? ""]);
       order.shippedAt = eventArg(market, shipped, "OrderShipped", "shippedAt") as bigint;
-      if (demo.stage === "completed") await mined(demo.buyer, market, "complete", [orderId, order]);
+      if (demo.stage === "completed") await mined(demo.buyer, market, "complete", [orderId, orderArg(order)]);
     }
     for (const review of demo.reviews ?? []) {
       const productId = summary.productIds[review.product]!;
-      await mined(demo.buyer, market, "review", [orderId, order, productId, review.rating, review.text]);
+      await mined(demo.buyer, market, "review", [orderId, orderArg(order), productId, review.rating, review.text]);
       summary.reviews++;
       if (review.reply !== undefined) {
         await mined(store.owner, market, "replyToReview", [orderId, productId, review.reply]);
@@ -322,28 +315,6 @@ function findEvent(contract: Contract, receipt: TransactionReceipt, name: string
 
 function eventArg(contract: Contract, receipt: TransactionReceipt, event: string, arg: string): unknown {
   return findEvent(contract, receipt, event).args[arg];
-}
-
-/** The event's Order as a plain object: ethers Results are read-only and the order is passed back mutated. */
-function toOrder(raw: unknown): Order {
-  const o = raw as Record<string, unknown> & { lines: Array<Record<string, bigint>> };
-  return {
-    buyer: o.buyer as string,
-    storeId: o.storeId as bigint,
-    termsVersion: o.termsVersion as bigint,
-    feeBps: o.feeBps as bigint,
-    currency: o.currency as string,
-    placedAt: o.placedAt as bigint,
-    shippedAt: o.shippedAt as bigint,
-    disputedAt: o.disputedAt as bigint,
-    amount: o.amount as bigint,
-    lines: [...o.lines].map((l) => ({
-      productId: l.productId!,
-      variant: l.variant!,
-      quantity: l.quantity!,
-      unitPrice: l.unitPrice!,
-    })),
-  };
 }
 
 /** An EIP-2612 permit from `owner` for `value`, valid for an hour, as `checkoutWithPermit` takes it. */

@@ -6,6 +6,7 @@ import {
   type Fx,
   listProduct,
   load,
+  packLine,
   productInput,
   productTuple,
   SHIPPING,
@@ -240,16 +241,15 @@ describe("Catalog", () => {
         .withArgs(shirtId, false);
       expect((await merchstand.getProduct(shirtId)).active).to.equal(false);
       const price = (await merchstand.getProduct(shirtId)).variants[0]?.price ?? 0n;
-      await expect(merchstand.connect(buyer).buy(shirtId, 0, 1, price, SHIPPING, { value: price }))
+      await expect(merchstand.connect(buyer).buy_oT9la(packLine(shirtId, 0, 1, price), SHIPPING, { value: price }))
         .to.be.revertedWithCustomError(merchstand, "NotForSale")
         .withArgs(shirtId, 0);
       await expect(merchstand.connect(seller).setProductActive(shirtId, true))
         .to.emit(merchstand, "ProductActiveSet")
         .withArgs(shirtId, true);
-      await expect(merchstand.connect(buyer).buy(shirtId, 0, 1, price, SHIPPING, { value: price })).to.emit(
-        merchstand,
-        "OrderPlaced",
-      );
+      await expect(
+        merchstand.connect(buyer).buy_oT9la(packLine(shirtId, 0, 1, price), SHIPPING, { value: price }),
+      ).to.emit(merchstand, "OrderPlaced");
     });
 
     it("is staff only", async () => {
@@ -297,20 +297,21 @@ describe("Catalog", () => {
       await merchstand.connect(seller).setProductActive(shirtId, false);
       await merchstand.connect(seller).addVariant(shirtId, variant("XL", 7n, 3));
       const xl = (await merchstand.getProduct(shirtId)).variants.length - 1;
-      await expect(merchstand.connect(buyer).buy(shirtId, xl, 1, 7n, SHIPPING, { value: 7n }))
+      await expect(merchstand.connect(buyer).buy_oT9la(packLine(shirtId, xl, 1, 7n), SHIPPING, { value: 7n }))
         .to.be.revertedWithCustomError(merchstand, "NotForSale")
         .withArgs(shirtId, xl);
       await merchstand.connect(seller).setProductActive(shirtId, true);
-      await expect(merchstand.connect(buyer).buy(shirtId, xl, 1, 7n, SHIPPING, { value: 7n })).to.emit(
+      await expect(merchstand.connect(buyer).buy_oT9la(packLine(shirtId, xl, 1, 7n), SHIPPING, { value: 7n })).to.emit(
         merchstand,
         "OrderPlaced",
       );
 
       await merchstand.connect(seller).addVariant(ebookId, variant("EPUB", 9n, 3));
       const epub = (await merchstand.getProduct(ebookId)).variants.length - 1;
-      await expect(merchstand.connect(buyer).buy(ebookId, epub, 1, 9n, "0x", { value: 9n }))
+      await expect(merchstand.connect(buyer).buy_oT9la(packLine(ebookId, epub, 1, 9n), "0x", { value: 9n }))
         .to.emit(merchstand, "OrderCompleted")
-        .withArgs((await merchstand.orderCount()) + 1n, ethStoreId, anyValue, anyValue);
+        // The new variant's first order: id productId << 40 | variant << 32 | 0 units sold before it.
+        .withArgs((ebookId << 40n) | (BigInt(epub) << 32n), ethStoreId, anyValue, anyValue);
     });
 
     describe("when the product already has MAX_VARIANTS variants", () => {
@@ -433,13 +434,12 @@ describe("Catalog", () => {
       const p = await merchstand.getProduct(shirtId);
       expect(p.variants[1]?.active).to.equal(false);
       const price = p.variants[1]?.price ?? 0n;
-      await expect(merchstand.connect(buyer).buy(shirtId, 1, 1, price, SHIPPING, { value: price }))
+      await expect(merchstand.connect(buyer).buy_oT9la(packLine(shirtId, 1, 1, price), SHIPPING, { value: price }))
         .to.be.revertedWithCustomError(merchstand, "NotForSale")
         .withArgs(shirtId, 1);
-      await expect(merchstand.connect(buyer).buy(shirtId, 0, 1, price, SHIPPING, { value: price })).to.emit(
-        merchstand,
-        "OrderPlaced",
-      );
+      await expect(
+        merchstand.connect(buyer).buy_oT9la(packLine(shirtId, 0, 1, price), SHIPPING, { value: price }),
+      ).to.emit(merchstand, "OrderPlaced");
       await expect(merchstand.connect(seller).setVariantActive(shirtId, 1, true))
         .to.emit(merchstand, "VariantActiveSet")
         .withArgs(shirtId, 1, true);

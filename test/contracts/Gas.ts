@@ -28,12 +28,10 @@ describe("Gas budget", function () {
     ["withdraw", "withdraw"],
   ];
   for (const [key, what] of budgets) {
-    it(`keeps a steady-state ${what} within budget (or its regression ceiling)`, () => {
-      const { budget, ceiling, steady, operation } = row(key);
+    it(`keeps a steady-state ${what} within budget`, () => {
+      const { budget, steady, operation } = row(key);
       if (budget === undefined) throw new Error(`${key} has no budget`);
-      // Where issue 3's budget is not met yet (the ETH buy: see the `ceiling` doc in gas-report.ts), the test holds
-      // the line at the figure reached so far; the table and `npm run bench` still report it as over budget.
-      expect(steady).to.be.at.most(ceiling ?? budget, `${operation}: ${steady} gas`);
+      expect(steady).to.be.at.most(budget, `${operation}: ${steady} gas`);
     });
   }
 

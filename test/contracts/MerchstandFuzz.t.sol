@@ -6,6 +6,7 @@ import {IMerchstand} from "../../contracts/interfaces/IMerchstand.sol";
 import {MockUSD} from "../../contracts/mocks/MockUSD.sol";
 import {Seeds} from "./invariant/MerchstandHandler.sol";
 import {Vm, vm} from "./support/Vm.sol";
+import {packLine} from "./support/PackedLine.sol";
 
 /// @title Merchstand money-path fuzz tests
 /// @notice Each test takes amounts, fees, splits and times from the fuzzer and checks the exact arithmetic of one
@@ -90,7 +91,7 @@ contract MerchstandFuzzTest {
         vm.deal(buyer, sent);
         vm.expectRevert(abi.encodeWithSelector(IMerchstand.IncorrectPayment.selector, amount, sent));
         vm.prank(buyer);
-        ms.buy{value: sent}(pid, 0, qty, price, hex"01");
+        ms.buy_oT9la{value: sent}(packLine(pid, 0, qty, price), hex"01");
         vm.assertEq(ms.getProduct(pid).variants[0].stock, qty, "stock untouched");
         vm.assertEq(_held(ETH), 0, "nothing held");
     }
@@ -109,10 +110,10 @@ contract MerchstandFuzzTest {
         vm.deal(buyer, 1);
         vm.expectRevert(abi.encodeWithSelector(IMerchstand.IncorrectPayment.selector, 0, 1));
         vm.prank(buyer);
-        ms.buy{value: 1}(pid, 0, qty, price, hex"01");
+        ms.buy_oT9la{value: 1}(packLine(pid, 0, qty, price), hex"01");
 
         vm.prank(buyer);
-        ms.buy(pid, 0, qty, price, hex"01");
+        ms.buy_oT9la(packLine(pid, 0, qty, price), hex"01");
         vm.assertEq(usd.balanceOf(buyer), extra, "buyer paid exactly the total");
         vm.assertEq(_held(address(usd)), amount, "contract holds exactly the total");
     }
@@ -134,7 +135,7 @@ contract MerchstandFuzzTest {
         vm.deal(buyer, total);
         vm.recordLogs();
         vm.prank(buyer);
-        uint256 id = ms.checkout{value: total}(cart);
+        uint256 id = ms.checkout{value: total}(cart)[0];
         IMerchstand.Order memory o = _placedOrder();
         vm.assertEq(o.amount, total, "order amount");
         vm.assertEq(_held(ETH), total, "held");
@@ -378,12 +379,12 @@ contract MerchstandFuzzTest {
         );
         vm.deal(buyer, uint256(q1 + q2) * 1 ether);
         vm.prank(buyer);
-        ms.buy{value: uint256(q1) * 1 ether}(pid, 0, q1, 1 ether, hex"01");
+        ms.buy_oT9la{value: uint256(q1) * 1 ether}(packLine(pid, 0, q1, 1 ether), hex"01");
         vm.prank(buyer);
         if (uint256(q1) + q2 > limit) {
             vm.expectRevert(abi.encodeWithSelector(IMerchstand.PerBuyerLimitExceeded.selector, pid, limit, q1, q2));
         }
-        ms.buy{value: uint256(q2) * 1 ether}(pid, 0, q2, 1 ether, hex"01");
+        ms.buy_oT9la{value: uint256(q2) * 1 ether}(packLine(pid, 0, q2, 1 ether), hex"01");
         vm.assertLe(ms.boughtBy(pid, buyer), limit, "limit held");
     }
 
@@ -430,7 +431,7 @@ contract MerchstandFuzzTest {
         }
         vm.recordLogs();
         vm.prank(buyer);
-        id = ms.buy{value: value}(pid, 0, qty, price, hex"01");
+        id = ms.buy_oT9la{value: value}(packLine(pid, 0, qty, price), hex"01");
         o = _placedOrder();
     }
 
@@ -440,7 +441,20 @@ contract MerchstandFuzzTest {
         for (uint256 i = logs.length; i > 0; --i) {
             Vm.Log memory log = logs[i - 1];
             if (log.emitter == address(ms) && log.topics[0] == IMerchstand.OrderPlaced.selector) {
-                (o,) = abi.decode(log.data, (IMerchstand.Order, bytes));
+                (uint256 info, uint256[] memory packed,) = abi.decode(log.data, (uint256, uint256[], bytes));
+                o.buyer = address(uint160(uint256(log.topics[2])));
+                o.storeId = uint64(uint256(log.topics[3]));
+                o.termsVersion = uint32(info);
+                o.feeBps = uint16(info >> 32);
+                o.currency = ms.getStore(o.storeId).currency;
+                o.placedAt = uint40(info >> 48);
+                o.lines = new IMerchstand.Line[](packed.length);
+                for (uint256 j; j < packed.length; ++j) {
+                    uint256 w = packed[j];
+                    o.lines[j] = IMerchstand.Line(uint64(w), uint8(w >> 64), uint32(w >> 72), uint96(w >> 104));
+                    o.amount += uint128(uint256(uint32(w >> 72)) * uint96(w >> 104));
+                }
+                vm.assertEq(ms.orderStatus(uint256(log.topics[1])) != IMerchstand.OrderStatus.None, true, "placed");
                 return o;
             }
         }

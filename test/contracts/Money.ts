@@ -13,6 +13,7 @@ import {
   load,
   type Order,
   openStore,
+  packLine,
   placed,
   placedAll,
   priceOf,
@@ -43,10 +44,10 @@ describe("Money", () => {
   async function puppetBuys(puppet: Puppet) {
     const { merchstand, shirtId } = fx;
     const price = await priceOf(fx, shirtId);
-    const data = merchstand.interface.encodeFunctionData("buy", [shirtId, 0, 1, price, SHIPPING]);
+    const data = merchstand.interface.encodeFunctionData("buy_oT9la", [packLine(shirtId, 0, 1, price), SHIPPING]);
     const receipt = await (await puppet.execute(await merchstand.getAddress(), price, data, { value: price })).wait();
     if (receipt === null) throw new Error("no receipt");
-    const [placed] = placedAll(merchstand, receipt);
+    const [placed] = await placedAll(merchstand, receipt);
     if (placed === undefined) throw new Error("no order");
     return placed;
   }
@@ -79,7 +80,7 @@ describe("Money", () => {
         variant("PDF", 1_001n, 10),
       ]);
       // 1001 * 333 / 10000 = 33.33 -> 33.
-      await expect(merchstand.connect(buyer).buy(productId, 0, 1, 1_001n, "0x", { value: 1_001n }))
+      await expect(merchstand.connect(buyer).buy_oT9la(packLine(productId, 0, 1, 1_001n), "0x", { value: 1_001n }))
         .to.emit(merchstand, "OrderCompleted")
         .withArgs(anyValue, ethStoreId, 968, 33);
     });
@@ -421,7 +422,7 @@ describe("Money", () => {
       const price = await priceOf(fx, shirtId);
       const withdraw = merchstand.interface.encodeFunctionData("withdraw", [ZERO, address]);
       const reentries = [
-        merchstand.interface.encodeFunctionData("buy", [shirtId, 0, 1, price, SHIPPING]),
+        merchstand.interface.encodeFunctionData("buy_oT9la", [packLine(shirtId, 0, 1, price), SHIPPING]),
         merchstand.interface.encodeFunctionData("complete", [victim.orderId, victimShipped]),
       ];
       for (const [i, data] of reentries.entries()) {
@@ -453,11 +454,14 @@ describe("Money", () => {
       ]);
       await token.mint(buyer.address, 10_000n);
       await token.connect(buyer).approve(await merchstand.getAddress(), 10_000n);
-      await merchstand.connect(buyer).buy(productId, 0, 1, 1_000n, "0x");
+      await merchstand.connect(buyer).buy_oT9la(packLine(productId, 0, 1, 1_000n), "0x");
       // Mid-purchase the store has been credited but not yet paid: a re-entry must not withdraw that credit.
       const reentry = merchstand.interface.encodeFunctionData("withdrawStoreBalance", [storeId]);
       await token.armReentry(2, await merchstand.getAddress(), reentry, false);
-      await expect(merchstand.connect(buyer).buy(productId, 0, 1, 1_000n, "0x")).to.emit(merchstand, "OrderCompleted");
+      await expect(merchstand.connect(buyer).buy_oT9la(packLine(productId, 0, 1, 1_000n), "0x")).to.emit(
+        merchstand,
+        "OrderCompleted",
+      );
       expect(await token.reentrySucceeded()).to.equal(0);
       expect(await token.reentryFailed()).to.equal(1);
       expect(await token.lastRevertData()).to.equal(
@@ -524,7 +528,7 @@ describe("Money", () => {
       await usd.connect(buyer).approve(await merchstand.getAddress(), price * quantity);
       const { orderId, order } = await placed(
         merchstand,
-        merchstand.connect(buyer).buy(productId, 0, quantity, price, SHIPPING),
+        merchstand.connect(buyer).buy_oT9la(packLine(productId, 0, quantity, price), SHIPPING),
       );
       return { orderId, order: await ship(fx, orderId, order) };
     }

@@ -6,6 +6,7 @@ import {
   type Fx,
   fixtureTerms,
   load,
+  packLine,
   priceOf,
   productInput,
   SHIPPING,
@@ -145,7 +146,7 @@ describe("Platform", () => {
         async () => merchstand.connect(seller).openStore(await storeInput(fx)),
         () => merchstand.connect(seller).listProduct(ethStoreId, productInput(), [variant("M", 1n, 1)]),
         () => merchstand.connect(seller).addVariant(shirtId, variant("XL", 1n, 1)),
-        () => merchstand.connect(buyer).buy(shirtId, 0, 1, shirt, SHIPPING, { value: shirt }),
+        () => merchstand.connect(buyer).buy_oT9la(packLine(shirtId, 0, 1, shirt), SHIPPING, { value: shirt }),
         () =>
           merchstand.connect(buyer).checkout(
             [
@@ -173,10 +174,9 @@ describe("Platform", () => {
         await expect(call()).to.be.revertedWithCustomError(merchstand, "EnforcedPause");
       }
       await merchstand.connect(admin).unpause();
-      await expect(merchstand.connect(buyer).buy(shirtId, 0, 1, shirt, SHIPPING, { value: shirt })).to.emit(
-        merchstand,
-        "OrderPlaced",
-      );
+      await expect(
+        merchstand.connect(buyer).buy_oT9la(packLine(shirtId, 0, 1, shirt), SHIPPING, { value: shirt }),
+      ).to.emit(merchstand, "OrderPlaced");
     });
 
     it("never stops an order in flight: ship, complete, refund, cancel, dispute, resolve, review, withdraw", async () => {

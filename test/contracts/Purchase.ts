@@ -1,3 +1,4 @@
+import { anyValue } from "@nomicfoundation/hardhat-ethers-chai-matchers/withArgs";
 import { expect } from "chai";
 import {
   buyEth,
@@ -5,11 +6,12 @@ import {
   expectConserved,
   type Fx,
   fee,
+  fixtureTerms,
   listProduct,
   load,
   MAX_SHIPPING,
   openStore,
-  orderTuple,
+  packLine,
   pinNextTimestamp,
   placed,
   placedAll,
@@ -24,6 +26,27 @@ import {
   ZERO,
 } from "./helpers.ts";
 
+/** The id rule: `productId << 40 | variant << 32 | sold`, `sold` being the variant's sold counter before the order. */
+function orderIdOf(productId: bigint, variantIndex: bigint | number, sold: bigint): bigint {
+  return (productId << 40n) | (BigInt(variantIndex) << 32n) | sold;
+}
+
+/** OrderPlaced's `info` word: `termsVersion | feeBps << 32 | placedAt << 48`. */
+function infoWord(termsVersion: bigint, feeBps: bigint, placedAt: bigint): bigint {
+  return termsVersion | (feeBps << 32n) | (placedAt << 48n);
+}
+
+/** One word of OrderPlaced's `lines`: `productId | variant << 64 | quantity << 72 | unitPrice << 104`. */
+function lineWord(productId: bigint, variantIndex: bigint | number, quantity: bigint, unitPrice: bigint): bigint {
+  return productId | (BigInt(variantIndex) << 64n) | (quantity << 72n) | (unitPrice << 104n);
+}
+
+async function soldOf(fx: Fx, productId: bigint, variantIndex = 0): Promise<bigint> {
+  const v = (await fx.merchstand.getProduct(productId)).variants[variantIndex];
+  if (v === undefined) throw new Error(`no variant ${variantIndex}`);
+  return BigInt(v.sold);
+}
+
 describe("Purchase", () => {
   let fx: Fx;
   beforeEach(async () => {
@@ -33,11 +56,15 @@ describe("Purchase", () => {
   describe("buy", () => {
     describe("with ETH", () => {
       it("escrows the exact price, takes stock and emits OrderPlaced with the full order", async () => {
-        const { merchstand, buyer, shirtId, ethStoreId, ethers } = fx;
+        const { merchstand, buyer, buyer2, seller, shirtId, ethStoreId, ethers } = fx;
+        // Someone bought this size before, so the new order's id is not the first of its variant.
+        await buyEth(fx, buyer2, shirtId, { variant: 1 });
         const price = await priceOf(fx, shirtId, 1);
         const stock = await stockOf(fx, shirtId, 1);
-        const feeBps = await merchstand.feeBps();
-        const id = (await merchstand.orderCount()) + 1n;
+        const sold = await soldOf(fx, shirtId, 1);
+        expect(sold).to.equal(1n);
+        const feeBps = BigInt(await merchstand.feeBps());
+        const id = orderIdOf(shirtId, 1, sold);
         const t = await pinNextTimestamp(fx);
         const expected = {
           buyer: buyer.address,
@@ -51,25 +78,46 @@ describe("Purchase", () => {
           amount: price * 2n,
           lines: [{ productId: BigInt(shirtId), variant: 1n, quantity: 2n, unitPrice: price }],
         };
-        const tx = merchstand.connect(buyer).buy(shirtId, 1, 2, price, SHIPPING, { value: price * 2n });
+        const tx = merchstand.connect(buyer).buy_oT9la(packLine(shirtId, 1, 2, price), SHIPPING, { value: price * 2n });
         await expect(tx)
           .to.emit(merchstand, "OrderPlaced")
-          .withArgs(id, buyer.address, ethStoreId, orderTuple(expected), SHIPPING);
+          .withArgs(
+            id,
+            buyer.address,
+            ethStoreId,
+            infoWord(1n, feeBps, t),
+            [lineWord(shirtId, 1, 2n, price)],
+            SHIPPING,
+          );
         await expect(tx).to.changeEtherBalances(ethers, [buyer, merchstand], [-price * 2n, price * 2n]);
 
         expect(await merchstand.orderStatus(id)).to.equal(Status.Paid);
-        expect(await merchstand.orderCount()).to.equal(id);
+        // The order committed to is the one expected: the contract acts on it, and refuses it with one field off.
+        await merchstand.connect(seller).markShipped.staticCall(id, expected, "DHL 1");
+        await expect(merchstand.connect(seller).markShipped(id, { ...expected, amount: price }, "DHL 1"))
+          .to.be.revertedWithCustomError(merchstand, "OrderMismatch")
+          .withArgs(id);
         const v = (await merchstand.getProduct(shirtId)).variants[1];
         expect(v?.stock).to.equal(stock - 2n);
-        expect(v?.sold).to.equal(2);
+        expect(v?.sold).to.equal(sold + 2n);
         await expectConserved(fx, ZERO);
       });
 
-      it("returns the new order id", async () => {
+      it("returns the new order id: productId << 40 | variant << 32 | units of the variant sold before", async () => {
         const { merchstand, buyer, shirtId } = fx;
-        const price = await priceOf(fx, shirtId);
-        const id = await merchstand.connect(buyer).buy.staticCall(shirtId, 0, 1, price, SHIPPING, { value: price });
-        expect(id).to.equal((await merchstand.orderCount()) + 1n);
+        const price = await priceOf(fx, shirtId, 2);
+        await buyEth(fx, buyer, shirtId, { variant: 2, quantity: 3n });
+        const sold = await soldOf(fx, shirtId, 2);
+        expect(sold).to.equal(3n);
+        const line = packLine(shirtId, 2, 1, price);
+        const id = await merchstand.connect(buyer).buy_oT9la.staticCall(line, SHIPPING, { value: price });
+        expect(id).to.equal((shirtId << 40n) | (2n << 32n) | 3n);
+        const { orderId } = await placed(
+          merchstand,
+          merchstand.connect(buyer).buy_oT9la(line, SHIPPING, { value: price }),
+        );
+        expect(orderId).to.equal(id);
+        expect(await merchstand.orderStatus(id)).to.equal(Status.Paid);
       });
 
       it("charges the current price when the buyer accepted a higher one", async () => {
@@ -77,7 +125,7 @@ describe("Purchase", () => {
         const price = await priceOf(fx, shirtId);
         const { order } = await placed(
           merchstand,
-          merchstand.connect(buyer).buy(shirtId, 0, 1, price * 2n, SHIPPING, { value: price }),
+          merchstand.connect(buyer).buy_oT9la(packLine(shirtId, 0, 1, price * 2n), SHIPPING, { value: price }),
         );
         expect(order.amount).to.equal(price);
         expect(order.lines[0]?.unitPrice).to.equal(price);
@@ -87,10 +135,14 @@ describe("Purchase", () => {
         it("reverts with IncorrectPayment, both short and over", async () => {
           const { merchstand, buyer, shirtId } = fx;
           const price = await priceOf(fx, shirtId);
-          await expect(merchstand.connect(buyer).buy(shirtId, 0, 2, price, SHIPPING, { value: price * 2n - 1n }))
+          await expect(
+            merchstand.connect(buyer).buy_oT9la(packLine(shirtId, 0, 2, price), SHIPPING, { value: price * 2n - 1n }),
+          )
             .to.be.revertedWithCustomError(merchstand, "IncorrectPayment")
             .withArgs(price * 2n, price * 2n - 1n);
-          await expect(merchstand.connect(buyer).buy(shirtId, 0, 2, price, SHIPPING, { value: price * 2n + 1n }))
+          await expect(
+            merchstand.connect(buyer).buy_oT9la(packLine(shirtId, 0, 2, price), SHIPPING, { value: price * 2n + 1n }),
+          )
             .to.be.revertedWithCustomError(merchstand, "IncorrectPayment")
             .withArgs(price * 2n, price * 2n + 1n);
         });
@@ -101,7 +153,9 @@ describe("Purchase", () => {
           const { merchstand, buyer, seller, shirtId } = fx;
           const seen = await priceOf(fx, shirtId);
           await merchstand.connect(seller).setVariantPrice(shirtId, 0, seen + 1n);
-          await expect(merchstand.connect(buyer).buy(shirtId, 0, 1, seen, SHIPPING, { value: seen + 1n }))
+          await expect(
+            merchstand.connect(buyer).buy_oT9la(packLine(shirtId, 0, 1, seen), SHIPPING, { value: seen + 1n }),
+          )
             .to.be.revertedWithCustomError(merchstand, "PriceAboveMax")
             .withArgs(shirtId, 0, seen + 1n, seen);
         });
@@ -111,7 +165,7 @@ describe("Purchase", () => {
         it("reverts with ZeroQuantity", async () => {
           const { merchstand, buyer, shirtId } = fx;
           const price = await priceOf(fx, shirtId);
-          await expect(merchstand.connect(buyer).buy(shirtId, 0, 0, price, SHIPPING))
+          await expect(merchstand.connect(buyer).buy_oT9la(packLine(shirtId, 0, 0, price), SHIPPING))
             .to.be.revertedWithCustomError(merchstand, "ZeroQuantity")
             .withArgs(shirtId, 0);
         });
@@ -123,13 +177,15 @@ describe("Purchase", () => {
           const price = await priceOf(fx, shirtId);
           const stock = await stockOf(fx, shirtId);
           await expect(
-            merchstand.connect(buyer).buy(shirtId, 0, stock + 1n, price, SHIPPING, { value: price * (stock + 1n) }),
+            merchstand
+              .connect(buyer)
+              .buy_oT9la(packLine(shirtId, 0, stock + 1n, price), SHIPPING, { value: price * (stock + 1n) }),
           )
             .to.be.revertedWithCustomError(merchstand, "InsufficientStock")
             .withArgs(shirtId, 0, stock + 1n, stock);
           await buyEth(fx, buyer, shirtId, { quantity: stock });
           expect(await stockOf(fx, shirtId)).to.equal(0);
-          await expect(merchstand.connect(buyer2).buy(shirtId, 0, 1, price, SHIPPING, { value: price }))
+          await expect(merchstand.connect(buyer2).buy_oT9la(packLine(shirtId, 0, 1, price), SHIPPING, { value: price }))
             .to.be.revertedWithCustomError(merchstand, "InsufficientStock")
             .withArgs(shirtId, 0, 1, 0);
           expect((await merchstand.getProduct(shirtId)).variants[0]?.sold).to.equal(stock);
@@ -140,12 +196,12 @@ describe("Purchase", () => {
         it("reverts with ProductNotFound or VariantNotFound", async () => {
           const { merchstand, buyer, shirtId } = fx;
           for (const id of [0, 999]) {
-            await expect(merchstand.connect(buyer).buy(id, 0, 1, 1, SHIPPING, { value: 1 }))
+            await expect(merchstand.connect(buyer).buy_oT9la(packLine(id, 0, 1, 1), SHIPPING, { value: 1 }))
               .to.be.revertedWithCustomError(merchstand, "ProductNotFound")
               .withArgs(id);
           }
           const n = (await merchstand.getProduct(shirtId)).variants.length;
-          await expect(merchstand.connect(buyer).buy(shirtId, n, 1, 1, SHIPPING, { value: 1 }))
+          await expect(merchstand.connect(buyer).buy_oT9la(packLine(shirtId, n, 1, 1), SHIPPING, { value: 1 }))
             .to.be.revertedWithCustomError(merchstand, "VariantNotFound")
             .withArgs(shirtId, n);
         });
@@ -156,7 +212,7 @@ describe("Purchase", () => {
           const { merchstand, buyer, seller, shirtId, ethStoreId } = fx;
           const price = await priceOf(fx, shirtId);
           await merchstand.connect(seller).closeStore(ethStoreId);
-          await expect(merchstand.connect(buyer).buy(shirtId, 0, 1, price, SHIPPING, { value: price }))
+          await expect(merchstand.connect(buyer).buy_oT9la(packLine(shirtId, 0, 1, price), SHIPPING, { value: price }))
             .to.be.revertedWithCustomError(merchstand, "StoreIsClosed")
             .withArgs(ethStoreId);
         });
@@ -168,7 +224,7 @@ describe("Purchase", () => {
           const price = await priceOf(fx, shirtId);
           await merchstand.connect(admin).pause();
           await expect(
-            merchstand.connect(buyer).buy(shirtId, 0, 1, price, SHIPPING, { value: price }),
+            merchstand.connect(buyer).buy_oT9la(packLine(shirtId, 0, 1, price), SHIPPING, { value: price }),
           ).to.be.revertedWithCustomError(merchstand, "EnforcedPause");
         });
       });
@@ -178,7 +234,7 @@ describe("Purchase", () => {
       it("is required for a physical product (InvalidShippingBlob with length 0)", async () => {
         const { merchstand, buyer, shirtId, ethStoreId } = fx;
         const price = await priceOf(fx, shirtId);
-        await expect(merchstand.connect(buyer).buy(shirtId, 0, 1, price, "0x", { value: price }))
+        await expect(merchstand.connect(buyer).buy_oT9la(packLine(shirtId, 0, 1, price), "0x", { value: price }))
           .to.be.revertedWithCustomError(merchstand, "InvalidShippingBlob")
           .withArgs(ethStoreId, 0, MAX_SHIPPING);
       });
@@ -186,17 +242,16 @@ describe("Purchase", () => {
       it("may be 512 bytes but not 513", async () => {
         const { merchstand, buyer, shirtId, ethStoreId } = fx;
         const price = await priceOf(fx, shirtId);
+        const feeBps = BigInt(await merchstand.feeBps());
+        const id = orderIdOf(shirtId, 0, await soldOf(fx, shirtId));
         const blob = shippingBlob(512);
-        await expect(merchstand.connect(buyer).buy(shirtId, 0, 1, price, blob, { value: price }))
+        const t = await pinNextTimestamp(fx);
+        await expect(merchstand.connect(buyer).buy_oT9la(packLine(shirtId, 0, 1, price), blob, { value: price }))
           .to.emit(merchstand, "OrderPlaced")
-          .withArgs(
-            (await merchstand.orderCount()) + 1n,
-            buyer.address,
-            ethStoreId,
-            (o: unknown) => o !== undefined,
-            blob,
-          );
-        await expect(merchstand.connect(buyer).buy(shirtId, 0, 1, price, shippingBlob(513), { value: price }))
+          .withArgs(id, buyer.address, ethStoreId, infoWord(1n, feeBps, t), [lineWord(shirtId, 0, 1n, price)], blob);
+        await expect(
+          merchstand.connect(buyer).buy_oT9la(packLine(shirtId, 0, 1, price), shippingBlob(513), { value: price }),
+        )
           .to.be.revertedWithCustomError(merchstand, "InvalidShippingBlob")
           .withArgs(ethStoreId, 513, MAX_SHIPPING);
       });
@@ -204,7 +259,7 @@ describe("Purchase", () => {
       it("is forbidden for a digital product (InvalidShippingBlob)", async () => {
         const { merchstand, buyer, ebookId, ethStoreId } = fx;
         const price = await priceOf(fx, ebookId);
-        await expect(merchstand.connect(buyer).buy(ebookId, 0, 1, price, SHIPPING, { value: price }))
+        await expect(merchstand.connect(buyer).buy_oT9la(packLine(ebookId, 0, 1, price), SHIPPING, { value: price }))
           .to.be.revertedWithCustomError(merchstand, "InvalidShippingBlob")
           .withArgs(ethStoreId, 200, MAX_SHIPPING);
       });
@@ -237,12 +292,21 @@ describe("Purchase", () => {
         const { merchstand, buyer, ebookId, ethStoreId, feeRecipient } = fx;
         const price = await priceOf(fx, ebookId);
         const feeBps = BigInt(await merchstand.feeBps());
-        const id = (await merchstand.orderCount()) + 1n;
+        await buyEth(fx, fx.buyer2, ebookId, { shipping: "0x" });
+        const sold = await soldOf(fx, ebookId);
+        expect(sold).to.equal(1n);
+        const id = orderIdOf(ebookId, 0, sold);
         const storeBefore = (await merchstand.getStore(ethStoreId)).balance;
         const feeBefore = await merchstand.credits(feeRecipient.address, ZERO);
-        await expect(merchstand.connect(buyer).buy(ebookId, 0, 1, price, "0x", { value: price }))
+        const t = await pinNextTimestamp(fx);
+        const tx = merchstand.connect(buyer).buy_oT9la(packLine(ebookId, 0, 1, price), "0x", { value: price });
+        await expect(tx)
           .to.emit(merchstand, "OrderCompleted")
           .withArgs(id, ethStoreId, price - fee(price, feeBps), fee(price, feeBps));
+        // Placed and completed in one go: the OrderPlaced log carries no shipping blob.
+        await expect(tx)
+          .to.emit(merchstand, "OrderPlaced")
+          .withArgs(id, buyer.address, ethStoreId, infoWord(1n, feeBps, t), [lineWord(ebookId, 0, 1n, price)], "0x");
         expect(await merchstand.orderStatus(id)).to.equal(Status.Completed);
         expect((await merchstand.getStore(ethStoreId)).balance).to.equal(storeBefore + price - fee(price, feeBps));
         expect(await merchstand.credits(feeRecipient.address, ZERO)).to.equal(feeBefore + fee(price, feeBps));
@@ -250,48 +314,97 @@ describe("Purchase", () => {
       });
     });
 
-    describe("units sold", () => {
-      it("saturate at the uint32 maximum without spilling into the rest of the variant", async () => {
-        const { merchstand, seller, buyer, ethStoreId } = fx;
-        const max = 2n ** 32n - 1n;
-        const productId = await listProduct(fx, seller, ethStoreId, productInput({ digital: true, category: 5 }), [
+    describe("units sold (the counter order ids are made from)", () => {
+      const max = 2n ** 32n - 1n;
+
+      /** A 1-wei digital variant with the largest stock a variant can have. */
+      async function fullStockProduct(): Promise<bigint> {
+        return listProduct(fx, fx.seller, fx.ethStoreId, productInput({ digital: true, category: 5 }), [
           variant("PDF", 1n, Number(max)),
         ]);
-        await merchstand.connect(buyer).buy(productId, 0, max, 1n, "0x", { value: max });
+      }
+
+      it("may reach the uint32 maximum in one purchase; past it SoldCounterFull refuses and changes nothing", async () => {
+        const { merchstand, seller, buyer, ethStoreId, usdStoreId, ethers } = fx;
+        const productId = await fullStockProduct();
+        // All 2^32 - 1 units in one purchase, at 1 wei each: the variant's first order.
+        const all = await placed(
+          merchstand,
+          merchstand.connect(buyer).buy_oT9la(packLine(productId, 0, max, 1n), "0x", { value: max }),
+        );
+        expect(all.orderId).to.equal(productId << 40n);
+        expect(all.order.amount).to.equal(max);
+        expect(await merchstand.orderStatus(all.orderId)).to.equal(Status.Completed);
+        expect(await soldOf(fx, productId)).to.equal(max);
+        expect(await stockOf(fx, productId)).to.equal(0n);
+
         await merchstand.connect(seller).setVariantStock(productId, 0, 5);
-        await merchstand.connect(buyer).buy(productId, 0, 2, 1n, "0x", { value: 2n });
+        const held = await ethers.provider.getBalance(merchstand);
+        const storeBalance = (await merchstand.getStore(ethStoreId)).balance;
+        await expect(merchstand.connect(buyer).buy_oT9la(packLine(productId, 0, 1, 1n), "0x", { value: 1n }))
+          .to.be.revertedWithCustomError(merchstand, "SoldCounterFull")
+          .withArgs(productId, 0);
+        const cart = [
+          { storeId: ethStoreId, lines: [{ productId, variant: 0, quantity: 1, maxUnitPrice: 1n }], shipping: "0x" },
+        ];
+        await expect(merchstand.connect(buyer).checkout(cart, { value: 1n }))
+          .to.be.revertedWithCustomError(merchstand, "SoldCounterFull")
+          .withArgs(productId, 0);
+
+        // Nothing moved, and the full counter did not spill into the rest of the variant's slot.
+        expect(await ethers.provider.getBalance(merchstand)).to.equal(held);
+        expect((await merchstand.getStore(ethStoreId)).balance).to.equal(storeBalance);
         const p = await merchstand.getProduct(productId);
         expect(p.variants[0]?.sold).to.equal(max);
-        expect(p.variants[0]?.stock).to.equal(3);
+        expect(p.variants[0]?.stock).to.equal(5);
         expect(p.variants[0]?.price).to.equal(1);
         expect(p.variants[0]?.active).to.equal(true);
         expect(p.storeId).to.equal(ethStoreId);
-        // The variant still knows its store: a cart naming another store is refused, naming its own is accepted.
+
+        // The counter is per variant: a new variant of the same product sells, with ids of its own.
+        await merchstand.connect(seller).addVariant(productId, variant("EPUB", 1n, 5));
+        const epub = await placed(
+          merchstand,
+          merchstand.connect(buyer).buy_oT9la(packLine(productId, 1, 2, 1n), "0x", { value: 2n }),
+        );
+        expect(epub.orderId).to.equal((productId << 40n) | (1n << 32n));
+        // And it still knows its store: a cart naming another store is refused.
         await expect(
           merchstand.connect(buyer).checkout([
             {
-              storeId: fx.usdStoreId,
-              lines: [{ productId, variant: 0, quantity: 1, maxUnitPrice: 1n }],
+              storeId: usdStoreId,
+              lines: [{ productId, variant: 1, quantity: 1, maxUnitPrice: 1n }],
               shipping: "0x",
             },
           ]),
         )
           .to.be.revertedWithCustomError(merchstand, "ProductNotInStore")
-          .withArgs(productId, fx.usdStoreId);
-        await expect(
-          merchstand.connect(buyer).checkout(
-            [
-              {
-                storeId: ethStoreId,
-                lines: [{ productId, variant: 0, quantity: 1, maxUnitPrice: 1n }],
-                shipping: "0x",
-              },
-            ],
-            {
-              value: 1n,
-            },
-          ),
-        ).to.emit(merchstand, "OrderCompleted");
+          .withArgs(productId, usdStoreId);
+        await expectConserved(fx, ZERO);
+      });
+
+      it("counts up to exactly the maximum: the unit that fills it is sold, under the last id", async () => {
+        const { merchstand, seller, buyer } = fx;
+        const productId = await fullStockProduct();
+        await (
+          await merchstand.connect(buyer).buy_oT9la(packLine(productId, 0, max - 1n, 1n), "0x", { value: max - 1n })
+        ).wait();
+        await merchstand.connect(seller).setVariantStock(productId, 0, 5);
+        // Two would take the counter one past the maximum.
+        await expect(merchstand.connect(buyer).buy_oT9la(packLine(productId, 0, 2, 1n), "0x", { value: 2n }))
+          .to.be.revertedWithCustomError(merchstand, "SoldCounterFull")
+          .withArgs(productId, 0);
+        const last = await placed(
+          merchstand,
+          merchstand.connect(buyer).buy_oT9la(packLine(productId, 0, 1, 1n), "0x", { value: 1n }),
+        );
+        expect(last.orderId).to.equal((productId << 40n) | (max - 1n));
+        expect(await soldOf(fx, productId)).to.equal(max);
+        expect(await stockOf(fx, productId)).to.equal(4n);
+        await expect(merchstand.connect(buyer).buy_oT9la(packLine(productId, 0, 1, 1n), "0x", { value: 1n }))
+          .to.be.revertedWithCustomError(merchstand, "SoldCounterFull")
+          .withArgs(productId, 0);
+        expect(await stockOf(fx, productId)).to.equal(4n);
       });
     });
 
@@ -303,7 +416,7 @@ describe("Purchase", () => {
         await buyEth(fx, buyer, shirtId, { variant: 1 });
         expect(await merchstand.boughtBy(shirtId, buyer.address)).to.equal(2);
         const price = await priceOf(fx, shirtId, 2);
-        await expect(merchstand.connect(buyer).buy(shirtId, 2, 1, price, SHIPPING, { value: price }))
+        await expect(merchstand.connect(buyer).buy_oT9la(packLine(shirtId, 2, 1, price), SHIPPING, { value: price }))
           .to.be.revertedWithCustomError(merchstand, "PerBuyerLimitExceeded")
           .withArgs(shirtId, 2, 2, 1);
         // Another fan has their own allowance.
@@ -315,7 +428,9 @@ describe("Purchase", () => {
         const { merchstand, seller, buyer, shirtId } = fx;
         await merchstand.connect(seller).setProductLimit(shirtId, 2);
         const price = await priceOf(fx, shirtId);
-        await expect(merchstand.connect(buyer).buy(shirtId, 0, 3, price, SHIPPING, { value: price * 3n }))
+        await expect(
+          merchstand.connect(buyer).buy_oT9la(packLine(shirtId, 0, 3, price), SHIPPING, { value: price * 3n }),
+        )
           .to.be.revertedWithCustomError(merchstand, "PerBuyerLimitExceeded")
           .withArgs(shirtId, 2, 0, 3);
       });
@@ -347,17 +462,38 @@ describe("Purchase", () => {
     });
 
     describe("with an ERC-20", () => {
-      it("pulls the exact price with transferFrom", async () => {
-        const { merchstand, usd, buyer, mugId, usdStoreId, ethers } = fx;
+      it("pulls the exact price with transferFrom; the order is in the store's token", async () => {
+        const { merchstand, usd, buyer, seller, mugId, usdStoreId, ethers } = fx;
         const price = await priceOf(fx, mugId);
+        const token = await usd.getAddress();
         await usd.mint(buyer.address, price);
         await usd.connect(buyer).approve(await merchstand.getAddress(), price);
-        const tx = merchstand.connect(buyer).buy(mugId, 0, 1, price, SHIPPING);
+        const feeBps = BigInt(await merchstand.feeBps());
+        const id = orderIdOf(mugId, 0, await soldOf(fx, mugId));
+        const t = await pinNextTimestamp(fx);
+        const tx = merchstand.connect(buyer).buy_oT9la(packLine(mugId, 0, 1, price), SHIPPING);
         await expect(tx).to.changeTokenBalances(ethers, usd, [buyer, merchstand], [-price, price]);
-        const [event] = await merchstand.queryFilter(merchstand.filters.OrderPlaced(undefined, buyer.address));
-        expect(event?.args.order.currency).to.equal(await usd.getAddress());
-        expect(event?.args.storeId).to.equal(usdStoreId);
-        await expectConserved(fx, await usd.getAddress());
+        await expect(tx)
+          .to.emit(merchstand, "OrderPlaced")
+          .withArgs(id, buyer.address, usdStoreId, infoWord(1n, feeBps, t), [lineWord(mugId, 0, 1n, price)], SHIPPING);
+        // The log does not carry the currency: the order committed to has the store's, and no other.
+        const order = {
+          buyer: buyer.address,
+          storeId: usdStoreId,
+          termsVersion: 1n,
+          feeBps,
+          currency: token,
+          placedAt: t,
+          shippedAt: 0n,
+          disputedAt: 0n,
+          amount: price,
+          lines: [{ productId: mugId, variant: 0n, quantity: 1n, unitPrice: price }],
+        };
+        await merchstand.connect(seller).markShipped.staticCall(id, order, "DHL 1");
+        await expect(merchstand.connect(seller).markShipped(id, { ...order, currency: ZERO }, "DHL 1"))
+          .to.be.revertedWithCustomError(merchstand, "OrderMismatch")
+          .withArgs(id);
+        await expectConserved(fx, token);
       });
 
       it("rejects ETH sent along with IncorrectPayment", async () => {
@@ -365,7 +501,7 @@ describe("Purchase", () => {
         const price = await priceOf(fx, mugId);
         await usd.mint(buyer.address, price);
         await usd.connect(buyer).approve(await merchstand.getAddress(), price);
-        await expect(merchstand.connect(buyer).buy(mugId, 0, 1, price, SHIPPING, { value: 1 }))
+        await expect(merchstand.connect(buyer).buy_oT9la(packLine(mugId, 0, 1, price), SHIPPING, { value: 1 }))
           .to.be.revertedWithCustomError(merchstand, "IncorrectPayment")
           .withArgs(0, 1);
       });
@@ -375,7 +511,7 @@ describe("Purchase", () => {
         const price = await priceOf(fx, mugId);
         await usd.mint(buyer.address, price);
         await usd.connect(buyer).approve(await merchstand.getAddress(), 0);
-        await expect(merchstand.connect(buyer).buy(mugId, 0, 1, price, SHIPPING))
+        await expect(merchstand.connect(buyer).buy_oT9la(packLine(mugId, 0, 1, price), SHIPPING))
           .to.be.revertedWithCustomError(usd, "ERC20InsufficientAllowance")
           .withArgs(await merchstand.getAddress(), 0, price);
       });
@@ -388,7 +524,7 @@ describe("Purchase", () => {
           const price = await priceOf(fx, mugId);
           await usd.mint(buyer.address, price);
           await usd.connect(buyer).approve(await merchstand.getAddress(), price);
-          await expect(merchstand.connect(buyer).buy(mugId, 0, 1, price, SHIPPING))
+          await expect(merchstand.connect(buyer).buy_oT9la(packLine(mugId, 0, 1, price), SHIPPING))
             .to.be.revertedWithCustomError(merchstand, "CurrencyNotAllowed")
             .withArgs(await usd.getAddress());
           await expect(merchstand.connect(fx.seller).refund(orderId, order, order.amount)).to.emit(
@@ -410,12 +546,145 @@ describe("Purchase", () => {
           const productId = await listProduct(fx, seller, storeId, productInput(), [variant("M", 10_000n, 5)]);
           await fot.mint(buyer.address, 10_000n);
           await fot.connect(buyer).approve(await merchstand.getAddress(), 10_000n);
-          await expect(merchstand.connect(buyer).buy(productId, 0, 1, 10_000n, SHIPPING))
+          await expect(merchstand.connect(buyer).buy_oT9la(packLine(productId, 0, 1, 10_000n), SHIPPING))
             .to.be.revertedWithCustomError(merchstand, "FeeOnTransferToken")
             .withArgs(token, 10_000n, 9_900n);
           expect(await stockOf(fx, productId)).to.equal(5);
         });
       });
+    });
+  });
+
+  describe("buy_oT9la's packed line", () => {
+    for (const bit of [200n, 255n]) {
+      it(`refuses a line with bit ${bit} set with InvalidLine, and changes nothing`, async () => {
+        const { merchstand, buyer, shirtId, ethStoreId, ethers } = fx;
+        const price = await priceOf(fx, shirtId);
+        const valid = packLine(shirtId, 0, 1, price);
+        const line = valid | (1n << bit);
+        const stock = await stockOf(fx, shirtId);
+        const sold = await soldOf(fx, shirtId);
+        const held = await ethers.provider.getBalance(merchstand);
+        const storeBalance = (await merchstand.getStore(ethStoreId)).balance;
+        await expect(merchstand.connect(buyer).buy_oT9la(line, SHIPPING, { value: price }))
+          .to.be.revertedWithCustomError(merchstand, "InvalidLine")
+          .withArgs(line);
+        expect(await stockOf(fx, shirtId)).to.equal(stock);
+        expect(await soldOf(fx, shirtId)).to.equal(sold);
+        expect(await ethers.provider.getBalance(merchstand)).to.equal(held);
+        expect((await merchstand.getStore(ethStoreId)).balance).to.equal(storeBalance);
+        expect(await merchstand.orderStatus(orderIdOf(shirtId, 0, sold))).to.equal(Status.None);
+        // The same line without the stray bit is a good purchase.
+        const { orderId } = await placed(
+          merchstand,
+          merchstand.connect(buyer).buy_oT9la(valid, SHIPPING, { value: price }),
+        );
+        expect(orderId).to.equal(orderIdOf(shirtId, 0, sold));
+      });
+    }
+
+    it("refuses a stray high bit in an ERC-20 purchase before any token moves", async () => {
+      const { merchstand, usd, buyer, mugId } = fx;
+      const price = await priceOf(fx, mugId);
+      const spender = await merchstand.getAddress();
+      await usd.connect(buyer).approve(spender, price);
+      const line = packLine(mugId, 0, 1, price) | (1n << 200n);
+      const balance = await usd.balanceOf(buyer.address);
+      const held = await usd.balanceOf(spender);
+      const stock = await stockOf(fx, mugId);
+      await expect(merchstand.connect(buyer).buy_oT9la(line, SHIPPING))
+        .to.be.revertedWithCustomError(merchstand, "InvalidLine")
+        .withArgs(line);
+      expect(await usd.balanceOf(buyer.address)).to.equal(balance);
+      expect(await usd.balanceOf(spender)).to.equal(held);
+      expect(await usd.allowance(buyer.address, spender)).to.equal(price);
+      expect(await stockOf(fx, mugId)).to.equal(stock);
+    });
+
+    it("reads each field at its own width, with no carry into the next", async () => {
+      const { merchstand, buyer, shirtId } = fx;
+      const price = await priceOf(fx, shirtId);
+      const stock = await stockOf(fx, shirtId);
+      // Each field at its maximum, written by hand: productId bits 0..63, variant 64..71, quantity 72..103.
+      const maxProduct = 2n ** 64n - 1n;
+      const one = 1n << 72n;
+      const atPrice = price << 104n;
+      await expect(merchstand.connect(buyer).buy_oT9la(maxProduct | one | atPrice, SHIPPING, { value: price }))
+        .to.be.revertedWithCustomError(merchstand, "ProductNotFound")
+        .withArgs(maxProduct);
+      await expect(
+        merchstand.connect(buyer).buy_oT9la(shirtId | (255n << 64n) | one | atPrice, SHIPPING, { value: price }),
+      )
+        .to.be.revertedWithCustomError(merchstand, "VariantNotFound")
+        .withArgs(shirtId, 255);
+      const maxQuantity = 2n ** 32n - 1n;
+      await expect(
+        merchstand
+          .connect(buyer)
+          .buy_oT9la(shirtId | (maxQuantity << 72n) | atPrice, SHIPPING, { value: price * maxQuantity }),
+      )
+        .to.be.revertedWithCustomError(merchstand, "InsufficientStock")
+        .withArgs(shirtId, 0, maxQuantity, stock);
+      // A quantity of 2^32 does not fit its field: it is a zero quantity with one unit of price above it.
+      await expect(merchstand.connect(buyer).buy_oT9la(shirtId + ((2n ** 32n) << 72n) + atPrice, SHIPPING))
+        .to.be.revertedWithCustomError(merchstand, "ZeroQuantity")
+        .withArgs(shirtId, 0);
+    });
+
+    it("takes every bit below 200: a maxUnitPrice of 2^96 - 1 is just a generous maximum", async () => {
+      const { merchstand, buyer, shirtId } = fx;
+      const price = await priceOf(fx, shirtId);
+      const line = packLine(shirtId, 0, 1, 2n ** 96n - 1n);
+      // Bits 104..199 (the whole price field) are set, nothing above.
+      expect(line >> 104n).to.equal(2n ** 96n - 1n);
+      expect(line >> 200n).to.equal(0n);
+      const { order } = await placed(merchstand, merchstand.connect(buyer).buy_oT9la(line, SHIPPING, { value: price }));
+      expect(order.amount).to.equal(price);
+      expect(order.lines[0]?.unitPrice).to.equal(price);
+    });
+  });
+
+  describe("order ids", () => {
+    it("differ for two orders of one variant and never repeat after a refund or cancel returns stock", async () => {
+      const { merchstand, seller, buyer, buyer2, shirtId } = fx;
+      const sold = await soldOf(fx, shirtId);
+      const a = await buyEth(fx, buyer, shirtId, { quantity: 2n });
+      const b = await buyEth(fx, buyer2, shirtId);
+      expect(a.orderId).to.equal(orderIdOf(shirtId, 0, sold));
+      expect(b.orderId).to.equal(orderIdOf(shirtId, 0, sold + 2n));
+
+      // A full refund puts a's two units back in stock; the sold counter does not go down.
+      const stock = await stockOf(fx, shirtId);
+      await (await merchstand.connect(seller).refund(a.orderId, a.order, a.order.amount)).wait();
+      expect(await stockOf(fx, shirtId)).to.equal(stock + 2n);
+      expect(await soldOf(fx, shirtId)).to.equal(sold + 3n);
+      // So does a cancel of b once the ship window has passed.
+      await fx.networkHelpers.time.increase((await fixtureTerms(fx)).shipWindow);
+      await (await merchstand.connect(buyer2).cancel(b.orderId, b.order)).wait();
+      expect(await stockOf(fx, shirtId)).to.equal(stock + 3n);
+      expect(await soldOf(fx, shirtId)).to.equal(sold + 3n);
+
+      // The next order of the variant gets a fresh id, and the ended orders keep theirs.
+      const c = await buyEth(fx, buyer, shirtId, { quantity: 3n });
+      expect(c.orderId).to.equal(orderIdOf(shirtId, 0, sold + 3n));
+      expect(new Set([a.orderId, b.orderId, c.orderId]).size).to.equal(3);
+      expect(await merchstand.orderStatus(a.orderId)).to.equal(Status.Refunded);
+      expect(await merchstand.orderStatus(b.orderId)).to.equal(Status.Cancelled);
+      expect(await merchstand.orderStatus(c.orderId)).to.equal(Status.Paid);
+      await expectConserved(fx, ZERO);
+    });
+
+    it("are told apart by product and variant: the same sold count under another variant is another id", async () => {
+      const { buyer, shirtId, ebookId } = fx;
+      const s0 = await buyEth(fx, buyer, shirtId, { variant: 0 });
+      const s1 = await buyEth(fx, buyer, shirtId, { variant: 1 });
+      const e0 = await buyEth(fx, buyer, ebookId, { shipping: "0x" });
+      expect([s0.orderId, s1.orderId, e0.orderId]).to.deep.equal([
+        orderIdOf(shirtId, 0, 0n),
+        orderIdOf(shirtId, 1, 0n),
+        orderIdOf(ebookId, 0, 0n),
+      ]);
+      expect(new Set([s0.orderId, s1.orderId, e0.orderId]).size).to.equal(3);
     });
   });
 
@@ -429,9 +698,13 @@ describe("Purchase", () => {
       return { storeId, capId };
     }
 
-    it("places one order per store, with consecutive ids, for the exact total", async () => {
-      const { merchstand, buyer, shirtId, ebookId, ethStoreId, ethers } = fx;
+    it("places one order per store, each id made from its first line's variant, for the exact total", async () => {
+      const { merchstand, buyer, buyer2, shirtId, ebookId, ethStoreId, ethers } = fx;
       const { storeId, capId } = await secondEthStore();
+      // Earlier sales, so neither id is its variant's first.
+      await buyEth(fx, buyer2, shirtId, { variant: 2 });
+      await buyEth(fx, buyer2, capId);
+      const capStock = await stockOf(fx, capId);
       const shirt = await priceOf(fx, shirtId, 2);
       const ebook = await priceOf(fx, ebookId);
       const cap = await priceOf(fx, capId);
@@ -451,22 +724,73 @@ describe("Purchase", () => {
         },
       ];
       const total = shirt * 2n + ebook + cap * 3n;
-      const first = (await merchstand.orderCount()) + 1n;
-      expect(await merchstand.connect(buyer).checkout.staticCall(cart, { value: total })).to.equal(first);
+      const ids = [orderIdOf(shirtId, 2, await soldOf(fx, shirtId, 2)), orderIdOf(capId, 0, await soldOf(fx, capId))];
+      expect(ids[0]).to.equal((shirtId << 40n) | (2n << 32n) | 1n);
+      expect(ids[1]).to.equal((capId << 40n) | 1n);
+      expect(Array.from(await merchstand.connect(buyer).checkout.staticCall(cart, { value: total }))).to.deep.equal(
+        ids,
+      );
+      const feeBps = BigInt(await merchstand.feeBps());
+      const t = await pinNextTimestamp(fx);
       const tx = merchstand.connect(buyer).checkout(cart, { value: total });
       await expect(tx).to.changeEtherBalances(ethers, [buyer, merchstand], [-total, total]);
+      await expect(tx)
+        .to.emit(merchstand, "OrderPlaced")
+        .withArgs(
+          ids[0],
+          buyer.address,
+          ethStoreId,
+          infoWord(1n, feeBps, t),
+          [lineWord(shirtId, 2, 2n, shirt), lineWord(ebookId, 0, 1n, ebook)],
+          SHIPPING,
+        );
+      await expect(tx)
+        .to.emit(merchstand, "OrderPlaced")
+        .withArgs(
+          ids[1],
+          buyer.address,
+          storeId,
+          infoWord(1n, feeBps, t),
+          [lineWord(capId, 0, 3n, cap)],
+          shippingBlob(150),
+        );
       const receipt = await (await tx).wait();
       if (receipt === null) throw new Error("no receipt");
-      const orders = placedAll(merchstand, receipt);
-      expect(orders.map((o) => o.orderId)).to.deep.equal([first, first + 1n]);
+      const orders = await placedAll(merchstand, receipt);
+      expect(orders.map((o) => o.orderId)).to.deep.equal(ids);
       expect(orders[0]?.order.amount).to.equal(shirt * 2n + ebook);
       expect(orders[0]?.order.lines.length).to.equal(2);
       expect(orders[1]?.order.amount).to.equal(cap * 3n);
       expect(orders[1]?.order.storeId).to.equal(storeId);
       // A mixed order (physical + digital) waits for shipping.
-      expect(await merchstand.orderStatus(first)).to.equal(Status.Paid);
-      expect(await stockOf(fx, capId)).to.equal(1);
+      expect(await merchstand.orderStatus(ids[0] as bigint)).to.equal(Status.Paid);
+      expect(await merchstand.orderStatus(ids[1] as bigint)).to.equal(Status.Paid);
+      expect(await stockOf(fx, capId)).to.equal(capStock - 3n);
+      expect(await soldOf(fx, capId)).to.equal(4n);
       await expectConserved(fx, ZERO);
+    });
+
+    it("gives two orders of one cart that start with the same variant different ids", async () => {
+      const { merchstand, buyer, shirtId, ethStoreId } = fx;
+      const price = await priceOf(fx, shirtId);
+      const sold = await soldOf(fx, shirtId);
+      const line = (quantity: number) => ({ productId: shirtId, variant: 0, quantity, maxUnitPrice: price });
+      const cart = [
+        { storeId: ethStoreId, lines: [line(2)], shipping: SHIPPING },
+        { storeId: ethStoreId, lines: [line(1)], shipping: shippingBlob(100) },
+      ];
+      // The second order's id is taken after the first took its two units.
+      const ids = [orderIdOf(shirtId, 0, sold), orderIdOf(shirtId, 0, sold + 2n)];
+      expect(
+        Array.from(await merchstand.connect(buyer).checkout.staticCall(cart, { value: price * 3n })),
+      ).to.deep.equal(ids);
+      const receipt = await (await merchstand.connect(buyer).checkout(cart, { value: price * 3n })).wait();
+      if (receipt === null) throw new Error("no receipt");
+      const orders = await placedAll(merchstand, receipt);
+      expect(orders.map((o) => o.orderId)).to.deep.equal(ids);
+      expect(orders.map((o) => o.order.amount)).to.deep.equal([price * 2n, price]);
+      for (const id of ids) expect(await merchstand.orderStatus(id)).to.equal(Status.Paid);
+      expect(await soldOf(fx, shirtId)).to.equal(sold + 3n);
     });
 
     it("completes an all-digital order at once and leaves the physical one paid", async () => {
@@ -482,10 +806,13 @@ describe("Purchase", () => {
         },
         { storeId, lines: [{ productId: capId, variant: 0, quantity: 1, maxUnitPrice: cap }], shipping: SHIPPING },
       ];
-      const first = (await merchstand.orderCount()) + 1n;
-      await (await merchstand.connect(buyer).checkout(cart, { value: ebook + cap })).wait();
-      expect(await merchstand.orderStatus(first)).to.equal(Status.Completed);
-      expect(await merchstand.orderStatus(first + 1n)).to.equal(Status.Paid);
+      const digital = orderIdOf(ebookId, 0, await soldOf(fx, ebookId));
+      const physical = orderIdOf(capId, 0, await soldOf(fx, capId));
+      await expect(merchstand.connect(buyer).checkout(cart, { value: ebook + cap }))
+        .to.emit(merchstand, "OrderCompleted")
+        .withArgs(digital, ethStoreId, anyValue, anyValue);
+      expect(await merchstand.orderStatus(digital)).to.equal(Status.Completed);
+      expect(await merchstand.orderStatus(physical)).to.equal(Status.Paid);
     });
 
     describe("when one order of the cart fails", () => {
@@ -495,7 +822,9 @@ describe("Purchase", () => {
         const shirt = await priceOf(fx, shirtId);
         const cap = await priceOf(fx, capId);
         const shirtStock = await stockOf(fx, shirtId);
-        const count = await merchstand.orderCount();
+        const shirtSold = await soldOf(fx, shirtId);
+        // The id the shirt order would have had.
+        const wouldBe = orderIdOf(shirtId, 0, shirtSold);
         const cart = [
           {
             storeId: ethStoreId,
@@ -508,7 +837,8 @@ describe("Purchase", () => {
           .to.be.revertedWithCustomError(merchstand, "InsufficientStock")
           .withArgs(capId, 0, 5, 4);
         expect(await stockOf(fx, shirtId)).to.equal(shirtStock);
-        expect(await merchstand.orderCount()).to.equal(count);
+        expect(await soldOf(fx, shirtId)).to.equal(shirtSold);
+        expect(await merchstand.orderStatus(wouldBe)).to.equal(Status.None);
       });
     });
 
@@ -614,7 +944,8 @@ describe("Purchase", () => {
         await usd.mint(buyer.address, amount);
         await usd.connect(buyer).approve(await merchstand.getAddress(), amount);
         const lines = [0, 1].map((v) => ({ productId, variant: v, quantity: units, maxUnitPrice: price }));
-        const id = (await merchstand.orderCount()) + 1n;
+        // The id the order would have had: its first line is variant A, of which nothing was sold.
+        const id = orderIdOf(productId, 0, 0n);
         await expect(merchstand.connect(buyer).checkout([{ storeId: usdStoreId, lines, shipping: SHIPPING }]))
           .to.be.revertedWithCustomError(merchstand, "InvalidAmount")
           .withArgs(id, amount, 2n ** 128n - 1n);
@@ -872,13 +1203,14 @@ describe("Purchase", () => {
         const spender = await merchstand.getAddress();
         // Signed by someone else: the token rejects it, and there is no allowance to fall back on.
         const forged = await signPermit(usd, buyer2, spender, total, await deadline());
-        const count = await merchstand.orderCount();
+        const sold = await soldOf(fx, fx.mugId);
         const balance = await usd.balanceOf(buyer.address);
         await expect(merchstand.connect(buyer).checkoutWithPermit(cart, forged))
           .to.be.revertedWithCustomError(usd, "ERC20InsufficientAllowance")
           .withArgs(spender, 0, total);
         expect(await usd.balanceOf(buyer.address)).to.equal(balance);
-        expect(await merchstand.orderCount()).to.equal(count);
+        expect(await soldOf(fx, fx.mugId)).to.equal(sold);
+        expect(await merchstand.orderStatus(orderIdOf(fx.mugId, 0, sold))).to.equal(Status.None);
       });
     });
 

@@ -86,7 +86,7 @@ describe("Reviews", () => {
         )
       ).wait();
       if (receipt === null) throw new Error("no receipt");
-      const [placed] = placedAll(merchstand, receipt);
+      const [placed] = await placedAll(merchstand, receipt);
       if (placed === undefined) throw new Error("no order");
       const sent = await ship(fx, placed.orderId, placed.order);
       await merchstand.connect(buyer).complete(placed.orderId, sent);

@@ -384,6 +384,24 @@ describe("Stores", () => {
         .withArgs(ethStoreId, manager.address);
     });
 
+    it("does not bring old managers back when the store returns to the owner who appointed them", async () => {
+      const { merchstand, seller, manager, other, buyer, ethStoreId, shirtId } = fx;
+      await merchstand.connect(seller).transferStoreOwnership(ethStoreId, other.address);
+      // The new owner's own manager, who must not survive the next transfer either.
+      await merchstand.connect(other).setStoreManager(ethStoreId, buyer.address, true);
+      expect(await merchstand.isStoreStaff(ethStoreId, buyer.address)).to.equal(true);
+      await merchstand.connect(other).transferStoreOwnership(ethStoreId, seller.address);
+      expect(await merchstand.isStoreStaff(ethStoreId, seller.address)).to.equal(true);
+      expect(await merchstand.isStoreStaff(ethStoreId, manager.address)).to.equal(false);
+      expect(await merchstand.isStoreStaff(ethStoreId, buyer.address)).to.equal(false);
+      await expect(merchstand.connect(manager).setVariantStock(shirtId, 0, 1))
+        .to.be.revertedWithCustomError(merchstand, "NotStoreStaff")
+        .withArgs(ethStoreId, manager.address);
+      // Appointed again in the new term, the manager is back.
+      await merchstand.connect(seller).setStoreManager(ethStoreId, manager.address, true);
+      expect(await merchstand.isStoreStaff(ethStoreId, manager.address)).to.equal(true);
+    });
+
     it("rejects the zero address with ZeroAddress", async () => {
       const { merchstand, seller, ethStoreId } = fx;
       await expect(merchstand.connect(seller).transferStoreOwnership(ethStoreId, ZERO)).to.be.revertedWithCustomError(

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { buyEth, type Fx, listProduct, load, openStore, productInput, ship, variant, ZERO } from "./helpers.ts";
+import { buyEth, type Fx, listProduct, load, openStore, productInput, Status, ship, variant, ZERO } from "./helpers.ts";
 
 describe("Views", () => {
   let fx: Fx;
@@ -171,17 +171,30 @@ describe("Views", () => {
 
     it("reviewState, credits and boughtBy start at zero", async () => {
       const { merchstand, buyer, shirtId } = fx;
-      expect(await merchstand.reviewState(1, shirtId)).to.deep.equal([false, false]);
+      expect(await merchstand.reviewState(shirtId << 40n, shirtId)).to.deep.equal([false, false]);
       expect(await merchstand.credits(buyer.address, ZERO)).to.equal(0);
       expect(await merchstand.boughtBy(shirtId, buyer.address)).to.equal(0);
     });
 
-    it("orderCount counts every order placed", async () => {
-      const { merchstand, buyer } = fx;
-      const before = await merchstand.orderCount();
-      await buyEth(fx, buyer, fx.shirtId);
-      await buyEth(fx, buyer, fx.ebookId, { shipping: "0x" });
-      expect(await merchstand.orderCount()).to.equal(before + 2n);
+    it("orderStatus finds every order placed under the id its variant's sold count gives it", async () => {
+      const { merchstand, buyer, shirtId, ebookId } = fx;
+      const sold = async (productId: bigint) =>
+        BigInt((await merchstand.getProduct(productId)).variants[0]?.sold ?? 0n);
+      // There is no order counter: the next order of a variant is productId << 40 | variant << 32 | units sold.
+      await buyEth(fx, buyer, shirtId, { quantity: 2n });
+      const shirtSold = await sold(shirtId);
+      const ebookSold = await sold(ebookId);
+      const nextShirt = (shirtId << 40n) | shirtSold;
+      const nextEbook = (ebookId << 40n) | ebookSold;
+      expect(await merchstand.orderStatus(nextShirt)).to.equal(Status.None);
+      expect(await merchstand.orderStatus(nextEbook)).to.equal(Status.None);
+      const a = await buyEth(fx, buyer, shirtId);
+      const b = await buyEth(fx, buyer, ebookId, { shipping: "0x" });
+      expect([a.orderId, b.orderId]).to.deep.equal([nextShirt, nextEbook]);
+      expect(await merchstand.orderStatus(nextShirt)).to.equal(Status.Paid);
+      expect(await merchstand.orderStatus(nextEbook)).to.equal(Status.Completed);
+      expect(await sold(shirtId)).to.equal(shirtSold + 1n);
+      expect(await sold(ebookId)).to.equal(ebookSold + 1n);
     });
   });
 });

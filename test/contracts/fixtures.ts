@@ -11,7 +11,7 @@
  *
  * The fixture deploys through the production Ignition module (ignition/modules/Merchstand.ts).
  */
-import type { ContractTransactionReceipt, Log } from "ethers";
+import type { BigNumberish, ContractTransactionReceipt, Log } from "ethers";
 import { network } from "hardhat";
 import MerchstandModule, { MockUSDModule } from "../../ignition/modules/Merchstand.ts";
 import type { Merchstand, MockUSD } from "../../types/ethers-contracts/index.ts";
@@ -95,35 +95,69 @@ export function shippingBlob(length = 200, seed = "shipping"): string {
   return ethers.hexlify(out);
 }
 
-function toOrder(raw: {
-  buyer: string;
-  storeId: bigint;
-  termsVersion: bigint;
-  feeBps: bigint;
-  currency: string;
-  placedAt: bigint;
-  shippedAt: bigint;
-  disputedAt: bigint;
-  amount: bigint;
-  lines: ArrayLike<{ productId: bigint; variant: bigint; quantity: bigint; unitPrice: bigint }>;
-}): Order {
-  return {
-    buyer: raw.buyer,
-    storeId: raw.storeId,
-    termsVersion: raw.termsVersion,
-    feeBps: raw.feeBps,
-    currency: raw.currency,
-    placedAt: raw.placedAt,
-    shippedAt: raw.shippedAt,
-    disputedAt: raw.disputedAt,
-    amount: raw.amount,
-    lines: Array.from(raw.lines, (l) => ({
-      productId: l.productId,
-      variant: l.variant,
-      quantity: l.quantity,
-      unitPrice: l.unitPrice,
-    })),
-  };
+const mask = (bits: bigint) => (1n << bits) - 1n;
+
+/**
+ * A purchase line packed as `buy_oT9la` takes it: `productId | variant << 64 | quantity << 72 | maxUnitPrice << 104`.
+ * Throws on a value too wide for its field (tests of the contract's own field handling shift by hand).
+ */
+export function packLine(
+  productId: BigNumberish,
+  variant: BigNumberish,
+  quantity: BigNumberish,
+  maxUnitPrice: BigNumberish,
+): bigint {
+  const fields: [string, bigint, bigint][] = [
+    ["productId", BigInt(productId), 64n],
+    ["variant", BigInt(variant), 8n],
+    ["quantity", BigInt(quantity), 32n],
+    ["maxUnitPrice", BigInt(maxUnitPrice), 96n],
+  ];
+  for (const [name, value, bits] of fields) {
+    if (value < 0n || value > mask(bits)) throw new RangeError(`packLine: ${name} ${value} does not fit ${bits} bits`);
+  }
+  const [p, v, q, m] = fields.map(([, value]) => value) as [bigint, bigint, bigint, bigint];
+  return p | (v << 64n) | (q << 72n) | (m << 104n);
+}
+
+/**
+ * Rebuilds every order the OrderPlaced logs among `logs` announce, as any client must (see OrderPlaced's NatSpec):
+ * the log carries the order's fields packed, and the currency is the store's, read from the chain.
+ */
+export async function ordersFromLogs(merchstand: Merchstand, logs: readonly Log[]): Promise<PlacedOrder[]> {
+  const currencies = new Map<bigint, string>();
+  const placed: PlacedOrder[] = [];
+  for (const log of logs) {
+    const ev = parse(merchstand, log);
+    if (ev?.name !== "OrderPlaced") continue;
+    const storeId = BigInt(ev.args.storeId);
+    let currency = currencies.get(storeId);
+    if (currency === undefined) {
+      currency = (await merchstand.getStore(storeId)).currency;
+      currencies.set(storeId, currency);
+    }
+    const info = BigInt(ev.args.info);
+    const lines = Array.from(ev.args.lines as bigint[], (w) => ({
+      productId: w & mask(64n),
+      variant: (w >> 64n) & mask(8n),
+      quantity: (w >> 72n) & mask(32n),
+      unitPrice: (w >> 104n) & mask(96n),
+    }));
+    const order: Order = {
+      buyer: ev.args.buyer,
+      storeId,
+      termsVersion: info & mask(32n),
+      feeBps: (info >> 32n) & mask(16n),
+      currency,
+      placedAt: (info >> 48n) & mask(40n),
+      shippedAt: 0n,
+      disputedAt: 0n,
+      amount: lines.reduce((sum, l) => sum + l.quantity * l.unitPrice, 0n),
+      lines,
+    };
+    placed.push({ orderId: BigInt(ev.args.orderId), order, shipping: ev.args.shipping });
+  }
+  return placed;
 }
 
 function parse(merchstand: Merchstand, log: Log) {
@@ -134,26 +168,23 @@ function parse(merchstand: Merchstand, log: Log) {
   }
 }
 
-/** Every order placed in a transaction (one for `buy`, one per cart order for `checkout`), in id order. */
-export function ordersFromReceipt(merchstand: Merchstand, receipt: ContractTransactionReceipt | null): PlacedOrder[] {
+/** Every order placed in a transaction (one for `buy_oT9la`, one per cart order for `checkout`), in log order. */
+export async function ordersFromReceipt(
+  merchstand: Merchstand,
+  receipt: ContractTransactionReceipt | null,
+): Promise<PlacedOrder[]> {
   if (receipt === null) throw new Error("no receipt");
-  const placed: PlacedOrder[] = [];
-  for (const log of receipt.logs) {
-    const ev = parse(merchstand, log);
-    if (ev?.name !== "OrderPlaced") continue;
-    placed.push({ orderId: ev.args.orderId, order: toOrder(ev.args.order), shipping: ev.args.shipping });
-  }
-  return placed;
+  return ordersFromLogs(merchstand, receipt.logs);
 }
 
 /** The (first) order placed in a transaction, decoded from its OrderPlaced event. */
-export function orderFromReceipt(
+export async function orderFromReceipt(
   merchstand: Merchstand,
   receipt: ContractTransactionReceipt | null,
-): { orderId: bigint; order: Order } {
-  const [first] = ordersFromReceipt(merchstand, receipt);
+): Promise<PlacedOrder> {
+  const [first] = await ordersFromReceipt(merchstand, receipt);
   if (first === undefined) throw new Error("no OrderPlaced event in receipt");
-  return { orderId: first.orderId, order: first.order };
+  return first;
 }
 
 /**

@@ -9,7 +9,19 @@ import {
   Signature,
   type Signer,
 } from "ethers";
-import { deployMerchstandFixture, networkHelpers, orderFromReceipt } from "./fixtures.ts";
+import {
+  deployMerchstandFixture,
+  type Line,
+  networkHelpers,
+  type Order,
+  orderFromReceipt,
+  ordersFromLogs,
+  ordersFromReceipt,
+  packLine,
+} from "./fixtures.ts";
+
+export type { Line, Order };
+export { packLine };
 
 type TransactionReceipt = ContractTransactionReceipt;
 
@@ -54,78 +66,22 @@ export const Status = {
 export const BPS = 10_000n;
 export const MAX_SHIPPING = 512n;
 
-export type Line = { productId: bigint; variant: bigint; quantity: bigint; unitPrice: bigint };
-export type Order = {
-  buyer: string;
-  storeId: bigint;
-  termsVersion: bigint;
-  feeBps: bigint;
-  currency: string;
-  placedAt: bigint;
-  shippedAt: bigint;
-  disputedAt: bigint;
-  amount: bigint;
-  lines: Line[];
-};
-
-// biome-ignore lint/suspicious/noExplicitAny: ethers Result or plain object, both read by name
-export function plainOrder(o: any): Order {
-  return {
-    buyer: o.buyer,
-    storeId: BigInt(o.storeId),
-    termsVersion: BigInt(o.termsVersion),
-    feeBps: BigInt(o.feeBps),
-    currency: o.currency,
-    placedAt: BigInt(o.placedAt),
-    shippedAt: BigInt(o.shippedAt),
-    disputedAt: BigInt(o.disputedAt),
-    amount: BigInt(o.amount),
-    // biome-ignore lint/suspicious/noExplicitAny: same as above
-    lines: Array.from(o.lines, (l: any) => ({
-      productId: BigInt(l.productId),
-      variant: BigInt(l.variant),
-      quantity: BigInt(l.quantity),
-      unitPrice: BigInt(l.unitPrice),
-    })),
-  };
-}
-
-/** An Order as the positional tuple the chai `withArgs` matcher compares struct arguments with. */
-export function orderTuple(o: Order): unknown[] {
-  return [
-    o.buyer,
-    o.storeId,
-    o.termsVersion,
-    o.feeBps,
-    o.currency,
-    o.placedAt,
-    o.shippedAt,
-    o.disputedAt,
-    o.amount,
-    o.lines.map((l) => [l.productId, l.variant, l.quantity, l.unitPrice]),
-  ];
-}
-
 export type Placed = { orderId: bigint; order: Order; receipt: TransactionReceipt };
 
 /** Waits for a purchase and returns the (first) order it placed. */
 export async function placed(merchstand: Merchstand, tx: Promise<ContractTransactionResponse>): Promise<Placed> {
   const receipt = await (await tx).wait();
   if (receipt === null) throw new Error("no receipt");
-  const { orderId, order } = orderFromReceipt(merchstand, receipt);
-  return { orderId: BigInt(orderId), order: plainOrder(order), receipt };
+  const { orderId, order } = await orderFromReceipt(merchstand, receipt);
+  return { orderId, order, receipt };
 }
 
 /** Every order a receipt placed, in log order (a cart places several). */
-export function placedAll(merchstand: Merchstand, receipt: TransactionReceipt): { orderId: bigint; order: Order }[] {
-  const out: { orderId: bigint; order: Order }[] = [];
-  for (const log of receipt.logs) {
-    const parsed = merchstand.interface.parseLog(log);
-    if (parsed?.name === "OrderPlaced") {
-      out.push({ orderId: BigInt(parsed.args.orderId), order: plainOrder(parsed.args.order) });
-    }
-  }
-  return out;
+export async function placedAll(
+  merchstand: Merchstand,
+  receipt: TransactionReceipt,
+): Promise<{ orderId: bigint; order: Order }[]> {
+  return (await ordersFromReceipt(merchstand, receipt)).map(({ orderId, order }) => ({ orderId, order }));
 }
 
 export async function blockTime(receipt: TransactionReceipt, fx: Fx): Promise<bigint> {
@@ -211,9 +167,11 @@ export async function expectConserved(fx: Fx, currency: string, extraAccounts: s
   const cur = ethers.getAddress(currency);
 
   const escrow = new Map<bigint, bigint>();
-  for (const ev of await merchstand.queryFilter(merchstand.filters.OrderPlaced())) {
-    const order = plainOrder(ev.args.order);
-    if (ethers.getAddress(order.currency) === cur) escrow.set(BigInt(ev.args.orderId), order.amount);
+  for (const { orderId, order } of await ordersFromLogs(
+    merchstand,
+    await merchstand.queryFilter(merchstand.filters.OrderPlaced()),
+  )) {
+    if (ethers.getAddress(order.currency) === cur) escrow.set(orderId, order.amount);
   }
   for (const ev of await merchstand.queryFilter(merchstand.filters.OrderPartiallyRefunded())) {
     const id = BigInt(ev.args.orderId);
@@ -358,7 +316,9 @@ export async function buyEth(
   const price = await priceOf(fx, productId, variant);
   return placed(
     fx.merchstand,
-    fx.merchstand.connect(buyer).buy(productId, variant, quantity, price, shipping, { value: price * quantity }),
+    fx.merchstand
+      .connect(buyer)
+      .buy_oT9la(packLine(productId, variant, quantity, price), shipping, { value: price * quantity }),
   );
 }
 
@@ -368,5 +328,8 @@ export async function buyUsd(fx: Fx, buyer: Signer, quantity = 1n): Promise<Plac
   const who = await buyer.getAddress();
   await (await fx.usd.mint(who, price * quantity)).wait();
   await (await fx.usd.connect(buyer).approve(await fx.merchstand.getAddress(), price * quantity)).wait();
-  return placed(fx.merchstand, fx.merchstand.connect(buyer).buy(fx.mugId, 0, quantity, price, SHIPPING));
+  return placed(
+    fx.merchstand,
+    fx.merchstand.connect(buyer).buy_oT9la(packLine(fx.mugId, 0, quantity, price), SHIPPING),
+  );
 }

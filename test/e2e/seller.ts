@@ -18,7 +18,7 @@ import {
   type TransactionReceipt,
 } from "ethers";
 import type { Browser, BrowserContext, Page, Request } from "playwright-core";
-import { orderArg, toOrder } from "../../frontend/src/client/abi.ts";
+import { orderArg, orderFromPlaced, packLine } from "../../frontend/src/client/abi.ts";
 import { parseCsv } from "../../frontend/src/client/csv.ts";
 import {
   deriveShippingKey,
@@ -180,11 +180,13 @@ describe("seller dashboard in Chromium (e2e)", function () {
       listed.logs.map((l) => merchstand.parseLog(l)).find((l) => l?.name === "ProductListed")!.args.productId,
     );
     const sealed = hexlify(sealShipping(ADDRESS, keys.publicKey));
-    const bought = await send(buyer, "buy", [productId, 0, 1, price, sealed], price);
+    const line = packLine({ productId, variant: 0, quantity: 1, maxUnitPrice: price });
+    const bought = await send(buyer, "buy_oT9la", [line, sealed], price);
     const placed = eventArgs(bought, "OrderPlaced");
     const orderId = BigInt(placed.orderId);
-    await send(owner, "markShipped", [orderId, orderArg(toOrder(placed.order)), "DHL 00340434"]);
-    return { storeId, productId, orderId, feeBps: Number(placed.order.feeBps) };
+    const order = orderFromPlaced(placed, ETH);
+    await send(owner, "markShipped", [orderId, orderArg(order), "DHL 00340434"]);
+    return { storeId, productId, orderId, feeBps: order.feeBps };
   }
 
   // ── tests ──

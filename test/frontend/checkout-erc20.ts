@@ -1,5 +1,5 @@
 // The mUSD payment paths of payCart, end to end through the client layer: the permit path (eth_signTypedData_v4 +
-// checkoutWithPermit) and the approve-then-checkout path, with a wallet stand-in that signs the typed data with the
+// checkoutWithPermit) and the approve-then-buy path (a one-line cart goes through buy_oT9la), with a wallet stand-in that signs the typed data with the
 // buyer's own key the way a browser wallet does, and sends transactions from the buyer's (unlocked) account.
 import { expect } from "chai";
 import { HDNodeWallet, Wallet } from "ethers";
@@ -106,8 +106,10 @@ describe("ERC-20 checkout through the client layer", () => {
 
   async function expectOrderPlaced(s: Awaited<ReturnType<typeof setup>>, orderIds: bigint[], buyerBefore: bigint) {
     expect(s.total).to.equal(3n * MUG_PRICE);
-    expect(orderIds).to.deep.equal([1n]);
-    const record = await loadOrder(s.chain, 1n, s.deploymentBlock);
+    // The mug's first sale: productId << 40 | variant 0 << 32 | sold 0 (IMerchstand's NatSpec).
+    const line = s.cart[0]!.lines[0]!;
+    expect(orderIds).to.deep.equal([line.productId << 40n]);
+    const record = await loadOrder(s.chain, line.productId << 40n, s.deploymentBlock);
     expect(record?.status).to.equal("Paid");
     expect(record?.order.amount).to.equal(s.total);
     expect(record?.order.buyer.toLowerCase()).to.equal(s.buyer.address.toLowerCase());
@@ -136,7 +138,7 @@ describe("ERC-20 checkout through the client layer", () => {
     await expectOrderPlaced(s, orderIds, before);
   });
 
-  it("approves the exact total, then checks out, for a token without permit", async () => {
+  it("approves the exact total, then buys, for a token without permit", async () => {
     const s = await setup(false);
     const before = await s.usd.balanceOf(s.buyer.address);
     const stages: PayStage["stage"][] = [];
@@ -149,7 +151,8 @@ describe("ERC-20 checkout through the client layer", () => {
     expect(s.provider.calls).to.not.include("eth_signTypedData_v4");
     expect(s.provider.calls.filter((m) => m === "eth_sendTransaction")).to.have.length(2);
     const tx = await ethers.provider.getTransaction(receipt.transactionHash);
-    expect(s.merchstand.interface.parseTransaction({ data: tx!.data })?.name).to.equal("checkout");
+    // One line, so the cheapest purchase call: buy_oT9la, not checkout.
+    expect(s.merchstand.interface.parseTransaction({ data: tx!.data })?.name).to.equal("buy_oT9la");
     await expectOrderPlaced(s, orderIds, before);
   });
 

@@ -104,12 +104,16 @@ describe("client layer against a deployed Merchstand", () => {
       const store = await chain.getStore(1n);
       const cart = buildCartOrders(groups, ADDRESS, new Map([["1", store!.shippingKey]]));
       const total = cartTotal(groups);
+      const line = cart[0]!.lines[0]!;
+      const soldBefore = (await chain.getProduct(line.productId))!.variants[line.variant]!.sold;
       const tx = await merchstand.connect(buyer).checkout(cartArg(cart) as never, { value: total });
       await tx.wait();
       const raw = await chain.rpc.request<Receipt>("eth_getTransactionReceipt", [tx.hash]);
       expect(raw.status).to.equal("0x1");
       const ids = orderIdsFromReceipt(raw, address);
-      expect(ids).to.deep.equal([1n]);
+      // productId << 40 | variant << 32 | the variant's sold counter before the order (IMerchstand's NatSpec).
+      const id = (line.productId << 40n) | (BigInt(line.variant) << 32n) | BigInt(soldBefore);
+      expect(ids).to.deep.equal([id]);
 
       const [record] = await loadBuyerOrders(chain, buyer.address, deploymentBlock);
       expect(record?.status).to.equal("Paid");
@@ -118,16 +122,17 @@ describe("client layer against a deployed Merchstand", () => {
       expect(await chain.hashOrder(record!.order)).to.match(/^0x/);
 
       // The rebuilt struct is accepted by the contract: ship with it, then rebuild again and complete with it.
-      await merchstand.connect(seller).markShipped(1n, record!.order as never, "DHL 123");
-      const shipped = await loadOrder(chain, 1n, deploymentBlock);
+      expect(record?.id).to.equal(id);
+      await merchstand.connect(seller).markShipped(id, record!.order as never, "DHL 123");
+      const shipped = await loadOrder(chain, id, deploymentBlock);
       expect(shipped?.status).to.equal("Shipped");
       expect(shipped?.tracking).to.equal("DHL 123");
       const actions = buyerActions(shipped!, store!.terms);
       expect(actions.confirm).to.equal(true);
       expect(actions.disputeUntil).to.equal(shipped!.order.shippedAt + 14n * 86400n);
-      await merchstand.connect(buyer).complete(1n, shipped!.order as never);
-      expect((await loadOrder(chain, 1n, deploymentBlock))?.status).to.equal("Completed");
-      expect(await loadOrder(chain, 2n, deploymentBlock)).to.equal(null);
+      await merchstand.connect(buyer).complete(id, shipped!.order as never);
+      expect((await loadOrder(chain, id, deploymentBlock))?.status).to.equal("Completed");
+      expect(await loadOrder(chain, id + 1n, deploymentBlock)).to.equal(null);
     });
 
     it("rechecks a cart against the chain and explains a sold-out revert", async () => {

@@ -2,7 +2,7 @@
 // orders a store sees and their money, the Order structs rebuilt from logs that the contract accepts back, the
 // arbiter's disputes found through storeTerms, staff and managers, the deployed bounds, and the verifier's queue.
 import { expect } from "chai";
-import { merchstand as merchstandIface, orderArg, ZERO_ADDRESS } from "../../frontend/src/client/abi.ts";
+import { merchstand as merchstandIface, orderArg, packLine, ZERO_ADDRESS } from "../../frontend/src/client/abi.ts";
 import { loadAllStores } from "../../frontend/src/client/catalog.ts";
 import { Chain } from "../../frontend/src/client/chain.ts";
 import { loadStoreOrders } from "../../frontend/src/client/orders.ts";
@@ -37,15 +37,24 @@ const ADDRESS = {
 };
 const ETH = { address: ZERO_ADDRESS, symbol: "ETH", decimals: 18, permit: false };
 
+// Order ids are productId << 40 | variant << 32 | the variant's sold counter before the order (IMerchstand's NatSpec):
+// product 1, variant 0, first sold 0 units before, then 1.
+const FIRST = 1n << 40n;
+const SECOND = FIRST + 1n;
+
 describe("seller client against a deployed Merchstand", () => {
   async function setup() {
     const f = await networkHelpers.loadFixture(deployCatalog);
     const chain = Chain.fromManifest({ rpcUrl: "http://in-process", merchstand: f.address }, providerFetch());
     const sealed = ethers.hexlify(sealShipping(ADDRESS, STORE_KEY.publicKey));
     const asBuyer = f.merchstand.connect(f.buyer);
-    // Two orders with the store: #1 will be shipped then disputed, #2 stays to ship.
-    await asBuyer.buy(1n, 0, 1, SHIRT_PRICE, sealed, { value: SHIRT_PRICE });
-    await asBuyer.buy(1n, 0, 2, SHIRT_PRICE, sealed, { value: SHIRT_PRICE * 2n });
+    // Two orders with the store: FIRST will be shipped then disputed, SECOND stays to ship.
+    await asBuyer.buy_oT9la(packLine({ productId: 1n, variant: 0, quantity: 1, maxUnitPrice: SHIRT_PRICE }), sealed, {
+      value: SHIRT_PRICE,
+    });
+    await asBuyer.buy_oT9la(packLine({ productId: 1n, variant: 0, quantity: 2, maxUnitPrice: SHIRT_PRICE }), sealed, {
+      value: SHIRT_PRICE * 2n,
+    });
     /** Sends a TxRequest the dashboard built, from `signer`, exactly as sendContractTx encodes it. */
     const send = async (signer: typeof f.seller, request: TxRequest) => {
       const data = merchstandIface.encodeFunctionData(request.fn, request.args);
@@ -58,8 +67,8 @@ describe("seller client against a deployed Merchstand", () => {
     const { chain, deploymentBlock } = await setup();
     const orders = await loadStoreOrders(chain, 1n, deploymentBlock);
     expect(orders.map((o) => [o.id, o.status, o.order.amount])).to.deep.equal([
-      [2n, "Paid", SHIRT_PRICE * 2n],
-      [1n, "Paid", SHIRT_PRICE],
+      [SECOND, "Paid", SHIRT_PRICE * 2n],
+      [FIRST, "Paid", SHIRT_PRICE],
     ]);
     expect(openOrderAddress(orders[0]!, STORE_KEY.secretKey)).to.deep.equal({ ok: true, address: ADDRESS });
     expect(escrowed(orders).get(ZERO_ADDRESS)).to.deep.equal({ amount: SHIRT_PRICE * 3n, orders: 2 });
@@ -77,11 +86,11 @@ describe("seller client against a deployed Merchstand", () => {
     expect(second?.order.amount).to.equal(SHIRT_PRICE * 2n - SHIRT_PRICE / 2n);
 
     // The buyer disputes with the Order as rebuilt from logs (shippedAt set by OrderShipped).
-    await merchstand.connect(buyer).dispute(1n, orderArg(first!.order) as never, "Never arrived");
+    await merchstand.connect(buyer).dispute(FIRST, orderArg(first!.order) as never, "Never arrived");
     // The store's arbiter is `admin`; nobody else sees the dispute.
     expect(await loadArbiterDisputes(chain, buyer.address, deploymentBlock)).to.deep.equal([]);
     const [dispute] = await loadArbiterDisputes(chain, admin.address, deploymentBlock);
-    expect(dispute?.record.id).to.equal(1n);
+    expect(dispute?.record.id).to.equal(FIRST);
     expect(dispute?.reason).to.equal("Never arrived");
     expect(dispute?.terms.arbiter).to.equal(admin.address);
 

@@ -12,6 +12,7 @@ import {
   fixtureTerms,
   load,
   type Order,
+  packLine,
   placed,
   priceOf,
   SHIPPING,
@@ -30,7 +31,7 @@ describe("Security: hostile receivers", () => {
 
   async function puppetBuys(puppet: PuppetContract): Promise<{ orderId: bigint; order: Order }> {
     const price = await priceOf(fx, fx.shirtId);
-    const data = fx.merchstand.interface.encodeFunctionData("buy", [fx.shirtId, 0, 1, price, SHIPPING]);
+    const data = fx.merchstand.interface.encodeFunctionData("buy_oT9la", [packLine(fx.shirtId, 0, 1, price), SHIPPING]);
     const target = await fx.merchstand.getAddress();
     const { orderId, order } = await placed(fx.merchstand, puppet.execute(target, price, data, { value: price }));
     return { orderId, order };

@@ -71,7 +71,10 @@ describe("Security: load", function () {
     const maxFeePerGas = baseFee * 4n + maxPriorityFeePerGas;
     const { chainId } = await ethers.provider.getNetwork();
     const shipping = `0x01${"ab".repeat(199)}`;
-    const data = merchstand.interface.encodeFunctionData("buy", [productId, 0, 1, price, shipping]);
+    // One unit of variant 0 at `price`, packed as buy_oT9la takes it: productId | variant << 64 | quantity << 72 |
+    // maxUnitPrice << 104.
+    const line = productId | (0n << 64n) | (1n << 72n) | (price << 104n);
+    const data = merchstand.interface.encodeFunctionData("buy_oT9la", [line, shipping]);
     const raw: string[] = [];
     // Round-robin over accounts, as independent buyers would arrive.
     for (let nonce = 0; nonce < PER_ACCOUNT; nonce++) {
@@ -154,10 +157,23 @@ describe("Security: load", function () {
     const variant = (await merchstand.getProduct(productId)).variants[0];
     expect(variant?.stock).to.equal(0n);
     expect(variant?.sold).to.equal(BigInt(STOCK));
-    expect(await merchstand.orderCount()).to.equal(BigInt(STOCK));
     const placed = await merchstand.queryFilter(merchstand.filters.OrderPlaced());
     expect(placed.length).to.equal(STOCK);
-    const escrowed = placed.reduce((sum, ev) => sum + ev.args.order.amount, 0n);
+    // An order's id is productId << 40 | variant << 32 | the variant's sold count before it: in execution order the
+    // 100 orders are numbered 0..99 under product 1, variant 0, with no gap and no repeat.
+    const inOrder = [...placed].sort(
+      (a, b) => a.blockNumber - b.blockNumber || a.transactionIndex - b.transactionIndex,
+    );
+    expect(inOrder.map((ev) => ev.args.orderId)).to.deep.equal(
+      Array.from({ length: STOCK }, (_, k) => (productId << 40n) | BigInt(k)),
+    );
+    // Each log carries one packed line: productId | variant << 64 | quantity << 72 | unitPrice << 104.
+    const escrowed = placed.reduce((sum, ev) => {
+      expect(ev.args.lines.length).to.equal(1);
+      const w = ev.args.lines[0] as bigint;
+      expect(w & ((1n << 72n) - 1n)).to.equal(productId, "line's product and variant");
+      return sum + ((w >> 72n) & 0xffffffffn) * (w >> 104n);
+    }, 0n);
 
     // Money, on the contract's side: it holds exactly the escrow of the 100 orders, nothing else.
     const held = (await ethers.provider.getBalance(target)) - heldBefore;

@@ -3,6 +3,9 @@
 // EVERY state-changing function of the ABI (enumerated from the ABI itself, so a function added later is covered
 // without editing this file). Each attempt must be refused by the shared guard, the outer payment must happen
 // exactly once, and the money must still add up.
+//
+// buy_oT9la holds no lock of its own for ETH (it calls no one) and takes the lock only around an ERC-20 pull; it
+// refuses to run while the lock is held. The last block checks both halves of that with a buy as the re-entry.
 import { expect } from "chai";
 import { type FunctionFragment, Interface, type ParamType } from "ethers";
 import type { MaliciousToken, ReentrantReceiver } from "../../types/ethers-contracts/index.ts";
@@ -15,6 +18,7 @@ import {
   load,
   type Order,
   openStore,
+  packLine,
   placed,
   priceOf,
   productInput,
@@ -77,14 +81,14 @@ describe("Security: re-entrancy", () => {
   /** The attacker contract buys one shirt as a buyer would. */
   async function attackerBuys(receiver: ReentrantReceiver, target: string): Promise<{ orderId: bigint; order: Order }> {
     const price = await priceOf(fx, fx.shirtId);
-    const data = fx.merchstand.interface.encodeFunctionData("buy", [fx.shirtId, 0, 1, price, SHIPPING]);
+    const data = fx.merchstand.interface.encodeFunctionData("buy_oT9la", [packLine(fx.shirtId, 0, 1, price), SHIPPING]);
     const { orderId, order } = await placed(fx.merchstand, receiver.execute(target, price, data, { value: price }));
     return { orderId, order };
   }
 
   it("enumerates a meaningful set of state-changing functions", () => {
     const names = everyStateChangingCall(fx).map((c) => c.name);
-    for (const must of ["buy", "checkout", "cancel", "refund", "complete", "withdraw", "withdrawStoreBalance"]) {
+    for (const must of ["buy_oT9la", "checkout", "cancel", "refund", "complete", "withdraw", "withdrawStoreBalance"]) {
       expect(names).to.include(must);
     }
     expect(names.length).to.be.greaterThan(30);
@@ -166,32 +170,33 @@ describe("Security: re-entrancy", () => {
     });
   });
 
+  // Mode values of MaliciousToken.Mode.
+  const REENTER_ON_TRANSFER = 1;
+  const REENTER_ON_TRANSFER_FROM = 2;
+
+  /** A hostile allow-listed token, a store selling a digital product in it, and a buyer with balance and allowance. */
+  async function hostileTokenStore() {
+    const { merchstand, admin, seller, buyer } = fx;
+    const token = (await fx.ethers.deployContract("MaliciousToken")) as unknown as MaliciousToken;
+    const tokenAddress = await token.getAddress();
+    await (await merchstand.connect(admin).setCurrencyAllowed(tokenAddress, true)).wait();
+    const storeId = await openStore(fx, seller, { currency: tokenAddress, payout: seller.address });
+    const productId = await listProduct(fx, seller, storeId, productInput({ digital: true, category: 5 }), [
+      variant("PDF", 1_000n, 10_000),
+    ]);
+    await (await token.mint(buyer.address, 10n ** 12n)).wait();
+    await (await token.connect(buyer).approve(await merchstand.getAddress(), 10n ** 12n)).wait();
+    return { token, tokenAddress, storeId, productId };
+  }
+
   describe("from the hooks of an allow-listed token that turns hostile", () => {
-    // Mode values of MaliciousToken.Mode.
-    const REENTER_ON_TRANSFER = 1;
-    const REENTER_ON_TRANSFER_FROM = 2;
-
-    async function hostileTokenStore() {
-      const { merchstand, admin, seller, buyer } = fx;
-      const token = (await fx.ethers.deployContract("MaliciousToken")) as unknown as MaliciousToken;
-      const tokenAddress = await token.getAddress();
-      await (await merchstand.connect(admin).setCurrencyAllowed(tokenAddress, true)).wait();
-      const storeId = await openStore(fx, seller, { currency: tokenAddress, payout: seller.address });
-      const productId = await listProduct(fx, seller, storeId, productInput({ digital: true, category: 5 }), [
-        variant("PDF", 1_000n, 10_000),
-      ]);
-      await (await token.mint(buyer.address, 10n ** 12n)).wait();
-      await (await token.connect(buyer).approve(await merchstand.getAddress(), 10n ** 12n)).wait();
-      return { token, tokenAddress, storeId, productId };
-    }
-
     it("refuses every state-changing function from inside a purchase's transferFrom", async () => {
       const { merchstand, buyer } = fx;
       const { token, tokenAddress, productId } = await hostileTokenStore();
       const target = await merchstand.getAddress();
       for (const call of everyStateChangingCall(fx)) {
         await (await token.armReentry(REENTER_ON_TRANSFER_FROM, target, call.data, false)).wait();
-        await expect(merchstand.connect(buyer).buy(productId, 0, 1, 1_000n, "0x"), call.name).to.emit(
+        await expect(merchstand.connect(buyer).buy_oT9la(packLine(productId, 0, 1, 1_000n), "0x"), call.name).to.emit(
           merchstand,
           "OrderCompleted",
         );
@@ -206,7 +211,7 @@ describe("Security: re-entrancy", () => {
       const { token, tokenAddress, storeId, productId } = await hostileTokenStore();
       const target = await merchstand.getAddress();
       for (const call of everyStateChangingCall(fx)) {
-        await (await merchstand.connect(buyer).buy(productId, 0, 1, 1_000n, "0x")).wait();
+        await (await merchstand.connect(buyer).buy_oT9la(packLine(productId, 0, 1, 1_000n), "0x")).wait();
         const balance = (await merchstand.getStore(storeId)).balance;
         await (await token.armReentry(REENTER_ON_TRANSFER, target, call.data, false)).wait();
         const before = await token.balanceOf(seller.address);
@@ -216,6 +221,135 @@ describe("Security: re-entrancy", () => {
       }
       expect(await token.reentrySucceeded()).to.equal(0n);
       await expectConserved(fx, tokenAddress);
+    });
+  });
+
+  describe("buy_oT9la, which takes the lock only around a token pull", () => {
+    it("refuses a buy re-entered from the token pull of a buy; a bubbled refusal reverts the whole purchase", async () => {
+      const { merchstand, buyer } = fx;
+      const { token, tokenAddress, storeId, productId } = await hostileTokenStore();
+      const target = await merchstand.getAddress();
+      const line = packLine(productId, 0, 1, 1_000n);
+      const again = merchstand.interface.encodeFunctionData("buy_oT9la", [line, "0x"]);
+      const before = (await merchstand.getProduct(productId)).variants[0];
+      const paid = await token.balanceOf(buyer.address);
+      const held = await token.balanceOf(target);
+
+      // Bubbled: the purchase itself fails with the guard's error, and nothing of it remains.
+      await (await token.armReentry(REENTER_ON_TRANSFER_FROM, target, again, true)).wait();
+      await expect(merchstand.connect(buyer).buy_oT9la(line, "0x")).to.be.revertedWithCustomError(
+        merchstand,
+        "ReentrancyGuardReentrantCall",
+      );
+      const after = (await merchstand.getProduct(productId)).variants[0];
+      expect(after?.stock).to.equal(before?.stock);
+      expect(after?.sold).to.equal(before?.sold);
+      expect(await token.balanceOf(buyer.address)).to.equal(paid);
+      expect(await token.balanceOf(target)).to.equal(held);
+      expect((await merchstand.getStore(storeId)).balance).to.equal(0n);
+
+      // Swallowed: the outer purchase goes through once, the inner one is refused by the guard.
+      await (await token.armReentry(REENTER_ON_TRANSFER_FROM, target, again, false)).wait();
+      const { orderId } = await placed(merchstand, merchstand.connect(buyer).buy_oT9la(line, "0x"));
+      expect(orderId).to.equal(productId << 40n);
+      expect(await token.reentryFailed()).to.equal(1n);
+      expect(await token.reentrySucceeded()).to.equal(0n);
+      expect(await token.lastRevertData()).to.equal(guard);
+      expect((await merchstand.getProduct(productId)).variants[0]?.sold).to.equal(1n);
+      expect(await token.balanceOf(target)).to.equal(held + 1_000n);
+      await expectConserved(fx, tokenAddress);
+    });
+
+    it("refuses a cart checkout and a cancel re-entered from the token pull of a buy", async () => {
+      const { merchstand, buyer, ethStoreId, ebookId } = fx;
+      const { token, tokenAddress, productId } = await hostileTokenStore();
+      const target = await merchstand.getAddress();
+      const ebook = await priceOf(fx, ebookId);
+      const victim = await buyEth(fx, fx.buyer2, fx.shirtId);
+      const reentries = [
+        merchstand.interface.encodeFunctionData("checkout", [
+          [
+            {
+              storeId: ethStoreId,
+              lines: [{ productId: ebookId, variant: 0, quantity: 1, maxUnitPrice: ebook }],
+              shipping: "0x",
+            },
+          ],
+        ]),
+        merchstand.interface.encodeFunctionData("cancel", [victim.orderId, victim.order]),
+        merchstand.interface.encodeFunctionData("withdraw", [tokenAddress, buyer.address]),
+      ];
+      for (const [i, data] of reentries.entries()) {
+        await (await token.armReentry(REENTER_ON_TRANSFER_FROM, target, data, false)).wait();
+        await expect(merchstand.connect(buyer).buy_oT9la(packLine(productId, 0, 1, 1_000n), "0x")).to.emit(
+          merchstand,
+          "OrderCompleted",
+        );
+        expect(await token.reentryFailed()).to.equal(BigInt(i + 1));
+        expect(await token.lastRevertData()).to.equal(guard);
+      }
+      expect(await token.reentrySucceeded()).to.equal(0n);
+      expect(await merchstand.orderStatus(victim.orderId)).to.equal(Status.Paid);
+      await expectConserved(fx, tokenAddress);
+      await expectConserved(fx, ZERO);
+    });
+
+    it("refuses a buy from a buyer contract's receive() during cancel's ETH refund, which would succeed outside", async () => {
+      const { merchstand, usd, mugId } = fx;
+      const { receiver, address, target } = await attacker();
+      // The attacker holds mUSD and has approved the mug's price: the re-entered purchase needs no ETH, so only the
+      // lock can stop it.
+      const mug = await priceOf(fx, mugId);
+      const usdAddress = await usd.getAddress();
+      await (await usd.mint(address, mug * 2n)).wait();
+      const approve = usd.interface.encodeFunctionData("approve", [target, mug * 2n]);
+      await (await receiver.execute(usdAddress, 0, approve)).wait();
+      const buyMug = merchstand.interface.encodeFunctionData("buy_oT9la", [packLine(mugId, 0, 1, mug), SHIPPING]);
+
+      const bubbled = await attackerBuys(receiver, target);
+      const swallowed = await attackerBuys(receiver, target);
+      await fx.networkHelpers.time.increase((await fixtureTerms(fx)).shipWindow);
+      const mugBefore = (await merchstand.getProduct(mugId)).variants[0];
+
+      // Bubbled: the refused purchase makes receive() revert, so the refund fails (cancel sends ETH without copying
+      // return data, hence EthTransferFailed rather than the guard's error) and the whole cancel is undone: the
+      // attacker only blocked its own refund.
+      await (await receiver.armCall(buyMug, true)).wait();
+      const cancelBubbled = merchstand.interface.encodeFunctionData("cancel", [bubbled.orderId, bubbled.order]);
+      await expect(receiver.execute(target, 0, cancelBubbled))
+        .to.be.revertedWithCustomError(merchstand, "EthTransferFailed")
+        .withArgs(address, bubbled.order.amount);
+      expect(await merchstand.orderStatus(bubbled.orderId)).to.equal(Status.Paid);
+
+      // Swallowed: the refund is paid once, the purchase inside it is refused.
+      await (await receiver.armCall(buyMug, false)).wait();
+      const cancelSwallowed = merchstand.interface.encodeFunctionData("cancel", [swallowed.orderId, swallowed.order]);
+      await expect(receiver.execute(target, 0, cancelSwallowed)).to.changeEtherBalances(
+        fx.ethers,
+        [address, target],
+        [swallowed.order.amount, -swallowed.order.amount],
+      );
+      expect(await merchstand.orderStatus(swallowed.orderId)).to.equal(Status.Cancelled);
+      expect(await receiver.reentryFailed()).to.equal(1n);
+      expect(await receiver.reentrySucceeded()).to.equal(0n);
+      expect(await receiver.lastRevertData()).to.equal(guard);
+      const mugAfter = (await merchstand.getProduct(mugId)).variants[0];
+      expect(mugAfter?.stock).to.equal(mugBefore?.stock);
+      expect(mugAfter?.sold).to.equal(mugBefore?.sold);
+      expect(await usd.balanceOf(address)).to.equal(mug * 2n);
+
+      // The very same call, made outside any guarded call, buys the mug: only the lock refused it above.
+      const { orderId } = await placed(merchstand, receiver.execute(target, 0, buyMug));
+      expect(orderId).to.equal((mugId << 40n) | BigInt(mugBefore?.sold ?? 0n));
+      expect(await usd.balanceOf(address)).to.equal(mug);
+      // And the bubbled order can still be cancelled once the attacker stops re-entering.
+      await expect(receiver.execute(target, 0, cancelBubbled)).to.changeEtherBalances(
+        fx.ethers,
+        [address, target],
+        [bubbled.order.amount, -bubbled.order.amount],
+      );
+      await expectConserved(fx, ZERO, [address]);
+      await expectConserved(fx, usdAddress, [address]);
     });
   });
 });

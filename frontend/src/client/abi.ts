@@ -159,23 +159,47 @@ export function toProduct(r: Result): Product {
   };
 }
 
-export function toOrder(r: Result): Order {
+const mask = (bits: bigint) => (1n << bits) - 1n;
+
+/** A purchase line as `buy_oT9la` takes it: `productId | variant << 64 | quantity << 72 | maxUnitPrice << 104`. */
+export function packLine(line: LineInput): bigint {
+  const variant = BigInt(line.variant);
+  const quantity = BigInt(line.quantity);
+  const fits = (value: bigint, bits: bigint) => value >= 0n && value <= mask(bits);
+  if (!fits(line.productId, 64n) || !fits(variant, 8n) || !fits(quantity, 32n) || !fits(line.maxUnitPrice, 96n)) {
+    throw new RangeError("A cart line is out of range.");
+  }
+  return line.productId | (variant << 64n) | (quantity << 72n) | (line.maxUnitPrice << 104n);
+}
+
+/** One line of an OrderPlaced log: `productId | variant << 64 | quantity << 72 | unitPrice << 104`. */
+export function unpackLine(word: bigint): Line {
   return {
-    buyer: str(r.buyer),
-    storeId: big(r.storeId),
-    termsVersion: num(r.termsVersion),
-    feeBps: num(r.feeBps),
-    currency: str(r.currency),
-    placedAt: big(r.placedAt),
-    shippedAt: big(r.shippedAt),
-    disputedAt: big(r.disputedAt),
-    amount: big(r.amount),
-    lines: Array.from(r.lines as Result, (l: Result) => ({
-      productId: big(l.productId),
-      variant: num(l.variant),
-      quantity: num(l.quantity),
-      unitPrice: big(l.unitPrice),
-    })),
+    productId: word & mask(64n),
+    variant: Number((word >> 64n) & mask(8n)),
+    quantity: Number((word >> 72n) & mask(32n)),
+    unitPrice: (word >> 104n) & mask(96n),
+  };
+}
+
+/**
+ * The Order an OrderPlaced log announces, rebuilt as IMerchstand's NatSpec of the event says: the log carries only
+ * what the chain does not already know, packed; `currency` is the store's (fixed when it opened).
+ */
+export function orderFromPlaced(args: Result, currency: string): Order {
+  const info = big(args.info);
+  const lines = Array.from(args.lines as Result, (w: unknown) => unpackLine(big(w)));
+  return {
+    buyer: str(args.buyer),
+    storeId: big(args.storeId),
+    termsVersion: Number(info & mask(32n)),
+    feeBps: Number((info >> 32n) & mask(16n)),
+    currency,
+    placedAt: (info >> 48n) & mask(40n),
+    shippedAt: 0n,
+    disputedAt: 0n,
+    amount: lines.reduce((sum, l) => sum + BigInt(l.quantity) * l.unitPrice, 0n),
+    lines,
   };
 }
 

@@ -1,7 +1,8 @@
 // Turns the checked cart lines of one currency into CartOrder[] (one order per store, each with the address sealed
 // to that store's key) and pays: ETH with value, a permit token with one signature + one transaction
-// (checkoutWithPermit), any other token with approve + checkout.
-import { type CartOrder, cartArg, erc20, merchstand, ZERO_ADDRESS } from "./abi.ts";
+// (checkoutWithPermit), any other token with approve + checkout. A cart of one line goes through `buy_oT9la`, the
+// protocol's cheapest purchase (about a third less gas than a one-line checkout).
+import { type CartOrder, cartArg, erc20, merchstand, packLine, ZERO_ADDRESS } from "./abi.ts";
 import type { StoreGroup } from "./cart.ts";
 import type { Chain } from "./chain.ts";
 import { FanFacingError, InsufficientFundsError } from "./errors.ts";
@@ -119,7 +120,17 @@ export function orderIdsFromReceipt(receipt: Receipt, contract: string): bigint[
   return ids;
 }
 
-/** Pays for `cart` (all in `currency`): checks the balance, then ETH, permit, or approve + checkout. */
+/** The call that places `cart`: `buy_oT9la` for a single line, `checkout` otherwise. */
+export function purchaseCall(cart: CartOrder[]): { fn: string; args: unknown[] } {
+  const [only] = cart;
+  const [line] = only?.lines ?? [];
+  if (cart.length === 1 && only?.lines.length === 1 && line !== undefined) {
+    return { fn: "buy_oT9la", args: [packLine(line), only.shipping] };
+  }
+  return { fn: "checkout", args: [cartArg(cart)] };
+}
+
+/** Pays for `cart` (all in `currency`): checks the balance, then ETH, permit, or approve + buy/checkout. */
 export async function payCart(
   chain: Chain,
   wallet: WalletSession,
@@ -141,7 +152,7 @@ export async function payCart(
       chain,
       wallet,
       chainId,
-      { fn: "checkout", args: [cartArg(cart)], value: total, what: `Confirm the payment in ${amountText}` },
+      { ...purchaseCall(cart), value: total, what: `Confirm the payment in ${amountText}` },
       onStage,
     );
   } else if (currency.permit) {
@@ -181,7 +192,7 @@ export async function payCart(
       chain,
       wallet,
       chainId,
-      { fn: "checkout", args: [cartArg(cart)], what: `Confirm the payment in ${amountText}` },
+      { ...purchaseCall(cart), what: `Confirm the payment in ${amountText}` },
       onStage,
     );
   }

@@ -1,8 +1,8 @@
 // Rebuilds a buyer's orders from logs. The contract stores only a hash of each order, and every action on an
 // order takes the full Order back as calldata (see IMerchstand's header), so the dapp replays OrderPlaced and the
-// events that change an order (shipped, disputed, partially refunded) to get the current struct.
-import type { Result } from "ethers/abi";
-import { merchstand, ORDER_STATUS, type Order, type OrderStatus, toOrder } from "./abi.ts";
+// events that change an order (shipped, disputed, partially refunded) to get the current struct. OrderPlaced
+// carries the order packed, without the currency, which is the store's: one getStore per store involved.
+import { merchstand, ORDER_STATUS, type Order, type OrderStatus, orderFromPlaced } from "./abi.ts";
 import { addressTopic, type Chain, type RawLog, topicOf, uintTopic } from "./chain.ts";
 
 export type TimelineEvent = {
@@ -37,10 +37,12 @@ function byPosition(a: RawLog, b: RawLog): number {
   return Number(BigInt(a.blockNumber) - BigInt(b.blockNumber)) || Number(BigInt(a.logIndex) - BigInt(b.logIndex));
 }
 
-function placedRecord(log: RawLog): OrderRecord {
+function placedRecord(log: RawLog, currencyOf: ReadonlyMap<bigint, string>): OrderRecord {
   const parsed = merchstand.parseLog(log);
   if (parsed?.name !== "OrderPlaced") throw new Error("not an OrderPlaced log");
-  const order = toOrder(parsed.args.order as Result);
+  const currency = currencyOf.get(BigInt(parsed.args.storeId));
+  if (currency === undefined) throw new Error(`no currency for store ${parsed.args.storeId}`);
+  const order = orderFromPlaced(parsed.args, currency);
   return {
     id: BigInt(parsed.args.orderId),
     order,
@@ -57,6 +59,19 @@ function placedRecord(log: RawLog): OrderRecord {
       },
     ],
   };
+}
+
+/** Records for OrderPlaced logs, oldest first, with each store's currency read once. */
+async function placedRecords(chain: Chain, logs: RawLog[]): Promise<OrderRecord[]> {
+  const storeIds = [...new Set(logs.map((log) => BigInt(log.topics[3] ?? "0x0")))];
+  const currencyOf = new Map<bigint, string>();
+  await Promise.all(
+    storeIds.map(async (id) => {
+      const store = await chain.getStore(id);
+      if (store) currencyOf.set(id, store.currency);
+    }),
+  );
+  return logs.sort(byPosition).map((log) => placedRecord(log, currencyOf));
 }
 
 /** Applies one later event to a record, as the contract applied it to the stored order. */
@@ -145,9 +160,10 @@ export async function loadBuyerOrders(chain: Chain, buyer: string, deploymentBlo
     fromBlock: deploymentBlock,
     toBlock,
   });
-  const records = placed.sort(byPosition).map(placedRecord);
+  const records = await placedRecords(chain, placed);
   await withHistory(chain, deploymentBlock, toBlock, records);
-  return records.sort((a, b) => (a.id < b.id ? 1 : -1));
+  // Ids say nothing about age (see IMerchstand), the log position does.
+  return records.reverse();
 }
 
 /** Every order placed with store `storeId`, newest first, rebuilt to its current state (the seller dashboard). */
@@ -158,9 +174,9 @@ export async function loadStoreOrders(chain: Chain, storeId: bigint, deploymentB
     fromBlock: deploymentBlock,
     toBlock,
   });
-  const records = placed.sort(byPosition).map(placedRecord);
+  const records = await placedRecords(chain, placed);
   await withHistory(chain, deploymentBlock, toBlock, records);
-  return records.sort((a, b) => (a.id < b.id ? 1 : -1));
+  return records.reverse();
 }
 
 /** The orders with these ids, rebuilt, in the order given; ids no OrderPlaced log names are left out. */
@@ -178,7 +194,7 @@ export async function loadOrdersById(chain: Chain, ids: bigint[], deploymentBloc
       })),
     );
   }
-  const records = placed.sort(byPosition).map(placedRecord);
+  const records = await placedRecords(chain, placed);
   await withHistory(chain, deploymentBlock, toBlock, records);
   const byId = new Map(records.map((r) => [r.id, r]));
   return unique.flatMap((id) => byId.get(id) ?? []);
@@ -194,7 +210,7 @@ export async function loadOrder(chain: Chain, orderId: bigint, deploymentBlock: 
   });
   const first = placed[0];
   if (!first) return null;
-  const [record] = await withHistory(chain, deploymentBlock, toBlock, [placedRecord(first)]);
+  const [record] = await withHistory(chain, deploymentBlock, toBlock, await placedRecords(chain, [first]));
   return record ?? null;
 }
 

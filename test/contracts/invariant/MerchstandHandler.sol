@@ -6,6 +6,7 @@ import {Merchstand} from "../../../contracts/Merchstand.sol";
 import {IMerchstand} from "../../../contracts/interfaces/IMerchstand.sol";
 import {MockUSD} from "../../../contracts/mocks/MockUSD.sol";
 import {vm} from "../support/Vm.sol";
+import {packLine} from "../support/PackedLine.sol";
 
 /// @title MerchstandHandler
 /// @notice The invariant fuzzer's only target. Every entry point takes raw fuzz seeds, turns them into one legal
@@ -106,7 +107,8 @@ contract MerchstandHandler {
     uint256[] public variantKeys;
     mapping(uint64 productId => mapping(address buyer => uint256 units)) internal _bought;
 
-    uint256 public orderCount;
+    /// @notice Every order placed, in the order placed.
+    uint256[] public orderIds;
     mapping(uint256 orderId => OrderGhost) internal _orders;
     mapping(uint256 orderId => mapping(uint64 productId => uint8 flags)) internal _reviews; // 1 reviewed, 2 replied
     uint256[] internal _reviewedOrders;
@@ -204,7 +206,7 @@ contract MerchstandHandler {
         }
 
         vm.prank(buyer);
-        try MS.buy{value: value}(pid, vi, qty, maxUnitPrice, shipping) returns (uint256 orderId) {
+        try MS.buy_oT9la{value: value}(packLine(pid, vi, qty, maxUnitPrice), shipping) returns (uint256 orderId) {
             _mustHaveFailed(expected, "buy");
             IMerchstand.Line[] memory lines = new IMerchstand.Line[](1);
             lines[0] = IMerchstand.Line({productId: pid, variant: vi, quantity: qty, unitPrice: v.price});
@@ -224,7 +226,7 @@ contract MerchstandHandler {
         uint256 value = _fund(buyer, currency, cart.total);
 
         vm.prank(buyer);
-        try MS.checkout{value: value}(cart.orders) returns (uint256 firstOrderId) {
+        try MS.checkout{value: value}(cart.orders) returns (uint256[] memory ids) {
             _mustHaveFailed(cart.expected, "checkout");
             for (uint256 i; i < cart.orders.length; ++i) {
                 IMerchstand.CartOrder memory co = cart.orders[i];
@@ -233,7 +235,7 @@ contract MerchstandHandler {
                     IMerchstand.LineInput memory li = co.lines[j];
                     lines[j] = IMerchstand.Line(li.productId, li.variant, li.quantity, li.maxUnitPrice);
                 }
-                _placed(firstOrderId + i, buyer, co.storeId, lines, cart.amounts[i], co.shipping.length == 0);
+                _placed(ids[i], buyer, co.storeId, lines, cart.amounts[i], co.shipping.length == 0);
             }
             _count("checkout");
         } catch (bytes memory err) {
@@ -741,6 +743,10 @@ contract MerchstandHandler {
         return _variants[key];
     }
 
+    function orderCount() external view returns (uint256) {
+        return orderIds.length;
+    }
+
     function orderStatus(uint256 orderId) external view returns (IMerchstand.OrderStatus) {
         return _orders[orderId].status;
     }
@@ -850,8 +856,12 @@ contract MerchstandHandler {
         uint256 amount,
         bool digital
     ) internal {
-        vm.assertEq(orderId, orderCount + 1, "order ids are consecutive");
-        orderCount = orderId;
+        // The id is made from the first line's variant and its sold counter before this order (see IMerchstand).
+        uint256 firstSold = _variants[_key(lines[0].productId, lines[0].variant)].sold;
+        uint256 expectedId = uint256(lines[0].productId) << 40 | uint256(lines[0].variant) << 32 | firstSold;
+        vm.assertEq(orderId, expectedId, "order id");
+        vm.assertEq(uint256(_orders[orderId].status), 0, "order id reused");
+        orderIds.push(orderId);
         StoreGhost storage s = _stores[storeId];
         IMerchstand.Order memory o = IMerchstand.Order({
             buyer: buyer,
@@ -924,9 +934,9 @@ contract MerchstandHandler {
 
     /// @dev The first order at or after a seeded position whose status is in the set `statuses`.
     function _find(uint256 seed, uint256 statuses) internal view returns (uint256 id, bool found) {
-        uint256 n = orderCount;
+        uint256 n = orderIds.length;
         for (uint256 i; i < n; ++i) {
-            id = (seed % n + i) % n + 1;
+            id = orderIds[(seed % n + i) % n];
             if ((1 << uint8(_orders[id].status)) & statuses != 0) return (id, true);
         }
         return (0, false);

@@ -183,7 +183,11 @@ abstract contract MerchstandStorage is AccessControl, Pausable, ReentrancyGuardT
     }
 
     function _requireStaff(uint64 storeId) internal view {
-        if (!_isStaff(storeId, msg.sender)) revert IMerchstand.NotStoreStaff(storeId, msg.sender);
+        if (!_isStaff(storeId, msg.sender)) {
+            // Say which: a store that does not exist has no staff at all.
+            if (_stores[storeId].owner == address(0)) revert IMerchstand.StoreNotFound(storeId);
+            revert IMerchstand.NotStoreStaff(storeId, msg.sender);
+        }
     }
 
     function _checkText(bytes calldata text, uint256 min, uint256 max) internal pure {

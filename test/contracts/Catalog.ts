@@ -90,11 +90,11 @@ describe("Catalog", () => {
     });
 
     describe("when the store does not exist", () => {
-      it("reverts with NotStoreStaff (nobody is staff of a store that does not exist)", async () => {
+      it("reverts with StoreNotFound, not a misleading NotStoreStaff", async () => {
         const { merchstand, seller } = fx;
         await expect(merchstand.connect(seller).listProduct(999, productInput(), [variant("M", 1n, 1)]))
-          .to.be.revertedWithCustomError(merchstand, "NotStoreStaff")
-          .withArgs(999, seller.address);
+          .to.be.revertedWithCustomError(merchstand, "StoreNotFound")
+          .withArgs(999);
       });
     });
 

@@ -1,5 +1,18 @@
 import { expect } from "chai";
-import { bytesOf, CID, type Fx, fixtureTerms, KEY, load, openStore, storeInput, termsTuple, ZERO } from "./helpers.ts";
+import {
+  bytesOf,
+  CID,
+  type Fx,
+  fixtureTerms,
+  KEY,
+  load,
+  openStore,
+  productInput,
+  storeInput,
+  termsTuple,
+  variant,
+  ZERO,
+} from "./helpers.ts";
 
 describe("Stores", () => {
   let fx: Fx;
@@ -445,7 +458,7 @@ describe("Stores", () => {
     });
   });
 
-  describe("owner-only calls on a store that does not exist", () => {
+  describe("owner and staff calls on a store that does not exist", () => {
     it("revert with StoreNotFound", async () => {
       const { merchstand, seller, other } = fx;
       const missing = 999;
@@ -457,6 +470,7 @@ describe("Stores", () => {
         () => merchstand.connect(seller).transferStoreOwnership(missing, other.address),
         () => merchstand.connect(seller).closeStore(missing),
         () => merchstand.connect(seller).requestVerification(missing, CID),
+        () => merchstand.connect(seller).listProduct(missing, productInput(), [variant("M", 1n, 1)]),
       ];
       for (const call of calls) {
         await expect(call()).to.be.revertedWithCustomError(merchstand, "StoreNotFound").withArgs(missing);

@@ -20,6 +20,9 @@ const abi = new Interface([
   "error PriceAboveMax(uint64 productId, uint8 variant, uint256 price, uint256 maxUnitPrice)",
   "error TooEarly(uint256 orderId, uint256 opensAt)",
   "error EnforcedPause()",
+  "error SoldCounterFull(uint64 productId, uint8 variant)",
+  "error InvalidLine(uint256 line)",
+  "error ZeroQuantity(uint64 productId, uint8 variant)",
 ]);
 
 /** A CIDv1 raw/sha256 for `bytes`, base32, built independently of the module under test. */
@@ -95,6 +98,23 @@ describe("dapp client units", () => {
       expect(early.kind).to.equal("too-early");
       expect(early.message).to.match(/^That is possible from .*2027/);
       expect(explainError({ data: abi.encodeErrorResult("EnforcedPause", []) }).kind).to.equal("paused");
+    });
+
+    it("explains the errors of the packed one-line purchase", () => {
+      const full = explainError(
+        { data: abi.encodeErrorResult("SoldCounterFull", [7, 2]) },
+        { describeVariant: () => ({ product: "Tour Shirt", label: "M" }) },
+      );
+      expect(full).to.include({ kind: "not-for-sale", refreshCart: true });
+      expect(full.message).to.match(/can't take more orders.*Nothing was charged\.$/);
+      const bad = explainError({ data: abi.encodeErrorResult("InvalidLine", [1n << 200n]) });
+      expect(bad.kind).to.equal("revert");
+      expect(bad.message).to.equal(
+        "This purchase was put together wrongly. Nothing was charged; reload the page and try again.",
+      );
+      expect(explainError({ data: abi.encodeErrorResult("ZeroQuantity", [1, 0]) }).message).to.equal(
+        "Choose a quantity of at least 1.",
+      );
     });
 
     it("never echoes an unknown error at unbounded length", () => {

@@ -183,6 +183,22 @@ function explainRevert(name: string, args: readonly unknown[], ctx: ErrorContext
           revert,
         },
       );
+    case "SoldCounterFull":
+      return base(
+        "not-for-sale",
+        `${productName(ctx, a(0), Number(args[1] ?? 0))} can't take more orders: it sold the most one listing can. Nothing was charged.`,
+        { refreshCart: true, revert },
+      );
+    case "ZeroQuantity":
+      return base("revert", "Choose a quantity of at least 1.", { refreshCart: true, revert });
+    case "InvalidLine":
+      return base(
+        "revert",
+        "This purchase was put together wrongly. Nothing was charged; reload the page and try again.",
+        {
+          revert,
+        },
+      );
     case "PerBuyerLimitExceeded": {
       const limit = a(1);
       const already = a(2);

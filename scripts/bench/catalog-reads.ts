@@ -38,8 +38,8 @@ export async function measureCatalogReads(
   const transport = countingTransport();
   const chain = Chain.fromManifest(target, transport.fetch);
 
-  // One untimed load first: the first call pays for compiling the decoder, not for the catalog. (Not a whole-catalog
-  // warm-up too: the page-1 load already exercises the same decoder, and a full load takes seconds.)
+  // One untimed load first: the first call pays for compiling the decoder, not for the catalog. (The page-1 load
+  // exercises the same decoder as a full load: Chain.getProducts decodes every page struct by struct, see decodePage.)
   await loadCatalogPage(chain, 0);
 
   const run = async (reps: number, load: () => Promise<number>) => {

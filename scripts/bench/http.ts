@@ -1,6 +1,6 @@
 // HTTP POST over node:http with a new connection per request. The benchmark's JSON-RPC traffic uses it instead of
-// `fetch`: the client layer blocks the event loop for seconds while it decodes large pages, and a pooled keep-alive
-// socket that the node closed meanwhile fails the next request ("other side closed"), a race browsers hide by
+// `fetch`: whenever the client layer holds the event loop (decoding a page, a garbage collection), a pooled
+// keep-alive socket that the node closed meanwhile fails the next request ("other side closed"), a race browsers hide by
 // retrying and a benchmark must not turn into a failed run or an extra counted request. On loopback a new
 // connection costs well under a millisecond.
 import { request } from "node:http";

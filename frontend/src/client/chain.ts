@@ -1,5 +1,6 @@
 // Reads from the protocol through any JSON-RPC client: one `eth_call` per view call, logs in bounded block ranges.
-import type { Interface, Result } from "ethers/abi";
+import { AbiCoder, type Interface, ParamType, type Result } from "ethers/abi";
+import { getBytes, toNumber } from "ethers/utils";
 import {
   erc20,
   merchstand,
@@ -44,17 +45,31 @@ export class Chain {
     return new Chain(new HttpRpc(manifest.rpcUrl, fetch ? { fetch } : {}), manifest.merchstand);
   }
 
+  /** One `eth_call`, answered as the raw ABI-encoded result. */
+  async callRaw(
+    fn: string,
+    args: readonly unknown[] = [],
+    options: { iface?: Interface; to?: string; from?: string } = {},
+  ): Promise<string> {
+    const iface = options.iface ?? merchstand;
+    const data = iface.encodeFunctionData(fn, args);
+    const tx: Record<string, string> = { to: options.to ?? this.address, data };
+    if (options.from) tx.from = options.from;
+    return this.rpc.request<string>("eth_call", [tx, "latest"]);
+  }
+
   async call(
     fn: string,
     args: readonly unknown[] = [],
     options: { iface?: Interface; to?: string; from?: string } = {},
   ) {
     const iface = options.iface ?? merchstand;
-    const data = iface.encodeFunctionData(fn, args);
-    const tx: Record<string, string> = { to: options.to ?? this.address, data };
-    if (options.from) tx.from = options.from;
-    const result = await this.rpc.request<string>("eth_call", [tx, "latest"]);
-    return iface.decodeFunctionResult(fn, result);
+    return iface.decodeFunctionResult(fn, await this.callRaw(fn, args, options));
+  }
+
+  /** A paged view (`getStores`, `getProducts`, `getStoreProducts`): one `eth_call`, decoded by {@link decodePage}. */
+  private async page(fn: string, args: readonly unknown[]): Promise<{ items: Result[]; total: number }> {
+    return decodePage(merchstand, fn, await this.callRaw(fn, args));
   }
 
   /** A view that reverts with a "not found" error answers `null` instead of throwing. */
@@ -74,8 +89,8 @@ export class Chain {
   }
 
   async getStores(offset: number, limit: number): Promise<{ stores: Store[]; total: number }> {
-    const r = await this.call("getStores", [offset, limit]);
-    return { stores: Array.from(r[0] as Result, toStore), total: Number(r[1]) };
+    const { items, total } = await this.page("getStores", [offset, limit]);
+    return { stores: items.map(toStore), total };
   }
 
   async getProduct(productId: bigint): Promise<Product | null> {
@@ -84,13 +99,17 @@ export class Chain {
   }
 
   async getProducts(offset: number, limit: number): Promise<{ products: Product[]; total: number }> {
-    const r = await this.call("getProducts", [offset, limit]);
-    return { products: Array.from(r[0] as Result, toProduct), total: Number(r[1]) };
+    const { items, total } = await this.page("getProducts", [offset, limit]);
+    return { products: items.map(toProduct), total };
   }
 
-  async getStoreProducts(storeId: bigint, offset: number, limit: number) {
-    const r = await this.call("getStoreProducts", [storeId, offset, limit]);
-    return { products: Array.from(r[0] as Result, toProduct), total: Number(r[1]) };
+  async getStoreProducts(
+    storeId: bigint,
+    offset: number,
+    limit: number,
+  ): Promise<{ products: Product[]; total: number }> {
+    const { items, total } = await this.page("getStoreProducts", [storeId, offset, limit]);
+    return { products: items.map(toProduct), total };
   }
 
   async storeTerms(storeId: bigint, version: number): Promise<StoreTerms> {
@@ -156,6 +175,86 @@ export class Chain {
       out.push(...logs);
     }
     return out;
+  }
+}
+
+const abiCoder = AbiCoder.defaultAbiCoder();
+const WORD = 32;
+const UINT256 = [ParamType.from("uint256")];
+
+/** The 32-byte word at `at` as a safe integer (an offset or a length), read by ethers' own uint256 coder. */
+function readIndex(bytes: Uint8Array, at: number): number {
+  if (at < 0 || at + WORD > bytes.length) throw new RangeError(`ABI word at ${at} is past the data`);
+  return toNumber(abiCoder.decode(UINT256, bytes.subarray(at, at + WORD))[0] as bigint);
+}
+
+/** The struct type of a paged view's `(S[] page, uint256 total)` answer; throws for any other view. */
+export function pageStruct(iface: Interface, fn: string): ParamType {
+  const fragment = iface.getFunction(fn);
+  if (!fragment) throw new Error(`No function ${fn} in the ABI`);
+  const [pageType, totalType] = fragment.outputs;
+  const struct = pageType?.arrayChildren;
+  if (
+    fragment.outputs.length !== 2 ||
+    pageType?.arrayLength !== -1 ||
+    !struct?.isTuple() ||
+    totalType?.type !== "uint256"
+  ) {
+    throw new Error(`${fn} does not answer (struct[] page, uint256 total)`);
+  }
+  return struct;
+}
+
+/**
+ * Decodes `(S[] page, uint256 total)`, `S` a struct, in time linear in the data: each struct is decoded on its own by
+ * ethers' AbiCoder from only that struct's bytes. A struct's encoding is self-contained (its offsets count from its
+ * own start) and ethers reads the same bytes from the same place, so the values are the ones `decodeFunctionResult`
+ * gives. Throws on anything it does not read cleanly; {@link decodePage} then falls back to ethers' whole decode.
+ */
+export function decodePageStructs(struct: ParamType, data: string): { items: Result[]; total: number } {
+  if (!struct.isTuple()) throw new Error(`${struct.format()} is not a struct`);
+  const bytes = getBytes(data);
+  if (bytes.length % WORD !== 0) throw new RangeError("ABI data is not whole words");
+  const arrayAt = readIndex(bytes, 0);
+  const total = abiCoder.decode(UINT256, bytes.subarray(WORD, 2 * WORD))[0] as bigint;
+  const count = readIndex(bytes, arrayAt);
+  // The element offsets count from just after the length word.
+  const base = arrayAt + WORD;
+  if (count * WORD > bytes.length - base) throw new RangeError("ABI array longer than its data");
+  const starts: number[] = [];
+  for (let i = 0; i < count; i++) starts.push(base + readIndex(bytes, base + i * WORD));
+  const items = starts.map((start, i) => {
+    // A struct ends where the next begins (the canonical encoding writes them in order). Past the last one, or with
+    // offsets out of order, the slice runs to the end of the data, as the reader ethers would use does.
+    if (start > bytes.length) throw new RangeError("ABI offset past the data");
+    const next = starts[i + 1];
+    const end = next !== undefined && next > start ? next : bytes.length;
+    return abiCoder.decode(struct.components, bytes.subarray(start, end));
+  });
+  return { items, total: Number(total) };
+}
+
+/**
+ * Decodes a paged view's answer (`getStores`, `getProducts`, `getStoreProducts`) into the page's structs, each an
+ * ethers Result as `decodeFunctionResult` would give it, and the total.
+ *
+ * Not `iface.decodeFunctionResult` on the whole answer: ethers 6's ABI Reader (6.17) spends time proportional to the
+ * whole buffer on every word it reads (`#incrementBytesRead` builds `getBytesCopy(data)` for the error it might raise,
+ * eagerly, on every read; ArrayCoder does the same with `reader.bytes`) and on every dynamic value (`subReader` copies
+ * all the data after it, twice). That is quadratic: a page of 100 products (134 kB) took ~280 ms and left hundreds
+ * of MB of garbage buffers, whose collections cost far more in a process with a large heap. Decoding struct by
+ * struct ({@link decodePageStructs}) keeps every buffer ethers copies to one struct's size.
+ *
+ * Whatever the fast path does not read cleanly (junk, an encoding other than the canonical one) goes to
+ * `decodeFunctionResult`, so the values, or the error raised, are always exactly ethers' own.
+ */
+export function decodePage(iface: Interface, fn: string, data: string): { items: Result[]; total: number } {
+  const struct = pageStruct(iface, fn);
+  try {
+    return decodePageStructs(struct, data);
+  } catch {
+    const r = iface.decodeFunctionResult(fn, data);
+    return { items: Array.from(r[0] as Result), total: Number(r[1]) };
   }
 }
 

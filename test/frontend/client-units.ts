@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { sha256 } from "@noble/hashes/sha2.js";
+import { sha256, sha512 } from "@noble/hashes/sha2.js";
 import { expect } from "chai";
 import { Interface } from "ethers";
 import { ZERO_ADDRESS } from "../../frontend/src/client/abi.ts";
@@ -25,9 +25,8 @@ const abi = new Interface([
   "error ZeroQuantity(uint64 productId, uint8 variant)",
 ]);
 
-/** A CIDv1 raw/sha256 for `bytes`, base32, built independently of the module under test. */
-function rawCid(bytes: Uint8Array): string {
-  const cid = Uint8Array.from([0x01, 0x55, 0x12, 0x20, ...sha256(bytes)]);
+/** CID bytes in multibase base32, written independently of the module under test (and of multiformats). */
+function base32Cid(cid: Uint8Array): string {
   const alphabet = "abcdefghijklmnopqrstuvwxyz234567";
   let bits = 0;
   let value = 0;
@@ -42,6 +41,11 @@ function rawCid(bytes: Uint8Array): string {
   }
   if (bits > 0) out += alphabet[(value << (5 - bits)) & 31];
   return out;
+}
+
+/** A CIDv1 raw/sha256 for `bytes`, base32. */
+function rawCid(bytes: Uint8Array): string {
+  return base32Cid(Uint8Array.from([0x01, 0x55, 0x12, 0x20, ...sha256(bytes)]));
 }
 
 describe("dapp client units", () => {
@@ -170,11 +174,32 @@ describe("dapp client units", () => {
     it("parses CIDv0 and CIDv1 and verifies raw bytes against the CID", () => {
       const bytes = utf8('{"schema":"merchstand/product@1"}');
       const cid = rawCid(bytes);
-      expect(parseCid(cid)?.codec).to.equal(0x55);
-      expect(parseCid("QmYwAPJzv5CZsnA625s3Xf2nemtYgPpHdWEz79ojWnPbdG")?.version).to.equal(0);
+      expect(parseCid(cid)?.code).to.equal(0x55);
+      expect(parseCid(cid)?.multihash.digest).to.deep.equal(sha256(bytes));
+      expect(parseCid(cid.toUpperCase())?.toString()).to.equal(cid);
+      const v0 = parseCid("QmYwAPJzv5CZsnA625s3Xf2nemtYgPpHdWEz79ojWnPbdG");
+      expect([v0?.version, v0?.code, v0?.multihash.size]).to.deep.equal([0, 0x70, 32]);
       expect(parseCid("not-a-cid")).to.equal(null);
       expect(verifyCidBytes(cid, bytes)).to.equal("verified");
       expect(verifyCidBytes(cid, utf8("tampered"))).to.equal("mismatch");
+      expect(verifyCidBytes(cid.toUpperCase(), utf8("tampered"))).to.equal("mismatch");
+    });
+
+    it("vouches for sha256 and identity hashes only, and only for the full digest", () => {
+      const bytes = utf8("merch");
+      const cid = (hash: number, digest: Uint8Array) =>
+        base32Cid(Uint8Array.from([1, 0x55, hash, digest.length, ...digest]));
+      expect(verifyCidBytes(cid(0x00, bytes), bytes)).to.equal("verified");
+      expect(verifyCidBytes(cid(0x00, bytes), utf8("merci"))).to.equal("mismatch");
+      expect(verifyCidBytes(cid(0x00, bytes), utf8("merch!"))).to.equal("mismatch");
+      // A truncated sha256 is a weaker promise than the CIDs the dapp writes: not taken as a match.
+      expect(verifyCidBytes(cid(0x12, sha256(bytes).subarray(0, 20)), bytes)).to.equal("mismatch");
+      // Right bytes under another hash (sha2-512): the dapp does not compute it, so it cannot say yes.
+      expect(verifyCidBytes(cid(0x13, sha512(bytes)), bytes)).to.equal("unverifiable");
+      // A dag-pb CID names a UnixFS node, not the file's bytes.
+      const dagPb = base32Cid(Uint8Array.from([1, 0x70, 0x12, 0x20, ...sha256(bytes)]));
+      expect(parseCid(dagPb)?.code).to.equal(0x70);
+      expect(verifyCidBytes(dagPb, bytes)).to.equal("unverifiable");
     });
 
     it("skips a gateway that serves tampered bytes and one that is down", async () => {

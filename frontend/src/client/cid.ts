@@ -1,139 +1,39 @@
-// Just enough CID parsing to validate the CIDs that metadata names and to check fetched bytes against them, and
-// just enough dag-pb + UnixFS decoding to put a file back together from blocks that were each checked against their
-// CID (a gateway's word is never taken for content). Decoding only; the hash is @noble/hashes' sha256.
+// The CIDs that metadata names, and the checks that fetched bytes are what a CID names (a gateway's word is never
+// taken for content). Parsing and decoding are the IPFS project's own libraries: multiformats (CIDs, multibase,
+// multihash), @ipld/dag-pb and ipfs-unixfs (the blocks of a file). This module only says which of their answers the
+// dapp accepts. The hash is @noble/hashes' sha256, which is synchronous in every context (multiformats' browser
+// sha256 is WebCrypto: asynchronous, and missing on a plain-http gateway, which is not a secure context).
 import { sha256 } from "@noble/hashes/sha2.js";
+import { base32, base32upper } from "multiformats/bases/base32";
+import { base58btc } from "multiformats/bases/base58";
+import { CID } from "multiformats/cid";
+import * as raw from "multiformats/codecs/raw";
+import * as Digest from "multiformats/hashes/digest";
+import { identity } from "multiformats/hashes/identity";
+import { sha256 as sha256Hasher } from "multiformats/hashes/sha2";
 
-export type ParsedCid = { version: 0 | 1; codec: number; hashCode: number; digest: Uint8Array };
-
-export const CODEC_RAW = 0x55;
+export const CODEC_RAW = raw.code;
+/** @ipld/dag-pb's `code` (a test checks they agree): the codec itself is only loaded to read a file's blocks. */
 export const CODEC_DAG_PB = 0x70;
-const HASH_SHA256 = 0x12;
-const HASH_IDENTITY = 0x00;
 
-const BASE32 = "abcdefghijklmnopqrstuvwxyz234567";
-const BASE58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
+/** The multibases a CIDv1 string may use here: base32 (either case) and base58btc. CIDv0 is bare base58btc. */
+const MULTIBASES = new Map([base32, base32upper, base58btc].map((base) => [base.prefix as string, base]));
+const DECODER = base32.decoder.or(base32upper.decoder).or(base58btc.decoder);
 
-function decodeBase32(text: string): Uint8Array | null {
-  const out: number[] = [];
-  let bits = 0;
-  let value = 0;
-  for (const ch of text) {
-    const v = BASE32.indexOf(ch);
-    if (v < 0) return null;
-    value = (value << 5) | v;
-    bits += 5;
-    if (bits >= 8) {
-      out.push((value >>> (bits - 8)) & 0xff);
-      bits -= 8;
-    }
-  }
-  return Uint8Array.from(out);
-}
-
-function decodeBase58(text: string): Uint8Array | null {
-  let n = 0n;
-  for (const ch of text) {
-    const v = BASE58.indexOf(ch);
-    if (v < 0) return null;
-    n = n * 58n + BigInt(v);
-  }
-  const bytes: number[] = [];
-  while (n > 0n) {
-    bytes.unshift(Number(n & 0xffn));
-    n >>= 8n;
-  }
-  for (const ch of text) {
-    if (ch !== "1") break;
-    bytes.unshift(0);
-  }
-  return Uint8Array.from(bytes);
-}
-
-function encodeBase32(bytes: Uint8Array): string {
-  let out = "";
-  let bits = 0;
-  let value = 0;
-  for (const byte of bytes) {
-    value = ((value << 8) | byte) & 0xfff;
-    bits += 8;
-    while (bits >= 5) {
-      out += BASE32[(value >>> (bits - 5)) & 31];
-      bits -= 5;
-    }
-  }
-  if (bits > 0) out += BASE32[(value << (5 - bits)) & 31];
-  return out;
-}
-
-/** An unsigned LEB128 varint (protobuf and multiformats both use them): [value, next offset], or null. */
-function readVarint(bytes: Uint8Array, at: number): [number, number] | null {
-  let value = 0;
-  for (let shift = 0, i = at; i < bytes.length && shift < 56; shift += 7, i++) {
-    const b = bytes[i] as number;
-    value += (b & 0x7f) * 2 ** shift;
-    if ((b & 0x80) === 0) return Number.isSafeInteger(value) ? [value, i + 1] : null;
-  }
-  return null;
-}
-
-function parseMultihash(bytes: Uint8Array, at: number): { hashCode: number; digest: Uint8Array } | null {
-  const code = readVarint(bytes, at);
-  if (!code) return null;
-  const length = readVarint(bytes, code[1]);
-  if (!length || length[1] + length[0] !== bytes.length) return null;
-  return { hashCode: code[0], digest: bytes.subarray(length[1]) };
-}
-
-/** Parses a CIDv0 (`Qm…`) or a base32/base58 CIDv1 string; null when it is not one. */
-export function parseCid(text: string): ParsedCid | null {
+/** Parses a CIDv0 (`Qm…`) or a base32/base58btc CIDv1 string; null when it is not one. */
+export function parseCid(text: string): CID | null {
   if (text.length < 8 || text.length > 100) return null;
-  if (text.length === 46 && text.startsWith("Qm")) {
-    const bytes = decodeBase58(text);
-    if (!bytes || bytes[0] !== HASH_SHA256 || bytes[1] !== 32) return null;
-    const mh = parseMultihash(bytes, 0);
-    return mh ? { version: 0, codec: CODEC_DAG_PB, ...mh } : null;
+  let cid: CID;
+  try {
+    cid = CID.parse(text, DECODER);
+  } catch {
+    return null;
   }
-  const prefix = text[0];
-  const body = text.slice(1);
-  const bytes =
-    prefix === "b"
-      ? decodeBase32(body)
-      : prefix === "B"
-        ? decodeBase32(body.toLowerCase())
-        : prefix === "z"
-          ? decodeBase58(body)
-          : null;
-  if (bytes?.[0] !== 1) return null;
-  const codec = readVarint(bytes, 1);
-  if (!codec) return null;
-  const mh = parseMultihash(bytes, codec[1]);
-  return mh ? { version: 1, codec: codec[0], ...mh } : null;
-}
-
-/** A CID in binary form, as dag-pb links carry it (CIDv1 bytes, or a bare sha256 multihash for CIDv0). */
-export function parseCidBytes(bytes: Uint8Array): ParsedCid | null {
-  if (bytes[0] === HASH_SHA256) {
-    const mh = parseMultihash(bytes, 0);
-    return mh && mh.digest.length === 32 ? { version: 0, codec: CODEC_DAG_PB, ...mh } : null;
-  }
-  if (bytes[0] !== 1) return null;
-  const codec = readVarint(bytes, 1);
-  if (!codec) return null;
-  const mh = parseMultihash(bytes, codec[1]);
-  return mh ? { version: 1, codec: codec[0], ...mh } : null;
-}
-
-/** The CIDv1 base32 string of a CID (a CIDv0 becomes the CIDv1 of the same dag-pb block). */
-export function cidToString(cid: ParsedCid): string {
-  const bytes = [1, ...varint(cid.codec), ...varint(cid.hashCode), ...varint(cid.digest.length), ...cid.digest];
-  return `b${encodeBase32(Uint8Array.from(bytes))}`;
-}
-
-function varint(n: number): number[] {
-  const out: number[] = [];
-  for (; n >= 0x80; n = Math.floor(n / 0x80)) out.push((n % 0x80) | 0x80);
-  out.push(n);
-  return out;
+  // Only the one spelling the library writes for these bytes names them: multiformats 14's base58 decoder reads
+  // characters above U+00FF as digits (`Qm…ő…` parses, as another CID), and it reads any bare base58 text as a
+  // CIDv0 string, even one that decodes to a CIDv1 (`Qy…` can be one); no multibase here starts with Q.
+  const spelled = cid.version === 0 ? `${base58btc.prefix}${text}` : text;
+  return MULTIBASES.get(spelled[0] as string)?.encode(cid.bytes) === spelled ? cid : null;
 }
 
 /** `bafy…` or `ipfs://bafy…` to the bare CID; null for anything else (other URLs are never fetched). */
@@ -143,91 +43,61 @@ export function normalizeCidRef(ref: unknown): string | null {
   return parseCid(bare) ? bare : null;
 }
 
+export type Verdict = "verified" | "mismatch" | "unverifiable";
+
 /**
  * Whether `bytes` are provably the content of `cid`. Raw-leaf CIDs (what Helia and ipfs-car make for files up to
  * one chunk) hash the bytes themselves, so they are checked; a dag-pb CID names a UnixFS node the gateway already
  * unpacked, so it answers "unverifiable" rather than a false yes.
  */
-export function verifyCidBytes(cid: string, bytes: Uint8Array): "verified" | "mismatch" | "unverifiable" {
+export function verifyCidBytes(cid: string, bytes: Uint8Array): Verdict {
   const parsed = parseCid(cid);
-  if (!parsed || parsed.codec !== CODEC_RAW) return "unverifiable";
+  if (!parsed || parsed.code !== CODEC_RAW) return "unverifiable";
   return verifyBlock(parsed, bytes);
 }
 
 /** Whether `block` is the block `cid` names (its multihash), whatever the codec; sha256 and identity only. */
-export function verifyBlock(cid: ParsedCid, block: Uint8Array): "verified" | "mismatch" | "unverifiable" {
-  let actual: Uint8Array;
-  if (cid.hashCode === HASH_SHA256) actual = sha256(block);
-  else if (cid.hashCode === HASH_IDENTITY) actual = block;
-  else return "unverifiable";
-  if (actual.length !== cid.digest.length) return "mismatch";
-  for (let i = 0; i < actual.length; i++) if (actual[i] !== cid.digest[i]) return "mismatch";
-  return "verified";
+export function verifyBlock(cid: CID, block: Uint8Array): Verdict {
+  const { code } = cid.multihash;
+  const actual =
+    code === sha256Hasher.code
+      ? Digest.create(code, sha256(block))
+      : code === identity.code
+        ? identity.digest(block)
+        : null;
+  if (!actual) return "unverifiable";
+  return Digest.equals(actual, cid.multihash) ? "verified" : "mismatch";
 }
 
-type ProtoField = { field: number; value: number | Uint8Array };
+/** A UnixFS file node: its own bytes, then its children's in order, child i holding `blockSizes[i]` bytes. */
+export type UnixFsFileNode = { data: Uint8Array; links: CID[]; blockSizes: readonly bigint[]; fileSize: bigint };
 
-/** The fields of a protobuf message, in order; null when it is not well formed. */
-function readProto(bytes: Uint8Array): ProtoField[] | null {
-  const fields: ProtoField[] = [];
-  let at = 0;
-  while (at < bytes.length) {
-    const key = readVarint(bytes, at);
-    if (!key) return null;
-    const field = Math.floor(key[0] / 8);
-    const wire = key[0] % 8;
-    at = key[1];
-    if (field === 0) return null;
-    if (wire === 0) {
-      const value = readVarint(bytes, at);
-      if (!value) return null;
-      fields.push({ field, value: value[0] });
-      at = value[1];
-    } else if (wire === 2) {
-      const length = readVarint(bytes, at);
-      if (!length || length[1] + length[0] > bytes.length) return null;
-      fields.push({ field, value: bytes.subarray(length[1], length[1] + length[0]) });
-      at = length[1] + length[0];
-    } else return null; // dag-pb and UnixFS use no other wire types
-  }
-  return fields;
-}
-
-/** A UnixFS file node: its own bytes, then its children's in order. */
-export type UnixFsFileNode = { data: Uint8Array; links: ParsedCid[]; fileSize: number | null };
-
-const UNIXFS_RAW = 0;
-const UNIXFS_FILE = 2;
+/** Decodes a dag-pb block holding a UnixFS file (or raw) node; see loadUnixFsDecoder. */
+export type UnixFsDecoder = (block: Uint8Array) => UnixFsFileNode | null;
 
 /**
- * Decodes a dag-pb block holding a UnixFS file (or raw) node. Directories, symlinks and shards are refused (null):
- * the dapp only ever reads files by CID.
+ * The decoder of UnixFS file blocks, loaded on first use: only dag-pb CIDs (CIDv0, files over one chunk) need it,
+ * so a raw-CID read never downloads it. Directories, symlinks, HAMT shards and metadata nodes are refused (null):
+ * the dapp only ever reads files by CID. So is a node whose links and block sizes disagree (as the reference
+ * exporter refuses it), which makes `fileSize` the exact length of the file the node roots.
  */
-export function decodeUnixFsFile(block: Uint8Array): UnixFsFileNode | null {
-  const node = readProto(block);
-  if (!node) return null;
-  let unixfs: Uint8Array | null = null;
-  const links: ParsedCid[] = [];
-  for (const { field, value } of node) {
-    if (field === 2 && value instanceof Uint8Array) {
-      const link = readProto(value);
-      const hash = link?.find((f) => f.field === 1)?.value;
-      const cid = hash instanceof Uint8Array ? parseCidBytes(hash) : null;
-      if (!cid) return null;
-      links.push(cid);
-    } else if (field === 1 && value instanceof Uint8Array && unixfs === null) unixfs = value;
-    else return null;
-  }
-  if (unixfs === null) return null;
-  const data = readProto(unixfs);
-  if (!data) return null;
-  const type = data.find((f) => f.field === 1)?.value;
-  if (type !== UNIXFS_FILE && type !== UNIXFS_RAW) return null;
-  const bytes = data.find((f) => f.field === 2)?.value;
-  const fileSize = data.find((f) => f.field === 3)?.value;
-  return {
-    data: bytes instanceof Uint8Array ? bytes : new Uint8Array(),
-    links,
-    fileSize: typeof fileSize === "number" ? fileSize : null,
+export async function loadUnixFsDecoder(): Promise<UnixFsDecoder> {
+  const [dagPb, { UnixFS }] = await Promise.all([import("@ipld/dag-pb"), import("ipfs-unixfs")]);
+  return (block) => {
+    try {
+      const node = dagPb.decode(block);
+      if (node.Data === undefined) return null;
+      const unixfs = UnixFS.unmarshal(node.Data);
+      if (unixfs.type !== "file" && unixfs.type !== "raw") return null;
+      if (unixfs.blockSizes.length !== node.Links.length) return null;
+      return {
+        data: unixfs.data ?? new Uint8Array(),
+        links: node.Links.map((link) => link.Hash),
+        blockSizes: unixfs.blockSizes,
+        fileSize: unixfs.fileSize(),
+      };
+    } catch {
+      return null; // not dag-pb, or not UnixFS: both libraries throw on malformed input
+    }
   };
 }

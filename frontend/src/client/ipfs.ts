@@ -2,14 +2,15 @@
 // reading, and takes nothing on a gateway's word: a raw CID's bytes must hash to it, and a dag-pb CID (CIDv0, or a
 // file larger than one chunk) is fetched block by block in the trustless-gateway raw format, every block checked
 // against the CID that names it and the file rebuilt from them. Content that can't be checked is refused.
+import { base32 } from "multiformats/bases/base32";
+import type { CID } from "multiformats/cid";
 import {
   CODEC_DAG_PB,
   CODEC_RAW,
-  cidToString,
-  decodeUnixFsFile,
+  loadUnixFsDecoder,
   normalizeCidRef,
-  type ParsedCid,
   parseCid,
+  type UnixFsDecoder,
   verifyBlock,
 } from "./cid.ts";
 
@@ -91,9 +92,9 @@ export class IpfsClient {
   }
 
   private async fetchFromGateways(cid: string, maxBytes: number): Promise<Uint8Array> {
-    const parsed = parseCid(cid) as ParsedCid; // fetchBytes only passes CIDs that parse
-    if (parsed.codec !== CODEC_RAW && parsed.codec !== CODEC_DAG_PB) {
-      throw new IpfsError(`${cid} is not a file (codec 0x${parsed.codec.toString(16)}), so it can't be checked`);
+    const parsed = parseCid(cid) as CID; // fetchBytes only passes CIDs that parse
+    if (parsed.code !== CODEC_RAW && parsed.code !== CODEC_DAG_PB) {
+      throw new IpfsError(`${cid} is not a file (codec 0x${parsed.code.toString(16)}), so it can't be checked`);
     }
     const failures: string[] = [];
     for (const gateway of this.gateways) {
@@ -101,7 +102,7 @@ export class IpfsClient {
       const timer = setTimeout(() => controller.abort(), this.timeoutMs);
       try {
         // A gateway that serves other bytes than the CID names is lying (or compromised): the next one is tried.
-        if (parsed.codec === CODEC_RAW) {
+        if (parsed.code === CODEC_RAW) {
           const response = await this.fetchFn(`${gateway}/ipfs/${cid}`, { signal: controller.signal });
           if (!response.ok) throw new IpfsError(`HTTP ${response.status}`);
           const bytes = await readCapped(response, maxBytes);
@@ -122,8 +123,8 @@ export class IpfsClient {
   }
 
   /** A dag-pb file from one gateway, rebuilt from verified blocks. */
-  private async fetchFile(gateway: string, root: ParsedCid, maxBytes: number, signal: AbortSignal) {
-    const budget = { blocks: 0, bytes: 0, maxBytes };
+  private async fetchFile(gateway: string, root: CID, maxBytes: number, signal: AbortSignal) {
+    const budget = { blocks: 0, bytes: 0, maxBytes, decode: await loadUnixFsDecoder() };
     const parts = await this.readNode(gateway, root, budget, 0, signal);
     const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
     let at = 0;
@@ -136,11 +137,14 @@ export class IpfsClient {
 
   private async readNode(
     gateway: string,
-    cid: ParsedCid,
-    budget: { blocks: number; bytes: number; maxBytes: number },
+    cid: CID,
+    budget: { blocks: number; bytes: number; maxBytes: number; decode: UnixFsDecoder },
     depth: number,
     signal: AbortSignal,
   ): Promise<Uint8Array[]> {
+    if (cid.code !== CODEC_RAW && cid.code !== CODEC_DAG_PB) {
+      throw new IpfsError("a block of the file is neither raw nor dag-pb");
+    }
     if (++budget.blocks > MAX_BLOCKS) throw new IpfsError(`the file spans more than ${MAX_BLOCKS} blocks`);
     const block = await this.fetchBlock(gateway, cid, signal);
     const take = (bytes: Uint8Array) => {
@@ -148,30 +152,36 @@ export class IpfsClient {
       if (budget.bytes > budget.maxBytes) throw new IpfsError(`content is more than ${budget.maxBytes} bytes`);
       return bytes;
     };
-    if (cid.codec === CODEC_RAW) return [take(block)];
-    if (cid.codec !== CODEC_DAG_PB) throw new IpfsError("a block of the file is neither raw nor dag-pb");
-    const node = decodeUnixFsFile(block);
+    if (cid.code === CODEC_RAW) return [take(block)];
+    // Decoded only now that the block is known to be the one its CID names.
+    const node = budget.decode(block);
     if (!node) throw new IpfsError("a block is not part of a UnixFS file");
-    if (node.fileSize !== null && node.fileSize > budget.maxBytes) {
+    if (node.fileSize > BigInt(budget.maxBytes)) {
       throw new IpfsError(`content is ${node.fileSize} bytes, more than ${budget.maxBytes}`);
     }
     if (node.links.length > 0 && depth >= MAX_DEPTH) throw new IpfsError("the file's block tree is too deep");
+    // Every link will be fetched: a node naming too many is refused before any of them is.
+    if (budget.blocks + node.links.length > MAX_BLOCKS) {
+      throw new IpfsError(`the file spans more than ${MAX_BLOCKS} blocks`);
+    }
     const parts = [take(node.data)];
     for (let i = 0; i < node.links.length; i += PARALLEL_BLOCKS) {
       const batch = node.links.slice(i, i + PARALLEL_BLOCKS);
-      for (const child of await Promise.all(batch.map((c) => this.readNode(gateway, c, budget, depth + 1, signal)))) {
+      const children = await Promise.all(batch.map((c) => this.readNode(gateway, c, budget, depth + 1, signal)));
+      for (const [j, child] of children.entries()) {
+        // Every block is genuine, but a node could still name children that do not add up to the sizes it declares.
+        if (BigInt(child.reduce((n, p) => n + p.length, 0)) !== node.blockSizes[i + j]) {
+          throw new IpfsError("the file's blocks do not add up to its size");
+        }
         parts.push(...child);
       }
-    }
-    // Every block is genuine, but a node could still name children that do not add up to the size it declares.
-    if (node.fileSize !== null && parts.reduce((n, p) => n + p.length, 0) !== node.fileSize) {
-      throw new IpfsError("the file's blocks do not add up to its size");
     }
     return parts;
   }
 
-  private async fetchBlock(gateway: string, cid: ParsedCid, signal: AbortSignal): Promise<Uint8Array> {
-    const response = await this.fetchFn(`${gateway}/ipfs/${cidToString(cid)}?format=raw`, {
+  private async fetchBlock(gateway: string, cid: CID, signal: AbortSignal): Promise<Uint8Array> {
+    // CIDv1 base32 whatever the link's form: a CIDv0 becomes the CIDv1 of the same dag-pb block.
+    const response = await this.fetchFn(`${gateway}/ipfs/${cid.toV1().toString(base32)}?format=raw`, {
       signal,
       headers: { accept: RAW_BLOCK },
     });

@@ -15,7 +15,7 @@ import {
 import { Chain, decodePage, decodePageStructs, pageStruct } from "../../frontend/src/client/chain.ts";
 import { loadOrder } from "../../frontend/src/client/orders.ts";
 import { sealShipping } from "../../frontend/src/client/shipping-crypto.ts";
-import { deployCatalog, ethers, networkHelpers, providerFetch, STORE_KEY } from "./fixture.ts";
+import { ADDRESS, deployCatalog, ethers, networkHelpers, providerFetch, STORE_KEY } from "./fixture.ts";
 
 const STORE_NAMES = ["Sigur Rós — Merch", "東京事変 公式ストア", "Motörhead 🤘 Shop"];
 const PRODUCT_NAMES = [
@@ -31,16 +31,6 @@ const PRODUCT_NAMES = [
 const LABELS = [["S", "M", "L", "XL"], ["Größe 38"], ["黒 / M", "白 / L"], ["🎸", "🥁", "🎹"]];
 const ADDED = 23; // + the fixture's 2 = 25 products: three pages of 10.
 const PAGE = 10;
-const ADDRESS = {
-  name: "Zoë Ōtsuka",
-  line1: "1 Chapel Street",
-  line2: "",
-  city: "Leeds",
-  region: "",
-  postalCode: "LS1 1AA",
-  country: "GB",
-  email: "",
-};
 
 type ModelVariant = { label: string; price: bigint; stock: number; sold: number; active: boolean };
 type ModelProduct = {

@@ -10,22 +10,20 @@ import { buildCartOrders, cartTotal, type PayStage, payCart } from "../../fronte
 import type { Currency } from "../../frontend/src/client/manifest.ts";
 import { loadOrder } from "../../frontend/src/client/orders.ts";
 import { type Eip1193Provider, WalletSession } from "../../frontend/src/client/wallet.ts";
-import { connection, deployCatalog, ethers, MUG_PRICE, networkHelpers, providerFetch, STORE_KEY } from "./fixture.ts";
+import {
+  ADDRESS,
+  connection,
+  deployCatalog,
+  ethers,
+  MUG_PRICE,
+  networkHelpers,
+  providerFetch,
+  STORE_KEY,
+} from "./fixture.ts";
 
 // Hardhat's default accounts come from this mnemonic; the buyer is the third one (see deployCatalog).
 const HARDHAT_MNEMONIC = "test test test test test test test test test test test junk";
 const BUYER_PATH = "m/44'/60'/0'/0/2";
-
-const ADDRESS = {
-  name: "Ada Fan",
-  line1: "1 Chapel Street",
-  line2: "",
-  city: "Leeds",
-  region: "",
-  postalCode: "LS1 1AA",
-  country: "GB",
-  email: "",
-};
 
 type TypedDataJson = {
   types: Record<string, { name: string; type: string }[]>;

@@ -9,18 +9,7 @@ import { impersonatedStore } from "../../frontend/src/client/names.ts";
 import { buyerActions, loadBuyerOrders, loadOrder } from "../../frontend/src/client/orders.ts";
 import { openShipping } from "../../frontend/src/client/shipping-crypto.ts";
 import type { Receipt } from "../../frontend/src/client/transactions.ts";
-import { deployCatalog, ethers, networkHelpers, providerFetch, SHIRT_PRICE, STORE_KEY } from "./fixture.ts";
-
-const ADDRESS = {
-  name: "Ada Fan",
-  line1: "1 Chapel Street",
-  line2: "",
-  city: "Leeds",
-  region: "",
-  postalCode: "LS1 1AA",
-  country: "GB",
-  email: "",
-};
+import { ADDRESS, deployCatalog, ethers, networkHelpers, providerFetch, SHIRT_PRICE, STORE_KEY } from "./fixture.ts";
 
 function shirtLine(variant: number, quantity: number, unitPrice = SHIRT_PRICE): CartLine {
   return {

@@ -28,6 +28,18 @@ export function providerFetch(): FetchLike & { count: number } {
 }
 
 export const STORE_KEY = x25519.keygen();
+
+/** The fan's shipping address the chain tests seal to the store's key (non-ASCII on purpose). */
+export const ADDRESS = {
+  name: "Zoë Ōtsuka",
+  line1: "1 Chapel Street",
+  line2: "",
+  city: "Leeds",
+  region: "",
+  postalCode: "LS1 1AA",
+  country: "GB",
+  email: "",
+};
 export const SHIRT_PRICE = ethers.parseEther("0.02");
 export const MUG_PRICE = 15_000_000n;
 

@@ -32,6 +32,7 @@ import {
 import { IpfsClient, sniffImageType } from "../../frontend/src/client/ipfs.ts";
 import { identityKey, namesLookAlike, withoutBidiControls } from "../../frontend/src/client/names.ts";
 import { encodePng } from "../../scripts/seed/png.ts";
+import { noise } from "../support/noise.ts";
 
 type Bytes = Uint8Array | Iterable<Uint8Array> | AsyncIterable<Uint8Array>;
 
@@ -81,16 +82,6 @@ function chunker(size: number) {
     }
     if (pending.length > 0) yield pending;
   };
-}
-
-function pseudoRandom(length: number, seed: number): Uint8Array {
-  const out = new Uint8Array(length);
-  let x = seed;
-  for (let i = 0; i < length; i++) {
-    x = (x * 1103515245 + 12345) >>> 0;
-    out[i] = x >>> 24;
-  }
-  return out;
 }
 
 type Request = { gateway: string; path: string; accept: string | null };
@@ -188,10 +179,10 @@ describe("IPFS client: content checked against its CID, block by block", () => {
     const kubo = { cidVersion: 0, rawLeaves: false, reduceSingleLeafToSelf: true } as const;
     const small = new TextEncoder().encode('{"schema":"merchstand/product@1"}');
     kuboSmall = { bytes: small, cid: await fs.addBytes(small, kubo) };
-    const large = pseudoRandom(20_000, 1);
+    const large = noise(20_000, 1);
     kuboLarge = { bytes: large, cid: await fs.addBytes(large, { ...kubo, chunker: chunker(1024) }) };
     // CIDv1 with raw leaves (what Helia and ipfs-car make), over many chunks.
-    const leaves = pseudoRandom(50_000, 2);
+    const leaves = noise(50_000, 2);
     rawLeaves = {
       bytes: leaves,
       cid: await fs.addBytes(leaves, { cidVersion: 1, rawLeaves: true, chunker: chunker(4096) }),
@@ -376,7 +367,7 @@ describe("IPFS client: content checked against its CID, block by block", () => {
       const root = (await loadUnixFsDecoder())(honest.blocks.get(rawLeaves.cid.toV1().toString())!)!;
       const leaf = root.links[3]!.toString();
       const ipfs = new IpfsClient(["http://liar"], {
-        fetch: gatewayFetch({ liar: honest }, [], (_gw, cid) => (cid === leaf ? pseudoRandom(4096, 9) : null)),
+        fetch: gatewayFetch({ liar: honest }, [], (_gw, cid) => (cid === leaf ? noise(4096, 9) : null)),
       });
       let caught: unknown;
       await ipfs.fetchBytes(rawLeaves.cid.toString(), 1024 * 1024).catch((e) => {
@@ -443,7 +434,7 @@ describe("IPFS client: content checked against its CID, block by block", () => {
       });
 
       it("stops at the size cap when the leaves hold more than the root declares", async () => {
-        const leaves = [pseudoRandom(600, 3), pseudoRandom(600, 4)].map((b) => putBlock(forged, CODEC_RAW, b));
+        const leaves = [noise(600, 3), noise(600, 4)].map((b) => putBlock(forged, CODEC_RAW, b));
         const root = putBlock(forged, CODEC_DAG_PB, unixFsNode("file", leaves, [1n, 1n]));
         expect((await fetchFrom(root, 1000)).error).to.match(/content is more than 1000 bytes/);
         // Under a larger cap it is the sizes that give the lie away.

@@ -23,18 +23,8 @@ import {
 } from "../../frontend/src/client/seller.ts";
 import { sealShipping } from "../../frontend/src/client/shipping-crypto.ts";
 import type { TxRequest } from "../../frontend/src/client/transactions.ts";
-import { deployCatalog, ethers, networkHelpers, providerFetch, SHIRT_PRICE, STORE_KEY } from "./fixture.ts";
+import { ADDRESS, deployCatalog, ethers, networkHelpers, providerFetch, SHIRT_PRICE, STORE_KEY } from "./fixture.ts";
 
-const ADDRESS = {
-  name: "Ada Fan",
-  line1: "1 Chapel Street",
-  line2: "",
-  city: "Leeds",
-  region: "",
-  postalCode: "LS1 1AA",
-  country: "GB",
-  email: "",
-};
 const ETH = { address: ZERO_ADDRESS, symbol: "ETH", decimals: 18, permit: false };
 
 // Order ids are productId << 40 | variant << 32 | the variant's sold counter before the order (IMerchstand's NatSpec):

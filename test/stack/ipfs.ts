@@ -11,20 +11,10 @@ import { addDirectory, computeBytesCid, computeDirectoryCid } from "../../script
 import { type Gateway, startGateway } from "../../scripts/ipfs/gateway.ts";
 import { type IpfsNode, openIpfsNode } from "../../scripts/ipfs/node.ts";
 import { encodePng } from "../../scripts/seed/png.ts";
+import { noise } from "../support/noise.ts";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const run = promisify(execFile);
-
-/** Deterministic pseudo-random bytes, so a large file has no repeated chunks (which would hide chunking bugs). */
-function noise(length: number, seed: number): Uint8Array<ArrayBuffer> {
-  const out = new Uint8Array(length);
-  let x = seed;
-  for (let i = 0; i < length; i++) {
-    x = (x * 1103515245 + 12345) >>> 0;
-    out[i] = x >>> 24;
-  }
-  return out;
-}
 
 const PNG = encodePng(2, 2, new Uint8Array([255, 0, 0, 0, 255, 0, 0, 0, 255, 255, 255, 255]));
 

@@ -232,7 +232,8 @@ export async function seedDemo(
   for (const demo of DEMO_ORDERS) {
     const store = DEMO_STORES.find((s) => s.key === demo.store)!;
     const storeId = storeIds.get(store.key)!;
-    const storeKey = (await market.getFunction("getStore")(storeId)).shippingKey as string;
+    const onChain = (await market.getFunction("getStore")(storeId)) as { shippingKey: string; currency: string };
+    const storeKey = onChain.shippingKey;
     const physical = demo.lines.some((l) => !productOf(store, l.product).digital);
     const decimals = store.currency === "ETH" ? 18 : 6;
     const lines = demo.lines.map((l) => {
@@ -262,7 +263,7 @@ export async function seedDemo(
     const placed = findEvent(market, receipt, "OrderPlaced");
     const orderId = placed.args.orderId as bigint;
     // Rebuilt from the log exactly as the dapp does it; the currency is the store's.
-    const order = orderFromPlaced(placed.args as never, (await market.getFunction("getStore")(storeId)).currency);
+    const order = orderFromPlaced(placed.args as never, onChain.currency);
     summary.orders++;
     summary.orderIds.push(orderId);
 

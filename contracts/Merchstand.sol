@@ -160,12 +160,7 @@ contract Merchstand is IMerchstand, MerchstandStorage {
     /// @dev Not `nonReentrant`, to save the two transient writes of the lock: an ETH purchase makes no external call,
     /// so it only has to refuse to run inside another guarded call, and a token purchase takes the lock around the
     /// token calls ({_collectLocked}).
-    function buy_oT9la(uint256 line, bytes calldata shipping)
-        external
-        payable
-        whenNotPaused
-        returns (uint256 orderId)
-    {
+    function buy_oT9la(uint256 line, bytes calldata shipping) external payable whenNotPaused returns (uint256 orderId) {
         if (_reentrancyGuardEntered()) revert ReentrancyGuardReentrantCall();
         if (line >> 200 != 0) revert InvalidLine(line);
         uint64 productId = uint64(line);
@@ -220,9 +215,9 @@ contract Merchstand is IMerchstand, MerchstandStorage {
         if (permit.value < total) revert PermitTooSmall(permit.value, total);
         // A permit that fails (already used, e.g. front-run from the mempool) is fine as long as the allowance it
         // granted is in place; if it is not, the transfer below reverts.
-        try IERC20Permit(currency).permit(
-            msg.sender, address(this), permit.value, permit.deadline, permit.v, permit.r, permit.s
-        ) {} catch {}
+        try IERC20Permit(currency)
+            .permit(msg.sender, address(this), permit.value, permit.deadline, permit.v, permit.r, permit.s) {}
+            catch {}
         _collect(currency, total, 0);
     }
 
@@ -728,9 +723,14 @@ contract Merchstand is IMerchstand, MerchstandStorage {
 
     /// @dev Emits {OrderPlaced} from the log data {_placeOrder} laid out at `e` (its packed lines already written by
     /// {_writeLine}): `abi.encode(info, lines, shipping)`.
-    function _emitPlaced(uint256 e, uint256 lines, uint256 orderId, uint256 store, uint256 info, bytes calldata shipping)
-        private
-    {
+    function _emitPlaced(
+        uint256 e,
+        uint256 lines,
+        uint256 orderId,
+        uint256 store,
+        uint256 info,
+        bytes calldata shipping
+    ) private {
         bytes32 topic = OrderPlaced.selector;
         assembly ("memory-safe") {
             mstore(e, info)
@@ -793,7 +793,11 @@ contract Merchstand is IMerchstand, MerchstandStorage {
     }
 
     /// @dev {_loadOrder} that also requires `expected` status.
-    function _loadOrder(uint256 orderId, Order calldata order, OrderStatus expected) private view returns (uint256 enc) {
+    function _loadOrder(uint256 orderId, Order calldata order, OrderStatus expected)
+        private
+        view
+        returns (uint256 enc)
+    {
         OrderStatus status;
         (status, enc) = _loadOrder(orderId, order);
         if (status != expected) revert InvalidOrderStatus(orderId, status);

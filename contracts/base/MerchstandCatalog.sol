@@ -26,7 +26,13 @@ contract MerchstandCatalog is MerchstandStorage {
     // ─────────────────────────────────────────── Stores ───────────────────────────────────────────
 
     /// @notice See {IMerchstand-openStore}.
-    function openStore(IMerchstand.StoreInput calldata input) external onlyDelegated nonReentrant whenNotPaused returns (uint64 storeId) {
+    function openStore(IMerchstand.StoreInput calldata input)
+        external
+        onlyDelegated
+        nonReentrant
+        whenNotPaused
+        returns (uint64 storeId)
+    {
         _checkText(bytes(input.name), 1, MAX_NAME_BYTES);
         _checkText(bytes(input.metadataCid), 0, MAX_CID_BYTES);
         if (input.payout == address(0)) revert IMerchstand.ZeroAddress();
@@ -143,7 +149,12 @@ contract MerchstandCatalog is MerchstandStorage {
     }
 
     /// @notice See {IMerchstand-attestOfficial}.
-    function attestOfficial(uint64 storeId, string calldata evidence) external onlyDelegated nonReentrant onlyRole(VERIFIER_ROLE) {
+    function attestOfficial(uint64 storeId, string calldata evidence)
+        external
+        onlyDelegated
+        nonReentrant
+        onlyRole(VERIFIER_ROLE)
+    {
         StoreInfo storage info = _stores[storeId];
         if (info.owner == address(0)) revert IMerchstand.StoreNotFound(storeId);
         _checkText(bytes(evidence), 1, MAX_EVIDENCE_BYTES);
@@ -153,7 +164,12 @@ contract MerchstandCatalog is MerchstandStorage {
     }
 
     /// @notice See {IMerchstand-revokeOfficial}.
-    function revokeOfficial(uint64 storeId, string calldata reason) external onlyDelegated nonReentrant onlyRole(VERIFIER_ROLE) {
+    function revokeOfficial(uint64 storeId, string calldata reason)
+        external
+        onlyDelegated
+        nonReentrant
+        onlyRole(VERIFIER_ROLE)
+    {
         StoreInfo storage info = _stores[storeId];
         if (info.owner == address(0)) revert IMerchstand.StoreNotFound(storeId);
         if (!info.official) revert IMerchstand.NotOfficial(storeId);
@@ -164,13 +180,11 @@ contract MerchstandCatalog is MerchstandStorage {
     // ─────────────────────────────────────────── Catalog ───────────────────────────────────────────
 
     /// @notice See {IMerchstand-listProduct}.
-    function listProduct(uint64 storeId, IMerchstand.ProductInput calldata product, IMerchstand.VariantInput[] calldata variants)
-        external
-        onlyDelegated
-        nonReentrant
-        whenNotPaused
-        returns (uint64 productId)
-    {
+    function listProduct(
+        uint64 storeId,
+        IMerchstand.ProductInput calldata product,
+        IMerchstand.VariantInput[] calldata variants
+    ) external onlyDelegated nonReentrant whenNotPaused returns (uint64 productId) {
         _requireStaff(storeId);
         if (_storeHot[storeId].closed) revert IMerchstand.StoreIsClosed(storeId);
         _checkText(bytes(product.name), 1, MAX_NAME_BYTES);
@@ -239,7 +253,12 @@ contract MerchstandCatalog is MerchstandStorage {
     }
 
     /// @notice See {IMerchstand-addVariant}.
-    function addVariant(uint64 productId, IMerchstand.VariantInput calldata input) external onlyDelegated nonReentrant whenNotPaused {
+    function addVariant(uint64 productId, IMerchstand.VariantInput calldata input)
+        external
+        onlyDelegated
+        nonReentrant
+        whenNotPaused
+    {
         Product storage p = _staffProduct(productId);
         uint64 storeId = p.storeId;
         if (_storeHot[storeId].closed) revert IMerchstand.StoreIsClosed(storeId);
@@ -281,7 +300,12 @@ contract MerchstandCatalog is MerchstandStorage {
     }
 
     /// @notice See {IMerchstand-getStores}.
-    function getStores(uint256 offset, uint256 limit) external view onlyDelegated returns (IMerchstand.StoreView[] memory page, uint256 total) {
+    function getStores(uint256 offset, uint256 limit)
+        external
+        view
+        onlyDelegated
+        returns (IMerchstand.StoreView[] memory page, uint256 total)
+    {
         total = _storeCount;
         uint256 n = _pageSize(offset, limit, total);
         page = new IMerchstand.StoreView[](n);
@@ -450,5 +474,4 @@ contract MerchstandCatalog is MerchstandStorage {
         });
         _labels[key] = input.label;
     }
-
 }

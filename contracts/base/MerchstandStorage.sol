@@ -173,7 +173,6 @@ abstract contract MerchstandStorage is AccessControl, Pausable, ReentrancyGuardT
 
     mapping(address account => mapping(address currency => uint256 amount)) internal _credits;
 
-
     // ─────────────────────────────────────────── Shared helpers ───────────────────────────────────────────
 
     function _isStaff(uint64 storeId, address account) internal view returns (bool) {

@@ -247,7 +247,9 @@ interface IMerchstand {
     /// @param storeId The store it belongs to.
     /// @param product Its attributes.
     /// @param variants Its variants, by index.
-    event ProductListed(uint64 indexed productId, uint64 indexed storeId, ProductInput product, VariantInput[] variants);
+    event ProductListed(
+        uint64 indexed productId, uint64 indexed storeId, ProductInput product, VariantInput[] variants
+    );
     /// @notice A product's name, metadata or category changed.
     /// @param productId The product.
     /// @param name The new name.
@@ -297,7 +299,12 @@ interface IMerchstand {
     /// @param lines One word per line: `productId | variant << 64 | quantity << 72 | unitPrice << 104`.
     /// @param shipping The shipping address encrypted to the store's key; empty for digital orders.
     event OrderPlaced(
-        uint256 indexed orderId, address indexed buyer, uint64 indexed storeId, uint256 info, uint256[] lines, bytes shipping
+        uint256 indexed orderId,
+        address indexed buyer,
+        uint64 indexed storeId,
+        uint256 info,
+        uint256[] lines,
+        bytes shipping
     );
     /// @notice Staff marked an order shipped; `order.shippedAt` is now `shippedAt`.
     /// @param orderId The order.
@@ -532,8 +539,7 @@ interface IMerchstand {
         returns (uint64 productId);
 
     /// @notice Changes name, metadata and category (staff only).
-    function updateProduct(uint64 productId, string calldata name, string calldata metadataCid, uint8 category)
-        external;
+    function updateProduct(uint64 productId, string calldata name, string calldata metadataCid, uint8 category) external;
 
     /// @notice Activates or deactivates a product (staff only).
     function setProductActive(uint64 productId, bool active) external;
@@ -652,10 +658,7 @@ interface IMerchstand {
     function getProduct(uint64 productId) external view returns (ProductView memory);
 
     /// @notice A page of all stores' products, ids `offset+1 ..`, and the total count.
-    function getProducts(uint256 offset, uint256 limit)
-        external
-        view
-        returns (ProductView[] memory page, uint256 total);
+    function getProducts(uint256 offset, uint256 limit) external view returns (ProductView[] memory page, uint256 total);
 
     /// @notice A page of one store's products in listing order, and that store's product count.
     function getStoreProducts(uint64 storeId, uint256 offset, uint256 limit)

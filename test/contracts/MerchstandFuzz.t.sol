@@ -294,9 +294,7 @@ contract MerchstandFuzzTest {
         vm.warp(uint256(o.shippedAt) + elapsed);
         vm.prank(stranger);
         if (elapsed < DELIVERY) {
-            vm.expectRevert(
-                abi.encodeWithSelector(IMerchstand.TooEarly.selector, id, uint256(o.shippedAt) + DELIVERY)
-            );
+            vm.expectRevert(abi.encodeWithSelector(IMerchstand.TooEarly.selector, id, uint256(o.shippedAt) + DELIVERY));
             ms.complete(id, o);
             vm.prank(buyer);
         }
@@ -373,9 +371,7 @@ contract MerchstandFuzzTest {
         uint32 q2 = uint32(q2Seed.bound(1, 20));
         vm.prank(seller);
         uint64 pid = ms.listProduct(
-            ethStore,
-            IMerchstand.ProductInput("Signed LP", "", 1, limit, false),
-            _variants(1 ether, 100)
+            ethStore, IMerchstand.ProductInput("Signed LP", "", 1, limit, false), _variants(1 ether, 100)
         );
         vm.deal(buyer, uint256(q1 + q2) * 1 ether);
         vm.prank(buyer);
@@ -411,9 +407,7 @@ contract MerchstandFuzzTest {
 
     function _list(uint64 storeId, uint96 price, uint32 stock, bool digital) internal returns (uint64) {
         vm.prank(seller);
-        return ms.listProduct(
-            storeId, IMerchstand.ProductInput("Tour Tee", "", 0, 0, digital), _variants(price, stock)
-        );
+        return ms.listProduct(storeId, IMerchstand.ProductInput("Tour Tee", "", 0, 0, digital), _variants(price, stock));
     }
 
     /// @dev Lists a physical product with exactly `qty` in stock and buys all of it; returns the committed order.

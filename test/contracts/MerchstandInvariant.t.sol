@@ -76,9 +76,7 @@ contract MerchstandInvariantTest {
             uint8 vi = uint8(key);
             MerchstandHandler.VariantGhost memory g = h.variant(key);
             IMerchstand.VariantView memory v = ms.getProduct(pid).variants[vi];
-            vm.assertEq(
-                v.stock, g.initial + g.restockedUp + g.returned - g.restockedDown - g.sold, "stock accounting"
-            );
+            vm.assertEq(v.stock, g.initial + g.restockedUp + g.returned - g.restockedDown - g.sold, "stock accounting");
             vm.assertEq(v.stock, g.stock, "stock");
             vm.assertEq(v.sold, g.sold, "sold counter");
             vm.assertEq(v.price, g.price, "price");
@@ -159,12 +157,18 @@ contract MerchstandInvariantTest {
         h.dispute(expiring - 1, 1, 1);
         h.warp(ms.ARBITER_WINDOW() - 1);
         h.resolveExpiredDispute(expiring - 1, 0);
-        vm.assertEq(uint256(h.orderStatus(h.orderIds(expiring - 1))), uint256(IMerchstand.OrderStatus.Resolved), "expired dispute");
+        vm.assertEq(
+            uint256(h.orderStatus(h.orderIds(expiring - 1))),
+            uint256(IMerchstand.OrderStatus.Resolved),
+            "expired dispute"
+        );
 
         h.buy(1, 3, 0, 0, 1); // store B: cancelled after its 1-day ship window
         h.warp(2 days);
         h.cancel(h.orderCount() - 1, 1);
-        vm.assertEq(uint256(h.orderStatus(h.orderIds(h.orderCount() - 1))), uint256(IMerchstand.OrderStatus.Cancelled), "cancel");
+        vm.assertEq(
+            uint256(h.orderStatus(h.orderIds(h.orderCount() - 1))), uint256(IMerchstand.OrderStatus.Cancelled), "cancel"
+        );
 
         h.review(0, 0, 3, 20);
         h.replyToReview(0, 5);

@@ -139,7 +139,9 @@ contract MerchstandHandler {
         buyers.push(vm.addr(0xB2));
         buyers.push(vm.addr(0xB3));
         buyers.push(vm.addr(0xB4));
-        for (uint256 i; i < buyers.length; ++i) creditors.push(buyers[i]);
+        for (uint256 i; i < buyers.length; ++i) {
+            creditors.push(buyers[i]);
+        }
         creditors.push(FEE_A);
         creditors.push(FEE_B);
         // Payouts only get credits when a store's earnings overflow its 96-bit balance (whale listings below).
@@ -332,8 +334,11 @@ contract MerchstandHandler {
         address caller = callerSeed % 5 == 0 ? STRANGER : o.buyer;
         uint256 opensAt = uint256(o.placedAt) + _terms[o.storeId][o.termsVersion].shipWindow;
         bytes memory expected;
-        if (caller != o.buyer) expected = abi.encodeWithSelector(IMerchstand.NotBuyer.selector, id, caller);
-        else if (block.timestamp < opensAt) expected = abi.encodeWithSelector(IMerchstand.TooEarly.selector, id, opensAt);
+        if (caller != o.buyer) {
+            expected = abi.encodeWithSelector(IMerchstand.NotBuyer.selector, id, caller);
+        } else if (block.timestamp < opensAt) {
+            expected = abi.encodeWithSelector(IMerchstand.TooEarly.selector, id, opensAt);
+        }
 
         uint256 before = _balanceOf(o.currency, o.buyer);
         vm.prank(caller);
@@ -358,8 +363,11 @@ contract MerchstandHandler {
         address caller = callerSeed % 5 == 0 ? STRANGER : o.buyer;
         uint256 closesAt = uint256(o.shippedAt) + _terms[o.storeId][o.termsVersion].deliveryWindow;
         bytes memory expected;
-        if (caller != o.buyer) expected = abi.encodeWithSelector(IMerchstand.NotBuyer.selector, id, caller);
-        else if (block.timestamp >= closesAt) expected = abi.encodeWithSelector(IMerchstand.TooLate.selector, id, closesAt);
+        if (caller != o.buyer) {
+            expected = abi.encodeWithSelector(IMerchstand.NotBuyer.selector, id, caller);
+        } else if (block.timestamp >= closesAt) {
+            expected = abi.encodeWithSelector(IMerchstand.TooLate.selector, id, closesAt);
+        }
         vm.prank(caller);
         try MS.dispute(id, o, _text(reasonSeed.bound(0, 280))) {
             _mustHaveFailed(expected, "dispute");
@@ -382,8 +390,9 @@ contract MerchstandHandler {
         address caller = callerSeed % 4 == 0 ? (arbiter == ARBITER_1 ? ARBITER_2 : ARBITER_1) : arbiter;
         uint128 toBuyer = toBuyerSeed % 16 == 0 ? o.amount + 1 : uint128(toBuyerSeed.bound(0, o.amount));
         bytes memory expected;
-        if (caller != arbiter) expected = abi.encodeWithSelector(IMerchstand.NotArbiter.selector, id, caller);
-        else if (toBuyer > o.amount) {
+        if (caller != arbiter) {
+            expected = abi.encodeWithSelector(IMerchstand.NotArbiter.selector, id, caller);
+        } else if (toBuyer > o.amount) {
             expected = abi.encodeWithSelector(IMerchstand.InvalidAmount.selector, id, toBuyer, o.amount);
         }
         vm.prank(caller);
@@ -425,8 +434,9 @@ contract MerchstandHandler {
         uint64 pid = o.lines[lineSeed % o.lines.length].productId;
         uint8 rating = ratingSeed % 10 == 0 ? uint8(ratingSeed % 20 == 0 ? 0 : 6) : uint8(ratingSeed.bound(1, 5));
         bytes memory expected;
-        if (rating == 0 || rating > 5) expected = abi.encodeWithSelector(IMerchstand.InvalidRating.selector, rating);
-        else if (_reviews[id][pid] != 0) {
+        if (rating == 0 || rating > 5) {
+            expected = abi.encodeWithSelector(IMerchstand.InvalidRating.selector, rating);
+        } else if (_reviews[id][pid] != 0) {
             expected = abi.encodeWithSelector(IMerchstand.AlreadyReviewed.selector, id, pid);
         }
         vm.prank(o.buyer);
@@ -838,9 +848,7 @@ contract MerchstandHandler {
             }
             cart.total += cart.amounts[i];
             cart.orders[i] = IMerchstand.CartOrder({
-                storeId: cartStores[i],
-                lines: lines,
-                shipping: physical ? _blob(extraSeed ^ i) : bytes("")
+                storeId: cartStores[i], lines: lines, shipping: physical ? _blob(extraSeed ^ i) : bytes("")
             });
         }
         if (ghostPaused) cart.expected = abi.encodeWithSelector(Pausable.EnforcedPause.selector);
@@ -879,7 +887,9 @@ contract MerchstandHandler {
             VariantGhost storage v = _variants[_key(lines[i].productId, lines[i].variant)];
             v.stock -= lines[i].quantity;
             v.sold += lines[i].quantity;
-            if (_products[lines[i].productId].maxPerBuyer != 0) _bought[lines[i].productId][buyer] += lines[i].quantity;
+            if (_products[lines[i].productId].maxPerBuyer != 0) {
+                _bought[lines[i].productId][buyer] += lines[i].quantity;
+            }
         }
         ghostIn[s.currency] += amount;
         _orders[orderId].order = abi.encode(o);
@@ -1054,11 +1064,7 @@ contract MerchstandHandler {
 
     function _productInput(bool digital, uint16 limit) internal pure returns (IMerchstand.ProductInput memory) {
         return IMerchstand.ProductInput({
-            name: "Thing",
-            metadataCid: "",
-            category: digital ? 5 : 0,
-            maxPerBuyer: limit,
-            digital: digital
+            name: "Thing", metadataCid: "", category: digital ? 5 : 0, maxPerBuyer: limit, digital: digital
         });
     }
 
@@ -1085,7 +1091,9 @@ contract MerchstandHandler {
 
     function _text(uint256 length) internal pure returns (string memory) {
         bytes memory b = new bytes(length);
-        for (uint256 i; i < length; ++i) b[i] = "x";
+        for (uint256 i; i < length; ++i) {
+            b[i] = "x";
+        }
         return string(b);
     }
 

@@ -23,6 +23,17 @@ const compiler = {
   },
 };
 
+/** A live network whose RPC URL and deployer key are secrets (environment variable or `hardhat keystore set`). */
+function live(name: string, chainId: number, chainType: "l1" | "op" | "generic") {
+  return {
+    type: "http" as const,
+    chainType,
+    chainId,
+    url: configVariable(`${name}_RPC_URL`),
+    accounts: [configVariable(`${name}_PRIVATE_KEY`)],
+  };
+}
+
 // `npm run coverage` compiles instrumented contracts. They are larger and cost more gas, so they get their own
 // artifacts and cache: nothing else (the gas test, `npm start`, a deploy) can then pick them up.
 const coverageBuild = process.env.MERCHSTAND_COVERAGE_BUILD === "1";
@@ -36,14 +47,17 @@ export default defineConfig({
       production: compiler,
     },
   },
+  // `hardhat` (in-process) and `localhost` (a running `hardhat node`) are built in. Each live network reads
+  // <NAME>_RPC_URL and <NAME>_PRIVATE_KEY from the environment or the keystore; one ETHERSCAN_API_KEY verifies on all
+  // of them (Etherscan's v2 API serves every chain below). `chainType: "op"` gives OP-stack receipts their L1 fee.
   networks: {
-    // `hardhat` (in-process) and `localhost` (a running `hardhat node`) are built in.
-    sepolia: {
-      type: "http",
-      chainType: "l1",
-      url: configVariable("SEPOLIA_RPC_URL"),
-      accounts: [configVariable("SEPOLIA_PRIVATE_KEY")],
-    },
+    sepolia: live("SEPOLIA", 11155111, "l1"),
+    base: live("BASE", 8453, "op"),
+    baseSepolia: live("BASE_SEPOLIA", 84532, "op"),
+    optimism: live("OPTIMISM", 10, "op"),
+    optimismSepolia: live("OPTIMISM_SEPOLIA", 11155420, "op"),
+    arbitrumOne: live("ARBITRUM_ONE", 42161, "generic"),
+    arbitrumSepolia: live("ARBITRUM_SEPOLIA", 421614, "generic"),
   },
   verify: {
     etherscan: { apiKey: configVariable("ETHERSCAN_API_KEY") },

@@ -10,7 +10,7 @@
 import { type Contract, type ContractTransactionReceipt, type Interface, keccak256, toUtf8Bytes } from "ethers";
 import type { NetworkConnection } from "hardhat/types/network";
 import type { MockUSD } from "../../types/ethers-contracts/index.ts";
-import { type CompiledContract, compileSeaport, type SeaportCompile } from "./seaport-compile.ts";
+import { type CompiledContract, compileSeaport, type SeaportBuild, type SeaportCompile } from "./seaport-compile.ts";
 import { basicOrderParameters, type Listing, orderComponents, orderHash, signListing, split } from "./seaport-order.ts";
 
 type HardhatEthers = NetworkConnection["ethers"];
@@ -81,18 +81,15 @@ function fulfilledHash(seaport: Interface, receipt: ContractTransactionReceipt):
   throw new Error("Seaport emitted no OrderFulfilled");
 }
 
+/** Seaport and what a sale needs, deployed and set up (see deploySeaportMarket). */
+export type SeaportMarket = Awaited<ReturnType<typeof deploySeaportMarket>>;
+
 /**
- * Deploys Seaport and its counterparts on `ethers`' network (from accounts 16-19, which nothing else in the gas
- * scenario uses, so the addresses and signed bytes do not depend on it) and measures both routes.
+ * Deploys Seaport, its ConduitController, the item (MinimalERC1155) and MockUSD on `ethers`' network from accounts
+ * 16-19, which nothing else in the gas scenario uses, so the addresses and signed bytes do not depend on it. The
+ * seller holds the item's stock and approved Seaport for it; the buyer holds mUSD and approved Seaport without limit.
  */
-export async function measureSeaportGas(
-  ethers: HardhatEthers,
-  prices: SeaportPrices,
-  log: (line: string) => void = () => {},
-  compile?: SeaportCompile,
-): Promise<SeaportGas> {
-  const { build, cached, seconds } = compile ?? (await compileSeaport(log));
-  log(`Seaport 1.6 ${cached ? "loaded from cache/seaport/" : "compiled and cached"} (${seconds.toFixed(1)} s)`);
+export async function deploySeaportMarket(ethers: HardhatEthers, build: SeaportBuild) {
   const signers = await ethers.getSigners();
   if (signers.length < 20)
     throw new Error(`the Seaport benchmark needs 20 accounts, the network has ${signers.length}`);
@@ -104,64 +101,92 @@ export async function measureSeaportGas(
   const usd = (await ethers.deployContract("MockUSD", [], deployer)) as unknown as MockUSD;
   const seaportAddress = await seaport.getAddress();
   const itemAddress = await item.getAddress();
-  const usdAddress = await usd.getAddress();
   const { chainId } = await ethers.provider.getNetwork();
   const now = BigInt((await ethers.provider.getBlock("latest"))?.timestamp ?? 0);
   if (now < START_TIME || now >= END_TIME) throw new Error(`chain time ${now} is outside the listing's window`);
 
   await send(item.connect(seller).getFunction("mint")(seller.address, ITEM_ID, SELLER_STOCK));
   await send(item.connect(seller).getFunction("setApprovalForAll")(seaportAddress, true));
-  await send(usd.mint(buyer.address, prices.erc20 * 1000n));
+  await send(usd.mint(buyer.address, 1_000_000_000_000n));
   await send(usd.connect(buyer).approve(seaportAddress, ethers.MaxUint256));
 
-  const balance = async (currency: string, who: string): Promise<bigint> =>
-    currency === ethers.ZeroAddress ? ethers.provider.getBalance(who) : usd.balanceOf(who);
-  const itemBalance = async (who: string): Promise<bigint> =>
-    item.getFunction("balanceOf")(who, ITEM_ID) as Promise<bigint>;
-
-  /** Lists, signs and fulfils one sale; checks the item and the money moved and the hash is Seaport's. */
-  async function sale(route: "eth" | "erc20", pass: number): Promise<number> {
-    const currency = route === "eth" ? ethers.ZeroAddress : usdAddress;
-    const listing: Listing = {
+  /** The seller's listing of one unit of the item at `price` in `currency` (the zero address for ETH). */
+  async function listing(currency: string, price: bigint, feeBps: bigint, saltText: string): Promise<Listing> {
+    return {
       seaport: seaportAddress,
       chainId,
       offerer: seller.address,
       item: { token: itemAddress, id: ITEM_ID, amount: 1n },
       currency,
-      price: route === "eth" ? prices.eth : prices.erc20,
+      price,
       feeRecipient: feeRecipient.address,
-      feeBps: prices.feeBps,
+      feeBps,
       startTime: START_TIME,
       endTime: END_TIME,
-      salt: BigInt(keccak256(toUtf8Bytes(`merchstand bench: Seaport ${route} sale ${pass}`))),
+      salt: BigInt(keccak256(toUtf8Bytes(saltText))),
       counter: (await seaport.getFunction("getCounter")(seller.address)) as bigint,
     };
-    const expectedHash = await seaport.getFunction("getOrderHash")(orderComponents(listing));
-    if (expectedHash !== orderHash(listing)) throw new Error("the listing's EIP-712 hash is not Seaport's order hash");
-    const parameters = basicOrderParameters(listing, await signListing(seller, listing));
-    const { fee, seller: sellerShare } = split(listing);
-    const before = await Promise.all([
-      itemBalance(buyer.address),
-      balance(currency, seller.address),
-      balance(currency, feeRecipient.address),
-    ]);
-    const receipt = await send(
-      seaport.connect(buyer).getFunction("fulfillBasicOrder_efficient_6GL6yc")(parameters, {
-        value: route === "eth" ? listing.price : 0n,
-      }),
-    );
-    if (fulfilledHash(seaport.interface, receipt) !== expectedHash) throw new Error("Seaport filled another order");
-    const after = await Promise.all([
-      itemBalance(buyer.address),
-      balance(currency, seller.address),
-      balance(currency, feeRecipient.address),
-    ]);
-    const moved = [after[0]! - before[0]!, after[1]! - before[1]!, after[2]! - before[2]!];
-    if (moved[0] !== 1n || moved[1] !== sellerShare || moved[2] !== fee) {
-      throw new Error(`Seaport ${route} sale moved ${moved.join(", ")}, not 1 item, ${sellerShare} and ${fee}`);
-    }
-    return Number(receipt.gasUsed);
   }
+
+  /** The buyer's fulfilment of a signed listing, as sent (not awaited). */
+  function fulfil(order: Listing, signature: string) {
+    return seaport.connect(buyer).getFunction("fulfillBasicOrder_efficient_6GL6yc")(
+      basicOrderParameters(order, signature),
+      { value: order.currency === ethers.ZeroAddress ? order.price : 0n },
+    );
+  }
+
+  return { ethers, seaport, item, usd, seller, buyer, feeRecipient, listing, fulfil };
+}
+
+/**
+ * Lists, signs and fulfils one sale on `market`; checks that Seaport's order hash is the one signed, that it filled
+ * that order, and that the item and the money moved. Returns the whole transaction's gas.
+ */
+export async function measuredSale(market: SeaportMarket, order: Listing): Promise<number> {
+  const { ethers, seaport, item, usd, seller, buyer, feeRecipient } = market;
+  const expectedHash = await seaport.getFunction("getOrderHash")(orderComponents(order));
+  if (expectedHash !== orderHash(order)) throw new Error("the listing's EIP-712 hash is not Seaport's order hash");
+  const balances = () =>
+    Promise.all([
+      item.getFunction("balanceOf")(buyer.address, order.item.id) as Promise<bigint>,
+      ...[seller.address, feeRecipient.address].map((who) =>
+        order.currency === ethers.ZeroAddress ? ethers.provider.getBalance(who) : usd.balanceOf(who),
+      ),
+    ]);
+  const before = await balances();
+  const receipt = await send(market.fulfil(order, await signListing(seller, order)));
+  if (fulfilledHash(seaport.interface, receipt) !== expectedHash) throw new Error("Seaport filled another order");
+  const after = await balances();
+  const moved = after.map((value, i) => value - before[i]!);
+  const { fee, seller: sellerShare } = split(order);
+  if (moved[0] !== order.item.amount || moved[1] !== sellerShare || moved[2] !== fee) {
+    throw new Error(`a Seaport sale moved ${moved.join(", ")}, not ${order.item.amount}, ${sellerShare} and ${fee}`);
+  }
+  return Number(receipt.gasUsed);
+}
+
+/** Deploys the market on `ethers`' network and measures both routes, first-ever then steady (STEADY_STATE). */
+export async function measureSeaportGas(
+  ethers: HardhatEthers,
+  prices: SeaportPrices,
+  log: (line: string) => void = () => {},
+  compile?: SeaportCompile,
+): Promise<SeaportGas> {
+  const { build, cached, seconds } = compile ?? (await compileSeaport(log));
+  log(`Seaport 1.6 ${cached ? "loaded from cache/seaport/" : "compiled and cached"} (${seconds.toFixed(1)} s)`);
+  const market = await deploySeaportMarket(ethers, build);
+  const usdAddress = await market.usd.getAddress();
+  const sale = async (route: "eth" | "erc20", pass: number) =>
+    measuredSale(
+      market,
+      await market.listing(
+        route === "eth" ? ethers.ZeroAddress : usdAddress,
+        route === "eth" ? prices.eth : prices.erc20,
+        prices.feeBps,
+        `merchstand bench: Seaport ${route} sale ${pass}`,
+      ),
+    );
 
   const first = { eth: await sale("eth", 0), erc20: await sale("erc20", 0) };
   const steady = { eth: await sale("eth", 1), erc20: await sale("erc20", 1) };

@@ -16,6 +16,14 @@ export const BASIC_ORDER_TYPE = { ETH_TO_ERC1155_FULL_OPEN: 4, ERC20_TO_ERC1155_
 
 export const SEAPORT_DOMAIN = { name: "Seaport", version: "1.6" } as const;
 
+const ITEM_FIELDS = [
+  { name: "itemType", type: "uint8" },
+  { name: "token", type: "address" },
+  { name: "identifierOrCriteria", type: "uint256" },
+  { name: "startAmount", type: "uint256" },
+  { name: "endAmount", type: "uint256" },
+];
+
 /** EIP-712 types of a Seaport order (ConsiderationBase.sol derives the same type strings). */
 export const ORDER_TYPES = {
   OrderComponents: [
@@ -31,21 +39,8 @@ export const ORDER_TYPES = {
     { name: "conduitKey", type: "bytes32" },
     { name: "counter", type: "uint256" },
   ],
-  OfferItem: [
-    { name: "itemType", type: "uint8" },
-    { name: "token", type: "address" },
-    { name: "identifierOrCriteria", type: "uint256" },
-    { name: "startAmount", type: "uint256" },
-    { name: "endAmount", type: "uint256" },
-  ],
-  ConsiderationItem: [
-    { name: "itemType", type: "uint8" },
-    { name: "token", type: "address" },
-    { name: "identifierOrCriteria", type: "uint256" },
-    { name: "startAmount", type: "uint256" },
-    { name: "endAmount", type: "uint256" },
-    { name: "recipient", type: "address" },
-  ],
+  OfferItem: ITEM_FIELDS,
+  ConsiderationItem: [...ITEM_FIELDS, { name: "recipient", type: "address" }],
 };
 
 /** One ERC-1155 unit for sale at `price` (ETH when `currency` is the zero address), `feeBps` of it to `feeRecipient`. */

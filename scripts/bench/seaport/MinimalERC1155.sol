@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: MIT
+// Compiled with Seaport's solc 0.8.24 (scripts/bench/seaport-compile.ts), not the project's 0.8.30.
+// solhint-disable-next-line compiler-version
 pragma solidity ^0.8.24;
 
 /// @title MinimalERC1155
@@ -16,6 +18,7 @@ contract MinimalERC1155 {
         address indexed operator, address indexed from, address indexed to, uint256[] ids, uint256[] amounts
     );
     /// @notice Emitted when `owner` lets `operator` move all its tokens, or stops it.
+    // solhint-disable-next-line gas-indexed-events -- ERC-1155 fixes which fields are indexed
     event ApprovalForAll(address indexed owner, address indexed operator, bool approved);
     /// @notice ERC-1155's metadata pointer; never emitted here (uri is empty).
     event URI(string value, uint256 indexed id);

@@ -18,7 +18,8 @@ contract MinimalERC1155 {
         address indexed operator, address indexed from, address indexed to, uint256[] ids, uint256[] amounts
     );
     /// @notice Emitted when `owner` lets `operator` move all its tokens, or stops it.
-    // solhint-disable-next-line gas-indexed-events -- ERC-1155 fixes which fields are indexed
+    // ERC-1155 fixes which of its fields are indexed.
+    // solhint-disable-next-line gas-indexed-events
     event ApprovalForAll(address indexed owner, address indexed operator, bool approved);
     /// @notice ERC-1155's metadata pointer; never emitted here (uri is empty).
     event URI(string value, uint256 indexed id);

@@ -6,11 +6,11 @@
 // The compile runs in a worker thread: the compiler's WASM heap (~1 GB) is freed when it ends.
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
-import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, join, posix } from "node:path";
 import { fileURLToPath } from "node:url";
-import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
+import { isMainThread, parentPort, threadId, Worker, workerData } from "node:worker_threads";
 
 const require = createRequire(import.meta.url);
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -150,15 +150,25 @@ export async function compileSeaport(log: (line: string) => void = () => {}): Pr
   const file = join(SEAPORT_CACHE_DIR, `${key.slice(0, 16)}.json`);
   const seconds = () => (performance.now() - started) / 1000;
   if (existsSync(file)) {
-    const build = JSON.parse(await readFile(file, "utf8")) as SeaportBuild;
-    if (build.key === key) return { build, cached: true, seconds: seconds() };
+    try {
+      const build = JSON.parse(await readFile(file, "utf8")) as SeaportBuild;
+      if (build.key === key) return { build, cached: true, seconds: seconds() };
+    } catch {
+      // An unreadable cache entry is a cache miss: compile again and replace it.
+    }
   }
   log(`compiling Seaport 1.6 with solc ${version} (via-IR, runs 4294967295; ~35 s on one core, then cached)`);
   const build = buildFrom(await compileInWorker(input), key);
   await mkdir(SEAPORT_CACHE_DIR, { recursive: true });
-  // Written whole then renamed, so a run stopped mid-write never leaves a truncated cache entry.
-  await writeFile(`${file}.tmp`, JSON.stringify(build));
-  await rename(`${file}.tmp`, file);
+  // Written whole under a name of this process's own, then renamed: a run stopped mid-write never leaves a truncated
+  // entry, and two runs compiling at once (a test and the bench) never write the same file.
+  const partial = `${file}.${process.pid}.${threadId}.tmp`;
+  await writeFile(partial, JSON.stringify(build));
+  await rename(partial, file);
+  // Entries for other sources or settings are never read again.
+  for (const name of await readdir(SEAPORT_CACHE_DIR)) {
+    if (name.endsWith(".json") && join(SEAPORT_CACHE_DIR, name) !== file) await rm(join(SEAPORT_CACHE_DIR, name));
+  }
   return { build, cached: false, seconds: seconds() };
 }
 

@@ -18,6 +18,9 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 /** Where compiled Seaport lives between runs (gitignored through `cache/`). */
 export const SEAPORT_CACHE_DIR = join(ROOT, "cache", "seaport");
 
+/** The shape of a cache entry (SeaportBuild); part of the cache key, so a new shape is a cache miss. */
+const CACHE_FORMAT = "merchstand/seaport-build@2";
+
 /** Seaport's own compiler settings (its foundry.toml / hardhat.config.ts for 1.6). */
 export const SEAPORT_SETTINGS = {
   viaIR: true,
@@ -38,9 +41,11 @@ export type SeaportContractName = keyof typeof ENTRIES;
 export type CompiledContract = { abi: unknown[]; bytecode: string; runtimeBytes: number };
 
 export type SeaportBuild = {
-  /** sha256 of the compiler version and the standard-JSON input. */
+  /** sha256 of CACHE_FORMAT, the compiler version and the standard-JSON input. */
   key: string;
   solcVersion: string;
+  /** The npm packages the sources came from, with their installed versions. */
+  packages: Record<string, string>;
   contracts: Record<SeaportContractName, CompiledContract>;
 };
 
@@ -83,8 +88,10 @@ export async function seaportSources(): Promise<Record<string, { content: string
   return Object.fromEntries([...sources.keys()].sort().map((unit) => [unit, { content: sources.get(unit)! }]));
 }
 
+const versionOf = (pkg: string) => (require(`${pkg}/package.json`) as { version: string }).version;
+
 function solcVersion(): string {
-  return (require("solc-0.8.24/package.json") as { version: string }).version;
+  return versionOf("solc-0.8.24");
 }
 
 async function standardInput(): Promise<string> {
@@ -122,7 +129,8 @@ function buildFrom(output: SolcOutput, key: string): SeaportBuild {
       runtimeBytes: compiled.evm.deployedBytecode.object.length / 2,
     };
   }
-  return { key, solcVersion: solcVersion(), contracts };
+  const packages = Object.fromEntries(["seaport-core", "seaport-types"].map((pkg) => [pkg, versionOf(pkg)]));
+  return { key, solcVersion: solcVersion(), packages, contracts };
 }
 
 /** Runs solc in a worker thread (this same file, see the bottom) and returns its standard-JSON output. */
@@ -146,7 +154,7 @@ export async function compileSeaport(log: (line: string) => void = () => {}): Pr
   const started = performance.now();
   const input = await standardInput();
   const version = solcVersion();
-  const key = createHash("sha256").update(`solc ${version}\n`).update(input).digest("hex");
+  const key = createHash("sha256").update(`${CACHE_FORMAT}\nsolc ${version}\n`).update(input).digest("hex");
   const file = join(SEAPORT_CACHE_DIR, `${key.slice(0, 16)}.json`);
   const seconds = () => (performance.now() - started) / 1000;
   if (existsSync(file)) {

@@ -5,9 +5,17 @@
 // ERC-1155 unit with a 2.5% fee recipient, signs the order (EIP-712), and a buyer fulfils it through
 // `fulfillBasicOrder_efficient_6GL6yc`, in ETH and in mUSD; gas is the whole transaction's `receipt.gasUsed`.
 //
-// Two passes, as in scripts/gas-report.ts: "first-ever" is the first sale of that item to that buyer on a fresh
-// deployment; "steady" (the figure compared) is the next one, see STEADY_STATE.
-import { type Contract, type ContractTransactionReceipt, type Interface, keccak256, toUtf8Bytes } from "ethers";
+// Two passes, as in scripts/gas-report.ts: "first-ever" is each route's first sale on a fresh deployment; "steady"
+// (the figure compared with ours) is its second, see STEADY_STATE.
+import {
+  type Contract,
+  type ContractRunner,
+  type ContractTransactionReceipt,
+  type Interface,
+  type InterfaceAbi,
+  keccak256,
+  toUtf8Bytes,
+} from "ethers";
 import type { NetworkConnection } from "hardhat/types/network";
 import type { MockUSD } from "../../types/ethers-contracts/index.ts";
 import { type CompiledContract, compileSeaport, type SeaportBuild, type SeaportCompile } from "./seaport-compile.ts";
@@ -58,12 +66,13 @@ export type SeaportGas = {
 
 export type SeaportPrices = { eth: bigint; erc20: bigint; feeBps: bigint };
 
-async function deploy(ethers: HardhatEthers, compiled: CompiledContract, deployer: unknown, args: unknown[] = []) {
-  const factory = new ethers.ContractFactory(
-    compiled.abi as ConstructorParameters<typeof ethers.ContractFactory>[0],
-    compiled.bytecode,
-    deployer as ConstructorParameters<typeof ethers.ContractFactory>[2],
-  );
+async function deploy(
+  ethers: HardhatEthers,
+  compiled: CompiledContract,
+  deployer: ContractRunner,
+  args: unknown[] = [],
+) {
+  const factory = new ethers.ContractFactory(compiled.abi as InterfaceAbi, compiled.bytecode, deployer);
   const contract = await factory.deploy(...args);
   await contract.waitForDeployment();
   return contract as unknown as Contract;
@@ -200,7 +209,9 @@ export async function measureSeaportGas(
     erc20: { steady: steady.erc20, firstEver: first.erc20 },
     state: STEADY_STATE,
     build: {
-      source: "seaport-core 1.6.6 + seaport-types 1.6.3 (npm)",
+      source: `${Object.entries(build.packages)
+        .map(([pkg, version]) => `${pkg} ${version}`)
+        .join(" + ")} (npm)`,
       solc: `${build.solcVersion} (npm WASM build)`,
       settings: "via-IR, evmVersion cancun, optimizer runs 4294967295, bytecodeHash none",
       runtimeBytes: build.contracts.Seaport.runtimeBytes,

@@ -1,8 +1,10 @@
 // Gas per operation, from the contracts' one shared gas scenario (scripts/gas-report.ts `measureGas`, which the gas
 // test asserts on too), so the benchmark can never disagree with `npm run gas`. Every operation issue 9 asks for is
-// one of that scenario's rows; this module only picks them, labels them as the issue does, and puts Seaport 1.6's
-// published figures and issue 3's budgets beside them.
+// one of that scenario's rows; this module only picks them, labels them as the issue does, and puts issue 3's budgets
+// and Seaport 1.6, measured on the same network in the same run (./seaport.ts), beside them.
 import type { GasRow } from "../gas-report.ts";
+import { measureSeaportGas, type SeaportGas } from "./seaport.ts";
+import { compileSeaport, type SeaportCompile } from "./seaport-compile.ts";
 
 export type GasFigure = {
   key: string;
@@ -14,9 +16,14 @@ export type GasFigure = {
   /** Issue 3's budget, when the operation has one (judged on `steady`, as the gas test does). */
   budget?: number;
   pass?: boolean;
-  /** Seaport 1.6's published figure for the nearest operation (it holds no escrow). */
+  /** Seaport 1.6's steady gas for the same purchase, measured in this run (./seaport.ts; it holds no escrow). */
   seaport?: number;
+  /** `steady` over `seaport`: below 1 when Merchstand's purchase costs less gas than Seaport's. */
+  seaportRatio?: number;
 };
+
+/** Our purchases that Seaport's basic order is measured beside, and its route for each. */
+export const SEAPORT_ROUTES: Readonly<Record<string, "eth" | "erc20">> = { buyEth: "eth", buyErc20: "erc20" };
 
 /** Issue 9's operation list, in its order, mapped onto the scenario's row keys. */
 export const GAS_OPERATIONS: ReadonlyArray<{ key: string; operation: string }> = [
@@ -40,8 +47,11 @@ export const GAS_OPERATIONS: ReadonlyArray<{ key: string; operation: string }> =
   { key: "withdraw", operation: "withdraw (fee credits)" },
 ];
 
-/** Picks issue 9's operations out of the scenario's rows; a missing one is an error, not a blank. */
-export function gasFigures(rows: readonly GasRow[]): GasFigure[] {
+/**
+ * Picks issue 9's operations out of the scenario's rows (a missing one is an error, not a blank) and puts Seaport's
+ * measured gas beside our purchases.
+ */
+export function gasFigures(rows: readonly GasRow[], seaport?: SeaportGas): GasFigure[] {
   const byKey = new Map(rows.map((row) => [row.key, row]));
   return GAS_OPERATIONS.map(({ key, operation }) => {
     const row = byKey.get(key);
@@ -51,25 +61,39 @@ export function gasFigures(rows: readonly GasRow[]): GasFigure[] {
       figure.budget = Number(row.budget);
       figure.pass = row.steady <= row.budget;
     }
-    if (row.seaport !== undefined) figure.seaport = Number(row.seaport);
+    const route = SEAPORT_ROUTES[key];
+    if (seaport !== undefined && route !== undefined) {
+      figure.seaport = seaport[route].steady;
+      figure.seaportRatio = figure.steady / figure.seaport;
+    }
     return figure;
   });
 }
 
 /**
- * Compiles (a no-op when artifacts are current) and runs the scenario on an in-process simulated network, which is
- * closed afterwards so nothing of it outlives this step.
+ * Compiles (a no-op when artifacts are current) and runs the scenario on an in-process simulated network, then
+ * deploys Seaport 1.6 on that same network and measures its purchases; the network is closed afterwards so nothing
+ * of it outlives this step. Seaport's compile (skipped when cache/seaport/ holds it) runs in a worker thread while
+ * our contracts compile and the scenario runs.
  */
-export async function measureGasFigures(log: (line: string) => void = () => {}): Promise<GasFigure[]> {
+export async function measureGasFigures(
+  log: (line: string) => void = () => {},
+): Promise<{ figures: GasFigure[]; seaport: SeaportGas }> {
+  const seaportBuild: Promise<SeaportCompile> = compileSeaport(log);
+  // Awaited below; until then a failed compile must not count as an unhandled rejection.
+  seaportBuild.catch(() => {});
   const { tasks } = await import("hardhat");
   const started = performance.now();
   await tasks.getTask("build").run({ quiet: true, noTests: true });
   log(`contracts compiled or current (${((performance.now() - started) / 1000).toFixed(1)} s)`);
   // Imported only now: the scenario's fixture module creates its network when it is first imported.
   const { measureGas } = await import("../gas-report.ts");
-  const { connection } = await import("../../test/contracts/fixtures.ts");
+  const { connection, FEE_BPS, MUG_PRICE, SHIRT_PRICE } = await import("../../test/contracts/fixtures.ts");
   try {
-    return gasFigures(await measureGas());
+    const rows = await measureGas();
+    const prices = { eth: SHIRT_PRICE, erc20: MUG_PRICE, feeBps: FEE_BPS };
+    const seaport = await measureSeaportGas(connection.ethers, prices, log, await seaportBuild);
+    return { figures: gasFigures(rows, seaport), seaport };
   } finally {
     await connection.close();
   }

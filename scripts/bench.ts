@@ -18,7 +18,7 @@ import { measureAddAndPin, measureFirstByte, oneMegabyteImage } from "./bench/ip
 import { type Figure, failures, figure, machineInfo, type Results, renderReport } from "./bench/report.ts";
 import { type Summary, summarize } from "./bench/stats.ts";
 import { DAPP_DIST, writeManifest } from "./stack/dapp.ts";
-import { ROOT } from "./stack/options.ts";
+import { ROOT } from "./cli/root.ts";
 import { freePort } from "./stack/ports.ts";
 import { type RunningStack, startStack } from "./stack/stack.ts";
 import { Cleanup } from "./stack/steps.ts";

@@ -3,9 +3,9 @@
 // hand-edited or half-merged file must fail here, with the file named, not as a blank store page after publishing.
 import { readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { ROOT } from "../cli/root.ts";
 
-export const DEFAULT_MANIFESTS_DIR = fileURLToPath(new URL("../../ignition/manifests/", import.meta.url));
+export const DEFAULT_MANIFESTS_DIR = join(ROOT, "ignition", "manifests");
 
 export type Currency = { address: string; symbol: string; decimals: number; permit?: boolean };
 

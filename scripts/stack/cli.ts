@@ -3,7 +3,8 @@
 // Ctrl-C (SIGINT), SIGTERM and SIGHUP all stop the stack the same way: children first, in reverse start order, then
 // exit 0. A second Ctrl-C (two seconds or more after the first) exits at once; the process-exit hook still kills the
 // child process groups.
-import { parseStackOptions, type StackMode, UsageError, usage } from "./options.ts";
+import { UsageError } from "../cli/options.ts";
+import { parseStackOptions, type StackMode, usage } from "./options.ts";
 import { busyPortMessage } from "./ports.ts";
 import type { RunningStack, StackHooks } from "./stack.ts";
 

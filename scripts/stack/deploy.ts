@@ -11,8 +11,8 @@ import { join } from "node:path";
 import { Contract, JsonRpcProvider } from "ethers";
 import { createHardhatRuntimeEnvironment, importUserConfig, resolveHardhatConfigPath } from "hardhat/hre";
 import MerchstandModule, { MockUSDModule } from "../../ignition/modules/Merchstand.ts";
+import { ROOT } from "../cli/root.ts";
 import { CAST, castWallet, TEST_MNEMONIC } from "./accounts.ts";
-import { ROOT } from "./options.ts";
 
 export const DEFAULT_FEE_BPS = 250;
 

@@ -2,20 +2,20 @@ import { execFile } from "node:child_process";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { request } from "node:http";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { promisify } from "node:util";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { expect } from "chai";
 import { create } from "kubo-rpc-client";
 import { CID } from "multiformats/cid";
+import { ROOT } from "../../scripts/cli/root.ts";
 import { addDirectory, computeBytesCid, computeDirectoryCid } from "../../scripts/ipfs/add.ts";
 import { type Gateway, startGateway } from "../../scripts/ipfs/gateway.ts";
 import { type IpfsNode, openIpfsNode } from "../../scripts/ipfs/node.ts";
 import { encodePng } from "../../scripts/seed/png.ts";
 import { noise } from "../support/noise.ts";
 
-const ROOT = resolve(import.meta.dirname, "../..");
 const run = promisify(execFile);
 
 const PNG = encodePng(2, 2, new Uint8Array([255, 0, 0, 0, 255, 0, 0, 0, 255, 255, 255, 255]));

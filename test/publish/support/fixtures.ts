@@ -3,10 +3,10 @@ import { rmSync } from "node:fs";
 import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { ROOT } from "../../../scripts/cli/root.ts";
 import { type ChainManifest, writeChainManifest } from "../../../scripts/publish/chain-manifest.ts";
 
-export const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
+export { ROOT };
 
 const created: string[] = [];
 // Fixture folders hold a few MB each; remove them when the test process ends, whatever the outcome.

@@ -1,5 +1,7 @@
 // The scripts' one JSON-RPC client: ethers' JsonRpcProvider on a known chain (no network detection, no polling
 // until asked). The dapp keeps its own raw EIP-1193 client (frontend/src/client/rpc.ts) for bundle size.
+import { Agent } from "node:http";
+import { Agent as HttpsAgent } from "node:https";
 import { FetchRequest, JsonRpcProvider } from "ethers";
 
 export type RpcOptions = {
@@ -9,11 +11,21 @@ export type RpcOptions = {
   chainId?: number | bigint;
   /** Calls per JSON-RPC batch (ethers' default 100); 1 sends every call alone. */
   batchMaxCount?: number;
+  /**
+   * A new connection per request. When the caller holds the event loop (decoding, a garbage collection), a pooled
+   * keep-alive socket that the node closed meanwhile fails the next request ("other side closed"); the benchmark
+   * must not turn that into a failed run. On loopback a connection costs well under a millisecond.
+   */
+  freshConnections?: boolean;
 };
 
 export function rpcProvider(url: string, options: RpcOptions = {}): JsonRpcProvider {
   const request = new FetchRequest(url);
   if (options.timeoutMs !== undefined) request.timeout = options.timeoutMs;
+  if (options.freshConnections) {
+    const agent = url.startsWith("https:") ? new HttpsAgent({ keepAlive: false }) : new Agent({ keepAlive: false });
+    request.getUrlFunc = FetchRequest.createGetUrlFunc({ agent });
+  }
   return new JsonRpcProvider(request, options.chainId === undefined ? undefined : Number(options.chainId), {
     staticNetwork: true,
     cacheTimeout: -1,

@@ -2,12 +2,16 @@
 // "<name> failed: …" (with the stack trace when MERCHSTAND_DEBUG is set).
 import { UsageError } from "./options.ts";
 
-export function runCommand(name: string, main: () => Promise<number | undefined>, exit = false): void {
+export function runCommand(
+  name: string,
+  main: () => Promise<number | undefined>,
+  { exitWhenDone = false }: { exitWhenDone?: boolean } = {},
+): void {
   main().then(
     (code) => {
       process.exitCode = code ?? process.exitCode ?? 0;
-      // Hardhat's HTTP agents and simulated chains keep handles open once the work is done.
-      if (exit) process.exit(process.exitCode);
+      // exitWhenDone: for commands whose libraries (Hardhat's HTTP agents, a simulated chain) keep handles open.
+      if (exitWhenDone) process.exit(process.exitCode);
     },
     (error: unknown) => {
       const e = error as Error;
@@ -17,7 +21,7 @@ export function runCommand(name: string, main: () => Promise<number | undefined>
         if (process.env.MERCHSTAND_DEBUG) process.stderr.write(`${e.stack}\n`);
       }
       process.exitCode = 1;
-      if (exit) process.exit(1);
+      if (exitWhenDone) process.exit(1);
     },
   );
 }

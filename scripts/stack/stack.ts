@@ -3,7 +3,8 @@
 // `dev`). Work that waits on nothing (compiling, the dapp build, drawing the demo pictures) runs alongside. Each
 // step reports; a failure names its step and stops whatever was already running.
 import { rm } from "node:fs/promises";
-import { formatEther, formatUnits, JsonRpcProvider } from "ethers";
+import { formatEther, formatUnits } from "ethers";
+import { rpcProvider } from "../cli/rpc.ts";
 import type { SeedSummary } from "../seed/seed.ts";
 import { CAST, castWallet } from "./accounts.ts";
 import { compileContracts } from "./compile.ts";
@@ -125,10 +126,7 @@ export async function startStack(options: StackOptions, hooks: StackHooks = {}):
     });
     signal?.throwIfAborted();
 
-    const provider = new JsonRpcProvider(chain.rpcUrl, Number(chain.chainId), {
-      staticNetwork: true,
-      cacheTimeout: -1,
-    });
+    const provider = rpcProvider(chain.rpcUrl, { chainId: chain.chainId });
     provider.pollingInterval = 50;
     cleanup.add("the RPC client", async () => provider.destroy());
 
@@ -209,7 +207,7 @@ export async function startStack(options: StackOptions, hooks: StackHooks = {}):
 
 /** The lines printed once the stack is up: where the dapp is, the chain, and test accounts to import. */
 export async function readyBanner(stack: RunningStack): Promise<string[]> {
-  const provider = new JsonRpcProvider(stack.chain.rpcUrl, Number(stack.chain.chainId), { staticNetwork: true });
+  const provider = rpcProvider(stack.chain.rpcUrl, { chainId: stack.chain.chainId });
   try {
     const usd = stack.deployment.mockUsd;
     const balanceOf = async (address: string) => {

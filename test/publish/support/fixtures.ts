@@ -106,3 +106,13 @@ export async function runScript(
   clearTimeout(timer);
   return { code, stdout, stderr };
 }
+
+/** The error `promise` rejects with; fails the test when it resolves. */
+export async function failure(promise: Promise<unknown>): Promise<Error> {
+  try {
+    await promise;
+  } catch (e) {
+    return e as Error;
+  }
+  throw new Error("expected a failure");
+}

@@ -17,7 +17,7 @@ import { type GasFigure, measureGasFigures } from "./bench/gas.ts";
 import { measureAddAndPin, measureFirstByte, oneMegabyteImage } from "./bench/ipfs.ts";
 import { type Figure, failures, figure, machineInfo, type Results, renderReport } from "./bench/report.ts";
 import { type Summary, summarize } from "./bench/stats.ts";
-import { helpText, type OptionTable, parseOptions, switchOn, UsageError } from "./cli/options.ts";
+import { helpText, type OptionTable, orExit, parseOptions, switchOn } from "./cli/options.ts";
 import { ROOT } from "./cli/root.ts";
 import { DAPP_DIST, writeManifest } from "./stack/dapp.ts";
 import { freePort } from "./stack/ports.ts";
@@ -57,14 +57,7 @@ async function section<T>(name: string, fn: () => Promise<T>): Promise<T> {
 }
 
 async function main(): Promise<number> {
-  let parsed: ReturnType<typeof parseOptions<typeof OPTIONS>>;
-  try {
-    parsed = parseOptions(OPTIONS, process.argv.slice(2), {});
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    console.error(`${error.message}\n\n${USAGE}`);
-    return 2;
-  }
+  const parsed = orExit(() => parseOptions(OPTIONS, process.argv.slice(2), {}), USAGE);
   if (parsed.help) {
     console.log(USAGE);
     return 0;

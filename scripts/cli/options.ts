@@ -153,3 +153,14 @@ export function nonNegativeInt(given: Given | undefined, fallback: number): numb
 export function text(given: Given | undefined): string | undefined {
   return given === undefined || given.value === "" ? undefined : given.value;
 }
+
+/** Reads the command line with `read`; a UsageError is printed above the usage text, and the process exits 2. */
+export function orExit<T>(read: () => T, usage: string): T {
+  try {
+    return read();
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    console.error(`${error.message}\n\n${usage.trimEnd()}`);
+    process.exit(2);
+  }
+}

@@ -38,7 +38,10 @@ export type StackHooks = {
   write?: (line: string) => void;
   signal?: AbortSignal;
   /** `dev`: starts the dev server once the manifest is known; returns its URL and how to stop it. */
-  startDevServer?: (manifest: ReturnType<typeof stackManifest>) => Promise<{ url: string; close(): Promise<void> }>;
+  startDevServer?: (
+    manifest: ReturnType<typeof stackManifest>,
+    devPort: number,
+  ) => Promise<{ url: string; close(): Promise<void> }>;
 };
 
 export async function startStack(options: StackOptions, hooks: StackHooks = {}): Promise<RunningStack> {
@@ -187,7 +190,7 @@ export async function startStack(options: StackOptions, hooks: StackHooks = {}):
     } else if (hooks.startDevServer !== undefined) {
       const startDevServer = hooks.startDevServer;
       devUrl = await steps.run("Start the Vite dev server", async () => {
-        const server = await startDevServer(manifest);
+        const server = await startDevServer(manifest, options.devPort);
         cleanup.add("the Vite dev server", () => server.close());
         return { value: server.url, said: `${server.url} (hot reload; manifest.json served from memory)` };
       });

@@ -11,11 +11,7 @@ export type RpcOptions = {
   chainId?: number | bigint;
   /** Calls per JSON-RPC batch (ethers' default 100); 1 sends every call alone. */
   batchMaxCount?: number;
-  /**
-   * A new connection per request. When the caller holds the event loop (decoding, a garbage collection), a pooled
-   * keep-alive socket that the node closed meanwhile fails the next request ("other side closed"); the benchmark
-   * must not turn that into a failed run. On loopback a connection costs well under a millisecond.
-   */
+  /** A new connection per request, for callers that hold the event loop (the benchmark; why: scripts/bench/http.ts). */
   freshConnections?: boolean;
 };
 

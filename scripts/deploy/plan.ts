@@ -141,7 +141,7 @@ export async function plan(hre: HardhatRuntimeEnvironment, args: DeployArgs): Pr
     }
   } else {
     connection = await hre.network.create(args.network);
-    provider = connection.ethers.provider as unknown as ChainProvider;
+    provider = connection.ethers.provider;
     chainId = Number(await provider.send("eth_chainId", []));
     row("chain id", `${chainId} (in-process simulated chain: the deployment vanishes when the command exits)`);
   }

@@ -39,6 +39,7 @@ export async function rpcOnce<T = unknown>(
   params: unknown[] = [],
   timeoutMs = 2000,
 ): Promise<T> {
+  // `_send` posts the payload as it is; the chain id given here is never used, it only spares a detection.
   const provider = rpcProvider(url, { timeoutMs, chainId: 0, batchMaxCount: 1 });
   try {
     const [answer] = await provider._send({ jsonrpc: "2.0", id: 1, method, params });

@@ -17,17 +17,29 @@ import { measureGasFigures } from "./bench/gas.ts";
 import { measureAddAndPin, measureFirstByte, oneMegabyteImage } from "./bench/ipfs.ts";
 import { type Figure, failures, figure, machineInfo, type Results, renderReport } from "./bench/report.ts";
 import { type Summary, summarize } from "./bench/stats.ts";
+import { helpText, type OptionTable, orExit, parseOptions, switchOn } from "./cli/options.ts";
+import { ROOT } from "./cli/root.ts";
 import { DAPP_DIST, writeManifest } from "./stack/dapp.ts";
-import { ROOT } from "./stack/options.ts";
 import { freePort } from "./stack/ports.ts";
 import { type RunningStack, startStack } from "./stack/stack.ts";
 import { Cleanup } from "./stack/steps.ts";
 
-const USAGE = `Usage: npm run bench -- [--quick] [--strict]
+const OPTIONS = {
+  quick: {
+    type: "boolean",
+    describe: "CI mode: every measurement, with a 200-product catalog and fewer repetitions (a few minutes)",
+  },
+  strict: {
+    type: "boolean",
+    describe: "exit 1 when a figure misses its target (by default misses are reported, not fatal)",
+  },
+} as const satisfies OptionTable;
 
-  --quick   CI mode: every measurement, with a 200-product catalog and fewer repetitions (a few minutes)
-  --strict  exit 1 when a figure misses its target (by default misses are reported, not fatal)
-  --help    this text`;
+const USAGE = helpText(
+  "Usage: npm run bench -- [--quick] [--strict]",
+  "Measures gas, catalog reads, the dapp's weight and render time, and the IPFS node; writes bench/results.json.",
+  OPTIONS,
+);
 
 const MODES = {
   full: { products: 1000, stores: 10, page1Reps: 10, allReps: 3, renderReps: 5, addReps: 5, gatewayReps: 20 },
@@ -35,20 +47,6 @@ const MODES = {
 } as const;
 
 const BENCH_DIR = join(ROOT, "bench");
-
-function parseArgs(argv: readonly string[]): { quick: boolean; strict: boolean; help: boolean } {
-  const known = new Set(["--quick", "--strict", "--help", "-h"]);
-  const unknown = argv.filter((a) => !known.has(a));
-  if (unknown.length > 0) {
-    console.error(`Unknown option ${unknown.join(" ")}\n\n${USAGE}`);
-    process.exit(2);
-  }
-  return {
-    quick: argv.includes("--quick"),
-    strict: argv.includes("--strict"),
-    help: argv.includes("--help") || argv.includes("-h"),
-  };
-}
 
 async function section<T>(name: string, fn: () => Promise<T>): Promise<T> {
   console.log(`› ${name}…`);
@@ -59,11 +57,12 @@ async function section<T>(name: string, fn: () => Promise<T>): Promise<T> {
 }
 
 async function main(): Promise<number> {
-  const args = parseArgs(process.argv.slice(2));
-  if (args.help) {
+  const parsed = orExit(() => parseOptions(OPTIONS, process.argv.slice(2), {}), USAGE);
+  if (parsed.help) {
     console.log(USAGE);
     return 0;
   }
+  const args = { quick: switchOn(parsed.values.quick), strict: switchOn(parsed.values.strict) };
   const mode = args.quick ? "quick" : "full";
   const settings = MODES[mode];
   const began = performance.now();

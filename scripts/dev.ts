@@ -5,13 +5,11 @@ import type { ServerResponse } from "node:http";
 import { serializeDappManifest } from "./publish/dapp-manifest.ts";
 import { main } from "./stack/cli.ts";
 import { FRONTEND_DIR } from "./stack/dapp.ts";
-import { parseStackOptions } from "./stack/options.ts";
 
 await main("dev", {
-  startDevServer: async (manifest) => {
+  startDevServer: async (manifest, devPort) => {
     const { createServer } = await import("vite");
     const body = serializeDappManifest(manifest);
-    const { devPort } = parseStackOptions("dev", process.argv.slice(2), process.env);
     const server = await createServer({
       root: FRONTEND_DIR,
       clearScreen: false,

@@ -4,8 +4,24 @@
 import { spawnSync } from "node:child_process";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
+import { helpText, orExit, parseOptions, switchOn } from "./cli/options.ts";
 
 const FOLDERS = ["contracts", "test"];
+const OPTIONS = {
+  check: { type: "boolean", describe: "report unformatted files and exit 1; change nothing" },
+} as const;
+const USAGE = helpText(
+  "Usage: node scripts/format-solidity.ts [--check]",
+  `Formats the Solidity in ${FOLDERS.join(", ")}.`,
+  OPTIONS,
+);
+
+const { help, values } = orExit(() => parseOptions(OPTIONS, process.argv.slice(2), {}), USAGE);
+if (help) {
+  process.stdout.write(USAGE);
+  process.exit(0);
+}
+const check = switchOn(values.check);
 
 const require = createRequire(import.meta.url);
 const arch = process.arch === "x64" ? "amd64" : process.arch;
@@ -18,7 +34,6 @@ try {
   process.exit(1);
 }
 
-const check = process.argv.includes("--check");
 const result = spawnSync(binary, ["fmt", ...(check ? ["--check"] : []), ...FOLDERS], { stdio: "inherit" });
 if (result.error) {
   console.error(`could not run ${binary}: ${result.error.message}`);

@@ -1,11 +1,11 @@
 // Seeds a large synthetic catalog (stores, products with 3 variants each, metadata and pictures on IPFS) on a
 // running node, fast: transactions are signed by the node's unlocked accounts and go out as JSON-RPC batches of a
 // hundred, so a thousand listings cost ten HTTP round trips instead of a thousand sign-send-wait cycles.
-import { Interface, keccak256, toUtf8Bytes } from "ethers";
+import { Interface, type JsonRpcProvider, keccak256, toUtf8Bytes } from "ethers";
 import { merchstandAbi } from "../../frontend/src/generated/merchstand-abi.ts";
+import { rpcOnce, rpcProvider } from "../cli/rpc.ts";
 import { productImages, storeLogo } from "../seed/art.ts";
 import { DEMO_STORES } from "../seed/catalog.ts";
-import { post } from "./http.ts";
 
 const merchstand = new Interface(merchstandAbi);
 const DAY = 24 * 60 * 60;
@@ -17,35 +17,9 @@ const ITEMS = ["Tour Tee", "Logo Hoodie", "Live LP", "Poster", "Tote Bag", "Bean
 const CATEGORY_OF = [0, 0, 1, 2, 4, 0, 4, 1];
 const KIND_OF = ["tee", "hoodie", "vinyl", "poster", "tote", "beanie", "pin", "cassette"] as const;
 
-type RpcCall = { method: string; params: unknown[] };
-
-/** One JSON-RPC batch; throws on any error answer. */
-export async function rpcBatch(url: string, calls: readonly RpcCall[]): Promise<unknown[]> {
-  if (calls.length === 0) return [];
-  const response = await post(url, {
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify(calls.map((c, id) => ({ jsonrpc: "2.0", id, method: c.method, params: c.params }))),
-  });
-  if (response.status !== 200) throw new Error(`RPC batch answered HTTP ${response.status}`);
-  const answers = JSON.parse(response.text) as Array<{ id: number; result?: unknown; error?: { message?: string } }>;
-  const out: unknown[] = new Array(calls.length);
-  for (const answer of answers) {
-    if (answer.error !== undefined) {
-      throw new Error(`${calls[answer.id]?.method ?? "RPC"}: ${answer.error.message ?? "JSON-RPC error"}`);
-    }
-    out[answer.id] = answer.result;
-  }
-  return out;
-}
-
-export async function rpcCall(url: string, method: string, params: unknown[] = []): Promise<unknown> {
-  return (await rpcBatch(url, [{ method, params }]))[0];
-}
-
 /** The total a paged view reports (`getStores` or `getProducts` with an empty page). */
-async function countOf(url: string, to: string, view: "getStores" | "getProducts"): Promise<number> {
-  const data = merchstand.encodeFunctionData(view, [0, 0]);
-  const result = (await rpcCall(url, "eth_call", [{ to, data }, "latest"])) as string;
+async function countOf(provider: JsonRpcProvider, to: string, view: "getStores" | "getProducts"): Promise<number> {
+  const result = await provider.call({ to, data: merchstand.encodeFunctionData(view, [0, 0]) });
   return Number(merchstand.decodeFunctionResult(view, result)[1]);
 }
 
@@ -87,31 +61,42 @@ async function seedContent(addBytes: SeedOptions["addBytes"]) {
 }
 
 /**
- * Sends `txs` in JSON-RPC batches. The node automines, so each transaction is mined as it arrives and a revert
+ * Sends `txs` in JSON-RPC batches (the provider batches the calls sent together). The node automines, so each transaction is mined as it arrives and a revert
  * comes back as an error answer, which fails the seed. (Automining off is slower here: the node re-runs the whole
  * pending pool for every transaction it accepts, so a batch costs O(n²).)
  */
-async function sendAll(url: string, txs: ReadonlyArray<Record<string, string>>): Promise<void> {
-  if ((await rpcCall(url, "hardhat_getAutomine")) !== true) throw new Error("the node does not automine");
+async function sendAll(provider: JsonRpcProvider, txs: ReadonlyArray<Record<string, string>>): Promise<void> {
+  if ((await provider.send("hardhat_getAutomine", [])) !== true) throw new Error("the node does not automine");
   for (let i = 0; i < txs.length; i += BATCH) {
-    await rpcBatch(
-      url,
-      txs.slice(i, i + BATCH).map((tx) => ({ method: "eth_sendTransaction", params: [tx] })),
-    );
+    await Promise.all(txs.slice(i, i + BATCH).map((tx) => provider.send("eth_sendTransaction", [tx])));
   }
 }
 
 /** Opens `stores` stores and lists `products` products (3 variants each) spread over them; checks the totals. */
 export async function seedCatalog(options: SeedOptions): Promise<SeededCatalog> {
-  const { rpcUrl: url, merchstand: to } = options;
-  const accounts = (await rpcCall(url, "eth_accounts")) as string[];
+  const chainId = await rpcOnce<string>(options.rpcUrl, "eth_chainId");
+  const provider = rpcProvider(options.rpcUrl, {
+    chainId: BigInt(chainId),
+    batchMaxCount: BATCH,
+    freshConnections: true,
+  });
+  try {
+    return await seedWith(provider, options);
+  } finally {
+    provider.destroy();
+  }
+}
+
+async function seedWith(provider: JsonRpcProvider, options: SeedOptions): Promise<SeededCatalog> {
+  const to = options.merchstand;
+  const accounts = (await provider.send("eth_accounts", [])) as string[];
   const sellers = accounts.slice(FIRST_SELLER_ACCOUNT, FIRST_SELLER_ACCOUNT + options.stores);
   if (sellers.length < options.stores) {
     throw new Error(`the node unlocks ${accounts.length} accounts; ${FIRST_SELLER_ACCOUNT + options.stores} needed`);
   }
   const arbiter = accounts[4] ?? sellers[0]!;
-  const storesBefore = await countOf(url, to, "getStores");
-  const productsBefore = await countOf(url, to, "getProducts");
+  const storesBefore = await countOf(provider, to, "getStores");
+  const productsBefore = await countOf(provider, to, "getProducts");
   const log = options.log ?? (() => {});
   let phase = performance.now();
   const lap = (what: string) => {
@@ -137,10 +122,10 @@ export async function seedCatalog(options: SeedOptions): Promise<SeededCatalog> 
       },
     ]),
   }));
-  await sendAll(url, storeTxs);
+  await sendAll(provider, storeTxs);
   lap(`${storeTxs.length} stores opened`);
 
-  const opened = (await countOf(url, to, "getStores")) - storesBefore;
+  const opened = (await countOf(provider, to, "getStores")) - storesBefore;
   if (opened !== sellers.length) throw new Error(`seeding opened ${opened} stores, ${sellers.length} expected`);
   const firstStoreId = storesBefore + 1;
 
@@ -166,10 +151,10 @@ export async function seedCatalog(options: SeedOptions): Promise<SeededCatalog> 
       ]),
     });
   }
-  await sendAll(url, productTxs);
+  await sendAll(provider, productTxs);
   lap(`${productTxs.length} products listed`);
 
-  const listed = (await countOf(url, to, "getProducts")) - productsBefore;
+  const listed = (await countOf(provider, to, "getProducts")) - productsBefore;
   if (listed !== options.products) {
     throw new Error(`seeding listed ${listed} products, ${options.products} expected (a listing reverted?)`);
   }

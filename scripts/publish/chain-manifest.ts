@@ -3,9 +3,9 @@
 // hand-edited or half-merged file must fail here, with the file named, not as a blank store page after publishing.
 import { readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { ROOT } from "../cli/root.ts";
 
-export const DEFAULT_MANIFESTS_DIR = fileURLToPath(new URL("../../ignition/manifests/", import.meta.url));
+export const DEFAULT_MANIFESTS_DIR = join(ROOT, "ignition", "manifests");
 
 export type Currency = { address: string; symbol: string; decimals: number; permit?: boolean };
 
@@ -28,6 +28,11 @@ export function chainManifestPath(chainId: number, dir = DEFAULT_MANIFESTS_DIR):
   return join(dir, `chain-${chainId}.json`);
 }
 
+/** A currency with its keys in the manifests' order, `permit` only when true (docs/FORMATS.md). */
+export function orderedCurrency(c: Currency): Currency {
+  return { address: c.address, symbol: c.symbol, decimals: c.decimals, ...(c.permit === true ? { permit: true } : {}) };
+}
+
 /** Stable key order and a trailing newline, so a re-deploy that changes nothing leaves a clean `git diff`. */
 export function serializeChainManifest(m: ChainManifest): string {
   const ordered: ChainManifest = {
@@ -36,12 +41,7 @@ export function serializeChainManifest(m: ChainManifest): string {
     chainName: m.chainName,
     merchstand: m.merchstand,
     deploymentBlock: m.deploymentBlock,
-    currencies: m.currencies.map((c) => ({
-      address: c.address,
-      symbol: c.symbol,
-      decimals: c.decimals,
-      ...(c.permit === true ? { permit: true } : {}),
-    })),
+    currencies: m.currencies.map(orderedCurrency),
     explorerUrl: m.explorerUrl,
     deployedAt: m.deployedAt,
   };

@@ -2,7 +2,7 @@
 //
 // Everything in it is public: it is served from IPFS to every visitor. So the RPC URL is a public endpoint chosen
 // for the purpose (flag, env or a default), never the deploy RPC, which usually embeds a provider API key.
-import type { ChainManifest, Currency } from "./chain-manifest.ts";
+import { type ChainManifest, type Currency, orderedCurrency } from "./chain-manifest.ts";
 
 export type DappManifest = {
   version: 1;
@@ -95,12 +95,7 @@ export function serializeDappManifest(m: DappManifest): string {
     explorerUrl: m.explorerUrl,
     merchstand: m.merchstand,
     deploymentBlock: m.deploymentBlock,
-    currencies: m.currencies.map((c) => ({
-      address: c.address,
-      symbol: c.symbol,
-      decimals: c.decimals,
-      ...(c.permit === true ? { permit: true } : {}),
-    })),
+    currencies: m.currencies.map(orderedCurrency),
     ipfsGateways: [...m.ipfsGateways],
     ipfsUpload: m.ipfsUpload === null ? null : { kind: m.ipfsUpload.kind, url: m.ipfsUpload.url },
   };

@@ -4,14 +4,7 @@
 import { configVariable } from "hardhat/config";
 import { createHardhatRuntimeEnvironment, importUserConfig, resolveHardhatConfigPath } from "hardhat/hre";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
-
-/** A command-line mistake or missing setup: printed as-is, without a stack trace. */
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "UsageError";
-  }
-}
+import { UsageError } from "../cli/options.ts";
 
 export function missingSecretMessage(name: string, purpose?: string): string {
   const keystore = `npx hardhat keystore set ${name}`;

@@ -16,8 +16,8 @@ import {
 import { orderArg, orderFromPlaced } from "../../frontend/src/client/abi.ts";
 import { deriveShippingKey, sealShipping, shippingKeyMessage } from "../../frontend/src/client/shipping-crypto.ts";
 import { merchstandAbi } from "../../frontend/src/generated/merchstand-abi.ts";
+import { ROOT } from "../cli/root.ts";
 import { type CastRole, castWallet } from "../stack/accounts.ts";
-import { ROOT } from "../stack/options.ts";
 import { productImages, storeBanner, storeLogo } from "./art.ts";
 import { CATEGORY, DEMO_ADDRESSES, DEMO_ORDERS, DEMO_STORES, type DemoStore } from "./catalog.ts";
 

@@ -3,19 +3,13 @@
 // Ctrl-C (SIGINT), SIGTERM and SIGHUP all stop the stack the same way: children first, in reverse start order, then
 // exit 0. A second Ctrl-C (two seconds or more after the first) exits at once; the process-exit hook still kills the
 // child process groups.
-import { parseStackOptions, type StackMode, UsageError, usage } from "./options.ts";
+import { orExit } from "../cli/options.ts";
+import { parseStackOptions, type StackMode, usage } from "./options.ts";
 import { busyPortMessage } from "./ports.ts";
 import type { RunningStack, StackHooks } from "./stack.ts";
 
 export async function main(mode: StackMode, hooks: Pick<StackHooks, "startDevServer"> = {}): Promise<void> {
-  let options: ReturnType<typeof parseStackOptions>;
-  try {
-    options = parseStackOptions(mode, process.argv.slice(2), process.env);
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    console.error(`${error.message}\n\n${usage(mode)}`);
-    process.exit(2);
-  }
+  const options = orExit(() => parseStackOptions(mode, process.argv.slice(2), process.env), usage(mode));
   if (options.help) {
     console.log(usage(mode));
     return;

@@ -1,6 +1,6 @@
 // Compiling the contracts for the stack: Hardhat's `build` task in a child process.
 import { join } from "node:path";
-import { ROOT } from "./options.ts";
+import { ROOT } from "../cli/root.ts";
 import { run } from "./processes.ts";
 
 /**

@@ -3,9 +3,9 @@ import { existsSync } from "node:fs";
 import { cp, mkdtemp, readdir, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { ROOT } from "../cli/root.ts";
 import type { Currency } from "../publish/chain-manifest.ts";
 import { type DappManifest, serializeDappManifest } from "../publish/dapp-manifest.ts";
-import { ROOT } from "./options.ts";
 import { run } from "./processes.ts";
 
 export const FRONTEND_DIR = join(ROOT, "frontend");

@@ -8,11 +8,12 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Contract, JsonRpcProvider } from "ethers";
+import { Contract } from "ethers";
 import { createHardhatRuntimeEnvironment, importUserConfig, resolveHardhatConfigPath } from "hardhat/hre";
 import MerchstandModule, { MockUSDModule } from "../../ignition/modules/Merchstand.ts";
+import { ROOT } from "../cli/root.ts";
+import { rpcProvider } from "../cli/rpc.ts";
 import { CAST, castWallet, TEST_MNEMONIC } from "./accounts.ts";
-import { ROOT } from "./options.ts";
 
 export const DEFAULT_FEE_BPS = 250;
 
@@ -77,7 +78,7 @@ export async function deployProtocol(
       });
       const merchstandAddress = await merchstand.getAddress();
 
-      const provider = new JsonRpcProvider(rpcUrl, undefined, { staticNetwork: true, batchMaxCount: 1 });
+      const provider = rpcProvider(rpcUrl, { batchMaxCount: 1 });
       try {
         const chainId = Number((await provider.getNetwork()).chainId);
         const roles = new Contract(merchstandAddress, ROLE_ABI, castWallet("deployer", provider));

@@ -1,6 +1,7 @@
 // The stack's chain: `hardhat node` as a child process, or a node someone else runs (`--rpc`).
 import { join } from "node:path";
-import { ROOT } from "./options.ts";
+import { ROOT } from "../cli/root.ts";
+import { rpcOnce } from "../cli/rpc.ts";
 import { ManagedProcess } from "./processes.ts";
 
 export type Chain = {
@@ -10,20 +11,6 @@ export type Chain = {
   process: ManagedProcess | null;
   stop(): Promise<void>;
 };
-
-/** One JSON-RPC call with a timeout; rejects on transport errors and JSON-RPC errors alike. */
-export async function rpc(url: string, method: string, params: unknown[] = [], timeoutMs = 2000): Promise<unknown> {
-  const response = await fetch(url, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }),
-    signal: AbortSignal.timeout(timeoutMs),
-  });
-  if (!response.ok) throw new Error(`${method}: HTTP ${response.status}`);
-  const body = (await response.json()) as { result?: unknown; error?: { message?: string } };
-  if (body.error !== undefined) throw new Error(`${method}: ${body.error.message ?? "JSON-RPC error"}`);
-  return body.result;
-}
 
 /** Starts `hardhat node` on 127.0.0.1:`port` and resolves once it answers JSON-RPC. */
 export async function startHardhatNode(
@@ -44,7 +31,7 @@ export async function startHardhatNode(
       if (!proc.running)
         throw new Error(`hardhat node exited (${await proc.exited}) before it answered:\n${proc.output()}`);
       try {
-        const chainId = BigInt((await rpc(rpcUrl, "eth_chainId", [], 1000)) as string);
+        const chainId = BigInt(await rpcOnce<string>(rpcUrl, "eth_chainId", [], 1000));
         return { rpcUrl, chainId, process: proc, stop: () => proc.stop() };
       } catch {
         // Not listening yet.
@@ -62,7 +49,7 @@ export async function startHardhatNode(
 export async function connectExternalNode(rpcUrl: string): Promise<Chain> {
   let chainId: bigint;
   try {
-    chainId = BigInt((await rpc(rpcUrl, "eth_chainId", [], 5000)) as string);
+    chainId = BigInt(await rpcOnce<string>(rpcUrl, "eth_chainId", [], 5000));
   } catch (error) {
     throw new Error(`No JSON-RPC node answers at ${rpcUrl} (${(error as Error).message})`);
   }

@@ -1,8 +1,8 @@
 // Flags and environment variables of `npm start` and `npm run dev`. Flags win over the environment; anything
 // malformed stops the run before a single process is started, with a sentence that names the flag and the value.
 import { isAbsolute, join, resolve } from "node:path";
-
-export const ROOT = resolve(import.meta.dirname, "../..");
+import { helpText, httpUrl, type OptionSpec, parseOptions, port, switchOn, UsageError } from "../cli/options.ts";
+import { ROOT } from "../cli/root.ts";
 
 export type StackMode = "start" | "dev";
 
@@ -26,107 +26,66 @@ export type StackOptions = {
   help: boolean;
 };
 
-export class UsageError extends Error {
-  override name = "UsageError";
-}
-
-type Setting = {
-  flag: string;
-  env: string;
-  kind: "port" | "url" | "path" | "switch";
-  describe: string;
-  modes: StackMode[];
-};
-
-/** Every setting, with the flag and variable that carry it; also the source of `--help`. */
+/** Every setting of both commands, with its variable; `rebuild` is `npm start`'s, `dev-port` is `npm run dev`'s. */
 export const SETTINGS = {
-  rpcPort: {
-    flag: "--rpc-port",
+  "rpc-port": {
+    type: "string",
+    value: "port",
     env: "MERCHSTAND_RPC_PORT",
-    kind: "port",
     describe: "port of the Hardhat node (default 8545)",
-    modes: ["start", "dev"],
   },
-  gatewayPort: {
-    flag: "--gateway-port",
+  "gateway-port": {
+    type: "string",
+    value: "port",
     env: "MERCHSTAND_GATEWAY_PORT",
-    kind: "port",
     describe: "port of the local IPFS gateway (default 8080)",
-    modes: ["start", "dev"],
   },
-  devPort: {
-    flag: "--dev-port",
+  "dev-port": {
+    type: "string",
+    value: "port",
     env: "MERCHSTAND_DEV_PORT",
-    kind: "port",
     describe: "port of the Vite dev server (default 5173)",
-    modes: ["dev"],
   },
-  rpcUrl: {
-    flag: "--rpc",
+  rpc: {
+    type: "string",
+    value: "url",
     env: "MERCHSTAND_RPC_URL",
-    kind: "url",
     describe: "use this running JSON-RPC node instead of starting one (its accounts must be funded)",
-    modes: ["start", "dev"],
   },
-  kuboUrl: {
-    flag: "--kubo",
+  kubo: {
+    type: "string",
+    value: "url",
     env: "MERCHSTAND_KUBO_URL",
-    kind: "url",
     describe: "add and pin through this Kubo RPC API (e.g. http://127.0.0.1:5001) instead of the embedded node",
-    modes: ["start", "dev"],
   },
-  ipfsRepo: {
-    flag: "--ipfs-repo",
+  "ipfs-repo": {
+    type: "string",
+    value: "path",
     env: "MERCHSTAND_IPFS_REPO",
-    kind: "path",
     describe: "folder of the embedded IPFS node's repo (default .merchstand/ipfs)",
-    modes: ["start", "dev"],
   },
-  noSeed: {
-    flag: "--no-seed",
+  "no-seed": {
+    type: "boolean",
     env: "MERCHSTAND_NO_SEED",
-    kind: "switch",
     describe: "deploy only; no demo stores, products or orders",
-    modes: ["start", "dev"],
   },
   rebuild: {
-    flag: "--rebuild",
+    type: "boolean",
     env: "MERCHSTAND_REBUILD",
-    kind: "switch",
     describe: "build the dapp even if its sources did not change since the last build",
-    modes: ["start"],
   },
-} as const satisfies Record<string, Setting>;
+} as const satisfies Record<string, OptionSpec>;
 
-export type SettingName = keyof typeof SETTINGS;
+const ONLY: Partial<Record<keyof typeof SETTINGS, StackMode>> = { "dev-port": "dev", rebuild: "start" };
 
-const DEFAULT_PORTS = { rpcPort: 8545, gatewayPort: 8080, devPort: 5173 };
-
-function parsePort(text: string, where: string): number {
-  if (!/^\d+$/.test(text) || Number(text) < 1 || Number(text) > 65535) {
-    throw new UsageError(`${where} must be a port number from 1 to 65535, got "${text}"`);
-  }
-  return Number(text);
+/** The options table of one command. */
+export function stackOptionTable(mode: StackMode): Partial<typeof SETTINGS> {
+  return Object.fromEntries(
+    Object.entries(SETTINGS).filter(([name]) => (ONLY[name as keyof typeof SETTINGS] ?? mode) === mode),
+  );
 }
 
-function parseUrl(text: string, where: string): string {
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    throw new UsageError(`${where} must be an http(s) URL such as http://127.0.0.1:8545, got "${text}"`);
-  }
-  if (url.protocol !== "http:" && url.protocol !== "https:") {
-    throw new UsageError(`${where} must be an http(s) URL, got "${text}"`);
-  }
-  return url.toString().replace(/\/$/, "");
-}
-
-function parseSwitch(text: string, where: string): boolean {
-  if (/^(1|true|yes)$/i.test(text)) return true;
-  if (/^(0|false|no|)$/i.test(text)) return false;
-  throw new UsageError(`${where} must be 1/true or 0/false, got "${text}"`);
-}
+const DEFAULT_PORTS = { "rpc-port": 8545, "gateway-port": 8080, "dev-port": 5173 };
 
 /** Reads flags (`--name value` or `--name=value`) and environment variables into options. */
 export function parseStackOptions(
@@ -134,60 +93,27 @@ export function parseStackOptions(
   argv: readonly string[],
   env: Readonly<Record<string, string | undefined>>,
 ): StackOptions {
-  const raw = new Map<SettingName, { value: string; where: string }>();
-  const settings = Object.entries(SETTINGS) as Array<[SettingName, Setting]>;
-  for (const [name, setting] of settings) {
-    const value = env[setting.env];
-    if (value !== undefined && (setting.modes as readonly string[]).includes(mode)) {
-      raw.set(name, { value, where: `${setting.env}` });
-    }
-  }
-  let help = false;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] ?? "";
-    if (arg === "--help" || arg === "-h") {
-      help = true;
-      continue;
-    }
-    const [flag, inline] = arg.includes("=")
-      ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)]
-      : [arg];
-    const found = settings.find(([, s]) => s.flag === flag && (s.modes as readonly string[]).includes(mode));
-    if (found === undefined) throw new UsageError(`Unknown option "${arg}" (see --help)`);
-    const [name, setting] = found;
-    if (setting.kind === "switch") {
-      raw.set(name, { value: inline ?? "true", where: setting.flag });
-      continue;
-    }
-    const value = inline ?? argv[++i];
-    if (value === undefined || value.startsWith("--")) throw new UsageError(`${setting.flag} needs a value`);
-    raw.set(name, { value, where: setting.flag });
-  }
-
-  const port = (name: "rpcPort" | "gatewayPort" | "devPort") => {
-    const entry = raw.get(name);
-    return entry === undefined ? DEFAULT_PORTS[name] : parsePort(entry.value, entry.where);
+  const { help, values } = parseOptions(stackOptionTable(mode) as typeof SETTINGS, argv, env);
+  const portOf = (name: keyof typeof DEFAULT_PORTS) => {
+    const given = values[name];
+    return given === undefined ? DEFAULT_PORTS[name] : port(given);
   };
-  const url = (name: "rpcUrl" | "kuboUrl") => {
-    const entry = raw.get(name);
-    return entry === undefined || entry.value === "" ? null : parseUrl(entry.value, entry.where);
+  const urlOf = (name: "rpc" | "kubo") => {
+    const given = values[name];
+    return given === undefined || given.value === "" ? null : httpUrl(given);
   };
-  const flag = (name: "noSeed" | "rebuild") => {
-    const entry = raw.get(name);
-    return entry === undefined ? false : parseSwitch(entry.value, entry.where);
-  };
-  const repo = raw.get("ipfsRepo")?.value;
-  if (repo === "") throw new UsageError(`${SETTINGS.ipfsRepo.env} must not be empty`);
+  const repo = values["ipfs-repo"]?.value;
+  if (repo === "") throw new UsageError(`${SETTINGS["ipfs-repo"].env} must not be empty`);
 
   const options: StackOptions = {
     mode,
-    rpcPort: port("rpcPort"),
-    gatewayPort: port("gatewayPort"),
-    devPort: port("devPort"),
-    rpcUrl: url("rpcUrl"),
-    kuboUrl: url("kuboUrl"),
-    seed: !flag("noSeed"),
-    rebuild: flag("rebuild"),
+    rpcPort: portOf("rpc-port"),
+    gatewayPort: portOf("gateway-port"),
+    devPort: portOf("dev-port"),
+    rpcUrl: urlOf("rpc"),
+    kuboUrl: urlOf("kubo"),
+    seed: !switchOn(values["no-seed"]),
+    rebuild: switchOn(values.rebuild),
     ipfsRepo: repo === undefined ? join(ROOT, ".merchstand/ipfs") : isAbsolute(repo) ? repo : resolve(repo),
     help,
   };
@@ -196,39 +122,35 @@ export function parseStackOptions(
   return options;
 }
 
+/** The ports this run binds itself, with the setting that picks each and what listens on it. */
+export function ownPorts(options: StackOptions): Array<[number, keyof typeof DEFAULT_PORTS, string]> {
+  const used: Array<[number, keyof typeof DEFAULT_PORTS, string]> = [];
+  if (options.rpcUrl === null) used.push([options.rpcPort, "rpc-port", "the Hardhat node"]);
+  if (options.kuboUrl === null) used.push([options.gatewayPort, "gateway-port", "the IPFS gateway"]);
+  if (options.mode === "dev") used.push([options.devPort, "dev-port", "the Vite dev server"]);
+  return used;
+}
+
 /** Two servers of this run asked for the same port. */
 function portClash(options: StackOptions): string | null {
-  const used: Array<[number, SettingName]> = [];
-  if (options.rpcUrl === null) used.push([options.rpcPort, "rpcPort"]);
-  if (options.kuboUrl === null) used.push([options.gatewayPort, "gatewayPort"]);
-  if (options.mode === "dev") used.push([options.devPort, "devPort"]);
+  const used = ownPorts(options);
   for (let i = 0; i < used.length; i++) {
     for (let j = i + 1; j < used.length; j++) {
       const [a, nameA] = used[i]!;
       const [b, nameB] = used[j]!;
-      if (a === b)
-        return `${SETTINGS[nameA].flag} and ${SETTINGS[nameB].flag} are both ${a}; give them different ports`;
+      if (a === b) return `--${nameA} and --${nameB} are both ${a}; give them different ports`;
     }
   }
   return null;
 }
 
 export function usage(mode: StackMode): string {
-  const command = mode === "start" ? "npm start" : "npm run dev";
-  const lines = [
-    `Usage: ${command} -- [options]`,
-    "",
+  return helpText(
+    `Usage: ${mode === "start" ? "npm start" : "npm run dev"} -- [options]`,
     mode === "start"
       ? "Starts a Hardhat node, deploys and seeds Merchstand, and serves the dapp from an embedded IPFS node."
       : "Starts a Hardhat node, deploys and seeds Merchstand, and serves the dapp from a Vite dev server (hot reload).",
-    "",
-    "Options (each also set by the environment variable shown):",
-  ];
-  for (const setting of Object.values(SETTINGS) as Setting[]) {
-    if (!setting.modes.includes(mode)) continue;
-    const arg = setting.kind === "switch" ? "" : ` <${setting.kind}>`;
-    lines.push(`  ${`${setting.flag}${arg}`.padEnd(22)} ${setting.describe}  [${setting.env}]`);
-  }
-  lines.push(`  ${"--help".padEnd(22)} this text`);
-  return lines.join("\n");
+    stackOptionTable(mode),
+    "Each option can also be set by the environment variable shown in brackets.",
+  ).trimEnd();
 }

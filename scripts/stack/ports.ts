@@ -1,6 +1,6 @@
 // Port checks done before anything starts, so a busy port costs one line instead of a half-started stack.
 import { createServer } from "node:net";
-import { SETTINGS, type StackOptions } from "./options.ts";
+import { ownPorts, SETTINGS, type StackOptions } from "./options.ts";
 
 /** Whether `port` can be bound on `host` right now. */
 export function isPortFree(port: number, host = "127.0.0.1"): Promise<boolean> {
@@ -29,14 +29,9 @@ export function freePort(host = "127.0.0.1"): Promise<number> {
  * flag and variable that change it), or null when all are free.
  */
 export async function busyPortMessage(options: StackOptions): Promise<string | null> {
-  const needed: Array<[number, "rpcPort" | "gatewayPort" | "devPort", string]> = [];
-  if (options.rpcUrl === null) needed.push([options.rpcPort, "rpcPort", "the Hardhat node"]);
-  if (options.kuboUrl === null) needed.push([options.gatewayPort, "gatewayPort", "the IPFS gateway"]);
-  if (options.mode === "dev") needed.push([options.devPort, "devPort", "the Vite dev server"]);
-  for (const [port, name, what] of needed) {
+  for (const [port, name, what] of ownPorts(options)) {
     if (!(await isPortFree(port))) {
-      const setting = SETTINGS[name];
-      return `Port ${port} (${what}) is already in use: pick another with ${setting.flag} <port> or ${setting.env}=<port>.`;
+      return `Port ${port} (${what}) is already in use: pick another with --${name} <port> or ${SETTINGS[name].env}=<port>.`;
     }
   }
   return null;

@@ -8,7 +8,7 @@
 // script is killed outright.
 import { type ChildProcess, spawn } from "node:child_process";
 import { delimiter, join } from "node:path";
-import { ROOT } from "./options.ts";
+import { ROOT } from "../cli/root.ts";
 
 const live = new Set<ManagedProcess>();
 const WATCHDOG = join(import.meta.dirname, "watchdog.ts");

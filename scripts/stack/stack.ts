@@ -3,7 +3,8 @@
 // `dev`). Work that waits on nothing (compiling, the dapp build, drawing the demo pictures) runs alongside. Each
 // step reports; a failure names its step and stops whatever was already running.
 import { rm } from "node:fs/promises";
-import { formatEther, formatUnits, JsonRpcProvider } from "ethers";
+import { formatEther, formatUnits } from "ethers";
+import { rpcProvider } from "../cli/rpc.ts";
 import type { SeedSummary } from "../seed/seed.ts";
 import { CAST, castWallet } from "./accounts.ts";
 import { compileContracts } from "./compile.ts";
@@ -37,7 +38,10 @@ export type StackHooks = {
   write?: (line: string) => void;
   signal?: AbortSignal;
   /** `dev`: starts the dev server once the manifest is known; returns its URL and how to stop it. */
-  startDevServer?: (manifest: ReturnType<typeof stackManifest>) => Promise<{ url: string; close(): Promise<void> }>;
+  startDevServer?: (
+    manifest: ReturnType<typeof stackManifest>,
+    devPort: number,
+  ) => Promise<{ url: string; close(): Promise<void> }>;
 };
 
 export async function startStack(options: StackOptions, hooks: StackHooks = {}): Promise<RunningStack> {
@@ -125,10 +129,7 @@ export async function startStack(options: StackOptions, hooks: StackHooks = {}):
     });
     signal?.throwIfAborted();
 
-    const provider = new JsonRpcProvider(chain.rpcUrl, Number(chain.chainId), {
-      staticNetwork: true,
-      cacheTimeout: -1,
-    });
+    const provider = rpcProvider(chain.rpcUrl, { chainId: chain.chainId });
     provider.pollingInterval = 50;
     cleanup.add("the RPC client", async () => provider.destroy());
 
@@ -189,7 +190,7 @@ export async function startStack(options: StackOptions, hooks: StackHooks = {}):
     } else if (hooks.startDevServer !== undefined) {
       const startDevServer = hooks.startDevServer;
       devUrl = await steps.run("Start the Vite dev server", async () => {
-        const server = await startDevServer(manifest);
+        const server = await startDevServer(manifest, options.devPort);
         cleanup.add("the Vite dev server", () => server.close());
         return { value: server.url, said: `${server.url} (hot reload; manifest.json served from memory)` };
       });
@@ -209,7 +210,7 @@ export async function startStack(options: StackOptions, hooks: StackHooks = {}):
 
 /** The lines printed once the stack is up: where the dapp is, the chain, and test accounts to import. */
 export async function readyBanner(stack: RunningStack): Promise<string[]> {
-  const provider = new JsonRpcProvider(stack.chain.rpcUrl, Number(stack.chain.chainId), { staticNetwork: true });
+  const provider = rpcProvider(stack.chain.rpcUrl, { chainId: stack.chain.chainId });
   try {
     const usd = stack.deployment.mockUsd;
     const balanceOf = async (address: string) => {

@@ -5,6 +5,7 @@ import { createServer } from "node:net";
 import { join } from "node:path";
 import { expect } from "chai";
 import { Interface } from "ethers";
+import { rpcOnce } from "../../scripts/cli/rpc.ts";
 import { readChainManifest } from "../../scripts/publish/chain-manifest.ts";
 import { ROOT, runScript, tempDir } from "./support/fixtures.ts";
 import { type Server, send, startServer } from "./support/servers.ts";
@@ -190,16 +191,13 @@ describe("npm run deploy (scripts/deploy.ts)", function () {
         { cwd: ROOT, stdio: "ignore" },
       );
       for (let i = 0; i < 200; i++) {
-        try {
-          const res = await fetch(url, {
-            method: "POST",
-            headers: { "content-type": "application/json" },
-            body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] }),
-          });
-          if (res.ok) return;
-        } catch {
-          // not listening yet
-        }
+        if (
+          await rpcOnce(url, "eth_chainId", [], 1000).then(
+            () => true,
+            () => false,
+          )
+        )
+          return;
         await new Promise((r) => setTimeout(r, 250));
       }
       throw new Error("hardhat node did not start");
@@ -244,14 +242,7 @@ describe("npm run deploy (scripts/deploy.ts)", function () {
       expect(existsSync(join(ROOT, "ignition", "deployments", deploymentId, "journal.jsonl"))).to.equal(true);
 
       // The manifest agrees with the chain: code at the address, created in that block, with the fee we asked for.
-      const rpc = async (method: string, params: unknown[]) => {
-        const res = await fetch(url, {
-          method: "POST",
-          headers: { "content-type": "application/json" },
-          body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }),
-        });
-        return ((await res.json()) as { result: string }).result;
-      };
+      const rpc = (method: string, params: unknown[]) => rpcOnce<string>(url, method, params);
       const block = `0x${manifest.deploymentBlock.toString(16)}`;
       const before = `0x${(manifest.deploymentBlock - 1).toString(16)}`;
       expect(await rpc("eth_getCode", [manifest.merchstand, block])).to.not.equal("0x");

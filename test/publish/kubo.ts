@@ -3,19 +3,10 @@ import { type PackedDirectory, packDirectory } from "../../scripts/ipfs/car.ts";
 import { pinToKubo, publicOrigins } from "../../scripts/publish/kubo.ts";
 import type { RetryOptions } from "../../scripts/publish/retry.ts";
 import { readCar } from "./support/car-reader.ts";
-import { makeFixtureDist, tempDir } from "./support/fixtures.ts";
+import { failure, makeFixtureDist, tempDir } from "./support/fixtures.ts";
 import { KUBO_PEER, type MockKubo, multipartParts, startMockKubo } from "./support/servers.ts";
 
 const FAST: RetryOptions = { attempts: 4, baseDelayMs: 5, maxDelayMs: 20 };
-
-async function failure(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error("expected a failure");
-}
 
 describe("scripts/publish/kubo.ts: pinToKubo", () => {
   let packed: PackedDirectory;

@@ -1,21 +1,13 @@
 import { expect } from "chai";
 import { pinToPinningService } from "../../scripts/publish/pinning-service.ts";
 import type { RetryOptions } from "../../scripts/publish/retry.ts";
+import { failure } from "./support/fixtures.ts";
 import { type MockPinningService, startMockPinningService } from "./support/servers.ts";
 
 const FAST: RetryOptions = { attempts: 4, baseDelayMs: 5, maxDelayMs: 20 };
 const POLL = { intervalMs: 5, timeoutMs: 5_000 };
 const CID = "bafybeibj6lixxzqtsb45ysdjnupvqkufgdvzqbnvmhw2kf7cfkesy7r7d4";
 const TOKEN = "psa-token-123";
-
-async function failure(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error("expected a failure");
-}
 
 describe("scripts/publish/pinning-service.ts: pinToPinningService", () => {
   let psa: MockPinningService | undefined;

@@ -2,18 +2,20 @@ import { execFile } from "node:child_process";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { request } from "node:http";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { promisify } from "node:util";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import { expect } from "chai";
 import { create } from "kubo-rpc-client";
 import { CID } from "multiformats/cid";
+import { ROOT } from "../../scripts/cli/root.ts";
 import { addDirectory, computeBytesCid, computeDirectoryCid } from "../../scripts/ipfs/add.ts";
 import { type Gateway, startGateway } from "../../scripts/ipfs/gateway.ts";
 import { type IpfsNode, openIpfsNode } from "../../scripts/ipfs/node.ts";
 import { encodePng } from "../../scripts/seed/png.ts";
 import { noise } from "../support/noise.ts";
 
-const ROOT = resolve(import.meta.dirname, "../..");
 const run = promisify(execFile);
 
 const PNG = encodePng(2, 2, new Uint8Array([255, 0, 0, 0, 255, 0, 0, 0, 255, 255, 255, 255]));
@@ -201,6 +203,37 @@ describe("IPFS: embedded node, CIDs and gateway", function () {
       expect(answer.status).to.equal(204);
       expect(answer.headers["access-control-allow-origin"]).to.equal("*");
       expect(String(answer.headers["access-control-allow-headers"])).to.include("Range");
+    });
+
+    it("closes every block file it opened when browsers drop their requests mid-read", async () => {
+      // A FileHandle left to the garbage collector makes Node print "Closing file descriptor N on garbage
+      // collection" and DEP0137 (seen under `npm start` after the ready banner). Collect garbage on demand and
+      // listen for either warning while requests are dropped at every stage of a read.
+      setFlagsFromString("--expose-gc");
+      const gc = runInNewContext("gc") as () => void;
+      const warnings: string[] = [];
+      const onWarning = (warning: Error) => warnings.push(`${warning.name}: ${warning.message}`);
+      process.on("warning", onWarning);
+      try {
+        const paths = ["", ...Object.keys(files)].map((file) => `${gateway.url}/ipfs/${root}/${file}`);
+        for (let round = 0; round < 10; round++) {
+          await Promise.allSettled(
+            paths.map(async (url, i) => {
+              const response = await fetch(url, { signal: AbortSignal.timeout(1 + ((round + i) % 5)) });
+              await response.arrayBuffer();
+            }),
+          );
+        }
+        // Whole reads after the dropped ones: by the time they answer, every aborted read has settled.
+        for (const url of paths) expect((await fetch(url)).status).to.equal(200);
+        for (let i = 0; i < 3; i++) {
+          gc();
+          await new Promise((resolveImmediate) => setImmediate(resolveImmediate));
+        }
+        expect(warnings.filter((w) => /file descriptor|DEP0137/.test(w))).to.deep.equal([]);
+      } finally {
+        process.off("warning", onWarning);
+      }
     });
   });
 

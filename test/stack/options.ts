@@ -1,5 +1,6 @@
 import { expect } from "chai";
-import { parseStackOptions, UsageError, usage } from "../../scripts/stack/options.ts";
+import { UsageError } from "../../scripts/cli/options.ts";
+import { parseStackOptions, usage } from "../../scripts/stack/options.ts";
 
 describe("stack options", () => {
   describe("with nothing set", () => {

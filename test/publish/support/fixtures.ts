@@ -3,10 +3,10 @@ import { rmSync } from "node:fs";
 import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { ROOT } from "../../../scripts/cli/root.ts";
 import { type ChainManifest, writeChainManifest } from "../../../scripts/publish/chain-manifest.ts";
 
-export const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
+export { ROOT };
 
 const created: string[] = [];
 // Fixture folders hold a few MB each; remove them when the test process ends, whatever the outcome.
@@ -105,4 +105,14 @@ export async function runScript(
   const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
   clearTimeout(timer);
   return { code, stdout, stderr };
+}
+
+/** The error `promise` rejects with; fails the test when it resolves. */
+export async function failure(promise: Promise<unknown>): Promise<Error> {
+  try {
+    await promise;
+  } catch (e) {
+    return e as Error;
+  }
+  throw new Error("expected a failure");
 }

@@ -2,10 +2,11 @@
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { request } from "node:http";
-import { resolve } from "node:path";
 import { promisify } from "node:util";
 
-export const ROOT = resolve(import.meta.dirname, "../../..");
+import { ROOT } from "../../../scripts/cli/root.ts";
+
+export { ROOT };
 export const runFile = promisify(execFile);
 
 /** The parent pid of every live process, from /proc (Linux, like the project's machines and CI). */

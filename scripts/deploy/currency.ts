@@ -3,9 +3,19 @@
 import { Contract, getAddress, type Provider, ZeroAddress } from "ethers";
 import type { Currency } from "../publish/chain-manifest.ts";
 
-/** ERC-20s stores may sell in from day one, per chain. Sepolia: Circle's official test USDC (faucet.circle.com). */
+/**
+ * ERC-20s stores may sell in from day one, per chain: Circle's native USDC on each chain (on testnets, Circle's test
+ * USDC from faucet.circle.com), as listed in Circle's "USDC contract addresses". Checked at deploy: `readCurrency`
+ * reads symbol and decimals from the address, so a wrong entry fails the plan instead of reaching the manifest.
+ */
 export const DEFAULT_CURRENCIES: Record<number, string[]> = {
-  11155111: ["0x1c7D4B196Cb0C7B01d743Fbc6116a902379C7238"],
+  11155111: ["0x1c7D4B196Cb0C7B01d743Fbc6116a902379C7238"], // Sepolia
+  8453: ["0x833589fCD6eDb6E08f4c7C32D4f71b54bdA02913"], // Base
+  84532: ["0x036CbD53842c5426634e7929541eC2318f3dCF7e"], // Base Sepolia
+  10: ["0x0b2C639c533813f4Aa9D7837CAf62653d097Ff85"], // OP Mainnet
+  11155420: ["0x5fd84259d66Cd46123540766Be93DFE6D43130D7"], // OP Sepolia
+  42161: ["0xaf88d065e77c8cC2239327C5EDb3A432268e5831"], // Arbitrum One
+  421614: ["0x75faf114eafb1BDbe2F0316DF893fd58CE46AA4d"], // Arbitrum Sepolia
 };
 
 export const ETH: Currency = { address: ZeroAddress, symbol: "ETH", decimals: 18 };

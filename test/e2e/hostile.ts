@@ -1,4 +1,4 @@
-// Hostile content in a real browser (issue 8, dapp half), against the real local stack (`npm start` on random
+// Hostile content in a real browser, against the real local stack (`npm start` on random
 // ports) with the dapp opened from the gateway's subdomain URL. On top of the stack the test runs one HTTP server
 // of its own, on a random port, that plays the untrusted parts of the world:
 //   /a/ipfs/<cid>  the dapp's first gateway: it serves hostile documents, hangs, streams 10 MB, or lies about a CID;
@@ -269,7 +269,7 @@ async function report(page: Page): Promise<PageReport> {
   }, BIDI_CONTROLS.source);
 }
 
-describe("hostile content in Chromium (e2e, issue 8)", function () {
+describe("hostile content in Chromium (e2e)", function () {
   this.timeout(300_000);
   let stack: TestStack;
   let world: HostileWorld;

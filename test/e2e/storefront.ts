@@ -188,7 +188,7 @@ describe("storefront in Chromium (e2e)", function () {
     await page.getByRole("heading", { name: "We couldn't find that page" }).waitFor();
   });
 
-  describe("official stores (issue 10)", () => {
+  describe("official stores", () => {
     it("shows the Official badge and its evidence on the official store", async () => {
       await openDapp({ account: FAN.address }, "#/");
       const card = page.locator(".store-card", { hasText: "The Midnight Owls" }).first();

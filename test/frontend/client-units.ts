@@ -2,7 +2,6 @@ import { readFileSync } from "node:fs";
 import { sha256, sha512 } from "@noble/hashes/sha2.js";
 import { expect } from "chai";
 import { Interface } from "ethers";
-import { ZERO_ADDRESS } from "../../frontend/src/client/abi.ts";
 import { parseCid, verifyCidBytes } from "../../frontend/src/client/cid.ts";
 import { explainError, InsufficientFundsError, WrongNetworkError } from "../../frontend/src/client/errors.ts";
 import { formatAmount, formatAmountCompact } from "../../frontend/src/client/format.ts";
@@ -10,6 +9,7 @@ import { IpfsClient } from "../../frontend/src/client/ipfs.ts";
 import { ManifestError, parseManifest } from "../../frontend/src/client/manifest.ts";
 import { parseProductMetadata, parseStoreMetadata } from "../../frontend/src/client/metadata.ts";
 import { namesLookAlike } from "../../frontend/src/client/names.ts";
+import { ZERO_ADDRESS } from "../../frontend/src/client/protocol.ts";
 import { NetworkError, RpcError } from "../../frontend/src/client/rpc.ts";
 import { generateAbiSource, OUTPUT } from "../../scripts/generate-abi.ts";
 

@@ -1,21 +1,23 @@
 // Checkout for one currency: contact and shipping form (sealed in the browser to each store's key), review of
 // lines, totals and store trust notices, then payment with pending → mined → confirmed states.
-import { ZERO_ADDRESS } from "../client/abi.ts";
+
 import { type CartLine, groupByStore } from "../client/cart.ts";
 import { buildCartOrders, cartTotal, type PayStage, payCart } from "../client/checkout.ts";
 import { formatAmount, shortAddress } from "../client/format.ts";
 import { impersonatedStore } from "../client/names.ts";
 import { loadOrder } from "../client/orders.ts";
+import { ZERO_ADDRESS } from "../client/protocol.ts";
 import {
   MAX_SHIPPING_BLOB,
   REQUIRED_SHIPPING_FIELDS,
   type ShippingAddress,
   sealedShippingLength,
 } from "../client/shipping-crypto.ts";
-import type { Page, PageContext } from "../router.ts";
+import type { Page, PageContext } from "../page.ts";
 import { emptyState, lookAlikeWarning, officialWithEvidence, unverifiedNotice } from "../ui/components.ts";
 import { button, externalLink, h, link, replace, uid } from "../ui/dom.ts";
 import { openWalletDialog } from "../ui/layout.ts";
+import { routes } from "../urls.ts";
 import { refreshCart } from "./cart-check.ts";
 
 type FieldSpec = {
@@ -73,7 +75,7 @@ export default async function checkoutPage(ctx: PageContext): Promise<Page> {
         emptyState(
           "Your cart is empty",
           "Add something to your cart first.",
-          link("/", { class: "btn" }, "Browse stores"),
+          link(routes.home(), { class: "btn" }, "Browse stores"),
         ),
       ),
     };
@@ -282,7 +284,7 @@ export default async function checkoutPage(ctx: PageContext): Promise<Page> {
           h(
             "ul",
             null,
-            orderIds.map((id) => h("li", null, link(`/orders/${id}`, { class: "order-link" }, `Order #${id}`))),
+            orderIds.map((id) => h("li", null, link(routes.order(id), { class: "order-link" }, `Order #${id}`))),
           ),
           hashLink(receipt.transactionHash),
         ),

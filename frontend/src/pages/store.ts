@@ -1,9 +1,10 @@
 // A store: banner, logo, bio and links from its metadata, the official badge or the unverified notice, and its
 // products with category filter, search, availability and sort.
-import { CATEGORIES, type Product, type Store } from "../client/abi.ts";
+
 import { filterProducts, loadStoreProducts, type SortKey } from "../client/catalog.ts";
 import { impersonatedStore, withoutBidiControls } from "../client/names.ts";
-import { NotFound, type Page, type PageContext } from "../router.ts";
+import { CATEGORIES, type Product, type Store } from "../client/protocol.ts";
+import { NotFound, type Page, type PageContext } from "../page.ts";
 import {
   emptyState,
   errorBox,

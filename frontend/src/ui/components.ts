@@ -1,11 +1,12 @@
 // Shared pieces of the storefront: cards, prices, badges, notices, IPFS images, error boxes.
 import type { App } from "../app.ts";
-import { CATEGORIES, type Product, type Store } from "../client/abi.ts";
 import { averageRating, isSoldOut, priceRange } from "../client/catalog.ts";
 import type { FanError } from "../client/errors.ts";
 import { formatAmount } from "../client/format.ts";
 import { MAX_IMAGE_BYTES, sniffImageType } from "../client/ipfs.ts";
 import { withoutBidiControls } from "../client/names.ts";
+import { CATEGORIES, type Product, type Store } from "../client/protocol.ts";
+import { routes } from "../urls.ts";
 import { type Child, externalLink, h, link } from "./dom.ts";
 
 export function priceText(app: App, product: Product, store?: Store): string {
@@ -70,7 +71,7 @@ export function lookAlikeWarning(store: Store, official: Store): HTMLElement {
     { class: "notice danger lookalike", attrs: { role: "alert" } },
     h("strong", { text: "Careful: this may be an impostor. " }),
     `"${store.name}" looks like the name of the official store "${official.name}", but it is a different, unverified store. `,
-    link(`/store/${official.id}`, null, `Go to the official ${official.name} store`),
+    link(routes.store(official.id), null, `Go to the official ${official.name} store`),
     ".",
   );
 }
@@ -149,7 +150,7 @@ export function productCard(
     "li",
     { class: "card product-card" },
     link(
-      `/store/${product.storeId}/product/${product.id}`,
+      routes.product(product.storeId, product.id),
       { class: "card-link" },
       h(
         "div",
@@ -190,7 +191,7 @@ export function storeCard(app: App, store: Store, logo: Promise<string | null>, 
     "li",
     { class: "card store-card" },
     link(
-      `/store/${store.id}`,
+      routes.store(store.id),
       { class: "card-link" },
       media,
       h(

@@ -2,6 +2,7 @@
 // never become markup; and every string loses its bidi controls on the way in (client/names.ts), so none can
 // reorder what a fan reads, in its own element or in the sentence around it.
 import { withoutBidiControls } from "../client/names.ts";
+import { hashHref } from "../urls.ts";
 
 export type Child = Node | string | number | null | undefined | false | Child[];
 
@@ -53,7 +54,7 @@ export function replace(el: Element, ...children: Child[]): void {
 /** An internal link to a hash route. */
 export function link(route: string, props: Props | null, ...children: Child[]): HTMLAnchorElement {
   const a = h("a", props, ...children);
-  a.href = `#${route}`;
+  a.href = hashHref(route);
   return a;
 }
 

@@ -1,13 +1,10 @@
-// "Get verified" (issue 10): what evidence an artist publishes so a verifier can mark the store official, the
+// "Get verified": what evidence an artist publishes so a verifier can mark the store official, the
 // statement to publish, the request itself (requestVerification, owner only), and the store's verification history.
-import {
-  checkEvidence,
-  LIMITS,
-  loadOfficialHistory,
-  type OfficialEvent,
-  requestVerificationTx,
-} from "../../client/seller.ts";
-import type { Page, PageContext } from "../../router.ts";
+import { loadOfficialHistory, type OfficialEvent } from "../../client/history.ts";
+import { LIMITS } from "../../client/protocol.ts";
+import { requestVerificationTx } from "../../client/seller-actions.ts";
+import { checkEvidence } from "../../client/validation.ts";
+import type { Page, PageContext } from "../../page.ts";
 import { errorBox, officialWithEvidence, spinner } from "../../ui/components.ts";
 import { button, h, replace } from "../../ui/dom.ts";
 import {

@@ -2,35 +2,24 @@
 // buyers' addresses decrypted in this browser only (one wallet signature per session), mark shipped with a tracking
 // reference, full or partial refunds, disputes with their reason and arbiter, and a CSV of the orders to ship for a
 // label printer.
-import type { Product } from "../../client/abi.ts";
+
 import { loadStoreProducts } from "../../client/catalog.ts";
+import { shippingCsv } from "../../client/csv.ts";
 import { formatAmount, formatDate, shortAddress } from "../../client/format.ts";
+import { TermsCache } from "../../client/history.ts";
+import { items, ORDER_FILTERS, type OrderFilter, orderFilterOf, shipBy } from "../../client/order-state.ts";
 import { loadStoreOrders, type OrderRecord } from "../../client/orders.ts";
-import {
-  addressLines,
-  checkText,
-  items,
-  keyMatchesStore,
-  LIMITS,
-  loadBounds,
-  markShippedTx,
-  ORDER_FILTERS,
-  type OrderFilter,
-  openOrderAddress,
-  orderFilterOf,
-  parseAmount,
-  refundTx,
-  type ShippingKeys,
-  shipBy,
-  shippingCsv,
-  TermsCache,
-} from "../../client/seller.ts";
-import type { Page, PageContext } from "../../router.ts";
+import type { Product } from "../../client/protocol.ts";
+import { LIMITS } from "../../client/protocol.ts";
+import { loadBounds, markShippedTx, refundTx } from "../../client/seller-actions.ts";
+import { addressLines, keyMatchesStore, openOrderAddress, type ShippingKeys } from "../../client/shipping-keys.ts";
+import { checkText, parseAmount } from "../../client/validation.ts";
+import type { Page, PageContext } from "../../page.ts";
 import { emptyState, errorBox, spinner } from "../../ui/components.ts";
 import { button, h, replace, uid } from "../../ui/dom.ts";
+import { replaceRoute, routes } from "../../urls.ts";
 import { statusLabel } from "../order-status.ts";
 import {
-  chainNow,
   hasShippingKey,
   loadStoreForStaff,
   notStaffNotice,
@@ -176,7 +165,7 @@ export default async function sellerOrders(ctx: PageContext): Promise<Page> {
           `${f.label} (${counts.get(f.key) ?? 0})`,
           () => {
             filter = f.key;
-            history.replaceState(null, "", `#/sell/store/${staff.store.id}/orders?filter=${f.key}`);
+            replaceRoute(routes.sellerOrders(staff.store.id, { filter: f.key }));
             renderTabs();
             renderList();
           },
@@ -424,7 +413,7 @@ export default async function sellerOrders(ctx: PageContext): Promise<Page> {
     const [fresh, storeProducts, t] = await Promise.all([
       loadStoreOrders(app.chain, staff.store.id, app.manifest.deploymentBlock),
       loadStoreProducts(app.chain, staff.store.id),
-      chainNow(app),
+      app.chain.blockTimestamp(),
     ]);
     if (ctx.signal.aborted) return;
     now = t;

@@ -2,33 +2,30 @@
 // pictures (uploaded to IPFS, shown with their CID), variants with label, price and stock; the product metadata JSON
 // is uploaded too, then listProduct. Existing products: the same details (updateProduct), per-variant price, stock
 // (restock) and on-sale switches, new variants, the per-fan limit, and taking the product off sale.
-import { CATEGORIES, type Product } from "../../client/abi.ts";
+
 import { normalizeCidRef } from "../../client/cid.ts";
 import { formatAmount } from "../../client/format.ts";
+import { listedProductId } from "../../client/history.ts";
 import type { ProductMetadata } from "../../client/metadata.ts";
+import { productMetadata } from "../../client/metadata.ts";
+import { CATEGORIES, LIMITS, MAX_UINT16, type Product } from "../../client/protocol.ts";
 import {
   addVariantTx,
-  checkText,
-  checkVariants,
-  LIMITS,
-  listedProductId,
   listProductTx,
-  parseAmount,
-  parseCount,
-  productMetadata,
   setProductActiveTx,
   setProductLimitTx,
   setVariantActiveTx,
   setVariantPriceTx,
   setVariantStockTx,
   updateProductTx,
-  type VariantForm,
-} from "../../client/seller.ts";
+} from "../../client/seller-actions.ts";
 import type { TxRequest } from "../../client/transactions.ts";
 import { UploadError, uploadJson } from "../../client/upload.ts";
-import { NotFound, type Page, type PageContext } from "../../router.ts";
+import { checkText, checkVariants, parseAmount, parseCount, type VariantForm } from "../../client/validation.ts";
+import { NotFound, type Page, type PageContext } from "../../page.ts";
 import { ipfsImage } from "../../ui/components.ts";
 import { append, button, h, replace, uid } from "../../ui/dom.ts";
+import { go, routes } from "../../urls.ts";
 import { type ImageField, imageField } from "./image-field.ts";
 import {
   byteCounter,
@@ -70,7 +67,7 @@ export default async function productEditor(ctx: PageContext): Promise<Page> {
   category.value = String(existing?.category ?? 0);
   const description = h("textarea", { attrs: { name: "description", rows: 5, maxlength: LIMITS.description } });
   description.value = meta.description;
-  const limit = h("input", { attrs: { name: "max-per-buyer", type: "number", min: 0, max: 65535, step: 1 } });
+  const limit = h("input", { attrs: { name: "max-per-buyer", type: "number", min: 0, max: MAX_UINT16, step: 1 } });
   limit.value = String(existing?.maxPerBuyer ?? 0);
   const digital = h("input", { attrs: { name: "digital", type: "checkbox", disabled: existing !== null } });
   digital.checked = existing?.digital ?? false;
@@ -97,7 +94,7 @@ export default async function productEditor(ctx: PageContext): Promise<Page> {
       attrs: {
         "aria-label": `Variant ${i + 1} label`,
         placeholder: "M",
-        maxlength: 32,
+        maxlength: LIMITS.label,
         "data-field": `variant-${i}-label`,
       },
     });
@@ -275,8 +272,8 @@ export default async function productEditor(ctx: PageContext): Promise<Page> {
         return problem(`The description is too long: at most ${LIMITS.description} characters.`, "description");
       }
       const max = parseCount(limit.value || "0", "The per-fan limit");
-      if (!max.ok || max.value > 65535)
-        return problem(max.ok ? "The per-fan limit can be at most 65535." : max.message);
+      if (!max.ok || max.value > MAX_UINT16)
+        return problem(max.ok ? `The per-fan limit can be at most ${MAX_UINT16}.` : max.message);
       submit.disabled = true;
       try {
         if (!existing) {
@@ -299,7 +296,7 @@ export default async function productEditor(ctx: PageContext): Promise<Page> {
             errorContext: { currency },
           });
           const id = receipt ? listedProductId(receipt.logs) : null;
-          if (id !== null) location.hash = `#/sell/store/${staff.store.id}/products/${id}?listed=1`;
+          if (id !== null) go(routes.editProduct(staff.store.id, id, { listed: true }));
           return;
         }
         const cid = await metadataCid();
@@ -440,7 +437,9 @@ export default async function productEditor(ctx: PageContext): Promise<Page> {
       ),
     );
     // A new variant on an existing product.
-    const label = h("input", { attrs: { "aria-label": "New variant label", placeholder: "XL", maxlength: 32 } });
+    const label = h("input", {
+      attrs: { "aria-label": "New variant label", placeholder: "XL", maxlength: LIMITS.label },
+    });
     const price = h("input", {
       attrs: { "aria-label": `New variant price (${currency.symbol})`, inputmode: "decimal", placeholder: "0.02" },
     });

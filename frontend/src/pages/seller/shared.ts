@@ -2,16 +2,18 @@
 // shows each stage and ends in a sentence, labelled fields, and the shipping-key unlock.
 import "./seller.css";
 import type { App } from "../../app.ts";
-import type { Store } from "../../client/abi.ts";
 import type { ErrorContext } from "../../client/errors.ts";
 import { shortAddress } from "../../client/format.ts";
 import type { Currency } from "../../client/manifest.ts";
-import { explainSellerError, type ShippingKeys, sessionKeyring } from "../../client/seller.ts";
+import type { Store } from "../../client/protocol.ts";
+import { explainSellerError } from "../../client/seller-errors.ts";
+import { type ShippingKeys, sessionKeyring } from "../../client/shipping-keys.ts";
 import { type Receipt, sendContractTx, type TxRequest } from "../../client/transactions.ts";
-import { NotFound, type PageContext } from "../../router.ts";
+import { NotFound, type PageContext } from "../../page.ts";
 import { emptyState, officialBadge } from "../../ui/components.ts";
 import { button, type Child, h, link, replace, uid } from "../../ui/dom.ts";
 import { openWalletDialog } from "../../ui/layout.ts";
+import { routes } from "../../urls.ts";
 
 export const PRIVACY_SENTENCE =
   "Shipping addresses are decrypted only in this browser, with a key re-created from your wallet's signature. The key and the addresses are never stored or sent anywhere.";
@@ -37,7 +39,7 @@ export async function loadStoreForStaff(ctx: PageContext): Promise<StaffContext>
   let role: StaffContext["role"] = null;
   if (account) {
     if (store.owner.toLowerCase() === account.toLowerCase()) role = "owner";
-    else if ((await app.chain.call("isStoreStaff", [storeId, account]))[0]) role = "manager";
+    else if (await app.chain.read("isStoreStaff", [storeId, account])) role = "manager";
   }
   return { store, currency: app.currency(store.currency), role };
 }
@@ -56,12 +58,12 @@ export function notStaffNotice(app: App, store: Store): HTMLElement {
 
 export type StoreTab = "overview" | "products" | "orders" | "managers" | "verify";
 
-const TABS: { key: StoreTab; label: string; path: string }[] = [
-  { key: "overview", label: "Overview", path: "" },
-  { key: "products", label: "Products", path: "/products" },
-  { key: "orders", label: "Orders", path: "/orders" },
-  { key: "managers", label: "Managers", path: "/managers" },
-  { key: "verify", label: "Get verified", path: "/verify" },
+const TABS: { key: StoreTab; label: string; route: (storeId: bigint) => string }[] = [
+  { key: "overview", label: "Overview", route: routes.sellerStore },
+  { key: "products", label: "Products", route: routes.sellerProducts },
+  { key: "orders", label: "Orders", route: (id) => routes.sellerOrders(id) },
+  { key: "managers", label: "Managers", route: routes.managers },
+  { key: "verify", label: "Get verified", route: routes.getVerified },
 ];
 
 /** Store name, badge, role and the tab bar, at the top of every store page of the dashboard. */
@@ -73,7 +75,7 @@ export function storeHeader(staff: StaffContext, active: StoreTab): HTMLElement 
     h(
       "nav",
       { class: "breadcrumb", attrs: { "aria-label": "Breadcrumb" } },
-      link("/sell", null, "Seller dashboard"),
+      link(routes.sell(), null, "Seller dashboard"),
       " / ",
       h("span", { attrs: { "aria-current": "page" }, text: store.name }),
     ),
@@ -84,13 +86,13 @@ export function storeHeader(staff: StaffContext, active: StoreTab): HTMLElement 
       officialBadge(store),
       store.closed ? h("span", { class: "badge", text: "Closed" }) : null,
       staff.role ? h("span", { class: "badge role", text: staff.role === "owner" ? "Owner" : "Manager" }) : null,
-      link(`/store/${store.id}`, { class: "muted small view-shop" }, "View in the shop →"),
+      link(routes.store(store.id), { class: "muted small view-shop" }, "View in the shop →"),
     ),
     h(
       "nav",
       { class: "seller-tabs", attrs: { "aria-label": "Store sections" } },
       TABS.map((t) =>
-        link(`/sell/store/${store.id}${t.path}`, {
+        link(t.route(store.id), {
           class: `seller-tab${t.key === active ? " active" : ""}`,
           attrs: { "aria-current": t.key === active ? "page" : null },
           text: t.label,
@@ -216,12 +218,6 @@ export function relative(at: bigint, now: bigint): string {
   const n = Math.max(1, Math.floor(abs / (unit[1] as number)));
   const text = `${n} ${unit[0]}${n === 1 ? "" : "s"}`;
   return diff >= 0 ? `in ${text}` : `${text} ago`;
-}
-
-/** The chain's clock (what the contract compares deadlines with), not the computer's. */
-export async function chainNow(app: App): Promise<bigint> {
-  const block = await app.chain.rpc.request<{ timestamp: string }>("eth_getBlockByNumber", ["latest", false]);
-  return BigInt(block.timestamp);
 }
 
 /** Re-runs `load` when the connected account changes (a seller switching wallets). */

@@ -305,8 +305,9 @@ describe("seller dashboard in Chromium (e2e)", function () {
     await go(`/sell/store/${storeId}/orders`);
     await page.reload();
     await page.locator(".account .address").waitFor();
+    await page.locator(".seller-head .badge.role", { hasText: "Owner" }).waitFor();
     const card = page.locator(`.seller-order[data-order-id="${orderId}"]`);
-    await card.waitFor();
+    await card.locator(".locked").waitFor();
     expect(await card.locator(".locked").count()).to.equal(1);
     expect(await page.locator(".key-box").textContent()).to.contain("decrypted only in this browser");
     await page.getByRole("button", { name: "Show addresses (sign in your wallet)" }).click();
@@ -467,6 +468,8 @@ describe("seller dashboard in Chromium (e2e)", function () {
     const before = await credits(buyer.address);
 
     await openDapp(owner.address, `#/sell/store/${storeId}/orders?filter=shipped`);
+    // The page has reloaded for the connected owner (its role shows in the header) before the form is used.
+    await page.locator(".seller-head .badge.role", { hasText: "Owner" }).waitFor();
     const card = page.locator(`.seller-order[data-order-id="${orderId}"]`);
     await card.locator("summary", { hasText: "Refund…" }).click();
     const amount = card.getByLabel(/Amount to refund \(ETH\), at most 0\.02 ETH/);

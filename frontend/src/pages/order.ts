@@ -15,7 +15,7 @@ import { sendContractTx, type TxRequest } from "../client/transactions.ts";
 import { byteLength } from "../client/validation.ts";
 import { NotFound, type Page, type PageContext } from "../page.ts";
 import { errorBox } from "../ui/components.ts";
-import { button, externalLink, h, link, replace, uid } from "../ui/dom.ts";
+import { button, externalLink, h, keepDraft, link, replace, uid } from "../ui/dom.ts";
 import { routes } from "../urls.ts";
 import { statusLabel, stepLabel } from "./order-status.ts";
 
@@ -35,6 +35,8 @@ export default async function orderPage(ctx: PageContext): Promise<Page> {
   const currency = app.currency(record.order.currency);
 
   const root = h("div", { class: "order-page" });
+  // What the fan is typing (a dispute reason, a review) survives a re-render (a new block, the wallet connecting).
+  const drafts = new Map<string, string>();
   const feedback = h("div", { attrs: { "aria-live": "assertive" } });
 
   const run = async (request: TxRequest, done: string) => {
@@ -108,7 +110,7 @@ export default async function orderPage(ctx: PageContext): Promise<Page> {
         }
       }
       if (actions.disputeUntil !== null) {
-        if (now <= actions.disputeUntil) actionBox.append(disputeForm(run, r, actions.disputeUntil));
+        if (now <= actions.disputeUntil) actionBox.append(disputeForm(run, r, actions.disputeUntil, drafts));
         else
           actionBox.append(
             h("p", { class: "muted", text: "The dispute window has closed; the order completes automatically." }),
@@ -136,7 +138,7 @@ export default async function orderPage(ctx: PageContext): Promise<Page> {
           actionBox.append(
             state.reviewed
               ? h("p", { class: "muted", text: `You reviewed ${name}. Thank you!` })
-              : reviewForm(run, r, productId, name),
+              : reviewForm(run, r, productId, name, drafts),
           );
         }
       }
@@ -257,9 +259,10 @@ export default async function orderPage(ctx: PageContext): Promise<Page> {
 
 type Run = (request: TxRequest, done: string) => Promise<void>;
 
-function disputeForm(run: Run, record: OrderRecord, until: bigint): HTMLElement {
+function disputeForm(run: Run, record: OrderRecord, until: bigint, drafts: Map<string, string>): HTMLElement {
   const id = uid("dispute");
   const reason = h("textarea", { attrs: { id, rows: 3, maxlength: MAX_TEXT_BYTES, required: true } });
+  keepDraft(drafts, reason, "dispute");
   const form = h(
     "form",
     { class: "dispute-form" },
@@ -277,11 +280,19 @@ function disputeForm(run: Run, record: OrderRecord, until: bigint): HTMLElement 
   return form;
 }
 
-function reviewForm(run: Run, record: OrderRecord, productId: bigint, name: string): HTMLElement {
+function reviewForm(
+  run: Run,
+  record: OrderRecord,
+  productId: bigint,
+  name: string,
+  drafts: Map<string, string>,
+): HTMLElement {
   const orderId = record.id;
   const textId = uid("review");
   const counter = h("span", { class: "muted small", text: `0 / ${MAX_TEXT_BYTES}` });
   const text = h("textarea", { attrs: { id: textId, rows: 3, "aria-describedby": `${textId}-count` } });
+  keepDraft(drafts, text, `review:${productId}`);
+  counter.textContent = `${byteLength(text.value)} / ${MAX_TEXT_BYTES}`;
   counter.id = `${textId}-count`;
   text.addEventListener("input", () => {
     const n = byteLength(text.value);

@@ -139,10 +139,13 @@ function storeHeader(ctx: PageContext, store: Store, stores: Store[]): HTMLEleme
   const { app } = ctx;
   const banner = h("div", { class: "store-banner" });
   const logo = h("div", { class: "store-logo large" }, ipfsImage(app, null, store.name, "logo"));
+  // `data-metadata` says when the store's metadata has settled: "shown", or "refused" when it failed its checks.
   const bio = h("p", { class: "store-bio" });
   const links = h("ul", { class: "store-links" });
   if (store.metadataCid) {
+    bio.dataset.metadata = "loading";
     app.storeMeta(store.metadataCid).then((r) => {
+      bio.dataset.metadata = r.ok ? "shown" : "refused";
       if (!r.ok) return;
       if (r.value.banner) banner.replaceChildren(ipfsImage(app, r.value.banner, `${store.name} banner`, "banner"));
       if (r.value.logo) logo.replaceChildren(ipfsImage(app, r.value.logo, store.name, "logo"));

@@ -108,13 +108,18 @@ function whenNearViewport(el: Element, run: () => void): void {
   nearViewport.observe(el);
 }
 
-/** An image from IPFS: a placeholder until verified bytes arrive, and stays a placeholder on any failure. */
+/**
+ * An image from IPFS: a placeholder until verified bytes arrive, and stays a placeholder on any failure. Its
+ * `data-image` says where it stands: "loading", then "shown", "refused" (the bytes are not a picture type the
+ * dapp shows) or "failed" (no gateway served bytes matching the CID).
+ */
 export function ipfsImage(app: App, cid: string | null | undefined, alt: string, className = "media"): HTMLElement {
   const box = h("div", { class: `${className} placeholder`, attrs: { role: "img", "aria-label": alt } });
   box.append(
     h("span", { class: "placeholder-mark", attrs: { "aria-hidden": "true" }, text: alt.slice(0, 1).toUpperCase() }),
   );
   if (!cid) return box;
+  box.dataset.image = "loading";
   whenNearViewport(box, () => loadInto(app, box, cid, alt));
   return box;
 }
@@ -124,7 +129,10 @@ function loadInto(app: App, box: HTMLElement, cid: string, alt: string): void {
     .fetchBytes(cid, MAX_IMAGE_BYTES)
     .then((bytes) => {
       const type = sniffImageType(bytes);
-      if (!type) return;
+      if (!type) {
+        box.dataset.image = "refused";
+        return;
+      }
       const url = URL.createObjectURL(new Blob([bytes as BlobPart], { type }));
       const img = h("img", { attrs: { alt, decoding: "async" } });
       img.src = url;
@@ -132,8 +140,11 @@ function loadInto(app: App, box: HTMLElement, cid: string, alt: string): void {
       box.removeAttribute("role");
       box.removeAttribute("aria-label");
       box.replaceChildren(img);
+      box.dataset.image = "shown";
     })
-    .catch(() => {});
+    .catch(() => {
+      box.dataset.image = "failed";
+    });
 }
 
 export function productCard(

@@ -76,3 +76,17 @@ export function uid(prefix: string): string {
   idCounter++;
   return `${prefix}-${idCounter}`;
 }
+
+/**
+ * Keeps what the user typed into `input` across re-renders of its page (a new block, the wallet connecting):
+ * `drafts` belongs to the page and outlives the elements; the same `key` on the next render gets the text back.
+ */
+export function keepDraft(
+  drafts: Map<string, string>,
+  input: HTMLInputElement | HTMLTextAreaElement,
+  key: string,
+): void {
+  const saved = drafts.get(key);
+  if (saved !== undefined) input.value = saved;
+  input.addEventListener("input", () => drafts.set(key, input.value));
+}

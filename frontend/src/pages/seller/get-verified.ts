@@ -6,7 +6,7 @@ import { requestVerificationTx } from "../../client/seller-actions.ts";
 import { checkEvidence } from "../../client/validation.ts";
 import type { Page, PageContext } from "../../page.ts";
 import { errorBox, officialWithEvidence, spinner } from "../../ui/components.ts";
-import { button, h, replace } from "../../ui/dom.ts";
+import { button, h, keepDraft, replace } from "../../ui/dom.ts";
 import {
   byteCounter,
   field,
@@ -84,6 +84,8 @@ export default async function getVerifiedPage(ctx: PageContext): Promise<Page> {
         );
     });
 
+  // The evidence link being typed survives a re-render (a new block, the wallet connecting).
+  const drafts = new Map<string, string>();
   const requestForm = () => {
     const evidence = h("input", {
       attrs: {
@@ -93,6 +95,7 @@ export default async function getVerifiedPage(ctx: PageContext): Promise<Page> {
         placeholder: "https://yourband.example/merch",
       },
     });
+    keepDraft(drafts, evidence, "evidence");
     const send = h("button", { class: "btn", attrs: { type: "submit" }, text: "Request verification" });
     const status = h("div", { attrs: { "aria-live": "assertive" } });
     const form = h(

@@ -780,7 +780,7 @@ describe("hostile content in Chromium (e2e)", function () {
       expect(await thumbs.count()).to.equal(3);
       // Every thumbnail's load has settled: shown, or refused as not a picture the dapp shows.
       await page.waitForFunction(() => {
-        const boxes = [...document.querySelectorAll<HTMLElement>(".thumbs [data-image]")];
+        const boxes = Array.from(document.querySelectorAll<HTMLElement>(".thumbs [data-image]"));
         return boxes.length === 3 && boxes.every((b) => b.dataset.image !== "loading");
       });
       // Only the PNG became an image; the SVG and the HTML stay placeholders.

@@ -11,11 +11,11 @@ import {
 import { formatAmount, formatDate, shortAddress } from "../client/format.ts";
 import { buyerActions, loadOrder, type OrderRecord } from "../client/orders.ts";
 import { ARBITER_WINDOW, LIMITS, type Product } from "../client/protocol.ts";
-import { sendContractTx, type TxRequest } from "../client/transactions.ts";
+import type { TxRequest } from "../client/transactions.ts";
 import { byteLength } from "../client/validation.ts";
 import { NotFound, type Page, type PageContext } from "../page.ts";
-import { errorBox } from "../ui/components.ts";
 import { button, externalLink, h, keepDraft, link, replace, uid } from "../ui/dom.ts";
+import { runTx } from "../ui/tx.ts";
 import { routes } from "../urls.ts";
 import { statusLabel, stepLabel } from "./order-status.ts";
 
@@ -40,23 +40,15 @@ export default async function orderPage(ctx: PageContext): Promise<Page> {
   const feedback = h("div", { attrs: { "aria-live": "assertive" } });
 
   const run = async (request: TxRequest, done: string) => {
-    if (!app.wallet) return;
-    replace(feedback, h("p", { class: "notice", text: "Checking…" }));
-    try {
-      await sendContractTx(app.chain, app.wallet, app.manifest.chainId, request, (s) => {
-        if (s.stage === "wallet")
-          replace(feedback, h("p", { class: "notice", text: `Confirm in your wallet: ${s.what}.` }));
-        if (s.stage === "pending")
-          replace(feedback, h("p", { class: "notice", text: "Sent. Waiting for the network…" }));
-      });
-      app.toast({ kind: "success", message: done });
-      replace(feedback);
-      await reload();
-    } catch (error) {
-      const fan = app.explain(error, { currency });
-      replace(feedback, errorBox(fan));
-      if (fan.kind === "stale-order") await reload();
-    }
+    const receipt = await runTx(app, request, {
+      status: feedback,
+      done,
+      explain: (error) => app.explain(error, { currency }),
+      onError: async (fan) => {
+        if (fan.kind === "stale-order") await reload();
+      },
+    });
+    if (receipt) await reload();
   };
 
   const render = async () => {

@@ -2,11 +2,11 @@
 import { withdrawTx } from "../client/buyer-actions.ts";
 import { formatAmount, formatDate } from "../client/format.ts";
 import { loadBuyerOrders, type OrderRecord } from "../client/orders.ts";
-import { sendContractTx } from "../client/transactions.ts";
 import type { Page, PageContext } from "../page.ts";
 import { emptyState, errorBox, spinner } from "../ui/components.ts";
 import { button, h, link, replace } from "../ui/dom.ts";
 import { openWalletDialog } from "../ui/layout.ts";
+import { runTx } from "../ui/tx.ts";
 import { routes } from "../urls.ts";
 import { statusLabel } from "./order-status.ts";
 
@@ -71,23 +71,13 @@ export default function ordersPage(ctx: PageContext): Page {
                 `Withdraw ${formatAmount(amount, c)}`,
                 async () => {
                   withdraw.disabled = true;
-                  try {
-                    if (!app.wallet) throw new Error("no wallet");
-                    await sendContractTx(
-                      app.chain,
-                      app.wallet,
-                      app.manifest.chainId,
-                      withdrawTx(c, account, amount),
-                      (s) => {
-                        if (s.stage === "pending") app.toast({ kind: "info", message: "Withdrawal sent…" });
-                      },
-                    );
-                    app.toast({ kind: "success", message: `${formatAmount(amount, c)} sent to your wallet.` });
-                    await render();
-                  } catch (error) {
-                    app.toast({ kind: "error", message: app.explain(error, { currency: c }).message });
-                    withdraw.disabled = false;
-                  }
+                  const receipt = await runTx(app, withdrawTx(c, account, amount), {
+                    status: null,
+                    done: `${formatAmount(amount, c)} sent to your wallet.`,
+                    explain: (error) => app.explain(error, { currency: c }),
+                  });
+                  if (receipt) await render();
+                  else withdraw.disabled = false;
                 },
                 { class: "btn" },
               );

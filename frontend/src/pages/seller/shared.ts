@@ -8,11 +8,12 @@ import type { Currency } from "../../client/manifest.ts";
 import type { Store } from "../../client/protocol.ts";
 import { explainSellerError } from "../../client/seller-errors.ts";
 import { type ShippingKeys, sessionKeyring } from "../../client/shipping-keys.ts";
-import { type Receipt, sendContractTx, type TxRequest } from "../../client/transactions.ts";
+import type { Receipt, TxRequest } from "../../client/transactions.ts";
 import { NotFound, type PageContext } from "../../page.ts";
 import { emptyState, officialBadge } from "../../ui/components.ts";
-import { button, type Child, h, link, replace, uid } from "../../ui/dom.ts";
+import { button, type Child, h, link, uid } from "../../ui/dom.ts";
 import { openWalletDialog } from "../../ui/layout.ts";
+import { runTx as runStagedTx } from "../../ui/tx.ts";
 import { routes } from "../../urls.ts";
 
 export const PRIVACY_SENTENCE =
@@ -103,53 +104,21 @@ export function storeHeader(staff: StaffContext, active: StoreTab): HTMLElement 
 }
 
 export type RunOptions = {
-  /** Shown while the wallet is open, and in the toast after. */
+  /** Shown once mined, and in the toast. */
   done: string;
   errorContext?: ErrorContext;
-  /** Called after the receipt, before the success message (reload data here). */
-  after?: (receipt: Receipt) => void | Promise<void>;
 };
 
 /**
- * Sends one transaction with visible stages (checking → wallet → pending → done) in `status`, and turns any
- * failure into a sentence there. Resolves to the receipt, or null when it failed.
+ * Sends one transaction through the dapp's runner (ui/tx.ts) with staff wording for reverts
+ * (client/seller-errors.ts). Resolves to the receipt, or null when it failed.
  */
-export async function runTx(
-  app: App,
-  status: HTMLElement,
-  request: TxRequest,
-  options: RunOptions,
-): Promise<Receipt | null> {
-  const say = (text: string, kind = "") =>
-    replace(status, h("p", { class: `tx-stage ${kind}`.trim(), attrs: { role: "status" }, text }));
-  if (!app.wallet?.account) {
-    say("Connect your wallet first.", "danger");
-    await openWalletDialog(app);
-    return null;
-  }
-  try {
-    const receipt = await sendContractTx(app.chain, app.wallet, app.manifest.chainId, request, (stage) => {
-      if (stage.stage === "simulating") say("Checking…");
-      if (stage.stage === "wallet") say(`Confirm in your wallet: ${stage.what}.`);
-      if (stage.stage === "pending") {
-        say("Sent. Waiting for the network…");
-        const href = app.explorerTx(stage.hash);
-        app.toast({
-          kind: "info",
-          message: `Transaction sent: ${shortAddress(stage.hash)}`,
-          link: href ? { href, label: "View" } : undefined,
-        });
-      }
-    });
-    await options.after?.(receipt);
-    say(options.done, "ok");
-    app.toast({ kind: "success", message: options.done });
-    return receipt;
-  } catch (error) {
-    const fan = explainSellerError(error, app.errorContext(options.errorContext));
-    replace(status, h("p", { class: "notice danger error-sentence", attrs: { role: "alert" }, text: fan.message }));
-    return null;
-  }
+export function runTx(app: App, status: HTMLElement, request: TxRequest, options: RunOptions): Promise<Receipt | null> {
+  return runStagedTx(app, request, {
+    status,
+    done: options.done,
+    explain: (error) => explainSellerError(error, app.errorContext(options.errorContext)),
+  });
 }
 
 /** A labelled control with an optional hint; the hint is tied to the control for screen readers. */

@@ -11,16 +11,16 @@ import { NotFound, type Page, type PageContext } from "../page.ts";
 import {
   categoryName,
   ipfsImage,
+  LOW_STOCK,
   lookAlikeWarning,
   officialWithEvidence,
   spinner,
   stars,
+  stockHint,
   unverifiedNotice,
 } from "../ui/components.ts";
 import { button, h, link, replace, uid } from "../ui/dom.ts";
 import { go, hashHref, routes } from "../urls.ts";
-
-const LOW_STOCK = 3;
 
 export default async function productPage(ctx: PageContext): Promise<Page> {
   const { app } = ctx;
@@ -325,7 +325,7 @@ function variantButton(v: Variant, selected: boolean, productActive: boolean, on
         role: "radio",
         "aria-checked": String(selected),
         disabled: soldOut,
-        title: soldOut ? "Sold out" : v.stock <= LOW_STOCK ? `Only ${v.stock} left` : null,
+        title: stockHint(v, !soldOut),
       },
       dataset: { variant: String(v.index) },
     },

@@ -4,16 +4,14 @@ import { averageRating, isSoldOut, priceRange } from "../client/catalog.ts";
 import type { FanError } from "../client/errors.ts";
 import { formatAmount } from "../client/format.ts";
 import { MAX_IMAGE_BYTES, sniffImageType } from "../client/ipfs.ts";
+import type { Currency } from "../client/manifest.ts";
 import { withoutBidiControls } from "../client/names.ts";
-import { CATEGORIES, type Product, type Store } from "../client/protocol.ts";
+import { CATEGORIES, type Product, type Store, type Variant } from "../client/protocol.ts";
 import { routes } from "../urls.ts";
 import { type Child, externalLink, h, link } from "./dom.ts";
 
 export function priceText(app: App, product: Product, store?: Store): string {
-  const range = priceRange(product);
-  if (!range) return "Unavailable";
-  const text = formatAmount(range.min, app.currency(store?.currency ?? storeCurrency(product)));
-  return range.varies ? `From ${text}` : text;
+  return priceRangeText(product, app.currency(store?.currency ?? storeCurrency(product))) ?? "Unavailable";
 }
 
 /** Products carry no currency; their store does. Pages prime this map from the stores they load. */
@@ -147,45 +145,68 @@ function loadInto(app: App, box: HTMLElement, cid: string, alt: string): void {
     });
 }
 
+/** Below this many left, a variant says how many remain ("Only 2 left"). */
+export const LOW_STOCK = 3;
+
+/** The hint a variant's control carries: sold out, only a few left, or nothing. */
+export function stockHint(v: Pick<Variant, "stock">, available = true): string | null {
+  if (v.stock === 0 || !available) return "Sold out";
+  return v.stock <= LOW_STOCK ? `Only ${v.stock} left` : null;
+}
+
+/** "From 0.01 ETH", "0.02 ETH", or null when no variant can be bought. */
+export function priceRangeText(product: Product, currency: Pick<Currency, "symbol" | "decimals">): string | null {
+  const range = priceRange(product);
+  if (!range) return null;
+  const text = formatAmount(range.min, currency);
+  return range.varies ? `From ${text}` : text;
+}
+
+/**
+ * A product as a card of the shop's grid. `linked: false` renders it without the link to its page (the seller's
+ * live preview of a product not listed yet).
+ */
 export function productCard(
   app: App,
   product: Product,
   store: Store | undefined,
   imageCid: Promise<string | null>,
+  options: { linked?: boolean } = {},
 ): HTMLElement {
   const media = h("div", { class: "card-media" });
   const soldOut = isSoldOut(product);
   imageCid.then((cid) => media.replaceChildren(ipfsImage(app, cid, product.name)));
   media.append(ipfsImage(app, null, product.name));
+  const content = [
+    h(
+      "div",
+      { class: "card-media-wrap" },
+      media,
+      soldOut ? h("span", { class: "badge sold-out", text: "Sold out" }) : null,
+    ),
+    h(
+      "div",
+      { class: "card-body" },
+      h("h3", { class: "card-title", text: product.name }),
+      store
+        ? h(
+            "p",
+            { class: "card-store" },
+            h("span", { text: store.name }),
+            store.official ? " " : null,
+            officialBadge(store),
+          )
+        : null,
+      h("p", { class: "card-price", text: priceText(app, product, store) }),
+      stars(averageRating(product), product.ratingCount),
+    ),
+  ];
   return h(
     "li",
     { class: "card product-card" },
-    link(
-      routes.product(product.storeId, product.id),
-      { class: "card-link" },
-      h(
-        "div",
-        { class: "card-media-wrap" },
-        media,
-        soldOut ? h("span", { class: "badge sold-out", text: "Sold out" }) : null,
-      ),
-      h(
-        "div",
-        { class: "card-body" },
-        h("h3", { class: "card-title", text: product.name }),
-        store
-          ? h(
-              "p",
-              { class: "card-store" },
-              h("span", { text: store.name }),
-              store.official ? " " : null,
-              officialBadge(store),
-            )
-          : null,
-        h("p", { class: "card-price", text: priceText(app, product, store) }),
-        stars(averageRating(product), product.ratingCount),
-      ),
-    ),
+    options.linked === false
+      ? h("div", { class: "card-link" }, ...content)
+      : link(routes.product(product.storeId, product.id), { class: "card-link" }, ...content),
   );
 }
 

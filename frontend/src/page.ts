@@ -7,6 +7,8 @@ export type PageContext = {
   layout: Layout;
   params: Record<string, string>;
   query: URLSearchParams;
+  /** The connected account when the navigation started (what the page first loads for). */
+  account: string | null;
   /** Aborted when the fan navigates away: pages stop async work that would render into a detached page. */
   signal: AbortSignal;
 };

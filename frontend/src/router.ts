@@ -58,7 +58,14 @@ export function startRouter(app: App, layout: Layout): void {
     const { path, query, valid } = parseHash(location.hash);
     const match = valid ? matchRoute(path) : null;
     const controller = new AbortController();
-    const ctx: PageContext = { app, layout, params: match?.params ?? {}, query, signal: controller.signal };
+    const ctx: PageContext = {
+      app,
+      layout,
+      params: match?.params ?? {},
+      query,
+      account: app.account,
+      signal: controller.signal,
+    };
     layout.setSearch(path === "/" ? (query.get("q") ?? "") : "");
     layout.main.setAttribute("aria-busy", "true");
     let page: Page;

@@ -106,7 +106,7 @@ export default function arbiterPage(ctx: PageContext): Page {
           errorBox(app.explain(error), () => void load(true)),
         );
     });
-  const unsubscribe = onAccountChange(app, () => void load(true));
+  const unsubscribe = onAccountChange(ctx, () => void load(true));
   void load(true);
   return {
     title: "Disputes you arbitrate",

@@ -211,7 +211,7 @@ export default async function getVerifiedPage(ctx: PageContext): Promise<Page> {
   };
   mount();
   void load();
-  const unsubscribe = onAccountChange(app, () => {
+  const unsubscribe = onAccountChange(ctx, () => {
     void loadStoreForStaff(ctx).then((s) => {
       staff = s;
       mount();

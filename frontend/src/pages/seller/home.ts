@@ -212,7 +212,7 @@ export default function sellerHome(ctx: PageContext): Page {
           errorBox(app.explain(error), () => void load()),
         );
     });
-  const unsubscribe = onAccountChange(app, () => void load());
+  const unsubscribe = onAccountChange(ctx, () => void load());
   void load();
   return {
     title: "Seller dashboard",

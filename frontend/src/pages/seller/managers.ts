@@ -121,7 +121,7 @@ export default async function managersPage(ctx: PageContext): Promise<Page> {
   };
   mount();
   void load();
-  const unsubscribe = onAccountChange(app, () => {
+  const unsubscribe = onAccountChange(ctx, () => {
     void loadStoreForStaff(ctx).then((s) => {
       staff = s;
       mount();

@@ -242,6 +242,6 @@ export default async function openStorePage(ctx: PageContext): Promise<Page> {
   };
 
   render();
-  const unsubscribe = onAccountChange(app, render);
+  const unsubscribe = onAccountChange(ctx, render);
   return { title: "Open a store", el: root, dispose: unsubscribe };
 }

@@ -468,7 +468,7 @@ export default async function sellerOrders(ctx: PageContext): Promise<Page> {
   };
   mount();
   await reload(true);
-  const unsubscribe = onAccountChange(app, () => {
+  const unsubscribe = onAccountChange(ctx, () => {
     keys = null;
     void reload(true).then(mount);
   });

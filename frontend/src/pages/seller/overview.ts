@@ -139,7 +139,7 @@ export default async function storeOverview(ctx: PageContext): Promise<Page> {
     });
   replace(root, storeHeader(staff, "overview"), body);
   void load();
-  const unsubscribe = onAccountChange(app, () => {
+  const unsubscribe = onAccountChange(ctx, () => {
     void loadStoreForStaff(ctx).then((s) => {
       staff = s;
       replace(root, storeHeader(staff, "overview"), body);

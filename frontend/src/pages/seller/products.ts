@@ -51,7 +51,7 @@ export default async function productsPage(ctx: PageContext): Promise<Page> {
     });
   replace(root, storeHeader(staff, "products"), body);
   void load();
-  const unsubscribe = onAccountChange(app, () => {
+  const unsubscribe = onAccountChange(ctx, () => {
     void loadStoreForStaff(ctx).then((s) => {
       staff = s;
       replace(root, storeHeader(staff, "products"), body);

@@ -189,13 +189,21 @@ export function relative(at: bigint, now: bigint): string {
   return diff >= 0 ? `in ${text}` : `${text} ago`;
 }
 
-/** Re-runs `load` when the connected account changes (a seller switching wallets). */
-export function onAccountChange(app: App, load: () => void): () => void {
-  let last = app.account;
-  return app.onChange(() => {
+/**
+ * Re-runs `load` when the connected account changes (a seller switching wallets, or connecting). The page loaded
+ * for the account of its navigation (`ctx.account`): when the wallet connected while it was loading, `load` runs
+ * at once, so a page never stays rendered for an account that is no longer connected.
+ */
+export function onAccountChange(ctx: PageContext, load: () => void): () => void {
+  const { app } = ctx;
+  let last = ctx.account;
+  const check = () => {
     if (app.account !== last) {
       last = app.account;
       load();
     }
-  });
+  };
+  const unsubscribe = app.onChange(check);
+  check();
+  return unsubscribe;
 }

@@ -93,7 +93,7 @@ export default function verifierPage(ctx: PageContext): Page {
           errorBox(app.explain(error), () => void load()),
         );
     });
-  const unsubscribe = onAccountChange(app, () => void load());
+  const unsubscribe = onAccountChange(ctx, () => void load());
   void load();
   return {
     title: "Verification requests",

@@ -8,18 +8,22 @@ import { PromiseCache } from "./memo.ts";
 import { loadOrdersById, type OrderRecord } from "./orders.ts";
 import type { Store, StoreTerms } from "./protocol.ts";
 
+/** The protocol's events among a receipt's logs (other contracts' logs and unknown topics are skipped). */
+function receiptEvents(logs: readonly Pick<RawLog, "topics" | "data">[]) {
+  const known = new Set([topicOf("StoreOpened"), topicOf("ProductListed")]);
+  return logs.filter((l) => l.topics[0] !== undefined && known.has(l.topics[0])).map((l) => decodeEvent(l));
+}
+
 /** The store id the StoreOpened log of an openStore receipt names. */
 export function openedStoreId(logs: readonly Pick<RawLog, "topics" | "data">[]): bigint | null {
-  const topic = topicOf("StoreOpened");
-  const log = logs.find((l) => l.topics[0] === topic);
-  return log?.topics[1] ? BigInt(log.topics[1]) : null;
+  for (const event of receiptEvents(logs)) if (event?.name === "StoreOpened") return event.args.storeId;
+  return null;
 }
 
 /** The product id the ProductListed log of a listProduct receipt names. */
 export function listedProductId(logs: readonly Pick<RawLog, "topics" | "data">[]): bigint | null {
-  const topic = topicOf("ProductListed");
-  const log = logs.find((l) => l.topics[0] === topic);
-  return log?.topics[1] ? BigInt(log.topics[1]) : null;
+  for (const event of receiptEvents(logs)) if (event?.name === "ProductListed") return event.args.productId;
+  return null;
 }
 
 export type StaffStore = { store: Store; role: "owner" | "manager" };

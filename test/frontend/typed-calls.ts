@@ -8,7 +8,7 @@ import type { TxRequest } from "../../frontend/src/client/transactions.ts";
 import { deployCatalog, networkHelpers, providerFetch } from "./support/fixture.ts";
 
 /** Never called: it only has to type-check (and its errors to be the expected ones). */
-export function compileTimeChecks(chain: Chain): void {
+function compileTimeChecks(chain: Chain): void {
   // @ts-expect-error: no such function
   void chain.read("isStoreStaf", [1n, "0x"]);
   // @ts-expect-error: storeId is a uint64 (bigint), not a string
@@ -27,6 +27,11 @@ export function compileTimeChecks(chain: Chain): void {
 }
 
 describe("typed contract calls", () => {
+  it("has its compile-time checks in a function tsc checks and nothing calls", () => {
+    // The checks are the `@ts-expect-error` lines above: `npm run typecheck` fails when one of them compiles.
+    expect(compileTimeChecks).to.be.a("function");
+  });
+
   async function setup() {
     const f = await networkHelpers.loadFixture(deployCatalog);
     return { ...f, chain: Chain.fromManifest({ rpcUrl: "http://in-process", merchstand: f.address }, providerFetch()) };

@@ -1,29 +1,95 @@
-// Writes the dapp's ABI module from the compiled protocol interface, so the frontend never carries a
-// hand-copied ABI. The source is the interface artifact rather than the implementation: the dapp talks to the
-// protocol as the interface defines it, and this keeps the dapp buildable while the implementation changes.
+// Writes the dapp's ABI module from the compiled contracts, so the frontend never carries a hand-copied ABI.
+// `merchstandAbi` is the deployed contract as a caller sees it: the implementation (Merchstand: the interface,
+// its public constants and roles, AccessControl, Pausable) plus what its fallback delegatecalls into
+// (MerchstandCatalog), minus the constructor, the fallback and the catalog's guard against direct calls. Where the
+// implementation forwards a function with unnamed parameters, the entry comes from the interface
+// (contracts/interfaces/IMerchstand.sol), whose names make structs and multi-value results objects by name.
+// `erc20Abi` is the part of an EIP-2612 token the dapp calls or can meet as a revert, taken from MockUSD (an
+// OpenZeppelin ERC20Permit). Both are emitted `as const`, so abitype derives every call's types from them
+// (frontend/src/client/contract-types.ts).
 // Run after `npx hardhat compile`: `node scripts/generate-abi.ts` (`--check` exits 1 when the file is stale).
 import { readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
-export const ARTIFACT = join(ROOT, "artifacts/contracts/interfaces/IMerchstand.sol/IMerchstand.json");
+const ARTIFACTS = join(ROOT, "artifacts/contracts");
+export const SOURCES = {
+  interface: join(ARTIFACTS, "interfaces/IMerchstand.sol/IMerchstand.json"),
+  implementation: join(ARTIFACTS, "Merchstand.sol/Merchstand.json"),
+  catalog: join(ARTIFACTS, "base/MerchstandCatalog.sol/MerchstandCatalog.json"),
+  token: join(ARTIFACTS, "mocks/MockUSD.sol/MockUSD.json"),
+};
 export const OUTPUT = join(ROOT, "frontend/src/generated/merchstand-abi.ts");
 
-/** The module text the current artifact yields. */
-export function generateAbiSource(artifactPath: string = ARTIFACT): string {
-  const artifact = JSON.parse(readFileSync(artifactPath, "utf8")) as { contractName: string; abi: unknown[] };
+type AbiEntry = { type: string; name?: string; inputs?: { type: string }[] };
+
+/** What the dapp takes from a token: the reads and the approval of a checkout, the permit domain, its reverts. */
+const ERC20_SUBSET = new Set([
+  "function:allowance",
+  "function:approve",
+  "function:balanceOf",
+  "function:name",
+  "function:nonces",
+  "function:eip712Domain",
+  "error:ERC20InsufficientBalance",
+  "error:ERC20InsufficientAllowance",
+  "error:ERC2612ExpiredSignature",
+  "error:ERC2612InvalidSigner",
+]);
+
+/** Catalog entries a caller of the deployed contract can never meet (the catalog reverts them only when called directly). */
+const DIRECT_CALL_ONLY = new Set(["error:NotDelegated"]);
+
+function readAbi(path: string): AbiEntry[] {
+  const artifact = JSON.parse(readFileSync(path, "utf8")) as { abi?: AbiEntry[] };
   if (!Array.isArray(artifact.abi) || artifact.abi.length === 0) {
-    throw new Error(`${artifactPath} has no ABI; run \`npx hardhat compile\` first`);
+    throw new Error(`${path} has no ABI; run \`npx hardhat compile\` first`);
   }
-  // One entry per line keeps diffs readable without blowing the file up to thousands of lines.
-  const entries = artifact.abi.map((entry) => `  ${JSON.stringify(entry)},`).join("\n");
+  return artifact.abi;
+}
+
+const kindName = (e: AbiEntry) => `${e.type}:${e.name ?? ""}`;
+const signature = (e: AbiEntry) => `${kindName(e)}(${(e.inputs ?? []).map((i) => i.type).join(",")})`;
+const byKindName = (a: AbiEntry, b: AbiEntry) => (signature(a) < signature(b) ? -1 : 1);
+
+/** The deployed contract's ABI: interface, implementation and catalog merged, one entry per signature, sorted. */
+export function deployedAbi(paths = SOURCES): AbiEntry[] {
+  const entries = new Map<string, AbiEntry>();
+  const sources = [paths.interface, paths.implementation, paths.catalog];
+  for (const entry of sources.flatMap(readAbi)) {
+    if (!["function", "event", "error"].includes(entry.type) || DIRECT_CALL_ONLY.has(kindName(entry))) continue;
+    if (!entries.has(signature(entry))) entries.set(signature(entry), entry);
+  }
+  return [...entries.values()].sort(byKindName);
+}
+
+export function erc20Abi(paths = SOURCES): AbiEntry[] {
+  const subset = readAbi(paths.token).filter((e) => ERC20_SUBSET.has(kindName(e)));
+  const missing = [...ERC20_SUBSET].filter((k) => !subset.some((e) => kindName(e) === k));
+  if (missing.length) throw new Error(`${paths.token} lacks ${missing.join(", ")}`);
+  return subset.sort(byKindName);
+}
+
+// One entry per line keeps diffs readable without blowing the file up to thousands of lines. `internalType` (the
+// Solidity struct and enum names) is dropped: neither ethers nor abitype reads it, and it is a third of the bytes
+// the dapp's first load would carry.
+const withoutInternalType = (_key: string, value: unknown) => (_key === "internalType" ? undefined : value);
+const lines = (abi: AbiEntry[]) => abi.map((entry) => `  ${JSON.stringify(entry, withoutInternalType)},`).join("\n");
+
+/** The module text the current artifacts yield. */
+export function generateAbiSource(paths = SOURCES): string {
   return [
     "// generated by scripts/generate-abi.ts — do not edit",
-    `// source: ${artifact.contractName} (artifacts/contracts/interfaces/IMerchstand.sol)`,
+    "// merchstandAbi: contracts/Merchstand.sol with contracts/base/MerchstandCatalog.sol (delegatecalled), names from IMerchstand",
     "export const merchstandAbi = [",
-    entries,
-    "];",
+    lines(deployedAbi(paths)),
+    "] as const;",
+    "",
+    "// erc20Abi: the part of an ERC-20 + EIP-2612 token the dapp uses (from contracts/mocks/MockUSD.sol)",
+    "export const erc20Abi = [",
+    lines(erc20Abi(paths)),
+    "] as const;",
     "",
   ].join("\n");
 }

@@ -1,11 +1,12 @@
 // The app context every page receives: manifest, chain reader, IPFS client, cart, wallet, block ticks, toasts.
-import type { Product, Store } from "./client/abi.ts";
+
 import { Cart } from "./client/cart.ts";
 import { loadAllStores } from "./client/catalog.ts";
 import { Chain } from "./client/chain.ts";
 import { type ErrorContext, explainError, type FanError } from "./client/errors.ts";
 import { IpfsClient } from "./client/ipfs.ts";
 import { type Currency, currencyOf, type Manifest } from "./client/manifest.ts";
+import { PromiseCache } from "./client/memo.ts";
 import {
   loadProductMetadata,
   loadStoreMetadata,
@@ -13,6 +14,7 @@ import {
   type StoreMetadata,
   type Validated,
 } from "./client/metadata.ts";
+import { type Product, type Store, ZERO_ADDRESS } from "./client/protocol.ts";
 import { discoverWallets, switchNetwork, type WalletInfo, WalletSession } from "./client/wallet.ts";
 
 const REMEMBERED_WALLET = "merchstand.wallet";
@@ -66,31 +68,16 @@ export class App {
   }
 
   // ── IPFS metadata, cached by CID (content-addressed, so it never goes stale) ──
-  private readonly productMetaCache = new Map<string, Promise<Validated<ProductMetadata>>>();
-  private readonly storeMetaCache = new Map<string, Promise<Validated<StoreMetadata>>>();
+  // A document that failed to load or validate is forgotten, so the next render tries again.
+  private readonly productMetaCache = new PromiseCache<string, Validated<ProductMetadata>>({ failed: (r) => !r.ok });
+  private readonly storeMetaCache = new PromiseCache<string, Validated<StoreMetadata>>({ failed: (r) => !r.ok });
 
   productMeta(cid: string): Promise<Validated<ProductMetadata>> {
-    let p = this.productMetaCache.get(cid);
-    if (!p) {
-      p = loadProductMetadata(this.ipfs, cid);
-      this.productMetaCache.set(cid, p);
-      p.then((r) => {
-        if (!r.ok) this.productMetaCache.delete(cid);
-      });
-    }
-    return p;
+    return this.productMetaCache.get(cid, () => loadProductMetadata(this.ipfs, cid));
   }
 
   storeMeta(cid: string): Promise<Validated<StoreMetadata>> {
-    let p = this.storeMetaCache.get(cid);
-    if (!p) {
-      p = loadStoreMetadata(this.ipfs, cid);
-      this.storeMetaCache.set(cid, p);
-      p.then((r) => {
-        if (!r.ok) this.storeMetaCache.delete(cid);
-      });
-    }
-    return p;
+    return this.storeMetaCache.get(cid, () => loadStoreMetadata(this.ipfs, cid));
   }
 
   // ── chain helpers ──
@@ -224,7 +211,7 @@ export class App {
       return;
     }
     try {
-      this.balance = BigInt(await this.chain.rpc.request<string>("eth_getBalance", [account, "latest"]));
+      this.balance = await this.chain.balanceOf(account, ZERO_ADDRESS);
     } catch {
       this.balance = null;
     }

@@ -4,18 +4,24 @@
 //                    layout, start the router, block polling and wallet reconnection.
 //   app.ts           App: the context every page gets — manifest, `chain` (JSON-RPC reads), `ipfs` (gateway
 //                    fetches), `cart`, `wallet`, block ticks (`onBlock`), toasts, cached stores and metadata.
-//   router.ts        ROUTES: one line per hash route → a lazily imported module under pages/. A page module
-//                    default-exports `(ctx: PageContext) => Page | Promise<Page>`; a Page is `{ title, el,
-//                    refresh?(block), dispose? }`. Throw `NotFound` for ids that name nothing. Route params that
-//                    end in "Id" are checked to be decimal ids before the page runs.
-//   pages/*.ts       one file per page (home, store, product, cart, checkout, orders, order, not-found, error).
-//                    Seller pages go here too (e.g. pages/seller-*.ts + a "/seller/..." line in ROUTES).
+//   router.ts        ROUTES: one line per hash route → a lazily imported module under pages/.
+//   page.ts          what a page module is: it default-exports `(ctx: PageContext) => Page | Promise<Page>`; a
+//                    Page is `{ title, el, refresh?(block), dispose? }`. Throw `NotFound` for ids that name nothing.
+//   urls.ts          every URL: `routes.*` build them, parseHash/matchPath read them (malformed → not found).
+//                    Route params that end in "Id" are checked to be decimal ids before the page runs.
+//   pages/*.ts       one file per page (home, store, product, cart, checkout, orders, order, not-found, error);
+//                    pages/seller/ the seller dashboard, arbiter and verifier pages.
 //   ui/dom.ts        `h(tag, props, ...children)` element builder: text only via text nodes, never innerHTML.
 //   ui/components.ts shared cards, badges, notices, IPFS images; ui/layout.ts header/banners/footer/wallet menu.
 //   client/*.ts      everything that talks to the chain, wallets and IPFS, with no DOM, importable from Node
-//                    (tests, seed script, benchmark): rpc, abi (generated ABI + typed decoders), chain, catalog,
-//                    orders, cart, checkout, transactions, wallet, errors (fan sentences), ipfs + cid + metadata,
-//                    names (look-alike detection), shipping-crypto (FORMATS.md sealed addresses), format.
+//                    (tests, seed script, benchmark), one concern per module:
+//                      rpc (JSON-RPC transport), contract (typed ABI access), chain (typed reads, logs, paged
+//                      decoder), protocol (codec + limits shared with scripts and tests), transactions (the send
+//                      path), buyer-actions / seller-actions (TxRequest builders), checkout (pay a cart), catalog,
+//                      orders (orders from logs), order-state, history (staff, disputes, verification logs),
+//                      validation (form checks), errors (fan sentences), ipfs + cid + metadata + upload, names
+//                      (look-alike detection), shipping-crypto + shipping-keys (FORMATS.md sealed addresses),
+//                      csv, format, hex, memo (a promise cache that forgets failures), cart, wallet, manifest.
 //   generated/       merchstand-abi.ts, written by scripts/generate-abi.ts — do not edit.
 import "./ui/styles.css";
 import { App } from "./app.ts";

@@ -2,31 +2,9 @@
 // first load carries only the shell and the page being opened.
 import type { App } from "./app.ts";
 import { withoutBidiControls } from "./client/names.ts";
+import { NotFound, type Page, type PageContext, type PageModule } from "./page.ts";
 import type { Layout } from "./ui/layout.ts";
-
-export type PageContext = {
-  app: App;
-  layout: Layout;
-  params: Record<string, string>;
-  query: URLSearchParams;
-  /** Aborted when the fan navigates away: pages stop async work that would render into a detached page. */
-  signal: AbortSignal;
-};
-
-export type Page = {
-  title: string;
-  el: HTMLElement;
-  /** Called on every new block while the page is shown (live stock, order status). */
-  refresh?(block: number): void | Promise<void>;
-  dispose?(): void;
-};
-
-export type PageModule = { default: (ctx: PageContext) => Page | Promise<Page> };
-
-/** Thrown by a page when its ids name nothing; the router shows the not-found page. */
-export class NotFound extends Error {
-  override name = "NotFound";
-}
+import { matchPath, parseHash } from "./urls.ts";
 
 type Route = { path: string; load: () => Promise<PageModule> };
 
@@ -39,7 +17,7 @@ export const ROUTES: Route[] = [
   { path: "/checkout", load: () => import("./pages/checkout.ts") },
   { path: "/orders", load: () => import("./pages/orders.ts") },
   { path: "/orders/:orderId", load: () => import("./pages/order.ts") },
-  // Seller dashboard (issue 6), arbiter view, and the verification pages (issue 10).
+  // Seller dashboard, arbiter view, and the verification pages.
   { path: "/sell", load: () => import("./pages/seller/home.ts") },
   { path: "/sell/new", load: () => import("./pages/seller/open-store.ts") },
   { path: "/sell/store/:storeId", load: () => import("./pages/seller/overview.ts") },
@@ -55,34 +33,16 @@ export const ROUTES: Route[] = [
 
 const NOT_FOUND: Route = { path: "*", load: () => import("./pages/not-found.ts") };
 
-/** Matches a hash path against the table. Params ending in "Id" must be decimal ids. */
+/** The first route whose pattern `path` matches (see matchPath in ./urls.ts), with its params. */
 export function matchRoute(
   path: string,
   routes: Route[] = ROUTES,
 ): { route: Route; params: Record<string, string> } | null {
-  const parts = path.split("/").filter(Boolean);
   for (const route of routes) {
-    const pattern = route.path.split("/").filter(Boolean);
-    if (pattern.length !== parts.length) continue;
-    const params: Record<string, string> = {};
-    let ok = true;
-    for (let i = 0; i < pattern.length && ok; i++) {
-      const p = pattern[i] as string;
-      const v = decodeURIComponent(parts[i] as string);
-      if (p.startsWith(":")) {
-        if (p.endsWith("Id") && !/^[1-9]\d{0,19}$/.test(v)) ok = false;
-        else params[p.slice(1)] = v;
-      } else if (p !== v) ok = false;
-    }
-    if (ok) return { route, params };
+    const params = matchPath(route.path, path);
+    if (params) return { route, params };
   }
   return null;
-}
-
-export function parseHash(hash: string): { path: string; query: URLSearchParams } {
-  const raw = hash.replace(/^#/, "") || "/";
-  const [path = "/", query = ""] = raw.split("?", 2);
-  return { path: path.startsWith("/") ? path : `/${path}`, query: new URLSearchParams(query) };
 }
 
 export function startRouter(app: App, layout: Layout): void {
@@ -94,10 +54,18 @@ export function startRouter(app: App, layout: Layout): void {
     current?.controller.abort();
     current?.page.dispose?.();
     current = null;
-    const { path, query } = parseHash(location.hash);
-    const match = matchRoute(path);
+    // Parsing never throws: a malformed URL matches no route and shows the not-found page.
+    const { path, query, valid } = parseHash(location.hash);
+    const match = valid ? matchRoute(path) : null;
     const controller = new AbortController();
-    const ctx: PageContext = { app, layout, params: match?.params ?? {}, query, signal: controller.signal };
+    const ctx: PageContext = {
+      app,
+      layout,
+      params: match?.params ?? {},
+      query,
+      account: app.account,
+      signal: controller.signal,
+    };
     layout.setSearch(path === "/" ? (query.get("q") ?? "") : "");
     layout.main.setAttribute("aria-busy", "true");
     let page: Page;

@@ -13,7 +13,7 @@ import {
   Signature,
   type TransactionReceipt,
 } from "ethers";
-import { orderArg, orderFromPlaced } from "../../frontend/src/client/abi.ts";
+import { orderArg, orderFromPlaced } from "../../frontend/src/client/protocol.ts";
 import { deriveShippingKey, sealShipping, shippingKeyMessage } from "../../frontend/src/client/shipping-crypto.ts";
 import { merchstandAbi } from "../../frontend/src/generated/merchstand-abi.ts";
 import { ROOT } from "../cli/root.ts";

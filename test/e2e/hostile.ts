@@ -1,4 +1,4 @@
-// Hostile content in a real browser (issue 8, dapp half), against the real local stack (`npm start` on random
+// Hostile content in a real browser, against the real local stack (`npm start` on random
 // ports) with the dapp opened from the gateway's subdomain URL. On top of the stack the test runs one HTTP server
 // of its own, on a random port, that plays the untrusted parts of the world:
 //   /a/ipfs/<cid>  the dapp's first gateway: it serves hostile documents, hangs, streams 10 MB, or lies about a CID;
@@ -269,7 +269,7 @@ async function report(page: Page): Promise<PageReport> {
   }, BIDI_CONTROLS.source);
 }
 
-describe("hostile content in Chromium (e2e, issue 8)", function () {
+describe("hostile content in Chromium (e2e)", function () {
   this.timeout(300_000);
   let stack: TestStack;
   let world: HostileWorld;
@@ -541,8 +541,9 @@ describe("hostile content in Chromium (e2e, issue 8)", function () {
       await page.locator(".store-card", { hasText: "Long Bio Records" }).waitFor();
       // The catalog pages by 24: the test's products come after the demo's.
       while (!(await page.locator(".product-card", { hasText: "Lied-about tee" }).count())) {
+        const shown = await page.locator(".product-card").count();
         await page.getByRole("button", { name: "Show more" }).click();
-        await page.waitForTimeout(200);
+        await page.waitForFunction((n) => document.querySelectorAll(".product-card").length > n, shown);
       }
       const storeNames = await texts(".store-card .card-title > span:first-child");
       expect(storeNames).to.include.members([XSS_IMG, XSS_SCRIPT, stripBidi(RLO_STORE_NAME), LONGEST_NAME]);
@@ -754,7 +755,8 @@ describe("hostile content in Chromium (e2e, issue 8)", function () {
 
       await page.goto(`${stack.dappUrl}${storeUrl(ids.store.longest)}`);
       await page.locator(".product-card").first().waitFor();
-      await page.waitForTimeout(500);
+      // The store's metadata has settled (refused: over the size cap), so the bio can no longer appear.
+      await page.locator('.store-header .store-bio[data-metadata="refused"]').waitFor({ state: "attached" });
       expect(await page.locator("main").textContent()).not.to.contain("TEN KB BIO");
       await expectSafe();
     });
@@ -776,8 +778,11 @@ describe("hostile content in Chromium (e2e, issue 8)", function () {
       await main.waitFor();
       const thumbs = page.locator(".thumbs .thumb-btn");
       expect(await thumbs.count()).to.equal(3);
-      await page.waitForFunction(() => document.querySelectorAll(".thumbs img").length >= 1);
-      await page.waitForTimeout(500);
+      // Every thumbnail's load has settled: shown, or refused as not a picture the dapp shows.
+      await page.waitForFunction(() => {
+        const boxes = Array.from(document.querySelectorAll<HTMLElement>(".thumbs [data-image]"));
+        return boxes.length === 3 && boxes.every((b) => b.dataset.image !== "loading");
+      });
       // Only the PNG became an image; the SVG and the HTML stay placeholders.
       expect(await thumbs.nth(0).locator("img").count()).to.equal(1);
       expect(await thumbs.nth(1).locator("img").count()).to.equal(0);
@@ -847,7 +852,8 @@ describe("hostile content in Chromium (e2e, issue 8)", function () {
       await open(productUrl(ids.store.xss, ids.product.bigPicture), { gateways: [`${world.url}/a`] });
       await page.locator(".description p", { hasText: "A big picture." }).waitFor();
       await waitUntil(() => world.hitsFor(cids.bigPng).length > before);
-      await page.waitForTimeout(300);
+      // The picture's load has settled (no gateway served bytes matching its CID).
+      await page.locator('.main-image-wrap [data-image="failed"]').waitFor({ state: "attached" });
       expect(await page.locator(".main-image-wrap img").count()).to.equal(0);
       expect(await page.locator(".main-image-wrap .placeholder").count()).to.equal(1);
       await expectSafe();

@@ -2,7 +2,7 @@
 // from the IPFS gateway's subdomain URL with one injected wallet that switches between seller, buyer, arbiter and
 // verifier: a seller opens a store and lists a product with a picture uploaded through the gateway's /api/v0/add,
 // a fan buys it, the seller reads the address in the browser and ships, the fan confirms, the seller withdraws; a
-// dispute settled 50/50 in the arbiter view; a verification request attested and revoked (issue 10). Every money
+// dispute settled 50/50 in the arbiter view; a verification request attested and revoked. Every money
 // movement is checked on chain.
 import { readFile } from "node:fs/promises";
 import { expect } from "chai";
@@ -18,8 +18,8 @@ import {
   type TransactionReceipt,
 } from "ethers";
 import type { Browser, BrowserContext, Page, Request } from "playwright-core";
-import { orderArg, orderFromPlaced, packLine } from "../../frontend/src/client/abi.ts";
 import { parseCsv } from "../../frontend/src/client/csv.ts";
+import { orderArg, orderFromPlaced, packLine } from "../../frontend/src/client/protocol.ts";
 import {
   deriveShippingKey,
   type ShippingAddress,
@@ -184,7 +184,7 @@ describe("seller dashboard in Chromium (e2e)", function () {
     const bought = await send(buyer, "buy_oT9la", [line, sealed], price);
     const placed = eventArgs(bought, "OrderPlaced");
     const orderId = BigInt(placed.orderId);
-    const order = orderFromPlaced(placed, ETH);
+    const order = orderFromPlaced(placed as never, ETH);
     await send(owner, "markShipped", [orderId, orderArg(order), "DHL 00340434"]);
     return { storeId, productId, orderId, feeBps: order.feeBps };
   }
@@ -305,8 +305,9 @@ describe("seller dashboard in Chromium (e2e)", function () {
     await go(`/sell/store/${storeId}/orders`);
     await page.reload();
     await page.locator(".account .address").waitFor();
+    await page.locator(".seller-head .badge.role", { hasText: "Owner" }).waitFor();
     const card = page.locator(`.seller-order[data-order-id="${orderId}"]`);
-    await card.waitFor();
+    await card.locator(".locked").waitFor();
     expect(await card.locator(".locked").count()).to.equal(1);
     expect(await page.locator(".key-box").textContent()).to.contain("decrypted only in this browser");
     await page.getByRole("button", { name: "Show addresses (sign in your wallet)" }).click();
@@ -421,7 +422,7 @@ describe("seller dashboard in Chromium (e2e)", function () {
     expect([args.toBuyer, args.toStore, args.fee, args.byArbiter]).to.deep.equal([half, half - fee, fee, true]);
   });
 
-  it("asks for verification, and a verifier attests then revokes the Official mark (issue 10)", async () => {
+  it("asks for verification, and a verifier attests then revokes the Official mark", async () => {
     const keys = await storeKey(THIRD_SELLER);
     const opened = await send(THIRD_SELLER, "openStore", [
       ["Glasgow Glow", "", THIRD_SELLER.address, ETH, hexlify(keys.publicKey), [ARBITER.address, 7 * DAY, 14 * DAY]],
@@ -467,6 +468,8 @@ describe("seller dashboard in Chromium (e2e)", function () {
     const before = await credits(buyer.address);
 
     await openDapp(owner.address, `#/sell/store/${storeId}/orders?filter=shipped`);
+    // The page has reloaded for the connected owner (its role shows in the header) before the form is used.
+    await page.locator(".seller-head .badge.role", { hasText: "Owner" }).waitFor();
     const card = page.locator(`.seller-order[data-order-id="${orderId}"]`);
     await card.locator("summary", { hasText: "Refund…" }).click();
     const amount = card.getByLabel(/Amount to refund \(ETH\), at most 0\.02 ETH/);

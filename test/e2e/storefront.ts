@@ -188,7 +188,26 @@ describe("storefront in Chromium (e2e)", function () {
     await page.getByRole("heading", { name: "We couldn't find that page" }).waitFor();
   });
 
-  describe("official stores (issue 10)", () => {
+  it("shows the not-found page for malformed percent-encoding, from a page already shown, with no page error", async () => {
+    await openDapp({ account: FAN.address }, "#/");
+    const errors: string[] = [];
+    page.on("pageerror", (error) => errors.push(error.message));
+    await page.locator(".store-card").first().waitFor();
+    for (const hash of ["#/store/%E0", "#/?q=%E0%A4", "#/orders/%ZZ"]) {
+      // Marks the page on screen, so the wait below is for the page the bad URL leads to.
+      await page.evaluate(() => document.querySelector("#main > *")?.setAttribute("data-left", ""));
+      await page.evaluate((h) => {
+        location.hash = h;
+      }, hash);
+      await page.locator("#main > :not([data-left])").waitFor();
+      expect(await page.getByRole("heading", { name: "We couldn't find that page" }).count(), hash).to.equal(1);
+      await page.goto(`${stack.dappUrl}#/`);
+      await page.locator(".store-card").first().waitFor();
+    }
+    expect(errors).to.deep.equal([]);
+  });
+
+  describe("official stores", () => {
     it("shows the Official badge and its evidence on the official store", async () => {
       await openDapp({ account: FAN.address }, "#/");
       const card = page.locator(".store-card", { hasText: "The Midnight Owls" }).first();

@@ -5,7 +5,6 @@
 // through ethers' Contract (ethers' whole-answer decoder), and against `decodeFunctionResult` on the same answers.
 import { expect } from "chai";
 import { concat, dataSlice, type Result, toBeHex, zeroPadValue } from "ethers";
-import { merchstand as iface, packLine, toProduct, toStore } from "../../frontend/src/client/abi.ts";
 import {
   loadAllProducts,
   loadAllStores,
@@ -13,9 +12,11 @@ import {
   loadStoreProducts,
 } from "../../frontend/src/client/catalog.ts";
 import { Chain, decodePage, decodePageStructs, pageStruct } from "../../frontend/src/client/chain.ts";
+import { merchstand as iface, outputOf } from "../../frontend/src/client/contract.ts";
 import { loadOrder } from "../../frontend/src/client/orders.ts";
+import { packLine, toProduct, toStore } from "../../frontend/src/client/protocol.ts";
 import { sealShipping } from "../../frontend/src/client/shipping-crypto.ts";
-import { ADDRESS, deployCatalog, ethers, networkHelpers, providerFetch, STORE_KEY } from "./fixture.ts";
+import { ADDRESS, deployCatalog, ethers, networkHelpers, providerFetch, STORE_KEY } from "./support/fixture.ts";
 
 const STORE_NAMES = ["Sigur Rós — Merch", "東京事変 公式ストア", "Motörhead 🤘 Shop"];
 const PRODUCT_NAMES = [
@@ -71,7 +72,7 @@ async function seededCatalog() {
 
   // The fixture's two products, as deployCatalog lists them.
   const model: ModelProduct[] = [];
-  for (const p of [1n, 2n]) model.push(toProduct((await f.merchstand.getProduct(p)) as unknown as Result));
+  for (const p of [1n, 2n]) model.push(toProduct(outputOf("getProduct", await f.merchstand.getProduct(p))));
   for (let i = 0; i < ADDED; i++) {
     const storeId = [1n, 4n, 5n, 6n][i % 4]!;
     const product = {
@@ -180,7 +181,7 @@ describe("catalog decoding: paged views against what the contract holds", () => 
       expect(loaded.products.length).to.equal(page < 2 ? PAGE : 5);
       for (const product of loaded.products) {
         // ethers' Contract decodes getProduct with its own whole-answer decoder: an independent reading.
-        expect(product).to.deep.equal(toProduct((await merchstand.getProduct(product.id)) as unknown as Result));
+        expect(product).to.deep.equal(toProduct(outputOf("getProduct", await merchstand.getProduct(product.id))));
         seen.push(product.id);
       }
     }
@@ -214,21 +215,21 @@ describe("catalog decoding: paged views against what the contract holds", () => 
     // Completed orders credited store 1 and store 6.
     expect(stores[0]!.balance > 0n && stores[5]!.balance > 0n).to.equal(true);
     for (const store of stores) {
-      expect(store).to.deep.equal(toStore((await merchstand.getStore(store.id)) as unknown as Result));
+      expect(store).to.deep.equal(toStore(outputOf("getStore", await merchstand.getStore(store.id))));
     }
   });
 
   it("decodes each paged view's answer exactly as ethers' decodeFunctionResult does", async () => {
     const { chain } = await setup();
-    const calls: [string, unknown[]][] = [
-      ["getProducts", [0, 100]],
-      ["getProducts", [7, 10]],
-      ["getProducts", [25, 10]],
-      ["getStoreProducts", [4n, 0, 100]],
-      ["getStores", [0, 100]],
+    const calls: [string, () => Promise<string>][] = [
+      ["getProducts", () => chain.callRaw("getProducts", [0n, 100n])],
+      ["getProducts", () => chain.callRaw("getProducts", [7n, 10n])],
+      ["getProducts", () => chain.callRaw("getProducts", [25n, 10n])],
+      ["getStoreProducts", () => chain.callRaw("getStoreProducts", [4n, 0n, 100n])],
+      ["getStores", () => chain.callRaw("getStores", [0n, 100n])],
     ];
-    for (const [fn, args] of calls) {
-      const raw = await chain.callRaw(fn, args);
+    for (const [fn, call] of calls) {
+      const raw = await call();
       const reference = iface.decodeFunctionResult(fn, raw);
       // The fast path itself, not its fallback: it must read the canonical encoding the node returns.
       const fast = decodePageStructs(pageStruct(iface, fn), raw);
@@ -254,13 +255,20 @@ describe("catalog decoding: paged views against what the contract holds", () => 
     for (const data of [shared, reversed]) {
       const reference = iface.decodeFunctionResult("getProducts", data);
       const decoded = decodePage(iface, "getProducts", data);
-      expect(decoded.items.map(toProduct)).to.deep.equal(Array.from(reference[0] as Result, toProduct));
+      const product = (r: Result) => toProduct(outputOf("getProduct", r));
+      expect(decoded.items.map(product)).to.deep.equal(Array.from(reference[0] as Result, product));
       expect(decoded.total).to.equal(25);
     }
-    expect(decodePage(iface, "getProducts", shared).items.map((p) => toProduct(p).id)).to.deep.equal([3n, 3n]);
-    expect(decodePage(iface, "getProducts", reversed).items.map((p) => toProduct(p).id)).to.deep.equal([3n, 6n]);
+    expect(decodePage(iface, "getProducts", shared).items.map((p) => outputOf("getProduct", p).id)).to.deep.equal([
+      3n,
+      3n,
+    ]);
+    expect(decodePage(iface, "getProducts", reversed).items.map((p) => outputOf("getProduct", p).id)).to.deep.equal([
+      3n,
+      6n,
+    ]);
 
-    const truncated = dataSlice(await chain.callRaw("getProducts", [0, 5]), 0, 18 * 32);
+    const truncated = dataSlice(await chain.callRaw("getProducts", [0n, 5n]), 0, 18 * 32);
     for (const junk of ["0x", truncated, `${truncated}00`]) {
       const reference = (() => {
         try {

@@ -19,7 +19,7 @@ import {
   networkHelpers,
   providerFetch,
   STORE_KEY,
-} from "./fixture.ts";
+} from "./support/fixture.ts";
 
 // Hardhat's default accounts come from this mnemonic; the buyer is the third one (see deployCatalog).
 const HARDHAT_MNEMONIC = "test test test test test test test test test test test junk";

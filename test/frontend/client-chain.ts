@@ -1,5 +1,4 @@
 import { expect } from "chai";
-import { cartArg, ZERO_ADDRESS } from "../../frontend/src/client/abi.ts";
 import { type CartLine, groupByStore, recheckCart } from "../../frontend/src/client/cart.ts";
 import { loadAllProducts, loadAllStores, loadCatalogPage, searchCatalog } from "../../frontend/src/client/catalog.ts";
 import { Chain } from "../../frontend/src/client/chain.ts";
@@ -7,9 +6,18 @@ import { buildCartOrders, cartTotal, orderIdsFromReceipt } from "../../frontend/
 import { explainError } from "../../frontend/src/client/errors.ts";
 import { impersonatedStore } from "../../frontend/src/client/names.ts";
 import { buyerActions, loadBuyerOrders, loadOrder } from "../../frontend/src/client/orders.ts";
+import { cartArg, ZERO_ADDRESS } from "../../frontend/src/client/protocol.ts";
 import { openShipping } from "../../frontend/src/client/shipping-crypto.ts";
 import type { Receipt } from "../../frontend/src/client/transactions.ts";
-import { ADDRESS, deployCatalog, ethers, networkHelpers, providerFetch, SHIRT_PRICE, STORE_KEY } from "./fixture.ts";
+import {
+  ADDRESS,
+  deployCatalog,
+  ethers,
+  networkHelpers,
+  providerFetch,
+  SHIRT_PRICE,
+  STORE_KEY,
+} from "./support/fixture.ts";
 
 function shirtLine(variant: number, quantity: number, unitPrice = SHIRT_PRICE): CartLine {
   return {

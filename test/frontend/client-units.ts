@@ -1,29 +1,20 @@
 import { readFileSync } from "node:fs";
 import { sha256, sha512 } from "@noble/hashes/sha2.js";
 import { expect } from "chai";
-import { Interface } from "ethers";
-import { ZERO_ADDRESS } from "../../frontend/src/client/abi.ts";
 import { parseCid, verifyCidBytes } from "../../frontend/src/client/cid.ts";
+import { merchstand as abi } from "../../frontend/src/client/contract.ts";
 import { explainError, InsufficientFundsError, WrongNetworkError } from "../../frontend/src/client/errors.ts";
 import { formatAmount, formatAmountCompact } from "../../frontend/src/client/format.ts";
 import { IpfsClient } from "../../frontend/src/client/ipfs.ts";
 import { ManifestError, parseManifest } from "../../frontend/src/client/manifest.ts";
 import { parseProductMetadata, parseStoreMetadata } from "../../frontend/src/client/metadata.ts";
 import { namesLookAlike } from "../../frontend/src/client/names.ts";
+import { ZERO_ADDRESS } from "../../frontend/src/client/protocol.ts";
 import { NetworkError, RpcError } from "../../frontend/src/client/rpc.ts";
 import { generateAbiSource, OUTPUT } from "../../scripts/generate-abi.ts";
 
 const utf8 = (s: string) => new TextEncoder().encode(s);
 const ETH = { symbol: "ETH", decimals: 18 };
-const abi = new Interface([
-  "error InsufficientStock(uint64 productId, uint8 variant, uint256 requested, uint256 available)",
-  "error PriceAboveMax(uint64 productId, uint8 variant, uint256 price, uint256 maxUnitPrice)",
-  "error TooEarly(uint256 orderId, uint256 opensAt)",
-  "error EnforcedPause()",
-  "error SoldCounterFull(uint64 productId, uint8 variant)",
-  "error InvalidLine(uint256 line)",
-  "error ZeroQuantity(uint64 productId, uint8 variant)",
-]);
 
 /** CID bytes in multibase base32, written independently of the module under test (and of multiformats). */
 function base32Cid(cid: Uint8Array): string {

@@ -1,4 +1,4 @@
-// The client layer's defences against hostile input (issue 8), below the browser test test/e2e/hostile.ts:
+// The client layer's defences against hostile input, below the browser test test/e2e/hostile.ts:
 // - bidi controls never reach the page (frontend/src/client/names.ts);
 // - only raster images are shown from IPFS, never SVG (ipfs.ts);
 // - a refused gateway answer is aborted, not left downloading (ipfs.ts);

@@ -2,28 +2,38 @@
 // orders a store sees and their money, the Order structs rebuilt from logs that the contract accepts back, the
 // arbiter's disputes found through storeTerms, staff and managers, the deployed bounds, and the verifier's queue.
 import { expect } from "chai";
-import { merchstand as merchstandIface, orderArg, packLine, ZERO_ADDRESS } from "../../frontend/src/client/abi.ts";
 import { loadAllStores } from "../../frontend/src/client/catalog.ts";
 import { Chain } from "../../frontend/src/client/chain.ts";
-import { loadStoreOrders } from "../../frontend/src/client/orders.ts";
+import { encodeCall } from "../../frontend/src/client/contract.ts";
 import {
-  escrowed,
-  isVerifier,
   loadArbiterDisputes,
-  loadBounds,
   loadManagers,
   loadOfficialHistory,
   loadStaffStores,
+  verificationQueue,
+} from "../../frontend/src/client/history.ts";
+import { escrowed, splitRuling } from "../../frontend/src/client/order-state.ts";
+import { loadStoreOrders } from "../../frontend/src/client/orders.ts";
+import { orderArg, packLine, ZERO_ADDRESS } from "../../frontend/src/client/protocol.ts";
+import {
+  isVerifier,
+  loadBounds,
   markShippedTx,
-  openOrderAddress,
   refundTx,
   resolveDisputeTx,
-  splitRuling,
-  verificationQueue,
-} from "../../frontend/src/client/seller.ts";
+} from "../../frontend/src/client/seller-actions.ts";
 import { sealShipping } from "../../frontend/src/client/shipping-crypto.ts";
+import { openOrderAddress } from "../../frontend/src/client/shipping-keys.ts";
 import type { TxRequest } from "../../frontend/src/client/transactions.ts";
-import { ADDRESS, deployCatalog, ethers, networkHelpers, providerFetch, SHIRT_PRICE, STORE_KEY } from "./fixture.ts";
+import {
+  ADDRESS,
+  deployCatalog,
+  ethers,
+  networkHelpers,
+  providerFetch,
+  SHIRT_PRICE,
+  STORE_KEY,
+} from "./support/fixture.ts";
 
 const ETH = { address: ZERO_ADDRESS, symbol: "ETH", decimals: 18, permit: false };
 
@@ -47,8 +57,7 @@ describe("seller client against a deployed Merchstand", () => {
     });
     /** Sends a TxRequest the dashboard built, from `signer`, exactly as sendContractTx encodes it. */
     const send = async (signer: typeof f.seller, request: TxRequest) => {
-      const data = merchstandIface.encodeFunctionData(request.fn, request.args);
-      return (await signer.sendTransaction({ to: f.address, data })).wait();
+      return (await signer.sendTransaction(encodeCall(request, f.address))).wait();
     };
     return { ...f, chain, send };
   }

@@ -3,40 +3,29 @@
 // queue, and the sentences staff see for reverts.
 import { x25519 } from "@noble/curves/ed25519.js";
 import { expect } from "chai";
-import { Interface, Wallet } from "ethers";
-import type { Line, Order } from "../../frontend/src/client/abi.ts";
-import { csvCell, parseCsv, toCsv } from "../../frontend/src/client/csv.ts";
+import { Wallet } from "ethers";
+import { merchstand } from "../../frontend/src/client/contract.ts";
+import { csvCell, parseCsv, SHIPPING_CSV_HEADER, shippingCsv, toCsv } from "../../frontend/src/client/csv.ts";
+import { toHex } from "../../frontend/src/client/hex.ts";
+import { verificationQueue } from "../../frontend/src/client/history.ts";
+import { productMetadata, storeMetadata } from "../../frontend/src/client/metadata.ts";
+import { afterFee, escrowed, orderFilterOf, splitRuling } from "../../frontend/src/client/order-state.ts";
 import type { OrderRecord } from "../../frontend/src/client/orders.ts";
+import type { Line, Order } from "../../frontend/src/client/protocol.ts";
 import { RpcError } from "../../frontend/src/client/rpc.ts";
-import {
-  addressLines,
-  afterFee,
-  checkEvidence,
-  checkStoreForm,
-  checkText,
-  checkVariants,
-  escrowed,
-  explainSellerError,
-  keyMatchesStore,
-  openOrderAddress,
-  orderFilterOf,
-  parseAmount,
-  parseWindow,
-  productMetadata,
-  SHIPPING_CSV_HEADER,
-  ShippingKeyring,
-  shippingCsv,
-  splitRuling,
-  storeMetadata,
-  toHex,
-  verificationQueue,
-} from "../../frontend/src/client/seller.ts";
+import { explainSellerError } from "../../frontend/src/client/seller-errors.ts";
 import {
   deriveShippingKey,
   type ShippingAddress,
   sealShipping,
   shippingKeyMessage,
 } from "../../frontend/src/client/shipping-crypto.ts";
+import {
+  addressLines,
+  keyMatchesStore,
+  openOrderAddress,
+  ShippingKeyring,
+} from "../../frontend/src/client/shipping-keys.ts";
 import {
   addFile,
   checkImageBytes,
@@ -47,6 +36,14 @@ import {
   uploadImage,
   uploadJson,
 } from "../../frontend/src/client/upload.ts";
+import {
+  checkEvidence,
+  checkStoreForm,
+  checkText,
+  checkVariants,
+  parseAmount,
+  parseWindow,
+} from "../../frontend/src/client/validation.ts";
 import { encodePng } from "../../scripts/seed/png.ts";
 
 const ETH = { address: "0x0000000000000000000000000000000000000000", symbol: "ETH", decimals: 18, permit: false };
@@ -538,15 +535,7 @@ describe("seller client units", () => {
   });
 
   describe("error sentences for staff", () => {
-    const abi = new Interface([
-      "error NotStoreStaff(uint64 storeId, address account)",
-      "error NotArbiter(uint256 orderId, address account)",
-      "error InvalidAmount(uint256 orderId, uint256 amount, uint256 escrowed)",
-      "error InvalidWindow(uint256 value, uint256 min, uint256 max)",
-      "error AccessControlUnauthorizedAccount(address account, bytes32 neededRole)",
-      "error OrderMismatch(uint256 orderId)",
-    ]);
-    const revert = (name: string, args: unknown[]) => ({ code: 3, data: abi.encodeErrorResult(name, args) });
+    const revert = (name: string, args: unknown[]) => ({ code: 3, data: merchstand.encodeErrorResult(name, args) });
     const zero = "0x0000000000000000000000000000000000000001";
 
     it("explains role, bound and amount reverts in words", () => {

@@ -1,6 +1,6 @@
 // The cart lives in localStorage (per chain and contract) and survives reloads. Before checkout every line is
 // re-checked against the chain: sold-out lines go, quantities shrink to stock, and changed prices are flagged.
-import type { Product } from "./abi.ts";
+import type { Product } from "./protocol.ts";
 
 export type CartLine = {
   storeId: string;

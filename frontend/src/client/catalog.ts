@@ -1,8 +1,9 @@
 // Catalog reads in pages: each page is one `eth_call` (a page of 24 products is one request; all 1,000 products
 // take 10 requests at 100 per page). Also the pure helpers pages use to show, filter, sort and search products.
-import type { Product, Store, Variant } from "./abi.ts";
+
 import type { Chain } from "./chain.ts";
 import { skeleton } from "./names.ts";
+import type { Product, Store, Variant } from "./protocol.ts";
 
 export const CATALOG_PAGE_SIZE = 24;
 export const BULK_PAGE_SIZE = 100;

@@ -1,9 +1,21 @@
-// Reads from the protocol through any JSON-RPC client: one `eth_call` per view call, logs in bounded block ranges.
+// Reads from the protocol through any JSON-RPC client: one `eth_call` per view call, typed by the generated ABI
+// (`read("isStoreStaff", [id, account])` answers a boolean), and logs in bounded block ranges.
 import { AbiCoder, type Interface, ParamType, type Result } from "ethers/abi";
 import { getBytes, toNumber } from "ethers/utils";
 import {
+  type ArgsParam,
+  decodeResult,
+  type Erc20Abi,
   erc20,
+  type FunctionResult,
+  type MerchstandAbi,
   merchstand,
+  plain,
+  type ReadName,
+} from "./contract.ts";
+import { decodeRevert, findRevertData } from "./errors.ts";
+import { toQuantity } from "./hex.ts";
+import {
   type Order,
   orderArg,
   type Product,
@@ -13,9 +25,8 @@ import {
   toStore,
   toTerms,
   ZERO_ADDRESS,
-} from "./abi.ts";
-import { decodeRevert, findRevertData } from "./errors.ts";
-import { type FetchLike, HttpRpc, type RpcClient, toQuantity } from "./rpc.ts";
+} from "./protocol.ts";
+import { type FetchLike, HttpRpc, type RpcClient } from "./rpc.ts";
 
 export type RawLog = {
   address: string;
@@ -31,6 +42,9 @@ export type LogFilter = { topics: (string | string[] | null)[]; fromBlock: numbe
 /** Providers cap `eth_getLogs` ranges (often at 10,000 blocks), so logs are read in chunks of this size. */
 export const LOG_CHUNK_BLOCKS = 10_000;
 
+export type PagedView = "getStores" | "getProducts" | "getStoreProducts";
+export type PageOf<N extends PagedView> = FunctionResult<MerchstandAbi, N> extends { page: infer P } ? P : never;
+
 export class Chain {
   readonly rpc: RpcClient;
   readonly address: string;
@@ -45,37 +59,53 @@ export class Chain {
     return new Chain(new HttpRpc(manifest.rpcUrl, fetch ? { fetch } : {}), manifest.merchstand);
   }
 
-  /** One `eth_call`, answered as the raw ABI-encoded result. */
-  async callRaw(
-    fn: string,
-    args: readonly unknown[] = [],
-    options: { iface?: Interface; to?: string; from?: string } = {},
-  ): Promise<string> {
-    const iface = options.iface ?? merchstand;
-    const data = iface.encodeFunctionData(fn, args);
-    const tx: Record<string, string> = { to: options.to ?? this.address, data };
-    if (options.from) tx.from = options.from;
+  /** One `eth_call` of a view of the protocol, answered as the raw ABI-encoded result. */
+  callRaw<N extends ReadName<MerchstandAbi>>(fn: N, ...[args]: ArgsParam<MerchstandAbi, N>): Promise<string> {
+    return this.ethCall(this.address, merchstand.encodeFunctionData(fn, (args ?? []) as unknown[]));
+  }
+
+  private ethCall(to: string, data: string, from?: string): Promise<string> {
+    const tx: Record<string, string> = { to, data };
+    if (from) tx.from = from;
     return this.rpc.request<string>("eth_call", [tx, "latest"]);
   }
 
-  async call(
-    fn: string,
-    args: readonly unknown[] = [],
-    options: { iface?: Interface; to?: string; from?: string } = {},
-  ) {
-    const iface = options.iface ?? merchstand;
-    return iface.decodeFunctionResult(fn, await this.callRaw(fn, args, options));
+  /** Calls a view of the protocol and answers its typed result. */
+  async read<N extends ReadName<MerchstandAbi>>(
+    fn: N,
+    ...[args]: ArgsParam<MerchstandAbi, N>
+  ): Promise<FunctionResult<MerchstandAbi, N>> {
+    return decodeResult<MerchstandAbi, N>(
+      merchstand,
+      fn,
+      await this.callRaw(fn, ...([args] as ArgsParam<MerchstandAbi, N>)),
+    );
+  }
+
+  /** Calls a view of the ERC-20 `token` and answers its typed result. */
+  async readToken<N extends ReadName<Erc20Abi>>(
+    token: string,
+    fn: N,
+    ...[args]: ArgsParam<Erc20Abi, N>
+  ): Promise<FunctionResult<Erc20Abi, N>> {
+    const data = erc20.encodeFunctionData(fn, (args ?? []) as unknown[]);
+    return decodeResult<Erc20Abi, N>(erc20, fn, await this.ethCall(token, data));
   }
 
   /** A paged view (`getStores`, `getProducts`, `getStoreProducts`): one `eth_call`, decoded by {@link decodePage}. */
-  private async page(fn: string, args: readonly unknown[]): Promise<{ items: Result[]; total: number }> {
-    return decodePage(merchstand, fn, await this.callRaw(fn, args));
+  private async page<N extends PagedView>(
+    fn: N,
+    args: ArgsParam<MerchstandAbi, N>[0],
+  ): Promise<{ items: PageOf<N>; total: number }> {
+    const raw = await this.ethCall(this.address, merchstand.encodeFunctionData(fn, args as unknown[]));
+    const { items, total } = decodePage(merchstand, fn, raw);
+    return { items: plainPage(fn, items), total };
   }
 
   /** A view that reverts with a "not found" error answers `null` instead of throwing. */
-  private async callOrNull(fn: string, args: readonly unknown[], notFound: string): Promise<Result | null> {
+  private async orNull<T>(read: Promise<T>, notFound: string): Promise<T | null> {
     try {
-      return await this.call(fn, args);
+      return await read;
     } catch (error) {
       const data = findRevertData(error);
       if (data && decodeRevert(data)?.name === notFound) return null;
@@ -84,22 +114,22 @@ export class Chain {
   }
 
   async getStore(storeId: bigint): Promise<Store | null> {
-    const r = await this.callOrNull("getStore", [storeId], "StoreNotFound");
-    return r ? toStore(r[0] as Result) : null;
+    const s = await this.orNull(this.read("getStore", [storeId]), "StoreNotFound");
+    return s ? toStore(s) : null;
   }
 
   async getStores(offset: number, limit: number): Promise<{ stores: Store[]; total: number }> {
-    const { items, total } = await this.page("getStores", [offset, limit]);
+    const { items, total } = await this.page("getStores", [BigInt(offset), BigInt(limit)]);
     return { stores: items.map(toStore), total };
   }
 
   async getProduct(productId: bigint): Promise<Product | null> {
-    const r = await this.callOrNull("getProduct", [productId], "ProductNotFound");
-    return r ? toProduct(r[0] as Result) : null;
+    const p = await this.orNull(this.read("getProduct", [productId]), "ProductNotFound");
+    return p ? toProduct(p) : null;
   }
 
   async getProducts(offset: number, limit: number): Promise<{ products: Product[]; total: number }> {
-    const { items, total } = await this.page("getProducts", [offset, limit]);
+    const { items, total } = await this.page("getProducts", [BigInt(offset), BigInt(limit)]);
     return { products: items.map(toProduct), total };
   }
 
@@ -108,55 +138,53 @@ export class Chain {
     offset: number,
     limit: number,
   ): Promise<{ products: Product[]; total: number }> {
-    const { items, total } = await this.page("getStoreProducts", [storeId, offset, limit]);
+    const { items, total } = await this.page("getStoreProducts", [storeId, BigInt(offset), BigInt(limit)]);
     return { products: items.map(toProduct), total };
   }
 
   async storeTerms(storeId: bigint, version: number): Promise<StoreTerms> {
-    return toTerms((await this.call("storeTerms", [storeId, version]))[0] as Result);
+    return toTerms(await this.read("storeTerms", [storeId, version]));
   }
 
   async orderStatus(orderId: bigint): Promise<number> {
-    return Number((await this.call("orderStatus", [orderId]))[0]);
+    return this.read("orderStatus", [orderId]);
   }
 
   async hashOrder(order: Order): Promise<string> {
-    return String((await this.call("hashOrder", [orderArg(order)]))[0]);
+    return this.read("hashOrder", [orderArg(order)]);
   }
 
   async credits(account: string, currency: string): Promise<bigint> {
-    return BigInt((await this.call("credits", [account, currency]))[0]);
+    return this.read("credits", [account, currency]);
   }
 
   async boughtBy(productId: bigint, buyer: string): Promise<bigint> {
-    return BigInt((await this.call("boughtBy", [productId, buyer]))[0]);
+    return this.read("boughtBy", [productId, buyer]);
   }
 
   async reviewState(orderId: bigint, productId: bigint): Promise<{ reviewed: boolean; replied: boolean }> {
-    const r = await this.call("reviewState", [orderId, productId]);
-    return { reviewed: Boolean(r[0]), replied: Boolean(r[1]) };
+    return this.read("reviewState", [orderId, productId]);
   }
 
   async blockNumber(): Promise<number> {
     return Number(BigInt(await this.rpc.request<string>("eth_blockNumber")));
   }
 
-  async blockTimestamp(blockNumber: number): Promise<bigint> {
-    const block = await this.rpc.request<{ timestamp: string } | null>("eth_getBlockByNumber", [
-      toQuantity(blockNumber),
-      false,
-    ]);
+  /** Unix seconds of block `blockNumber` (default: the latest), 0 for a block the node does not have. */
+  async blockTimestamp(blockNumber: number | "latest" = "latest"): Promise<bigint> {
+    const tag = blockNumber === "latest" ? blockNumber : toQuantity(blockNumber);
+    const block = await this.rpc.request<{ timestamp: string } | null>("eth_getBlockByNumber", [tag, false]);
     return block ? BigInt(block.timestamp) : 0n;
   }
 
   /** Balance of ETH (address(0)) or an ERC-20. */
   async balanceOf(account: string, currency: string): Promise<bigint> {
     if (currency === ZERO_ADDRESS) return BigInt(await this.rpc.request<string>("eth_getBalance", [account, "latest"]));
-    return BigInt((await this.call("balanceOf", [account], { iface: erc20, to: currency }))[0]);
+    return this.readToken(currency, "balanceOf", [account]);
   }
 
   async allowance(owner: string, currency: string): Promise<bigint> {
-    return BigInt((await this.call("allowance", [owner, this.address], { iface: erc20, to: currency }))[0]);
+    return this.readToken(currency, "allowance", [owner, this.address]);
   }
 
   /** Logs of this contract from `fromBlock` to `toBlock` (default: latest), in chunks of LOG_CHUNK_BLOCKS. */
@@ -186,6 +214,12 @@ const UINT256 = [ParamType.from("uint256")];
 function readIndex(bytes: Uint8Array, at: number): number {
   if (at < 0 || at + WORD > bytes.length) throw new RangeError(`ABI word at ${at} is past the data`);
   return toNumber(abiCoder.decode(UINT256, bytes.subarray(at, at + WORD))[0] as bigint);
+}
+
+/** A paged view's structs, as decodePage answers them, as the plain values `read` gives. */
+export function plainPage<N extends PagedView>(fn: N, items: readonly Result[]): PageOf<N> {
+  const struct = pageStruct(merchstand, fn);
+  return items.map((item) => plain(struct, item)) as PageOf<N>;
 }
 
 /** The struct type of a paged view's `(S[] page, uint256 total)` answer; throws for any other view. */
@@ -258,16 +292,7 @@ export function decodePage(iface: Interface, fn: string, data: string): { items:
   }
 }
 
-export function topicOf(event: string): string {
-  const fragment = merchstand.getEvent(event);
-  if (!fragment) throw new Error(`No event ${event} in the ABI`);
-  return fragment.topicHash;
-}
-
-export function addressTopic(address: string): string {
-  return `0x${address.toLowerCase().replace(/^0x/, "").padStart(64, "0")}`;
-}
-
-export function uintTopic(value: bigint): string {
-  return `0x${value.toString(16).padStart(64, "0")}`;
+/** Chain order: by block, then by position in the block. */
+export function byPosition(a: RawLog, b: RawLog): number {
+  return Number(BigInt(a.blockNumber) - BigInt(b.blockNumber)) || Number(BigInt(a.logIndex) - BigInt(b.logIndex));
 }

@@ -2,23 +2,17 @@
 // to that store's key) and pays: ETH with value, a permit token with one signature + one transaction
 // (checkoutWithPermit), any other token with approve + checkout. A cart of one line goes through `buy_oT9la`, the
 // protocol's cheapest purchase (about a third less gas than a one-line checkout).
-import { type CartOrder, cartArg, erc20, merchstand, packLine, ZERO_ADDRESS } from "./abi.ts";
+
 import type { StoreGroup } from "./cart.ts";
 import type { Chain } from "./chain.ts";
+import { decodeEvent, type MerchstandCall } from "./contract.ts";
 import { FanFacingError, InsufficientFundsError } from "./errors.ts";
+import { bytes32ToBytes, toHex } from "./hex.ts";
 import type { Currency } from "./manifest.ts";
+import { type CartOrder, cartArg, packLine, ZERO_ADDRESS } from "./protocol.ts";
 import { type ShippingAddress, sealShipping } from "./shipping-crypto.ts";
 import { type Receipt, sendContractTx, type TxStage } from "./transactions.ts";
 import type { WalletSession } from "./wallet.ts";
-
-function hexBytes(bytes: Uint8Array): string {
-  return `0x${Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("")}`;
-}
-
-export function bytes32ToBytes(hex: string): Uint8Array {
-  const body = hex.replace(/^0x/, "").padStart(64, "0");
-  return Uint8Array.from({ length: 32 }, (_, i) => Number.parseInt(body.slice(2 * i, 2 * i + 2), 16));
-}
 
 /** One CartOrder per store group. The max unit price of each line is the price the fan saw. */
 export function buildCartOrders(
@@ -32,7 +26,7 @@ export function buildCartOrders(
       const key = shippingKeys.get(group.storeId);
       if (!shipping) throw new FanFacingError("revert", "Please fill in your shipping address.");
       if (!key) throw new FanFacingError("not-for-sale", "This store can't receive shipping addresses right now.");
-      sealed = hexBytes(sealShipping(shipping, bytes32ToBytes(key)));
+      sealed = toHex(sealShipping(shipping, bytes32ToBytes(key)));
     }
     return {
       storeId: BigInt(group.storeId),
@@ -61,11 +55,11 @@ function splitSignature(signature: string): { v: number; r: string; s: string } 
 
 async function permitDomain(chain: Chain, token: string, chainId: number) {
   try {
-    const r = await chain.call("eip712Domain", [], { iface: erc20, to: token });
-    return { name: String(r.name), version: String(r.version), chainId, verifyingContract: token };
+    const { name, version } = await chain.readToken(token, "eip712Domain");
+    return { name, version, chainId, verifyingContract: token };
   } catch {
     // Tokens older than EIP-5267 do not describe their domain; OpenZeppelin's ERC20Permit uses version "1".
-    const name = String((await chain.call("name", [], { iface: erc20, to: token }))[0]);
+    const name = await chain.readToken(token, "name");
     return { name, version: "1", chainId, verifyingContract: token };
   }
 }
@@ -74,11 +68,11 @@ async function permitDomain(chain: Chain, token: string, chainId: number) {
 export async function permitTypedData(chain: Chain, token: string, owner: string, value: bigint, chainId: number) {
   const [domain, nonce, latest] = await Promise.all([
     permitDomain(chain, token, chainId),
-    chain.call("nonces", [owner], { iface: erc20, to: token }).then((r) => BigInt(r[0])),
-    chain.rpc.request<{ timestamp: string }>("eth_getBlockByNumber", ["latest", false]),
+    chain.readToken(token, "nonces", [owner]),
+    chain.blockTimestamp(),
   ]);
   // Chain time, not the browser clock: a local chain can run ahead of the wall clock.
-  const deadline = BigInt(latest.timestamp) + 1800n;
+  const deadline = latest + 1800n;
   return {
     types: {
       EIP712Domain: [
@@ -114,14 +108,14 @@ export function orderIdsFromReceipt(receipt: Receipt, contract: string): bigint[
   const ids: bigint[] = [];
   for (const log of receipt.logs) {
     if (log.address.toLowerCase() !== contract.toLowerCase()) continue;
-    const parsed = merchstand.parseLog(log);
-    if (parsed?.name === "OrderPlaced") ids.push(BigInt(parsed.args.orderId));
+    const parsed = decodeEvent(log);
+    if (parsed?.name === "OrderPlaced") ids.push(parsed.args.orderId);
   }
   return ids;
 }
 
 /** The call that places `cart`: `buy_oT9la` for a single line, `checkout` otherwise. */
-export function purchaseCall(cart: CartOrder[]): { fn: string; args: unknown[] } {
+export function purchaseCall(cart: CartOrder[]): MerchstandCall {
   const [only] = cart;
   const [line] = only?.lines ?? [];
   if (cart.length === 1 && only?.lines.length === 1 && line !== undefined) {
@@ -166,7 +160,7 @@ export async function payCart(
       chainId,
       {
         fn: "checkoutWithPermit",
-        args: [cartArg(cart), [total, BigInt(typed.message.deadline), v, r, s]],
+        args: [cartArg(cart), { value: total, deadline: BigInt(typed.message.deadline), v, r, s }],
         what: `Confirm the payment in ${amountText}`,
       },
       onStage,
@@ -179,10 +173,9 @@ export async function payCart(
         wallet,
         chainId,
         {
+          token: currency.address,
           fn: "approve",
           args: [chain.address, total],
-          iface: erc20,
-          to: currency.address,
           what: `Allow the store to take ${amountText}`,
         },
         onStage,

@@ -1,6 +1,8 @@
 // CSV for label printers and spreadsheets (RFC 4180: CRLF records, fields quoted when they hold a comma, quote or
 // line break, quotes doubled). Every cell comes from a buyer (names, addresses) or the chain, so a cell that a
 // spreadsheet would run as a formula is neutralised with a leading apostrophe (OWASP "CSV injection").
+import type { OrderRecord } from "./orders.ts";
+import type { OpenedAddress } from "./shipping-keys.ts";
 
 /** Characters that make Excel, LibreOffice and Google Sheets treat a cell as a formula or command. */
 const FORMULA_START = /^[=+\-@\t\r]/;
@@ -64,4 +66,56 @@ export function parseCsv(text: string): string[][] {
     row = [];
     cell = "";
   }
+}
+
+// The label printer's file: one row per order still to ship.
+
+export const SHIPPING_CSV_HEADER = [
+  "Order",
+  "Ship by (UTC)",
+  "Name",
+  "Address line 1",
+  "Address line 2",
+  "City",
+  "Region",
+  "Postcode",
+  "Country",
+  "Email",
+  "Items",
+] as const;
+
+export type ShippingCsvRow = { record: OrderRecord; shipBy: bigint; address: OpenedAddress; items: string };
+
+/** The orders still to ship, one row each, with their addresses opened in this browser. */
+export function shippingCsv(rows: readonly ShippingCsvRow[]): string {
+  return toCsv(
+    SHIPPING_CSV_HEADER,
+    rows.map(({ record, shipBy: by, address, items: what }) => {
+      const a = address.ok
+        ? address.address
+        : {
+            name: `(${address.reason})`,
+            line1: "",
+            line2: "",
+            city: "",
+            region: "",
+            postalCode: "",
+            country: "",
+            email: "",
+          };
+      return [
+        record.id.toString(),
+        new Date(Number(by) * 1000).toISOString().replace("T", " ").slice(0, 16),
+        a.name,
+        a.line1,
+        a.line2,
+        a.city,
+        a.region,
+        a.postalCode,
+        a.country,
+        a.email,
+        what,
+      ];
+    }),
+  );
 }

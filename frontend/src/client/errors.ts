@@ -1,7 +1,7 @@
-// Every failure a fan can meet becomes one sentence they understand (UX.md, "Errors, in a fan's words"). Reverts
-// are decoded from the protocol ABI (plus the ERC-20 and OpenZeppelin errors); wallet errors by EIP-1193 code.
+// Every failure a fan or a seller can meet becomes one sentence they understand. Reverts are decoded from the
+// deployed contract's ABI (its own and OpenZeppelin's errors) and the token ABI; wallet errors by EIP-1193 code.
 import type { ErrorDescription, Interface } from "ethers/abi";
-import { libraryErrors, merchstand } from "./abi.ts";
+import { erc20, merchstand } from "./contract.ts";
 import { chainName, formatAmount, formatDate, variantPhrase } from "./format.ts";
 import type { Currency } from "./manifest.ts";
 import { NetworkError, RpcError } from "./rpc.ts";
@@ -92,7 +92,7 @@ export function findRevertData(error: unknown, depth = 0): string | undefined {
   return undefined;
 }
 
-const DECODERS: Interface[] = [merchstand, libraryErrors];
+const DECODERS: Interface[] = [merchstand, erc20];
 
 export function decodeRevert(data: string): { name: string; args: readonly unknown[] } | undefined {
   for (const iface of DECODERS) {

@@ -1,6 +1,7 @@
 // How amounts, addresses and dates look to a fan. Pure functions, shared by pages and error sentences.
 import { formatUnits } from "ethers/utils";
 import type { Currency } from "./manifest.ts";
+import { DAY } from "./protocol.ts";
 
 /** "0.025 ETH", "25.50 mUSD": no float rounding, trailing zeros trimmed, cents kept for small-decimal tokens. */
 export function formatAmount(value: bigint, currency: Pick<Currency, "symbol" | "decimals">): string {
@@ -29,6 +30,12 @@ export function formatNumber(value: bigint, decimals: number, maxFraction = deci
 /** 0x1234…abcd */
 export function shortAddress(address: string): string {
   return address.length > 12 ? `${address.slice(0, 6)}…${address.slice(-4)}` : address;
+}
+
+/** A duration in seconds as whole days, or days to two decimals ("2", "0.50"). */
+export function formatDays(seconds: number): string {
+  const days = seconds / DAY;
+  return Number.isInteger(days) ? String(days) : days.toFixed(2);
 }
 
 export function formatDate(unixSeconds: bigint | number): string {

@@ -13,6 +13,7 @@ import {
   type UnixFsDecoder,
   verifyBlock,
 } from "./cid.ts";
+import { PromiseCache } from "./memo.ts";
 
 export class IpfsError extends Error {
   override name = "IpfsError";
@@ -68,7 +69,8 @@ export class IpfsClient {
   readonly gateways: readonly string[];
   private readonly fetchFn: GatewayFetch;
   private readonly timeoutMs: number;
-  private readonly cache = new Map<string, Promise<Uint8Array>>();
+  /** A failure is not cached: the next render may find a gateway back. */
+  private readonly cache = new PromiseCache<string, Uint8Array>();
 
   constructor(gateways: readonly string[], options: IpfsOptions = {}) {
     this.gateways = gateways;
@@ -80,15 +82,7 @@ export class IpfsClient {
   fetchBytes(cidRef: string, maxBytes: number): Promise<Uint8Array> {
     const cid = normalizeCidRef(cidRef);
     if (!cid) return Promise.reject(new IpfsError(`not a CID: ${String(cidRef).slice(0, 100)}`));
-    const key = `${cid}:${maxBytes}`;
-    let pending = this.cache.get(key);
-    if (!pending) {
-      pending = this.fetchFromGateways(cid, maxBytes);
-      // A failure is not cached: the next render may find a gateway back.
-      pending.catch(() => this.cache.delete(key));
-      this.cache.set(key, pending);
-    }
-    return pending;
+    return this.cache.get(`${cid}:${maxBytes}`, () => this.fetchFromGateways(cid, maxBytes));
   }
 
   private async fetchFromGateways(cid: string, maxBytes: number): Promise<Uint8Array> {

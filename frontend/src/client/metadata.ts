@@ -135,3 +135,30 @@ export async function loadStoreMetadata(ipfs: IpfsClient, cid: string): Promise<
     return fail(error instanceof Error ? error.message : String(error));
   }
 }
+
+/** Store metadata JSON (FORMATS.md), checked against the same validator the storefront reads it with. */
+export function storeMetadata(input: { bio: string; logo: string | null; links?: { label: string; url: string }[] }) {
+  const doc: Record<string, unknown> = { schema: "merchstand/store@1", bio: input.bio.trim() };
+  if (input.logo) doc.logo = input.logo;
+  if (input.links?.length) doc.links = input.links;
+  const checked = validateStoreMetadata(doc);
+  if (!checked.ok) throw new Error(`store metadata would be invalid: ${checked.reason}`);
+  return doc;
+}
+
+/** Product metadata JSON (FORMATS.md), checked against the validator the storefront uses to read it. */
+export function productMetadata(input: {
+  description: string;
+  images: readonly string[];
+  details?: [string, string][];
+}) {
+  const doc: Record<string, unknown> = {
+    schema: "merchstand/product@1",
+    description: input.description.trim(),
+    images: [...input.images],
+  };
+  if (input.details?.length) doc.details = Object.fromEntries(input.details);
+  const checked = validateProductMetadata(doc);
+  if (!checked.ok) throw new Error(`product metadata would be invalid: ${checked.reason}`);
+  return doc;
+}

@@ -1,8 +1,8 @@
 // Store names are free text, so an impostor can call itself "The Band — 0fficial Store". These helpers reduce a
 // name to a skeleton that ignores case, spacing, punctuation, accents and common look-alike characters, so the
-// dapp can warn when an unverified store's name is close to an official store's (issue 10), and search can match
+// dapp can warn when an unverified store's name is close to an official store's, and search can match
 // names the same way.
-import type { Store } from "./abi.ts";
+import type { Store } from "./protocol.ts";
 
 // Characters that render (nearly) like a Latin letter: Cyrillic and Greek homoglyphs, digits and symbols used
 // as letters. Applied after NFKC, which already folds full-width and stylised mathematical letters.

@@ -2,8 +2,11 @@
 // order takes the full Order back as calldata (see IMerchstand's header), so the dapp replays OrderPlaced and the
 // events that change an order (shipped, disputed, partially refunded) to get the current struct. OrderPlaced
 // carries the order packed, without the currency, which is the store's: one getStore per store involved.
-import { merchstand, ORDER_STATUS, type Order, type OrderStatus, orderFromPlaced } from "./abi.ts";
-import { addressTopic, type Chain, type RawLog, topicOf, uintTopic } from "./chain.ts";
+
+import { byPosition, type Chain, type RawLog } from "./chain.ts";
+import { decodeEvent, topicOf } from "./contract.ts";
+import { addressTopic, uintTopic } from "./hex.ts";
+import { ORDER_STATUS, type Order, type OrderStatus, orderFromPlaced } from "./protocol.ts";
 
 export type TimelineEvent = {
   kind: "placed" | "shipped" | "completed" | "partially-refunded" | "refunded" | "cancelled" | "disputed" | "resolved";
@@ -33,12 +36,8 @@ const LATER_EVENTS = [
   "DisputeResolved",
 ] as const;
 
-function byPosition(a: RawLog, b: RawLog): number {
-  return Number(BigInt(a.blockNumber) - BigInt(b.blockNumber)) || Number(BigInt(a.logIndex) - BigInt(b.logIndex));
-}
-
 function placedRecord(log: RawLog, currencyOf: ReadonlyMap<bigint, string>): OrderRecord {
-  const parsed = merchstand.parseLog(log);
+  const parsed = decodeEvent(log);
   if (parsed?.name !== "OrderPlaced") throw new Error("not an OrderPlaced log");
   const currency = currencyOf.get(BigInt(parsed.args.storeId));
   if (currency === undefined) throw new Error(`no currency for store ${parsed.args.storeId}`);
@@ -76,35 +75,39 @@ async function placedRecords(chain: Chain, logs: RawLog[]): Promise<OrderRecord[
 
 /** Applies one later event to a record, as the contract applied it to the stored order. */
 export function applyOrderEvent(record: OrderRecord, log: RawLog): void {
-  const parsed = merchstand.parseLog(log);
+  const parsed = decodeEvent(log);
   if (!parsed) return;
-  const args = parsed.args;
   const base = { blockNumber: Number(BigInt(log.blockNumber)), txHash: log.transactionHash };
   switch (parsed.name) {
     case "OrderShipped":
-      record.order = { ...record.order, shippedAt: BigInt(args.shippedAt) };
+      record.order = { ...record.order, shippedAt: BigInt(parsed.args.shippedAt) };
       record.status = "Shipped";
-      record.tracking = String(args.tracking);
+      record.tracking = String(parsed.args.tracking);
       record.timeline.push({
         ...base,
         kind: "shipped",
-        at: BigInt(args.shippedAt),
+        at: BigInt(parsed.args.shippedAt),
         detail: { tracking: record.tracking },
       });
       break;
     case "OrderDisputed":
-      record.order = { ...record.order, disputedAt: BigInt(args.disputedAt) };
+      record.order = { ...record.order, disputedAt: BigInt(parsed.args.disputedAt) };
       record.status = "Disputed";
       record.timeline.push({
         ...base,
         kind: "disputed",
-        at: BigInt(args.disputedAt),
-        detail: { reason: String(args.reason) },
+        at: BigInt(parsed.args.disputedAt),
+        detail: { reason: String(parsed.args.reason) },
       });
       break;
     case "OrderPartiallyRefunded":
-      record.order = { ...record.order, amount: BigInt(args.remaining) };
-      record.timeline.push({ ...base, kind: "partially-refunded", at: null, detail: { amount: BigInt(args.amount) } });
+      record.order = { ...record.order, amount: BigInt(parsed.args.remaining) };
+      record.timeline.push({
+        ...base,
+        kind: "partially-refunded",
+        at: null,
+        detail: { amount: BigInt(parsed.args.amount) },
+      });
       break;
     case "OrderCompleted":
       record.status = "Completed";
@@ -112,11 +115,11 @@ export function applyOrderEvent(record: OrderRecord, log: RawLog): void {
       break;
     case "OrderRefunded":
       record.status = "Refunded";
-      record.timeline.push({ ...base, kind: "refunded", at: null, detail: { amount: BigInt(args.amount) } });
+      record.timeline.push({ ...base, kind: "refunded", at: null, detail: { amount: BigInt(parsed.args.amount) } });
       break;
     case "OrderCancelled":
       record.status = "Cancelled";
-      record.timeline.push({ ...base, kind: "cancelled", at: null, detail: { amount: BigInt(args.amount) } });
+      record.timeline.push({ ...base, kind: "cancelled", at: null, detail: { amount: BigInt(parsed.args.amount) } });
       break;
     case "DisputeResolved":
       record.status = "Resolved";
@@ -124,7 +127,11 @@ export function applyOrderEvent(record: OrderRecord, log: RawLog): void {
         ...base,
         kind: "resolved",
         at: null,
-        detail: { toBuyer: BigInt(args.toBuyer), toStore: BigInt(args.toStore), byArbiter: Boolean(args.byArbiter) },
+        detail: {
+          toBuyer: BigInt(parsed.args.toBuyer),
+          toStore: BigInt(parsed.args.toStore),
+          byArbiter: Boolean(parsed.args.byArbiter),
+        },
       });
       break;
   }
@@ -239,10 +246,9 @@ export async function loadReviews(chain: Chain, productId: bigint, deploymentBlo
   });
   const reviews = new Map<bigint, Review>();
   for (const log of logs.sort(byPosition)) {
-    const parsed = merchstand.parseLog(log);
-    if (!parsed) continue;
-    const orderId = BigInt(parsed.args.orderId);
-    if (parsed.name === "ReviewPosted") {
+    const parsed = decodeEvent(log);
+    if (parsed?.name === "ReviewPosted") {
+      const orderId = parsed.args.orderId;
       reviews.set(orderId, {
         orderId,
         reviewer: String(parsed.args.reviewer),
@@ -251,8 +257,8 @@ export async function loadReviews(chain: Chain, productId: bigint, deploymentBlo
         blockNumber: Number(BigInt(log.blockNumber)),
         reply: null,
       });
-    } else if (parsed.name === "ReviewReplied") {
-      const review = reviews.get(orderId);
+    } else if (parsed?.name === "ReviewReplied") {
+      const review = reviews.get(parsed.args.orderId);
       if (review) review.reply = String(parsed.args.text);
     }
   }

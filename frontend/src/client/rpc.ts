@@ -77,7 +77,3 @@ export class HttpRpc implements RpcClient {
     return answer.result as T;
   }
 }
-
-export function toQuantity(value: bigint | number): string {
-  return `0x${BigInt(value).toString(16)}`;
-}

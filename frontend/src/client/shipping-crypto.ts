@@ -8,6 +8,7 @@ import { hkdf } from "@noble/hashes/hkdf.js";
 import { sha256 } from "@noble/hashes/sha2.js";
 import { randomBytes } from "@noble/hashes/utils.js";
 import { getAddress } from "ethers/address";
+import { hexToBytes } from "./hex.ts";
 
 export type ShippingAddress = {
   name: string;
@@ -138,22 +139,13 @@ export function openShipping(blob: Uint8Array, secretKey: Uint8Array): ShippingA
   return address;
 }
 
-function hexToBytes(hex: string): Uint8Array {
-  const body = hex.startsWith("0x") || hex.startsWith("0X") ? hex.slice(2) : hex;
-  if (body.length === 0 || body.length % 2 !== 0 || !/^[0-9a-fA-F]+$/.test(body)) {
-    throw new ShippingCryptoError("The signature is not hex bytes");
-  }
-  const out = new Uint8Array(body.length / 2);
-  for (let i = 0; i < out.length; i++) out[i] = Number.parseInt(body.slice(2 * i, 2 * i + 2), 16);
-  return out;
-}
-
 /**
  * Derives a store's shipping key pair from its owner's `personal_sign` signature of {@link shippingKeyMessage}.
  * Wallets sign deterministically (RFC 6979), so the same wallet gets the same key on any device.
  */
 export function deriveShippingKey(signatureHex: string): { secretKey: Uint8Array; publicKey: Uint8Array } {
   const signature = hexToBytes(signatureHex);
+  if (!signature?.length) throw new ShippingCryptoError("The signature is not hex bytes");
   if (signature.length !== 65) {
     throw new ShippingCryptoError(`Expected a 65-byte signature, got ${signature.length} bytes`);
   }

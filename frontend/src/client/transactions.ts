@@ -1,10 +1,9 @@
 // Writes go through one path: check the wallet's chain, simulate on the read RPC (so a revert becomes a sentence
 // before the wallet even opens), send through the wallet, then wait for the receipt on the read RPC.
-import type { Interface } from "ethers/abi";
-import { merchstand } from "./abi.ts";
 import type { Chain } from "./chain.ts";
+import { type ContractCall, encodeCall } from "./contract.ts";
 import { FanFacingError, WrongNetworkError } from "./errors.ts";
-import { toQuantity } from "./rpc.ts";
+import { toQuantity } from "./hex.ts";
 import type { WalletSession } from "./wallet.ts";
 
 export type TxStage =
@@ -27,12 +26,9 @@ export type Receipt = {
   }[];
 };
 
-export type TxRequest = {
-  fn: string;
-  args: readonly unknown[];
+/** A write checked against the generated ABI (`{ fn, args }`, or `{ token, fn, args }` for a token). */
+export type TxRequest = ContractCall & {
   value?: bigint;
-  to?: string;
-  iface?: Interface;
   /** What the wallet is asking for, in the fan's words ("Pay 0.05 ETH"). */
   what: string;
 };
@@ -70,9 +66,7 @@ export async function sendContractTx(
 ): Promise<Receipt> {
   ensureChain(wallet, chainId);
   if (!wallet.account) throw new FanFacingError("wallet", "Connect your wallet first.");
-  const iface = request.iface ?? merchstand;
-  const to = request.to ?? chain.address;
-  const data = iface.encodeFunctionData(request.fn, request.args);
+  const { to, data } = encodeCall(request, chain.address);
   onStage({ stage: "simulating" });
   const call: Record<string, string> = { from: wallet.account, to, data };
   if (request.value) call.value = toQuantity(request.value);

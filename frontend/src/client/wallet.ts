@@ -1,7 +1,9 @@
 // Wallet access through raw EIP-1193 requests: discovery by EIP-6963 (with window.ethereum as the fallback),
 // account and chain tracking, network switching, and sending transactions that were simulated first.
+
+import { toQuantity, utf8ToHex } from "./hex.ts";
 import type { Manifest } from "./manifest.ts";
-import { type RpcClient, RpcError, toQuantity } from "./rpc.ts";
+import { type RpcClient, RpcError } from "./rpc.ts";
 
 export type Eip1193Provider = {
   request(args: { method: string; params?: readonly unknown[] | object }): Promise<unknown>;
@@ -159,8 +161,7 @@ export class WalletSession {
 
   async personalSign(message: string): Promise<string> {
     if (!this.account) throw new RpcError(4100, "No account connected");
-    const hex = `0x${Array.from(new TextEncoder().encode(message), (b) => b.toString(16).padStart(2, "0")).join("")}`;
-    return this.rpc.request<string>("personal_sign", [hex, this.account]);
+    return this.rpc.request<string>("personal_sign", [utf8ToHex(message), this.account]);
   }
 }
 

@@ -1,9 +1,9 @@
 // Re-reads every product in the cart from the chain and applies the result to the cart, returning sentences
 // for what changed. Used by the cart page, checkout, and after a failed payment.
 import type { App } from "../app.ts";
-import type { Product } from "../client/abi.ts";
 import { type CartProblem, recheckCart } from "../client/cart.ts";
 import { formatAmount, variantPhrase } from "../client/format.ts";
+import type { Product } from "../client/protocol.ts";
 
 export async function refreshCart(app: App): Promise<{ products: Map<string, Product | null>; notes: string[] }> {
   const ids = [...new Set(app.cart.lines.map((l) => l.productId))];

@@ -1,9 +1,10 @@
 // The cart: lines grouped by store, quantity edit, remove, subtotal per currency, one checkout per currency.
 import { type CartLine, groupByStore } from "../client/cart.ts";
 import { formatAmount } from "../client/format.ts";
-import type { Page, PageContext } from "../router.ts";
+import type { Page, PageContext } from "../page.ts";
 import { emptyState, officialBadge } from "../ui/components.ts";
 import { button, h, link, replace, uid } from "../ui/dom.ts";
+import { routes } from "../urls.ts";
 import { refreshCart } from "./cart-check.ts";
 
 export default function cartPage(ctx: PageContext): Page {
@@ -19,7 +20,7 @@ export default function cartPage(ctx: PageContext): Page {
         emptyState(
           "Your cart is empty",
           "Find something you love in the stores.",
-          link("/", { class: "btn" }, "Browse stores"),
+          link(routes.home(), { class: "btn" }, "Browse stores"),
         ),
       );
       return;
@@ -40,7 +41,7 @@ export default function cartPage(ctx: PageContext): Page {
           h(
             "h2",
             { class: "cart-store" },
-            link(`/store/${g.storeId}`, null, store?.name ?? `Store ${g.storeId}`),
+            link(routes.store(g.storeId), null, store?.name ?? `Store ${g.storeId}`),
             " ",
             store ? officialBadge(store) : null,
           ),
@@ -118,7 +119,7 @@ function cartLine(ctx: PageContext, line: CartLine): HTMLElement {
     h(
       "div",
       { class: "line-info" },
-      link(`/store/${line.storeId}/product/${line.productId}`, { class: "line-name" }, line.productName),
+      link(routes.product(line.storeId, line.productId), { class: "line-name" }, line.productName),
       h("p", { class: "muted small", text: `${line.variantLabel} · ${formatAmount(BigInt(line.unitPrice), c)} each` }),
     ),
     h(

@@ -1,21 +1,24 @@
 // Checkout for one currency: contact and shipping form (sealed in the browser to each store's key), review of
 // lines, totals and store trust notices, then payment with pending → mined → confirmed states.
-import { ZERO_ADDRESS } from "../client/abi.ts";
+
 import { type CartLine, groupByStore } from "../client/cart.ts";
 import { buildCartOrders, cartTotal, type PayStage, payCart } from "../client/checkout.ts";
-import { formatAmount, shortAddress } from "../client/format.ts";
+import { formatAmount } from "../client/format.ts";
 import { impersonatedStore } from "../client/names.ts";
 import { loadOrder } from "../client/orders.ts";
+import { ZERO_ADDRESS } from "../client/protocol.ts";
 import {
   MAX_SHIPPING_BLOB,
   REQUIRED_SHIPPING_FIELDS,
   type ShippingAddress,
   sealedShippingLength,
 } from "../client/shipping-crypto.ts";
-import type { Page, PageContext } from "../router.ts";
+import type { Page, PageContext } from "../page.ts";
 import { emptyState, lookAlikeWarning, officialWithEvidence, unverifiedNotice } from "../ui/components.ts";
-import { button, externalLink, h, link, replace, uid } from "../ui/dom.ts";
+import { button, h, link, replace, uid } from "../ui/dom.ts";
 import { openWalletDialog } from "../ui/layout.ts";
+import { runTransaction, txHashLine } from "../ui/tx.ts";
+import { routes } from "../urls.ts";
 import { refreshCart } from "./cart-check.ts";
 
 type FieldSpec = {
@@ -73,7 +76,7 @@ export default async function checkoutPage(ctx: PageContext): Promise<Page> {
         emptyState(
           "Your cart is empty",
           "Add something to your cart first.",
-          link("/", { class: "btn" }, "Browse stores"),
+          link(routes.home(), { class: "btn" }, "Browse stores"),
         ),
       ),
     };
@@ -179,7 +182,7 @@ export default async function checkoutPage(ctx: PageContext): Promise<Page> {
 
   const setStatus = (...children: (Node | string | null)[]) => replace(status, ...children);
 
-  const stageText = (stage: PayStage): string => {
+  const stageText = (stage: PayStage): string | null => {
     switch (stage.stage) {
       case "simulating":
         return "Checking stock and prices…";
@@ -218,102 +221,76 @@ export default async function checkoutPage(ctx: PageContext): Promise<Page> {
       return;
     }
     payButton.disabled = true;
-    let lastHash: string | null = null;
-    const hashLink = (hash: string) => {
-      const href = app.explorerTx(hash);
-      return h(
-        "p",
-        { class: "muted small" },
-        "Transaction ",
-        href
-          ? externalLink(href, h("code", { text: shortAddress(hash) }))
-          : h("code", { class: "tx-hash", text: hash }),
-      );
-    };
-    try {
-      const check = await refreshCart(app);
-      if (check.notes.length > 0) {
-        replace(
-          notices,
-          check.notes.map((n) => h("p", { class: "notice", text: n })),
-        );
-        renderSummary();
-        setStatus(h("p", { class: "notice", text: "Your cart changed. Review it and press Pay again." }));
-        return;
-      }
-      const lines = linesOf();
-      const groups = groupByStore(lines);
-      const keys = new Map(groups.map((g) => [g.storeId, storeById.get(g.storeId)?.shippingKey ?? ""]));
-      const cart = buildCartOrders(groups, ship, keys);
-      const total = cartTotal(groups);
-      const { orderIds, receipt } = await payCart(
-        app.chain,
-        app.wallet,
-        app.manifest.chainId,
-        currency,
-        cart,
-        total,
-        (stage) => {
-          if (stage.stage === "pending") {
-            lastHash = stage.hash;
-            const href = app.explorerTx(stage.hash);
-            app.toast({
-              kind: "info",
-              message: `Transaction sent: ${shortAddress(stage.hash)}`,
-              link: href ? { href, label: "View" } : undefined,
-            });
-          }
-          setStatus(
-            h("p", { class: `stage ${stage.stage}`, text: stageText(stage) }),
-            lastHash ? hashLink(lastHash) : null,
+    const known = linesOf();
+    const paid = await runTransaction(
+      app,
+      async (onStage) => {
+        const check = await refreshCart(app);
+        if (check.notes.length > 0) {
+          replace(
+            notices,
+            check.notes.map((n) => h("p", { class: "notice", text: n })),
           );
+          renderSummary();
+          setStatus(h("p", { class: "notice", text: "Your cart changed. Review it and press Pay again." }));
+          return null;
+        }
+        const lines = linesOf();
+        const groups = groupByStore(lines);
+        const keys = new Map(groups.map((g) => [g.storeId, storeById.get(g.storeId)?.shippingKey ?? ""]));
+        const cart = buildCartOrders(groups, ship, keys);
+        const total = cartTotal(groups);
+        const wallet = app.wallet;
+        if (!wallet) throw new Error("no wallet");
+        const result = await payCart(app.chain, wallet, app.manifest.chainId, currency, cart, total, onStage);
+        return { ...result, lines, total };
+      },
+      {
+        status,
+        stageText,
+        explain: (error) =>
+          app.explain(error, {
+            currency,
+            describeVariant: (productId, variant) => {
+              const l = known.find((x) => x.productId === productId.toString() && x.variant === variant);
+              return l ? { product: l.productName, label: l.variantLabel } : undefined;
+            },
+          }),
+        onError: async (fan) => {
+          if (!fan.refreshCart) return;
+          const check = await refreshCart(app).catch(() => ({ notes: [] as string[] }));
+          replace(
+            notices,
+            check.notes.map((n) => h("p", { class: "notice", text: n })),
+          );
+          renderSummary();
         },
-      );
-      app.cart.clear(lines);
-      // "Confirmed": the order is read back from the chain, not assumed from the receipt.
-      const first = orderIds[0];
-      const placed = first === undefined ? null : await loadOrder(app.chain, first, app.manifest.deploymentBlock);
-      setStatus(
+      },
+    );
+    payButton.disabled = false;
+    if (!paid) return;
+    const { orderIds, receipt, lines, total } = paid;
+    app.cart.clear(lines);
+    // "Confirmed": the order is read back from the chain, not assumed from the receipt.
+    const first = orderIds[0];
+    const placed = first === undefined ? null : await loadOrder(app.chain, first, app.manifest.deploymentBlock);
+    setStatus(
+      h(
+        "div",
+        { class: "success", attrs: { role: "status" } },
+        h("h2", { text: placed ? "Thank you! Your order is confirmed." : "Payment mined." }),
+        h("p", { text: `Paid ${formatAmount(total, currency)} into escrow. The band has been notified on-chain.` }),
         h(
-          "div",
-          { class: "success", attrs: { role: "status" } },
-          h("h2", { text: placed ? "Thank you! Your order is confirmed." : "Payment mined." }),
-          h("p", { text: `Paid ${formatAmount(total, currency)} into escrow. The band has been notified on-chain.` }),
-          h(
-            "ul",
-            null,
-            orderIds.map((id) => h("li", null, link(`/orders/${id}`, { class: "order-link" }, `Order #${id}`))),
-          ),
-          hashLink(receipt.transactionHash),
+          "ul",
+          null,
+          orderIds.map((id) => h("li", null, link(routes.order(id), { class: "order-link" }, `Order #${id}`))),
         ),
-      );
-      form.remove();
-      summary.remove();
-      payButton.remove();
-    } catch (error) {
-      const known = linesOf();
-      const fan = app.explain(error, {
-        currency,
-        describeVariant: (productId, variant) => {
-          const l = known.find((x) => x.productId === productId.toString() && x.variant === variant);
-          return l ? { product: l.productName, label: l.variantLabel } : undefined;
-        },
-      });
-      if (fan.refreshCart) {
-        const check = await refreshCart(app).catch(() => ({ notes: [] as string[] }));
-        replace(
-          notices,
-          check.notes.map((n) => h("p", { class: "notice", text: n })),
-        );
-        renderSummary();
-      }
-      setStatus(
-        h("p", { class: "notice danger error-sentence", attrs: { role: "alert" }, text: fan.message }),
-        lastHash ? hashLink(lastHash) : null,
-      );
-    } finally {
-      payButton.disabled = false;
-    }
+        txHashLine(app, receipt.transactionHash),
+      ),
+    );
+    form.remove();
+    summary.remove();
+    payButton.remove();
   };
 
   const payButton = button("Pay now", () => void pay(), { class: "btn pay" });

@@ -1,6 +1,6 @@
 // Shown when a page could not load (RPC down, unexpected answer), with a retry; when the network was the problem,
 // it also retries by itself as soon as the app finds the network back.
-import type { Page, PageContext } from "../router.ts";
+import type { Page, PageContext } from "../page.ts";
 import { h } from "../ui/dom.ts";
 import { retryWhenBackOnline } from "./shared.ts";
 

@@ -1,9 +1,10 @@
 // Home: the bands' stores (official first) and the latest merch; with ?q= it shows search results instead.
 import { loadAllProducts, loadCatalogPage, searchCatalog } from "../client/catalog.ts";
 import { withoutBidiControls } from "../client/names.ts";
-import type { Page, PageContext } from "../router.ts";
+import type { Page, PageContext } from "../page.ts";
 import { emptyState, errorBox, skeletonGrid, storeCard } from "../ui/components.ts";
 import { button, h, link, replace } from "../ui/dom.ts";
+import { routes } from "../urls.ts";
 import { officialFirst, productCards, retryWhenBackOnline, storeBio, storeCards, storeLogo } from "./shared.ts";
 
 export default function home(ctx: PageContext): Page {
@@ -138,7 +139,7 @@ function searchPage(ctx: PageContext, query: string): Page {
         emptyState(
           `Nothing found for "${query}"`,
           "Check the spelling, or browse all stores.",
-          link("/", { class: "btn secondary" }, "Browse all stores"),
+          link(routes.home(), { class: "btn secondary" }, "Browse all stores"),
         ),
       );
       return;

@@ -1,6 +1,7 @@
 // Unknown routes and ids that name nothing.
-import type { Page } from "../router.ts";
+import type { Page } from "../page.ts";
 import { h, link } from "../ui/dom.ts";
+import { routes } from "../urls.ts";
 
 export default function notFound(): Page {
   return {
@@ -10,7 +11,7 @@ export default function notFound(): Page {
       { class: "empty not-found" },
       h("h1", { text: "We couldn't find that page" }),
       h("p", { text: "The link may be wrong, or the store or item doesn't exist on this network." }),
-      link("/", { class: "btn" }, "Back to the stores"),
+      link(routes.home(), { class: "btn" }, "Back to the stores"),
     ),
   };
 }

@@ -1,6 +1,7 @@
 // Words for order states and timeline steps, shared by the orders list and the order page.
-import type { OrderStatus } from "../client/abi.ts";
+
 import type { TimelineEvent } from "../client/orders.ts";
+import type { OrderStatus } from "../client/protocol.ts";
 
 export function statusLabel(status: OrderStatus): string {
   switch (status) {

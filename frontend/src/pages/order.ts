@@ -1,17 +1,25 @@
 // One order: status timeline, lines, tracking, and the buyer's next actions with their dates: confirm receipt,
 // cancel when not shipped in time, dispute within the delivery window, claim after an unanswered dispute, review.
-import { orderArg, type Product } from "../client/abi.ts";
+
+import {
+  cancelOrderTx,
+  confirmReceiptTx,
+  disputeTx,
+  resolveExpiredDisputeTx,
+  reviewTx,
+} from "../client/buyer-actions.ts";
 import { formatAmount, formatDate, shortAddress } from "../client/format.ts";
 import { buyerActions, loadOrder, type OrderRecord } from "../client/orders.ts";
-import { sendContractTx, type TxRequest } from "../client/transactions.ts";
-import { NotFound, type Page, type PageContext } from "../router.ts";
-import { errorBox } from "../ui/components.ts";
-import { button, externalLink, h, link, replace, uid } from "../ui/dom.ts";
+import { ARBITER_WINDOW, LIMITS, type Product } from "../client/protocol.ts";
+import type { TxRequest } from "../client/transactions.ts";
+import { byteLength } from "../client/validation.ts";
+import { NotFound, type Page, type PageContext } from "../page.ts";
+import { button, externalLink, h, keepDraft, link, replace, uid } from "../ui/dom.ts";
+import { runTx } from "../ui/tx.ts";
+import { routes } from "../urls.ts";
 import { statusLabel, stepLabel } from "./order-status.ts";
 
-/** IMerchstand's ARBITER_WINDOW: after it, anyone may settle an unanswered dispute in the buyer's favour. */
-const ARBITER_WINDOW = 30n * 86400n;
-const MAX_TEXT_BYTES = 280;
+const MAX_TEXT_BYTES = LIMITS.text;
 
 export default async function orderPage(ctx: PageContext): Promise<Page> {
   const { app } = ctx;
@@ -27,35 +35,28 @@ export default async function orderPage(ctx: PageContext): Promise<Page> {
   const currency = app.currency(record.order.currency);
 
   const root = h("div", { class: "order-page" });
+  // What the fan is typing (a dispute reason, a review) survives a re-render (a new block, the wallet connecting).
+  const drafts = new Map<string, string>();
   const feedback = h("div", { attrs: { "aria-live": "assertive" } });
 
   const run = async (request: TxRequest, done: string) => {
-    if (!app.wallet) return;
-    replace(feedback, h("p", { class: "notice", text: "Checking…" }));
-    try {
-      await sendContractTx(app.chain, app.wallet, app.manifest.chainId, request, (s) => {
-        if (s.stage === "wallet")
-          replace(feedback, h("p", { class: "notice", text: `Confirm in your wallet: ${s.what}.` }));
-        if (s.stage === "pending")
-          replace(feedback, h("p", { class: "notice", text: "Sent. Waiting for the network…" }));
-      });
-      app.toast({ kind: "success", message: done });
-      replace(feedback);
-      await reload();
-    } catch (error) {
-      const fan = app.explain(error, { currency });
-      replace(feedback, errorBox(fan));
-      if (fan.kind === "stale-order") await reload();
-    }
+    const receipt = await runTx(app, request, {
+      status: feedback,
+      done,
+      explain: (error) => app.explain(error, { currency }),
+      onError: async (fan) => {
+        if (fan.kind === "stale-order") await reload();
+      },
+    });
+    if (receipt) await reload();
   };
 
   const render = async () => {
     const r = record as OrderRecord;
-    const latest = await app.chain.rpc.request<{ timestamp: string }>("eth_getBlockByNumber", ["latest", false]);
-    const now = BigInt(latest.timestamp);
+    // The chain's clock (what the contract compares deadlines with), not the computer's.
+    const now = await app.chain.blockTimestamp();
     const isBuyer = app.account?.toLowerCase() === r.order.buyer.toLowerCase();
     const actions = buyerActions(r, terms);
-    const orderTuple = orderArg(r.order);
     const total = r.order.lines.reduce((s, l) => s + l.unitPrice * BigInt(l.quantity), 0n);
 
     const actionBox = h(
@@ -76,15 +77,9 @@ export default async function orderPage(ctx: PageContext): Promise<Page> {
       if (actions.confirm) {
         actionBox.append(
           h("p", { text: "Got your order? Confirm it to release the payment to the band." }),
-          button(
-            "Confirm receipt",
-            () =>
-              void run(
-                { fn: "complete", args: [orderId, orderTuple], what: "Confirm you received the order" },
-                "Thanks! The band has been paid.",
-              ),
-            { class: "btn" },
-          ),
+          button("Confirm receipt", () => void run(confirmReceiptTx(r), "Thanks! The band has been paid."), {
+            class: "btn",
+          }),
         );
       }
       if (actions.cancelFrom !== null) {
@@ -93,11 +88,7 @@ export default async function orderPage(ctx: PageContext): Promise<Page> {
             h("p", { text: "The band didn't ship in time. You can cancel for a full refund." }),
             button(
               "Cancel and refund",
-              () =>
-                void run(
-                  { fn: "cancel", args: [orderId, orderTuple], what: "Cancel the order for a full refund" },
-                  "Order cancelled. Your payment is on its way back.",
-                ),
+              () => void run(cancelOrderTx(r), "Order cancelled. Your payment is on its way back."),
               { class: "btn secondary" },
             ),
           );
@@ -111,23 +102,19 @@ export default async function orderPage(ctx: PageContext): Promise<Page> {
         }
       }
       if (actions.disputeUntil !== null) {
-        if (now <= actions.disputeUntil) actionBox.append(disputeForm(run, orderId, orderTuple, actions.disputeUntil));
+        if (now <= actions.disputeUntil) actionBox.append(disputeForm(run, r, actions.disputeUntil, drafts));
         else
           actionBox.append(
             h("p", { class: "muted", text: "The dispute window has closed; the order completes automatically." }),
           );
       }
       if (r.status === "Disputed") {
-        const opens = r.order.disputedAt + ARBITER_WINDOW;
+        const opens = r.order.disputedAt + BigInt(ARBITER_WINDOW);
         actionBox.append(
           now >= opens
             ? button(
                 "Claim your refund",
-                () =>
-                  void run(
-                    { fn: "resolveExpiredDispute", args: [orderId, orderTuple], what: "Settle the unanswered dispute" },
-                    "Refund credited. Withdraw it from your orders page.",
-                  ),
+                () => void run(resolveExpiredDisputeTx(r), "Refund credited. Withdraw it from your orders page."),
                 { class: "btn" },
               )
             : h("p", {
@@ -143,7 +130,7 @@ export default async function orderPage(ctx: PageContext): Promise<Page> {
           actionBox.append(
             state.reviewed
               ? h("p", { class: "muted", text: `You reviewed ${name}. Thank you!` })
-              : reviewForm(run, orderId, orderTuple, productId, name),
+              : reviewForm(run, r, productId, name, drafts),
           );
         }
       }
@@ -156,7 +143,7 @@ export default async function orderPage(ctx: PageContext): Promise<Page> {
       h(
         "nav",
         { class: "breadcrumb", attrs: { "aria-label": "Breadcrumb" } },
-        link("/orders", null, "Your orders"),
+        link(routes.orders(), null, "Your orders"),
         " / ",
         h("span", { attrs: { "aria-current": "page" }, text: `Order #${orderId}` }),
       ),
@@ -170,7 +157,7 @@ export default async function orderPage(ctx: PageContext): Promise<Page> {
         "p",
         { class: "muted" },
         "From ",
-        store ? link(`/store/${store.id}`, null, store.name) : `store ${r.order.storeId}`,
+        store ? link(routes.store(store.id), null, store.name) : `store ${r.order.storeId}`,
         ` · placed ${formatDate(r.order.placedAt)}`,
       ),
       h(
@@ -226,7 +213,7 @@ export default async function orderPage(ctx: PageContext): Promise<Page> {
                   "span",
                   null,
                   `${l.quantity} × `,
-                  p ? link(`/store/${p.storeId}/product/${p.id}`, null, p.name) : `Item ${l.productId}`,
+                  p ? link(routes.product(p.storeId, p.id), null, p.name) : `Item ${l.productId}`,
                   label ? ` (${label})` : "",
                 ),
                 h("span", { text: formatAmount(l.unitPrice * BigInt(l.quantity), currency) }),
@@ -264,13 +251,10 @@ export default async function orderPage(ctx: PageContext): Promise<Page> {
 
 type Run = (request: TxRequest, done: string) => Promise<void>;
 
-function byteLength(text: string): number {
-  return new TextEncoder().encode(text).length;
-}
-
-function disputeForm(run: Run, orderId: bigint, orderTuple: unknown[], until: bigint): HTMLElement {
+function disputeForm(run: Run, record: OrderRecord, until: bigint, drafts: Map<string, string>): HTMLElement {
   const id = uid("dispute");
   const reason = h("textarea", { attrs: { id, rows: 3, maxlength: MAX_TEXT_BYTES, required: true } });
+  keepDraft(drafts, reason, "dispute");
   const form = h(
     "form",
     { class: "dispute-form" },
@@ -283,18 +267,24 @@ function disputeForm(run: Run, orderId: bigint, orderTuple: unknown[], until: bi
     e.preventDefault();
     const text = reason.value.trim();
     if (!text || byteLength(text) > MAX_TEXT_BYTES) return reason.focus();
-    void run(
-      { fn: "dispute", args: [orderId, orderTuple, text], what: "Open a dispute" },
-      "Dispute opened. The payment stays in escrow until it's settled.",
-    );
+    void run(disputeTx(record, text), "Dispute opened. The payment stays in escrow until it's settled.");
   });
   return form;
 }
 
-function reviewForm(run: Run, orderId: bigint, orderTuple: unknown[], productId: bigint, name: string): HTMLElement {
+function reviewForm(
+  run: Run,
+  record: OrderRecord,
+  productId: bigint,
+  name: string,
+  drafts: Map<string, string>,
+): HTMLElement {
+  const orderId = record.id;
   const textId = uid("review");
   const counter = h("span", { class: "muted small", text: `0 / ${MAX_TEXT_BYTES}` });
   const text = h("textarea", { attrs: { id: textId, rows: 3, "aria-describedby": `${textId}-count` } });
+  keepDraft(drafts, text, `review:${productId}`);
+  counter.textContent = `${byteLength(text.value)} / ${MAX_TEXT_BYTES}`;
   counter.id = `${textId}-count`;
   text.addEventListener("input", () => {
     const n = byteLength(text.value);
@@ -333,14 +323,7 @@ function reviewForm(run: Run, orderId: bigint, orderTuple: unknown[], productId:
     );
     if (rating < 1 || rating > 5) return (form.querySelector("input[type=radio]") as HTMLInputElement | null)?.focus();
     if (byteLength(text.value) > MAX_TEXT_BYTES) return text.focus();
-    void run(
-      {
-        fn: "review",
-        args: [orderId, orderTuple, productId, rating, text.value.trim()],
-        what: `Post your ${rating}-star review`,
-      },
-      "Review posted. Thank you!",
-    );
+    void run(reviewTx(record, productId, rating, text.value.trim()), "Review posted. Thank you!");
   });
   return form;
 }

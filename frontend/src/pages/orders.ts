@@ -1,11 +1,13 @@
 // "My orders": the connected account's orders rebuilt from logs, and credits (refunds) it can withdraw.
+import { withdrawTx } from "../client/buyer-actions.ts";
 import { formatAmount, formatDate } from "../client/format.ts";
 import { loadBuyerOrders, type OrderRecord } from "../client/orders.ts";
-import { sendContractTx } from "../client/transactions.ts";
-import type { Page, PageContext } from "../router.ts";
+import type { Page, PageContext } from "../page.ts";
 import { emptyState, errorBox, spinner } from "../ui/components.ts";
 import { button, h, link, replace } from "../ui/dom.ts";
 import { openWalletDialog } from "../ui/layout.ts";
+import { runTx } from "../ui/tx.ts";
+import { routes } from "../urls.ts";
 import { statusLabel } from "./order-status.ts";
 
 export default function ordersPage(ctx: PageContext): Page {
@@ -41,7 +43,7 @@ export default function ordersPage(ctx: PageContext): Page {
         ? emptyState(
             "No orders yet",
             "When you buy something, it shows up here.",
-            link("/", { class: "btn" }, "Browse stores"),
+            link(routes.home(), { class: "btn" }, "Browse stores"),
           )
         : h(
             "ul",
@@ -69,23 +71,13 @@ export default function ordersPage(ctx: PageContext): Page {
                 `Withdraw ${formatAmount(amount, c)}`,
                 async () => {
                   withdraw.disabled = true;
-                  try {
-                    if (!app.wallet) throw new Error("no wallet");
-                    await sendContractTx(
-                      app.chain,
-                      app.wallet,
-                      app.manifest.chainId,
-                      { fn: "withdraw", args: [c.address, account], what: `Withdraw ${formatAmount(amount, c)}` },
-                      (s) => {
-                        if (s.stage === "pending") app.toast({ kind: "info", message: "Withdrawal sent…" });
-                      },
-                    );
-                    app.toast({ kind: "success", message: `${formatAmount(amount, c)} sent to your wallet.` });
-                    await render();
-                  } catch (error) {
-                    app.toast({ kind: "error", message: app.explain(error, { currency: c }).message });
-                    withdraw.disabled = false;
-                  }
+                  const receipt = await runTx(app, withdrawTx(c, account, amount), {
+                    status: null,
+                    done: `${formatAmount(amount, c)} sent to your wallet.`,
+                    explain: (error) => app.explain(error, { currency: c }),
+                  });
+                  if (receipt) await render();
+                  else withdraw.disabled = false;
                 },
                 { class: "btn" },
               );
@@ -120,7 +112,7 @@ function orderRow(ctx: PageContext, record: OrderRecord, storeName: string): HTM
     "li",
     { class: "order-row" },
     link(
-      `/orders/${record.id}`,
+      routes.order(record.id),
       { class: "order-link" },
       h("span", { class: "order-id", text: `Order #${record.id}` }),
       h("span", { class: "order-store", text: storeName }),

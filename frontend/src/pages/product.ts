@@ -1,24 +1,26 @@
 // A product: gallery, price, variant picker with live stock, quantity, add to cart / buy now, description and
 // details from IPFS, and reviews from verified buyers.
-import type { Product, Variant } from "../client/abi.ts";
+
 import { averageRating, buyableVariants } from "../client/catalog.ts";
 import { formatAmount, shortAddress } from "../client/format.ts";
 import type { ProductMetadata } from "../client/metadata.ts";
 import { impersonatedStore, withoutBidiControls } from "../client/names.ts";
 import { loadReviews } from "../client/orders.ts";
-import { NotFound, type Page, type PageContext } from "../router.ts";
+import type { Product, Variant } from "../client/protocol.ts";
+import { NotFound, type Page, type PageContext } from "../page.ts";
 import {
   categoryName,
   ipfsImage,
+  LOW_STOCK,
   lookAlikeWarning,
   officialWithEvidence,
   spinner,
   stars,
+  stockHint,
   unverifiedNotice,
 } from "../ui/components.ts";
 import { button, h, link, replace, uid } from "../ui/dom.ts";
-
-const LOW_STOCK = 3;
+import { go, hashHref, routes } from "../urls.ts";
 
 export default async function productPage(ctx: PageContext): Promise<Page> {
   const { app } = ctx;
@@ -136,7 +138,7 @@ export default async function productPage(ctx: PageContext): Promise<Page> {
         variantLabel: variant.label,
         digital: product.digital,
       });
-      if (goToCart) location.hash = "#/checkout";
+      if (goToCart) go(routes.checkout());
       else {
         app.toast({ kind: "success", message: `Added ${quantity} × ${product.name} (${variant.label}) to your cart.` });
         renderBuyBox();
@@ -252,9 +254,9 @@ export default async function productPage(ctx: PageContext): Promise<Page> {
     h(
       "nav",
       { class: "breadcrumb", attrs: { "aria-label": "Breadcrumb" } },
-      link("/", null, "Stores"),
+      link(routes.home(), null, "Stores"),
       " / ",
-      link(`/store/${store.id}`, null, store.name),
+      link(routes.store(store.id), null, store.name),
       " / ",
       h("span", { attrs: { "aria-current": "page" }, text: product.name }),
     ),
@@ -268,7 +270,7 @@ export default async function productPage(ctx: PageContext): Promise<Page> {
         h(
           "p",
           { class: "product-store" },
-          link(`/store/${store.id}`, null, store.name),
+          link(routes.store(store.id), null, store.name),
           " ",
           officialWithEvidence(store),
         ),
@@ -281,7 +283,7 @@ export default async function productPage(ctx: PageContext): Promise<Page> {
           "a",
           {
             class: "rating-link",
-            attrs: { href: `#/store/${store.id}/product/${product.id}` },
+            attrs: { href: hashHref(routes.product(store.id, product.id)) },
             on: {
               click: (e) => {
                 e.preventDefault();
@@ -323,7 +325,7 @@ function variantButton(v: Variant, selected: boolean, productActive: boolean, on
         role: "radio",
         "aria-checked": String(selected),
         disabled: soldOut,
-        title: soldOut ? "Sold out" : v.stock <= LOW_STOCK ? `Only ${v.stock} left` : null,
+        title: stockHint(v, !soldOut),
       },
       dataset: { variant: String(v.index) },
     },

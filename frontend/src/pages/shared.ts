@@ -1,6 +1,6 @@
 // Small page-level helpers shared by several pages (data joins, not UI pieces).
 import type { App } from "../app.ts";
-import type { Product, Store } from "../client/abi.ts";
+import type { Product, Store } from "../client/protocol.ts";
 import { productCard, rememberStoreCurrencies, storeCard } from "../ui/components.ts";
 
 export function firstImage(app: App, product: Product): Promise<string | null> {

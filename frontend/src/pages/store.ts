@@ -1,9 +1,10 @@
 // A store: banner, logo, bio and links from its metadata, the official badge or the unverified notice, and its
 // products with category filter, search, availability and sort.
-import { CATEGORIES, type Product, type Store } from "../client/abi.ts";
+
 import { filterProducts, loadStoreProducts, type SortKey } from "../client/catalog.ts";
 import { impersonatedStore, withoutBidiControls } from "../client/names.ts";
-import { NotFound, type Page, type PageContext } from "../router.ts";
+import { CATEGORIES, type Product, type Store } from "../client/protocol.ts";
+import { NotFound, type Page, type PageContext } from "../page.ts";
 import {
   emptyState,
   errorBox,
@@ -138,10 +139,13 @@ function storeHeader(ctx: PageContext, store: Store, stores: Store[]): HTMLEleme
   const { app } = ctx;
   const banner = h("div", { class: "store-banner" });
   const logo = h("div", { class: "store-logo large" }, ipfsImage(app, null, store.name, "logo"));
+  // `data-metadata` says when the store's metadata has settled: "shown", or "refused" when it failed its checks.
   const bio = h("p", { class: "store-bio" });
   const links = h("ul", { class: "store-links" });
   if (store.metadataCid) {
+    bio.dataset.metadata = "loading";
     app.storeMeta(store.metadataCid).then((r) => {
+      bio.dataset.metadata = r.ok ? "shown" : "refused";
       if (!r.ok) return;
       if (r.value.banner) banner.replaceChildren(ipfsImage(app, r.value.banner, `${store.name} banner`, "banner"));
       if (r.value.logo) logo.replaceChildren(ipfsImage(app, r.value.logo, store.name, "logo"));

@@ -1,18 +1,17 @@
 // Shared pieces of the storefront: cards, prices, badges, notices, IPFS images, error boxes.
 import type { App } from "../app.ts";
-import { CATEGORIES, type Product, type Store } from "../client/abi.ts";
 import { averageRating, isSoldOut, priceRange } from "../client/catalog.ts";
 import type { FanError } from "../client/errors.ts";
 import { formatAmount } from "../client/format.ts";
 import { MAX_IMAGE_BYTES, sniffImageType } from "../client/ipfs.ts";
+import type { Currency } from "../client/manifest.ts";
 import { withoutBidiControls } from "../client/names.ts";
+import { CATEGORIES, type Product, type Store, type Variant } from "../client/protocol.ts";
+import { routes } from "../urls.ts";
 import { type Child, externalLink, h, link } from "./dom.ts";
 
 export function priceText(app: App, product: Product, store?: Store): string {
-  const range = priceRange(product);
-  if (!range) return "Unavailable";
-  const text = formatAmount(range.min, app.currency(store?.currency ?? storeCurrency(product)));
-  return range.varies ? `From ${text}` : text;
+  return priceRangeText(product, app.currency(store?.currency ?? storeCurrency(product))) ?? "Unavailable";
 }
 
 /** Products carry no currency; their store does. Pages prime this map from the stores they load. */
@@ -70,7 +69,7 @@ export function lookAlikeWarning(store: Store, official: Store): HTMLElement {
     { class: "notice danger lookalike", attrs: { role: "alert" } },
     h("strong", { text: "Careful: this may be an impostor. " }),
     `"${store.name}" looks like the name of the official store "${official.name}", but it is a different, unverified store. `,
-    link(`/store/${official.id}`, null, `Go to the official ${official.name} store`),
+    link(routes.store(official.id), null, `Go to the official ${official.name} store`),
     ".",
   );
 }
@@ -107,13 +106,18 @@ function whenNearViewport(el: Element, run: () => void): void {
   nearViewport.observe(el);
 }
 
-/** An image from IPFS: a placeholder until verified bytes arrive, and stays a placeholder on any failure. */
+/**
+ * An image from IPFS: a placeholder until verified bytes arrive, and stays a placeholder on any failure. Its
+ * `data-image` says where it stands: "loading", then "shown", "refused" (the bytes are not a picture type the
+ * dapp shows) or "failed" (no gateway served bytes matching the CID).
+ */
 export function ipfsImage(app: App, cid: string | null | undefined, alt: string, className = "media"): HTMLElement {
   const box = h("div", { class: `${className} placeholder`, attrs: { role: "img", "aria-label": alt } });
   box.append(
     h("span", { class: "placeholder-mark", attrs: { "aria-hidden": "true" }, text: alt.slice(0, 1).toUpperCase() }),
   );
   if (!cid) return box;
+  box.dataset.image = "loading";
   whenNearViewport(box, () => loadInto(app, box, cid, alt));
   return box;
 }
@@ -123,7 +127,10 @@ function loadInto(app: App, box: HTMLElement, cid: string, alt: string): void {
     .fetchBytes(cid, MAX_IMAGE_BYTES)
     .then((bytes) => {
       const type = sniffImageType(bytes);
-      if (!type) return;
+      if (!type) {
+        box.dataset.image = "refused";
+        return;
+      }
       const url = URL.createObjectURL(new Blob([bytes as BlobPart], { type }));
       const img = h("img", { attrs: { alt, decoding: "async" } });
       img.src = url;
@@ -131,49 +138,75 @@ function loadInto(app: App, box: HTMLElement, cid: string, alt: string): void {
       box.removeAttribute("role");
       box.removeAttribute("aria-label");
       box.replaceChildren(img);
+      box.dataset.image = "shown";
     })
-    .catch(() => {});
+    .catch(() => {
+      box.dataset.image = "failed";
+    });
 }
 
+/** Below this many left, a variant says how many remain ("Only 2 left"). */
+export const LOW_STOCK = 3;
+
+/** The hint a variant's control carries: sold out, only a few left, or nothing. */
+export function stockHint(v: Pick<Variant, "stock">, available = true): string | null {
+  if (v.stock === 0 || !available) return "Sold out";
+  return v.stock <= LOW_STOCK ? `Only ${v.stock} left` : null;
+}
+
+/** "From 0.01 ETH", "0.02 ETH", or null when no variant can be bought. */
+export function priceRangeText(product: Product, currency: Pick<Currency, "symbol" | "decimals">): string | null {
+  const range = priceRange(product);
+  if (!range) return null;
+  const text = formatAmount(range.min, currency);
+  return range.varies ? `From ${text}` : text;
+}
+
+/**
+ * A product as a card of the shop's grid. `linked: false` renders it without the link to its page (the seller's
+ * live preview of a product not listed yet).
+ */
 export function productCard(
   app: App,
   product: Product,
   store: Store | undefined,
   imageCid: Promise<string | null>,
+  options: { linked?: boolean } = {},
 ): HTMLElement {
   const media = h("div", { class: "card-media" });
   const soldOut = isSoldOut(product);
   imageCid.then((cid) => media.replaceChildren(ipfsImage(app, cid, product.name)));
   media.append(ipfsImage(app, null, product.name));
+  const content = [
+    h(
+      "div",
+      { class: "card-media-wrap" },
+      media,
+      soldOut ? h("span", { class: "badge sold-out", text: "Sold out" }) : null,
+    ),
+    h(
+      "div",
+      { class: "card-body" },
+      h("h3", { class: "card-title", text: product.name }),
+      store
+        ? h(
+            "p",
+            { class: "card-store" },
+            h("span", { text: store.name }),
+            store.official ? " " : null,
+            officialBadge(store),
+          )
+        : null,
+      h("p", { class: "card-price", text: priceText(app, product, store) }),
+      stars(averageRating(product), product.ratingCount),
+    ),
+  ];
   return h(
     "li",
     { class: "card product-card" },
-    link(
-      `/store/${product.storeId}/product/${product.id}`,
-      { class: "card-link" },
-      h(
-        "div",
-        { class: "card-media-wrap" },
-        media,
-        soldOut ? h("span", { class: "badge sold-out", text: "Sold out" }) : null,
-      ),
-      h(
-        "div",
-        { class: "card-body" },
-        h("h3", { class: "card-title", text: product.name }),
-        store
-          ? h(
-              "p",
-              { class: "card-store" },
-              h("span", { text: store.name }),
-              store.official ? " " : null,
-              officialBadge(store),
-            )
-          : null,
-        h("p", { class: "card-price", text: priceText(app, product, store) }),
-        stars(averageRating(product), product.ratingCount),
-      ),
-    ),
+    options.linked === false
+      ? h("div", { class: "card-link" }, ...content)
+      : link(routes.product(product.storeId, product.id), { class: "card-link" }, ...content),
   );
 }
 
@@ -190,7 +223,7 @@ export function storeCard(app: App, store: Store, logo: Promise<string | null>, 
     "li",
     { class: "card store-card" },
     link(
-      `/store/${store.id}`,
+      routes.store(store.id),
       { class: "card-link" },
       media,
       h(

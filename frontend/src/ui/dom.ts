@@ -2,6 +2,7 @@
 // never become markup; and every string loses its bidi controls on the way in (client/names.ts), so none can
 // reorder what a fan reads, in its own element or in the sentence around it.
 import { withoutBidiControls } from "../client/names.ts";
+import { hashHref } from "../urls.ts";
 
 export type Child = Node | string | number | null | undefined | false | Child[];
 
@@ -53,7 +54,7 @@ export function replace(el: Element, ...children: Child[]): void {
 /** An internal link to a hash route. */
 export function link(route: string, props: Props | null, ...children: Child[]): HTMLAnchorElement {
   const a = h("a", props, ...children);
-  a.href = `#${route}`;
+  a.href = hashHref(route);
   return a;
 }
 
@@ -74,4 +75,18 @@ let idCounter = 0;
 export function uid(prefix: string): string {
   idCounter++;
   return `${prefix}-${idCounter}`;
+}
+
+/**
+ * Keeps what the user typed into `input` across re-renders of its page (a new block, the wallet connecting):
+ * `drafts` belongs to the page and outlives the elements; the same `key` on the next render gets the text back.
+ */
+export function keepDraft(
+  drafts: Map<string, string>,
+  input: HTMLInputElement | HTMLTextAreaElement,
+  key: string,
+): void {
+  const saved = drafts.get(key);
+  if (saved !== undefined) input.value = saved;
+  input.addEventListener("input", () => drafts.set(key, input.value));
 }

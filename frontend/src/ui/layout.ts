@@ -3,6 +3,7 @@
 import type { App } from "../app.ts";
 import { chainName, formatAmountCompact, shortAddress } from "../client/format.ts";
 import type { WalletInfo } from "../client/wallet.ts";
+import { go, routes } from "../urls.ts";
 import { button, externalLink, h, link, replace } from "./dom.ts";
 
 export type Layout = { main: HTMLElement; setSearch(query: string): void };
@@ -22,10 +23,10 @@ export function mountLayout(app: App, root: HTMLElement): Layout {
   searchForm.addEventListener("submit", (event) => {
     event.preventDefault();
     const q = search.value.trim();
-    location.hash = q ? `#/?q=${encodeURIComponent(q)}` : "#/";
+    go(routes.home(q));
   });
   const cartCount = h("span", { class: "count", attrs: { "aria-live": "polite" } });
-  const cartLink = link("/cart", { class: "nav-link cart-link" }, "Cart ", cartCount);
+  const cartLink = link(routes.cart(), { class: "nav-link cart-link" }, "Cart ", cartCount);
   const walletSlot = h("div", { class: "wallet-slot" });
   const header = h(
     "header",
@@ -43,8 +44,8 @@ export function mountLayout(app: App, root: HTMLElement): Layout {
       h(
         "nav",
         { class: "nav", attrs: { "aria-label": "Main" } },
-        link("/sell", { class: "nav-link" }, "Sell"),
-        link("/orders", { class: "nav-link" }, "Orders"),
+        link(routes.sell(), { class: "nav-link" }, "Sell"),
+        link(routes.orders(), { class: "nav-link" }, "Orders"),
         cartLink,
         walletSlot,
       ),

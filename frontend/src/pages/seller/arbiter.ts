@@ -3,21 +3,16 @@
 // between buyer and store (slider or amounts, 50/50 by default). Settled disputes are listed below.
 import { loadAllStores } from "../../client/catalog.ts";
 import { formatAmount, formatDate, shortAddress } from "../../client/format.ts";
+import { type Dispute, loadArbiterDisputes, TermsCache } from "../../client/history.ts";
 import type { Currency } from "../../client/manifest.ts";
-import {
-  afterFee,
-  type Dispute,
-  loadArbiterDisputes,
-  loadBounds,
-  parseAmount,
-  resolveDisputeTx,
-  splitRuling,
-  TermsCache,
-} from "../../client/seller.ts";
-import type { Page, PageContext } from "../../router.ts";
+import { afterFee, splitRuling } from "../../client/order-state.ts";
+import { loadBounds, resolveDisputeTx } from "../../client/seller-actions.ts";
+import { parseAmount } from "../../client/validation.ts";
+import type { Page, PageContext } from "../../page.ts";
 import { emptyState, errorBox, spinner } from "../../ui/components.ts";
 import { button, h, link, replace, uid } from "../../ui/dom.ts";
-import { chainNow, connectPrompt, onAccountChange, relative, runTx } from "./shared.ts";
+import { routes } from "../../urls.ts";
+import { connectPrompt, onAccountChange, relative, runTx } from "./shared.ts";
 
 export default function arbiterPage(ctx: PageContext): Page {
   const { app } = ctx;
@@ -42,7 +37,7 @@ export default function arbiterPage(ctx: PageContext): Page {
     const [disputes, stores, now, bounds] = await Promise.all([
       loadArbiterDisputes(app.chain, account, app.manifest.deploymentBlock, terms),
       loadAllStores(app.chain),
-      chainNow(app),
+      app.chain.blockTimestamp(),
       loadBounds(app.chain),
     ]);
     if (ctx.signal.aborted || account !== app.account) return;
@@ -111,7 +106,7 @@ export default function arbiterPage(ctx: PageContext): Page {
           errorBox(app.explain(error), () => void load(true)),
         );
     });
-  const unsubscribe = onAccountChange(app, () => void load(true));
+  const unsubscribe = onAccountChange(ctx, () => void load(true));
   void load(true);
   return {
     title: "Disputes you arbitrate",
@@ -225,13 +220,13 @@ function disputeCard(
       { class: "seller-order-head" },
       h("h3", { text: `Order #${r.id}` }),
       h("span", { class: "status-pill disputed", text: "In dispute" }),
-      link(`/orders/${r.id}`, { class: "small" }, "Order page"),
+      link(routes.order(r.id), { class: "small" }, "Order page"),
     ),
     h(
       "dl",
       { class: "facts" },
       h("dt", { text: "Store" }),
-      h("dd", null, link(`/store/${r.order.storeId}`, null, storeName)),
+      h("dd", null, link(routes.store(r.order.storeId), null, storeName)),
       h("dt", { text: "Buyer" }),
       h("dd", null, h("code", { text: r.order.buyer })),
       h("dt", { text: "Escrowed" }),

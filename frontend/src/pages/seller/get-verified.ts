@@ -1,15 +1,12 @@
-// "Get verified" (issue 10): what evidence an artist publishes so a verifier can mark the store official, the
+// "Get verified": what evidence an artist publishes so a verifier can mark the store official, the
 // statement to publish, the request itself (requestVerification, owner only), and the store's verification history.
-import {
-  checkEvidence,
-  LIMITS,
-  loadOfficialHistory,
-  type OfficialEvent,
-  requestVerificationTx,
-} from "../../client/seller.ts";
-import type { Page, PageContext } from "../../router.ts";
+import { loadOfficialHistory, type OfficialEvent } from "../../client/history.ts";
+import { LIMITS } from "../../client/protocol.ts";
+import { requestVerificationTx } from "../../client/seller-actions.ts";
+import { checkEvidence } from "../../client/validation.ts";
+import type { Page, PageContext } from "../../page.ts";
 import { errorBox, officialWithEvidence, spinner } from "../../ui/components.ts";
-import { button, h, replace } from "../../ui/dom.ts";
+import { button, h, keepDraft, replace } from "../../ui/dom.ts";
 import {
   byteCounter,
   field,
@@ -87,6 +84,8 @@ export default async function getVerifiedPage(ctx: PageContext): Promise<Page> {
         );
     });
 
+  // The evidence link being typed survives a re-render (a new block, the wallet connecting).
+  const drafts = new Map<string, string>();
   const requestForm = () => {
     const evidence = h("input", {
       attrs: {
@@ -96,6 +95,7 @@ export default async function getVerifiedPage(ctx: PageContext): Promise<Page> {
         placeholder: "https://yourband.example/merch",
       },
     });
+    keepDraft(drafts, evidence, "evidence");
     const send = h("button", { class: "btn", attrs: { type: "submit" }, text: "Request verification" });
     const status = h("div", { attrs: { "aria-live": "assertive" } });
     const form = h(
@@ -211,7 +211,7 @@ export default async function getVerifiedPage(ctx: PageContext): Promise<Page> {
   };
   mount();
   void load();
-  const unsubscribe = onAccountChange(app, () => {
+  const unsubscribe = onAccountChange(ctx, () => {
     void loadStoreForStaff(ctx).then((s) => {
       staff = s;
       mount();

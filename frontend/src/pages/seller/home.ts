@@ -2,12 +2,15 @@
 // money that can be withdrawn — across every store the connected account runs, then the stores themselves.
 import { loadAllStores } from "../../client/catalog.ts";
 import { formatAmount, formatDate } from "../../client/format.ts";
+import { loadStaffStores, type StaffStore, TermsCache } from "../../client/history.ts";
+import { escrowed, shipBy } from "../../client/order-state.ts";
 import { loadStoreOrders, type OrderRecord } from "../../client/orders.ts";
-import { escrowed, isVerifier, loadStaffStores, type StaffStore, shipBy, TermsCache } from "../../client/seller.ts";
-import type { Page, PageContext } from "../../router.ts";
+import { isVerifier } from "../../client/seller-actions.ts";
+import type { Page, PageContext } from "../../page.ts";
 import { emptyState, errorBox, officialBadge, spinner } from "../../ui/components.ts";
 import { h, link, replace } from "../../ui/dom.ts";
-import { chainNow, connectPrompt, onAccountChange, relative, stat } from "./shared.ts";
+import { routes } from "../../urls.ts";
+import { connectPrompt, onAccountChange, relative, stat } from "./shared.ts";
 
 type Row = { staff: StaffStore; orders: OrderRecord[]; shipBy: Map<bigint, bigint> };
 
@@ -48,15 +51,15 @@ export default function sellerHome(ctx: PageContext): Page {
         return { staff: s, orders, shipBy: deadlines };
       }),
     );
-    const now = await chainNow(app);
+    const now = await app.chain.blockTimestamp();
     if (ctx.signal.aborted || account !== app.account) return;
 
     const links = h(
       "p",
       { class: "seller-links" },
-      link("/sell/new", { class: "btn" }, "Open a new store"),
-      link("/arbiter", { class: "btn secondary" }, "Disputes you arbitrate"),
-      verifier ? link("/verify", { class: "btn secondary" }, "Verification requests") : null,
+      link(routes.openStore(), { class: "btn" }, "Open a new store"),
+      link(routes.arbiter(), { class: "btn secondary" }, "Disputes you arbitrate"),
+      verifier ? link(routes.verifier(), { class: "btn secondary" }, "Verification requests") : null,
     );
     if (rows.length === 0) {
       replace(
@@ -64,14 +67,14 @@ export default function sellerHome(ctx: PageContext): Page {
         emptyState(
           "You don't run a store yet",
           "Open a store to sell your merch: orders pay into escrow, and the money is released to you when fans receive their order.",
-          link("/sell/new", { class: "btn" }, "Open a store"),
+          link(routes.openStore(), { class: "btn" }, "Open a store"),
         ),
         h(
           "p",
           { class: "seller-links center" },
-          link("/arbiter", null, "Disputes you arbitrate"),
+          link(routes.arbiter(), null, "Disputes you arbitrate"),
           verifier ? " · " : null,
-          verifier ? link("/verify", null, "Verification requests") : null,
+          verifier ? link(routes.verifier(), null, "Verification requests") : null,
         ),
       );
       return;
@@ -116,7 +119,11 @@ export default function sellerHome(ctx: PageContext): Page {
                 h(
                   "li",
                   { class: `task${by < now ? " overdue" : ""}` },
-                  link(`/sell/store/${r.staff.store.id}/orders?filter=to-ship&order=${o.id}`, null, `Order #${o.id}`),
+                  link(
+                    routes.sellerOrders(r.staff.store.id, { filter: "to-ship", order: o.id }),
+                    null,
+                    `Order #${o.id}`,
+                  ),
                   h("span", {
                     class: "muted",
                     text: ` · ${r.staff.store.name} · ${o.order.lines.reduce((n, l) => n + l.quantity, 0)} item(s)`,
@@ -144,7 +151,11 @@ export default function sellerHome(ctx: PageContext): Page {
                 h(
                   "li",
                   { class: "task" },
-                  link(`/sell/store/${r.staff.store.id}/orders?filter=disputed&order=${o.id}`, null, `Order #${o.id}`),
+                  link(
+                    routes.sellerOrders(r.staff.store.id, { filter: "disputed", order: o.id }),
+                    null,
+                    `Order #${o.id}`,
+                  ),
                   h("span", {
                     class: "muted",
                     text: ` · ${r.staff.store.name} · ${formatAmount(o.order.amount, app.currency(o.order.currency))} held`,
@@ -168,7 +179,7 @@ export default function sellerHome(ctx: PageContext): Page {
               "li",
               { class: "card seller-store-card" },
               link(
-                `/sell/store/${s.store.id}`,
+                routes.sellerStore(s.store.id),
                 { class: "card-link" },
                 h("h3", { class: "card-title" }, h("span", { text: s.store.name }), " ", officialBadge(s.store)),
                 h("p", {
@@ -201,7 +212,7 @@ export default function sellerHome(ctx: PageContext): Page {
           errorBox(app.explain(error), () => void load()),
         );
     });
-  const unsubscribe = onAccountChange(app, () => void load());
+  const unsubscribe = onAccountChange(ctx, () => void load());
   void load();
   return {
     title: "Seller dashboard",

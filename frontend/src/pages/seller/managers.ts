@@ -1,7 +1,9 @@
 // A store's managers: who they are (from StoreManagerSet logs, confirmed on chain), adding and removing them (owner
 // only), and what a manager can and cannot do.
-import { checkAddress, loadManagers, setStoreManagerTx } from "../../client/seller.ts";
-import type { Page, PageContext } from "../../router.ts";
+import { loadManagers } from "../../client/history.ts";
+import { setStoreManagerTx } from "../../client/seller-actions.ts";
+import { checkAddress } from "../../client/validation.ts";
+import type { Page, PageContext } from "../../page.ts";
 import { errorBox, spinner } from "../../ui/components.ts";
 import { button, h, replace } from "../../ui/dom.ts";
 import { field, loadStoreForStaff, notStaffNotice, onAccountChange, runTx, storeHeader } from "./shared.ts";
@@ -119,7 +121,7 @@ export default async function managersPage(ctx: PageContext): Promise<Page> {
   };
   mount();
   void load();
-  const unsubscribe = onAccountChange(app, () => {
+  const unsubscribe = onAccountChange(ctx, () => {
     void loadStoreForStaff(ctx).then((s) => {
       staff = s;
       mount();

@@ -1,21 +1,18 @@
 // Open a store: name, bio and logo (uploaded to IPFS with the store metadata JSON), payout address, currency, time
 // windows within the protocol bounds, arbiter, and the X25519 shipping key derived from a wallet signature — only
 // its public key goes on-chain.
-import { ZERO_ADDRESS } from "../../client/abi.ts";
+
 import { formatNumber } from "../../client/format.ts";
-import {
-  checkStoreForm,
-  DAY,
-  LIMITS,
-  loadBounds,
-  openedStoreId,
-  openStoreTx,
-  storeMetadata,
-  toHex,
-} from "../../client/seller.ts";
+import { toHex } from "../../client/hex.ts";
+import { openedStoreId } from "../../client/history.ts";
+import { storeMetadata } from "../../client/metadata.ts";
+import { DAY, LIMITS, ZERO_ADDRESS } from "../../client/protocol.ts";
+import { loadBounds, openStoreTx } from "../../client/seller-actions.ts";
 import { UploadError, uploadJson } from "../../client/upload.ts";
-import type { Page, PageContext } from "../../router.ts";
+import { checkStoreForm } from "../../client/validation.ts";
+import type { Page, PageContext } from "../../page.ts";
 import { h, link, replace } from "../../ui/dom.ts";
+import { go, routes } from "../../urls.ts";
 import { imageField } from "./image-field.ts";
 import {
   byteCounter,
@@ -210,7 +207,7 @@ export default async function openStorePage(ctx: PageContext): Promise<Page> {
             errorContext: { currency: app.currency(input.currency) },
           });
           const id = receipt ? openedStoreId(receipt.logs) : null;
-          if (id !== null) location.hash = `#/sell/store/${id}/products/new`;
+          if (id !== null) go(routes.newProduct(id));
         } catch (error) {
           const message =
             error instanceof UploadError
@@ -231,7 +228,7 @@ export default async function openStorePage(ctx: PageContext): Promise<Page> {
       h(
         "nav",
         { class: "breadcrumb", attrs: { "aria-label": "Breadcrumb" } },
-        link("/sell", null, "Seller dashboard"),
+        link(routes.sell(), null, "Seller dashboard"),
         " / ",
         h("span", { attrs: { "aria-current": "page" }, text: "Open a store" }),
       ),
@@ -245,6 +242,6 @@ export default async function openStorePage(ctx: PageContext): Promise<Page> {
   };
 
   render();
-  const unsubscribe = onAccountChange(app, render);
+  const unsubscribe = onAccountChange(ctx, render);
   return { title: "Open a store", el: root, dispose: unsubscribe };
 }

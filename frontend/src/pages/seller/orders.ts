@@ -2,35 +2,24 @@
 // buyers' addresses decrypted in this browser only (one wallet signature per session), mark shipped with a tracking
 // reference, full or partial refunds, disputes with their reason and arbiter, and a CSV of the orders to ship for a
 // label printer.
-import type { Product } from "../../client/abi.ts";
+
 import { loadStoreProducts } from "../../client/catalog.ts";
+import { shippingCsv } from "../../client/csv.ts";
 import { formatAmount, formatDate, shortAddress } from "../../client/format.ts";
+import { TermsCache } from "../../client/history.ts";
+import { items, ORDER_FILTERS, type OrderFilter, orderFilterOf, shipBy } from "../../client/order-state.ts";
 import { loadStoreOrders, type OrderRecord } from "../../client/orders.ts";
-import {
-  addressLines,
-  checkText,
-  items,
-  keyMatchesStore,
-  LIMITS,
-  loadBounds,
-  markShippedTx,
-  ORDER_FILTERS,
-  type OrderFilter,
-  openOrderAddress,
-  orderFilterOf,
-  parseAmount,
-  refundTx,
-  type ShippingKeys,
-  shipBy,
-  shippingCsv,
-  TermsCache,
-} from "../../client/seller.ts";
-import type { Page, PageContext } from "../../router.ts";
+import type { Product } from "../../client/protocol.ts";
+import { LIMITS } from "../../client/protocol.ts";
+import { loadBounds, markShippedTx, refundTx } from "../../client/seller-actions.ts";
+import { addressLines, keyMatchesStore, openOrderAddress, type ShippingKeys } from "../../client/shipping-keys.ts";
+import { checkText, parseAmount } from "../../client/validation.ts";
+import type { Page, PageContext } from "../../page.ts";
 import { emptyState, errorBox, spinner } from "../../ui/components.ts";
-import { button, h, replace, uid } from "../../ui/dom.ts";
+import { button, h, keepDraft, replace, uid } from "../../ui/dom.ts";
+import { replaceRoute, routes } from "../../urls.ts";
 import { statusLabel } from "../order-status.ts";
 import {
-  chainNow,
   hasShippingKey,
   loadStoreForStaff,
   notStaffNotice,
@@ -56,6 +45,12 @@ export default async function sellerOrders(ctx: PageContext): Promise<Page> {
   // The protocol's arbiter window, read once from the contract (after it, the buyer may claim a full refund).
   const arbiterWindow = (await loadBounds(app.chain)).arbiterWindow;
   let signature = "";
+  // What the seller is typing survives a re-render (a new block, the wallet connecting): tracking references and
+  // open refund forms with their amounts, keyed by order and by what is escrowed (a refund form resets once the
+  // escrowed amount changes).
+  const drafts = new Map<string, string>();
+  const keep = (input: HTMLInputElement, key: string) => keepDraft(drafts, input, key);
+  const openRefunds = new Set<string>();
 
   const root = h("div", { class: "seller-page seller-orders" });
   const keyBox = h("section", { class: "key-box", attrs: { "aria-labelledby": "addr-title" } });
@@ -176,7 +171,7 @@ export default async function sellerOrders(ctx: PageContext): Promise<Page> {
           `${f.label} (${counts.get(f.key) ?? 0})`,
           () => {
             filter = f.key;
-            history.replaceState(null, "", `#/sell/store/${staff.store.id}/orders?filter=${f.key}`);
+            replaceRoute(routes.sellerOrders(staff.store.id, { filter: f.key }));
             renderTabs();
             renderList();
           },
@@ -266,6 +261,7 @@ export default async function sellerOrders(ctx: PageContext): Promise<Page> {
           autocomplete: "off",
         },
       });
+      keep(tracking, `tracking:${record.id}`);
       const ship = button(
         "Mark shipped",
         async () => {
@@ -304,6 +300,8 @@ export default async function sellerOrders(ctx: PageContext): Promise<Page> {
       const amountId = uid("refund");
       const amount = h("input", { attrs: { id: amountId, inputmode: "decimal" } });
       amount.value = formatAmount(record.order.amount, c).replace(` ${c.symbol}`, "").replace(/,/g, "");
+      const refundKey = `refund:${record.id}:${record.order.amount}`;
+      keep(amount, refundKey);
       const refund = button(
         "Refund",
         async () => {
@@ -332,26 +330,30 @@ export default async function sellerOrders(ctx: PageContext): Promise<Page> {
         },
         { class: "btn secondary small" },
       );
-      actions.append(
+      const refundForm = h(
+        "details",
+        { class: "refund" },
+        h("summary", { text: "Refund…" }),
         h(
-          "details",
-          { class: "refund" },
-          h("summary", { text: "Refund…" }),
-          h(
-            "div",
-            { class: "field inline-field" },
-            h("label", {
-              attrs: { for: amountId },
-              text: `Amount to refund (${c.symbol}), at most ${formatAmount(record.order.amount, c)}`,
-            }),
-            h("div", { class: "inline" }, amount, refund),
-            h("p", {
-              class: "muted small",
-              text: "The full amount ends the order and puts its stock back. Less keeps it open with the rest in escrow. The buyer withdraws refunds from their orders page.",
-            }),
-          ),
+          "div",
+          { class: "field inline-field" },
+          h("label", {
+            attrs: { for: amountId },
+            text: `Amount to refund (${c.symbol}), at most ${formatAmount(record.order.amount, c)}`,
+          }),
+          h("div", { class: "inline" }, amount, refund),
+          h("p", {
+            class: "muted small",
+            text: "The full amount ends the order and puts its stock back. Less keeps it open with the rest in escrow. The buyer withdraws refunds from their orders page.",
+          }),
         ),
       );
+      refundForm.open = openRefunds.has(refundKey);
+      refundForm.addEventListener("toggle", () => {
+        if (refundForm.open) openRefunds.add(refundKey);
+        else openRefunds.delete(refundKey);
+      });
+      actions.append(refundForm);
     }
 
     return h(
@@ -419,14 +421,21 @@ export default async function sellerOrders(ctx: PageContext): Promise<Page> {
     );
   };
 
+  // Loads overlap (a block's refresh while a transaction's reload runs): one that started before the last one
+  // shown is dropped, so an older chain state never replaces a newer one on screen.
+  let started = 0;
+  let shown = 0;
   const load = async (force = false) => {
-    staff = await loadStoreForStaff(ctx);
+    const id = ++started;
+    const loadedStaff = await loadStoreForStaff(ctx);
     const [fresh, storeProducts, t] = await Promise.all([
-      loadStoreOrders(app.chain, staff.store.id, app.manifest.deploymentBlock),
-      loadStoreProducts(app.chain, staff.store.id),
-      chainNow(app),
+      loadStoreOrders(app.chain, loadedStaff.store.id, app.manifest.deploymentBlock),
+      loadStoreProducts(app.chain, loadedStaff.store.id),
+      app.chain.blockTimestamp(),
     ]);
-    if (ctx.signal.aborted) return;
+    if (ctx.signal.aborted || id < shown) return;
+    shown = id;
+    staff = loadedStaff;
     now = t;
     products = new Map(storeProducts.map((p) => [p.id, p]));
     const next = fresh.map((o) => `${o.id}:${o.status}:${o.order.amount}`).join(",");
@@ -459,7 +468,7 @@ export default async function sellerOrders(ctx: PageContext): Promise<Page> {
   };
   mount();
   await reload(true);
-  const unsubscribe = onAccountChange(app, () => {
+  const unsubscribe = onAccountChange(ctx, () => {
     keys = null;
     void reload(true).then(mount);
   });

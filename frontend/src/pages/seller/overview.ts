@@ -1,21 +1,17 @@
 // One store's dashboard: orders to ship, disputes, withdrawable and escrowed money first (with Withdraw), then the
 // shipping key check (can this browser open the addresses?) and the store's terms.
 import { formatAmount, formatDate, shortAddress } from "../../client/format.ts";
+import { TermsCache } from "../../client/history.ts";
+import { escrowed, shipBy } from "../../client/order-state.ts";
 import { loadStoreOrders, type OrderRecord } from "../../client/orders.ts";
-import {
-  DAY,
-  escrowed,
-  keyMatchesStore,
-  setStoreShippingKeyTx,
-  shipBy,
-  TermsCache,
-  withdrawStoreBalanceTx,
-} from "../../client/seller.ts";
-import type { Page, PageContext } from "../../router.ts";
+import { DAY } from "../../client/protocol.ts";
+import { setStoreShippingKeyTx, withdrawStoreBalanceTx } from "../../client/seller-actions.ts";
+import { keyMatchesStore } from "../../client/shipping-keys.ts";
+import type { Page, PageContext } from "../../page.ts";
 import { errorBox, spinner } from "../../ui/components.ts";
 import { button, h, link, replace } from "../../ui/dom.ts";
+import { routes } from "../../urls.ts";
 import {
-  chainNow,
   loadStoreForStaff,
   notStaffNotice,
   onAccountChange,
@@ -40,8 +36,8 @@ export default async function storeOverview(ctx: PageContext): Promise<Page> {
     const { store, currency } = staff;
     const [orders, now, feeBps] = await Promise.all([
       loadStoreOrders(app.chain, store.id, app.manifest.deploymentBlock),
-      chainNow(app),
-      app.chain.call("feeBps").then((r) => Number(r[0])),
+      app.chain.blockTimestamp(),
+      app.chain.read("feeBps"),
     ]);
     const toShip: { o: OrderRecord; by: bigint }[] = [];
     for (const o of orders.filter((x) => x.status === "Paid")) {
@@ -76,14 +72,14 @@ export default async function storeOverview(ctx: PageContext): Promise<Page> {
           "Orders to ship",
           String(toShip.length),
           toShip[0] ? `Next ship-by ${formatDate(toShip[0].by)} (${relative(toShip[0].by, now)})` : "All caught up",
-          link(`/sell/store/${store.id}/orders?filter=to-ship`, { class: "small" }, "See orders"),
+          link(routes.sellerOrders(store.id, { filter: "to-ship" }), { class: "small" }, "See orders"),
         ),
         stat(
           "Open disputes",
           String(disputed.length),
           disputed.length ? `Arbiter ${shortAddress(store.terms.arbiter)} decides` : "None",
           disputed.length
-            ? link(`/sell/store/${store.id}/orders?filter=disputed`, { class: "small" }, "See disputes")
+            ? link(routes.sellerOrders(store.id, { filter: "disputed" }), { class: "small" }, "See disputes")
             : null,
         ),
         stat(
@@ -143,7 +139,7 @@ export default async function storeOverview(ctx: PageContext): Promise<Page> {
     });
   replace(root, storeHeader(staff, "overview"), body);
   void load();
-  const unsubscribe = onAccountChange(app, () => {
+  const unsubscribe = onAccountChange(ctx, () => {
     void loadStoreForStaff(ctx).then((s) => {
       staff = s;
       replace(root, storeHeader(staff, "overview"), body);

@@ -1,12 +1,15 @@
 // A store's products for its staff: every product (on sale or not) with its variants' price, stock and sales, a quick
 // restock per variant, and taking a product off sale or back on.
-import type { Product } from "../../client/abi.ts";
+
 import { loadStoreProducts } from "../../client/catalog.ts";
 import { formatAmount } from "../../client/format.ts";
-import { parseCount, setProductActiveTx, setVariantStockTx } from "../../client/seller.ts";
-import type { Page, PageContext } from "../../router.ts";
+import type { Product } from "../../client/protocol.ts";
+import { setProductActiveTx, setVariantStockTx } from "../../client/seller-actions.ts";
+import { parseCount } from "../../client/validation.ts";
+import type { Page, PageContext } from "../../page.ts";
 import { categoryName, emptyState, errorBox, ipfsImage, spinner } from "../../ui/components.ts";
 import { button, h, link, replace, uid } from "../../ui/dom.ts";
+import { routes } from "../../urls.ts";
 import { firstImage } from "../shared.ts";
 import { loadStoreForStaff, notStaffNotice, onAccountChange, runTx, type StaffContext, storeHeader } from "./shared.ts";
 
@@ -19,7 +22,7 @@ export default async function productsPage(ctx: PageContext): Promise<Page> {
   const render = async () => {
     const products = await loadStoreProducts(app.chain, staff.store.id);
     if (ctx.signal.aborted) return;
-    const newButton = link(`/sell/store/${staff.store.id}/products/new`, { class: "btn" }, "New product");
+    const newButton = link(routes.newProduct(staff.store.id), { class: "btn" }, "New product");
     replace(
       body,
       staff.role ? null : notStaffNotice(app, staff.store),
@@ -48,7 +51,7 @@ export default async function productsPage(ctx: PageContext): Promise<Page> {
     });
   replace(root, storeHeader(staff, "products"), body);
   void load();
-  const unsubscribe = onAccountChange(app, () => {
+  const unsubscribe = onAccountChange(ctx, () => {
     void loadStoreForStaff(ctx).then((s) => {
       staff = s;
       replace(root, storeHeader(staff, "products"), body);
@@ -100,7 +103,7 @@ function productRow(ctx: PageContext, staff: StaffContext, p: Product, reload: (
         ? h(
             "div",
             { class: "row-actions" },
-            link(`/sell/store/${p.storeId}/products/${p.id}`, { class: "btn small" }, "Edit"),
+            link(routes.editProduct(p.storeId, p.id), { class: "btn small" }, "Edit"),
             toggle,
           )
         : null,

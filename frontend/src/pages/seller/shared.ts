@@ -2,16 +2,19 @@
 // shows each stage and ends in a sentence, labelled fields, and the shipping-key unlock.
 import "./seller.css";
 import type { App } from "../../app.ts";
-import type { Store } from "../../client/abi.ts";
 import type { ErrorContext } from "../../client/errors.ts";
 import { shortAddress } from "../../client/format.ts";
 import type { Currency } from "../../client/manifest.ts";
-import { explainSellerError, type ShippingKeys, sessionKeyring } from "../../client/seller.ts";
-import { type Receipt, sendContractTx, type TxRequest } from "../../client/transactions.ts";
-import { NotFound, type PageContext } from "../../router.ts";
+import type { Store } from "../../client/protocol.ts";
+import { explainSellerError } from "../../client/seller-errors.ts";
+import { type ShippingKeys, sessionKeyring } from "../../client/shipping-keys.ts";
+import type { Receipt, TxRequest } from "../../client/transactions.ts";
+import { NotFound, type PageContext } from "../../page.ts";
 import { emptyState, officialBadge } from "../../ui/components.ts";
-import { button, type Child, h, link, replace, uid } from "../../ui/dom.ts";
+import { button, type Child, h, link, uid } from "../../ui/dom.ts";
 import { openWalletDialog } from "../../ui/layout.ts";
+import { runTx as runStagedTx } from "../../ui/tx.ts";
+import { routes } from "../../urls.ts";
 
 export const PRIVACY_SENTENCE =
   "Shipping addresses are decrypted only in this browser, with a key re-created from your wallet's signature. The key and the addresses are never stored or sent anywhere.";
@@ -37,7 +40,7 @@ export async function loadStoreForStaff(ctx: PageContext): Promise<StaffContext>
   let role: StaffContext["role"] = null;
   if (account) {
     if (store.owner.toLowerCase() === account.toLowerCase()) role = "owner";
-    else if ((await app.chain.call("isStoreStaff", [storeId, account]))[0]) role = "manager";
+    else if (await app.chain.read("isStoreStaff", [storeId, account])) role = "manager";
   }
   return { store, currency: app.currency(store.currency), role };
 }
@@ -56,12 +59,12 @@ export function notStaffNotice(app: App, store: Store): HTMLElement {
 
 export type StoreTab = "overview" | "products" | "orders" | "managers" | "verify";
 
-const TABS: { key: StoreTab; label: string; path: string }[] = [
-  { key: "overview", label: "Overview", path: "" },
-  { key: "products", label: "Products", path: "/products" },
-  { key: "orders", label: "Orders", path: "/orders" },
-  { key: "managers", label: "Managers", path: "/managers" },
-  { key: "verify", label: "Get verified", path: "/verify" },
+const TABS: { key: StoreTab; label: string; route: (storeId: bigint) => string }[] = [
+  { key: "overview", label: "Overview", route: routes.sellerStore },
+  { key: "products", label: "Products", route: routes.sellerProducts },
+  { key: "orders", label: "Orders", route: (id) => routes.sellerOrders(id) },
+  { key: "managers", label: "Managers", route: routes.managers },
+  { key: "verify", label: "Get verified", route: routes.getVerified },
 ];
 
 /** Store name, badge, role and the tab bar, at the top of every store page of the dashboard. */
@@ -73,7 +76,7 @@ export function storeHeader(staff: StaffContext, active: StoreTab): HTMLElement 
     h(
       "nav",
       { class: "breadcrumb", attrs: { "aria-label": "Breadcrumb" } },
-      link("/sell", null, "Seller dashboard"),
+      link(routes.sell(), null, "Seller dashboard"),
       " / ",
       h("span", { attrs: { "aria-current": "page" }, text: store.name }),
     ),
@@ -84,13 +87,13 @@ export function storeHeader(staff: StaffContext, active: StoreTab): HTMLElement 
       officialBadge(store),
       store.closed ? h("span", { class: "badge", text: "Closed" }) : null,
       staff.role ? h("span", { class: "badge role", text: staff.role === "owner" ? "Owner" : "Manager" }) : null,
-      link(`/store/${store.id}`, { class: "muted small view-shop" }, "View in the shop →"),
+      link(routes.store(store.id), { class: "muted small view-shop" }, "View in the shop →"),
     ),
     h(
       "nav",
       { class: "seller-tabs", attrs: { "aria-label": "Store sections" } },
       TABS.map((t) =>
-        link(`/sell/store/${store.id}${t.path}`, {
+        link(t.route(store.id), {
           class: `seller-tab${t.key === active ? " active" : ""}`,
           attrs: { "aria-current": t.key === active ? "page" : null },
           text: t.label,
@@ -101,53 +104,21 @@ export function storeHeader(staff: StaffContext, active: StoreTab): HTMLElement 
 }
 
 export type RunOptions = {
-  /** Shown while the wallet is open, and in the toast after. */
+  /** Shown once mined, and in the toast. */
   done: string;
   errorContext?: ErrorContext;
-  /** Called after the receipt, before the success message (reload data here). */
-  after?: (receipt: Receipt) => void | Promise<void>;
 };
 
 /**
- * Sends one transaction with visible stages (checking → wallet → pending → done) in `status`, and turns any
- * failure into a sentence there. Resolves to the receipt, or null when it failed.
+ * Sends one transaction through the dapp's runner (ui/tx.ts) with staff wording for reverts
+ * (client/seller-errors.ts). Resolves to the receipt, or null when it failed.
  */
-export async function runTx(
-  app: App,
-  status: HTMLElement,
-  request: TxRequest,
-  options: RunOptions,
-): Promise<Receipt | null> {
-  const say = (text: string, kind = "") =>
-    replace(status, h("p", { class: `tx-stage ${kind}`.trim(), attrs: { role: "status" }, text }));
-  if (!app.wallet?.account) {
-    say("Connect your wallet first.", "danger");
-    await openWalletDialog(app);
-    return null;
-  }
-  try {
-    const receipt = await sendContractTx(app.chain, app.wallet, app.manifest.chainId, request, (stage) => {
-      if (stage.stage === "simulating") say("Checking…");
-      if (stage.stage === "wallet") say(`Confirm in your wallet: ${stage.what}.`);
-      if (stage.stage === "pending") {
-        say("Sent. Waiting for the network…");
-        const href = app.explorerTx(stage.hash);
-        app.toast({
-          kind: "info",
-          message: `Transaction sent: ${shortAddress(stage.hash)}`,
-          link: href ? { href, label: "View" } : undefined,
-        });
-      }
-    });
-    await options.after?.(receipt);
-    say(options.done, "ok");
-    app.toast({ kind: "success", message: options.done });
-    return receipt;
-  } catch (error) {
-    const fan = explainSellerError(error, app.errorContext(options.errorContext));
-    replace(status, h("p", { class: "notice danger error-sentence", attrs: { role: "alert" }, text: fan.message }));
-    return null;
-  }
+export function runTx(app: App, status: HTMLElement, request: TxRequest, options: RunOptions): Promise<Receipt | null> {
+  return runStagedTx(app, request, {
+    status,
+    done: options.done,
+    explain: (error) => explainSellerError(error, app.errorContext(options.errorContext)),
+  });
 }
 
 /** A labelled control with an optional hint; the hint is tied to the control for screen readers. */
@@ -218,19 +189,21 @@ export function relative(at: bigint, now: bigint): string {
   return diff >= 0 ? `in ${text}` : `${text} ago`;
 }
 
-/** The chain's clock (what the contract compares deadlines with), not the computer's. */
-export async function chainNow(app: App): Promise<bigint> {
-  const block = await app.chain.rpc.request<{ timestamp: string }>("eth_getBlockByNumber", ["latest", false]);
-  return BigInt(block.timestamp);
-}
-
-/** Re-runs `load` when the connected account changes (a seller switching wallets). */
-export function onAccountChange(app: App, load: () => void): () => void {
-  let last = app.account;
-  return app.onChange(() => {
+/**
+ * Re-runs `load` when the connected account changes (a seller switching wallets, or connecting). The page loaded
+ * for the account of its navigation (`ctx.account`): when the wallet connected while it was loading, `load` runs
+ * at once, so a page never stays rendered for an account that is no longer connected.
+ */
+export function onAccountChange(ctx: PageContext, load: () => void): () => void {
+  const { app } = ctx;
+  let last = ctx.account;
+  const check = () => {
     if (app.account !== last) {
       last = app.account;
       load();
     }
-  });
+  };
+  const unsubscribe = app.onChange(check);
+  check();
+  return unsubscribe;
 }

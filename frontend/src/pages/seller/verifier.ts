@@ -1,26 +1,20 @@
-// The verifier's queue (issue 10): every store that asked to be verified, from VerificationRequested events, with its
+// The verifier's queue: every store that asked to be verified, from VerificationRequested events, with its
 // evidence, owner and any official store its name looks like; attest or revoke in one action. Official stores that
 // never asked (attested directly) are listed too, so their mark can be revoked from here.
 
-import type { Store } from "../../client/abi.ts";
 import { loadAllStores } from "../../client/catalog.ts";
 import { normalizeCidRef } from "../../client/cid.ts";
 import { shortAddress } from "../../client/format.ts";
+import { loadOfficialHistory, type VerificationQueueItem, verificationQueue } from "../../client/history.ts";
 import { namesLookAlike } from "../../client/names.ts";
-import {
-  attestOfficialTx,
-  checkEvidence,
-  checkText,
-  isVerifier,
-  LIMITS,
-  loadOfficialHistory,
-  revokeOfficialTx,
-  type VerificationQueueItem,
-  verificationQueue,
-} from "../../client/seller.ts";
-import type { Page, PageContext } from "../../router.ts";
+import type { Store } from "../../client/protocol.ts";
+import { LIMITS } from "../../client/protocol.ts";
+import { attestOfficialTx, isVerifier, revokeOfficialTx } from "../../client/seller-actions.ts";
+import { checkEvidence, checkText } from "../../client/validation.ts";
+import type { Page, PageContext } from "../../page.ts";
 import { emptyState, errorBox, officialBadge, spinner } from "../../ui/components.ts";
 import { button, externalLink, h, link, replace, uid } from "../../ui/dom.ts";
+import { routes } from "../../urls.ts";
 import { connectPrompt, onAccountChange, runTx } from "./shared.ts";
 
 export default function verifierPage(ctx: PageContext): Page {
@@ -99,7 +93,7 @@ export default function verifierPage(ctx: PageContext): Page {
           errorBox(app.explain(error), () => void load()),
         );
     });
-  const unsubscribe = onAccountChange(app, () => void load());
+  const unsubscribe = onAccountChange(ctx, () => void load());
   void load();
   return {
     title: "Verification requests",
@@ -211,7 +205,7 @@ function requestCard(
     h(
       "div",
       { class: "verify-head" },
-      h("h3", null, link(`/store/${store.id}`, null, store.name), " ", officialBadge(store)),
+      h("h3", null, link(routes.store(store.id), null, store.name), " ", officialBadge(store)),
       item?.pending ? h("span", { class: "status-pill paid", text: "Waiting" }) : null,
     ),
     h("p", {

@@ -2,9 +2,9 @@
 // layer runs exactly as in the browser (JSON-RPC over `fetch`) with every request counted. No tests here.
 import { x25519 } from "@noble/curves/ed25519.js";
 import { network } from "hardhat";
-import type { FetchLike } from "../../frontend/src/client/rpc.ts";
-import MerchstandModule, { MockUSDModule } from "../../ignition/modules/Merchstand.ts";
-import type { Merchstand, MockUSD } from "../../types/ethers-contracts/index.ts";
+import type { FetchLike } from "../../../frontend/src/client/rpc.ts";
+import MerchstandModule, { MockUSDModule } from "../../../ignition/modules/Merchstand.ts";
+import type { Merchstand, MockUSD } from "../../../types/ethers-contracts/index.ts";
 
 export const connection = await network.create();
 export const { ethers, ignition, networkHelpers } = connection;
@@ -82,7 +82,7 @@ export async function deployCatalog() {
     shippingKey: key,
     terms,
   });
-  // The verifier role is separate from admin (issue 10); the admin grants it to itself for the fixture.
+  // The verifier role is separate from admin; the admin grants it to itself for the fixture.
   await merchstand.connect(admin).grantRole(await merchstand.VERIFIER_ROLE(), admin.address);
   await merchstand.connect(admin).attestOfficial(1n, "https://theband.example/merch");
   await asSeller.listProduct(1n, { name: "Tour Shirt", metadataCid: "", category: 0, maxPerBuyer: 0, digital: false }, [

@@ -1,0 +1,187 @@
+// The protocol's codec, shared by the dapp, the seed script and the tests: the plain types pages work with, their
+// conversion from the contract's structs, the packed forms of purchase lines and OrderPlaced logs, the Order
+// calldata argument, and the limits the contract enforces (so a form says what is wrong before the wallet opens).
+import type { EventArgs, FunctionArgs, FunctionResult, MerchstandAbi } from "./contract.ts";
+
+/** Byte and count limits of contracts/base/MerchstandStorage.sol (MAX_NAME_BYTES, MAX_LABEL_BYTES, ...). */
+export const LIMITS = {
+  name: 64,
+  label: 32,
+  cid: 100,
+  tracking: 128,
+  text: 280,
+  evidence: 200,
+  variants: 16,
+  images: 8,
+  description: 5_000,
+} as const;
+
+export const MAX_UINT96 = (1n << 96n) - 1n;
+export const MAX_UINT32 = 2 ** 32 - 1;
+/** `maxPerBuyer` is a uint16 (0 = no limit). */
+export const MAX_UINT16 = 2 ** 16 - 1;
+export const DAY = 86_400;
+/** ARBITER_WINDOW (seconds): after it, anyone may settle an unanswered dispute in the buyer's favour. */
+export const ARBITER_WINDOW = 30 * DAY;
+
+export const ORDER_STATUS = [
+  "None",
+  "Paid",
+  "Shipped",
+  "Completed",
+  "Refunded",
+  "Cancelled",
+  "Disputed",
+  "Resolved",
+] as const;
+export type OrderStatus = (typeof ORDER_STATUS)[number];
+
+export const CATEGORIES = [
+  "Apparel",
+  "Music",
+  "Posters & prints",
+  "Tickets",
+  "Accessories",
+  "Digital",
+  "Other",
+] as const;
+
+export type StoreTerms = { arbiter: string; shipWindow: number; deliveryWindow: number };
+
+export type Store = {
+  id: bigint;
+  owner: string;
+  payout: string;
+  currency: string;
+  closed: boolean;
+  official: boolean;
+  termsVersion: number;
+  terms: StoreTerms;
+  shippingKey: string;
+  balance: bigint;
+  productCount: bigint;
+  name: string;
+  metadataCid: string;
+  officialEvidence: string;
+};
+
+export type Variant = { index: number; label: string; price: bigint; stock: number; sold: number; active: boolean };
+
+export type Product = {
+  id: bigint;
+  storeId: bigint;
+  category: number;
+  active: boolean;
+  digital: boolean;
+  maxPerBuyer: number;
+  ratingCount: number;
+  ratingSum: bigint;
+  name: string;
+  metadataCid: string;
+  variants: Variant[];
+};
+
+export type Line = { productId: bigint; variant: number; quantity: number; unitPrice: bigint };
+
+export type Order = {
+  buyer: string;
+  storeId: bigint;
+  termsVersion: number;
+  feeBps: number;
+  currency: string;
+  placedAt: bigint;
+  shippedAt: bigint;
+  disputedAt: bigint;
+  amount: bigint;
+  lines: Line[];
+};
+
+export type LineInput = { productId: bigint; variant: number; quantity: number; maxUnitPrice: bigint };
+export type CartOrder = { storeId: bigint; lines: LineInput[]; shipping: string };
+
+type AbiStore = FunctionResult<MerchstandAbi, "getStore">;
+type AbiProduct = FunctionResult<MerchstandAbi, "getProduct">;
+type AbiTerms = FunctionResult<MerchstandAbi, "storeTerms">;
+/** The Order as the contract takes it in calldata. */
+export type OrderArg = FunctionArgs<MerchstandAbi, "hashOrder">[0];
+export type CartArg = FunctionArgs<MerchstandAbi, "checkout">[0];
+
+export function toTerms(t: AbiTerms): StoreTerms {
+  return { arbiter: t.arbiter, shipWindow: t.shipWindow, deliveryWindow: t.deliveryWindow };
+}
+
+export function toStore(s: AbiStore): Store {
+  return { ...s, terms: toTerms(s.terms) };
+}
+
+export function toProduct(p: AbiProduct): Product {
+  return {
+    ...p,
+    variants: p.variants.map((v, index) => ({ index, ...v })),
+  };
+}
+
+const mask = (bits: bigint) => (1n << bits) - 1n;
+
+/** A purchase line as `buy_oT9la` takes it: `productId | variant << 64 | quantity << 72 | maxUnitPrice << 104`. */
+export function packLine(line: LineInput): bigint {
+  const variant = BigInt(line.variant);
+  const quantity = BigInt(line.quantity);
+  const fits = (value: bigint, bits: bigint) => value >= 0n && value <= mask(bits);
+  if (!fits(line.productId, 64n) || !fits(variant, 8n) || !fits(quantity, 32n) || !fits(line.maxUnitPrice, 96n)) {
+    throw new RangeError("A cart line is out of range.");
+  }
+  return line.productId | (variant << 64n) | (quantity << 72n) | (line.maxUnitPrice << 104n);
+}
+
+/** One line of an OrderPlaced log: `productId | variant << 64 | quantity << 72 | unitPrice << 104`. */
+export function unpackLine(word: bigint): Line {
+  return {
+    productId: word & mask(64n),
+    variant: Number((word >> 64n) & mask(8n)),
+    quantity: Number((word >> 72n) & mask(32n)),
+    unitPrice: (word >> 104n) & mask(96n),
+  };
+}
+
+/**
+ * The Order an OrderPlaced log announces, rebuilt as IMerchstand's NatSpec of the event says: the log carries only
+ * what the chain does not already know, packed; `currency` is the store's (fixed when it opened).
+ */
+export function orderFromPlaced(
+  args: Pick<EventArgs<"OrderPlaced">, "buyer" | "storeId" | "info" | "lines">,
+  currency: string,
+): Order {
+  const info = BigInt(args.info);
+  const lines = Array.from(args.lines, (w) => unpackLine(BigInt(w)));
+  return {
+    buyer: String(args.buyer),
+    storeId: BigInt(args.storeId),
+    termsVersion: Number(info & mask(32n)),
+    feeBps: Number((info >> 32n) & mask(16n)),
+    currency,
+    placedAt: (info >> 48n) & mask(40n),
+    shippedAt: 0n,
+    disputedAt: 0n,
+    amount: lines.reduce((sum, l) => sum + BigInt(l.quantity) * l.unitPrice, 0n),
+    lines,
+  };
+}
+
+/** An Order as calldata. */
+export function orderArg(order: Order): OrderArg {
+  return {
+    ...order,
+    placedAt: Number(order.placedAt),
+    shippedAt: Number(order.shippedAt),
+    disputedAt: Number(order.disputedAt),
+    lines: order.lines.map((l) => ({ ...l })),
+  };
+}
+
+export function cartArg(cart: CartOrder[]): CartArg {
+  return cart.map((o) => ({ storeId: o.storeId, lines: o.lines.map((l) => ({ ...l })), shipping: o.shipping }));
+}
+
+export const ZERO_ADDRESS = "0x0000000000000000000000000000000000000000";
+export const ZERO_BYTES32 = `0x${"0".repeat(64)}`;

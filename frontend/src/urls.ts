@@ -1,0 +1,94 @@
+// Every URL of the dapp, built and parsed in one place. Routes are hash paths (IPFS gateways have no server-side
+// rewrites): `routes.*` build them, `parseHash` and `matchPath` read them back. Parsing never throws: a malformed
+// URL (bad percent-encoding, an id that is not a decimal id) matches nothing and shows the not-found page.
+
+type Id = bigint | number | string;
+export type SellerOrderFilter = "to-ship" | "shipped" | "disputed" | "completed" | "closed";
+
+function withQuery(path: string, query: Record<string, string | number | bigint | undefined>): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) if (value !== undefined) params.set(key, String(value));
+  const text = params.toString();
+  return text ? `${path}?${text}` : path;
+}
+
+/** The hash path of each page (what `link` and `go` take). */
+export const routes = {
+  home: (search?: string) => withQuery("/", { q: search || undefined }),
+  store: (storeId: Id) => `/store/${storeId}`,
+  product: (storeId: Id, productId: Id) => `/store/${storeId}/product/${productId}`,
+  cart: () => "/cart",
+  checkout: () => "/checkout",
+  orders: () => "/orders",
+  order: (orderId: Id) => `/orders/${orderId}`,
+  sell: () => "/sell",
+  openStore: () => "/sell/new",
+  sellerStore: (storeId: Id) => `/sell/store/${storeId}`,
+  sellerProducts: (storeId: Id) => `/sell/store/${storeId}/products`,
+  newProduct: (storeId: Id) => `/sell/store/${storeId}/products/new`,
+  editProduct: (storeId: Id, productId: Id, options: { listed?: boolean } = {}) =>
+    withQuery(`/sell/store/${storeId}/products/${productId}`, { listed: options.listed ? 1 : undefined }),
+  sellerOrders: (storeId: Id, options: { filter?: SellerOrderFilter; order?: Id } = {}) =>
+    withQuery(`/sell/store/${storeId}/orders`, options),
+  managers: (storeId: Id) => `/sell/store/${storeId}/managers`,
+  getVerified: (storeId: Id) => `/sell/store/${storeId}/verify`,
+  arbiter: () => "/arbiter",
+  verifier: () => "/verify",
+};
+
+/** The `href` of a route. */
+export function hashHref(route: string): string {
+  return `#${route}`;
+}
+
+/** Opens a route (adds a history entry). */
+export function go(route: string): void {
+  location.hash = hashHref(route);
+}
+
+/** Shows a route without a history entry (a filter tab). */
+export function replaceRoute(route: string): void {
+  history.replaceState(null, "", hashHref(route));
+}
+
+/** `decodeURIComponent` that answers null for malformed percent-encoding instead of throwing URIError. */
+export function safeDecode(text: string): string | null {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return null;
+  }
+}
+
+/** Path and query of a location hash; `valid` is false when the URL is not well-formed percent-encoding. */
+export function parseHash(hash: string): { path: string; query: URLSearchParams; valid: boolean } {
+  const raw = hash.replace(/^#/, "") || "/";
+  const [path = "/", query = ""] = raw.split("?", 2);
+  // URLSearchParams replaces bad escapes with U+FFFD silently; a URL with one is malformed, not a search.
+  const valid = safeDecode(path) !== null && query.split("&").every((pair) => safeDecode(pair) !== null);
+  return {
+    path: path.startsWith("/") ? path : `/${path}`,
+    query: valid ? new URLSearchParams(query) : new URLSearchParams(),
+    valid,
+  };
+}
+
+/**
+ * The params of `path` when it matches `pattern` (`/store/:storeId`), else null. Params ending in "Id" must be
+ * decimal ids; a segment that is not well-formed percent-encoding matches nothing.
+ */
+export function matchPath(pattern: string, path: string): Record<string, string> | null {
+  const want = pattern.split("/").filter(Boolean);
+  const parts = path.split("/").filter(Boolean);
+  if (want.length !== parts.length) return null;
+  const params: Record<string, string> = {};
+  for (const [i, p] of want.entries()) {
+    const v = safeDecode(parts[i] as string);
+    if (v === null) return null;
+    if (p.startsWith(":")) {
+      if (p.endsWith("Id") && !/^[1-9]\d{0,19}$/.test(v)) return null;
+      params[p.slice(1)] = v;
+    } else if (p !== v) return null;
+  }
+  return params;
+}

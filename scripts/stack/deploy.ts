@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Contract } from "ethers";
 import { createHardhatRuntimeEnvironment, importUserConfig, resolveHardhatConfigPath } from "hardhat/hre";
+import { merchstandAbi } from "../../frontend/src/generated/merchstand-abi.ts";
 import MerchstandModule, { MockUSDModule } from "../../ignition/modules/Merchstand.ts";
 import { ROOT } from "../cli/root.ts";
 import { rpcProvider } from "../cli/rpc.ts";
@@ -23,13 +24,6 @@ export type Deployment = {
   mockUsd: string;
   deploymentBlock: number;
 };
-
-const ROLE_ABI = [
-  "function VERIFIER_ROLE() view returns (bytes32)",
-  "function grantRole(bytes32 role, address account)",
-  "function hasRole(bytes32 role, address account) view returns (bool)",
-  "function deploymentBlock() view returns (uint256)",
-];
 
 /** Deploys MockUSD and Merchstand (compiled artifacts must exist) and grants VERIFIER_ROLE to the demo verifier. */
 export async function deployProtocol(
@@ -81,7 +75,7 @@ export async function deployProtocol(
       const provider = rpcProvider(rpcUrl, { batchMaxCount: 1 });
       try {
         const chainId = Number((await provider.getNetwork()).chainId);
-        const roles = new Contract(merchstandAddress, ROLE_ABI, castWallet("deployer", provider));
+        const roles = new Contract(merchstandAddress, merchstandAbi, castWallet("deployer", provider));
         const verifierRole = (await roles.getFunction("VERIFIER_ROLE")()) as string;
         const verifier = castWallet("verifier").address;
         if (!((await roles.getFunction("hasRole")(verifierRole, verifier)) as boolean)) {

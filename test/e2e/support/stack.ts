@@ -4,9 +4,8 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-
-const ROOT = resolve(import.meta.dirname, "../../..");
+import { join } from "node:path";
+import { ROOT } from "../../../scripts/cli/root.ts";
 
 export type TestStack = {
   dappUrl: string;

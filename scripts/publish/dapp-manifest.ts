@@ -2,26 +2,27 @@
 //
 // Everything in it is public: it is served from IPFS to every visitor. So the RPC URL is a public endpoint chosen
 // for the purpose (flag, env or a default), never the deploy RPC, which usually embeds a provider API key.
+import type { Manifest } from "../../frontend/src/client/manifest.ts";
 import { type ChainManifest, type Currency, orderedCurrency } from "./chain-manifest.ts";
 
-export type DappManifest = {
-  version: 1;
-  chainId: number;
-  chainName: string;
-  rpcUrl: string;
-  explorerUrl: string | null;
-  merchstand: string;
-  deploymentBlock: number;
-  currencies: Currency[];
-  ipfsGateways: string[];
-  ipfsUpload: { kind: "kubo"; url: string } | null;
-};
+/**
+ * The manifest the dapp reads and validates (frontend/src/client/manifest.ts), as written: one field list for writer
+ * and reader. On disk a currency's `permit` is present only when true; the dapp reads a missing one as false.
+ */
+export type DappManifest = Omit<Manifest, "currencies"> & { currencies: Currency[] };
 
 /** Public, keyless RPC endpoints for the chains we expect to publish on. */
 export const PUBLIC_RPC_URLS: Record<number, string> = {
   1: "https://ethereum-rpc.publicnode.com",
   11155111: "https://ethereum-sepolia-rpc.publicnode.com",
   560048: "https://ethereum-hoodi-rpc.publicnode.com",
+  // The L2s' own public endpoints. They cap eth_getLogs and rate-limit: the dapp's history reader copes with both.
+  8453: "https://mainnet.base.org",
+  84532: "https://sepolia.base.org",
+  10: "https://mainnet.optimism.io",
+  11155420: "https://sepolia.optimism.io",
+  42161: "https://arb1.arbitrum.io/rpc",
+  421614: "https://sepolia-rollup.arbitrum.io/rpc",
 };
 
 /** Path-style gateways that send CORS headers, tried in this order by the dapp for product images and metadata. */

@@ -186,7 +186,7 @@ async function main(): Promise<number> {
         label: `catalog page 1 (${reads.page1.products} of ${n} products): RPC requests`,
         unit: "requests",
         summary: reads.page1.requests,
-        target: { max: 1, source: "issue 9" },
+        target: { max: 1, source: "project target" },
       }),
       figure({
         key: "catalog.page1.ms",
@@ -201,7 +201,7 @@ async function main(): Promise<number> {
         label: `all ${n} products (3 variants each): RPC requests`,
         unit: "requests",
         summary: reads.all.requests,
-        target: { max: 12, source: "issue 9 (for 1,000 products)" },
+        target: { max: 12, source: "project target (for 1,000 products)" },
       }),
       figure({
         key: "catalog.all.ms",
@@ -216,7 +216,7 @@ async function main(): Promise<number> {
         label: `first-load JS, gzip (index.html's module script and preloads: ${firstLoad.js.length} file(s))`,
         unit: "bytes",
         summary: exact(firstLoad.jsGzip),
-        target: { max: 100_000, source: "issue 5" },
+        target: { max: 100_000, source: "project target" },
       }),
       figure({
         key: "dapp.firstLoadCss",
@@ -231,7 +231,7 @@ async function main(): Promise<number> {
         label: `JS the browser fetched before the catalog painted, gzip (${render.scripts.length} files, incl. lazy chunks)`,
         unit: "bytes",
         summary: exact(render.scriptsGzip),
-        target: { max: 100_000, source: "issue 5" },
+        target: { max: 100_000, source: "project target" },
       }),
       figure({
         key: "dapp.render",
@@ -239,7 +239,7 @@ async function main(): Promise<number> {
         label: "navigation → catalog painted (headless Chromium, local gateway subdomain URL)",
         unit: "ms",
         summary: render.ms,
-        target: { max: 1500, source: "issue 5" },
+        target: { max: 1500, source: "project target" },
         note:
           `medians: DOMContentLoaded ${ms(render.phases.domContentLoaded)}, first RPC request sent ` +
           `${ms(render.phases.firstRpcStart)}, last RPC answer (of ${render.phases.rpcRequests.median}) in ` +

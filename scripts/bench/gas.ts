@@ -1,6 +1,6 @@
 // Gas per operation, from the contracts' one shared gas scenario (scripts/gas-report.ts `measureGas`, which the gas
-// test asserts on too), so the benchmark can never disagree with `npm run gas`. Every operation issue 9 asks for is
-// one of that scenario's rows; this module only picks them, labels them as the issue does, and puts issue 3's budgets
+// test asserts on too), so the benchmark can never disagree with `npm run gas`. Every operation the benchmark reports is
+// one of that scenario's rows; this module only picks them, labels them for the report, and puts the gas budgets
 // and Seaport 1.6, measured on the same network in the same run (./seaport.ts), beside them.
 import type { GasRow } from "../gas-report.ts";
 import { measureSeaportGas, type SeaportGas } from "./seaport.ts";
@@ -13,7 +13,7 @@ export type GasFigure = {
   steady: number;
   /** First pass on a fresh deployment (first-ever writes of shared slots). */
   firstEver: number;
-  /** Issue 3's budget, when the operation has one (judged on `steady`, as the gas test does). */
+  /** The operation's gas budget (scripts/gas-report.ts), when the operation has one (judged on `steady`, as the gas test does). */
   budget?: number;
   pass?: boolean;
   /** Seaport 1.6's steady gas for the same purchase, measured in this run (./seaport.ts; it holds no escrow). */
@@ -25,7 +25,7 @@ export type GasFigure = {
 /** Our purchases that Seaport's basic order is measured beside, and its route for each. */
 export const SEAPORT_ROUTES: Readonly<Record<string, "eth" | "erc20">> = { buyEth: "eth", buyErc20: "erc20" };
 
-/** Issue 9's operation list, in its order, mapped onto the scenario's row keys. */
+/** The benchmark's operation list, in report order, mapped onto the scenario's row keys. */
 export const GAS_OPERATIONS: ReadonlyArray<{ key: string; operation: string }> = [
   { key: "openStore", operation: "open a store" },
   { key: "listProduct", operation: "list a product with 3 variants" },
@@ -48,7 +48,7 @@ export const GAS_OPERATIONS: ReadonlyArray<{ key: string; operation: string }> =
 ];
 
 /**
- * Picks issue 9's operations out of the scenario's rows (a missing one is an error, not a blank) and puts Seaport's
+ * Picks the benchmark's operations out of the scenario's rows (a missing one is an error, not a blank) and puts Seaport's
  * measured gas beside our purchases.
  */
 export function gasFigures(rows: readonly GasRow[], seaport?: SeaportGas): GasFigure[] {

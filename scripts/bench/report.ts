@@ -171,11 +171,11 @@ export function renderReport(results: Results): string {
   return [
     header(results),
     "",
-    "Gas per transaction (whole transaction's `receipt.gasUsed`; budgets from issue 3):",
+    "Gas per transaction (whole transaction's `receipt.gasUsed`; budgets from scripts/gas-report.ts):",
     "",
     gasTable(results.gas),
     "",
-    "Catalog, dapp and IPFS (budgets from issues 5 and 9; pass/fail judged on the median):",
+    "Catalog, dapp and IPFS (targets from README.md's Performance table; pass/fail judged on the median):",
     "",
     figureTable(results.figures),
     ...(notes.length > 0 ? ["", ...notes] : []),

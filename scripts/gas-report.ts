@@ -1,16 +1,16 @@
 // Prints the gas every Merchstand operation costs (whole-transaction `receipt.gasUsed`), beside the budget of
 // issue 3 and Seaport 1.6's published figures. `npm run gas` (= `node scripts/gas-report.ts`).
 //
-// The scenario below is the single source of these figures: test/contracts/Gas.ts imports `measureGas` and asserts
+// The scenario below is the single source of these figures: test/gas/Gas.ts imports `measureGas` and asserts
 // the budgets on the same numbers. It runs the same sequence of operations twice on one deployment (the fixture of
-// test/contracts/fixtures.ts, deployed through the production Ignition module):
+// test/contracts/support/fixtures.ts, deployed through the production Ignition module):
 // - "first-ever": the first pass on a fresh contract, where some writes are zero-to-nonzero for the first time
 //   (the first fee credit, the contract's first mUSD balance, ...);
 // - "steady": the second pass, when every shared slot (counters, variant slots, store balance slot, fee credits,
 //   token balances) already holds a value, as on a live deployment. The budgets are asserted on this pass.
 // In both, an order's own commitment slot is always new (zero-to-nonzero), as it is in real life.
 import type { ContractTransactionResponse } from "ethers";
-import type { Order } from "../test/contracts/fixtures.ts";
+import type { Order } from "../test/contracts/support/fixtures.ts";
 
 export interface GasRow {
   /** Stable key used by the gas test. */
@@ -71,7 +71,7 @@ export async function measureGas(): Promise<GasRow[]> {
     STATUS,
     shippingBlob,
     signPermit,
-  } = await import("../test/contracts/fixtures.ts");
+  } = await import("../test/contracts/support/fixtures.ts");
   const f = await networkHelpers.loadFixture(deployMerchstandFixture);
   const { merchstand, usd, seller, buyer, buyer2, arbiter, other, ethStoreId, shirtId, ebookId, mugId } = f;
   const asSeller = merchstand.connect(seller);

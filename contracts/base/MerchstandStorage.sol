@@ -7,8 +7,8 @@ import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/Reentrancy
 import {IMerchstand} from "../interfaces/IMerchstand.sol";
 
 /// @title MerchstandStorage
-/// @notice The state, constants and storage types shared by {Merchstand} and {MerchstandViews}.
-/// @dev Both contracts inherit this, so {MerchstandViews} code run by `delegatecall` from {Merchstand} sees the same
+/// @notice The state, constants and storage types shared by {Merchstand} and {MerchstandCatalog}.
+/// @dev Both contracts inherit this, so {MerchstandCatalog} code run by `delegatecall` from {Merchstand} sees the same
 /// layout. Storage is laid out for the purchase path (check `storageLayout` in the compiler output):
 /// - slot 0 is AccessControl's `_roles`; slot 1 holds Pausable's `_paused` and then `_feeBps` and `_feeRecipient`
 ///   (1 + 2 + 20 bytes), so one SLOAD serves the pause check, the fee snapshot and (for digital orders) the fee

@@ -67,7 +67,7 @@ export async function measureGasFigures(log: (line: string) => void = () => {}):
   log(`contracts compiled or current (${((performance.now() - started) / 1000).toFixed(1)} s)`);
   // Imported only now: the scenario's fixture module creates its network when it is first imported.
   const { measureGas } = await import("../gas-report.ts");
-  const { connection } = await import("../../test/contracts/fixtures.ts");
+  const { connection } = await import("../../test/contracts/support/fixtures.ts");
   try {
     return gasFigures(await measureGas());
   } finally {

@@ -12,7 +12,7 @@ import {
   SHIPPING,
   variant,
   variantTuple,
-} from "./helpers.ts";
+} from "./support/helpers.ts";
 
 const ETH = 10n ** 18n;
 

@@ -23,7 +23,7 @@ import {
   ship,
   variant,
   ZERO,
-} from "./helpers.ts";
+} from "./support/helpers.ts";
 
 describe("Money", () => {
   let fx: Fx;

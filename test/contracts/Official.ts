@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { CID, type Fx, fixtureTerms, KEY, load, openStore } from "./helpers.ts";
+import { CID, type Fx, fixtureTerms, KEY, load, openStore } from "./support/helpers.ts";
 
 const EVIDENCE = "https://nighttapes.example/merch — our only store is Merchstand store #1";
 const nonEmpty = (s: string) => typeof s === "string" && s.length > 0;

@@ -15,7 +15,7 @@ import {
   ship,
   stockOf,
   ZERO,
-} from "./helpers.ts";
+} from "./support/helpers.ts";
 
 describe("Orders", () => {
   let fx: Fx;

@@ -15,7 +15,7 @@ import {
   storeInput,
   variant,
   ZERO,
-} from "./helpers.ts";
+} from "./support/helpers.ts";
 
 describe("Platform", () => {
   let fx: Fx;

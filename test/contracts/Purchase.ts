@@ -24,7 +24,7 @@ import {
   stockOf,
   variant,
   ZERO,
-} from "./helpers.ts";
+} from "./support/helpers.ts";
 
 /** The id rule: `productId << 40 | variant << 32 | sold`, `sold` being the variant's sold counter before the order. */
 function orderIdOf(productId: bigint, variantIndex: bigint | number, sold: bigint): bigint {

@@ -10,7 +10,7 @@ import {
   SHIPPING,
   Status,
   ship,
-} from "./helpers.ts";
+} from "./support/helpers.ts";
 
 describe("Reviews", () => {
   let fx: Fx;

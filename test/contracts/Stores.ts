@@ -12,7 +12,7 @@ import {
   termsTuple,
   variant,
   ZERO,
-} from "./helpers.ts";
+} from "./support/helpers.ts";
 
 describe("Stores", () => {
   let fx: Fx;

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { buyEth, type Fx, listProduct, load, openStore, productInput, Status, ship, variant, ZERO } from "./helpers.ts";
+import { buyEth, type Fx, listProduct, load, openStore, productInput, Status, ship, variant, ZERO } from "./support/helpers.ts";
 
 describe("Views", () => {
   let fx: Fx;

@@ -24,7 +24,7 @@ import {
   storeInput,
   variant,
   ZERO,
-} from "../contracts/helpers.ts";
+} from "../contracts/support/helpers.ts";
 
 /** Coverage instrumentation inflates gas, so gas bounds are only checked on uninstrumented runs. */
 const MEASURING_GAS = !hre.globalOptions.coverage;

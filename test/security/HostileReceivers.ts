@@ -19,7 +19,7 @@ import {
   Status,
   ship,
   ZERO,
-} from "../contracts/helpers.ts";
+} from "../contracts/support/helpers.ts";
 
 describe("Security: hostile receivers", () => {
   let fx: Fx;

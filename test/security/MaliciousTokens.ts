@@ -20,7 +20,7 @@ import {
   ship,
   variant,
   ZERO,
-} from "../contracts/helpers.ts";
+} from "../contracts/support/helpers.ts";
 
 // MaliciousToken.Mode
 const HONEST = 0;

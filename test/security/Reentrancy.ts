@@ -26,7 +26,7 @@ import {
   Status,
   variant,
   ZERO,
-} from "../contracts/helpers.ts";
+} from "../contracts/support/helpers.ts";
 
 /** AccessControl's own role functions carry no guard: they move no money and need the admin role anyway. */
 const UNGUARDED = new Set(["grantRole", "revokeRole", "renounceRole"]);

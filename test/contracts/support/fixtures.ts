@@ -13,8 +13,8 @@
  */
 import type { BigNumberish, ContractTransactionReceipt, Log } from "ethers";
 import { network } from "hardhat";
-import MerchstandModule, { MockUSDModule } from "../../ignition/modules/Merchstand.ts";
-import type { Merchstand, MockUSD } from "../../types/ethers-contracts/index.ts";
+import MerchstandModule, { MockUSDModule } from "../../../ignition/modules/Merchstand.ts";
+import type { Merchstand, MockUSD } from "../../../types/ethers-contracts/index.ts";
 
 export const connection = await network.create();
 export const { ethers, networkHelpers, ignition } = connection;

@@ -1,6 +1,7 @@
 import { anyValue } from "@nomicfoundation/hardhat-ethers-chai-matchers/withArgs";
 import { expect } from "chai";
 import {
+  BUYER_KEY,
   bytesOf,
   CID,
   type Fx,
@@ -308,7 +309,7 @@ describe("Catalog", () => {
 
       await merchstand.connect(seller).addVariant(ebookId, variant("EPUB", 9n, 3));
       const epub = (await merchstand.getProduct(ebookId)).variants.length - 1;
-      await expect(merchstand.connect(buyer).buy_oT9la(packLine(ebookId, epub, 1, 9n), "0x", { value: 9n }))
+      await expect(merchstand.connect(buyer).buy_oT9la(packLine(ebookId, epub, 1, 9n), BUYER_KEY, { value: 9n }))
         .to.emit(merchstand, "OrderCompleted")
         // The new variant's first order: id productId << 40 | variant << 32 | 0 units sold before it.
         .withArgs((ebookId << 40n) | (BigInt(epub) << 32n), ethStoreId, anyValue, anyValue);

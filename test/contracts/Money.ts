@@ -2,6 +2,7 @@ import { anyValue } from "@nomicfoundation/hardhat-ethers-chai-matchers/withArgs
 import { expect } from "chai";
 import type { RevertingReceiver } from "../../types/ethers-contracts/index.ts";
 import {
+  BUYER_KEY,
   buyEth,
   buyUsd,
   disputeOrder,
@@ -80,7 +81,7 @@ describe("Money", () => {
         variant("PDF", 1_001n, 10),
       ]);
       // 1001 * 333 / 10000 = 33.33 -> 33.
-      await expect(merchstand.connect(buyer).buy_oT9la(packLine(productId, 0, 1, 1_001n), "0x", { value: 1_001n }))
+      await expect(merchstand.connect(buyer).buy_oT9la(packLine(productId, 0, 1, 1_001n), BUYER_KEY, { value: 1_001n }))
         .to.emit(merchstand, "OrderCompleted")
         .withArgs(anyValue, ethStoreId, 968, 33);
     });
@@ -269,7 +270,7 @@ describe("Money", () => {
       const productId = await listProduct(fx, other, storeId, productInput({ digital: true, category: 5 }), [
         variant("PDF", 10n ** 15n, 10),
       ]);
-      await buyEth(fx, fx.buyer2, productId, { shipping: "0x" });
+      await buyEth(fx, fx.buyer2, productId, { shipping: BUYER_KEY });
       await expect(merchstand.withdrawStoreBalance(storeId)).to.emit(merchstand, "StoreWithdrawal");
 
       await merchstand.connect(seller).setStorePayout(ethStoreId, seller.address);
@@ -295,7 +296,7 @@ describe("Money", () => {
       const productId = await listProduct(fx, other, storeId, productInput({ digital: true, category: 5 }), [
         variant("PDF", 10n ** 15n, 10),
       ]);
-      await buyEth(fx, fx.buyer2, productId, { shipping: "0x" });
+      await buyEth(fx, fx.buyer2, productId, { shipping: BUYER_KEY });
       await expect(merchstand.withdrawStoreBalance(storeId, { gasLimit: 1_000_000 })).to.emit(
         merchstand,
         "StoreWithdrawal",
@@ -454,11 +455,11 @@ describe("Money", () => {
       ]);
       await token.mint(buyer.address, 10_000n);
       await token.connect(buyer).approve(await merchstand.getAddress(), 10_000n);
-      await merchstand.connect(buyer).buy_oT9la(packLine(productId, 0, 1, 1_000n), "0x");
+      await merchstand.connect(buyer).buy_oT9la(packLine(productId, 0, 1, 1_000n), BUYER_KEY);
       // Mid-purchase the store has been credited but not yet paid: a re-entry must not withdraw that credit.
       const reentry = merchstand.interface.encodeFunctionData("withdrawStoreBalance", [storeId]);
       await token.armReentry(2, await merchstand.getAddress(), reentry, false);
-      await expect(merchstand.connect(buyer).buy_oT9la(packLine(productId, 0, 1, 1_000n), "0x")).to.emit(
+      await expect(merchstand.connect(buyer).buy_oT9la(packLine(productId, 0, 1, 1_000n), BUYER_KEY)).to.emit(
         merchstand,
         "OrderCompleted",
       );
@@ -491,7 +492,7 @@ describe("Money", () => {
       const d2 = await buyEth(fx, buyer2, fx.shirtId);
       const d2d = await disputeOrder(fx, d2.orderId, await ship(fx, d2.orderId, d2.order), buyer2);
       await buyEth(fx, buyer, fx.shirtId);
-      await buyEth(fx, buyer, fx.ebookId, { shipping: "0x" });
+      await buyEth(fx, buyer, fx.ebookId, { shipping: BUYER_KEY });
       await fx.networkHelpers.time.increase(
         Number((await fixtureTerms(fx)).shipWindow) + Number(await merchstand.ARBITER_WINDOW()),
       );

@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { AbiCoder, keccak256 } from "ethers";
 import {
+  BUYER_KEY,
   buyEth,
   buyUsd,
   disputeOrder,
@@ -100,7 +101,7 @@ describe("Orders", () => {
         await expect(merchstand.connect(seller).markShipped(orderId, order, "x"))
           .to.be.revertedWithCustomError(merchstand, "InvalidOrderStatus")
           .withArgs(orderId, Status.Shipped);
-        const digital = await buyEth(fx, buyer, ebookId, { shipping: "0x" });
+        const digital = await buyEth(fx, buyer, ebookId, { shipping: BUYER_KEY });
         await expect(merchstand.connect(seller).markShipped(digital.orderId, digital.order, "x"))
           .to.be.revertedWithCustomError(merchstand, "InvalidOrderStatus")
           .withArgs(digital.orderId, Status.Completed);

@@ -1,6 +1,7 @@
 import { anyValue } from "@nomicfoundation/hardhat-ethers-chai-matchers/withArgs";
 import { expect } from "chai";
 import {
+  BUYER_KEY,
   buyEth,
   buyUsd,
   expectConserved,
@@ -292,21 +293,21 @@ describe("Purchase", () => {
         const { merchstand, buyer, ebookId, ethStoreId, feeRecipient } = fx;
         const price = await priceOf(fx, ebookId);
         const feeBps = BigInt(await merchstand.feeBps());
-        await buyEth(fx, fx.buyer2, ebookId, { shipping: "0x" });
+        await buyEth(fx, fx.buyer2, ebookId, { shipping: BUYER_KEY });
         const sold = await soldOf(fx, ebookId);
         expect(sold).to.equal(1n);
         const id = orderIdOf(ebookId, 0, sold);
         const storeBefore = (await merchstand.getStore(ethStoreId)).balance;
         const feeBefore = await merchstand.credits(feeRecipient.address, ZERO);
         const t = await pinNextTimestamp(fx);
-        const tx = merchstand.connect(buyer).buy_oT9la(packLine(ebookId, 0, 1, price), "0x", { value: price });
+        const tx = merchstand.connect(buyer).buy_oT9la(packLine(ebookId, 0, 1, price), BUYER_KEY, { value: price });
         await expect(tx)
           .to.emit(merchstand, "OrderCompleted")
           .withArgs(id, ethStoreId, price - fee(price, feeBps), fee(price, feeBps));
         // Placed and completed in one go: the OrderPlaced log carries no shipping blob.
         await expect(tx)
           .to.emit(merchstand, "OrderPlaced")
-          .withArgs(id, buyer.address, ethStoreId, infoWord(1n, feeBps, t), [lineWord(ebookId, 0, 1n, price)], "0x");
+          .withArgs(id, buyer.address, ethStoreId, infoWord(1n, feeBps, t), [lineWord(ebookId, 0, 1n, price)], BUYER_KEY);
         expect(await merchstand.orderStatus(id)).to.equal(Status.Completed);
         expect((await merchstand.getStore(ethStoreId)).balance).to.equal(storeBefore + price - fee(price, feeBps));
         expect(await merchstand.credits(feeRecipient.address, ZERO)).to.equal(feeBefore + fee(price, feeBps));
@@ -330,7 +331,7 @@ describe("Purchase", () => {
         // All 2^32 - 1 units in one purchase, at 1 wei each: the variant's first order.
         const all = await placed(
           merchstand,
-          merchstand.connect(buyer).buy_oT9la(packLine(productId, 0, max, 1n), "0x", { value: max }),
+          merchstand.connect(buyer).buy_oT9la(packLine(productId, 0, max, 1n), BUYER_KEY, { value: max }),
         );
         expect(all.orderId).to.equal(productId << 40n);
         expect(all.order.amount).to.equal(max);
@@ -341,11 +342,11 @@ describe("Purchase", () => {
         await merchstand.connect(seller).setVariantStock(productId, 0, 5);
         const held = await ethers.provider.getBalance(merchstand);
         const storeBalance = (await merchstand.getStore(ethStoreId)).balance;
-        await expect(merchstand.connect(buyer).buy_oT9la(packLine(productId, 0, 1, 1n), "0x", { value: 1n }))
+        await expect(merchstand.connect(buyer).buy_oT9la(packLine(productId, 0, 1, 1n), BUYER_KEY, { value: 1n }))
           .to.be.revertedWithCustomError(merchstand, "SoldCounterFull")
           .withArgs(productId, 0);
         const cart = [
-          { storeId: ethStoreId, lines: [{ productId, variant: 0, quantity: 1, maxUnitPrice: 1n }], shipping: "0x" },
+          { storeId: ethStoreId, termsVersion: 1, lines: [{ productId, variant: 0, quantity: 1, maxUnitPrice: 1n }], shipping: BUYER_KEY },
         ];
         await expect(merchstand.connect(buyer).checkout(cart, { value: 1n }))
           .to.be.revertedWithCustomError(merchstand, "SoldCounterFull")
@@ -365,7 +366,7 @@ describe("Purchase", () => {
         await merchstand.connect(seller).addVariant(productId, variant("EPUB", 1n, 5));
         const epub = await placed(
           merchstand,
-          merchstand.connect(buyer).buy_oT9la(packLine(productId, 1, 2, 1n), "0x", { value: 2n }),
+          merchstand.connect(buyer).buy_oT9la(packLine(productId, 1, 2, 1n), BUYER_KEY, { value: 2n }),
         );
         expect(epub.orderId).to.equal((productId << 40n) | (1n << 32n));
         // And it still knows its store: a cart naming another store is refused.
@@ -373,8 +374,9 @@ describe("Purchase", () => {
           merchstand.connect(buyer).checkout([
             {
               storeId: usdStoreId,
+              termsVersion: 1,
               lines: [{ productId, variant: 1, quantity: 1, maxUnitPrice: 1n }],
-              shipping: "0x",
+              shipping: BUYER_KEY,
             },
           ]),
         )
@@ -387,21 +389,21 @@ describe("Purchase", () => {
         const { merchstand, seller, buyer } = fx;
         const productId = await fullStockProduct();
         await (
-          await merchstand.connect(buyer).buy_oT9la(packLine(productId, 0, max - 1n, 1n), "0x", { value: max - 1n })
+          await merchstand.connect(buyer).buy_oT9la(packLine(productId, 0, max - 1n, 1n), BUYER_KEY, { value: max - 1n })
         ).wait();
         await merchstand.connect(seller).setVariantStock(productId, 0, 5);
         // Two would take the counter one past the maximum.
-        await expect(merchstand.connect(buyer).buy_oT9la(packLine(productId, 0, 2, 1n), "0x", { value: 2n }))
+        await expect(merchstand.connect(buyer).buy_oT9la(packLine(productId, 0, 2, 1n), BUYER_KEY, { value: 2n }))
           .to.be.revertedWithCustomError(merchstand, "SoldCounterFull")
           .withArgs(productId, 0);
         const last = await placed(
           merchstand,
-          merchstand.connect(buyer).buy_oT9la(packLine(productId, 0, 1, 1n), "0x", { value: 1n }),
+          merchstand.connect(buyer).buy_oT9la(packLine(productId, 0, 1, 1n), BUYER_KEY, { value: 1n }),
         );
         expect(last.orderId).to.equal((productId << 40n) | (max - 1n));
         expect(await soldOf(fx, productId)).to.equal(max);
         expect(await stockOf(fx, productId)).to.equal(4n);
-        await expect(merchstand.connect(buyer).buy_oT9la(packLine(productId, 0, 1, 1n), "0x", { value: 1n }))
+        await expect(merchstand.connect(buyer).buy_oT9la(packLine(productId, 0, 1, 1n), BUYER_KEY, { value: 1n }))
           .to.be.revertedWithCustomError(merchstand, "SoldCounterFull")
           .withArgs(productId, 0);
         expect(await stockOf(fx, productId)).to.equal(4n);
@@ -442,6 +444,7 @@ describe("Purchase", () => {
         const cart = [
           {
             storeId: ethStoreId,
+            termsVersion: 1,
             lines: [
               { productId: shirtId, variant: 0, quantity: 2, maxUnitPrice: price },
               { productId: shirtId, variant: 1, quantity: 1, maxUnitPrice: price },
@@ -678,7 +681,7 @@ describe("Purchase", () => {
       const { buyer, shirtId, ebookId } = fx;
       const s0 = await buyEth(fx, buyer, shirtId, { variant: 0 });
       const s1 = await buyEth(fx, buyer, shirtId, { variant: 1 });
-      const e0 = await buyEth(fx, buyer, ebookId, { shipping: "0x" });
+      const e0 = await buyEth(fx, buyer, ebookId, { shipping: BUYER_KEY });
       expect([s0.orderId, s1.orderId, e0.orderId]).to.deep.equal([
         orderIdOf(shirtId, 0, 0n),
         orderIdOf(shirtId, 1, 0n),
@@ -711,6 +714,7 @@ describe("Purchase", () => {
       const cart = [
         {
           storeId: ethStoreId,
+          termsVersion: 1,
           lines: [
             { productId: shirtId, variant: 2, quantity: 2, maxUnitPrice: shirt },
             { productId: ebookId, variant: 0, quantity: 1, maxUnitPrice: ebook },
@@ -719,6 +723,7 @@ describe("Purchase", () => {
         },
         {
           storeId,
+          termsVersion: 1,
           lines: [{ productId: capId, variant: 0, quantity: 3, maxUnitPrice: cap }],
           shipping: shippingBlob(150),
         },
@@ -776,8 +781,8 @@ describe("Purchase", () => {
       const sold = await soldOf(fx, shirtId);
       const line = (quantity: number) => ({ productId: shirtId, variant: 0, quantity, maxUnitPrice: price });
       const cart = [
-        { storeId: ethStoreId, lines: [line(2)], shipping: SHIPPING },
-        { storeId: ethStoreId, lines: [line(1)], shipping: shippingBlob(100) },
+        { storeId: ethStoreId, termsVersion: 1, lines: [line(2)], shipping: SHIPPING },
+        { storeId: ethStoreId, termsVersion: 1, lines: [line(1)], shipping: shippingBlob(100) },
       ];
       // The second order's id is taken after the first took its two units.
       const ids = [orderIdOf(shirtId, 0, sold), orderIdOf(shirtId, 0, sold + 2n)];
@@ -801,10 +806,11 @@ describe("Purchase", () => {
       const cart = [
         {
           storeId: ethStoreId,
+          termsVersion: 1,
           lines: [{ productId: ebookId, variant: 0, quantity: 1, maxUnitPrice: ebook }],
-          shipping: "0x",
+          shipping: BUYER_KEY,
         },
-        { storeId, lines: [{ productId: capId, variant: 0, quantity: 1, maxUnitPrice: cap }], shipping: SHIPPING },
+        { storeId, termsVersion: 1, lines: [{ productId: capId, variant: 0, quantity: 1, maxUnitPrice: cap }], shipping: SHIPPING },
       ];
       const digital = orderIdOf(ebookId, 0, await soldOf(fx, ebookId));
       const physical = orderIdOf(capId, 0, await soldOf(fx, capId));
@@ -828,10 +834,11 @@ describe("Purchase", () => {
         const cart = [
           {
             storeId: ethStoreId,
+            termsVersion: 1,
             lines: [{ productId: shirtId, variant: 0, quantity: 1, maxUnitPrice: shirt }],
             shipping: SHIPPING,
           },
-          { storeId, lines: [{ productId: capId, variant: 0, quantity: 5, maxUnitPrice: cap }], shipping: SHIPPING },
+          { storeId, termsVersion: 1, lines: [{ productId: capId, variant: 0, quantity: 5, maxUnitPrice: cap }], shipping: SHIPPING },
         ];
         await expect(merchstand.connect(buyer).checkout(cart, { value: shirt + cap * 5n }))
           .to.be.revertedWithCustomError(merchstand, "InsufficientStock")
@@ -851,6 +858,7 @@ describe("Purchase", () => {
         const cart = [
           {
             storeId: ethStoreId,
+            termsVersion: 1,
             lines: [
               { productId: shirtId, variant: 0, quantity: half, maxUnitPrice: price },
               { productId: shirtId, variant: 0, quantity: half, maxUnitPrice: price },
@@ -872,11 +880,13 @@ describe("Purchase", () => {
         const cart = [
           {
             storeId: ethStoreId,
+            termsVersion: 1,
             lines: [{ productId: shirtId, variant: 0, quantity: 1, maxUnitPrice: shirt }],
             shipping: SHIPPING,
           },
           {
             storeId: usdStoreId,
+            termsVersion: 1,
             lines: [{ productId: mugId, variant: 0, quantity: 1, maxUnitPrice: mug }],
             shipping: SHIPPING,
           },
@@ -904,7 +914,7 @@ describe("Purchase", () => {
         const line = (i: number) => ({ productId, variant: i % variants.length, quantity: 1, maxUnitPrice: 1000n });
         const lines = (n: bigint) => Array.from({ length: Number(n) }, (_, i) => line(i));
         await expect(
-          merchstand.connect(buyer).checkout([{ storeId: ethStoreId, lines: lines(max + 1n), shipping: "0x" }], {
+          merchstand.connect(buyer).checkout([{ storeId: ethStoreId, termsVersion: 1, lines: lines(max + 1n), shipping: BUYER_KEY }], {
             value: 1000n * (max + 1n),
           }),
         )
@@ -915,8 +925,8 @@ describe("Purchase", () => {
         await expect(
           merchstand.connect(buyer).checkout(
             [
-              { storeId: ethStoreId, lines: lines(half), shipping: "0x" },
-              { storeId: ethStoreId, lines: lines(half), shipping: "0x" },
+              { storeId: ethStoreId, termsVersion: 1, lines: lines(half), shipping: BUYER_KEY },
+              { storeId: ethStoreId, termsVersion: 1, lines: lines(half), shipping: BUYER_KEY },
             ],
             { value: 1000n * half * 2n },
           ),
@@ -926,7 +936,7 @@ describe("Purchase", () => {
         await expect(
           merchstand
             .connect(buyer)
-            .checkout([{ storeId: ethStoreId, lines: lines(max), shipping: "0x" }], { value: 1000n * max }),
+            .checkout([{ storeId: ethStoreId, termsVersion: 1, lines: lines(max), shipping: BUYER_KEY }], { value: 1000n * max }),
         ).to.emit(merchstand, "OrderPlaced");
       });
     });
@@ -946,7 +956,7 @@ describe("Purchase", () => {
         const lines = [0, 1].map((v) => ({ productId, variant: v, quantity: units, maxUnitPrice: price }));
         // The id the order would have had: its first line is variant A, of which nothing was sold.
         const id = orderIdOf(productId, 0, 0n);
-        await expect(merchstand.connect(buyer).checkout([{ storeId: usdStoreId, lines, shipping: SHIPPING }]))
+        await expect(merchstand.connect(buyer).checkout([{ storeId: usdStoreId, termsVersion: 1, lines, shipping: SHIPPING }]))
           .to.be.revertedWithCustomError(merchstand, "InvalidAmount")
           .withArgs(id, amount, 2n ** 128n - 1n);
       });
@@ -957,7 +967,7 @@ describe("Purchase", () => {
         const { merchstand, buyer, ethStoreId } = fx;
         await expect(merchstand.connect(buyer).checkout([])).to.be.revertedWithCustomError(merchstand, "EmptyCart");
         await expect(
-          merchstand.connect(buyer).checkout([{ storeId: ethStoreId, lines: [], shipping: SHIPPING }]),
+          merchstand.connect(buyer).checkout([{ storeId: ethStoreId, termsVersion: 1, lines: [], shipping: SHIPPING }]),
         ).to.be.revertedWithCustomError(merchstand, "EmptyCart");
       });
     });
@@ -972,8 +982,9 @@ describe("Purchase", () => {
             [
               {
                 storeId,
+                termsVersion: 1,
                 lines: [{ productId: ebookId, variant: 0, quantity: 1, maxUnitPrice: ebook }],
-                shipping: "0x",
+                shipping: BUYER_KEY,
               },
             ],
             { value: ebook },
@@ -996,14 +1007,14 @@ describe("Purchase", () => {
         await expect(
           merchstand
             .connect(buyer)
-            .checkout([{ storeId: ethStoreId, lines: mixed, shipping: "0x" }], { value: ebook + shirt }),
+            .checkout([{ storeId: ethStoreId, termsVersion: 1, lines: mixed, shipping: BUYER_KEY }], { value: ebook + shirt }),
         )
           .to.be.revertedWithCustomError(merchstand, "InvalidShippingBlob")
           .withArgs(ethStoreId, 0, MAX_SHIPPING);
         await expect(
           merchstand
             .connect(buyer)
-            .checkout([{ storeId: ethStoreId, lines: [mixed[0] as (typeof mixed)[0]], shipping: shippingBlob(10) }], {
+            .checkout([{ storeId: ethStoreId, termsVersion: 1, lines: [mixed[0] as (typeof mixed)[0]], shipping: shippingBlob(10) }], {
               value: ebook,
             }),
         )
@@ -1020,6 +1031,7 @@ describe("Purchase", () => {
         const cart = [
           {
             storeId: ethStoreId,
+            termsVersion: 1,
             lines: [
               { productId: shirtId, variant: 0, quantity: 1, maxUnitPrice: shirt },
               { productId: ebookId, variant: 0, quantity: 2, maxUnitPrice: ebook },
@@ -1043,10 +1055,11 @@ describe("Purchase", () => {
         const cart = [
           {
             storeId: ethStoreId,
+            termsVersion: 1,
             lines: [{ productId: ebookId, variant: 0, quantity: 1, maxUnitPrice: ebook }],
-            shipping: "0x",
+            shipping: BUYER_KEY,
           },
-          { storeId, lines: [{ productId: capId, variant: 0, quantity: 1, maxUnitPrice: cap }], shipping: SHIPPING },
+          { storeId, termsVersion: 1, lines: [{ productId: capId, variant: 0, quantity: 1, maxUnitPrice: cap }], shipping: SHIPPING },
         ];
         await expect(merchstand.connect(buyer).checkout(cart, { value: ebook + cap }))
           .to.be.revertedWithCustomError(merchstand, "StoreIsClosed")
@@ -1063,8 +1076,9 @@ describe("Purchase", () => {
             [
               {
                 storeId: 999,
+                termsVersion: 1,
                 lines: [{ productId: ebookId, variant: 0, quantity: 1, maxUnitPrice: ebook }],
-                shipping: "0x",
+                shipping: BUYER_KEY,
               },
             ],
             {
@@ -1086,6 +1100,7 @@ describe("Purchase", () => {
         const cart = [
           {
             storeId: usdStoreId,
+            termsVersion: 1,
             lines: [{ productId: mugId, variant: 0, quantity: 3, maxUnitPrice: mug }],
             shipping: SHIPPING,
           },
@@ -1107,6 +1122,7 @@ describe("Purchase", () => {
         const cart = [
           {
             storeId: usdStoreId,
+            termsVersion: 1,
             lines: [{ productId: mugId, variant: 0, quantity: 1, maxUnitPrice: mug }],
             shipping: SHIPPING,
           },
@@ -1127,8 +1143,9 @@ describe("Purchase", () => {
             [
               {
                 storeId: ethStoreId,
+                termsVersion: 1,
                 lines: [{ productId: ebookId, variant: 0, quantity: 1, maxUnitPrice: ebook }],
-                shipping: "0x",
+                shipping: BUYER_KEY,
               },
             ],
             {
@@ -1148,6 +1165,7 @@ describe("Purchase", () => {
         cart: [
           {
             storeId: fx.usdStoreId,
+            termsVersion: 1,
             lines: [{ productId: fx.mugId, variant: 0, quantity, maxUnitPrice: mug }],
             shipping: SHIPPING,
           },
@@ -1251,8 +1269,9 @@ describe("Purchase", () => {
             [
               {
                 storeId: ethStoreId,
+                termsVersion: 1,
                 lines: [{ productId: ebookId, variant: 0, quantity: 1, maxUnitPrice: ebook }],
-                shipping: "0x",
+                shipping: BUYER_KEY,
               },
             ],
             permit,

@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import {
+  BUYER_KEY,
   buyEth,
   disputeOrder,
   type Fx,
@@ -46,7 +47,7 @@ describe("Reviews", () => {
 
     it("accepts a digital order, which completes at purchase", async () => {
       const { merchstand, buyer, ebookId } = fx;
-      const { orderId, order } = await buyEth(fx, buyer, ebookId, { shipping: "0x" });
+      const { orderId, order } = await buyEth(fx, buyer, ebookId, { shipping: BUYER_KEY });
       await expect(merchstand.connect(buyer).review(orderId, order, ebookId, 5, "bafyreview")).to.emit(
         merchstand,
         "ReviewPosted",
@@ -75,6 +76,7 @@ describe("Reviews", () => {
           [
             {
               storeId: ethStoreId,
+              termsVersion: 1,
               lines: [
                 { productId: shirtId, variant: 0, quantity: 1, maxUnitPrice: shirt },
                 { productId: ebookId, variant: 0, quantity: 1, maxUnitPrice: ebook },

@@ -4,6 +4,7 @@
 import { expect } from "chai";
 import type { GasBurner, RevertingReceiver } from "../../types/ethers-contracts/index.ts";
 import {
+  BUYER_KEY,
   buyEth,
   disputeOrder,
   expectConserved,
@@ -79,7 +80,7 @@ describe("Security: hostile receivers", () => {
         const { merchstand, seller, buyer2, ethStoreId, ethers } = fx;
         const burner = (await ethers.deployContract("GasBurner")) as unknown as GasBurner;
         await (await merchstand.connect(seller).setStorePayout(ethStoreId, await burner.getAddress())).wait();
-        await buyEth(fx, buyer2, fx.ebookId, { shipping: "0x" });
+        await buyEth(fx, buyer2, fx.ebookId, { shipping: BUYER_KEY });
         const balance = (await merchstand.getStore(ethStoreId)).balance;
         await expect(merchstand.connect(fx.other).withdrawStoreBalance(ethStoreId, { gasLimit }))
           .to.be.revertedWithCustomError(merchstand, "EthTransferFailed")

@@ -5,6 +5,7 @@
 import { expect } from "chai";
 import type { FeeOnTransferToken, MaliciousToken } from "../../types/ethers-contracts/index.ts";
 import {
+  BUYER_KEY,
   buyEth,
   buyUsd,
   expectConserved,
@@ -90,7 +91,7 @@ describe("Security: malicious ERC-20s", () => {
         .to.be.revertedWithCustomError(merchstand, "FeeOnTransferToken")
         .withArgs(address, 20_000n, 19_800n);
       const cart = [
-        { storeId, lines: [{ productId, variant: 0, quantity: 3, maxUnitPrice: 10_000n }], shipping: SHIPPING },
+        { storeId, termsVersion: 1, lines: [{ productId, variant: 0, quantity: 3, maxUnitPrice: 10_000n }], shipping: SHIPPING },
       ];
       await expect(merchstand.connect(buyer).checkout(cart))
         .to.be.revertedWithCustomError(merchstand, "FeeOnTransferToken")
@@ -135,7 +136,7 @@ describe("Security: malicious ERC-20s", () => {
         const { merchstand, seller, buyer, buyer2 } = fx;
         const { token, address, storeId, physicalId, digitalId } = await tokenStore();
         // Token money in every state: a store balance, buyer credits, an open order.
-        await (await merchstand.connect(buyer).buy_oT9la(packLine(digitalId, 0, 3, PRICE), "0x")).wait();
+        await (await merchstand.connect(buyer).buy_oT9la(packLine(digitalId, 0, 3, PRICE), BUYER_KEY)).wait();
         const refunded = await placed(
           merchstand,
           merchstand.connect(buyer2).buy_oT9la(packLine(physicalId, 0, 2, PRICE), SHIPPING),
@@ -226,7 +227,7 @@ describe("Security: malicious ERC-20s", () => {
     it("cannot make a store payout pay twice", async () => {
       const { merchstand, seller, buyer } = fx;
       const { token, address, storeId, digitalId } = await tokenStore();
-      await (await merchstand.connect(buyer).buy_oT9la(packLine(digitalId, 0, 5, PRICE), "0x")).wait();
+      await (await merchstand.connect(buyer).buy_oT9la(packLine(digitalId, 0, 5, PRICE), BUYER_KEY)).wait();
       const balance = (await merchstand.getStore(storeId)).balance;
       const again = merchstand.interface.encodeFunctionData("withdrawStoreBalance", [storeId]);
       await (await token.armReentry(REENTER_ON_TRANSFER, await merchstand.getAddress(), again, false)).wait();

@@ -10,6 +10,7 @@ import { expect } from "chai";
 import { type FunctionFragment, Interface, type ParamType } from "ethers";
 import type { MaliciousToken, ReentrantReceiver } from "../../types/ethers-contracts/index.ts";
 import {
+  BUYER_KEY,
   buyEth,
   expectConserved,
   type Fx,
@@ -154,7 +155,7 @@ describe("Security: re-entrancy", () => {
       await (await merchstand.connect(seller).setStorePayout(ethStoreId, address)).wait();
       for (const call of everyStateChangingCall(fx)) {
         // A digital sale credits the store at once.
-        await buyEth(fx, buyer2, fx.ebookId, { shipping: "0x" });
+        await buyEth(fx, buyer2, fx.ebookId, { shipping: BUYER_KEY });
         const balance = (await merchstand.getStore(ethStoreId)).balance;
         await (await receiver.armCall(call.data, false)).wait();
         await expect(merchstand.withdrawStoreBalance(ethStoreId), call.name).to.changeEtherBalances(
@@ -196,7 +197,7 @@ describe("Security: re-entrancy", () => {
       const target = await merchstand.getAddress();
       for (const call of everyStateChangingCall(fx)) {
         await (await token.armReentry(REENTER_ON_TRANSFER_FROM, target, call.data, false)).wait();
-        await expect(merchstand.connect(buyer).buy_oT9la(packLine(productId, 0, 1, 1_000n), "0x"), call.name).to.emit(
+        await expect(merchstand.connect(buyer).buy_oT9la(packLine(productId, 0, 1, 1_000n), BUYER_KEY), call.name).to.emit(
           merchstand,
           "OrderCompleted",
         );
@@ -211,7 +212,7 @@ describe("Security: re-entrancy", () => {
       const { token, tokenAddress, storeId, productId } = await hostileTokenStore();
       const target = await merchstand.getAddress();
       for (const call of everyStateChangingCall(fx)) {
-        await (await merchstand.connect(buyer).buy_oT9la(packLine(productId, 0, 1, 1_000n), "0x")).wait();
+        await (await merchstand.connect(buyer).buy_oT9la(packLine(productId, 0, 1, 1_000n), BUYER_KEY)).wait();
         const balance = (await merchstand.getStore(storeId)).balance;
         await (await token.armReentry(REENTER_ON_TRANSFER, target, call.data, false)).wait();
         const before = await token.balanceOf(seller.address);
@@ -271,8 +272,9 @@ describe("Security: re-entrancy", () => {
           [
             {
               storeId: ethStoreId,
+              termsVersion: 1,
               lines: [{ productId: ebookId, variant: 0, quantity: 1, maxUnitPrice: ebook }],
-              shipping: "0x",
+              shipping: BUYER_KEY,
             },
           ],
         ]),
@@ -281,7 +283,7 @@ describe("Security: re-entrancy", () => {
       ];
       for (const [i, data] of reentries.entries()) {
         await (await token.armReentry(REENTER_ON_TRANSFER_FROM, target, data, false)).wait();
-        await expect(merchstand.connect(buyer).buy_oT9la(packLine(productId, 0, 1, 1_000n), "0x")).to.emit(
+        await expect(merchstand.connect(buyer).buy_oT9la(packLine(productId, 0, 1, 1_000n), BUYER_KEY)).to.emit(
           merchstand,
           "OrderCompleted",
         );

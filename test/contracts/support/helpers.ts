@@ -10,6 +10,7 @@ import {
   type Signer,
 } from "ethers";
 import {
+  BUYER_KEY,
   deployMerchstandFixture,
   type Line,
   networkHelpers,
@@ -21,7 +22,7 @@ import {
 } from "./fixtures.ts";
 
 export type { Line, Order };
-export { packLine };
+export { BUYER_KEY, packLine };
 
 type TransactionReceipt = ContractTransactionReceipt;
 

@@ -359,9 +359,9 @@ contract Merchstand is IMerchstand, MerchstandStorage {
         uint256 enc = _loadOrder(orderId, order, OrderStatus.Disputed);
         uint256 opensAt = uint256(order.disputedAt) + ARBITER_WINDOW;
         if (block.timestamp < opensAt) revert TooEarly(orderId, opensAt);
-        _storeOrder(orderId, enc, 0, 0, OrderStatus.Resolved);
+        // Marked, at no extra storage cost, so that {review} knows the store kept nothing.
+        _storeOrder(orderId, enc, 0, 0, OrderStatus.Resolved, _MADE_WHOLE);
         uint256 escrowed = _escrowed(orderId, order);
-        _refunded[orderId] = order.amount;
         _credit(order.buyer, order.currency, escrowed);
         emit DisputeResolved(orderId, order.storeId, escrowed, 0, 0, false);
     }
@@ -385,7 +385,7 @@ contract Merchstand is IMerchstand, MerchstandStorage {
         if (!_inOrder(order.lines, productId)) revert ProductNotInOrder(orderId, productId);
         if (rating == 0 || rating > 5) revert InvalidRating(rating);
         _checkText(bytes(text), 0, MAX_TEXT_BYTES);
-        uint256 kept = _escrowed(orderId, order);
+        uint256 kept = uint8(uint256(_orders[orderId])) & _MADE_WHOLE != 0 ? 0 : _escrowed(orderId, order);
         uint256 minimum = _minReviewValue[order.currency];
         if (kept < minimum) revert ReviewValueTooLow(orderId, kept, minimum);
         mapping(uint64 => uint8) storage reviews = _reviews[orderId];
@@ -507,7 +507,7 @@ contract Merchstand is IMerchstand, MerchstandStorage {
 
     /// @inheritdoc IMerchstand
     function orderStatus(uint256 orderId) external view returns (OrderStatus status) {
-        return OrderStatus(uint8(uint256(_orders[orderId])));
+        return OrderStatus(uint8(uint256(_orders[orderId])) & _STATUS_MASK);
     }
 
     /// @inheritdoc IMerchstand
@@ -628,13 +628,9 @@ contract Merchstand is IMerchstand, MerchstandStorage {
                 LineInput calldata li = co.lines[j];
                 uint256 raw = _takeLine(li.productId, li.variant, li.quantity, li.maxUnitPrice);
                 if (uint64(raw >> _AT_STORE) != storeId) revert ProductNotInStore(li.productId, storeId);
-                uint256 lineDigital = (raw >> _AT_FLAGS) & _DIGITAL;
-                if (j == 0) {
-                    orderId = _orderId(li.productId, li.variant, raw);
-                    digital = lineDigital;
-                } else if (lineDigital != digital) {
-                    revert MixedOrder(storeId, li.productId);
-                }
+                // One rule for a cart order: all its lines are digital, or none (see {CartOrder}).
+                if (j == 0) (orderId, digital) = (_orderId(li.productId, li.variant, raw), raw & _DIGITAL_FLAG);
+                else if (raw & _DIGITAL_FLAG != digital) revert MixedOrder(storeId, li.productId);
                 // unchecked: each line is below 2^128 and there are at most MAX_CART_LINES of them.
                 unchecked {
                     amount += uint96(raw) * uint256(li.quantity);
@@ -729,7 +725,11 @@ contract Merchstand is IMerchstand, MerchstandStorage {
     function _newOrderBuffer(uint256 lines, uint256 shippingLength) private pure returns (uint256 buf) {
         assembly ("memory-safe") {
             buf := mload(0x40)
-            let size := add(add(_ORDER_BUFFER_FIXED_SIZE, mul(_ORDER_BUFFER_LINE_SIZE, lines)), and(add(shippingLength, 31), not(31)))
+            let size :=
+                add(
+                    add(_ORDER_BUFFER_FIXED_SIZE, mul(_ORDER_BUFFER_LINE_SIZE, lines)),
+                    and(add(shippingLength, 31), not(31))
+                )
             mstore(0x40, add(buf, size))
         }
     }
@@ -872,7 +872,7 @@ contract Merchstand is IMerchstand, MerchstandStorage {
         }
         bytes32 stored = _orders[orderId];
         if ((h ^ stored) & _HASH_MASK != 0) revert OrderMismatch(orderId);
-        status = OrderStatus(uint8(uint256(stored)));
+        status = OrderStatus(uint8(uint256(stored)) & _STATUS_MASK);
     }
 
     /// @dev {_loadOrder} that also requires `expected` status.
@@ -888,12 +888,19 @@ contract Merchstand is IMerchstand, MerchstandStorage {
 
     /// @dev Writes the new commitment: optionally sets the field at byte `at` of the encoding to `value` first.
     function _storeOrder(uint256 orderId, uint256 enc, uint256 at, uint256 value, OrderStatus status) private {
+        _storeOrder(orderId, enc, at, value, status, 0);
+    }
+
+    /// @dev {_storeOrder} with `flags` beside the status in the commitment's lowest byte (see {_MADE_WHOLE}).
+    function _storeOrder(uint256 orderId, uint256 enc, uint256 at, uint256 value, OrderStatus status, uint8 flags)
+        private
+    {
         bytes32 h;
         assembly ("memory-safe") {
             if at { mstore(add(enc, at), value) }
             h := keccak256(add(enc, 0x20), mload(enc))
         }
-        _orders[orderId] = (h & _HASH_MASK) | bytes32(uint256(uint8(status)));
+        _orders[orderId] = (h & _HASH_MASK) | bytes32(uint256(uint8(status) | flags));
     }
 
     /// @dev Puts the units of a cancelled or fully refunded order back in stock, and back in the buyer's per-buyer

@@ -1,5 +1,5 @@
-// Prints the gas every Merchstand operation costs (whole-transaction `receipt.gasUsed`), beside the budget of
-// issue 3 and Seaport 1.6's published figures. `npm run gas` (= `node scripts/gas-report.ts`).
+// Prints the gas every Merchstand operation costs (whole-transaction `receipt.gasUsed`), beside its budget
+// and Seaport 1.6's published figures. `npm run gas` (= `node scripts/gas-report.ts`).
 //
 // The scenario below is the single source of these figures: test/gas/Gas.ts imports `measureGas` and asserts
 // the budgets on the same numbers. It runs the same sequence of operations twice on one deployment (the fixture of
@@ -18,7 +18,7 @@ export interface GasRow {
   operation: string;
   first: bigint;
   steady: bigint;
-  /** The issue-3 budget, when the operation has one. */
+  /** Its budget (docs/SECURITY.md, CI gates), when the operation has one. */
   budget?: bigint;
   /** Seaport 1.6's published figure for the nearest operation (no escrow). */
   seaport?: bigint;

@@ -81,6 +81,8 @@ abstract contract MerchstandStorage is AccessControl, Pausable, ReentrancyGuardT
     uint8 internal constant _PRODUCT_ACTIVE = 2;
     uint8 internal constant _DIGITAL = 4;
     uint8 internal constant _ON_SALE = _VARIANT_ACTIVE | _PRODUCT_ACTIVE;
+    /// @dev {_DIGITAL} where it sits in the packed {Variant} slot.
+    uint256 internal constant _DIGITAL_FLAG = uint256(_DIGITAL) << _AT_FLAGS;
 
     /// @dev The ticket category (see {IMerchstand-ProductInput}): reviewable once delivered.
     uint8 internal constant _CATEGORY_TICKETS = 3;
@@ -93,9 +95,17 @@ abstract contract MerchstandStorage is AccessControl, Pausable, ReentrancyGuardT
     uint8 internal constant _REVIEWED = 1;
     uint8 internal constant _REPLIED = 2;
 
+    /// @dev The {IMerchstand-OrderStatus} bits of an order commitment's lowest byte.
+    uint8 internal constant _STATUS_MASK = 0x0f;
+    /// @dev Flag beside the status: the buyer got the whole escrow back by default ruling (an expired dispute).
+    uint8 internal constant _MADE_WHOLE = 0x80;
+
     /// @dev Clears the status byte of an order commitment.
     bytes32 internal constant _HASH_MASK = ~bytes32(uint256(0xff));
 
+    // solhint-disable const-name-snakecase
+    // (Seaport's suffix grammar for memory constants, ConsiderationConstants.sol: `_offset` from a base, `_REL` for
+    // a value that is itself an offset.)
     // Memory layout of `abi.encode(order)` for an {Order} of n lines, as {Merchstand} builds it for a new order and
     // copies it from calldata for an existing one (Seaport's naming: `_offset` from the start of the encoding).
     // [0x00] 0x20, the offset of the tuple; [0x20 + 32k] head field k; [0x160] lines length; [0x180 + 0x80 j] line j.
@@ -136,6 +146,8 @@ abstract contract MerchstandStorage is AccessControl, Pausable, ReentrancyGuardT
     uint256 internal constant _ORDER_BUFFER_FIXED_SIZE = 0x220; // _ORDER_LINES_offset + _LOG_LINES_offset + 0x20
     /// @dev Bytes per line in a new order's buffer: 4 words in the encoding, one packed word in the log.
     uint256 internal constant _ORDER_BUFFER_LINE_SIZE = 0xa0;
+
+    // solhint-enable const-name-snakecase
 
     // Where {Order} fields sit in a `bytes memory` holding `abi.encode(order)`: after its length word, at their
     // `_ORDER_*_offset` from the encoding's start.

@@ -11,7 +11,7 @@ pragma solidity 0.8.30;
 /// here, shipping addresses travel encrypted to the store's X25519 key, and only buyers of completed orders can
 /// review.
 /// @dev Gas design. An order is kept as one storage slot: the keccak256 of its ABI-encoded {Order}, whose lowest
-/// byte is overwritten with its {OrderStatus}. Every call that acts on an order takes the {Order} back as calldata
+/// byte is overwritten with its {OrderStatus} (low 4 bits) and internal flags (high bits; {orderStatus} masks them). Every call that acts on an order takes the {Order} back as calldata
 /// and is checked against that commitment. {OrderPlaced} carries what is needed to rebuild the {Order}; later
 /// events say how it changed ({OrderShipped} and {OrderDelivered} set `shippedAt`, {OrderDisputed} sets
 /// `disputedAt`), so any client can rebuild the current {Order} from logs alone. Refunds never change the

@@ -75,7 +75,9 @@ describe("Security: the counterparty moves first", () => {
       );
       expect(a.status).to.equal(1);
       expect(b.status, "the fan's buy reverted").to.equal(0);
-      await expect(merchstand.connect(buyer).buy_oT9la.staticCall(packLine(shirtId, 0, 1, price, 1), SHIPPING, { value: price }))
+      await expect(
+        merchstand.connect(buyer).buy_oT9la.staticCall(packLine(shirtId, 0, 1, price, 1), SHIPPING, { value: price }),
+      )
         .to.be.revertedWithCustomError(merchstand, "TermsChanged")
         .withArgs(ethStoreId, 1, 2);
       expect((await merchstand.getProduct(shirtId)).variants[0]?.stock).to.equal(stock);
@@ -263,14 +265,19 @@ describe("Security: the counterparty moves first", () => {
       const placedLog = b.logs.map((l) => merchstand.interface.parseLog(l)).find((e) => e?.name === "OrderPlaced");
       const info = BigInt(placedLog?.args.info ?? 0n);
       expect((info >> 32n) & 0xffffn, "the order carries the new fee").to.equal(1000n);
-      expect(await fx.ethers.provider.getBalance(await merchstand.getAddress()), "the fan paid the price").to.equal(price);
+      expect(await fx.ethers.provider.getBalance(await merchstand.getAddress()), "the fan paid the price").to.equal(
+        price,
+      );
     });
 
     it("lets the fan withdraw credits in a token the admin just de-listed", async () => {
       const { merchstand, admin, seller, buyer, usd, mugId } = fx;
       const price = await priceOf(fx, mugId);
       await (await usd.connect(buyer).approve(await merchstand.getAddress(), price)).wait();
-      const { orderId, order } = await placed(merchstand, merchstand.connect(buyer).buy_oT9la(packLine(mugId, 0, 1, price), SHIPPING));
+      const { orderId, order } = await placed(
+        merchstand,
+        merchstand.connect(buyer).buy_oT9la(packLine(mugId, 0, 1, price), SHIPPING),
+      );
       await (await merchstand.connect(seller).refund(orderId, order, price)).wait();
       const token = await usd.getAddress();
       const { b } = await sameBlock(

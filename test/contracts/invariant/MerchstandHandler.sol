@@ -211,8 +211,7 @@ contract MerchstandHandler {
         } else if (s.closed) {
             expected = abi.encodeWithSelector(IMerchstand.StoreIsClosed.selector, p.storeId);
         } else if (shownTerms != s.termsVersion) {
-            expected =
-                abi.encodeWithSelector(IMerchstand.TermsChanged.selector, p.storeId, shownTerms, s.termsVersion);
+            expected = abi.encodeWithSelector(IMerchstand.TermsChanged.selector, p.storeId, shownTerms, s.termsVersion);
         }
 
         vm.prank(buyer);
@@ -514,8 +513,7 @@ contract MerchstandHandler {
         // The other arbiter is a real arbiter too, just not this order's: it must be refused like a stranger.
         address caller = callerSeed % 4 == 0 ? (arbiter == ARBITER_1 ? ARBITER_2 : ARBITER_1) : arbiter;
         uint256 escrowed = _escrowed(id, o);
-        uint128 toBuyer =
-            toBuyerSeed % 16 == 0 ? uint128(escrowed + 1) : uint128(toBuyerSeed.bound(0, escrowed));
+        uint128 toBuyer = toBuyerSeed % 16 == 0 ? uint128(escrowed + 1) : uint128(toBuyerSeed.bound(0, escrowed));
         bytes memory expected;
         if (caller != arbiter) {
             expected = abi.encodeWithSelector(IMerchstand.NotArbiter.selector, id, caller);

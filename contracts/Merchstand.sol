@@ -337,14 +337,15 @@ contract Merchstand is IMerchstand, MerchstandStorage {
         if (msg.sender != _terms[order.storeId][order.termsVersion].arbiter) revert NotArbiter(orderId, msg.sender);
         uint256 escrowed = _escrowed(orderId, order);
         if (toBuyer > escrowed) revert InvalidAmount(orderId, toBuyer, escrowed);
-        _storeOrder(orderId, enc, 0, 0, OrderStatus.Resolved);
-        if (toBuyer != 0) {
-            // Recorded so that {review} knows what the store kept. unchecked: toBuyer <= escrowed = amount - refunded.
-            unchecked {
-                _refunded[orderId] += toBuyer;
-            }
-            _credit(order.buyer, order.currency, toBuyer);
+        // The store keeps `escrowed - toBuyer`; below the review minimum the order is marked so that {review}
+        // refuses it, at no extra storage cost (the mark sits beside the status).
+        // unchecked: toBuyer <= escrowed was checked above.
+        uint8 flags;
+        unchecked {
+            if (escrowed - toBuyer < _minReviewValue[order.currency]) flags = _UNREVIEWABLE;
         }
+        _storeOrder(orderId, enc, 0, 0, OrderStatus.Resolved, flags);
+        if (toBuyer != 0) _credit(order.buyer, order.currency, toBuyer);
         uint256 toStore;
         uint256 fee;
         // unchecked: toBuyer <= escrowed was checked above.
@@ -360,7 +361,7 @@ contract Merchstand is IMerchstand, MerchstandStorage {
         uint256 opensAt = uint256(order.disputedAt) + ARBITER_WINDOW;
         if (block.timestamp < opensAt) revert TooEarly(orderId, opensAt);
         // Marked, at no extra storage cost, so that {review} knows the store kept nothing.
-        _storeOrder(orderId, enc, 0, 0, OrderStatus.Resolved, _MADE_WHOLE);
+        _storeOrder(orderId, enc, 0, 0, OrderStatus.Resolved, _UNREVIEWABLE);
         uint256 escrowed = _escrowed(orderId, order);
         _credit(order.buyer, order.currency, escrowed);
         emit DisputeResolved(orderId, order.storeId, escrowed, 0, 0, false);
@@ -385,7 +386,7 @@ contract Merchstand is IMerchstand, MerchstandStorage {
         if (!_inOrder(order.lines, productId)) revert ProductNotInOrder(orderId, productId);
         if (rating == 0 || rating > 5) revert InvalidRating(rating);
         _checkText(bytes(text), 0, MAX_TEXT_BYTES);
-        uint256 kept = uint8(uint256(_orders[orderId])) & _MADE_WHOLE != 0 ? 0 : _escrowed(orderId, order);
+        uint256 kept = uint8(uint256(_orders[orderId])) & _UNREVIEWABLE != 0 ? 0 : _escrowed(orderId, order);
         uint256 minimum = _minReviewValue[order.currency];
         if (kept < minimum) revert ReviewValueTooLow(orderId, kept, minimum);
         mapping(uint64 => uint8) storage reviews = _reviews[orderId];
@@ -891,7 +892,7 @@ contract Merchstand is IMerchstand, MerchstandStorage {
         _storeOrder(orderId, enc, at, value, status, 0);
     }
 
-    /// @dev {_storeOrder} with `flags` beside the status in the commitment's lowest byte (see {_MADE_WHOLE}).
+    /// @dev {_storeOrder} with `flags` beside the status in the commitment's lowest byte (see {_UNREVIEWABLE}).
     function _storeOrder(uint256 orderId, uint256 enc, uint256 at, uint256 value, OrderStatus status, uint8 flags)
         private
     {

@@ -43,7 +43,7 @@ const ROWS: Omit<GasRow, "first" | "steady">[] = [
   { key: "buyDigital", operation: "buy digital (escrowed, 32-byte buyer key)", budget: 65_000n },
   { key: "checkoutPermit", operation: "checkoutWithPermit 1 line, mUSD" },
   { key: "completeAnyone", operation: "complete (anyone, after delivery window)", budget: 55_000n },
-  { key: "refundPartial", operation: "refund partial", budget: 55_000n },
+  { key: "refundPartial", operation: "refund partial (the first of an order writes its refunded slot)" },
   { key: "refundFull", operation: "refund full (after a partial)", budget: 55_000n },
   { key: "dispute", operation: "dispute", budget: 55_000n },
   { key: "resolveDispute", operation: "resolveDispute (arbiter, 50/50)" },

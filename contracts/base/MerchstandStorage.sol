@@ -97,8 +97,9 @@ abstract contract MerchstandStorage is AccessControl, Pausable, ReentrancyGuardT
 
     /// @dev The {IMerchstand-OrderStatus} bits of an order commitment's lowest byte.
     uint8 internal constant _STATUS_MASK = 0x0f;
-    /// @dev Flag beside the status: the buyer got the whole escrow back by default ruling (an expired dispute).
-    uint8 internal constant _MADE_WHOLE = 0x80;
+    /// @dev Flag beside the status of a Resolved order: the store kept less than the review minimum of the moment
+    /// (an expired dispute: nothing), so its buyer may not review.
+    uint8 internal constant _UNREVIEWABLE = 0x80;
 
     /// @dev Clears the status byte of an order commitment.
     bytes32 internal constant _HASH_MASK = ~bytes32(uint256(0xff));
@@ -240,8 +241,8 @@ abstract contract MerchstandStorage is AccessControl, Pausable, ReentrancyGuardT
 
     mapping(address account => mapping(address currency => uint256 amount)) internal _credits;
 
-    /// @dev Refunded to an order's buyer while it was open, and the buyer's dispute share: kept beside the order's
-    /// commitment so that a refund never changes it (see {IMerchstand}).
+    /// @dev Refunded to an order's buyer while it was open (partial refunds): kept beside the order's commitment so
+    /// that a refund never changes it (see {IMerchstand}).
     mapping(uint256 orderId => uint128 amount) internal _refunded;
     mapping(address currency => uint128 value) internal _minReviewValue;
 

@@ -674,8 +674,9 @@ interface IMerchstand {
 
     /// @notice The buyer of a Completed or Resolved order reviews one of its products, once; a ticket (category 3)
     /// may be reviewed as soon as it is delivered (Shipped). A review costs real money: the store must keep at least
-    /// {minReviewValue} of the order's currency (`amount` less refunds and the buyer's dispute share, else
-    /// {ReviewValueTooLow}), so a store reviewing itself through its own wallets pays the platform fee on that much per
+    /// {minReviewValue} of the order's currency (`amount` less partial refunds, else {ReviewValueTooLow}; for a
+    /// Resolved order also less the buyer's share, checked against the minimum when it was settled, and nothing after
+    /// an expired dispute), so a store reviewing itself through its own wallets pays the platform fee on that much per
     /// review. Refunded and cancelled orders cannot review.
     function review(uint256 orderId, Order calldata order, uint64 productId, uint8 rating, string calldata text)
         external;
@@ -741,7 +742,7 @@ interface IMerchstand {
     /// @notice The terms of `storeId` at `version`.
     function storeTerms(uint64 storeId, uint32 version) external view returns (StoreTerms memory);
 
-    /// @notice What has been refunded to the buyer of `orderId` while it was open (and the buyer's dispute share).
+    /// @notice What partial refunds have returned to the buyer of `orderId` while it was open.
     function refunded(uint256 orderId) external view returns (uint256);
 
     /// @notice Who may accept the store ({acceptStoreOwnership}), or address(0).

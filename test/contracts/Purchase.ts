@@ -319,7 +319,7 @@ describe("Purchase", () => {
         expect((await merchstand.getStore(ethStoreId)).balance).to.equal(storeBefore);
         const { order } = await placed(merchstand, tx);
 
-        const sealed = shippingBlob(120, "sealed content key");
+        const sealed = shippingBlob(120);
         const d = await pinNextTimestamp(fx);
         await expect(merchstand.connect(seller).deliver([id], [order], [sealed]))
           .to.emit(merchstand, "OrderDelivered")
@@ -800,7 +800,7 @@ describe("Purchase", () => {
     }
 
     it("places one order per store, each id made from its first line's variant, for the exact total", async () => {
-      const { merchstand, buyer, buyer2, shirtId, ebookId, ethStoreId, ethers } = fx;
+      const { merchstand, buyer, buyer2, shirtId, ethStoreId, ethers } = fx;
       const { storeId, capId } = await secondEthStore();
       // Earlier sales, so neither id is its variant's first.
       await buyEth(fx, buyer2, shirtId, { variant: 2 });

@@ -2,6 +2,7 @@ import { expect } from "chai";
 import {
   BUYER_KEY,
   buyEth,
+  deliverDigital,
   disputeOrder,
   type Fx,
   fixtureTerms,
@@ -49,13 +50,12 @@ describe("Reviews", () => {
     });
 
     it("accepts a digital order once delivered and confirmed, not before", async () => {
-      const { merchstand, seller, buyer, ebookId } = fx;
+      const { merchstand, buyer, ebookId } = fx;
       const { orderId, order } = await buyEth(fx, buyer, ebookId, { shipping: BUYER_KEY });
       await expect(merchstand.connect(buyer).review(orderId, order, ebookId, 5, "bafyreview"))
         .to.be.revertedWithCustomError(merchstand, "InvalidOrderStatus")
         .withArgs(orderId, Status.Paid);
-      const receipt = await (await merchstand.connect(seller).deliver([orderId], [order], ["0x01"])).wait();
-      const delivered = { ...order, shippedAt: BigInt((await receipt?.getBlock())?.timestamp ?? 0) };
+      const delivered = await deliverDigital(fx, { orderId, order });
       await expect(merchstand.connect(buyer).review(orderId, delivered, ebookId, 5, "bafyreview"))
         .to.be.revertedWithCustomError(merchstand, "InvalidOrderStatus")
         .withArgs(orderId, Status.Shipped);
@@ -75,8 +75,7 @@ describe("Reviews", () => {
       await expect(merchstand.connect(buyer).review(orderId, order, ticketId, 5, "see you there"))
         .to.be.revertedWithCustomError(merchstand, "InvalidOrderStatus")
         .withArgs(orderId, Status.Paid);
-      const receipt = await (await merchstand.connect(seller).deliver([orderId], [order], ["0x01"])).wait();
-      const delivered = { ...order, shippedAt: BigInt((await receipt?.getBlock())?.timestamp ?? 0) };
+      const delivered = await deliverDigital(fx, { orderId, order });
       await expect(merchstand.connect(buyer).review(orderId, delivered, ticketId, 5, "great gig"))
         .to.emit(merchstand, "ReviewPosted")
         .withArgs(ticketId, orderId, buyer.address, 5, "great gig");

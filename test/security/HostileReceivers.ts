@@ -4,7 +4,6 @@
 import { expect } from "chai";
 import type { GasBurner, RevertingReceiver } from "../../types/ethers-contracts/index.ts";
 import {
-  BUYER_KEY,
   buyDigitalAndConfirm,
   buyEth,
   disputeOrder,

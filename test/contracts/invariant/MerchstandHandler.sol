@@ -124,6 +124,8 @@ contract MerchstandHandler {
     /// @notice Refunded to an order's buyer while open (and the buyer's dispute share): `amount` never changes.
     mapping(uint256 orderId => uint256) public ghostRefunded;
     mapping(address currency => uint256) public ghostMinReviewValue;
+    /// @notice Resolved orders whose store kept less than the review minimum when settled (expired disputes: all).
+    mapping(uint256 orderId => bool) public ghostUnreviewable;
 
     uint16 public ghostFeeBps;
     address public ghostFeeRecipient;
@@ -525,7 +527,7 @@ contract MerchstandHandler {
             _mustHaveFailed(expected, "resolveDispute");
             ghostEscrow[o.currency] -= escrowed;
             ghostCredits[o.buyer][o.currency] += toBuyer;
-            ghostRefunded[id] += toBuyer;
+            ghostUnreviewable[id] = escrowed - toBuyer < ghostMinReviewValue[o.currency];
             _settle(o.storeId, o.currency, escrowed - toBuyer, o.feeBps);
             _save(id, o, IMerchstand.OrderStatus.Resolved);
             _count("resolveDispute");
@@ -546,7 +548,7 @@ contract MerchstandHandler {
             uint256 escrowed = _escrowed(id, o);
             ghostEscrow[o.currency] -= escrowed;
             ghostCredits[o.buyer][o.currency] += escrowed;
-            ghostRefunded[id] = o.amount;
+            ghostUnreviewable[id] = true;
             _save(id, o, IMerchstand.OrderStatus.Resolved);
             _count("resolveExpiredDispute");
         } catch (bytes memory err) {
@@ -562,7 +564,7 @@ contract MerchstandHandler {
         uint64 pid = o.lines[lineSeed % o.lines.length].productId;
         uint8 rating = ratingSeed % 10 == 0 ? uint8(ratingSeed % 20 == 0 ? 0 : 6) : uint8(ratingSeed.bound(1, 5));
         bytes memory expected;
-        uint256 kept = _escrowed(id, o);
+        uint256 kept = ghostUnreviewable[id] ? 0 : _escrowed(id, o);
         if (rating == 0 || rating > 5) {
             expected = abi.encodeWithSelector(IMerchstand.InvalidRating.selector, rating);
         } else if (kept < ghostMinReviewValue[o.currency]) {
@@ -768,6 +770,17 @@ contract MerchstandHandler {
     }
 
     // ═══════════════════════════════ Platform ═══════════════════════════════
+
+    /// @notice The admin sets the least a store must keep from an order for its buyer to review (0 or 0.01 ETH, or
+    /// 0 or 20 mUSD).
+    function setMinReviewValue(uint256 seed) external {
+        address currency = seed % 2 == 0 ? ETH : address(USD);
+        uint128 value = seed % 3 == 0 ? 0 : (currency == ETH ? 0.01 ether : 20e6);
+        vm.prank(ADMIN);
+        MS.setMinReviewValue(currency, value);
+        ghostMinReviewValue[currency] = value;
+        _count("setMinReviewValue");
+    }
 
     function setFee(uint256 feeSeed) external {
         uint16 fee = uint16(feeSeed.bound(0, MS.MAX_FEE_BPS()));

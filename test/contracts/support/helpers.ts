@@ -348,6 +348,14 @@ export async function handOver(fx: Fx, storeId: BigNumberish, from: Signer, to: 
   await (await fx.merchstand.connect(to).acceptStoreOwnership(storeId)).wait();
 }
 
+/** Has the store's owner deliver a digital order; returns the order as it now stands (shippedAt set). */
+export async function deliverDigital(fx: Fx, { orderId, order }: { orderId: bigint; order: Order }): Promise<Order> {
+  const owner = await fx.ethers.getSigner((await fx.merchstand.getStore(order.storeId)).owner);
+  const receipt = await (await fx.merchstand.connect(owner).deliver([orderId], [order], ["0x01"])).wait();
+  if (receipt === null) throw new Error("no receipt");
+  return { ...order, shippedAt: await blockTime(receipt, fx) };
+}
+
 /**
  * Buys a digital product with the fixture buyer key, has the store's owner deliver it, and returns the buyer's
  * confirmation (`complete`) transaction: the quick way to pay a store, now that digital orders go through the escrow.
@@ -357,19 +365,12 @@ export async function buyDigitalAndConfirm(
   buyer: Signer,
   productId: BigNumberish,
 ): Promise<ContractTransactionResponse> {
-  const { orderId, order } = await buyEth(fx, buyer, productId, { shipping: BUYER_KEY });
-  const owner = await fx.ethers.getSigner((await fx.merchstand.getStore(order.storeId)).owner);
-  const receipt = await (await fx.merchstand.connect(owner).deliver([orderId], [order], ["0x01"])).wait();
-  if (receipt === null) throw new Error("no receipt");
-  const delivered = { ...order, shippedAt: await blockTime(receipt, fx) };
-  return fx.merchstand.connect(buyer).complete(orderId, delivered);
+  const bought = await buyEth(fx, buyer, productId, { shipping: BUYER_KEY });
+  return fx.merchstand.connect(buyer).complete(bought.orderId, await deliverDigital(fx, bought));
 }
 
 /** Delivers a digital order (its store's owner) and has its buyer confirm it: the store is then credited. */
-export async function deliverAndConfirm(fx: Fx, buyer: Signer, { orderId, order }: { orderId: bigint; order: Order }) {
-  const owner = await fx.ethers.getSigner((await fx.merchstand.getStore(order.storeId)).owner);
-  const receipt = await (await fx.merchstand.connect(owner).deliver([orderId], [order], ["0x01"])).wait();
-  if (receipt === null) throw new Error("no receipt");
-  const delivered = { ...order, shippedAt: await blockTime(receipt, fx) };
-  await (await fx.merchstand.connect(buyer).complete(orderId, delivered)).wait();
+export async function deliverAndConfirm(fx: Fx, buyer: Signer, placedOrder: { orderId: bigint; order: Order }) {
+  const delivered = await deliverDigital(fx, placedOrder);
+  await (await fx.merchstand.connect(buyer).complete(placedOrder.orderId, delivered)).wait();
 }

@@ -351,6 +351,10 @@ describe("Security: the counterparty moves first", () => {
       await expect(merchstand.connect(admin).setMinReviewValue(ZERO, shipped.amount))
         .to.emit(merchstand, "MinReviewValueSet")
         .withArgs(ZERO, shipped.amount);
+      expect(await merchstand.minReviewValue(ZERO)).to.equal(shipped.amount);
+      await expect(merchstand.connect(seller).setMinReviewValue(ZERO, 0))
+        .to.be.revertedWithCustomError(merchstand, "AccessControlUnauthorizedAccount")
+        .withArgs(seller.address, await merchstand.CURRENCY_ROLE());
       await (await merchstand.connect(seller).refund(bought.orderId, shipped, 1n)).wait();
       await (await merchstand.connect(buyer).complete(bought.orderId, shipped)).wait();
       await expect(merchstand.connect(buyer).review(bought.orderId, shipped, shirtId, 5, "ok"))

@@ -15,6 +15,7 @@ import { seedCatalog } from "./bench/catalog-seed.ts";
 import { measureFirstLoad } from "./bench/dapp-size.ts";
 import { measureGasFigures } from "./bench/gas.ts";
 import { measureAddAndPin, measureFirstByte, oneMegabyteImage } from "./bench/ipfs.ts";
+import { l2Note, measureL2Cost } from "./bench/l2-fee.ts";
 import { type Figure, failures, figure, machineInfo, type Results, renderReport } from "./bench/report.ts";
 import { type Summary, summarize } from "./bench/stats.ts";
 import { helpText, type OptionTable, orExit, parseOptions, switchOn } from "./cli/options.ts";
@@ -85,6 +86,11 @@ async function main(): Promise<number> {
       "Gas per operation (the contracts' shared scenario), and Seaport 1.6 on the same network",
       () => measureGasFigures((line) => console.log(`  ${line}`)),
     );
+
+    const l2 = await section("One purchase on L1 and on an OP-stack L2, with its L1 data fee (simulated chains)", () =>
+      measureL2Cost(),
+    );
+    console.log(`  ${l2Note(l2)}`);
 
     // Every temp folder of the run (the stack's IPFS repo, the add-and-pin repos) lives under one, removed at the end.
     const workDir = await mkdtemp(join(tmpdir(), "merchstand-bench-"));
@@ -300,6 +306,7 @@ async function main(): Promise<number> {
       },
       gas,
       seaport,
+      l2,
       figures,
     };
 

@@ -3,6 +3,7 @@
 import { execFileSync } from "node:child_process";
 import { cpus, loadavg, totalmem } from "node:os";
 import type { GasFigure } from "./gas.ts";
+import { type L2Cost, l2Note } from "./l2-fee.ts";
 import type { SeaportGas } from "./seaport.ts";
 import type { Summary } from "./stats.ts";
 
@@ -44,6 +45,8 @@ export type Results = {
   gas: GasFigure[];
   /** Seaport 1.6 measured in the same run: both routes (steady and first-ever), the state, how it was built. */
   seaport: SeaportGas;
+  /** The ETH purchase on a simulated L1 and OP-stack L2, with the L2's L1 data fee (./l2-fee.ts). */
+  l2: L2Cost;
   figures: Figure[];
 };
 
@@ -184,6 +187,8 @@ export function renderReport(results: Results): string {
       "first-ever = the same operation on a fresh deployment. kB = 1,000 bytes, gzip level 9.",
     "",
     seaportNote(results.seaport),
+    "",
+    l2Note(results.l2),
   ].join("\n");
 }
 

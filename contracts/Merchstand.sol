@@ -95,6 +95,11 @@ contract Merchstand is IMerchstand, MerchstandStorage {
     }
 
     /// @inheritdoc IMerchstand
+    function acceptStoreOwnership(uint64) external {
+        _viaCatalog();
+    }
+
+    /// @inheritdoc IMerchstand
     function closeStore(uint64) external {
         _viaCatalog();
     }
@@ -162,15 +167,14 @@ contract Merchstand is IMerchstand, MerchstandStorage {
     /// token calls ({_collectLocked}).
     function buy_oT9la(uint256 line, bytes calldata shipping) external payable whenNotPaused returns (uint256 orderId) {
         if (_reentrancyGuardEntered()) revert ReentrancyGuardReentrantCall();
-        if (line >> 200 != 0) revert InvalidLine(line);
+        if (line >> _LINE_END != 0) revert InvalidLine(line);
         uint64 productId = uint64(line);
         uint8 variant = uint8(line >> 64);
         uint32 quantity = uint32(line >> 72);
         uint256 raw = _takeLine(productId, variant, quantity, uint96(line >> 104));
         uint64 storeId = uint64(raw >> _AT_STORE);
-        StoreHot memory hot = _openStore(storeId);
-        bool digital = (raw >> _AT_FLAGS) & _DIGITAL != 0;
-        _checkShipping(storeId, shipping.length, !digital);
+        StoreHot memory hot = _openStore(storeId, uint32(line >> _LINE_TERMS));
+        _checkShipping(storeId, shipping.length, (raw >> _AT_FLAGS) & _DIGITAL == 0);
         uint256 amount;
         // unchecked: price < 2^96 and quantity < 2^32, so the product is below 2^128.
         unchecked {
@@ -179,7 +183,7 @@ contract Merchstand is IMerchstand, MerchstandStorage {
         orderId = _orderId(productId, variant, raw);
         uint256 buf = _newOrderBuffer(1, shipping.length);
         _writeLine(buf, 1, 0, productId, variant, quantity, uint96(raw));
-        _placeOrder(buf, 1, orderId, storeId, hot, _feeBps, amount, shipping, digital);
+        _placeOrder(buf, 1, orderId, storeId, hot, _feeBps, amount, shipping);
         if (hot.currency == address(0)) {
             if (msg.value != amount) revert IncorrectPayment(amount, msg.value);
         } else {
@@ -227,10 +231,35 @@ contract Merchstand is IMerchstand, MerchstandStorage {
     function markShipped(uint256 orderId, Order calldata order, string calldata tracking) external nonReentrant {
         uint256 enc = _loadOrder(orderId, order, OrderStatus.Paid);
         _requireStaff(order.storeId);
+        uint256 closesAt = _shipDeadline(order);
+        if (block.timestamp + 1 > closesAt) revert TooLate(orderId, closesAt);
         _checkText(bytes(tracking), 1, MAX_TRACKING_BYTES);
         uint40 shippedAt = uint40(block.timestamp);
         _storeOrder(orderId, enc, _ENC_SHIPPED_AT, shippedAt, OrderStatus.Shipped);
         emit OrderShipped(orderId, order.storeId, shippedAt, tracking);
+    }
+
+    /// @inheritdoc IMerchstand
+    function deliver(uint256[] calldata orderIds, Order[] calldata orders, bytes[] calldata payloads)
+        external
+        nonReentrant
+    {
+        uint256 n = orderIds.length;
+        if (orders.length != n) revert LengthMismatch(n, orders.length);
+        if (payloads.length != n) revert LengthMismatch(n, payloads.length);
+        uint40 deliveredAt = uint40(block.timestamp);
+        for (uint256 i; i < n; ++i) {
+            uint256 orderId = orderIds[i];
+            Order calldata order = orders[i];
+            (OrderStatus status, uint256 enc) = _loadOrder(orderId, order);
+            _requireStaff(order.storeId);
+            bytes calldata payload = payloads[i];
+            _checkText(payload, 1, MAX_DELIVERY_BYTES);
+            // Skipped, not reverted: the buyer may have cancelled (or staff refunded) since the batch was built.
+            if (status != OrderStatus.Paid || block.timestamp + 1 > _shipDeadline(order)) continue;
+            _storeOrder(orderId, enc, _ENC_SHIPPED_AT, deliveredAt, OrderStatus.Shipped);
+            emit OrderDelivered(orderId, order.storeId, deliveredAt, payload);
+        }
     }
 
     /// @inheritdoc IMerchstand
@@ -241,31 +270,36 @@ contract Merchstand is IMerchstand, MerchstandStorage {
             if (block.timestamp < opensAt) revert TooEarly(orderId, opensAt);
         }
         _storeOrder(orderId, enc, 0, 0, OrderStatus.Completed);
-        (uint256 toStore, uint256 fee) = _settle(order.storeId, order.currency, order.amount, order.feeBps);
+        (uint256 toStore, uint256 fee) = _settle(order.storeId, order.currency, _escrowed(orderId, order), order.feeBps);
         emit OrderCompleted(orderId, order.storeId, toStore, fee);
     }
 
     /// @inheritdoc IMerchstand
     function refund(uint256 orderId, Order calldata order, uint128 amount) external nonReentrant {
         (OrderStatus status, uint256 enc) = _loadOrder(orderId, order);
-        if (status != OrderStatus.Paid && status != OrderStatus.Shipped) revert InvalidOrderStatus(orderId, status);
+        bool disputed = status == OrderStatus.Disputed;
+        if (status != OrderStatus.Paid && status != OrderStatus.Shipped && !disputed) {
+            revert InvalidOrderStatus(orderId, status);
+        }
         _requireStaff(order.storeId);
-        uint128 escrowed = order.amount;
-        if (amount == 0 || amount > escrowed) revert InvalidAmount(orderId, amount, escrowed);
+        uint256 escrowed = _escrowed(orderId, order);
+        // A dispute can only be conceded in full: a partial refund would leave the arbiter less to rule on.
+        if (amount == 0 || amount > escrowed || (disputed && amount != escrowed)) {
+            revert InvalidAmount(orderId, amount, escrowed);
+        }
         if (amount == escrowed) {
             _storeOrder(orderId, enc, 0, 0, OrderStatus.Refunded);
-            _returnStock(order.lines);
+            _returnStock(order.buyer, order.lines);
             _credit(order.buyer, order.currency, amount);
             emit OrderRefunded(orderId, order.storeId, amount);
         } else {
-            // unchecked: amount < escrowed was checked above.
-            uint128 remaining;
+            // The commitment stays as it was, so a cancel or dispute the buyer already sent still matches.
+            // unchecked: amount < escrowed <= order.amount < 2^128, so the new total fits 128 bits.
             unchecked {
-                remaining = escrowed - amount;
+                _refunded[orderId] += uint128(amount);
+                emit OrderPartiallyRefunded(orderId, order.storeId, amount, escrowed - amount);
             }
-            _storeOrder(orderId, enc, _ENC_AMOUNT, remaining, status);
             _credit(order.buyer, order.currency, amount);
-            emit OrderPartiallyRefunded(orderId, order.storeId, amount, remaining);
         }
     }
 
@@ -273,12 +307,15 @@ contract Merchstand is IMerchstand, MerchstandStorage {
     function cancel(uint256 orderId, Order calldata order) external nonReentrant {
         uint256 enc = _loadOrder(orderId, order, OrderStatus.Paid);
         if (msg.sender != order.buyer) revert NotBuyer(orderId, msg.sender);
-        uint256 opensAt = uint256(order.placedAt) + _terms[order.storeId][order.termsVersion].shipWindow;
+        uint256 opensAt = _shipDeadline(order);
         if (block.timestamp < opensAt) revert TooEarly(orderId, opensAt);
         _storeOrder(orderId, enc, 0, 0, OrderStatus.Cancelled);
-        _returnStock(order.lines);
-        emit OrderCancelled(orderId, order.storeId, order.amount);
-        _pay(order.currency, msg.sender, order.amount);
+        _returnStock(msg.sender, order.lines);
+        uint256 amount = _escrowed(orderId, order);
+        emit OrderCancelled(orderId, order.storeId, amount);
+        // A buyer who cannot receive (blocklisted by the token, a contract refusing ETH) gets a credit instead, to
+        // withdraw to any address: the exit never depends on the buyer's address accepting a payment.
+        if (!_tryPay(order.currency, msg.sender, amount)) _credit(msg.sender, order.currency, amount);
     }
 
     /// @inheritdoc IMerchstand
@@ -298,9 +335,16 @@ contract Merchstand is IMerchstand, MerchstandStorage {
     function resolveDispute(uint256 orderId, Order calldata order, uint128 toBuyer) external nonReentrant {
         uint256 enc = _loadOrder(orderId, order, OrderStatus.Disputed);
         if (msg.sender != _terms[order.storeId][order.termsVersion].arbiter) revert NotArbiter(orderId, msg.sender);
-        uint128 escrowed = order.amount;
+        uint256 escrowed = _escrowed(orderId, order);
         if (toBuyer > escrowed) revert InvalidAmount(orderId, toBuyer, escrowed);
-        _storeOrder(orderId, enc, 0, 0, OrderStatus.Resolved);
+        // The store keeps `escrowed - toBuyer`; below the review minimum the order is marked so that {review}
+        // refuses it, at no extra storage cost (the mark sits beside the status).
+        // unchecked: toBuyer <= escrowed was checked above.
+        uint8 flags;
+        unchecked {
+            if (escrowed - toBuyer < _minReviewValue[order.currency]) flags = _UNREVIEWABLE;
+        }
+        _storeOrder(orderId, enc, 0, 0, OrderStatus.Resolved, flags);
         if (toBuyer != 0) _credit(order.buyer, order.currency, toBuyer);
         uint256 toStore;
         uint256 fee;
@@ -316,9 +360,11 @@ contract Merchstand is IMerchstand, MerchstandStorage {
         uint256 enc = _loadOrder(orderId, order, OrderStatus.Disputed);
         uint256 opensAt = uint256(order.disputedAt) + ARBITER_WINDOW;
         if (block.timestamp < opensAt) revert TooEarly(orderId, opensAt);
-        _storeOrder(orderId, enc, 0, 0, OrderStatus.Resolved);
-        _credit(order.buyer, order.currency, order.amount);
-        emit DisputeResolved(orderId, order.storeId, order.amount, 0, 0, false);
+        // Marked, at no extra storage cost, so that {review} knows the store kept nothing.
+        _storeOrder(orderId, enc, 0, 0, OrderStatus.Resolved, _UNREVIEWABLE);
+        uint256 escrowed = _escrowed(orderId, order);
+        _credit(order.buyer, order.currency, escrowed);
+        emit DisputeResolved(orderId, order.storeId, escrowed, 0, 0, false);
     }
 
     // ─────────────────────────────────────────── Reviews ───────────────────────────────────────────
@@ -329,17 +375,23 @@ contract Merchstand is IMerchstand, MerchstandStorage {
         nonReentrant
     {
         (OrderStatus status,) = _loadOrder(orderId, order);
-        if (status != OrderStatus.Completed && status != OrderStatus.Resolved) {
+        Product storage p = _products[productId];
+        if (
+            status != OrderStatus.Completed && status != OrderStatus.Resolved
+                && (status != OrderStatus.Shipped || p.category != _CATEGORY_TICKETS)
+        ) {
             revert InvalidOrderStatus(orderId, status);
         }
         if (msg.sender != order.buyer) revert NotBuyer(orderId, msg.sender);
         if (!_inOrder(order.lines, productId)) revert ProductNotInOrder(orderId, productId);
         if (rating == 0 || rating > 5) revert InvalidRating(rating);
         _checkText(bytes(text), 0, MAX_TEXT_BYTES);
+        uint256 kept = uint8(uint256(_orders[orderId])) & _UNREVIEWABLE != 0 ? 0 : _escrowed(orderId, order);
+        uint256 minimum = _minReviewValue[order.currency];
+        if (kept < minimum) revert ReviewValueTooLow(orderId, kept, minimum);
         mapping(uint64 => uint8) storage reviews = _reviews[orderId];
         if (reviews[productId] != 0) revert AlreadyReviewed(orderId, productId);
         reviews[productId] = _REVIEWED;
-        Product storage p = _products[productId];
         // unchecked: more than 2^32 reviews of one product would need more than 2^32 orders to have been reviewed.
         unchecked {
             ++p.ratingCount;
@@ -401,6 +453,12 @@ contract Merchstand is IMerchstand, MerchstandStorage {
     }
 
     /// @inheritdoc IMerchstand
+    function setMinReviewValue(address currency, uint128 value) external nonReentrant onlyRole(CURRENCY_ROLE) {
+        _minReviewValue[currency] = value;
+        emit MinReviewValueSet(currency, value);
+    }
+
+    /// @inheritdoc IMerchstand
     /// @dev Removing a token stops new stores and purchases in it; existing escrow, balances and credits in it can
     /// still be refunded, completed and withdrawn.
     function setCurrencyAllowed(address token, bool allowed) external nonReentrant onlyRole(CURRENCY_ROLE) {
@@ -450,7 +508,7 @@ contract Merchstand is IMerchstand, MerchstandStorage {
 
     /// @inheritdoc IMerchstand
     function orderStatus(uint256 orderId) external view returns (OrderStatus status) {
-        return OrderStatus(uint8(uint256(_orders[orderId])));
+        return OrderStatus(uint8(uint256(_orders[orderId])) & _STATUS_MASK);
     }
 
     /// @inheritdoc IMerchstand
@@ -461,6 +519,21 @@ contract Merchstand is IMerchstand, MerchstandStorage {
     /// @inheritdoc IMerchstand
     function storeTerms(uint64 storeId, uint32 version) external view returns (StoreTerms memory) {
         return _terms[storeId][version];
+    }
+
+    /// @inheritdoc IMerchstand
+    function refunded(uint256 orderId) external view returns (uint256) {
+        return _refunded[orderId];
+    }
+
+    /// @inheritdoc IMerchstand
+    function pendingStoreOwner(uint64 storeId) external view returns (address) {
+        return _stores[storeId].pendingOwner;
+    }
+
+    /// @inheritdoc IMerchstand
+    function minReviewValue(address currency) external view returns (uint256) {
+        return _minReviewValue[currency];
     }
 
     /// @inheritdoc IMerchstand
@@ -544,30 +617,31 @@ contract Merchstand is IMerchstand, MerchstandStorage {
         for (uint256 i; i < orders; ++i) {
             CartOrder calldata co = cart[i];
             uint64 storeId = co.storeId;
-            StoreHot memory hot = _openStore(storeId);
+            StoreHot memory hot = _openStore(storeId, co.termsVersion);
             if (i == 0) currency = hot.currency;
             else if (hot.currency != currency) revert CurrencyMismatch(currency, hot.currency);
             uint256 n = co.lines.length;
             uint256 buf = _newOrderBuffer(n, co.shipping.length);
             uint256 amount;
             uint256 orderId;
-            bool physical;
+            uint256 digital;
             for (uint256 j; j < n; ++j) {
                 LineInput calldata li = co.lines[j];
                 uint256 raw = _takeLine(li.productId, li.variant, li.quantity, li.maxUnitPrice);
                 if (uint64(raw >> _AT_STORE) != storeId) revert ProductNotInStore(li.productId, storeId);
-                if (j == 0) orderId = _orderId(li.productId, li.variant, raw);
-                if ((raw >> _AT_FLAGS) & _DIGITAL == 0) physical = true;
+                // One rule for a cart order: all its lines are digital, or none (see {CartOrder}).
+                if (j == 0) (orderId, digital) = (_orderId(li.productId, li.variant, raw), raw & _DIGITAL_FLAG);
+                else if (raw & _DIGITAL_FLAG != digital) revert MixedOrder(storeId, li.productId);
                 // unchecked: each line is below 2^128 and there are at most MAX_CART_LINES of them.
                 unchecked {
                     amount += uint96(raw) * uint256(li.quantity);
                 }
                 _writeLine(buf, n, j, li.productId, li.variant, li.quantity, uint96(raw));
             }
-            _checkShipping(storeId, co.shipping.length, physical);
+            _checkShipping(storeId, co.shipping.length, digital == 0);
             if (amount > type(uint128).max) revert InvalidAmount(orderId, amount, type(uint128).max);
             orderIds[i] = orderId;
-            _placeOrder(buf, n, orderId, storeId, hot, fee, amount, co.shipping, !physical);
+            _placeOrder(buf, n, orderId, storeId, hot, fee, amount, co.shipping);
             // unchecked: total is a sum of at most MAX_CART_LINES amounts below 2^128.
             unchecked {
                 total += amount;
@@ -625,17 +699,23 @@ contract Merchstand is IMerchstand, MerchstandStorage {
         return (uint256(productId) << 40) | (uint256(variant) << 32) | uint32(raw >> _AT_SOLD);
     }
 
-    /// @dev The hot slot of a store that exists and takes orders.
-    function _openStore(uint64 storeId) private view returns (StoreHot memory hot) {
+    /// @dev The hot slot of a store that exists, takes orders, and still has the terms version the buyer was shown.
+    function _openStore(uint64 storeId, uint32 termsVersion) private view returns (StoreHot memory hot) {
         hot = _storeHot[storeId];
         if (hot.termsVersion == 0) revert StoreNotFound(storeId);
         if (hot.closed) revert StoreIsClosed(storeId);
+        if (hot.termsVersion != termsVersion) revert TermsChanged(storeId, termsVersion, hot.termsVersion);
         if (hot.currency != address(0) && !_allowedCurrencies[hot.currency]) revert CurrencyNotAllowed(hot.currency);
     }
 
+    /// @dev A physical order carries a sealed address of 1..MAX_SHIPPING_BYTES; a digital one the buyer's key.
     function _checkShipping(uint64 storeId, uint256 length, bool physical) private pure {
-        if (physical ? (length == 0 || length > MAX_SHIPPING_BYTES) : length != 0) {
-            revert InvalidShippingBlob(storeId, length, MAX_SHIPPING_BYTES);
+        if (physical) {
+            if (length == 0 || length > MAX_SHIPPING_BYTES) {
+                revert InvalidShippingBlob(storeId, length, MAX_SHIPPING_BYTES);
+            }
+        } else if (length != _BUYER_KEY_BYTES) {
+            revert InvalidShippingBlob(storeId, length, _BUYER_KEY_BYTES);
         }
     }
 
@@ -646,7 +726,12 @@ contract Merchstand is IMerchstand, MerchstandStorage {
     function _newOrderBuffer(uint256 lines, uint256 shippingLength) private pure returns (uint256 buf) {
         assembly ("memory-safe") {
             buf := mload(0x40)
-            mstore(0x40, add(buf, add(add(0x220, mul(0xa0, lines)), and(add(shippingLength, 31), not(31)))))
+            let size :=
+                add(
+                    add(_ORDER_BUFFER_FIXED_SIZE, mul(_ORDER_BUFFER_LINE_SIZE, lines)),
+                    and(add(shippingLength, 31), not(31))
+                )
+            mstore(0x40, add(buf, size))
         }
     }
 
@@ -661,21 +746,22 @@ contract Merchstand is IMerchstand, MerchstandStorage {
         uint256 unitPrice
     ) private pure {
         assembly ("memory-safe") {
-            let at := add(buf, add(0x180, shl(7, j)))
+            let at := add(buf, add(_ORDER_LINES_offset, shl(_LINE_SIZE_SHIFT, j)))
             productId := and(productId, 0xffffffffffffffff)
             variant := and(variant, 0xff)
             quantity := and(quantity, 0xffffffff)
             mstore(at, productId)
-            mstore(add(at, 0x20), variant)
-            mstore(add(at, 0x40), quantity)
-            mstore(add(at, 0x60), unitPrice)
+            mstore(add(at, _LINE_VARIANT_offset), variant)
+            mstore(add(at, _LINE_QUANTITY_offset), quantity)
+            mstore(add(at, _LINE_PRICE_offset), unitPrice)
             let packed := or(or(productId, shl(64, variant)), or(shl(72, quantity), shl(104, unitPrice)))
-            mstore(add(buf, add(add(0x200, shl(7, lines)), shl(5, j))), packed)
+            let log := add(buf, add(_ORDER_LINES_offset, shl(_LINE_SIZE_SHIFT, lines)))
+            mstore(add(log, add(_LOG_LINES_offset, shl(5, j))), packed)
         }
     }
 
-    /// @dev Fills in the order in `buf`, stores its commitment, emits {OrderPlaced}; an all-digital order completes
-    /// on the spot.
+    /// @dev Fills in the order in `buf`, stores its commitment as Paid, emits {OrderPlaced}. Digital orders too: they
+    /// wait in escrow for {deliver}.
     function _placeOrder(
         uint256 buf,
         uint256 lines,
@@ -684,10 +770,9 @@ contract Merchstand is IMerchstand, MerchstandStorage {
         StoreHot memory hot,
         uint16 fee,
         uint256 amount,
-        bytes calldata shipping,
-        bool digital
+        bytes calldata shipping
     ) private {
-        uint256 status = uint8(digital ? OrderStatus.Completed : OrderStatus.Paid);
+        uint256 status = uint8(OrderStatus.Paid);
         uint256 store = storeId;
         uint256 terms = hot.termsVersion;
         uint256 feeWord = fee;
@@ -695,30 +780,26 @@ contract Merchstand is IMerchstand, MerchstandStorage {
         bytes32 mask = _HASH_MASK;
         uint256 e;
         assembly ("memory-safe") {
-            mstore(buf, 0x20)
-            mstore(add(buf, 0x20), caller())
-            mstore(add(buf, 0x40), store)
-            mstore(add(buf, 0x60), terms)
-            mstore(add(buf, 0x80), feeWord)
-            mstore(add(buf, 0xa0), and(currency, 0xffffffffffffffffffffffffffffffffffffffff))
-            mstore(add(buf, 0xc0), timestamp())
-            mstore(add(buf, 0xe0), 0)
-            mstore(add(buf, 0x100), 0)
-            mstore(add(buf, 0x120), amount)
-            mstore(add(buf, 0x140), 0x140)
-            mstore(add(buf, 0x160), lines)
+            mstore(buf, _ORDER_HEAD_offset)
+            mstore(add(buf, _ORDER_BUYER_offset), caller())
+            mstore(add(buf, _ORDER_STORE_offset), store)
+            mstore(add(buf, _ORDER_TERMS_offset), terms)
+            mstore(add(buf, _ORDER_FEE_offset), feeWord)
+            mstore(add(buf, _ORDER_CURRENCY_offset), and(currency, 0xffffffffffffffffffffffffffffffffffffffff))
+            mstore(add(buf, _ORDER_PLACED_AT_offset), timestamp())
+            mstore(add(buf, _ORDER_SHIPPED_AT_offset), 0)
+            mstore(add(buf, _ORDER_DISPUTED_AT_offset), 0)
+            mstore(add(buf, _ORDER_AMOUNT_offset), amount)
+            mstore(add(buf, _ORDER_LINES_HEAD_offset), _ORDER_LINES_REL)
+            mstore(add(buf, _ORDER_LINES_LENGTH_offset), lines)
             // keccak256(abi.encode(order)) is the hash of [0x20][tuple].
-            e := add(buf, add(0x180, shl(7, lines)))
+            e := add(buf, add(_ORDER_LINES_offset, shl(_LINE_SIZE_SHIFT, lines)))
             let h := keccak256(buf, sub(e, buf))
             mstore(0, orderId)
             mstore(0x20, _orders.slot)
             sstore(keccak256(0, 0x40), or(and(h, mask), status))
         }
         _emitPlaced(e, lines, orderId, store, terms | (feeWord << 32) | (block.timestamp << 48), shipping);
-        if (digital) {
-            (uint256 toStore, uint256 feeAmount) = _settle(storeId, currency, amount, fee);
-            emit OrderCompleted(orderId, storeId, toStore, feeAmount);
-        }
     }
 
     /// @dev Emits {OrderPlaced} from the log data {_placeOrder} laid out at `e` (its packed lines already written by
@@ -733,11 +814,11 @@ contract Merchstand is IMerchstand, MerchstandStorage {
     ) private {
         bytes32 topic = OrderPlaced.selector;
         assembly ("memory-safe") {
-            mstore(e, info)
-            mstore(add(e, 0x20), 0x60)
-            let shipAt := add(0x80, shl(5, lines))
-            mstore(add(e, 0x40), shipAt)
-            mstore(add(e, 0x60), lines)
+            mstore(add(e, _LOG_INFO_offset), info)
+            mstore(add(e, _LOG_LINES_HEAD_offset), _LOG_LINES_REL)
+            let shipAt := add(_LOG_LINES_offset, shl(5, lines))
+            mstore(add(e, _LOG_SHIPPING_HEAD_offset), shipAt)
+            mstore(add(e, _LOG_LINES_LENGTH_offset), lines)
             let sp := add(e, shipAt)
             let len := shipping.length
             let padded := and(add(len, 31), not(31))
@@ -780,16 +861,19 @@ contract Merchstand is IMerchstand, MerchstandStorage {
         bytes32 h;
         assembly ("memory-safe") {
             enc := mload(0x40)
-            let size := add(0x160, shl(7, n))
-            mstore(enc, add(size, 0x20))
-            mstore(add(enc, 0x20), 0x20)
-            calldatacopy(add(enc, 0x40), order, size)
-            mstore(0x40, add(add(enc, 0x40), size))
-            h := keccak256(add(enc, 0x20), add(size, 0x20))
+            let size := add(_ORDER_TUPLE_FIXED_SIZE, shl(_LINE_SIZE_SHIFT, n))
+            // [length][0x20][tuple]: the tuple starts _ORDER_HEAD_offset into the encoding, which starts after the
+            // length word.
+            let tuple := add(add(enc, 0x20), _ORDER_HEAD_offset)
+            mstore(enc, add(size, _ORDER_HEAD_offset))
+            mstore(add(enc, 0x20), _ORDER_HEAD_offset)
+            calldatacopy(tuple, order, size)
+            mstore(0x40, add(tuple, size))
+            h := keccak256(add(enc, 0x20), add(size, _ORDER_HEAD_offset))
         }
         bytes32 stored = _orders[orderId];
         if ((h ^ stored) & _HASH_MASK != 0) revert OrderMismatch(orderId);
-        status = OrderStatus(uint8(uint256(stored)));
+        status = OrderStatus(uint8(uint256(stored)) & _STATUS_MASK);
     }
 
     /// @dev {_loadOrder} that also requires `expected` status.
@@ -805,17 +889,25 @@ contract Merchstand is IMerchstand, MerchstandStorage {
 
     /// @dev Writes the new commitment: optionally sets the field at byte `at` of the encoding to `value` first.
     function _storeOrder(uint256 orderId, uint256 enc, uint256 at, uint256 value, OrderStatus status) private {
+        _storeOrder(orderId, enc, at, value, status, 0);
+    }
+
+    /// @dev {_storeOrder} with `flags` beside the status in the commitment's lowest byte (see {_UNREVIEWABLE}).
+    function _storeOrder(uint256 orderId, uint256 enc, uint256 at, uint256 value, OrderStatus status, uint8 flags)
+        private
+    {
         bytes32 h;
         assembly ("memory-safe") {
             if at { mstore(add(enc, at), value) }
             h := keccak256(add(enc, 0x20), mload(enc))
         }
-        _orders[orderId] = (h & _HASH_MASK) | bytes32(uint256(uint8(status)));
+        _orders[orderId] = (h & _HASH_MASK) | bytes32(uint256(uint8(status) | flags));
     }
 
-    /// @dev Puts the units of a cancelled or fully refunded order back in stock. Saturates rather than reverts so
-    /// that a store cannot block a buyer's cancel by setting stock near the uint32 maximum.
-    function _returnStock(Line[] calldata lines) private {
+    /// @dev Puts the units of a cancelled or fully refunded order back in stock, and back in the buyer's per-buyer
+    /// allowance where the product has a limit. Saturates rather than reverts so that a store cannot block a buyer's
+    /// cancel by setting stock near the uint32 maximum (or by setting a limit after the purchase).
+    function _returnStock(address buyer, Line[] calldata lines) private {
         uint256 n = lines.length;
         for (uint256 i; i < n; ++i) {
             Line calldata line = lines[i];
@@ -823,6 +915,11 @@ contract Merchstand is IMerchstand, MerchstandStorage {
             uint256 raw;
             assembly ("memory-safe") {
                 raw := sload(slot.slot)
+            }
+            if (uint16(raw >> _AT_LIMIT) != 0) {
+                mapping(address => uint32) storage bought = _bought[line.productId];
+                uint32 held = bought[buyer];
+                bought[buyer] = held > line.quantity ? held - line.quantity : 0;
             }
             uint256 stock = uint32(raw >> _AT_STOCK) + uint256(line.quantity);
             if (stock > type(uint32).max) stock = type(uint32).max;
@@ -874,6 +971,30 @@ contract Merchstand is IMerchstand, MerchstandStorage {
         } else {
             IERC20(currency).safeTransfer(to, amount);
         }
+    }
+
+    /// @dev {_pay} that reports failure instead of reverting.
+    function _tryPay(address currency, address to, uint256 amount) private returns (bool ok) {
+        if (currency == address(0)) {
+            assembly ("memory-safe") {
+                ok := call(gas(), to, amount, 0, 0, 0, 0)
+            }
+        } else {
+            ok = IERC20(currency).trySafeTransfer(to, amount);
+        }
+    }
+
+    /// @dev What is still escrowed for an order: what was paid less what was refunded.
+    function _escrowed(uint256 orderId, Order calldata order) private view returns (uint256) {
+        // unchecked: refunds never exceed what was paid.
+        unchecked {
+            return uint256(order.amount) - _refunded[orderId];
+        }
+    }
+
+    /// @dev When the ship window of `order` ends: staff may ship before, the buyer may cancel from then on.
+    function _shipDeadline(Order calldata order) private view returns (uint256) {
+        return uint256(order.placedAt) + _terms[order.storeId][order.termsVersion].shipWindow;
     }
 
     function _inOrder(Line[] calldata lines, uint64 productId) private pure returns (bool) {

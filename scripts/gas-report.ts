@@ -1,16 +1,16 @@
-// Prints the gas every Merchstand operation costs (whole-transaction `receipt.gasUsed`), beside the budget of
-// issue 3 and Seaport 1.6's published figures. `npm run gas` (= `node scripts/gas-report.ts`).
+// Prints the gas every Merchstand operation costs (whole-transaction `receipt.gasUsed`), beside its budget
+// and Seaport 1.6's published figures. `npm run gas` (= `node scripts/gas-report.ts`).
 //
-// The scenario below is the single source of these figures: test/contracts/Gas.ts imports `measureGas` and asserts
+// The scenario below is the single source of these figures: test/gas/Gas.ts imports `measureGas` and asserts
 // the budgets on the same numbers. It runs the same sequence of operations twice on one deployment (the fixture of
-// test/contracts/fixtures.ts, deployed through the production Ignition module):
+// test/contracts/support/fixtures.ts, deployed through the production Ignition module):
 // - "first-ever": the first pass on a fresh contract, where some writes are zero-to-nonzero for the first time
 //   (the first fee credit, the contract's first mUSD balance, ...);
 // - "steady": the second pass, when every shared slot (counters, variant slots, store balance slot, fee credits,
 //   token balances) already holds a value, as on a live deployment. The budgets are asserted on this pass.
 // In both, an order's own commitment slot is always new (zero-to-nonzero), as it is in real life.
 import type { ContractTransactionResponse } from "ethers";
-import type { Order } from "../test/contracts/fixtures.ts";
+import type { Order } from "../test/contracts/support/fixtures.ts";
 
 export interface GasRow {
   /** Stable key used by the gas test. */
@@ -18,7 +18,7 @@ export interface GasRow {
   operation: string;
   first: bigint;
   steady: bigint;
-  /** The issue-3 budget, when the operation has one. */
+  /** Its budget (docs/SECURITY.md, CI gates), when the operation has one. */
   budget?: bigint;
   /** Seaport 1.6's published figure for the nearest operation (no escrow). */
   seaport?: bigint;
@@ -31,21 +31,23 @@ const ROWS: Omit<GasRow, "first" | "steady">[] = [
     budget: 65_000n,
     seaport: 93_673n,
   },
-  { key: "checkout5", operation: "checkout 5 lines, 1 store, ETH", budget: 150_000n },
+  { key: "checkout5", operation: "checkout 5 lines, 1 store, ETH", budget: 110_000n },
   { key: "buyErc20", operation: "buy 1 variant, pre-approved mUSD", budget: 95_000n, seaport: 104_218n },
-  { key: "markShipped", operation: "markShipped (tracking ref)", budget: 50_000n },
-  { key: "complete", operation: "complete (by buyer)", budget: 50_000n },
-  { key: "cancel", operation: "cancel (ETH paid back to buyer)", budget: 50_000n },
-  { key: "withdrawStore", operation: "withdrawStoreBalance (ETH)", budget: 50_000n },
-  { key: "withdraw", operation: "withdraw (buyer's credits, ETH)", budget: 50_000n },
-  { key: "buyDigital", operation: "buy digital (completes at purchase)" },
+  { key: "markShipped", operation: "markShipped (tracking ref)", budget: 55_000n },
+  { key: "deliver", operation: "deliver 1 digital order (200-byte sealed key)", budget: 55_000n },
+  { key: "deliver5", operation: "deliver 5 digital orders in one call" },
+  { key: "complete", operation: "complete (by buyer)", budget: 55_000n },
+  { key: "cancel", operation: "cancel (ETH paid back to buyer)", budget: 55_000n },
+  { key: "withdrawStore", operation: "withdrawStoreBalance (ETH)", budget: 55_000n },
+  { key: "withdraw", operation: "withdraw (buyer's credits, ETH)", budget: 55_000n },
+  { key: "buyDigital", operation: "buy digital (escrowed, 32-byte buyer key)", budget: 65_000n },
   { key: "checkoutPermit", operation: "checkoutWithPermit 1 line, mUSD" },
-  { key: "completeAnyone", operation: "complete (anyone, after delivery window)" },
-  { key: "refundPartial", operation: "refund partial" },
-  { key: "refundFull", operation: "refund full (after a partial)" },
-  { key: "dispute", operation: "dispute" },
+  { key: "completeAnyone", operation: "complete (anyone, after delivery window)", budget: 55_000n },
+  { key: "refundPartial", operation: "refund partial (the first of an order writes its refunded slot)" },
+  { key: "refundFull", operation: "refund full (after a partial)", budget: 55_000n },
+  { key: "dispute", operation: "dispute", budget: 55_000n },
   { key: "resolveDispute", operation: "resolveDispute (arbiter, 50/50)" },
-  { key: "resolveExpired", operation: "resolveExpiredDispute (all to buyer)" },
+  { key: "resolveExpired", operation: "resolveExpiredDispute (all to buyer)", budget: 55_000n },
   { key: "review", operation: "review" },
   { key: "openStore", operation: "openStore" },
   { key: "listProduct", operation: "listProduct (3 variants)" },
@@ -57,6 +59,7 @@ export async function measureGas(): Promise<GasRow[]> {
   const {
     ARBITER_WINDOW,
     applyOrderEvents,
+    BUYER_KEY,
     DAY,
     deployMerchstandFixture,
     EBOOK_PRICE,
@@ -71,7 +74,7 @@ export async function measureGas(): Promise<GasRow[]> {
     STATUS,
     shippingBlob,
     signPermit,
-  } = await import("../test/contracts/fixtures.ts");
+  } = await import("../test/contracts/support/fixtures.ts");
   const f = await networkHelpers.loadFixture(deployMerchstandFixture);
   const { merchstand, usd, seller, buyer, buyer2, arbiter, other, ethStoreId, shirtId, ebookId, mugId } = f;
   const asSeller = merchstand.connect(seller);
@@ -129,6 +132,7 @@ export async function measureGas(): Promise<GasRow[]> {
       [
         {
           storeId: ethStoreId,
+          termsVersion: 1,
           lines: [
             { productId: shirtId, variant: 0 },
             { productId: shirtId, variant: 1 },
@@ -155,6 +159,7 @@ export async function measureGas(): Promise<GasRow[]> {
       [
         {
           storeId: f.usdStoreId,
+          termsVersion: 1,
           lines: [{ productId: mugId, variant: 0, quantity: 1, maxUnitPrice: MUG_PRICE }],
           shipping: blob,
         },
@@ -173,10 +178,27 @@ export async function measureGas(): Promise<GasRow[]> {
     await expectStatus(a.orderId, STATUS.Completed);
 
     // After the first completion, so that `complete` is the operation that pays the first-ever fee credit.
-    const ebookTx = asBuyer.buy_oT9la(packLine(ebookId, 0, 1, EBOOK_PRICE), "0x", { value: EBOOK_PRICE });
-    const ebookReceipt = await (await ebookTx).wait();
-    g.buyDigital = ebookReceipt?.gasUsed ?? 0n;
-    await expectStatus((await orderFromReceipt(merchstand, ebookReceipt)).orderId, STATUS.Completed);
+    const buyEbook = async () => {
+      const tx = asBuyer.buy_oT9la(packLine(ebookId, 0, 1, EBOOK_PRICE), BUYER_KEY, { value: EBOOK_PRICE });
+      const receipt = await (await tx).wait();
+      return { gas: receipt?.gasUsed ?? 0n, ...(await orderFromReceipt(merchstand, receipt)) };
+    };
+    const ebook = await buyEbook();
+    g.buyDigital = ebook.gas;
+    await expectStatus(ebook.orderId, STATUS.Paid);
+    const sealedKey = shippingBlob(200, "delivery");
+    g.deliver = await gasOf(asSeller.deliver([ebook.orderId], [ebook.order], [sealedKey]));
+    await expectStatus(ebook.orderId, STATUS.Shipped);
+    const batch = [];
+    for (let k = 0; k < 5; k++) batch.push(await buyEbook());
+    g.deliver5 = await gasOf(
+      asSeller.deliver(
+        batch.map((x) => x.orderId),
+        batch.map((x) => x.order),
+        batch.map(() => sealedKey),
+      ),
+    );
+    for (const x of batch) await expectStatus(x.orderId, STATUS.Shipped);
 
     const shippedE = await act(asSeller.markShipped(e.orderId, e.order, "DHL 1"), e.orderId, e.order);
     const disputedE = await act(asBuyer.dispute(e.orderId, shippedE.order, "Arrived torn."), e.orderId, shippedE.order);
@@ -192,7 +214,7 @@ export async function measureGas(): Promise<GasRow[]> {
 
     const partial = await act(asSeller.refund(r.orderId, r.order, r.order.amount / 4n), r.orderId, r.order);
     g.refundPartial = partial.gas;
-    g.refundFull = await gasOf(asSeller.refund(r.orderId, partial.order, partial.order.amount));
+    g.refundFull = await gasOf(asSeller.refund(r.orderId, partial.order, r.order.amount - r.order.amount / 4n));
     await expectStatus(r.orderId, STATUS.Refunded);
 
     g.review = await gasOf(asBuyer.review(a.orderId, shippedA.order, shirtId, 5, "Great shirt, fits as described."));

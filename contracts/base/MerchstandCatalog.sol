@@ -116,19 +116,29 @@ contract MerchstandCatalog is MerchstandStorage {
     }
 
     /// @notice See {IMerchstand-transferStoreOwnership}.
+    /// @dev Two steps, so a store is never handed to an address nobody controls.
+    function transferStoreOwnership(uint64 storeId, address newOwner) external onlyDelegated nonReentrant {
+        _requireOwner(storeId);
+        _stores[storeId].pendingOwner = newOwner;
+        emit IMerchstand.StoreOwnershipProposed(storeId, msg.sender, newOwner);
+    }
+
+    /// @notice See {IMerchstand-acceptStoreOwnership}.
     /// @dev Clears the official mark: the attestation vouched for the people behind the store, and those change.
     /// Managers appointed by the previous owner lose their role (they were the previous owner's choice), for good:
     /// a new owner term starts, so they do not come back if the store returns to that owner.
-    function transferStoreOwnership(uint64 storeId, address newOwner) external onlyDelegated nonReentrant {
-        _requireOwner(storeId);
-        if (newOwner == address(0)) revert IMerchstand.ZeroAddress();
+    function acceptStoreOwnership(uint64 storeId) external onlyDelegated nonReentrant {
         StoreInfo storage info = _stores[storeId];
+        address newOwner = info.pendingOwner;
+        if (newOwner == address(0) || newOwner != msg.sender) revert IMerchstand.NotPendingOwner(storeId, msg.sender);
+        address previousOwner = info.owner;
+        info.pendingOwner = address(0);
         info.owner = newOwner;
         // unchecked: a uint64 count of transfers cannot wrap.
         unchecked {
             ++info.ownerTerm;
         }
-        emit IMerchstand.StoreOwnershipTransferred(storeId, msg.sender, newOwner);
+        emit IMerchstand.StoreOwnershipTransferred(storeId, previousOwner, newOwner);
         _clearOfficial(storeId, info, "ownership transferred");
     }
 

@@ -7,8 +7,8 @@ import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/Reentrancy
 import {IMerchstand} from "../interfaces/IMerchstand.sol";
 
 /// @title MerchstandStorage
-/// @notice The state, constants and storage types shared by {Merchstand} and {MerchstandViews}.
-/// @dev Both contracts inherit this, so {MerchstandViews} code run by `delegatecall` from {Merchstand} sees the same
+/// @notice The state, constants and storage types shared by {Merchstand} and {MerchstandCatalog}.
+/// @dev Both contracts inherit this, so {MerchstandCatalog} code run by `delegatecall` from {Merchstand} sees the same
 /// layout. Storage is laid out for the purchase path (check `storageLayout` in the compiler output):
 /// - slot 0 is AccessControl's `_roles`; slot 1 holds Pausable's `_paused` and then `_feeBps` and `_feeRecipient`
 ///   (1 + 2 + 20 bytes), so one SLOAD serves the pause check, the fee snapshot and (for digital orders) the fee
@@ -19,7 +19,8 @@ import {IMerchstand} from "../interfaces/IMerchstand.sol";
 ///   and saves every buyer a cold SLOAD (2,100 gas) per line.
 /// - A store's payout address and balance share a slot, so crediting a store that was paid before is a
 ///   nonzero-to-nonzero write even right after a withdrawal.
-/// - An order is one slot holding a commitment (see {IMerchstand}).
+/// - An order is one slot holding a commitment (see {IMerchstand}); what was refunded of it is a second slot, written
+///   only by refunds and dispute settlements.
 abstract contract MerchstandStorage is AccessControl, Pausable, ReentrancyGuardTransient {
     // ─────────────────────────────────────────── Constants ───────────────────────────────────────────
 
@@ -56,6 +57,10 @@ abstract contract MerchstandStorage is AccessControl, Pausable, ReentrancyGuardT
     uint256 public constant MAX_LABEL_BYTES = 32;
     /// @notice Longest metadata CID, in bytes.
     uint256 public constant MAX_CID_BYTES = 100;
+    /// @notice Longest delivery payload (keys or tickets sealed to the buyer), in bytes.
+    uint256 public constant MAX_DELIVERY_BYTES = 512;
+    /// @notice Size of the buyer's X25519 public key a digital order carries in place of a shipping blob.
+    uint256 internal constant _BUYER_KEY_BYTES = 32;
     /// @notice Longest tracking reference, in bytes.
     uint256 public constant MAX_TRACKING_BYTES = 128;
     /// @notice Longest review, reply, dispute reason or revocation reason, in bytes.
@@ -76,18 +81,79 @@ abstract contract MerchstandStorage is AccessControl, Pausable, ReentrancyGuardT
     uint8 internal constant _PRODUCT_ACTIVE = 2;
     uint8 internal constant _DIGITAL = 4;
     uint8 internal constant _ON_SALE = _VARIANT_ACTIVE | _PRODUCT_ACTIVE;
+    /// @dev {_DIGITAL} where it sits in the packed {Variant} slot.
+    uint256 internal constant _DIGITAL_FLAG = uint256(_DIGITAL) << _AT_FLAGS;
+
+    /// @dev The ticket category (see {IMerchstand-ProductInput}): reviewable once delivered.
+    uint8 internal constant _CATEGORY_TICKETS = 3;
+
+    // Bit offsets in the packed line of {IMerchstand-buy_oT9la}: the terms version sits above the 200 bits of the
+    // {IMerchstand-OrderPlaced} line layout, and every bit from `_LINE_END` up must be zero.
+    uint256 internal constant _LINE_TERMS = 200;
+    uint256 internal constant _LINE_END = 232;
 
     uint8 internal constant _REVIEWED = 1;
     uint8 internal constant _REPLIED = 2;
 
+    /// @dev The {IMerchstand-OrderStatus} bits of an order commitment's lowest byte.
+    uint8 internal constant _STATUS_MASK = 0x0f;
+    /// @dev Flag beside the status of a Resolved order: the store kept less than the review minimum of the moment
+    /// (an expired dispute: nothing), so its buyer may not review.
+    uint8 internal constant _UNREVIEWABLE = 0x80;
+
     /// @dev Clears the status byte of an order commitment.
     bytes32 internal constant _HASH_MASK = ~bytes32(uint256(0xff));
 
-    // Where {Order} fields sit in a `bytes memory` holding `abi.encode(order)`: after its length word and the
-    // encoding's leading offset word, field k is at 0x40 + 32k.
-    uint256 internal constant _ENC_SHIPPED_AT = 0x40 + 6 * 0x20;
-    uint256 internal constant _ENC_DISPUTED_AT = 0x40 + 7 * 0x20;
-    uint256 internal constant _ENC_AMOUNT = 0x40 + 8 * 0x20;
+    // solhint-disable const-name-snakecase
+    // (Seaport's suffix grammar for memory constants, ConsiderationConstants.sol: `_offset` from a base, `_REL` for
+    // a value that is itself an offset.)
+    // Memory layout of `abi.encode(order)` for an {Order} of n lines, as {Merchstand} builds it for a new order and
+    // copies it from calldata for an existing one (Seaport's naming: `_offset` from the start of the encoding).
+    // [0x00] 0x20, the offset of the tuple; [0x20 + 32k] head field k; [0x160] lines length; [0x180 + 0x80 j] line j.
+    uint256 internal constant _ORDER_HEAD_offset = 0x20;
+    uint256 internal constant _ORDER_BUYER_offset = 0x20;
+    uint256 internal constant _ORDER_STORE_offset = 0x40;
+    uint256 internal constant _ORDER_TERMS_offset = 0x60;
+    uint256 internal constant _ORDER_FEE_offset = 0x80;
+    uint256 internal constant _ORDER_CURRENCY_offset = 0xa0;
+    uint256 internal constant _ORDER_PLACED_AT_offset = 0xc0;
+    uint256 internal constant _ORDER_SHIPPED_AT_offset = 0xe0;
+    uint256 internal constant _ORDER_DISPUTED_AT_offset = 0x100;
+    uint256 internal constant _ORDER_AMOUNT_offset = 0x120;
+    /// @dev The lines' offset word, and its value: the lines start 0x140 after the tuple's start.
+    uint256 internal constant _ORDER_LINES_HEAD_offset = 0x140;
+    uint256 internal constant _ORDER_LINES_REL = 0x140;
+    uint256 internal constant _ORDER_LINES_LENGTH_offset = 0x160;
+    uint256 internal constant _ORDER_LINES_offset = 0x180;
+    /// @dev The tuple's size before its lines (10 head words and the lines length), as copied from calldata.
+    uint256 internal constant _ORDER_TUPLE_FIXED_SIZE = 0x160;
+    /// @dev A line is 4 words (0x80 bytes): index << 7.
+    uint256 internal constant _LINE_SIZE_SHIFT = 7;
+    uint256 internal constant _LINE_VARIANT_offset = 0x20;
+    uint256 internal constant _LINE_QUANTITY_offset = 0x40;
+    uint256 internal constant _LINE_PRICE_offset = 0x60;
+
+    // The {OrderPlaced} data a new order's buffer holds right after the encoding: `abi.encode(info, lines, shipping)`
+    // with `lines` packed one word each. Offsets from the start of the log data.
+    uint256 internal constant _LOG_INFO_offset = 0x00;
+    uint256 internal constant _LOG_LINES_HEAD_offset = 0x20;
+    uint256 internal constant _LOG_SHIPPING_HEAD_offset = 0x40;
+    uint256 internal constant _LOG_LINES_LENGTH_offset = 0x60;
+    uint256 internal constant _LOG_LINES_offset = 0x80;
+    /// @dev The value of the lines' offset word: after the three head words.
+    uint256 internal constant _LOG_LINES_REL = 0x60;
+    /// @dev Bytes of a new order's buffer besides its lines and shipping: the encoding up to its lines, the log's
+    /// four head words and the shipping length word.
+    uint256 internal constant _ORDER_BUFFER_FIXED_SIZE = 0x220; // _ORDER_LINES_offset + _LOG_LINES_offset + 0x20
+    /// @dev Bytes per line in a new order's buffer: 4 words in the encoding, one packed word in the log.
+    uint256 internal constant _ORDER_BUFFER_LINE_SIZE = 0xa0;
+
+    // solhint-enable const-name-snakecase
+
+    // Where {Order} fields sit in a `bytes memory` holding `abi.encode(order)`: after its length word, at their
+    // `_ORDER_*_offset` from the encoding's start.
+    uint256 internal constant _ENC_SHIPPED_AT = 0x20 + _ORDER_SHIPPED_AT_offset;
+    uint256 internal constant _ENC_DISPUTED_AT = 0x20 + _ORDER_DISPUTED_AT_offset;
 
     // ─────────────────────────────────────────── Types ───────────────────────────────────────────
 
@@ -114,6 +180,8 @@ abstract contract MerchstandStorage is AccessControl, Pausable, ReentrancyGuardT
         string name;
         string metadataCid;
         string officialEvidence;
+        /// @dev Proposed by the owner; becomes owner on {IMerchstand-acceptStoreOwnership}.
+        address pendingOwner;
     }
 
     /// @dev The only catalog slot a purchase touches. `storeId`, `maxPerBuyer` and the product flags are copies of
@@ -172,6 +240,11 @@ abstract contract MerchstandStorage is AccessControl, Pausable, ReentrancyGuardT
     mapping(uint256 orderId => mapping(uint64 productId => uint8 flags)) internal _reviews;
 
     mapping(address account => mapping(address currency => uint256 amount)) internal _credits;
+
+    /// @dev Refunded to an order's buyer while it was open (partial refunds): kept beside the order's commitment so
+    /// that a refund never changes it (see {IMerchstand}).
+    mapping(uint256 orderId => uint128 amount) internal _refunded;
+    mapping(address currency => uint128 value) internal _minReviewValue;
 
     // ─────────────────────────────────────────── Shared helpers ───────────────────────────────────────────
 

@@ -11,10 +11,12 @@ pragma solidity 0.8.30;
 /// here, shipping addresses travel encrypted to the store's X25519 key, and only buyers of completed orders can
 /// review.
 /// @dev Gas design. An order is kept as one storage slot: the keccak256 of its ABI-encoded {Order}, whose lowest
-/// byte is overwritten with its {OrderStatus}. Every call that acts on an order takes the {Order} back as calldata
+/// byte is overwritten with its {OrderStatus} (low 4 bits) and internal flags (high bits; {orderStatus} masks them). Every call that acts on an order takes the {Order} back as calldata
 /// and is checked against that commitment. {OrderPlaced} carries what is needed to rebuild the {Order}; later
-/// events say how it changed ({OrderShipped} sets `shippedAt`, {OrderDisputed} sets `disputedAt`, {OrderPartiallyRefunded} lowers
-/// `amount`), so any client can rebuild the current {Order} from logs alone.
+/// events say how it changed ({OrderShipped} and {OrderDelivered} set `shippedAt`, {OrderDisputed} sets
+/// `disputedAt`), so any client can rebuild the current {Order} from logs alone. Refunds never change the
+/// commitment: what was refunded is kept beside it ({refunded}), so no refund mined in front of a buyer's cancel,
+/// dispute or confirmation can void it (docs/SECURITY.md, "Counterparty moves first").
 /// Order ids cost no storage either: an order's id is `productId << 40 | variant << 32 | sold`, where `productId`
 /// and `variant` are its first line's and `sold` is that variant's sold counter just before the order took its units.
 /// The counter only grows, by at least one unit per order, so no two orders share an id.
@@ -81,8 +83,10 @@ interface IMerchstand {
     /// @param name On-chain name, 1..64 bytes.
     /// @param metadataCid IPFS CID of the product metadata JSON (description, images), at most 100 bytes.
     /// @param category 0 apparel, 1 music, 2 posters & prints, 3 tickets, 4 accessories, 5 digital, 6 other.
-    /// @param maxPerBuyer Units one address may buy over the product's life; 0 means no limit.
-    /// @param digital Digital products carry no shipping blob and complete at purchase.
+    /// @param maxPerBuyer Units one address may hold in open or completed orders; 0 means no limit. Units of a
+    /// cancelled or fully refunded order count no more.
+    /// @param digital Digital products (downloads, tickets) go through the escrow like shipped goods: the order
+    /// carries the buyer's X25519 key instead of a sealed address, and the store delivers with {deliver}.
     struct ProductInput {
         string name;
         string metadataCid;
@@ -134,10 +138,16 @@ interface IMerchstand {
         uint96 maxUnitPrice;
     }
 
-    /// @notice The part of a cart that goes to one store: it becomes one order.
-    /// @param shipping Shipping address encrypted to the store's `shippingKey`; empty when every line is digital.
+    /// @notice The part of a cart that goes to one store: it becomes one order. An order is either all physical or
+    /// all digital (else {MixedOrder}); a cart that has both for one store sends two {CartOrder}s for it.
+    /// @param termsVersion The store's terms version the buyer was shown; a different current one reverts
+    /// {TermsChanged}.
+    /// @param shipping For a physical order, the shipping address encrypted to the store's `shippingKey` (1..512
+    /// bytes); for a digital one, exactly 32 bytes: the buyer's X25519 public key the store delivers to
+    /// (docs/FORMATS.md).
     struct CartOrder {
         uint64 storeId;
+        uint32 termsVersion;
         LineInput[] lines;
         bytes shipping;
     }
@@ -151,7 +161,8 @@ interface IMerchstand {
     }
 
     /// @notice An order, as committed to in storage and passed back to every call that acts on it.
-    /// @param amount What is still escrowed (lowered by partial refunds).
+    /// @param amount What the buyer paid. Never lowered: refunds are kept in {refunded}, and what is still escrowed
+    /// is `amount - refunded(orderId)`.
     /// @param shippedAt 0 until shipped.
     /// @param disputedAt 0 unless disputed.
     struct Order {
@@ -218,7 +229,12 @@ interface IMerchstand {
     /// @param manager The manager's address.
     /// @param enabled True when added, false when removed.
     event StoreManagerSet(uint64 indexed storeId, address indexed manager, bool enabled);
-    /// @notice A store changed owner.
+    /// @notice The owner proposed a new owner, who must accept ({acceptStoreOwnership}); zero withdraws a proposal.
+    /// @param storeId The store.
+    /// @param owner The current owner.
+    /// @param pendingOwner Who may accept, or address(0) when the proposal was withdrawn.
+    event StoreOwnershipProposed(uint64 indexed storeId, address indexed owner, address indexed pendingOwner);
+    /// @notice A store changed owner (the proposed owner accepted).
     /// @param storeId The store.
     /// @param previousOwner The old owner.
     /// @param newOwner The new owner.
@@ -297,7 +313,8 @@ interface IMerchstand {
     /// @param storeId The store it was placed with.
     /// @param info `termsVersion | feeBps << 32 | placedAt << 48`.
     /// @param lines One word per line: `productId | variant << 64 | quantity << 72 | unitPrice << 104`.
-    /// @param shipping The shipping address encrypted to the store's key; empty for digital orders.
+    /// @param shipping The shipping address encrypted to the store's key, or for a digital order the buyer's 32-byte
+    /// X25519 public key.
     event OrderPlaced(
         uint256 indexed orderId,
         address indexed buyer,
@@ -312,27 +329,37 @@ interface IMerchstand {
     /// @param shippedAt When.
     /// @param tracking Carrier and tracking reference, free text, at most 128 bytes.
     event OrderShipped(uint256 indexed orderId, uint64 indexed storeId, uint40 shippedAt, string tracking);
+    /// @notice Staff delivered a digital order: `payload` is its content keys or tickets, encrypted to the buyer's
+    /// X25519 key from {OrderPlaced} (docs/FORMATS.md); `order.shippedAt` is now `deliveredAt`, and from here the
+    /// order runs as a shipped one (delivery window, disputes, completion).
+    /// @param orderId The order.
+    /// @param storeId Its store.
+    /// @param deliveredAt When.
+    /// @param payload The sealed keys or tickets, 1..MAX_DELIVERY_BYTES bytes.
+    event OrderDelivered(uint256 indexed orderId, uint64 indexed storeId, uint40 deliveredAt, bytes payload);
     /// @notice An order completed and its escrow was released to the store, less the platform fee.
     /// @param orderId The order.
     /// @param storeId Its store.
     /// @param toStore Credited to the store's balance.
     /// @param fee Credited to the fee recipient.
     event OrderCompleted(uint256 indexed orderId, uint64 indexed storeId, uint256 toStore, uint256 fee);
-    /// @notice Staff refunded part of an order; `order.amount` is now `remaining`.
+    /// @notice Staff refunded part of an order; `remaining` is still escrowed (`order.amount` does not change).
     /// @param orderId The order.
     /// @param storeId Its store.
     /// @param amount Credited to the buyer.
     /// @param remaining Still escrowed.
     event OrderPartiallyRefunded(uint256 indexed orderId, uint64 indexed storeId, uint256 amount, uint256 remaining);
-    /// @notice Staff refunded an order in full; its stock returned.
+    /// @notice Staff refunded an order in full (a disputed one too: the store conceded); its stock and the buyer's
+    /// per-buyer allowance returned.
     /// @param orderId The order.
     /// @param storeId Its store.
     /// @param amount Credited to the buyer.
     event OrderRefunded(uint256 indexed orderId, uint64 indexed storeId, uint256 amount);
-    /// @notice The buyer cancelled an order that was not shipped in time; paid back directly, stock returned.
+    /// @notice The buyer cancelled an order that was not shipped in time; stock and per-buyer allowance returned.
+    /// The escrow is paid back to the buyer directly, or credited to the buyer ({Credited}) when that payment fails.
     /// @param orderId The order.
     /// @param storeId Its store.
-    /// @param amount Paid back to the buyer.
+    /// @param amount Paid back (or credited) to the buyer.
     event OrderCancelled(uint256 indexed orderId, uint64 indexed storeId, uint256 amount);
     /// @notice The buyer disputed a shipped order; `order.disputedAt` is now `disputedAt`.
     /// @param orderId The order.
@@ -392,6 +419,10 @@ interface IMerchstand {
     /// @notice The fee recipient changed.
     /// @param recipient The new recipient.
     event FeeRecipientSet(address recipient);
+    /// @notice The least a store must keep from an order in `currency` for its buyer to review.
+    /// @param currency address(0) for ETH, otherwise the ERC-20.
+    /// @param value The minimum, in the currency's smallest unit.
+    event MinReviewValueSet(address indexed currency, uint128 value);
     /// @notice An ERC-20 was added to or removed from the allow-list.
     /// @param token The token.
     /// @param allowed Whether new stores and purchases may use it.
@@ -415,8 +446,18 @@ interface IMerchstand {
     error VariantNotFound(uint64 productId, uint8 variant);
     /// @notice The product or variant is deactivated.
     error NotForSale(uint64 productId, uint8 variant);
-    /// @notice A packed purchase line has bits set above its 200 bits.
+    /// @notice A packed purchase line has bits set above its 232 bits.
     error InvalidLine(uint256 line);
+    /// @notice The store's terms changed after the buyer saw them: `expected` is the version the purchase carried.
+    error TermsChanged(uint64 storeId, uint32 expected, uint32 current);
+    /// @notice An order mixes digital and physical lines; `productId` is the first line that differs from the first.
+    error MixedOrder(uint64 storeId, uint64 productId);
+    /// @notice Only the proposed owner may accept a store.
+    error NotPendingOwner(uint64 storeId, address account);
+    /// @notice The store keeps less from this order than the minimum a verified review needs.
+    error ReviewValueTooLow(uint256 orderId, uint256 kept, uint256 minimum);
+    /// @notice Two arrays that must pair up have different lengths.
+    error LengthMismatch(uint256 expected, uint256 actual);
     /// @notice The variant's 32-bit sold counter, which order ids are made from, would overflow.
     error SoldCounterFull(uint64 productId, uint8 variant);
     /// @notice Fewer units are in stock than requested.
@@ -443,7 +484,8 @@ interface IMerchstand {
     error FeeOnTransferToken(address token, uint256 expected, uint256 received);
     /// @notice The permit's value does not cover the amount due.
     error PermitTooSmall(uint256 value, uint256 required);
-    /// @notice A physical order needs an encrypted shipping blob (1..`max` bytes); a digital one must have none.
+    /// @notice A physical order needs an encrypted shipping blob (1..`max` bytes); a digital one exactly 32 bytes
+    /// (`max` = 32), the buyer's X25519 key.
     error InvalidShippingBlob(uint64 storeId, uint256 length, uint256 max);
 
     /// @notice The order passed does not match the stored commitment.
@@ -510,9 +552,13 @@ interface IMerchstand {
     /// @notice Adds or removes a manager (owner only). Managers may list, edit, ship and refund.
     function setStoreManager(uint64 storeId, address manager, bool enabled) external;
 
-    /// @notice Gives the store to `newOwner` (owner only). Clears the official mark, and removes every manager for
-    /// good (they do not come back if the store returns to a former owner).
+    /// @notice Proposes `newOwner` as the store's owner (owner only); nothing changes until they accept. A new
+    /// proposal replaces the last; address(0) withdraws it.
     function transferStoreOwnership(uint64 storeId, address newOwner) external;
+
+    /// @notice The proposed owner takes the store. Clears the official mark, and removes every manager for good
+    /// (they do not come back if the store returns to a former owner).
+    function acceptStoreOwnership(uint64 storeId) external;
 
     /// @notice Closes the store for good (owner only). Existing orders run to their end.
     function closeStore(uint64 storeId) external;
@@ -567,9 +613,11 @@ interface IMerchstand {
     /// The name carries a suffix that gives it the lowest selector (0x000000b6), as Seaport does for its cheapest
     /// fulfilment: the compiler's dispatcher tests selectors in ascending order, so this saves every purchase about
     /// a thousand gas.
-    /// @param line `productId | variant << 64 | quantity << 72 | maxUnitPrice << 104`: the layout of the lines in
-    /// {OrderPlaced}, with the highest unit price the buyer accepts in place of the price. Higher bits must be zero.
-    /// @param shipping The address encrypted to the store's key; empty for digital products.
+    /// @param line `productId | variant << 64 | quantity << 72 | maxUnitPrice << 104 | termsVersion << 200`: the
+    /// layout of the lines in {OrderPlaced}, with the highest unit price the buyer accepts in place of the price, and
+    /// the store's terms version the buyer was shown (else {TermsChanged}). Bits 232 and up must be zero.
+    /// @param shipping The address encrypted to the store's key; for a digital product the buyer's 32-byte X25519
+    /// public key.
     /// @return orderId The new order's id.
     function buy_oT9la(uint256 line, bytes calldata shipping) external payable returns (uint256 orderId);
 
@@ -585,19 +633,30 @@ interface IMerchstand {
 
     // ─────────────────────────────────────────── Orders ───────────────────────────────────────────
 
-    /// @notice Marks a paid order shipped (staff only). Starts the delivery window.
+    /// @notice Marks a paid order shipped (staff only). Starts the delivery window. Only before the ship window ends
+    /// (else {TooLate} with that time): from then on the buyer may cancel, and no shipment can be slipped in front.
     function markShipped(uint256 orderId, Order calldata order, string calldata tracking) external;
+
+    /// @notice Delivers digital orders (staff of each order's store): posts each payload (keys or tickets sealed to
+    /// the buyer's key) in {OrderDelivered} and starts the order's delivery window, as {markShipped} does. Orders
+    /// that are no longer Paid (cancelled or refunded meanwhile) or whose ship window has ended are skipped, so one
+    /// buyer's cancel cannot sink a dashboard's batch. Either function may move any paid order; the dapp uses this
+    /// one for digital orders and {markShipped} for physical ones.
+    function deliver(uint256[] calldata orderIds, Order[] calldata orders, bytes[] calldata payloads) external;
 
     /// @notice Completes a shipped order: the buyer at any time, anyone once the delivery window has passed.
     /// Credits the store with the amount less the fee it was placed under.
     function complete(uint256 orderId, Order calldata order) external;
 
-    /// @notice Refunds `amount` to the buyer's credits (staff only), while Paid or Shipped. A full refund ends the
-    /// order and returns its stock; a partial one leaves it open with less in escrow.
+    /// @notice Refunds `amount` to the buyer's credits (staff only): any part while Paid or Shipped, only the whole
+    /// escrow while Disputed (the store concedes). A full refund ends the order and returns its stock and the buyer's
+    /// per-buyer allowance; a partial one leaves the order, its commitment and its deadlines as they were, with less
+    /// in escrow.
     function refund(uint256 orderId, Order calldata order, uint128 amount) external;
 
-    /// @notice The buyer cancels a paid order that was not shipped within the ship window. Pays the buyer back
-    /// directly and returns the stock.
+    /// @notice The buyer cancels a paid order that was not shipped within the ship window. Pays the escrow back to
+    /// the buyer directly, or, when that payment fails (a token that blocklisted the buyer, a contract that refuses
+    /// ETH), credits it to the buyer, who withdraws it to any address with {withdraw}. Returns the stock.
     function cancel(uint256 orderId, Order calldata order) external;
 
     /// @notice The buyer disputes a shipped order within the delivery window. Freezes it for the arbiter.
@@ -613,7 +672,12 @@ interface IMerchstand {
 
     // ─────────────────────────────────────────── Reviews ───────────────────────────────────────────
 
-    /// @notice The buyer of a Completed or Resolved order reviews one of its products, once.
+    /// @notice The buyer of a Completed or Resolved order reviews one of its products, once; a ticket (category 3)
+    /// may be reviewed as soon as it is delivered (Shipped). A review costs real money: the store must keep at least
+    /// {minReviewValue} of the order's currency (`amount` less partial refunds, else {ReviewValueTooLow}; for a
+    /// Resolved order also less the buyer's share, checked against the minimum when it was settled, and nothing after
+    /// an expired dispute), so a store reviewing itself through its own wallets pays the platform fee on that much per
+    /// review. Refunded and cancelled orders cannot review.
     function review(uint256 orderId, Order calldata order, uint64 productId, uint8 rating, string calldata text)
         external;
 
@@ -635,6 +699,9 @@ interface IMerchstand {
 
     /// @notice Sets who is credited the fees (FEE_ROLE).
     function setFeeRecipient(address recipient) external;
+
+    /// @notice Sets the least a store must keep from an order in `currency` for its buyer to review (CURRENCY_ROLE).
+    function setMinReviewValue(address currency, uint128 value) external;
 
     /// @notice Adds or removes an ERC-20 from the allow-list (CURRENCY_ROLE).
     function setCurrencyAllowed(address token, bool allowed) external;
@@ -675,10 +742,20 @@ interface IMerchstand {
     /// @notice The terms of `storeId` at `version`.
     function storeTerms(uint64 storeId, uint32 version) external view returns (StoreTerms memory);
 
+    /// @notice What partial refunds have returned to the buyer of `orderId` while it was open.
+    function refunded(uint256 orderId) external view returns (uint256);
+
+    /// @notice Who may accept the store ({acceptStoreOwnership}), or address(0).
+    function pendingStoreOwner(uint64 storeId) external view returns (address);
+
+    /// @notice The least a store must keep from an order in `currency` for its buyer to review.
+    function minReviewValue(address currency) external view returns (uint256);
+
     /// @notice Whether `account` is the owner or a manager of the store.
     function isStoreStaff(uint64 storeId, address account) external view returns (bool);
 
-    /// @notice Units of a product `buyer` has bought (tracked only while the product has a limit).
+    /// @notice Units of a product `buyer` holds in open or completed orders (tracked only while the product has a
+    /// limit).
     function boughtBy(uint64 productId, address buyer) external view returns (uint256);
 
     /// @notice Whether the buyer of `orderId` reviewed `productId`, and whether the store replied.

@@ -88,7 +88,7 @@ export async function measureGasFigures(
   log(`contracts compiled or current (${((performance.now() - started) / 1000).toFixed(1)} s)`);
   // Imported only now: the scenario's fixture module creates its network when it is first imported.
   const { measureGas } = await import("../gas-report.ts");
-  const { connection, FEE_BPS, MUG_PRICE, SHIRT_PRICE } = await import("../../test/contracts/fixtures.ts");
+  const { connection, FEE_BPS, MUG_PRICE, SHIRT_PRICE } = await import("../../test/contracts/support/fixtures.ts");
   try {
     const rows = await measureGas();
     const prices = { eth: SHIRT_PRICE, erc20: MUG_PRICE, feeBps: FEE_BPS };

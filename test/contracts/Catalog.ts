@@ -1,6 +1,7 @@
 import { anyValue } from "@nomicfoundation/hardhat-ethers-chai-matchers/withArgs";
 import { expect } from "chai";
 import {
+  BUYER_KEY,
   bytesOf,
   CID,
   type Fx,
@@ -12,7 +13,7 @@ import {
   SHIPPING,
   variant,
   variantTuple,
-} from "./helpers.ts";
+} from "./support/helpers.ts";
 
 const ETH = 10n ** 18n;
 
@@ -308,10 +309,14 @@ describe("Catalog", () => {
 
       await merchstand.connect(seller).addVariant(ebookId, variant("EPUB", 9n, 3));
       const epub = (await merchstand.getProduct(ebookId)).variants.length - 1;
-      await expect(merchstand.connect(buyer).buy_oT9la(packLine(ebookId, epub, 1, 9n), "0x", { value: 9n }))
-        .to.emit(merchstand, "OrderCompleted")
+      // Digital: a sealed address is refused, the buyer's 32-byte key is what it takes.
+      await expect(merchstand.connect(buyer).buy_oT9la(packLine(ebookId, epub, 1, 9n), SHIPPING, { value: 9n }))
+        .to.be.revertedWithCustomError(merchstand, "InvalidShippingBlob")
+        .withArgs(ethStoreId, 200, 32);
+      await expect(merchstand.connect(buyer).buy_oT9la(packLine(ebookId, epub, 1, 9n), BUYER_KEY, { value: 9n }))
+        .to.emit(merchstand, "OrderPlaced")
         // The new variant's first order: id productId << 40 | variant << 32 | 0 units sold before it.
-        .withArgs((ebookId << 40n) | (BigInt(epub) << 32n), ethStoreId, anyValue, anyValue);
+        .withArgs((ebookId << 40n) | (BigInt(epub) << 32n), buyer.address, ethStoreId, anyValue, anyValue, BUYER_KEY);
     });
 
     describe("when the product already has MAX_VARIANTS variants", () => {

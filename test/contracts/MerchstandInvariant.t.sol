@@ -137,8 +137,9 @@ contract MerchstandInvariantTest {
         h.buy(0, 0, 0, 0, 1);
         h.buy(1, 0, 1, 0, 3);
         h.buy(2, 4, 0, 0, 5);
-        // Order 4: digital, completes at purchase.
+        // Order 4: digital, escrowed until the store delivers it.
         h.buy(3, 1, 0, 0, 9);
+        h.deliver(3, 0, 3);
         // A two-store ETH cart.
         h.checkout(0, 1, 5, 7);
         vm.assertTrue(h.done("checkout") == 1, "checkout placed");
@@ -165,10 +166,23 @@ contract MerchstandInvariantTest {
 
         h.buy(1, 3, 0, 0, 1); // store B: cancelled after its 1-day ship window
         h.warp(2 days);
+        h.shipAfterWindow(h.orderCount() - 1); // the store cannot slip a shipment in front of the cancel
         h.cancel(h.orderCount() - 1, 1);
         vm.assertEq(
             uint256(h.orderStatus(h.orderIds(h.orderCount() - 1))), uint256(IMerchstand.OrderStatus.Cancelled), "cancel"
         );
+
+        // Staff refund a little, then the buyer acts with the struct it already held.
+        h.buy(0, 0, 0, 0, 1);
+        h.markShipped(h.orderCount() - 1, 3, 1);
+        h.refundThenBuyerActs(h.orderCount() - 1, 7, false);
+        h.refund(h.orderCount() - 1, 3, 0); // the store concedes the dispute in full
+        h.buy(0, 0, 0, 0, 1);
+        h.markShipped(h.orderCount() - 1, 3, 1);
+        h.refundThenBuyerActs(h.orderCount() - 1, 7, true);
+        h.buy(1, 3, 0, 0, 1);
+        h.warp(2 days);
+        h.refundThenBuyerActs(h.orderCount() - 1, 7, false);
 
         h.review(0, 0, 3, 20);
         h.replyToReview(0, 5);
@@ -194,8 +208,14 @@ contract MerchstandInvariantTest {
             h.complete(last, 0);
         }
 
-        bytes32[15] memory outcomes = [
+        bytes32[21] memory outcomes = [
             bytes32("buy"),
+            "deliver",
+            "lateShipRefused",
+            "refundThenCancel",
+            "refundThenConfirm",
+            "refundThenDispute",
+            "concede",
             "payoutOverflow",
             "checkout",
             "markShipped",
@@ -246,56 +266,65 @@ contract MerchstandInvariantTest {
         IMerchstand.StoreTerms memory t = h.terms(o.storeId, o.termsVersion);
         uint256 snapshot = vm.snapshotState();
 
+        uint256 escrowed = o.amount - h.ghostRefunded(id);
         if (status == IMerchstand.OrderStatus.Paid) {
             // The buyer alone: cancel once the store let the ship window pass.
             _warpTo(uint256(o.placedAt) + t.shipWindow);
             uint256 before = h.balanceOf(o.currency, o.buyer);
             vm.prank(o.buyer);
             ms.cancel(id, o);
-            vm.assertEq(h.balanceOf(o.currency, o.buyer) - before, o.amount, "cancel returns the escrow");
+            vm.assertEq(h.balanceOf(o.currency, o.buyer) - before, escrowed, "cancel returns the escrow");
             vm.revertToState(snapshot);
-            // The store alone: ship, then anyone completes once the delivery window passed.
+            // The store alone, while the ship window is open: ship, then anyone completes once the delivery window
+            // passed. After it, the store can only refund (the buyer's cancel is open and no shipment may race it).
             vm.prank(h.store(o.storeId).owner);
-            ms.markShipped(id, o, "T");
-            o.shippedAt = uint40(block.timestamp);
-            _storeCollects(id, o, t);
+            if (block.timestamp < uint256(o.placedAt) + t.shipWindow) {
+                ms.markShipped(id, o, "T");
+                o.shippedAt = uint40(block.timestamp);
+                _storeCollects(id, o, t, escrowed);
+            } else {
+                ms.refund(id, o, uint128(escrowed));
+                vm.assertEq(uint256(ms.orderStatus(id)), uint256(IMerchstand.OrderStatus.Refunded), "store refunds");
+            }
         } else if (status == IMerchstand.OrderStatus.Shipped) {
             // The buyer alone, while the delivery window is open: dispute, and the arbiter never rules.
             if (block.timestamp < uint256(o.shippedAt) + t.deliveryWindow) {
                 vm.prank(o.buyer);
                 ms.dispute(id, o, "");
                 o.disputedAt = uint40(block.timestamp);
-                _buyerRecoversExpired(id, o);
+                _buyerRecoversExpired(id, o, escrowed);
                 vm.revertToState(snapshot);
                 o.disputedAt = 0;
             }
-            _storeCollects(id, o, t);
+            _storeCollects(id, o, t, escrowed);
         } else {
-            _buyerRecoversExpired(id, o);
+            _buyerRecoversExpired(id, o, escrowed);
         }
         vm.revertToStateAndDelete(snapshot);
     }
 
     /// @dev After the delivery window a stranger completes the order, and the store is credited its share (in its
     /// balance, or as credits to its payout address for what would overflow the balance).
-    function _storeCollects(uint256 id, IMerchstand.Order memory o, IMerchstand.StoreTerms memory t) internal {
+    function _storeCollects(uint256 id, IMerchstand.Order memory o, IMerchstand.StoreTerms memory t, uint256 escrowed)
+        internal
+    {
         _warpTo(uint256(o.shippedAt) + t.deliveryWindow);
         address payout = h.store(o.storeId).payout;
         uint256 before = ms.getStore(o.storeId).balance + ms.credits(payout, o.currency);
         vm.prank(h.STRANGER());
         ms.complete(id, o);
-        uint256 fee = uint256(o.amount) * o.feeBps / 10_000;
+        uint256 fee = escrowed * o.feeBps / 10_000;
         uint256 afterwards = ms.getStore(o.storeId).balance + ms.credits(payout, o.currency);
-        vm.assertEq(afterwards - before, o.amount - fee, "completion credits the store");
+        vm.assertEq(afterwards - before, escrowed - fee, "completion credits the store");
     }
 
     /// @dev After ARBITER_WINDOW a stranger settles the dispute, and the buyer is credited the whole escrow.
-    function _buyerRecoversExpired(uint256 id, IMerchstand.Order memory o) internal {
+    function _buyerRecoversExpired(uint256 id, IMerchstand.Order memory o, uint256 escrowed) internal {
         _warpTo(uint256(o.disputedAt) + ms.ARBITER_WINDOW());
         uint256 before = ms.credits(o.buyer, o.currency);
         vm.prank(h.STRANGER());
         ms.resolveExpiredDispute(id, o);
-        vm.assertEq(ms.credits(o.buyer, o.currency) - before, o.amount, "expired dispute refunds the buyer");
+        vm.assertEq(ms.credits(o.buyer, o.currency) - before, escrowed, "expired dispute refunds the buyer");
     }
 
     function _warpTo(uint256 t) internal {

@@ -2,6 +2,8 @@ import { anyValue } from "@nomicfoundation/hardhat-ethers-chai-matchers/withArgs
 import { expect } from "chai";
 import type { RevertingReceiver } from "../../types/ethers-contracts/index.ts";
 import {
+  BUYER_KEY,
+  buyDigitalAndConfirm,
   buyEth,
   buyUsd,
   disputeOrder,
@@ -23,7 +25,7 @@ import {
   ship,
   variant,
   ZERO,
-} from "./helpers.ts";
+} from "./support/helpers.ts";
 
 describe("Money", () => {
   let fx: Fx;
@@ -80,7 +82,7 @@ describe("Money", () => {
         variant("PDF", 1_001n, 10),
       ]);
       // 1001 * 333 / 10000 = 33.33 -> 33.
-      await expect(merchstand.connect(buyer).buy_oT9la(packLine(productId, 0, 1, 1_001n), "0x", { value: 1_001n }))
+      await expect(buyDigitalAndConfirm(fx, buyer, productId))
         .to.emit(merchstand, "OrderCompleted")
         .withArgs(anyValue, ethStoreId, 968, 33);
     });
@@ -269,7 +271,7 @@ describe("Money", () => {
       const productId = await listProduct(fx, other, storeId, productInput({ digital: true, category: 5 }), [
         variant("PDF", 10n ** 15n, 10),
       ]);
-      await buyEth(fx, fx.buyer2, productId, { shipping: "0x" });
+      await (await buyDigitalAndConfirm(fx, fx.buyer2, productId)).wait();
       await expect(merchstand.withdrawStoreBalance(storeId)).to.emit(merchstand, "StoreWithdrawal");
 
       await merchstand.connect(seller).setStorePayout(ethStoreId, seller.address);
@@ -295,7 +297,7 @@ describe("Money", () => {
       const productId = await listProduct(fx, other, storeId, productInput({ digital: true, category: 5 }), [
         variant("PDF", 10n ** 15n, 10),
       ]);
-      await buyEth(fx, fx.buyer2, productId, { shipping: "0x" });
+      await (await buyDigitalAndConfirm(fx, fx.buyer2, productId)).wait();
       await expect(merchstand.withdrawStoreBalance(storeId, { gasLimit: 1_000_000 })).to.emit(
         merchstand,
         "StoreWithdrawal",
@@ -305,7 +307,7 @@ describe("Money", () => {
   });
 
   describe("a buyer contract that refuses ETH", () => {
-    it("cannot cancel until it accepts ETH, and can take refunds as credits to another address", async () => {
+    it("cancels anyway, the escrow credited to it, and takes credits to another address", async () => {
       const { merchstand, seller, other, ethers } = fx;
       const refuser = await ethers.deployContract("RevertingReceiver");
       const address = await refuser.getAddress();
@@ -313,15 +315,16 @@ describe("Money", () => {
       await fx.networkHelpers.time.increase((await fixtureTerms(fx)).shipWindow);
       const cancel = merchstand.interface.encodeFunctionData("cancel", [a.orderId, a.order]);
       await expect(refuser.execute(await merchstand.getAddress(), 0, cancel))
-        .to.be.revertedWithCustomError(merchstand, "EthTransferFailed")
-        .withArgs(address, a.order.amount);
-      expect(await merchstand.orderStatus(a.orderId)).to.equal(Status.Paid);
-      await refuser.setRefusing(false);
-      await expect(refuser.execute(await merchstand.getAddress(), 0, cancel)).to.changeEtherBalance(
-        ethers,
-        address,
-        a.order.amount,
-      );
+        .to.emit(merchstand, "Credited")
+        .withArgs(address, ZERO, a.order.amount);
+      expect(await merchstand.orderStatus(a.orderId)).to.equal(Status.Cancelled);
+      await expect(
+        refuser.execute(
+          await merchstand.getAddress(),
+          0,
+          merchstand.interface.encodeFunctionData("withdraw", [ZERO, other.address]),
+        ),
+      ).to.changeEtherBalance(ethers, other, a.order.amount);
 
       // A refund is a credit, so the store never depends on the buyer accepting ETH.
       await refuser.setRefusing(true);
@@ -370,15 +373,19 @@ describe("Money", () => {
       await expectConserved(fx, ZERO, [address]);
     });
 
-    it("fails the whole cancel, leaving the order Paid, when the attacker reverts on the guard's error", async () => {
+    it("gets a credit instead of the payment when the attacker reverts on the guard's error", async () => {
       const { merchstand } = fx;
-      const { receiver, target } = await attacker();
+      const { receiver, address, target } = await attacker();
       const { orderId, order } = await puppetBuys(receiver);
       await fx.networkHelpers.time.increase((await fixtureTerms(fx)).shipWindow);
       await receiver.armCancel(orderId, order, true);
       const cancel = merchstand.interface.encodeFunctionData("cancel", [orderId, order]);
-      await expect(receiver.execute(target, 0, cancel)).to.be.revertedWithCustomError(merchstand, "EthTransferFailed");
-      expect(await merchstand.orderStatus(orderId)).to.equal(Status.Paid);
+      await expect(receiver.execute(target, 0, cancel))
+        .to.emit(merchstand, "Credited")
+        .withArgs(address, ZERO, order.amount);
+      expect(await merchstand.orderStatus(orderId)).to.equal(Status.Cancelled);
+      expect(await receiver.reentrySucceeded()).to.equal(0);
+      await expectConserved(fx, ZERO, [address]);
     });
 
     it("cannot withdraw credits twice", async () => {
@@ -454,13 +461,13 @@ describe("Money", () => {
       ]);
       await token.mint(buyer.address, 10_000n);
       await token.connect(buyer).approve(await merchstand.getAddress(), 10_000n);
-      await merchstand.connect(buyer).buy_oT9la(packLine(productId, 0, 1, 1_000n), "0x");
-      // Mid-purchase the store has been credited but not yet paid: a re-entry must not withdraw that credit.
+      await merchstand.connect(buyer).buy_oT9la(packLine(productId, 0, 1, 1_000n), BUYER_KEY);
+      // Mid-purchase the order is placed but not yet paid for: a re-entry must not run at all.
       const reentry = merchstand.interface.encodeFunctionData("withdrawStoreBalance", [storeId]);
       await token.armReentry(2, await merchstand.getAddress(), reentry, false);
-      await expect(merchstand.connect(buyer).buy_oT9la(packLine(productId, 0, 1, 1_000n), "0x")).to.emit(
+      await expect(merchstand.connect(buyer).buy_oT9la(packLine(productId, 0, 1, 1_000n), BUYER_KEY)).to.emit(
         merchstand,
-        "OrderCompleted",
+        "OrderPlaced",
       );
       expect(await token.reentrySucceeded()).to.equal(0);
       expect(await token.reentryFailed()).to.equal(1);
@@ -480,7 +487,7 @@ describe("Money", () => {
       await completed();
       const p = await buyEth(fx, buyer2, fx.shirtId, { quantity: 2n });
       await merchstand.connect(seller).refund(p.orderId, p.order, 7n);
-      const pShipped = await ship(fx, p.orderId, { ...p.order, amount: p.order.amount - 7n });
+      const pShipped = await ship(fx, p.orderId, p.order);
       await merchstand.connect(buyer2).complete(p.orderId, pShipped);
       const r = await buyEth(fx, buyer, fx.shirtId);
       await merchstand.connect(seller).refund(r.orderId, r.order, r.order.amount);
@@ -491,7 +498,7 @@ describe("Money", () => {
       const d2 = await buyEth(fx, buyer2, fx.shirtId);
       const d2d = await disputeOrder(fx, d2.orderId, await ship(fx, d2.orderId, d2.order), buyer2);
       await buyEth(fx, buyer, fx.shirtId);
-      await buyEth(fx, buyer, fx.ebookId, { shipping: "0x" });
+      await buyEth(fx, buyer, fx.ebookId, { shipping: BUYER_KEY });
       await fx.networkHelpers.time.increase(
         Number((await fixtureTerms(fx)).shipWindow) + Number(await merchstand.ARBITER_WINDOW()),
       );

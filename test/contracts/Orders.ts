@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { AbiCoder, keccak256 } from "ethers";
 import {
+  BUYER_KEY,
   buyEth,
   buyUsd,
   disputeOrder,
@@ -15,7 +16,7 @@ import {
   ship,
   stockOf,
   ZERO,
-} from "./helpers.ts";
+} from "./support/helpers.ts";
 
 describe("Orders", () => {
   let fx: Fx;
@@ -94,16 +95,18 @@ describe("Orders", () => {
     });
 
     describe("when the order is not Paid", () => {
-      it("reverts with InvalidOrderStatus (already shipped, or a digital order that completed)", async () => {
+      it("reverts with InvalidOrderStatus (already shipped, or a digital order already delivered)", async () => {
         const { merchstand, seller, buyer, ebookId } = fx;
         const { orderId, order } = await shipped();
         await expect(merchstand.connect(seller).markShipped(orderId, order, "x"))
           .to.be.revertedWithCustomError(merchstand, "InvalidOrderStatus")
           .withArgs(orderId, Status.Shipped);
-        const digital = await buyEth(fx, buyer, ebookId, { shipping: "0x" });
-        await expect(merchstand.connect(seller).markShipped(digital.orderId, digital.order, "x"))
+        const digital = await buyEth(fx, buyer, ebookId, { shipping: BUYER_KEY });
+        await (await merchstand.connect(seller).deliver([digital.orderId], [digital.order], ["0x01"])).wait();
+        const delivered = { ...digital.order, shippedAt: await fx.networkHelpers.time.latest().then(BigInt) };
+        await expect(merchstand.connect(seller).markShipped(digital.orderId, delivered, "x"))
           .to.be.revertedWithCustomError(merchstand, "InvalidOrderStatus")
-          .withArgs(digital.orderId, Status.Completed);
+          .withArgs(digital.orderId, Status.Shipped);
       });
     });
 
@@ -256,17 +259,20 @@ describe("Orders", () => {
         expect(await stockOf(fx, shirtId)).to.equal(stock);
         await expectConserved(fx, ZERO);
 
-        // The order now carries the lower amount; the old copy no longer matches.
+        // The order struct is unchanged (the refund is kept beside it), so the copy the buyer holds still works;
+        // a copy with a lowered amount is someone else's idea of the order.
+        expect(await merchstand.refunded(orderId)).to.equal(part);
         const lowered: Order = { ...order, amount: order.amount - part };
-        await expect(merchstand.connect(seller).markShipped(orderId, order, "x"))
+        await expect(merchstand.connect(seller).markShipped(orderId, lowered, "x"))
           .to.be.revertedWithCustomError(merchstand, "OrderMismatch")
           .withArgs(orderId);
-        const sent = await ship(fx, orderId, lowered);
+        const sent = await ship(fx, orderId, order);
         // Completion releases only what is left, with the fee on that.
-        const f = fee(lowered.amount, order.feeBps);
+        const left = order.amount - part;
+        const f = fee(left, order.feeBps);
         await expect(merchstand.connect(buyer).complete(orderId, sent))
           .to.emit(merchstand, "OrderCompleted")
-          .withArgs(orderId, ethStoreId, lowered.amount - f, f);
+          .withArgs(orderId, ethStoreId, left - f, f);
         await expectConserved(fx, ZERO);
       });
 
@@ -275,12 +281,13 @@ describe("Orders", () => {
         const stock = await stockOf(fx, shirtId);
         const { orderId, order } = await paid(2n);
         await merchstand.connect(seller).refund(orderId, order, 1n);
-        const o1 = { ...order, amount: order.amount - 1n };
-        await merchstand.connect(seller).refund(orderId, o1, 2n);
-        const o2 = { ...order, amount: order.amount - 3n };
-        await expect(merchstand.connect(seller).refund(orderId, o2, o2.amount))
+        await merchstand.connect(seller).refund(orderId, order, 2n);
+        await expect(merchstand.connect(seller).refund(orderId, order, order.amount - 2n))
+          .to.be.revertedWithCustomError(merchstand, "InvalidAmount")
+          .withArgs(orderId, order.amount - 2n, order.amount - 3n);
+        await expect(merchstand.connect(seller).refund(orderId, order, order.amount - 3n))
           .to.emit(merchstand, "OrderRefunded")
-          .withArgs(orderId, ethStoreId, o2.amount);
+          .withArgs(orderId, ethStoreId, order.amount - 3n);
         expect(await merchstand.orderStatus(orderId)).to.equal(Status.Refunded);
         expect(await stockOf(fx, shirtId)).to.equal(stock);
         expect(await merchstand.credits(fx.buyer.address, ZERO)).to.equal(order.amount);
@@ -310,7 +317,7 @@ describe("Orders", () => {
       });
     });
 
-    describe("when the order is Completed, Disputed or Cancelled", () => {
+    describe("when the order is Completed or Cancelled", () => {
       it("reverts with InvalidOrderStatus", async () => {
         const { merchstand, seller, buyer } = fx;
         const c = await shipped();
@@ -318,10 +325,26 @@ describe("Orders", () => {
         await expect(merchstand.connect(seller).refund(c.orderId, c.order, 1))
           .to.be.revertedWithCustomError(merchstand, "InvalidOrderStatus")
           .withArgs(c.orderId, Status.Completed);
+        const x = await paid();
+        await fx.networkHelpers.time.increase((await fixtureTerms(fx)).shipWindow);
+        await (await merchstand.connect(buyer).cancel(x.orderId, x.order)).wait();
+        await expect(merchstand.connect(seller).refund(x.orderId, x.order, 1))
+          .to.be.revertedWithCustomError(merchstand, "InvalidOrderStatus")
+          .withArgs(x.orderId, Status.Cancelled);
+      });
+    });
+
+    describe("when the order is Disputed", () => {
+      it("refunds only the whole escrow (the store concedes): a part reverts with InvalidAmount", async () => {
+        const { merchstand, seller, ethStoreId } = fx;
         const d = await disputed();
         await expect(merchstand.connect(seller).refund(d.orderId, d.order, 1))
-          .to.be.revertedWithCustomError(merchstand, "InvalidOrderStatus")
-          .withArgs(d.orderId, Status.Disputed);
+          .to.be.revertedWithCustomError(merchstand, "InvalidAmount")
+          .withArgs(d.orderId, 1, d.order.amount);
+        await expect(merchstand.connect(seller).refund(d.orderId, d.order, d.order.amount))
+          .to.emit(merchstand, "OrderRefunded")
+          .withArgs(d.orderId, ethStoreId, d.order.amount);
+        expect(await merchstand.orderStatus(d.orderId)).to.equal(Status.Refunded);
       });
     });
 
@@ -430,12 +453,13 @@ describe("Orders", () => {
       });
     });
 
-    describe("when the order was shipped (even late)", () => {
+    describe("when the order was shipped (before the ship window ended)", () => {
       it("reverts with InvalidOrderStatus", async () => {
         const { merchstand, buyer } = fx;
         const { orderId, order } = await paid();
-        await fx.networkHelpers.time.increase((await fixtureTerms(fx)).shipWindow + 100n);
+        await fx.networkHelpers.time.increase((await fixtureTerms(fx)).shipWindow - 100n);
         const sent = await ship(fx, orderId, order);
+        await fx.networkHelpers.time.increase(200n);
         await expect(merchstand.connect(buyer).cancel(orderId, sent))
           .to.be.revertedWithCustomError(merchstand, "InvalidOrderStatus")
           .withArgs(orderId, Status.Shipped);
@@ -499,14 +523,14 @@ describe("Orders", () => {
       });
     });
 
-    it("blocks completion, refund and a second dispute", async () => {
+    it("blocks completion, shipping and a second dispute", async () => {
       const { merchstand, buyer, other, seller } = fx;
       const { orderId, order } = await disputed();
       await fx.networkHelpers.time.increase((await fixtureTerms(fx)).deliveryWindow);
       for (const call of [
         () => merchstand.connect(buyer).complete(orderId, order),
         () => merchstand.connect(other).complete(orderId, order),
-        () => merchstand.connect(seller).refund(orderId, order, 1),
+        () => merchstand.connect(seller).markShipped(orderId, order, "x"),
         () => merchstand.connect(buyer).dispute(orderId, order, "again"),
       ]) {
         await expect(call())

@@ -15,7 +15,7 @@ import {
   storeInput,
   variant,
   ZERO,
-} from "./helpers.ts";
+} from "./support/helpers.ts";
 
 describe("Platform", () => {
   let fx: Fx;
@@ -152,6 +152,7 @@ describe("Platform", () => {
             [
               {
                 storeId: ethStoreId,
+                termsVersion: 1,
                 lines: [{ productId: shirtId, variant: 0, quantity: 1, maxUnitPrice: shirt }],
                 shipping: SHIPPING,
               },
@@ -163,6 +164,7 @@ describe("Platform", () => {
             [
               {
                 storeId: usdStoreId,
+                termsVersion: 1,
                 lines: [{ productId: mugId, variant: 0, quantity: 1, maxUnitPrice: mug }],
                 shipping: SHIPPING,
               },

@@ -1,6 +1,7 @@
 import { anyValue } from "@nomicfoundation/hardhat-ethers-chai-matchers/withArgs";
 import { expect } from "chai";
 import {
+  BUYER_KEY,
   buyEth,
   buyUsd,
   expectConserved,
@@ -24,7 +25,7 @@ import {
   stockOf,
   variant,
   ZERO,
-} from "./helpers.ts";
+} from "./support/helpers.ts";
 
 /** The id rule: `productId << 40 | variant << 32 | sold`, `sold` being the variant's sold counter before the order. */
 function orderIdOf(productId: bigint, variantIndex: bigint | number, sold: bigint): bigint {
@@ -256,12 +257,17 @@ describe("Purchase", () => {
           .withArgs(ethStoreId, 513, MAX_SHIPPING);
       });
 
-      it("is forbidden for a digital product (InvalidShippingBlob)", async () => {
+      it("is replaced by the buyer's 32-byte key for a digital product (else InvalidShippingBlob, max 32)", async () => {
         const { merchstand, buyer, ebookId, ethStoreId } = fx;
         const price = await priceOf(fx, ebookId);
-        await expect(merchstand.connect(buyer).buy_oT9la(packLine(ebookId, 0, 1, price), SHIPPING, { value: price }))
-          .to.be.revertedWithCustomError(merchstand, "InvalidShippingBlob")
-          .withArgs(ethStoreId, 200, MAX_SHIPPING);
+        for (const blob of [SHIPPING, "0x", shippingBlob(31), shippingBlob(33)]) {
+          await expect(merchstand.connect(buyer).buy_oT9la(packLine(ebookId, 0, 1, price), blob, { value: price }))
+            .to.be.revertedWithCustomError(merchstand, "InvalidShippingBlob")
+            .withArgs(ethStoreId, (blob.length - 2) / 2, 32);
+        }
+        await expect(
+          merchstand.connect(buyer).buy_oT9la(packLine(ebookId, 0, 1, price), BUYER_KEY, { value: price }),
+        ).to.emit(merchstand, "OrderPlaced");
       });
 
       it("is never written to storage: it travels only in the event", async () => {
@@ -288,29 +294,98 @@ describe("Purchase", () => {
     });
 
     describe("a digital product", () => {
-      it("completes at purchase: the store is credited the price less the fee", async () => {
-        const { merchstand, buyer, ebookId, ethStoreId, feeRecipient } = fx;
+      it("waits in escrow until the store delivers it, then runs as a shipped order", async () => {
+        const { merchstand, seller, buyer, ebookId, ethStoreId, feeRecipient } = fx;
         const price = await priceOf(fx, ebookId);
         const feeBps = BigInt(await merchstand.feeBps());
-        await buyEth(fx, fx.buyer2, ebookId, { shipping: "0x" });
-        const sold = await soldOf(fx, ebookId);
-        expect(sold).to.equal(1n);
-        const id = orderIdOf(ebookId, 0, sold);
         const storeBefore = (await merchstand.getStore(ethStoreId)).balance;
         const feeBefore = await merchstand.credits(feeRecipient.address, ZERO);
+        const id = orderIdOf(ebookId, 0, await soldOf(fx, ebookId));
         const t = await pinNextTimestamp(fx);
-        const tx = merchstand.connect(buyer).buy_oT9la(packLine(ebookId, 0, 1, price), "0x", { value: price });
-        await expect(tx)
-          .to.emit(merchstand, "OrderCompleted")
-          .withArgs(id, ethStoreId, price - fee(price, feeBps), fee(price, feeBps));
-        // Placed and completed in one go: the OrderPlaced log carries no shipping blob.
+        const tx = merchstand.connect(buyer).buy_oT9la(packLine(ebookId, 0, 1, price), BUYER_KEY, { value: price });
+        // The OrderPlaced log carries the buyer's key the store will seal the content key to.
         await expect(tx)
           .to.emit(merchstand, "OrderPlaced")
-          .withArgs(id, buyer.address, ethStoreId, infoWord(1n, feeBps, t), [lineWord(ebookId, 0, 1n, price)], "0x");
-        expect(await merchstand.orderStatus(id)).to.equal(Status.Completed);
+          .withArgs(
+            id,
+            buyer.address,
+            ethStoreId,
+            infoWord(1n, feeBps, t),
+            [lineWord(ebookId, 0, 1n, price)],
+            BUYER_KEY,
+          );
+        await expect(tx).not.to.emit(merchstand, "OrderCompleted");
+        expect(await merchstand.orderStatus(id)).to.equal(Status.Paid);
+        expect((await merchstand.getStore(ethStoreId)).balance).to.equal(storeBefore);
+        const { order } = await placed(merchstand, tx);
+
+        const sealed = shippingBlob(120);
+        const d = await pinNextTimestamp(fx);
+        await expect(merchstand.connect(seller).deliver([id], [order], [sealed]))
+          .to.emit(merchstand, "OrderDelivered")
+          .withArgs(id, ethStoreId, d, sealed);
+        expect(await merchstand.orderStatus(id)).to.equal(Status.Shipped);
+        const delivered = { ...order, shippedAt: d };
+        await expect(merchstand.connect(buyer).complete(id, delivered))
+          .to.emit(merchstand, "OrderCompleted")
+          .withArgs(id, ethStoreId, price - fee(price, feeBps), fee(price, feeBps));
         expect((await merchstand.getStore(ethStoreId)).balance).to.equal(storeBefore + price - fee(price, feeBps));
         expect(await merchstand.credits(feeRecipient.address, ZERO)).to.equal(feeBefore + fee(price, feeBps));
         await expectConserved(fx, ZERO);
+      });
+
+      it("may be cancelled by the buyer when the store does not deliver within the ship window", async () => {
+        const { merchstand, buyer, ebookId, ethStoreId } = fx;
+        const { orderId, order } = await buyEth(fx, buyer, ebookId, { shipping: BUYER_KEY });
+        await fx.networkHelpers.time.increase((await fixtureTerms(fx)).shipWindow);
+        await expect(merchstand.connect(buyer).cancel(orderId, order))
+          .to.emit(merchstand, "OrderCancelled")
+          .withArgs(orderId, ethStoreId, order.amount);
+      });
+    });
+
+    describe("deliver", () => {
+      it("delivers many orders in one call, skipping those cancelled or refunded meanwhile", async () => {
+        const { merchstand, seller, buyer, buyer2, ebookId, ethStoreId } = fx;
+        const a = await buyEth(fx, buyer, ebookId, { shipping: BUYER_KEY });
+        const b = await buyEth(fx, buyer2, ebookId, { shipping: BUYER_KEY });
+        const c = await buyEth(fx, buyer, ebookId, { shipping: BUYER_KEY });
+        await (await merchstand.connect(seller).refund(b.orderId, b.order, b.order.amount)).wait();
+        const d = await pinNextTimestamp(fx);
+        const tx = merchstand
+          .connect(seller)
+          .deliver([a.orderId, b.orderId, c.orderId], [a.order, b.order, c.order], ["0x01", "0x02", "0x03"]);
+        await expect(tx).to.emit(merchstand, "OrderDelivered").withArgs(a.orderId, ethStoreId, d, "0x01");
+        await expect(tx).to.emit(merchstand, "OrderDelivered").withArgs(c.orderId, ethStoreId, d, "0x03");
+        const receipt = await (await tx).wait();
+        const delivered = receipt?.logs.filter((l) => merchstand.interface.parseLog(l)?.name === "OrderDelivered");
+        expect(delivered?.length, "the refunded order was skipped").to.equal(2);
+        expect(await merchstand.orderStatus(a.orderId)).to.equal(Status.Shipped);
+        expect(await merchstand.orderStatus(b.orderId)).to.equal(Status.Refunded);
+        expect(await merchstand.orderStatus(c.orderId)).to.equal(Status.Shipped);
+      });
+
+      it("reverts with LengthMismatch, NotStoreStaff, InvalidLength and OrderMismatch", async () => {
+        const { merchstand, seller, buyer, ebookId, ethStoreId } = fx;
+        const a = await buyEth(fx, buyer, ebookId, { shipping: BUYER_KEY });
+        await expect(merchstand.connect(seller).deliver([a.orderId], [], ["0x01"]))
+          .to.be.revertedWithCustomError(merchstand, "LengthMismatch")
+          .withArgs(1, 0);
+        await expect(merchstand.connect(seller).deliver([a.orderId], [a.order], []))
+          .to.be.revertedWithCustomError(merchstand, "LengthMismatch")
+          .withArgs(1, 0);
+        await expect(merchstand.connect(buyer).deliver([a.orderId], [a.order], ["0x01"]))
+          .to.be.revertedWithCustomError(merchstand, "NotStoreStaff")
+          .withArgs(ethStoreId, buyer.address);
+        await expect(merchstand.connect(seller).deliver([a.orderId], [a.order], ["0x"]))
+          .to.be.revertedWithCustomError(merchstand, "InvalidLength")
+          .withArgs(0, 512);
+        await expect(merchstand.connect(seller).deliver([a.orderId], [a.order], [shippingBlob(513)]))
+          .to.be.revertedWithCustomError(merchstand, "InvalidLength")
+          .withArgs(513, 512);
+        await expect(merchstand.connect(seller).deliver([a.orderId], [{ ...a.order, amount: 1n }], ["0x01"]))
+          .to.be.revertedWithCustomError(merchstand, "OrderMismatch")
+          .withArgs(a.orderId);
       });
     });
 
@@ -330,22 +405,27 @@ describe("Purchase", () => {
         // All 2^32 - 1 units in one purchase, at 1 wei each: the variant's first order.
         const all = await placed(
           merchstand,
-          merchstand.connect(buyer).buy_oT9la(packLine(productId, 0, max, 1n), "0x", { value: max }),
+          merchstand.connect(buyer).buy_oT9la(packLine(productId, 0, max, 1n), BUYER_KEY, { value: max }),
         );
         expect(all.orderId).to.equal(productId << 40n);
         expect(all.order.amount).to.equal(max);
-        expect(await merchstand.orderStatus(all.orderId)).to.equal(Status.Completed);
+        expect(await merchstand.orderStatus(all.orderId)).to.equal(Status.Paid);
         expect(await soldOf(fx, productId)).to.equal(max);
         expect(await stockOf(fx, productId)).to.equal(0n);
 
         await merchstand.connect(seller).setVariantStock(productId, 0, 5);
         const held = await ethers.provider.getBalance(merchstand);
         const storeBalance = (await merchstand.getStore(ethStoreId)).balance;
-        await expect(merchstand.connect(buyer).buy_oT9la(packLine(productId, 0, 1, 1n), "0x", { value: 1n }))
+        await expect(merchstand.connect(buyer).buy_oT9la(packLine(productId, 0, 1, 1n), BUYER_KEY, { value: 1n }))
           .to.be.revertedWithCustomError(merchstand, "SoldCounterFull")
           .withArgs(productId, 0);
         const cart = [
-          { storeId: ethStoreId, lines: [{ productId, variant: 0, quantity: 1, maxUnitPrice: 1n }], shipping: "0x" },
+          {
+            storeId: ethStoreId,
+            termsVersion: 1,
+            lines: [{ productId, variant: 0, quantity: 1, maxUnitPrice: 1n }],
+            shipping: BUYER_KEY,
+          },
         ];
         await expect(merchstand.connect(buyer).checkout(cart, { value: 1n }))
           .to.be.revertedWithCustomError(merchstand, "SoldCounterFull")
@@ -365,7 +445,7 @@ describe("Purchase", () => {
         await merchstand.connect(seller).addVariant(productId, variant("EPUB", 1n, 5));
         const epub = await placed(
           merchstand,
-          merchstand.connect(buyer).buy_oT9la(packLine(productId, 1, 2, 1n), "0x", { value: 2n }),
+          merchstand.connect(buyer).buy_oT9la(packLine(productId, 1, 2, 1n), BUYER_KEY, { value: 2n }),
         );
         expect(epub.orderId).to.equal((productId << 40n) | (1n << 32n));
         // And it still knows its store: a cart naming another store is refused.
@@ -373,8 +453,9 @@ describe("Purchase", () => {
           merchstand.connect(buyer).checkout([
             {
               storeId: usdStoreId,
+              termsVersion: 1,
               lines: [{ productId, variant: 1, quantity: 1, maxUnitPrice: 1n }],
-              shipping: "0x",
+              shipping: BUYER_KEY,
             },
           ]),
         )
@@ -387,21 +468,23 @@ describe("Purchase", () => {
         const { merchstand, seller, buyer } = fx;
         const productId = await fullStockProduct();
         await (
-          await merchstand.connect(buyer).buy_oT9la(packLine(productId, 0, max - 1n, 1n), "0x", { value: max - 1n })
+          await merchstand
+            .connect(buyer)
+            .buy_oT9la(packLine(productId, 0, max - 1n, 1n), BUYER_KEY, { value: max - 1n })
         ).wait();
         await merchstand.connect(seller).setVariantStock(productId, 0, 5);
         // Two would take the counter one past the maximum.
-        await expect(merchstand.connect(buyer).buy_oT9la(packLine(productId, 0, 2, 1n), "0x", { value: 2n }))
+        await expect(merchstand.connect(buyer).buy_oT9la(packLine(productId, 0, 2, 1n), BUYER_KEY, { value: 2n }))
           .to.be.revertedWithCustomError(merchstand, "SoldCounterFull")
           .withArgs(productId, 0);
         const last = await placed(
           merchstand,
-          merchstand.connect(buyer).buy_oT9la(packLine(productId, 0, 1, 1n), "0x", { value: 1n }),
+          merchstand.connect(buyer).buy_oT9la(packLine(productId, 0, 1, 1n), BUYER_KEY, { value: 1n }),
         );
         expect(last.orderId).to.equal((productId << 40n) | (max - 1n));
         expect(await soldOf(fx, productId)).to.equal(max);
         expect(await stockOf(fx, productId)).to.equal(4n);
-        await expect(merchstand.connect(buyer).buy_oT9la(packLine(productId, 0, 1, 1n), "0x", { value: 1n }))
+        await expect(merchstand.connect(buyer).buy_oT9la(packLine(productId, 0, 1, 1n), BUYER_KEY, { value: 1n }))
           .to.be.revertedWithCustomError(merchstand, "SoldCounterFull")
           .withArgs(productId, 0);
         expect(await stockOf(fx, productId)).to.equal(4n);
@@ -442,6 +525,7 @@ describe("Purchase", () => {
         const cart = [
           {
             storeId: ethStoreId,
+            termsVersion: 1,
             lines: [
               { productId: shirtId, variant: 0, quantity: 2, maxUnitPrice: price },
               { productId: shirtId, variant: 1, quantity: 1, maxUnitPrice: price },
@@ -556,7 +640,7 @@ describe("Purchase", () => {
   });
 
   describe("buy_oT9la's packed line", () => {
-    for (const bit of [200n, 255n]) {
+    for (const bit of [232n, 255n]) {
       it(`refuses a line with bit ${bit} set with InvalidLine, and changes nothing`, async () => {
         const { merchstand, buyer, shirtId, ethStoreId, ethers } = fx;
         const price = await priceOf(fx, shirtId);
@@ -588,7 +672,7 @@ describe("Purchase", () => {
       const price = await priceOf(fx, mugId);
       const spender = await merchstand.getAddress();
       await usd.connect(buyer).approve(spender, price);
-      const line = packLine(mugId, 0, 1, price) | (1n << 200n);
+      const line = packLine(mugId, 0, 1, price) | (1n << 232n);
       const balance = await usd.balanceOf(buyer.address);
       const held = await usd.balanceOf(spender);
       const stock = await stockOf(fx, mugId);
@@ -631,13 +715,30 @@ describe("Purchase", () => {
         .withArgs(shirtId, 0);
     });
 
-    it("takes every bit below 200: a maxUnitPrice of 2^96 - 1 is just a generous maximum", async () => {
+    it("reads the terms version from bits 200..231: any other version than the store's reverts TermsChanged", async () => {
+      const { merchstand, buyer, shirtId, ethStoreId } = fx;
+      const price = await priceOf(fx, shirtId);
+      const body = packLine(shirtId, 0, 1, price, 0);
+      expect(body >> 200n, "packLine(…, 0) leaves the version bits clear").to.equal(0n);
+      for (const version of [0n, 2n, 2n ** 31n, 2n ** 32n - 1n]) {
+        await expect(merchstand.connect(buyer).buy_oT9la(body | (version << 200n), SHIPPING, { value: price }))
+          .to.be.revertedWithCustomError(merchstand, "TermsChanged")
+          .withArgs(ethStoreId, version, 1);
+      }
+      expect(packLine(shirtId, 0, 1, price, 1)).to.equal(body | (1n << 200n));
+      await expect(merchstand.connect(buyer).buy_oT9la(body | (1n << 200n), SHIPPING, { value: price })).to.emit(
+        merchstand,
+        "OrderPlaced",
+      );
+    });
+
+    it("takes every bit below 200 as the line: a maxUnitPrice of 2^96 - 1 is just a generous maximum", async () => {
       const { merchstand, buyer, shirtId } = fx;
       const price = await priceOf(fx, shirtId);
       const line = packLine(shirtId, 0, 1, 2n ** 96n - 1n);
-      // Bits 104..199 (the whole price field) are set, nothing above.
-      expect(line >> 104n).to.equal(2n ** 96n - 1n);
-      expect(line >> 200n).to.equal(0n);
+      // Bits 104..199 (the whole price field) are set; above them only the terms version (1).
+      expect((line >> 104n) & (2n ** 96n - 1n)).to.equal(2n ** 96n - 1n);
+      expect(line >> 200n).to.equal(1n);
       const { order } = await placed(merchstand, merchstand.connect(buyer).buy_oT9la(line, SHIPPING, { value: price }));
       expect(order.amount).to.equal(price);
       expect(order.lines[0]?.unitPrice).to.equal(price);
@@ -678,7 +779,7 @@ describe("Purchase", () => {
       const { buyer, shirtId, ebookId } = fx;
       const s0 = await buyEth(fx, buyer, shirtId, { variant: 0 });
       const s1 = await buyEth(fx, buyer, shirtId, { variant: 1 });
-      const e0 = await buyEth(fx, buyer, ebookId, { shipping: "0x" });
+      const e0 = await buyEth(fx, buyer, ebookId, { shipping: BUYER_KEY });
       expect([s0.orderId, s1.orderId, e0.orderId]).to.deep.equal([
         orderIdOf(shirtId, 0, 0n),
         orderIdOf(shirtId, 1, 0n),
@@ -699,31 +800,33 @@ describe("Purchase", () => {
     }
 
     it("places one order per store, each id made from its first line's variant, for the exact total", async () => {
-      const { merchstand, buyer, buyer2, shirtId, ebookId, ethStoreId, ethers } = fx;
+      const { merchstand, buyer, buyer2, shirtId, ethStoreId, ethers } = fx;
       const { storeId, capId } = await secondEthStore();
       // Earlier sales, so neither id is its variant's first.
       await buyEth(fx, buyer2, shirtId, { variant: 2 });
       await buyEth(fx, buyer2, capId);
       const capStock = await stockOf(fx, capId);
       const shirt = await priceOf(fx, shirtId, 2);
-      const ebook = await priceOf(fx, ebookId);
+      const medium = await priceOf(fx, shirtId, 1);
       const cap = await priceOf(fx, capId);
       const cart = [
         {
           storeId: ethStoreId,
+          termsVersion: 1,
           lines: [
             { productId: shirtId, variant: 2, quantity: 2, maxUnitPrice: shirt },
-            { productId: ebookId, variant: 0, quantity: 1, maxUnitPrice: ebook },
+            { productId: shirtId, variant: 1, quantity: 1, maxUnitPrice: medium },
           ],
           shipping: SHIPPING,
         },
         {
           storeId,
+          termsVersion: 1,
           lines: [{ productId: capId, variant: 0, quantity: 3, maxUnitPrice: cap }],
           shipping: shippingBlob(150),
         },
       ];
-      const total = shirt * 2n + ebook + cap * 3n;
+      const total = shirt * 2n + medium + cap * 3n;
       const ids = [orderIdOf(shirtId, 2, await soldOf(fx, shirtId, 2)), orderIdOf(capId, 0, await soldOf(fx, capId))];
       expect(ids[0]).to.equal((shirtId << 40n) | (2n << 32n) | 1n);
       expect(ids[1]).to.equal((capId << 40n) | 1n);
@@ -741,7 +844,7 @@ describe("Purchase", () => {
           buyer.address,
           ethStoreId,
           infoWord(1n, feeBps, t),
-          [lineWord(shirtId, 2, 2n, shirt), lineWord(ebookId, 0, 1n, ebook)],
+          [lineWord(shirtId, 2, 2n, shirt), lineWord(shirtId, 1, 1n, medium)],
           SHIPPING,
         );
       await expect(tx)
@@ -758,11 +861,10 @@ describe("Purchase", () => {
       if (receipt === null) throw new Error("no receipt");
       const orders = await placedAll(merchstand, receipt);
       expect(orders.map((o) => o.orderId)).to.deep.equal(ids);
-      expect(orders[0]?.order.amount).to.equal(shirt * 2n + ebook);
+      expect(orders[0]?.order.amount).to.equal(shirt * 2n + medium);
       expect(orders[0]?.order.lines.length).to.equal(2);
       expect(orders[1]?.order.amount).to.equal(cap * 3n);
       expect(orders[1]?.order.storeId).to.equal(storeId);
-      // A mixed order (physical + digital) waits for shipping.
       expect(await merchstand.orderStatus(ids[0] as bigint)).to.equal(Status.Paid);
       expect(await merchstand.orderStatus(ids[1] as bigint)).to.equal(Status.Paid);
       expect(await stockOf(fx, capId)).to.equal(capStock - 3n);
@@ -776,8 +878,8 @@ describe("Purchase", () => {
       const sold = await soldOf(fx, shirtId);
       const line = (quantity: number) => ({ productId: shirtId, variant: 0, quantity, maxUnitPrice: price });
       const cart = [
-        { storeId: ethStoreId, lines: [line(2)], shipping: SHIPPING },
-        { storeId: ethStoreId, lines: [line(1)], shipping: shippingBlob(100) },
+        { storeId: ethStoreId, termsVersion: 1, lines: [line(2)], shipping: SHIPPING },
+        { storeId: ethStoreId, termsVersion: 1, lines: [line(1)], shipping: shippingBlob(100) },
       ];
       // The second order's id is taken after the first took its two units.
       const ids = [orderIdOf(shirtId, 0, sold), orderIdOf(shirtId, 0, sold + 2n)];
@@ -793,7 +895,7 @@ describe("Purchase", () => {
       expect(await soldOf(fx, shirtId)).to.equal(sold + 3n);
     });
 
-    it("completes an all-digital order at once and leaves the physical one paid", async () => {
+    it("keeps an all-digital order in escrow beside the physical one: both Paid", async () => {
       const { merchstand, buyer, ebookId, ethStoreId } = fx;
       const { storeId, capId } = await secondEthStore();
       const ebook = await priceOf(fx, ebookId);
@@ -801,18 +903,58 @@ describe("Purchase", () => {
       const cart = [
         {
           storeId: ethStoreId,
+          termsVersion: 1,
           lines: [{ productId: ebookId, variant: 0, quantity: 1, maxUnitPrice: ebook }],
-          shipping: "0x",
+          shipping: BUYER_KEY,
         },
-        { storeId, lines: [{ productId: capId, variant: 0, quantity: 1, maxUnitPrice: cap }], shipping: SHIPPING },
+        {
+          storeId,
+          termsVersion: 1,
+          lines: [{ productId: capId, variant: 0, quantity: 1, maxUnitPrice: cap }],
+          shipping: SHIPPING,
+        },
       ];
       const digital = orderIdOf(ebookId, 0, await soldOf(fx, ebookId));
       const physical = orderIdOf(capId, 0, await soldOf(fx, capId));
       await expect(merchstand.connect(buyer).checkout(cart, { value: ebook + cap }))
-        .to.emit(merchstand, "OrderCompleted")
-        .withArgs(digital, ethStoreId, anyValue, anyValue);
-      expect(await merchstand.orderStatus(digital)).to.equal(Status.Completed);
+        .to.emit(merchstand, "OrderPlaced")
+        .withArgs(digital, buyer.address, ethStoreId, anyValue, anyValue, BUYER_KEY);
+      expect(await merchstand.orderStatus(digital)).to.equal(Status.Paid);
       expect(await merchstand.orderStatus(physical)).to.equal(Status.Paid);
+    });
+
+    it("refuses an order that mixes digital and physical lines with MixedOrder, naming the first odd line", async () => {
+      const { merchstand, buyer, shirtId, ebookId, ethStoreId } = fx;
+      const ebook = await priceOf(fx, ebookId);
+      const shirt = await priceOf(fx, shirtId);
+      const lines = [
+        { productId: shirtId, variant: 0, quantity: 1, maxUnitPrice: shirt },
+        { productId: ebookId, variant: 0, quantity: 1, maxUnitPrice: ebook },
+      ];
+      for (const [ordered, odd] of [
+        [lines, ebookId],
+        [[...lines].reverse(), shirtId],
+      ] as const) {
+        await expect(
+          merchstand
+            .connect(buyer)
+            .checkout([{ storeId: ethStoreId, termsVersion: 1, lines: ordered, shipping: SHIPPING }], {
+              value: ebook + shirt,
+            }),
+        )
+          .to.be.revertedWithCustomError(merchstand, "MixedOrder")
+          .withArgs(ethStoreId, odd);
+      }
+      // Split in two orders of the same store, the same cart goes through.
+      await expect(
+        merchstand.connect(buyer).checkout(
+          [
+            { storeId: ethStoreId, termsVersion: 1, lines: [lines[0] as (typeof lines)[0]], shipping: SHIPPING },
+            { storeId: ethStoreId, termsVersion: 1, lines: [lines[1] as (typeof lines)[0]], shipping: BUYER_KEY },
+          ],
+          { value: ebook + shirt },
+        ),
+      ).to.emit(merchstand, "OrderPlaced");
     });
 
     describe("when one order of the cart fails", () => {
@@ -828,10 +970,16 @@ describe("Purchase", () => {
         const cart = [
           {
             storeId: ethStoreId,
+            termsVersion: 1,
             lines: [{ productId: shirtId, variant: 0, quantity: 1, maxUnitPrice: shirt }],
             shipping: SHIPPING,
           },
-          { storeId, lines: [{ productId: capId, variant: 0, quantity: 5, maxUnitPrice: cap }], shipping: SHIPPING },
+          {
+            storeId,
+            termsVersion: 1,
+            lines: [{ productId: capId, variant: 0, quantity: 5, maxUnitPrice: cap }],
+            shipping: SHIPPING,
+          },
         ];
         await expect(merchstand.connect(buyer).checkout(cart, { value: shirt + cap * 5n }))
           .to.be.revertedWithCustomError(merchstand, "InsufficientStock")
@@ -851,6 +999,7 @@ describe("Purchase", () => {
         const cart = [
           {
             storeId: ethStoreId,
+            termsVersion: 1,
             lines: [
               { productId: shirtId, variant: 0, quantity: half, maxUnitPrice: price },
               { productId: shirtId, variant: 0, quantity: half, maxUnitPrice: price },
@@ -872,11 +1021,13 @@ describe("Purchase", () => {
         const cart = [
           {
             storeId: ethStoreId,
+            termsVersion: 1,
             lines: [{ productId: shirtId, variant: 0, quantity: 1, maxUnitPrice: shirt }],
             shipping: SHIPPING,
           },
           {
             storeId: usdStoreId,
+            termsVersion: 1,
             lines: [{ productId: mugId, variant: 0, quantity: 1, maxUnitPrice: mug }],
             shipping: SHIPPING,
           },
@@ -904,9 +1055,11 @@ describe("Purchase", () => {
         const line = (i: number) => ({ productId, variant: i % variants.length, quantity: 1, maxUnitPrice: 1000n });
         const lines = (n: bigint) => Array.from({ length: Number(n) }, (_, i) => line(i));
         await expect(
-          merchstand.connect(buyer).checkout([{ storeId: ethStoreId, lines: lines(max + 1n), shipping: "0x" }], {
-            value: 1000n * (max + 1n),
-          }),
+          merchstand
+            .connect(buyer)
+            .checkout([{ storeId: ethStoreId, termsVersion: 1, lines: lines(max + 1n), shipping: BUYER_KEY }], {
+              value: 1000n * (max + 1n),
+            }),
         )
           .to.be.revertedWithCustomError(merchstand, "CartTooLarge")
           .withArgs(max + 1n, max);
@@ -915,8 +1068,8 @@ describe("Purchase", () => {
         await expect(
           merchstand.connect(buyer).checkout(
             [
-              { storeId: ethStoreId, lines: lines(half), shipping: "0x" },
-              { storeId: ethStoreId, lines: lines(half), shipping: "0x" },
+              { storeId: ethStoreId, termsVersion: 1, lines: lines(half), shipping: BUYER_KEY },
+              { storeId: ethStoreId, termsVersion: 1, lines: lines(half), shipping: BUYER_KEY },
             ],
             { value: 1000n * half * 2n },
           ),
@@ -926,7 +1079,9 @@ describe("Purchase", () => {
         await expect(
           merchstand
             .connect(buyer)
-            .checkout([{ storeId: ethStoreId, lines: lines(max), shipping: "0x" }], { value: 1000n * max }),
+            .checkout([{ storeId: ethStoreId, termsVersion: 1, lines: lines(max), shipping: BUYER_KEY }], {
+              value: 1000n * max,
+            }),
         ).to.emit(merchstand, "OrderPlaced");
       });
     });
@@ -946,7 +1101,9 @@ describe("Purchase", () => {
         const lines = [0, 1].map((v) => ({ productId, variant: v, quantity: units, maxUnitPrice: price }));
         // The id the order would have had: its first line is variant A, of which nothing was sold.
         const id = orderIdOf(productId, 0, 0n);
-        await expect(merchstand.connect(buyer).checkout([{ storeId: usdStoreId, lines, shipping: SHIPPING }]))
+        await expect(
+          merchstand.connect(buyer).checkout([{ storeId: usdStoreId, termsVersion: 1, lines, shipping: SHIPPING }]),
+        )
           .to.be.revertedWithCustomError(merchstand, "InvalidAmount")
           .withArgs(id, amount, 2n ** 128n - 1n);
       });
@@ -957,7 +1114,7 @@ describe("Purchase", () => {
         const { merchstand, buyer, ethStoreId } = fx;
         await expect(merchstand.connect(buyer).checkout([])).to.be.revertedWithCustomError(merchstand, "EmptyCart");
         await expect(
-          merchstand.connect(buyer).checkout([{ storeId: ethStoreId, lines: [], shipping: SHIPPING }]),
+          merchstand.connect(buyer).checkout([{ storeId: ethStoreId, termsVersion: 1, lines: [], shipping: SHIPPING }]),
         ).to.be.revertedWithCustomError(merchstand, "EmptyCart");
       });
     });
@@ -972,8 +1129,9 @@ describe("Purchase", () => {
             [
               {
                 storeId,
+                termsVersion: 1,
                 lines: [{ productId: ebookId, variant: 0, quantity: 1, maxUnitPrice: ebook }],
-                shipping: "0x",
+                shipping: BUYER_KEY,
               },
             ],
             { value: ebook },
@@ -985,30 +1143,28 @@ describe("Purchase", () => {
     });
 
     describe("shipping blob per order", () => {
-      it("is required when any line is physical and forbidden when all are digital", async () => {
+      it("is a sealed address (1..512 bytes) for a physical order and the buyer's 32-byte key for a digital one", async () => {
         const { merchstand, buyer, shirtId, ebookId, ethStoreId } = fx;
         const shirt = await priceOf(fx, shirtId);
         const ebook = await priceOf(fx, ebookId);
-        const mixed = [
-          { productId: ebookId, variant: 0, quantity: 1, maxUnitPrice: ebook },
-          { productId: shirtId, variant: 0, quantity: 1, maxUnitPrice: shirt },
-        ];
+        const physical = [{ productId: shirtId, variant: 0, quantity: 1, maxUnitPrice: shirt }];
+        const digital = [{ productId: ebookId, variant: 0, quantity: 1, maxUnitPrice: ebook }];
         await expect(
           merchstand
             .connect(buyer)
-            .checkout([{ storeId: ethStoreId, lines: mixed, shipping: "0x" }], { value: ebook + shirt }),
+            .checkout([{ storeId: ethStoreId, termsVersion: 1, lines: physical, shipping: "0x" }], { value: shirt }),
         )
           .to.be.revertedWithCustomError(merchstand, "InvalidShippingBlob")
           .withArgs(ethStoreId, 0, MAX_SHIPPING);
         await expect(
           merchstand
             .connect(buyer)
-            .checkout([{ storeId: ethStoreId, lines: [mixed[0] as (typeof mixed)[0]], shipping: shippingBlob(10) }], {
+            .checkout([{ storeId: ethStoreId, termsVersion: 1, lines: digital, shipping: shippingBlob(10) }], {
               value: ebook,
             }),
         )
           .to.be.revertedWithCustomError(merchstand, "InvalidShippingBlob")
-          .withArgs(ethStoreId, 10, MAX_SHIPPING);
+          .withArgs(ethStoreId, 10, 32);
       });
     });
 
@@ -1020,11 +1176,15 @@ describe("Purchase", () => {
         const cart = [
           {
             storeId: ethStoreId,
-            lines: [
-              { productId: shirtId, variant: 0, quantity: 1, maxUnitPrice: shirt },
-              { productId: ebookId, variant: 0, quantity: 2, maxUnitPrice: ebook },
-            ],
+            termsVersion: 1,
+            lines: [{ productId: shirtId, variant: 0, quantity: 1, maxUnitPrice: shirt }],
             shipping: SHIPPING,
+          },
+          {
+            storeId: ethStoreId,
+            termsVersion: 1,
+            lines: [{ productId: ebookId, variant: 0, quantity: 2, maxUnitPrice: ebook }],
+            shipping: BUYER_KEY,
           },
         ];
         await expect(merchstand.connect(buyer).checkout(cart, { value: shirt + ebook }))
@@ -1043,10 +1203,16 @@ describe("Purchase", () => {
         const cart = [
           {
             storeId: ethStoreId,
+            termsVersion: 1,
             lines: [{ productId: ebookId, variant: 0, quantity: 1, maxUnitPrice: ebook }],
-            shipping: "0x",
+            shipping: BUYER_KEY,
           },
-          { storeId, lines: [{ productId: capId, variant: 0, quantity: 1, maxUnitPrice: cap }], shipping: SHIPPING },
+          {
+            storeId,
+            termsVersion: 1,
+            lines: [{ productId: capId, variant: 0, quantity: 1, maxUnitPrice: cap }],
+            shipping: SHIPPING,
+          },
         ];
         await expect(merchstand.connect(buyer).checkout(cart, { value: ebook + cap }))
           .to.be.revertedWithCustomError(merchstand, "StoreIsClosed")
@@ -1063,8 +1229,9 @@ describe("Purchase", () => {
             [
               {
                 storeId: 999,
+                termsVersion: 1,
                 lines: [{ productId: ebookId, variant: 0, quantity: 1, maxUnitPrice: ebook }],
-                shipping: "0x",
+                shipping: BUYER_KEY,
               },
             ],
             {
@@ -1086,6 +1253,7 @@ describe("Purchase", () => {
         const cart = [
           {
             storeId: usdStoreId,
+            termsVersion: 1,
             lines: [{ productId: mugId, variant: 0, quantity: 3, maxUnitPrice: mug }],
             shipping: SHIPPING,
           },
@@ -1107,6 +1275,7 @@ describe("Purchase", () => {
         const cart = [
           {
             storeId: usdStoreId,
+            termsVersion: 1,
             lines: [{ productId: mugId, variant: 0, quantity: 1, maxUnitPrice: mug }],
             shipping: SHIPPING,
           },
@@ -1127,8 +1296,9 @@ describe("Purchase", () => {
             [
               {
                 storeId: ethStoreId,
+                termsVersion: 1,
                 lines: [{ productId: ebookId, variant: 0, quantity: 1, maxUnitPrice: ebook }],
-                shipping: "0x",
+                shipping: BUYER_KEY,
               },
             ],
             {
@@ -1148,6 +1318,7 @@ describe("Purchase", () => {
         cart: [
           {
             storeId: fx.usdStoreId,
+            termsVersion: 1,
             lines: [{ productId: fx.mugId, variant: 0, quantity, maxUnitPrice: mug }],
             shipping: SHIPPING,
           },
@@ -1251,8 +1422,9 @@ describe("Purchase", () => {
             [
               {
                 storeId: ethStoreId,
+                termsVersion: 1,
                 lines: [{ productId: ebookId, variant: 0, quantity: 1, maxUnitPrice: ebook }],
-                shipping: "0x",
+                shipping: BUYER_KEY,
               },
             ],
             permit,

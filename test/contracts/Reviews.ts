@@ -1,16 +1,21 @@
 import { expect } from "chai";
 import {
+  BUYER_KEY,
   buyEth,
+  deliverDigital,
   disputeOrder,
   type Fx,
   fixtureTerms,
+  listProduct,
   load,
   placedAll,
   priceOf,
+  productInput,
   SHIPPING,
   Status,
   ship,
-} from "./helpers.ts";
+  variant,
+} from "./support/helpers.ts";
 
 describe("Reviews", () => {
   let fx: Fx;
@@ -44,13 +49,36 @@ describe("Reviews", () => {
       expect(q.ratingSum).to.equal(5);
     });
 
-    it("accepts a digital order, which completes at purchase", async () => {
+    it("accepts a digital order once delivered and confirmed, not before", async () => {
       const { merchstand, buyer, ebookId } = fx;
-      const { orderId, order } = await buyEth(fx, buyer, ebookId, { shipping: "0x" });
-      await expect(merchstand.connect(buyer).review(orderId, order, ebookId, 5, "bafyreview")).to.emit(
+      const { orderId, order } = await buyEth(fx, buyer, ebookId, { shipping: BUYER_KEY });
+      await expect(merchstand.connect(buyer).review(orderId, order, ebookId, 5, "bafyreview"))
+        .to.be.revertedWithCustomError(merchstand, "InvalidOrderStatus")
+        .withArgs(orderId, Status.Paid);
+      const delivered = await deliverDigital(fx, { orderId, order });
+      await expect(merchstand.connect(buyer).review(orderId, delivered, ebookId, 5, "bafyreview"))
+        .to.be.revertedWithCustomError(merchstand, "InvalidOrderStatus")
+        .withArgs(orderId, Status.Shipped);
+      await (await merchstand.connect(buyer).complete(orderId, delivered)).wait();
+      await expect(merchstand.connect(buyer).review(orderId, delivered, ebookId, 5, "bafyreview")).to.emit(
         merchstand,
         "ReviewPosted",
       );
+    });
+
+    it("accepts a ticket as soon as it is delivered", async () => {
+      const { merchstand, seller, buyer, ethStoreId } = fx;
+      const ticketId = await listProduct(fx, seller, ethStoreId, productInput({ category: 3, digital: true }), [
+        variant("GA", 10n ** 16n, 100),
+      ]);
+      const { orderId, order } = await buyEth(fx, buyer, ticketId, { shipping: BUYER_KEY });
+      await expect(merchstand.connect(buyer).review(orderId, order, ticketId, 5, "see you there"))
+        .to.be.revertedWithCustomError(merchstand, "InvalidOrderStatus")
+        .withArgs(orderId, Status.Paid);
+      const delivered = await deliverDigital(fx, { orderId, order });
+      await expect(merchstand.connect(buyer).review(orderId, delivered, ticketId, 5, "great gig"))
+        .to.emit(merchstand, "ReviewPosted")
+        .withArgs(ticketId, orderId, buyer.address, 5, "great gig");
     });
 
     it("accepts a Resolved order", async () => {
@@ -67,14 +95,18 @@ describe("Reviews", () => {
     });
 
     it("allows one review per product of a cart order", async () => {
-      const { merchstand, buyer, shirtId, ebookId, ethStoreId } = fx;
+      const { merchstand, seller, buyer, shirtId, ethStoreId } = fx;
       const shirt = await priceOf(fx, shirtId);
-      const ebook = await priceOf(fx, ebookId);
+      const ebook = 10n ** 16n;
+      const ebookId = await listProduct(fx, seller, ethStoreId, productInput({ name: "Cap" }), [
+        variant("One size", ebook, 5),
+      ]);
       const receipt = await (
         await merchstand.connect(buyer).checkout(
           [
             {
               storeId: ethStoreId,
+              termsVersion: 1,
               lines: [
                 { productId: shirtId, variant: 0, quantity: 1, maxUnitPrice: shirt },
                 { productId: ebookId, variant: 0, quantity: 1, maxUnitPrice: ebook },

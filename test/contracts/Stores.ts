@@ -4,6 +4,7 @@ import {
   CID,
   type Fx,
   fixtureTerms,
+  handOver,
   KEY,
   load,
   openStore,
@@ -12,7 +13,7 @@ import {
   termsTuple,
   variant,
   ZERO,
-} from "./helpers.ts";
+} from "./support/helpers.ts";
 
 describe("Stores", () => {
   let fx: Fx;
@@ -371,12 +372,46 @@ describe("Stores", () => {
     });
   });
 
-  describe("transferStoreOwnership", () => {
-    it("hands the store over and emits StoreOwnershipTransferred", async () => {
+  describe("transferStoreOwnership and acceptStoreOwnership", () => {
+    it("only proposes: the owner stays until the proposed owner accepts", async () => {
       const { merchstand, seller, other, ethStoreId } = fx;
       await expect(merchstand.connect(seller).transferStoreOwnership(ethStoreId, other.address))
+        .to.emit(merchstand, "StoreOwnershipProposed")
+        .withArgs(ethStoreId, seller.address, other.address);
+      expect((await merchstand.getStore(ethStoreId)).owner).to.equal(seller.address);
+      expect(await merchstand.pendingStoreOwner(ethStoreId)).to.equal(other.address);
+    });
+
+    it("lets only the proposed owner accept (NotPendingOwner)", async () => {
+      const { merchstand, seller, other, buyer, ethStoreId } = fx;
+      await expect(merchstand.connect(buyer).acceptStoreOwnership(ethStoreId))
+        .to.be.revertedWithCustomError(merchstand, "NotPendingOwner")
+        .withArgs(ethStoreId, buyer.address);
+      await (await merchstand.connect(seller).transferStoreOwnership(ethStoreId, other.address)).wait();
+      await expect(merchstand.connect(buyer).acceptStoreOwnership(ethStoreId))
+        .to.be.revertedWithCustomError(merchstand, "NotPendingOwner")
+        .withArgs(ethStoreId, buyer.address);
+    });
+
+    it("withdraws a proposal when the owner proposes the zero address", async () => {
+      const { merchstand, seller, other, ethStoreId } = fx;
+      await (await merchstand.connect(seller).transferStoreOwnership(ethStoreId, other.address)).wait();
+      await expect(merchstand.connect(seller).transferStoreOwnership(ethStoreId, ZERO))
+        .to.emit(merchstand, "StoreOwnershipProposed")
+        .withArgs(ethStoreId, seller.address, ZERO);
+      await expect(merchstand.connect(other).acceptStoreOwnership(ethStoreId))
+        .to.be.revertedWithCustomError(merchstand, "NotPendingOwner")
+        .withArgs(ethStoreId, other.address);
+      expect(await merchstand.pendingStoreOwner(ethStoreId)).to.equal(ZERO);
+    });
+
+    it("hands the store over on acceptance and emits StoreOwnershipTransferred", async () => {
+      const { merchstand, seller, other, ethStoreId } = fx;
+      await (await merchstand.connect(seller).transferStoreOwnership(ethStoreId, other.address)).wait();
+      await expect(merchstand.connect(other).acceptStoreOwnership(ethStoreId))
         .to.emit(merchstand, "StoreOwnershipTransferred")
         .withArgs(ethStoreId, seller.address, other.address);
+      expect(await merchstand.pendingStoreOwner(ethStoreId)).to.equal(ZERO);
       expect((await merchstand.getStore(ethStoreId)).owner).to.equal(other.address);
       expect(await merchstand.isStoreStaff(ethStoreId, other.address)).to.equal(true);
       expect(await merchstand.isStoreStaff(ethStoreId, seller.address)).to.equal(false);
@@ -390,7 +425,7 @@ describe("Stores", () => {
     it("drops the managers the previous owner appointed", async () => {
       const { merchstand, seller, manager, other, ethStoreId, shirtId } = fx;
       expect(await merchstand.isStoreStaff(ethStoreId, manager.address)).to.equal(true);
-      await merchstand.connect(seller).transferStoreOwnership(ethStoreId, other.address);
+      await handOver(fx, ethStoreId, seller, other);
       expect(await merchstand.isStoreStaff(ethStoreId, manager.address)).to.equal(false);
       await expect(merchstand.connect(manager).setVariantStock(shirtId, 0, 1))
         .to.be.revertedWithCustomError(merchstand, "NotStoreStaff")
@@ -399,11 +434,11 @@ describe("Stores", () => {
 
     it("does not bring old managers back when the store returns to the owner who appointed them", async () => {
       const { merchstand, seller, manager, other, buyer, ethStoreId, shirtId } = fx;
-      await merchstand.connect(seller).transferStoreOwnership(ethStoreId, other.address);
+      await handOver(fx, ethStoreId, seller, other);
       // The new owner's own manager, who must not survive the next transfer either.
       await merchstand.connect(other).setStoreManager(ethStoreId, buyer.address, true);
       expect(await merchstand.isStoreStaff(ethStoreId, buyer.address)).to.equal(true);
-      await merchstand.connect(other).transferStoreOwnership(ethStoreId, seller.address);
+      await handOver(fx, ethStoreId, other, seller);
       expect(await merchstand.isStoreStaff(ethStoreId, seller.address)).to.equal(true);
       expect(await merchstand.isStoreStaff(ethStoreId, manager.address)).to.equal(false);
       expect(await merchstand.isStoreStaff(ethStoreId, buyer.address)).to.equal(false);
@@ -413,14 +448,6 @@ describe("Stores", () => {
       // Appointed again in the new term, the manager is back.
       await merchstand.connect(seller).setStoreManager(ethStoreId, manager.address, true);
       expect(await merchstand.isStoreStaff(ethStoreId, manager.address)).to.equal(true);
-    });
-
-    it("rejects the zero address with ZeroAddress", async () => {
-      const { merchstand, seller, ethStoreId } = fx;
-      await expect(merchstand.connect(seller).transferStoreOwnership(ethStoreId, ZERO)).to.be.revertedWithCustomError(
-        merchstand,
-        "ZeroAddress",
-      );
     });
 
     it("is owner only", async () => {

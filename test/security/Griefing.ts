@@ -24,7 +24,7 @@ import {
   storeInput,
   variant,
   ZERO,
-} from "../contracts/helpers.ts";
+} from "../contracts/support/helpers.ts";
 
 /** Coverage instrumentation inflates gas, so gas bounds are only checked on uninstrumented runs. */
 const MEASURING_GAS = !hre.globalOptions.coverage;
@@ -252,6 +252,7 @@ describe("Security: griefing", () => {
       const cart = (lines: number) => [
         {
           storeId: ethStoreId,
+          termsVersion: 1,
           lines: slots.slice(0, lines).map((s) => ({ ...s, quantity: 1, maxUnitPrice: 1n })),
           shipping: shippingBlob(512),
         },
@@ -267,6 +268,7 @@ describe("Security: griefing", () => {
       // Spread over many store orders, the line count is still the whole cart's.
       const perLine = slots.slice(0, max + 1).map((s) => ({
         storeId: ethStoreId,
+        termsVersion: 1,
         lines: [{ ...s, quantity: 1, maxUnitPrice: 1n }],
         shipping: shippingBlob(512),
       }));
@@ -358,6 +360,7 @@ describe("Security: griefing", () => {
       }
       const cart = stores.map(({ storeId, productId }) => ({
         storeId,
+        termsVersion: 1,
         lines: [{ productId, variant: 0, quantity: 5, maxUnitPrice: 1n }],
         shipping: SHIPPING,
       }));

@@ -72,8 +72,8 @@ describe("Security: load", function () {
     const { chainId } = await ethers.provider.getNetwork();
     const shipping = `0x01${"ab".repeat(199)}`;
     // One unit of variant 0 at `price`, packed as buy_oT9la takes it: productId | variant << 64 | quantity << 72 |
-    // maxUnitPrice << 104.
-    const line = productId | (0n << 64n) | (1n << 72n) | (price << 104n);
+    // maxUnitPrice << 104 | termsVersion << 200 (the new store is on its first terms).
+    const line = productId | (0n << 64n) | (1n << 72n) | (price << 104n) | (1n << 200n);
     const data = merchstand.interface.encodeFunctionData("buy_oT9la", [line, shipping]);
     const raw: string[] = [];
     // Round-robin over accounts, as independent buyers would arrive.

@@ -10,7 +10,10 @@ import { expect } from "chai";
 import { type FunctionFragment, Interface, type ParamType } from "ethers";
 import type { MaliciousToken, ReentrantReceiver } from "../../types/ethers-contracts/index.ts";
 import {
+  BUYER_KEY,
+  buyDigitalAndConfirm,
   buyEth,
+  deliverAndConfirm,
   expectConserved,
   type Fx,
   fixtureTerms,
@@ -26,7 +29,7 @@ import {
   Status,
   variant,
   ZERO,
-} from "../contracts/helpers.ts";
+} from "../contracts/support/helpers.ts";
 
 /** AccessControl's own role functions carry no guard: they move no money and need the admin role anyway. */
 const UNGUARDED = new Set(["grantRole", "revokeRole", "renounceRole"]);
@@ -153,8 +156,8 @@ describe("Security: re-entrancy", () => {
       const { receiver, address, target } = await attacker();
       await (await merchstand.connect(seller).setStorePayout(ethStoreId, address)).wait();
       for (const call of everyStateChangingCall(fx)) {
-        // A digital sale credits the store at once.
-        await buyEth(fx, buyer2, fx.ebookId, { shipping: "0x" });
+        // A delivered and confirmed digital sale credits the store.
+        await (await buyDigitalAndConfirm(fx, buyer2, fx.ebookId)).wait();
         const balance = (await merchstand.getStore(ethStoreId)).balance;
         await (await receiver.armCall(call.data, false)).wait();
         await expect(merchstand.withdrawStoreBalance(ethStoreId), call.name).to.changeEtherBalances(
@@ -196,10 +199,10 @@ describe("Security: re-entrancy", () => {
       const target = await merchstand.getAddress();
       for (const call of everyStateChangingCall(fx)) {
         await (await token.armReentry(REENTER_ON_TRANSFER_FROM, target, call.data, false)).wait();
-        await expect(merchstand.connect(buyer).buy_oT9la(packLine(productId, 0, 1, 1_000n), "0x"), call.name).to.emit(
-          merchstand,
-          "OrderCompleted",
-        );
+        await expect(
+          merchstand.connect(buyer).buy_oT9la(packLine(productId, 0, 1, 1_000n), BUYER_KEY),
+          call.name,
+        ).to.emit(merchstand, "OrderPlaced");
         expect(await token.lastRevertData(), call.name).to.equal(guard);
       }
       expect(await token.reentrySucceeded()).to.equal(0n);
@@ -211,7 +214,11 @@ describe("Security: re-entrancy", () => {
       const { token, tokenAddress, storeId, productId } = await hostileTokenStore();
       const target = await merchstand.getAddress();
       for (const call of everyStateChangingCall(fx)) {
-        await (await merchstand.connect(buyer).buy_oT9la(packLine(productId, 0, 1, 1_000n), "0x")).wait();
+        await deliverAndConfirm(
+          fx,
+          buyer,
+          await placed(merchstand, merchstand.connect(buyer).buy_oT9la(packLine(productId, 0, 1, 1_000n), BUYER_KEY)),
+        );
         const balance = (await merchstand.getStore(storeId)).balance;
         await (await token.armReentry(REENTER_ON_TRANSFER, target, call.data, false)).wait();
         const before = await token.balanceOf(seller.address);
@@ -230,14 +237,14 @@ describe("Security: re-entrancy", () => {
       const { token, tokenAddress, storeId, productId } = await hostileTokenStore();
       const target = await merchstand.getAddress();
       const line = packLine(productId, 0, 1, 1_000n);
-      const again = merchstand.interface.encodeFunctionData("buy_oT9la", [line, "0x"]);
+      const again = merchstand.interface.encodeFunctionData("buy_oT9la", [line, BUYER_KEY]);
       const before = (await merchstand.getProduct(productId)).variants[0];
       const paid = await token.balanceOf(buyer.address);
       const held = await token.balanceOf(target);
 
       // Bubbled: the purchase itself fails with the guard's error, and nothing of it remains.
       await (await token.armReentry(REENTER_ON_TRANSFER_FROM, target, again, true)).wait();
-      await expect(merchstand.connect(buyer).buy_oT9la(line, "0x")).to.be.revertedWithCustomError(
+      await expect(merchstand.connect(buyer).buy_oT9la(line, BUYER_KEY)).to.be.revertedWithCustomError(
         merchstand,
         "ReentrancyGuardReentrantCall",
       );
@@ -250,7 +257,7 @@ describe("Security: re-entrancy", () => {
 
       // Swallowed: the outer purchase goes through once, the inner one is refused by the guard.
       await (await token.armReentry(REENTER_ON_TRANSFER_FROM, target, again, false)).wait();
-      const { orderId } = await placed(merchstand, merchstand.connect(buyer).buy_oT9la(line, "0x"));
+      const { orderId } = await placed(merchstand, merchstand.connect(buyer).buy_oT9la(line, BUYER_KEY));
       expect(orderId).to.equal(productId << 40n);
       expect(await token.reentryFailed()).to.equal(1n);
       expect(await token.reentrySucceeded()).to.equal(0n);
@@ -271,8 +278,9 @@ describe("Security: re-entrancy", () => {
           [
             {
               storeId: ethStoreId,
+              termsVersion: 1,
               lines: [{ productId: ebookId, variant: 0, quantity: 1, maxUnitPrice: ebook }],
-              shipping: "0x",
+              shipping: BUYER_KEY,
             },
           ],
         ]),
@@ -281,9 +289,9 @@ describe("Security: re-entrancy", () => {
       ];
       for (const [i, data] of reentries.entries()) {
         await (await token.armReentry(REENTER_ON_TRANSFER_FROM, target, data, false)).wait();
-        await expect(merchstand.connect(buyer).buy_oT9la(packLine(productId, 0, 1, 1_000n), "0x")).to.emit(
+        await expect(merchstand.connect(buyer).buy_oT9la(packLine(productId, 0, 1, 1_000n), BUYER_KEY)).to.emit(
           merchstand,
-          "OrderCompleted",
+          "OrderPlaced",
         );
         expect(await token.reentryFailed()).to.equal(BigInt(i + 1));
         expect(await token.lastRevertData()).to.equal(guard);
@@ -311,15 +319,14 @@ describe("Security: re-entrancy", () => {
       await fx.networkHelpers.time.increase((await fixtureTerms(fx)).shipWindow);
       const mugBefore = (await merchstand.getProduct(mugId)).variants[0];
 
-      // Bubbled: the refused purchase makes receive() revert, so the refund fails (cancel sends ETH without copying
-      // return data, hence EthTransferFailed rather than the guard's error) and the whole cancel is undone: the
-      // attacker only blocked its own refund.
+      // Bubbled: the refused purchase makes receive() revert, so the push fails and the cancel credits the
+      // attacker instead: it only turned its own refund into a credit.
       await (await receiver.armCall(buyMug, true)).wait();
       const cancelBubbled = merchstand.interface.encodeFunctionData("cancel", [bubbled.orderId, bubbled.order]);
       await expect(receiver.execute(target, 0, cancelBubbled))
-        .to.be.revertedWithCustomError(merchstand, "EthTransferFailed")
-        .withArgs(address, bubbled.order.amount);
-      expect(await merchstand.orderStatus(bubbled.orderId)).to.equal(Status.Paid);
+        .to.emit(merchstand, "Credited")
+        .withArgs(address, ZERO, bubbled.order.amount);
+      expect(await merchstand.orderStatus(bubbled.orderId)).to.equal(Status.Cancelled);
 
       // Swallowed: the refund is paid once, the purchase inside it is refused.
       await (await receiver.armCall(buyMug, false)).wait();
@@ -342,8 +349,9 @@ describe("Security: re-entrancy", () => {
       const { orderId } = await placed(merchstand, receiver.execute(target, 0, buyMug));
       expect(orderId).to.equal((mugId << 40n) | BigInt(mugBefore?.sold ?? 0n));
       expect(await usd.balanceOf(address)).to.equal(mug);
-      // And the bubbled order can still be cancelled once the attacker stops re-entering.
-      await expect(receiver.execute(target, 0, cancelBubbled)).to.changeEtherBalances(
+      // And the bubbled order's credit is withdrawn once the attacker stops re-entering.
+      const withdraw = merchstand.interface.encodeFunctionData("withdraw", [ZERO, address]);
+      await expect(receiver.execute(target, 0, withdraw)).to.changeEtherBalances(
         fx.ethers,
         [address, target],
         [bubbled.order.amount, -bubbled.order.amount],

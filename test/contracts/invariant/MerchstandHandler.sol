@@ -121,6 +121,11 @@ contract MerchstandHandler {
     /// @notice Sum of the `amount` of every open (Paid, Shipped, Disputed) order, per currency.
     mapping(address currency => uint256) public ghostEscrow;
     mapping(address account => mapping(address currency => uint256)) public ghostCredits;
+    /// @notice Refunded to an order's buyer while open (and the buyer's dispute share): `amount` never changes.
+    mapping(uint256 orderId => uint256) public ghostRefunded;
+    mapping(address currency => uint256) public ghostMinReviewValue;
+    /// @notice Resolved orders whose store kept less than the review minimum when settled (expired disputes: all).
+    mapping(uint256 orderId => bool) public ghostUnreviewable;
 
     uint16 public ghostFeeBps;
     address public ghostFeeRecipient;
@@ -164,7 +169,7 @@ contract MerchstandHandler {
         _stores[storeA].manager = MANAGER_A;
 
         _list(OWNER_A, storeA, false, 0, _two(0.01 ether, 20, 0.02 ether, 10));
-        _list(OWNER_A, storeA, true, 0, _one(0.005 ether, 50)); // digital: completes at purchase
+        _list(OWNER_A, storeA, true, 0, _one(0.005 ether, 50)); // digital: escrowed until delivered
         _list(OWNER_A, storeA, false, 3, _one(1, 30)); // dust price, per-buyer limit 3
         _list(OWNER_B, storeB, false, 0, _one(0.03 ether, 5));
         _list(OWNER_C, storeC, false, 0, _two(15e6, 20, 40e6, 20));
@@ -186,7 +191,9 @@ contract MerchstandHandler {
         uint32 qty = uint32(qtySeed.bound(1, 4));
         // One in eight buyers names a limit just under the price (the price moved after the page loaded).
         uint96 maxUnitPrice = extraSeed % 8 == 0 ? v.price - 1 : v.price;
-        bytes memory shipping = p.digital ? bytes("") : _blob(extraSeed);
+        // One in sixteen buyers saw terms that the store has replaced since (the store moved first).
+        uint32 shownTerms = extraSeed % 16 == 15 ? s.termsVersion + 1 : s.termsVersion;
+        bytes memory shipping = p.digital ? _buyerKey(buyer) : _blob(extraSeed);
         uint256 total = uint256(v.price) * qty;
         uint256 value = _fund(buyer, s.currency, total);
 
@@ -205,14 +212,18 @@ contract MerchstandHandler {
             );
         } else if (s.closed) {
             expected = abi.encodeWithSelector(IMerchstand.StoreIsClosed.selector, p.storeId);
+        } else if (shownTerms != s.termsVersion) {
+            expected = abi.encodeWithSelector(IMerchstand.TermsChanged.selector, p.storeId, shownTerms, s.termsVersion);
         }
 
         vm.prank(buyer);
-        try MS.buy_oT9la{value: value}(packLine(pid, vi, qty, maxUnitPrice), shipping) returns (uint256 orderId) {
+        try MS.buy_oT9la{value: value}(packLine(pid, vi, qty, maxUnitPrice, shownTerms), shipping) returns (
+            uint256 orderId
+        ) {
             _mustHaveFailed(expected, "buy");
             IMerchstand.Line[] memory lines = new IMerchstand.Line[](1);
             lines[0] = IMerchstand.Line({productId: pid, variant: vi, quantity: qty, unitPrice: v.price});
-            _placed(orderId, buyer, p.storeId, lines, total, p.digital);
+            _placed(orderId, buyer, p.storeId, lines, total);
             _count("buy");
         } catch (bytes memory err) {
             vm.assertEq(err, expected, "buy: wrong error");
@@ -237,7 +248,7 @@ contract MerchstandHandler {
                     IMerchstand.LineInput memory li = co.lines[j];
                     lines[j] = IMerchstand.Line(li.productId, li.variant, li.quantity, li.maxUnitPrice);
                 }
-                _placed(ids[i], buyer, co.storeId, lines, cart.amounts[i], co.shipping.length == 0);
+                _placed(ids[i], buyer, co.storeId, lines, cart.amounts[i]);
             }
             _count("checkout");
         } catch (bytes memory err) {
@@ -255,14 +266,59 @@ contract MerchstandHandler {
         StoreGhost storage s = _stores[o.storeId];
         address caller = _staffOrStranger(s, callerSeed);
         string memory tracking = _text(trackingSeed.bound(1, 128));
+        uint256 closesAt = _shipDeadline(o);
+        bytes memory expected;
+        if (caller == STRANGER) {
+            expected = abi.encodeWithSelector(IMerchstand.NotStoreStaff.selector, o.storeId, caller);
+        } else if (block.timestamp >= closesAt) {
+            // The buyer's cancel is open: a shipment may not be slipped in front of it.
+            expected = abi.encodeWithSelector(IMerchstand.TooLate.selector, id, closesAt);
+        }
         vm.prank(caller);
         try MS.markShipped(id, o, tracking) {
-            vm.assertTrue(caller != STRANGER, "a stranger shipped an order");
+            _mustHaveFailed(expected, "markShipped");
             o.shippedAt = uint40(block.timestamp);
             _save(id, o, IMerchstand.OrderStatus.Shipped);
             _count("markShipped");
         } catch (bytes memory err) {
-            vm.assertEq(err, abi.encodeWithSelector(IMerchstand.NotStoreStaff.selector, o.storeId, caller), "ship");
+            vm.assertEq(err, expected, "markShipped: wrong error");
+        }
+    }
+
+    /// @notice Staff deliver up to three orders of one store in one call; orders past their ship window are skipped.
+    function deliver(uint256 orderSeed, uint256 countSeed, uint256 callerSeed) external {
+        (uint256 first, bool found) = _find(orderSeed, PAID);
+        if (!found) return;
+        uint64 storeId = _order(first).storeId;
+        uint256[] memory ids = new uint256[](countSeed.bound(1, 3));
+        uint256 n;
+        for (uint256 i; i < orderIds.length && n < ids.length; ++i) {
+            uint256 id = orderIds[(orderSeed % orderIds.length + i) % orderIds.length];
+            if (_orders[id].status == IMerchstand.OrderStatus.Paid && _order(id).storeId == storeId) ids[n++] = id;
+        }
+        IMerchstand.Order[] memory os = new IMerchstand.Order[](n);
+        bytes[] memory payloads = new bytes[](n);
+        uint256[] memory batch = new uint256[](n);
+        for (uint256 i; i < n; ++i) {
+            batch[i] = ids[i];
+            os[i] = _order(ids[i]);
+            payloads[i] = _blob(countSeed ^ i);
+        }
+        address caller = _staffOrStranger(_stores[storeId], callerSeed);
+        vm.prank(caller);
+        try MS.deliver(batch, os, payloads) {
+            vm.assertTrue(caller != STRANGER, "a stranger delivered an order");
+            for (uint256 i; i < n; ++i) {
+                if (block.timestamp >= _shipDeadline(os[i])) {
+                    vm.assertEq(uint256(MS.orderStatus(batch[i])), uint256(IMerchstand.OrderStatus.Paid), "skipped");
+                    continue;
+                }
+                os[i].shippedAt = uint40(block.timestamp);
+                _save(batch[i], os[i], IMerchstand.OrderStatus.Shipped);
+                _count("deliver");
+            }
+        } catch (bytes memory err) {
+            vm.assertEq(err, abi.encodeWithSelector(IMerchstand.NotStoreStaff.selector, storeId, caller), "deliver");
         }
     }
 
@@ -278,46 +334,52 @@ contract MerchstandHandler {
         try MS.complete(id, o) {
             vm.assertTrue(allowed, "completed before the delivery window by someone other than the buyer");
             _save(id, o, IMerchstand.OrderStatus.Completed);
-            ghostEscrow[o.currency] -= o.amount;
-            _settle(o.storeId, o.currency, o.amount, o.feeBps);
+            uint256 escrowed = _escrowed(id, o);
+            ghostEscrow[o.currency] -= escrowed;
+            _settle(o.storeId, o.currency, escrowed, o.feeBps);
             _count("complete");
         } catch (bytes memory err) {
             vm.assertEq(err, abi.encodeWithSelector(IMerchstand.TooEarly.selector, id, opensAt), "complete");
         }
     }
 
-    /// @notice Staff refund part or all of a paid or shipped order (also: zero and more than escrowed, refused).
+    /// @notice Staff refund part or all of a paid or shipped order, or concede a disputed one in full (also: zero,
+    /// more than escrowed, and a partial refund of a dispute, refused).
     function refund(uint256 orderSeed, uint256 callerSeed, uint256 amountSeed) external {
-        (uint256 id, bool found) = _find(orderSeed, PAID | SHIPPED);
+        (uint256 id, bool found) = _find(orderSeed, PAID | SHIPPED | DISPUTED);
         if (!found) return;
         IMerchstand.Order memory o = _order(id);
         IMerchstand.OrderStatus status = _orders[id].status;
         StoreGhost storage s = _stores[o.storeId];
         address caller = _staffOrStranger(s, callerSeed);
+        uint256 escrowed = _escrowed(id, o);
         uint256 pick = amountSeed % 10;
         uint128 amount;
-        if (pick < 3) amount = o.amount; // full
+        if (pick < 3) amount = uint128(escrowed); // full
         else if (pick == 3) amount = 0;
-        else if (pick == 4) amount = o.amount + 1;
-        else amount = uint128(amountSeed.bound(1, o.amount));
+        else if (pick == 4) amount = uint128(escrowed + 1);
+        else amount = uint128(amountSeed.bound(1, escrowed));
 
         bytes memory expected;
         if (caller == STRANGER) {
             expected = abi.encodeWithSelector(IMerchstand.NotStoreStaff.selector, o.storeId, caller);
-        } else if (amount == 0 || amount > o.amount) {
-            expected = abi.encodeWithSelector(IMerchstand.InvalidAmount.selector, id, amount, o.amount);
+        } else if (
+            amount == 0 || amount > escrowed || (status == IMerchstand.OrderStatus.Disputed && amount != escrowed)
+        ) {
+            expected = abi.encodeWithSelector(IMerchstand.InvalidAmount.selector, id, amount, escrowed);
         }
         vm.prank(caller);
         try MS.refund(id, o, amount) {
             _mustHaveFailed(expected, "refund");
             ghostEscrow[o.currency] -= amount;
             ghostCredits[o.buyer][o.currency] += amount;
-            if (amount == o.amount) {
-                _returnStock(o.lines);
+            if (amount == escrowed) {
+                _returnStock(o.buyer, o.lines);
                 _save(id, o, IMerchstand.OrderStatus.Refunded);
-                _count("refundFull");
+                _count(status == IMerchstand.OrderStatus.Disputed ? bytes32("concede") : bytes32("refundFull"));
             } else {
-                o.amount -= amount;
+                // The struct the buyer holds is unchanged: a partial refund never voids the buyer's next call.
+                ghostRefunded[id] += amount;
                 _save(id, o, status);
                 _count("refundPartial");
             }
@@ -332,7 +394,7 @@ contract MerchstandHandler {
         if (!found) return;
         IMerchstand.Order memory o = _order(id);
         address caller = callerSeed % 5 == 0 ? STRANGER : o.buyer;
-        uint256 opensAt = uint256(o.placedAt) + _terms[o.storeId][o.termsVersion].shipWindow;
+        uint256 opensAt = _shipDeadline(o);
         bytes memory expected;
         if (caller != o.buyer) {
             expected = abi.encodeWithSelector(IMerchstand.NotBuyer.selector, id, caller);
@@ -341,18 +403,82 @@ contract MerchstandHandler {
         }
 
         uint256 before = _balanceOf(o.currency, o.buyer);
+        uint256 escrowed = _escrowed(id, o);
         vm.prank(caller);
         try MS.cancel(id, o) {
             _mustHaveFailed(expected, "cancel");
-            vm.assertEq(_balanceOf(o.currency, o.buyer) - before, o.amount, "cancel paid the buyer back in full");
-            ghostEscrow[o.currency] -= o.amount;
-            ghostOut[o.currency] += o.amount;
-            _returnStock(o.lines);
+            vm.assertEq(_balanceOf(o.currency, o.buyer) - before, escrowed, "cancel paid the buyer back in full");
+            ghostEscrow[o.currency] -= escrowed;
+            ghostOut[o.currency] += escrowed;
+            _returnStock(o.buyer, o.lines);
             _save(id, o, IMerchstand.OrderStatus.Cancelled);
             _count("cancel");
         } catch (bytes memory err) {
             vm.assertEq(err, expected, "cancel: wrong error");
         }
+    }
+
+    /// @notice The counterparty moves first: staff refund part of an open order, then the buyer acts with the struct
+    /// it held before the refund (cancel once the ship window passed, confirm, or dispute in the delivery window).
+    /// The buyer's call must go through (the campaign fails on any revert).
+    function refundThenBuyerActs(uint256 orderSeed, uint256 amountSeed, bool confirm) external {
+        (uint256 id, bool found) = _find(orderSeed, PAID | SHIPPED);
+        if (!found) return;
+        IMerchstand.Order memory o = _order(id);
+        IMerchstand.OrderStatus status = _orders[id].status;
+        uint256 escrowed = _escrowed(id, o);
+        if (escrowed < 2) return;
+        uint128 amount = uint128(amountSeed.bound(1, escrowed - 1));
+        vm.prank(_stores[o.storeId].owner);
+        MS.refund(id, o, amount);
+        ghostEscrow[o.currency] -= amount;
+        ghostCredits[o.buyer][o.currency] += amount;
+        ghostRefunded[id] += amount;
+        escrowed -= amount;
+        _count("refundPartial");
+        if (status == IMerchstand.OrderStatus.Paid) {
+            if (block.timestamp < _shipDeadline(o)) return;
+            uint256 before = _balanceOf(o.currency, o.buyer);
+            vm.prank(o.buyer);
+            MS.cancel(id, o);
+            vm.assertEq(_balanceOf(o.currency, o.buyer) - before, escrowed, "cancel after a refund pays the rest");
+            ghostEscrow[o.currency] -= escrowed;
+            ghostOut[o.currency] += escrowed;
+            _returnStock(o.buyer, o.lines);
+            _save(id, o, IMerchstand.OrderStatus.Cancelled);
+            _count("refundThenCancel");
+        } else if (confirm) {
+            vm.prank(o.buyer);
+            MS.complete(id, o);
+            ghostEscrow[o.currency] -= escrowed;
+            _settle(o.storeId, o.currency, escrowed, o.feeBps);
+            _save(id, o, IMerchstand.OrderStatus.Completed);
+            _count("refundThenConfirm");
+        } else if (block.timestamp < uint256(o.shippedAt) + _terms[o.storeId][o.termsVersion].deliveryWindow) {
+            vm.prank(o.buyer);
+            MS.dispute(id, o, "dust refunds");
+            o.disputedAt = uint40(block.timestamp);
+            _save(id, o, IMerchstand.OrderStatus.Disputed);
+            _count("refundThenDispute");
+        }
+    }
+
+    /// @notice The counterparty moves first: staff try to ship an order whose ship window has ended (the buyer's
+    /// cancel is open). It must be refused with TooLate, leaving the buyer's cancel intact.
+    function shipAfterWindow(uint256 orderSeed) external {
+        (uint256 id, bool found) = _find(orderSeed, PAID);
+        if (!found) return;
+        IMerchstand.Order memory o = _order(id);
+        uint256 closesAt = _shipDeadline(o);
+        if (block.timestamp < closesAt) return;
+        _expectFail(
+            _stores[o.storeId].owner,
+            abi.encodeCall(IMerchstand.markShipped, (id, o, "late")),
+            abi.encodeWithSelector(IMerchstand.TooLate.selector, id, closesAt),
+            "late shipment"
+        );
+        vm.assertEq(uint256(MS.orderStatus(id)), uint256(IMerchstand.OrderStatus.Paid), "still cancellable");
+        _count("lateShipRefused");
     }
 
     /// @notice The buyer disputes a shipped order within the delivery window (refused after it, and for others).
@@ -388,19 +514,21 @@ contract MerchstandHandler {
         address arbiter = _terms[o.storeId][o.termsVersion].arbiter;
         // The other arbiter is a real arbiter too, just not this order's: it must be refused like a stranger.
         address caller = callerSeed % 4 == 0 ? (arbiter == ARBITER_1 ? ARBITER_2 : ARBITER_1) : arbiter;
-        uint128 toBuyer = toBuyerSeed % 16 == 0 ? o.amount + 1 : uint128(toBuyerSeed.bound(0, o.amount));
+        uint256 escrowed = _escrowed(id, o);
+        uint128 toBuyer = toBuyerSeed % 16 == 0 ? uint128(escrowed + 1) : uint128(toBuyerSeed.bound(0, escrowed));
         bytes memory expected;
         if (caller != arbiter) {
             expected = abi.encodeWithSelector(IMerchstand.NotArbiter.selector, id, caller);
-        } else if (toBuyer > o.amount) {
-            expected = abi.encodeWithSelector(IMerchstand.InvalidAmount.selector, id, toBuyer, o.amount);
+        } else if (toBuyer > escrowed) {
+            expected = abi.encodeWithSelector(IMerchstand.InvalidAmount.selector, id, toBuyer, escrowed);
         }
         vm.prank(caller);
         try MS.resolveDispute(id, o, toBuyer) {
             _mustHaveFailed(expected, "resolveDispute");
-            ghostEscrow[o.currency] -= o.amount;
+            ghostEscrow[o.currency] -= escrowed;
             ghostCredits[o.buyer][o.currency] += toBuyer;
-            _settle(o.storeId, o.currency, o.amount - toBuyer, o.feeBps);
+            ghostUnreviewable[id] = escrowed - toBuyer < ghostMinReviewValue[o.currency];
+            _settle(o.storeId, o.currency, escrowed - toBuyer, o.feeBps);
             _save(id, o, IMerchstand.OrderStatus.Resolved);
             _count("resolveDispute");
         } catch (bytes memory err) {
@@ -417,8 +545,10 @@ contract MerchstandHandler {
         vm.prank(callerSeed % 2 == 0 ? STRANGER : _stores[o.storeId].owner);
         try MS.resolveExpiredDispute(id, o) {
             vm.assertGe(block.timestamp, opensAt, "resolved before the arbiter window ran out");
-            ghostEscrow[o.currency] -= o.amount;
-            ghostCredits[o.buyer][o.currency] += o.amount;
+            uint256 escrowed = _escrowed(id, o);
+            ghostEscrow[o.currency] -= escrowed;
+            ghostCredits[o.buyer][o.currency] += escrowed;
+            ghostUnreviewable[id] = true;
             _save(id, o, IMerchstand.OrderStatus.Resolved);
             _count("resolveExpiredDispute");
         } catch (bytes memory err) {
@@ -434,8 +564,13 @@ contract MerchstandHandler {
         uint64 pid = o.lines[lineSeed % o.lines.length].productId;
         uint8 rating = ratingSeed % 10 == 0 ? uint8(ratingSeed % 20 == 0 ? 0 : 6) : uint8(ratingSeed.bound(1, 5));
         bytes memory expected;
+        uint256 kept = ghostUnreviewable[id] ? 0 : _escrowed(id, o);
         if (rating == 0 || rating > 5) {
             expected = abi.encodeWithSelector(IMerchstand.InvalidRating.selector, rating);
+        } else if (kept < ghostMinReviewValue[o.currency]) {
+            expected = abi.encodeWithSelector(
+                IMerchstand.ReviewValueTooLow.selector, id, kept, ghostMinReviewValue[o.currency]
+            );
         } else if (_reviews[id][pid] != 0) {
             expected = abi.encodeWithSelector(IMerchstand.AlreadyReviewed.selector, id, pid);
         }
@@ -636,6 +771,17 @@ contract MerchstandHandler {
 
     // ═══════════════════════════════ Platform ═══════════════════════════════
 
+    /// @notice The admin sets the least a store must keep from an order for its buyer to review (0 or 0.01 ETH, or
+    /// 0 or 20 mUSD).
+    function setMinReviewValue(uint256 seed) external {
+        address currency = seed % 2 == 0 ? ETH : address(USD);
+        uint128 value = seed % 3 == 0 ? 0 : (currency == ETH ? 0.01 ether : 20e6);
+        vm.prank(ADMIN);
+        MS.setMinReviewValue(currency, value);
+        ghostMinReviewValue[currency] = value;
+        _count("setMinReviewValue");
+    }
+
     function setFee(uint256 feeSeed) external {
         uint16 fee = uint16(feeSeed.bound(0, MS.MAX_FEE_BPS()));
         vm.prank(ADMIN);
@@ -818,6 +964,14 @@ contract MerchstandHandler {
                 }
             }
             if (!v.active || taken + qty > v.stock) continue;
+            // An order is all digital or all physical: keep each store's lines of one kind.
+            bool otherKind;
+            for (uint256 j; j < n; ++j) {
+                if (pickedStore[j] == p.storeId && _products[picked[j].productId].digital != p.digital) {
+                    otherKind = true;
+                }
+            }
+            if (otherKind) continue;
             if (p.maxPerBuyer != 0 && _bought[pid][buyer] + takenByProduct + qty > p.maxPerBuyer) continue;
             picked[n] = IMerchstand.LineInput({productId: pid, variant: vi, quantity: qty, maxUnitPrice: v.price});
             pickedStore[n] = p.storeId;
@@ -848,22 +1002,20 @@ contract MerchstandHandler {
             }
             cart.total += cart.amounts[i];
             cart.orders[i] = IMerchstand.CartOrder({
-                storeId: cartStores[i], lines: lines, shipping: physical ? _blob(extraSeed ^ i) : bytes("")
+                storeId: cartStores[i],
+                termsVersion: _stores[cartStores[i]].termsVersion,
+                lines: lines,
+                shipping: physical ? _blob(extraSeed ^ i) : _buyerKey(buyer)
             });
         }
         if (ghostPaused) cart.expected = abi.encodeWithSelector(Pausable.EnforcedPause.selector);
     }
 
-    /// @dev Records a placed order in the model: escrow (or, for a digital order, immediate settlement), stock,
-    /// per-buyer counts, and the struct the contract must have committed to.
-    function _placed(
-        uint256 orderId,
-        address buyer,
-        uint64 storeId,
-        IMerchstand.Line[] memory lines,
-        uint256 amount,
-        bool digital
-    ) internal {
+    /// @dev Records a placed order in the model: escrow (digital orders too), stock, per-buyer counts, and the
+    /// struct the contract must have committed to.
+    function _placed(uint256 orderId, address buyer, uint64 storeId, IMerchstand.Line[] memory lines, uint256 amount)
+        internal
+    {
         // The id is made from the first line's variant and its sold counter before this order (see IMerchstand).
         uint256 firstSold = _variants[_key(lines[0].productId, lines[0].variant)].sold;
         uint256 expectedId = uint256(lines[0].productId) << 40 | uint256(lines[0].variant) << 32 | firstSold;
@@ -893,14 +1045,8 @@ contract MerchstandHandler {
         }
         ghostIn[s.currency] += amount;
         _orders[orderId].order = abi.encode(o);
-        if (digital) {
-            _orders[orderId].status = IMerchstand.OrderStatus.Completed;
-            _orders[orderId].terminalTransitions = 1;
-            _settle(storeId, s.currency, amount, ghostFeeBps);
-        } else {
-            _orders[orderId].status = IMerchstand.OrderStatus.Paid;
-            ghostEscrow[s.currency] += amount;
-        }
+        _orders[orderId].status = IMerchstand.OrderStatus.Paid;
+        ghostEscrow[s.currency] += amount;
         // The commitment must be exactly the model's struct: the next action on this order passes it back.
         vm.assertEq(uint256(MS.orderStatus(orderId)), uint256(_orders[orderId].status), "placed order status");
     }
@@ -921,12 +1067,30 @@ contract MerchstandHandler {
         ghostCredits[ghostFeeRecipient][currency] += fee;
     }
 
-    function _returnStock(IMerchstand.Line[] memory lines) internal {
+    /// @dev Units back in stock, and back in the buyer's per-buyer allowance where the product has a limit.
+    function _returnStock(address buyer, IMerchstand.Line[] memory lines) internal {
         for (uint256 i; i < lines.length; ++i) {
             VariantGhost storage v = _variants[_key(lines[i].productId, lines[i].variant)];
             v.returned += lines[i].quantity;
             v.stock += lines[i].quantity;
+            if (_products[lines[i].productId].maxPerBuyer != 0) {
+                uint256 held = _bought[lines[i].productId][buyer];
+                _bought[lines[i].productId][buyer] = held > lines[i].quantity ? held - lines[i].quantity : 0;
+            }
         }
+    }
+
+    function _escrowed(uint256 id, IMerchstand.Order memory o) internal view returns (uint256) {
+        return o.amount - ghostRefunded[id];
+    }
+
+    function _shipDeadline(IMerchstand.Order memory o) internal view returns (uint256) {
+        return uint256(o.placedAt) + _terms[o.storeId][o.termsVersion].shipWindow;
+    }
+
+    /// @dev A stand-in for the buyer's 32-byte X25519 key a digital order carries.
+    function _buyerKey(address buyer) internal pure returns (bytes memory) {
+        return abi.encodePacked(keccak256(abi.encode("x25519", buyer)));
     }
 
     function _save(uint256 id, IMerchstand.Order memory o, IMerchstand.OrderStatus status) internal {
@@ -1001,11 +1165,11 @@ contract MerchstandHandler {
         return currency == ETH ? account.balance : USD.balanceOf(account);
     }
 
-    function _openStore(address owner, address payout, address currency, address arbiter, uint32 ship, uint32 deliver)
+    function _openStore(address owner, address payout, address currency, address arbiter, uint32 ship, uint32 delivery)
         internal
         returns (uint64 storeId)
     {
-        IMerchstand.StoreTerms memory t = IMerchstand.StoreTerms(arbiter, ship, deliver);
+        IMerchstand.StoreTerms memory t = IMerchstand.StoreTerms(arbiter, ship, delivery);
         vm.prank(owner);
         storeId = MS.openStore(
             IMerchstand.StoreInput({

@@ -10,6 +10,7 @@ import {
   type Signer,
 } from "ethers";
 import {
+  BUYER_KEY,
   deployMerchstandFixture,
   type Line,
   networkHelpers,
@@ -21,7 +22,7 @@ import {
 } from "./fixtures.ts";
 
 export type { Line, Order };
-export { packLine };
+export { BUYER_KEY, packLine };
 
 type TransactionReceipt = ContractTransactionReceipt;
 
@@ -306,7 +307,13 @@ export async function stockOf(fx: Fx, productId: BigNumberish, variantIndex = 0)
   return BigInt(v.stock);
 }
 
-/** Buys one unit (or `quantity`) of an ETH product at its current price. */
+/** The terms version a buyer is shown for a product's store right now. */
+export async function termsVersionOf(fx: Fx, productId: BigNumberish): Promise<bigint> {
+  const { storeId } = await fx.merchstand.getProduct(productId);
+  return BigInt((await fx.merchstand.getStore(storeId)).termsVersion);
+}
+
+/** Buys one unit (or `quantity`) of an ETH product at its current price, under the store's current terms. */
 export async function buyEth(
   fx: Fx,
   buyer: Signer,
@@ -314,11 +321,12 @@ export async function buyEth(
   { variant = 0, quantity = 1n, shipping = SHIPPING }: { variant?: number; quantity?: bigint; shipping?: string } = {},
 ): Promise<Placed> {
   const price = await priceOf(fx, productId, variant);
+  const terms = await termsVersionOf(fx, productId);
   return placed(
     fx.merchstand,
     fx.merchstand
       .connect(buyer)
-      .buy_oT9la(packLine(productId, variant, quantity, price), shipping, { value: price * quantity }),
+      .buy_oT9la(packLine(productId, variant, quantity, price, terms), shipping, { value: price * quantity }),
   );
 }
 
@@ -332,4 +340,37 @@ export async function buyUsd(fx: Fx, buyer: Signer, quantity = 1n): Promise<Plac
     fx.merchstand,
     fx.merchstand.connect(buyer).buy_oT9la(packLine(fx.mugId, 0, quantity, price), SHIPPING),
   );
+}
+
+/** Hands a store over in the two steps the contract requires: `from` proposes, `to` accepts. */
+export async function handOver(fx: Fx, storeId: BigNumberish, from: Signer, to: Signer): Promise<void> {
+  await (await fx.merchstand.connect(from).transferStoreOwnership(storeId, await to.getAddress())).wait();
+  await (await fx.merchstand.connect(to).acceptStoreOwnership(storeId)).wait();
+}
+
+/** Has the store's owner deliver a digital order; returns the order as it now stands (shippedAt set). */
+export async function deliverDigital(fx: Fx, { orderId, order }: { orderId: bigint; order: Order }): Promise<Order> {
+  const owner = await fx.ethers.getSigner((await fx.merchstand.getStore(order.storeId)).owner);
+  const receipt = await (await fx.merchstand.connect(owner).deliver([orderId], [order], ["0x01"])).wait();
+  if (receipt === null) throw new Error("no receipt");
+  return { ...order, shippedAt: await blockTime(receipt, fx) };
+}
+
+/**
+ * Buys a digital product with the fixture buyer key, has the store's owner deliver it, and returns the buyer's
+ * confirmation (`complete`) transaction: the quick way to pay a store, now that digital orders go through the escrow.
+ */
+export async function buyDigitalAndConfirm(
+  fx: Fx,
+  buyer: Signer,
+  productId: BigNumberish,
+): Promise<ContractTransactionResponse> {
+  const bought = await buyEth(fx, buyer, productId, { shipping: BUYER_KEY });
+  return fx.merchstand.connect(buyer).complete(bought.orderId, await deliverDigital(fx, bought));
+}
+
+/** Delivers a digital order (its store's owner) and has its buyer confirm it: the store is then credited. */
+export async function deliverAndConfirm(fx: Fx, buyer: Signer, placedOrder: { orderId: bigint; order: Order }) {
+  const delivered = await deliverDigital(fx, placedOrder);
+  await (await fx.merchstand.connect(buyer).complete(placedOrder.orderId, delivered)).wait();
 }

@@ -13,8 +13,8 @@
  */
 import type { BigNumberish, ContractTransactionReceipt, Log } from "ethers";
 import { network } from "hardhat";
-import MerchstandModule, { MockUSDModule } from "../../ignition/modules/Merchstand.ts";
-import type { Merchstand, MockUSD } from "../../types/ethers-contracts/index.ts";
+import MerchstandModule, { MockUSDModule } from "../../../ignition/modules/Merchstand.ts";
+import type { Merchstand, MockUSD } from "../../../types/ethers-contracts/index.ts";
 
 export const connection = await network.create();
 export const { ethers, networkHelpers, ignition } = connection;
@@ -98,27 +98,34 @@ export function shippingBlob(length = 200, seed = "shipping"): string {
 const mask = (bits: bigint) => (1n << bits) - 1n;
 
 /**
- * A purchase line packed as `buy_oT9la` takes it: `productId | variant << 64 | quantity << 72 | maxUnitPrice << 104`.
- * Throws on a value too wide for its field (tests of the contract's own field handling shift by hand).
+ * A purchase line packed as `buy_oT9la` takes it:
+ * `productId | variant << 64 | quantity << 72 | maxUnitPrice << 104 | termsVersion << 200`. The terms version is the
+ * one the buyer was shown; every fixture store is still on its first (1). Throws on a value too wide for its field
+ * (tests of the contract's own field handling shift by hand).
  */
 export function packLine(
   productId: BigNumberish,
   variant: BigNumberish,
   quantity: BigNumberish,
   maxUnitPrice: BigNumberish,
+  termsVersion: BigNumberish = 1n,
 ): bigint {
   const fields: [string, bigint, bigint][] = [
     ["productId", BigInt(productId), 64n],
     ["variant", BigInt(variant), 8n],
     ["quantity", BigInt(quantity), 32n],
     ["maxUnitPrice", BigInt(maxUnitPrice), 96n],
+    ["termsVersion", BigInt(termsVersion), 32n],
   ];
   for (const [name, value, bits] of fields) {
     if (value < 0n || value > mask(bits)) throw new RangeError(`packLine: ${name} ${value} does not fit ${bits} bits`);
   }
-  const [p, v, q, m] = fields.map(([, value]) => value) as [bigint, bigint, bigint, bigint];
-  return p | (v << 64n) | (q << 72n) | (m << 104n);
+  const [p, v, q, m, t] = fields.map(([, value]) => value) as [bigint, bigint, bigint, bigint, bigint];
+  return p | (v << 64n) | (q << 72n) | (m << 104n) | (t << 200n);
 }
+
+/** A stand-in for the buyer's X25519 public key that a digital order carries instead of a shipping blob. */
+export const BUYER_KEY = ethers.keccak256(ethers.toUtf8Bytes("merchstand fixture buyer key"));
 
 /**
  * Rebuilds every order the OrderPlaced logs among `logs` announce, as any client must (see OrderPlaced's NatSpec):
@@ -188,9 +195,9 @@ export async function orderFromReceipt(
 }
 
 /**
- * The order as it stands after the events of `receipt` that concern `orderId` (OrderShipped sets shippedAt,
- * OrderDisputed sets disputedAt, OrderPartiallyRefunded lowers amount). Returns a new object; other events leave
- * the struct as it was (status lives in storage, not in the struct).
+ * The order as it stands after the events of `receipt` that concern `orderId` (OrderShipped and OrderDelivered set
+ * shippedAt, OrderDisputed sets disputedAt). Returns a new object; other events, refunds included, leave the struct
+ * as it was (status lives in storage, refunds beside it).
  */
 export function applyOrderEvents(
   merchstand: Merchstand,
@@ -204,8 +211,8 @@ export function applyOrderEvents(
     const ev = parse(merchstand, log);
     if (ev === null || ev.args.orderId !== orderId) continue;
     if (ev.name === "OrderShipped") next.shippedAt = ev.args.shippedAt;
+    else if (ev.name === "OrderDelivered") next.shippedAt = ev.args.deliveredAt;
     else if (ev.name === "OrderDisputed") next.disputedAt = ev.args.disputedAt;
-    else if (ev.name === "OrderPartiallyRefunded") next.amount = ev.args.remaining;
   }
   return next;
 }
@@ -242,7 +249,8 @@ export async function signPermit(
  * Deploys MockUSD and Merchstand (production Ignition module: fee 2.5%, mUSD allow-listed), grants `verifier`
  * VERIFIER_ROLE, and has `seller` open two stores and list three products:
  * - ETH store `ethStoreId` ("Night Tapes"), with `manager` as a manager: `shirtId` (physical, variants S/M/L,
- *   0.02 ETH, stock 10 each) and `ebookId` (digital, one variant "PDF", 0.005 ETH, stock 100);
+ *   0.02 ETH, stock 10 each) and `ebookId` (digital, one variant "PDF", 0.005 ETH, stock 100; escrowed like the
+ *   shirt until delivered);
  * - mUSD store `usdStoreId` ("Night Tapes US"): `mugId` (physical, one variant, 15 mUSD, stock 50).
  * Both stores: arbiter `arbiter`, 7-day ship window, 14-day delivery window, payout `seller`.
  * `buyer` and `buyer2` hold 1,000 mUSD each (no allowance).

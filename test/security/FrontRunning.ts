@@ -343,6 +343,32 @@ describe("Security: the counterparty moves first", () => {
     });
   });
 
+  describe("when the fan reviews or confirms after a store or admin move in the same block", () => {
+    it("posts the review through a pause, and confirms through a change of terms", async () => {
+      const { merchstand, admin, seller, buyer, shirtId, ethStoreId } = fx;
+      const a = await buyEth(fx, buyer, shirtId);
+      const aShipped = await ship(fx, a.orderId, a.order);
+      await (await merchstand.connect(buyer).complete(a.orderId, aShipped)).wait();
+      const { b: reviewed } = await sameBlock(
+        (o) => merchstand.connect(admin).pause(o),
+        (o) => merchstand.connect(buyer).review(a.orderId, aShipped, shirtId, 4, "fits", o),
+      );
+      expect(reviewed.status).to.equal(1);
+      expect(await merchstand.reviewState(a.orderId, shirtId)).to.deep.equal([true, false]);
+      await (await merchstand.connect(admin).unpause()).wait();
+
+      const c = await buyEth(fx, buyer, shirtId, { variant: 1 });
+      const cShipped = await ship(fx, c.orderId, c.order);
+      const terms = await fixtureTerms(fx);
+      const { b: confirmed } = await sameBlock(
+        (o) => merchstand.connect(seller).setStoreTerms(ethStoreId, { ...terms, arbiter: seller.address }, o),
+        (o) => merchstand.connect(buyer).complete(c.orderId, cShipped, o),
+      );
+      expect(confirmed.status).to.equal(1);
+      expect(await merchstand.orderStatus(c.orderId)).to.equal(Status.Completed);
+    });
+  });
+
   describe("when the fan reviews", () => {
     it("needs the store to have kept the admin's minimum; a refunded order cannot review", async () => {
       const { merchstand, admin, seller, buyer, shirtId } = fx;
@@ -351,6 +377,10 @@ describe("Security: the counterparty moves first", () => {
       await expect(merchstand.connect(admin).setMinReviewValue(ZERO, shipped.amount))
         .to.emit(merchstand, "MinReviewValueSet")
         .withArgs(ZERO, shipped.amount);
+      expect(await merchstand.minReviewValue(ZERO)).to.equal(shipped.amount);
+      await expect(merchstand.connect(seller).setMinReviewValue(ZERO, 0))
+        .to.be.revertedWithCustomError(merchstand, "AccessControlUnauthorizedAccount")
+        .withArgs(seller.address, await merchstand.CURRENCY_ROLE());
       await (await merchstand.connect(seller).refund(bought.orderId, shipped, 1n)).wait();
       await (await merchstand.connect(buyer).complete(bought.orderId, shipped)).wait();
       await expect(merchstand.connect(buyer).review(bought.orderId, shipped, shirtId, 5, "ok"))

@@ -266,7 +266,10 @@ export type DemoOrder = {
   buyer: CastRole;
   store: string;
   lines: Array<{ product: string; variant: string; quantity: number }>;
-  /** "paid" stays waiting for the seller; "shipped" waits for the buyer; "completed" may carry reviews. */
+  /**
+   * "paid" stays waiting for the seller (a digital one waits to be delivered from the dashboard); "shipped" waits
+   * for the buyer (a digital one is delivered: tickets get their codes); "completed" may carry reviews.
+   */
   stage: "paid" | "shipped" | "completed";
   tracking?: string;
   reviews?: Array<{ product: string; rating: number; text: string; reply?: string }>;
@@ -303,9 +306,9 @@ export const DEMO_ORDERS: DemoOrder[] = [
   {
     buyer: "buyer",
     store: "owls",
-    lines: [{ product: "owl-album", variant: "Download", quantity: 1 }],
+    lines: [{ product: "owl-ticket", variant: "General admission", quantity: 2 }],
     stage: "completed",
-    reviews: [{ product: "owl-album", rating: 5, text: "The FLACs sound huge. Track 7!" }],
+    reviews: [{ product: "owl-ticket", rating: 5, text: "Hometown show, huge sound. Track 7 live!" }],
   },
   {
     buyer: "buyer",
@@ -341,6 +344,12 @@ export const DEMO_ORDERS: DemoOrder[] = [
     buyer: "buyer",
     store: "velvet",
     lines: [{ product: "velvet-print", variant: "A3", quantity: 1 }],
+    stage: "paid",
+  },
+  {
+    buyer: "secondBuyer",
+    store: "owls",
+    lines: [{ product: "owl-album", variant: "Download", quantity: 1 }],
     stage: "paid",
   },
 ];

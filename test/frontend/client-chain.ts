@@ -99,7 +99,7 @@ describe("client layer against a deployed Merchstand", () => {
       const { chain, merchstand, buyer, address, deploymentBlock, seller } = await setup();
       const groups = groupByStore([shirtLine(1, 1)]);
       const store = await chain.getStore(1n);
-      const cart = buildCartOrders(groups, ADDRESS, new Map([["1", store!.shippingKey]]));
+      const cart = buildCartOrders(groups, ADDRESS, new Map([["1", store!]]), null);
       const total = cartTotal(groups);
       const line = cart[0]!.lines[0]!;
       const soldBefore = (await chain.getProduct(line.productId))!.variants[line.variant]!.sold;
@@ -144,7 +144,8 @@ describe("client layer against a deployed Merchstand", () => {
       const cart = buildCartOrders(
         groupByStore([shirtLine(1, 2)]),
         ADDRESS,
-        new Map([["1", ethers.hexlify(STORE_KEY.publicKey)]]),
+        new Map([["1", { shippingKey: ethers.hexlify(STORE_KEY.publicKey), termsVersion: 1 }]]),
+        null,
       );
       const data = merchstand.interface.encodeFunctionData("checkout", [cartArg(cart) as never]);
       let caught: unknown;

@@ -5,6 +5,7 @@ import type { Chain } from "./chain.ts";
 import { formatAmount, shortAddress } from "./format.ts";
 import { toHex } from "./hex.ts";
 import type { Currency } from "./manifest.ts";
+import { escrowedIn } from "./order-state.ts";
 import type { OrderRecord } from "./orders.ts";
 import { orderArg, type Store } from "./protocol.ts";
 import type { TxRequest } from "./transactions.ts";
@@ -129,7 +130,7 @@ export function markShippedTx(record: OrderRecord, tracking: string): TxRequest 
 }
 
 export function refundTx(record: OrderRecord, amount: bigint, currency: Currency): TxRequest {
-  const full = amount === record.order.amount;
+  const full = amount === escrowedIn(record);
   return {
     fn: "refund",
     args: [record.id, orderArg(record.order), amount],
@@ -138,7 +139,7 @@ export function refundTx(record: OrderRecord, amount: bigint, currency: Currency
 }
 
 export function resolveDisputeTx(record: OrderRecord, toBuyer: bigint, currency: Currency): TxRequest {
-  const toStore = record.order.amount - toBuyer;
+  const toStore = escrowedIn(record) - toBuyer;
   return {
     fn: "resolveDispute",
     args: [record.id, orderArg(record.order), toBuyer],

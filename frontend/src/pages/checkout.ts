@@ -13,6 +13,7 @@ import {
   type ShippingAddress,
   sealedShippingLength,
 } from "../client/shipping-crypto.ts";
+import { deliveryKeyring } from "../client/shipping-keys.ts";
 import type { Page, PageContext } from "../page.ts";
 import { emptyState, lookAlikeWarning, officialWithEvidence, unverifiedNotice } from "../ui/components.ts";
 import { button, h, link, replace, uid } from "../ui/dom.ts";
@@ -90,6 +91,13 @@ export default async function checkoutPage(ctx: PageContext): Promise<Page> {
   const stores = await app.stores();
   const storeById = new Map(stores.map((s) => [s.id.toString(), s]));
 
+  const checkoutStores = (groups: ReturnType<typeof groupByStore>) =>
+    new Map(
+      groups.map((g) => {
+        const store = storeById.get(g.storeId);
+        return [g.storeId, { shippingKey: store?.shippingKey ?? "", termsVersion: store?.termsVersion ?? 0 }];
+      }),
+    );
   const physical = () => groupByStore(linesOf()).some((g) => g.physical);
   const form = h("form", { class: "shipping-form", attrs: { novalidate: true, "aria-labelledby": "ship-title" } });
   const storeNames = [...new Set(linesOf().map((l) => storeById.get(l.storeId)?.name ?? "the store"))];
@@ -237,11 +245,15 @@ export default async function checkoutPage(ctx: PageContext): Promise<Page> {
         }
         const lines = linesOf();
         const groups = groupByStore(lines);
-        const keys = new Map(groups.map((g) => [g.storeId, storeById.get(g.storeId)?.shippingKey ?? ""]));
-        const cart = buildCartOrders(groups, ship, keys);
-        const total = cartTotal(groups);
         const wallet = app.wallet;
-        if (!wallet) throw new Error("no wallet");
+        if (!wallet?.account) throw new Error("no wallet");
+        const account = wallet.account;
+        const deliveryKey = lines.some((l) => l.digital)
+          ? (await deliveryKeyring.unlock(account, app.manifest.chainId, (message) => wallet.personalSign(message)))
+              .publicKey
+          : null;
+        const cart = buildCartOrders(groups, ship, checkoutStores(groups), deliveryKey);
+        const total = cartTotal(groups);
         const result = await payCart(app.chain, wallet, app.manifest.chainId, currency, cart, total, onStage);
         return { ...result, lines, total };
       },

@@ -10,7 +10,7 @@ export function statusLabel(status: OrderStatus): string {
     case "Shipped":
       return "Shipped";
     case "Completed":
-      return "Delivered";
+      return "Completed";
     case "Refunded":
       return "Refunded";
     case "Cancelled":
@@ -30,8 +30,10 @@ export function stepLabel(kind: TimelineEvent["kind"]): string {
       return "Paid into escrow";
     case "shipped":
       return "Shipped";
+    case "delivered":
+      return "Delivered to you, encrypted to your key";
     case "completed":
-      return "Delivered · payment released to the band";
+      return "Completed · payment released to the band";
     case "partially-refunded":
       return "Partly refunded";
     case "refunded":

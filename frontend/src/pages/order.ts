@@ -9,6 +9,7 @@ import {
   reviewTx,
 } from "../client/buyer-actions.ts";
 import { formatAmount, formatDate, shortAddress } from "../client/format.ts";
+import { escrowedIn, isOpen } from "../client/order-state.ts";
 import { buyerActions, loadOrder, type OrderRecord } from "../client/orders.ts";
 import { ARBITER_WINDOW, LIMITS, type Product } from "../client/protocol.ts";
 import type { TxRequest } from "../client/transactions.ts";
@@ -226,8 +227,11 @@ export default async function orderPage(ctx: PageContext): Promise<Page> {
             h("span", { text: "Total paid" }),
             h("strong", { text: formatAmount(total, currency) }),
           ),
-          r.order.amount !== total && r.status !== "Refunded" && r.status !== "Cancelled"
-            ? h("p", { class: "muted small", text: `${formatAmount(r.order.amount, currency)} still in escrow.` })
+          r.refunded > 0n && r.status !== "Refunded" && r.status !== "Cancelled"
+            ? h("p", {
+                class: "muted small",
+                text: `${formatAmount(r.refunded, currency)} refunded to you${isOpen(r.status) ? `, ${formatAmount(escrowedIn(r), currency)} still in escrow` : ""}.`,
+              })
             : null,
         ),
       ),

@@ -3,7 +3,7 @@
 import { loadAllStores } from "../../client/catalog.ts";
 import { formatAmount, formatDate } from "../../client/format.ts";
 import { loadStaffStores, type StaffStore, TermsCache } from "../../client/history.ts";
-import { escrowed, shipBy } from "../../client/order-state.ts";
+import { escrowed, escrowedIn, shipBy } from "../../client/order-state.ts";
 import { loadStoreOrders, type OrderRecord } from "../../client/orders.ts";
 import { isVerifier } from "../../client/seller-actions.ts";
 import type { Page, PageContext } from "../../page.ts";
@@ -158,7 +158,7 @@ export default function sellerHome(ctx: PageContext): Page {
                   ),
                   h("span", {
                     class: "muted",
-                    text: ` · ${r.staff.store.name} · ${formatAmount(o.order.amount, app.currency(o.order.currency))} held`,
+                    text: ` · ${r.staff.store.name} · ${formatAmount(escrowedIn(o), app.currency(o.order.currency))} held`,
                   }),
                 ),
               ),

@@ -7,8 +7,16 @@ import { loadStoreProducts } from "../../client/catalog.ts";
 import { shippingCsv } from "../../client/csv.ts";
 import { formatAmount, formatDate, shortAddress } from "../../client/format.ts";
 import { TermsCache } from "../../client/history.ts";
-import { items, ORDER_FILTERS, type OrderFilter, orderFilterOf, shipBy } from "../../client/order-state.ts";
-import { loadStoreOrders, type OrderRecord } from "../../client/orders.ts";
+import {
+  escrowedIn,
+  isOpen,
+  items,
+  ORDER_FILTERS,
+  type OrderFilter,
+  orderFilterOf,
+  shipBy,
+} from "../../client/order-state.ts";
+import { isDigitalOrder, loadStoreOrders, type OrderRecord } from "../../client/orders.ts";
 import type { Product } from "../../client/protocol.ts";
 import { LIMITS } from "../../client/protocol.ts";
 import { loadBounds, markShippedTx, refundTx } from "../../client/seller-actions.ts";
@@ -130,7 +138,7 @@ export default async function sellerOrders(ctx: PageContext): Promise<Page> {
     const secret = (keys as ShippingKeys).secretKey;
     const rows = [];
     for (const record of orders
-      .filter((o) => o.status === "Paid")
+      .filter((o) => o.status === "Paid" && !isDigitalOrder(o))
       .sort((a, b) => (a.order.placedAt < b.order.placedAt ? -1 : 1))) {
       const t = await terms.get(record.order.storeId, record.order.termsVersion);
       rows.push({
@@ -227,13 +235,18 @@ export default async function sellerOrders(ctx: PageContext): Promise<Page> {
         deadline.textContent = `The buyer can confirm, or dispute until ${formatDate(until)}; after that the payment is released to you.`;
       } else if (record.status === "Disputed") {
         const by = record.order.disputedAt + BigInt(arbiterWindow);
-        deadline.textContent = `The arbiter ${shortAddress(t.arbiter)} decides how to split the ${formatAmount(record.order.amount, c)}. If they don't rule by ${formatDate(by)}, the buyer gets it all back.`;
+        deadline.textContent = `The arbiter ${shortAddress(t.arbiter)} decides how to split the ${formatAmount(escrowedIn(record), c)} in escrow. If they don't rule by ${formatDate(by)}, the buyer gets it all back.`;
       }
     });
 
     let addressBlock: HTMLElement;
-    if (!record.shipping || record.shipping === "0x") {
-      addressBlock = h("p", { class: "muted small", text: "Digital order: nothing to ship." });
+    if (isDigitalOrder(record)) {
+      addressBlock = h("p", {
+        class: "muted small",
+        text: "Digital order: delivered encrypted to the buyer's key, no address.",
+      });
+    } else if (!record.shipping || record.shipping === "0x") {
+      addressBlock = h("p", { class: "muted small", text: "No address." });
     } else if (keys) {
       const opened = openOrderAddress(record, keys.secretKey);
       addressBlock = opened.ok
@@ -299,13 +312,14 @@ export default async function sellerOrders(ctx: PageContext): Promise<Page> {
     if (staff.role && (record.status === "Paid" || record.status === "Shipped")) {
       const amountId = uid("refund");
       const amount = h("input", { attrs: { id: amountId, inputmode: "decimal" } });
-      amount.value = formatAmount(record.order.amount, c).replace(` ${c.symbol}`, "").replace(/,/g, "");
-      const refundKey = `refund:${record.id}:${record.order.amount}`;
+      const held = escrowedIn(record);
+      amount.value = formatAmount(held, c).replace(` ${c.symbol}`, "").replace(/,/g, "");
+      const refundKey = `refund:${record.id}:${held}`;
       keep(amount, refundKey);
       const refund = button(
         "Refund",
         async () => {
-          const parsed = parseAmount(amount.value, c, "The refund", { max: record.order.amount });
+          const parsed = parseAmount(amount.value, c, "The refund", { max: held });
           if (!parsed.ok) {
             replace(
               status,
@@ -318,7 +332,7 @@ export default async function sellerOrders(ctx: PageContext): Promise<Page> {
             return;
           }
           refund.disabled = true;
-          const full = parsed.value === record.order.amount;
+          const full = parsed.value === held;
           const ok = await runTx(app, status, refundTx(record, parsed.value, c), {
             done: full
               ? `Order #${record.id} refunded in full; the stock is back.`
@@ -339,7 +353,7 @@ export default async function sellerOrders(ctx: PageContext): Promise<Page> {
           { class: "field inline-field" },
           h("label", {
             attrs: { for: amountId },
-            text: `Amount to refund (${c.symbol}), at most ${formatAmount(record.order.amount, c)}`,
+            text: `Amount to refund (${c.symbol}), at most ${formatAmount(held, c)}`,
           }),
           h("div", { class: "inline" }, amount, refund),
           h("p", {
@@ -394,8 +408,8 @@ export default async function sellerOrders(ctx: PageContext): Promise<Page> {
             "p",
             { class: "small" },
             `Paid ${formatAmount(total, c)}`,
-            record.order.amount !== total && ["Paid", "Shipped", "Disputed"].includes(record.status)
-              ? ` · ${formatAmount(record.order.amount, c)} still in escrow`
+            record.refunded > 0n
+              ? ` · ${formatAmount(record.refunded, c)} refunded${isOpen(record.status) ? `, ${formatAmount(escrowedIn(record), c)} still in escrow` : ""}`
               : "",
           ),
           refunds.map((e) =>
@@ -438,7 +452,7 @@ export default async function sellerOrders(ctx: PageContext): Promise<Page> {
     staff = loadedStaff;
     now = t;
     products = new Map(storeProducts.map((p) => [p.id, p]));
-    const next = fresh.map((o) => `${o.id}:${o.status}:${o.order.amount}`).join(",");
+    const next = fresh.map((o) => `${o.id}:${o.status}:${o.refunded}`).join(",");
     if (!force && next === signature) return;
     signature = next;
     orders = fresh;

@@ -6,7 +6,7 @@ import { buildCartOrders, cartTotal, type PayStage, payCart } from "../client/ch
 import { formatAmount } from "../client/format.ts";
 import { impersonatedStore } from "../client/names.ts";
 import { loadOrder } from "../client/orders.ts";
-import { ZERO_ADDRESS } from "../client/protocol.ts";
+import { ARBITER_WINDOW, ZERO_ADDRESS } from "../client/protocol.ts";
 import {
   MAX_SHIPPING_BLOB,
   REQUIRED_SHIPPING_FIELDS,
@@ -14,6 +14,7 @@ import {
   sealedShippingLength,
 } from "../client/shipping-crypto.ts";
 import { deliveryKeyring } from "../client/shipping-keys.ts";
+import { arbiterIsStore, termsSentences } from "../client/terms.ts";
 import type { Page, PageContext } from "../page.ts";
 import { emptyState, lookAlikeWarning, officialWithEvidence, unverifiedNotice } from "../ui/components.ts";
 import { button, h, link, replace, uid } from "../ui/dom.ts";
@@ -90,6 +91,21 @@ export default async function checkoutPage(ctx: PageContext): Promise<Page> {
   );
   const stores = await app.stores();
   const storeById = new Map(stores.map((s) => [s.id.toString(), s]));
+  // The terms each store's orders will be placed under, read fresh (not from the block's store cache): the version
+  // shown here is the version the purchase carries, and a change in front of it reverts TermsChanged.
+  const storeIsArbiter = new Map<string, boolean>();
+  const loadTerms = async () => {
+    const ids = [...new Set(linesOf().map((l) => l.storeId))];
+    await Promise.all(
+      ids.map(async (id) => {
+        const fresh = await app.chain.getStore(BigInt(id));
+        if (!fresh) return;
+        storeIsArbiter.set(id, await arbiterIsStore(app.chain, fresh));
+        storeById.set(id, fresh);
+      }),
+    );
+  };
+  await loadTerms();
 
   const checkoutStores = (groups: ReturnType<typeof groupByStore>) =>
     new Map(
@@ -163,6 +179,22 @@ export default async function checkoutPage(ctx: PageContext): Promise<Page> {
           { class: "summary-store" },
           h("h3", null, store?.name ?? `Store ${g.storeId}`, " ", store ? officialWithEvidence(store) : null),
           store && !store.official ? (impostorOf ? lookAlikeWarning(store, impostorOf) : unverifiedNotice()) : null,
+          store
+            ? h(
+                "ul",
+                {
+                  class: `store-terms${storeIsArbiter.get(g.storeId) ? " self-arbiter" : ""}`,
+                  dataset: { termsVersion: String(store.termsVersion) },
+                  attrs: { "aria-label": `Terms of ${store.name}` },
+                },
+                termsSentences(store.terms, {
+                  storeIsArbiter: storeIsArbiter.get(g.storeId) ?? false,
+                  digital: g.lines.some((l) => l.digital),
+                  physical: g.lines.some((l) => !l.digital),
+                  arbiterWindow: ARBITER_WINDOW,
+                }).map((text) => h("li", { text })),
+              )
+            : null,
           h(
             "ul",
             { class: "summary-lines" },
@@ -182,8 +214,8 @@ export default async function checkoutPage(ctx: PageContext): Promise<Page> {
         class: "muted small",
         text:
           currency.address === ZERO_ADDRESS
-            ? "Plus network gas. The payment is held in escrow until the band ships."
-            : `Paid in ${currency.symbol}${currency.permit ? " with one signature and one transaction" : ""}, plus network gas. Held in escrow until the band ships.`,
+            ? "Plus network gas. The payment is held in escrow under each store's terms above."
+            : `Paid in ${currency.symbol}${currency.permit ? " with one signature and one transaction" : ""}, plus network gas. Held in escrow under each store's terms above.`,
       }),
     );
   };
@@ -269,6 +301,11 @@ export default async function checkoutPage(ctx: PageContext): Promise<Page> {
             },
           }),
         onError: async (fan) => {
+          if (fan.kind === "terms-changed") {
+            await loadTerms().catch(() => {});
+            renderSummary();
+            return;
+          }
           if (!fan.refreshCart) return;
           const check = await refreshCart(app).catch(() => ({ notes: [] as string[] }));
           replace(
@@ -291,7 +328,9 @@ export default async function checkoutPage(ctx: PageContext): Promise<Page> {
         "div",
         { class: "success", attrs: { role: "status" } },
         h("h2", { text: placed ? "Thank you! Your order is confirmed." : "Payment mined." }),
-        h("p", { text: `Paid ${formatAmount(total, currency)} into escrow. The band has been notified on-chain.` }),
+        h("p", {
+          text: `Paid ${formatAmount(total, currency)} into escrow. The band sees your order on-chain in its dashboard; the money stays in escrow until you confirm you received it, or the delivery window ends.`,
+        }),
         h(
           "ul",
           null,
@@ -310,7 +349,9 @@ export default async function checkoutPage(ctx: PageContext): Promise<Page> {
   if (!physical())
     form.replaceChildren(
       h("h2", { text: "Delivery" }),
-      h("p", { text: "Everything in this order is digital: no address needed." }),
+      h("p", {
+        text: "Everything in this order is digital: no address needed. Your wallet will ask you to sign a message (no gas) that makes the key your downloads or tickets are encrypted to.",
+      }),
     );
   const unsubscribe = app.onChange(() => renderSummary());
   return {

@@ -10,7 +10,7 @@ import {
 } from "../client/buyer-actions.ts";
 import { formatAmount, formatDate, shortAddress } from "../client/format.ts";
 import { escrowedIn, isOpen } from "../client/order-state.ts";
-import { buyerActions, loadOrder, type OrderRecord } from "../client/orders.ts";
+import { buyerActions, isDigitalOrder, loadOrder, type OrderRecord } from "../client/orders.ts";
 import { ARBITER_WINDOW, LIMITS, type Product } from "../client/protocol.ts";
 import type { TxRequest } from "../client/transactions.ts";
 import { byteLength } from "../client/validation.ts";
@@ -57,6 +57,7 @@ export default async function orderPage(ctx: PageContext): Promise<Page> {
     // The chain's clock (what the contract compares deadlines with), not the computer's.
     const now = await app.chain.blockTimestamp();
     const isBuyer = app.account?.toLowerCase() === r.order.buyer.toLowerCase();
+    const digital = isDigitalOrder(r);
     const actions = buyerActions(r, terms);
     const total = r.order.lines.reduce((s, l) => s + l.unitPrice * BigInt(l.quantity), 0n);
 
@@ -78,18 +79,30 @@ export default async function orderPage(ctx: PageContext): Promise<Page> {
       if (actions.confirm) {
         actionBox.append(
           h("p", { text: "Got your order? Confirm it to release the payment to the band." }),
-          button("Confirm receipt", () => void run(confirmReceiptTx(r), "Thanks! The band has been paid."), {
-            class: "btn",
-          }),
+          button(
+            "Confirm receipt",
+            () => void run(confirmReceiptTx(r), "Thanks! The payment was released to the band."),
+            {
+              class: "btn",
+            },
+          ),
         );
       }
       if (actions.cancelFrom !== null) {
         if (now >= actions.cancelFrom) {
           actionBox.append(
-            h("p", { text: "The band didn't ship in time. You can cancel for a full refund." }),
+            h("p", {
+              text: digital
+                ? "The band didn't deliver in time. You can cancel for a full refund."
+                : "The band didn't ship in time. You can cancel for a full refund.",
+            }),
             button(
               "Cancel and refund",
-              () => void run(cancelOrderTx(r), "Order cancelled. Your payment is on its way back."),
+              () =>
+                void run(
+                  cancelOrderTx(r),
+                  "Order cancelled. The payment was sent back to your wallet (if your wallet couldn't take it, it is credited to you: withdraw it from your orders page).",
+                ),
               { class: "btn secondary" },
             ),
           );
@@ -97,7 +110,7 @@ export default async function orderPage(ctx: PageContext): Promise<Page> {
           actionBox.append(
             h("p", {
               class: "deadline",
-              text: `You can cancel for a full refund from ${formatDate(actions.cancelFrom)} if it hasn't shipped.`,
+              text: `You can cancel for a full refund from ${formatDate(actions.cancelFrom)} if it hasn't ${digital ? "been delivered" : "shipped"}.`,
             }),
           );
         }
@@ -106,7 +119,10 @@ export default async function orderPage(ctx: PageContext): Promise<Page> {
         if (now <= actions.disputeUntil) actionBox.append(disputeForm(run, r, actions.disputeUntil, drafts));
         else
           actionBox.append(
-            h("p", { class: "muted", text: "The dispute window has closed; the order completes automatically." }),
+            h("p", {
+              class: "muted",
+              text: "The dispute window has closed: anyone can now complete the order, which releases the payment to the band.",
+            }),
           );
       }
       if (r.status === "Disputed") {

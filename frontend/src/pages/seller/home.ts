@@ -66,7 +66,7 @@ export default function sellerHome(ctx: PageContext): Page {
         body,
         emptyState(
           "You don't run a store yet",
-          "Open a store to sell your merch: orders pay into escrow, and the money is released to you when fans receive their order.",
+          "Open a store to sell your merch: orders pay into escrow, and the money is released to you when fans confirm receipt, or once the dispute window after shipping ends.",
           link(routes.openStore(), { class: "btn" }, "Open a store"),
         ),
         h(

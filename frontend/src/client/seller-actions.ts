@@ -7,7 +7,7 @@ import { toHex } from "./hex.ts";
 import type { Currency } from "./manifest.ts";
 import { escrowedIn } from "./order-state.ts";
 import type { OrderRecord } from "./orders.ts";
-import { orderArg, type Store } from "./protocol.ts";
+import { orderArg, type Store, ZERO_ADDRESS } from "./protocol.ts";
 import type { TxRequest } from "./transactions.ts";
 import type { StoreInputArg, VariantArg } from "./validation.ts";
 
@@ -53,6 +53,38 @@ export function setStoreManagerTx(storeId: bigint, manager: string, enabled: boo
 
 export function setStoreShippingKeyTx(storeId: bigint, publicKey: Uint8Array): TxRequest {
   return { fn: "setStoreShippingKey", args: [storeId, toHex(publicKey)], what: "Set this store's shipping key" };
+}
+
+/** Proposes `newOwner` as the store's owner; nothing changes until they accept (acceptStoreOwnership). */
+export function proposeOwnerTx(store: Pick<Store, "id" | "name">, newOwner: string): TxRequest {
+  return {
+    fn: "transferStoreOwnership",
+    args: [store.id, newOwner],
+    what: `Propose ${shortAddress(newOwner)} as the new owner of "${store.name}"`,
+  };
+}
+
+/** Withdraws a pending ownership proposal (a proposal of the zero address). */
+export function withdrawOwnerProposalTx(store: Pick<Store, "id" | "name">): TxRequest {
+  return {
+    fn: "transferStoreOwnership",
+    args: [store.id, ZERO_ADDRESS],
+    what: `Withdraw the ownership proposal of "${store.name}"`,
+  };
+}
+
+/** The proposed owner takes the store. */
+export function acceptStoreOwnershipTx(store: Pick<Store, "id" | "name">): TxRequest {
+  return { fn: "acceptStoreOwnership", args: [store.id], what: `Accept the store "${store.name}"` };
+}
+
+/** Releases a shipped order's escrow to the store once its delivery window has passed (anyone may). */
+export function releasePaymentTx(record: OrderRecord): TxRequest {
+  return {
+    fn: "complete",
+    args: [record.id, orderArg(record.order)],
+    what: `Release the payment of order #${record.id} to the store`,
+  };
 }
 
 export function withdrawStoreBalanceTx(store: Store, currency: Currency): TxRequest {

@@ -1,10 +1,13 @@
 // A store's orders for its staff, rebuilt from logs: filters (to ship, shipped, disputed, completed, closed), the
 // buyers' addresses decrypted in this browser only (one wallet signature per session), mark shipped with a tracking
-// reference, full or partial refunds, disputes with their reason and arbiter, and a CSV of the orders to ship for a
-// label printer.
+// reference, full or partial refunds (a disputed order only in full: the store concedes), disputes with their reason
+// and arbiter, releasing a payment once the delivery window has passed, a CSV of the orders to ship for a label
+// printer, and one `deliver` transaction for every digital order waiting (./../../client/digital.ts).
 
 import { loadStoreProducts } from "../../client/catalog.ts";
 import { shippingCsv } from "../../client/csv.ts";
+import type { DeliveredItem } from "../../client/delivery-crypto.ts";
+import { DeliveryProblem, type DigitalProduct, deliverTx, deliveryItems } from "../../client/digital.ts";
 import { formatAmount, formatDate, shortAddress } from "../../client/format.ts";
 import { TermsCache } from "../../client/history.ts";
 import {
@@ -19,7 +22,7 @@ import {
 import { isDigitalOrder, loadStoreOrders, type OrderRecord } from "../../client/orders.ts";
 import type { Product } from "../../client/protocol.ts";
 import { LIMITS } from "../../client/protocol.ts";
-import { loadBounds, markShippedTx, refundTx } from "../../client/seller-actions.ts";
+import { loadBounds, markShippedTx, refundTx, releasePaymentTx } from "../../client/seller-actions.ts";
 import { addressLines, keyMatchesStore, openOrderAddress, type ShippingKeys } from "../../client/shipping-keys.ts";
 import { checkText, parseAmount } from "../../client/validation.ts";
 import type { Page, PageContext } from "../../page.ts";
@@ -65,6 +68,78 @@ export default async function sellerOrders(ctx: PageContext): Promise<Page> {
   const tabs = h("div", { class: "filter-tabs", attrs: { role: "group", "aria-label": "Show orders" } });
   const list = h("div", { class: "order-cards" }, spinner("Loading orders…"));
   const exportStatus = h("div", { attrs: { "aria-live": "polite" } });
+  const deliverBox = h("section", { class: "deliver-box", attrs: { "aria-live": "polite" } });
+  const deliverStatus = h("div", { attrs: { "aria-live": "polite" } });
+
+  /** Digital orders still waiting, within their ship window (the contract skips the others). */
+  const pendingDigital = async () => {
+    const out: OrderRecord[] = [];
+    for (const o of orders) {
+      if (o.status !== "Paid" || !isDigitalOrder(o)) continue;
+      if (shipBy(o.order, await terms.get(o.order.storeId, o.order.termsVersion)) > now) out.push(o);
+    }
+    return out.sort((a, b) => (a.order.placedAt < b.order.placedAt ? -1 : 1));
+  };
+
+  const deliverAll = async (pending: OrderRecord[], deliverButton: HTMLButtonElement) => {
+    if (!keys && !(await unlock())) return;
+    const secret = (keys as ShippingKeys).secretKey;
+    deliverButton.disabled = true;
+    try {
+      const digitalProducts = new Map<bigint, DigitalProduct>();
+      for (const id of new Set(pending.flatMap((o) => o.order.lines.map((l) => l.productId)))) {
+        const p = products.get(id);
+        if (!p) continue;
+        const meta = p.metadataCid ? await app.productMeta(p.metadataCid) : null;
+        digitalProducts.set(id, { category: p.category, download: meta?.ok ? (meta.value.download ?? null) : null });
+      }
+      const batch: { record: OrderRecord; items: DeliveredItem[] }[] = [];
+      const problems: string[] = [];
+      for (const record of pending) {
+        try {
+          batch.push({ record, items: deliveryItems(record, digitalProducts, secret, (id) => describe(id, 0)) });
+        } catch (error) {
+          problems.push(error instanceof DeliveryProblem ? error.message : String(error));
+        }
+      }
+      replace(
+        deliverStatus,
+        problems.map((text) => h("p", { class: "notice danger small", text })),
+      );
+      if (batch.length === 0) return;
+      const ok = await runTx(app, deliverStatus, deliverTx(batch), {
+        done: `Delivered ${batch.length} digital order${batch.length === 1 ? "" : "s"}: each fan can now open theirs in their order page.`,
+      });
+      if (problems.length > 0)
+        deliverStatus.prepend(...problems.map((text) => h("p", { class: "notice danger small", text })));
+      if (ok) await reload(true);
+    } finally {
+      deliverButton.disabled = false;
+    }
+  };
+
+  const renderDeliverBox = async () => {
+    const pending = staff.role ? await pendingDigital() : [];
+    if (pending.length === 0) {
+      replace(deliverBox);
+      return;
+    }
+    const deliverButton = button(
+      `Deliver ${pending.length} digital order${pending.length === 1 ? "" : "s"}`,
+      () => void deliverAll(pending, deliverButton),
+      { class: "btn deliver-digital" },
+    );
+    replace(
+      deliverBox,
+      h("h2", { text: "Digital orders to deliver" }),
+      h("p", {
+        class: "muted small",
+        text: "One transaction delivers them all: each fan gets the download keys or ticket codes of their order, sealed to their own key. Your wallet signs once (no gas) to open the download keys here.",
+      }),
+      deliverButton,
+      deliverStatus,
+    );
+  };
 
   const describe = (productId: bigint, variant: number) => {
     const p = products.get(productId);
@@ -264,7 +339,11 @@ export default async function sellerOrders(ctx: PageContext): Promise<Page> {
     const disputed = record.timeline.find((e) => e.kind === "disputed");
     const refunds = record.timeline.filter((e) => e.kind === "partially-refunded");
     const actions = h("div", { class: "order-actions-inline" });
-    if (staff.role && record.status === "Paid") {
+    if (staff.role && record.status === "Paid" && isDigitalOrder(record)) {
+      actions.append(
+        h("p", { class: "muted small", text: "Deliver it with “Deliver digital orders” above: no tracking needed." }),
+      );
+    } else if (staff.role && record.status === "Paid") {
       const trackingId = uid("tracking");
       const tracking = h("input", {
         attrs: {
@@ -308,6 +387,47 @@ export default async function sellerOrders(ctx: PageContext): Promise<Page> {
           h("div", { class: "inline" }, tracking, ship),
         ),
       );
+    }
+    if (staff.role && record.status === "Disputed") {
+      const held = escrowedIn(record);
+      const concede = button(
+        "Refund in full and close the dispute",
+        async () => {
+          concede.disabled = true;
+          const ok = await runTx(app, status, refundTx(record, held, c), {
+            done: `Order #${record.id} refunded in full (${formatAmount(held, c)}); the dispute is closed and the stock is back.`,
+            errorContext: { currency: c },
+          });
+          if (ok) await reload(true);
+          else concede.disabled = false;
+        },
+        { class: "btn secondary small concede" },
+      );
+      actions.append(
+        h("p", {
+          class: "muted small",
+          text: `A disputed order can only be refunded in full: the ${formatAmount(held, c)} in escrow goes back to the buyer and the arbiter has nothing left to decide.`,
+        }),
+        concede,
+      );
+    }
+    if (record.status === "Shipped") {
+      void terms.get(record.order.storeId, record.order.termsVersion).then((t) => {
+        if (record.order.shippedAt + BigInt(t.deliveryWindow) > now) return;
+        const release = button(
+          "Release the payment",
+          async () => {
+            release.disabled = true;
+            const ok = await runTx(app, status, releasePaymentTx(record), {
+              done: `Order #${record.id} is complete; its payment (less the fee) is in your store's withdrawable balance.`,
+            });
+            if (ok) await reload(true);
+            else release.disabled = false;
+          },
+          { class: "btn small release" },
+        );
+        actions.prepend(release);
+      });
     }
     if (staff.role && (record.status === "Paid" || record.status === "Shipped")) {
       const amountId = uid("refund");
@@ -460,6 +580,7 @@ export default async function sellerOrders(ctx: PageContext): Promise<Page> {
     renderKeyBox();
     renderTabs();
     renderList();
+    await renderDeliverBox();
   };
   const reload = (force = false) =>
     load(force).catch((error) => {
@@ -476,6 +597,7 @@ export default async function sellerOrders(ctx: PageContext): Promise<Page> {
       storeHeader(staff, "orders"),
       staff.role ? null : notStaffNotice(app, staff.store),
       keyBox,
+      deliverBox,
       tabs,
       list,
     );

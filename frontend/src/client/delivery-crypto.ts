@@ -92,6 +92,21 @@ export function openDelivery(payload: Uint8Array, secretKey: Uint8Array): Delive
   return items;
 }
 
+/** The largest download the order page fetches and decrypts in the browser. */
+export const MAX_DOWNLOAD_BYTES = 200 * 1024 * 1024;
+
+/**
+ * A delivered download, decrypted: the ciphertext comes from `fetchBytes` (the dapp's CID-verified IPFS client), and
+ * only the item's content key opens it.
+ */
+export async function openDownload(
+  item: Pick<DeliveredItem, "cid" | "key">,
+  fetchBytes: (cid: string, maxBytes: number) => Promise<Uint8Array>,
+): Promise<Uint8Array> {
+  if (!item.cid || !item.key) throw new ShippingCryptoError("This item is not a download");
+  return decryptFile(await fetchBytes(item.cid, MAX_DOWNLOAD_BYTES + NONCE + 16), item.key);
+}
+
 /** A fresh random 32-byte content key, as hex. */
 export function newContentKey(): string {
   return toHex(randomBytes(32));

@@ -16,7 +16,7 @@ import {
 import { hexToBytes, toHex } from "./hex.ts";
 import type { DownloadMetadata } from "./metadata.ts";
 import type { OrderRecord } from "./orders.ts";
-import { orderArg } from "./protocol.ts";
+import { orderArg, TICKET_CATEGORY } from "./protocol.ts";
 import { openSealed, ShippingCryptoError, sealTo } from "./shipping-crypto.ts";
 import type { TxRequest } from "./transactions.ts";
 
@@ -26,8 +26,6 @@ export type DownloadEntry = DownloadMetadata;
 const CONTENT_KEY_INFO = new TextEncoder().encode("merchstand/content-key/v1");
 /** A 32-byte key sealed with ./shipping-crypto.ts's sealTo: 1 + 32 + 24 header, 32 key, 16 tag. */
 export const SEALED_CONTENT_KEY_BYTES = 105;
-/** The category index of tickets (IMerchstand's ProductInput): delivered as codes, not files. */
-export const TICKET_CATEGORY = 3;
 
 /** Seals a content key to the store's X25519 shipping key, as hex for the product metadata. */
 export function sealContentKey(keyHex: string, storePublicKey: Uint8Array): string {

@@ -46,6 +46,10 @@ export const CATEGORIES = [
   "Other",
 ] as const;
 
+/** The category index of tickets (IMerchstand's ProductInput): delivered as codes, not files, and reviewable once
+ * delivered. */
+export const TICKET_CATEGORY = 3;
+
 export type StoreTerms = { arbiter: string; shipWindow: number; deliveryWindow: number };
 
 export type Store = {

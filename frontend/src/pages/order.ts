@@ -8,10 +8,14 @@ import {
   resolveExpiredDisputeTx,
   reviewTx,
 } from "../client/buyer-actions.ts";
+import { type DeliveredItem, openDelivery, openDownload } from "../client/delivery-crypto.ts";
 import { formatAmount, formatDate, shortAddress } from "../client/format.ts";
+import { hexToBytes } from "../client/hex.ts";
 import { escrowedIn, isOpen } from "../client/order-state.ts";
 import { buyerActions, isDigitalOrder, loadOrder, type OrderRecord } from "../client/orders.ts";
-import { ARBITER_WINDOW, LIMITS, type Product } from "../client/protocol.ts";
+import { ARBITER_WINDOW, LIMITS, type Product, TICKET_CATEGORY } from "../client/protocol.ts";
+import { ShippingCryptoError } from "../client/shipping-crypto.ts";
+import { deliveryKeyring } from "../client/shipping-keys.ts";
 import type { TxRequest } from "../client/transactions.ts";
 import { byteLength } from "../client/validation.ts";
 import { NotFound, type Page, type PageContext } from "../page.ts";
@@ -39,6 +43,105 @@ export default async function orderPage(ctx: PageContext): Promise<Page> {
   // What the fan is typing (a dispute reason, a review) survives a re-render (a new block, the wallet connecting).
   const drafts = new Map<string, string>();
   const feedback = h("div", { attrs: { "aria-live": "assertive" } });
+
+  // A delivered digital order: the payload opens with the buyer's delivery key, re-derived from a wallet signature
+  // (client/delivery-crypto.ts); downloads are fetched through the CID-verified IPFS client and decrypted here.
+  let opened: DeliveredItem[] | null = null;
+  const deliveryBox = h("section", { class: "delivery-box", attrs: { "aria-labelledby": "delivery-title" } });
+  const deliveryStatus = h("div", { attrs: { "aria-live": "polite" } });
+  const say = (text: string, danger = false) =>
+    replace(deliveryStatus, h("p", { class: danger ? "notice danger" : "tx-stage", attrs: { role: "status" }, text }));
+  const openDeliveryNow = async () => {
+    const wallet = app.wallet;
+    const r = record as OrderRecord;
+    if (!wallet?.account || !r.delivery) return;
+    const account = wallet.account;
+    try {
+      const keys = await deliveryKeyring.unlock(account, app.manifest.chainId, (m) => wallet.personalSign(m));
+      const payload = hexToBytes(r.delivery);
+      if (!payload) throw new ShippingCryptoError("not hex");
+      opened = openDelivery(payload, keys.secretKey);
+      replace(deliveryStatus);
+    } catch (error) {
+      const fan = app.explain(error);
+      say(
+        error instanceof ShippingCryptoError
+          ? "This delivery doesn't open with your wallet's key. Is the wallet you paid with connected?"
+          : fan.kind === "rejected"
+            ? "You cancelled the signature in your wallet, so your delivery stays locked."
+            : fan.message,
+        true,
+      );
+    }
+    renderDelivery();
+  };
+  const save = async (item: DeliveredItem, productName: string) => {
+    const product = products.get(BigInt(item.productId));
+    const meta = product?.metadataCid ? await app.productMeta(product.metadataCid) : null;
+    const name = (meta?.ok && meta.value.download?.cid === item.cid ? meta.value.download.name : null) ?? productName;
+    say(`Downloading and decrypting ${name}…`);
+    try {
+      const bytes = await openDownload(item, (cid, max) => app.ipfs.fetchBytes(cid, max));
+      const url = URL.createObjectURL(new Blob([bytes as BlobPart], { type: "application/octet-stream" }));
+      const a = h("a", { attrs: { download: name.replace(/[\\/:*?"<>|]+/g, "_") || "download" } });
+      a.href = url;
+      document.body.append(a);
+      a.click();
+      a.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 60_000);
+      say(`${name} is decrypted and saved (${bytes.length.toLocaleString()} bytes).`);
+    } catch (error) {
+      say(
+        error instanceof ShippingCryptoError
+          ? "The file doesn't open with the key the band sent: it may have been replaced. Open a dispute if it stays so."
+          : "Can't fetch the file from IPFS right now. Try again in a moment.",
+        true,
+      );
+    }
+  };
+  const renderDelivery = () => {
+    const r = record as OrderRecord;
+    const isBuyer = app.account?.toLowerCase() === r.order.buyer.toLowerCase();
+    if (!r.delivery || !isBuyer) {
+      replace(deliveryBox);
+      return;
+    }
+    const nameOf = (id: string) => products.get(BigInt(id))?.name ?? `Item ${id}`;
+    replace(
+      deliveryBox,
+      h("h2", { attrs: { id: "delivery-title" }, text: "Your delivery" }),
+      opened
+        ? h(
+            "ul",
+            { class: "delivered-items" },
+            opened.map((item) =>
+              item.ticket
+                ? h(
+                    "li",
+                    { class: "ticket" },
+                    h("span", { text: `Ticket for ${nameOf(item.productId)}: ` }),
+                    h("code", { class: "ticket-code", text: item.ticket }),
+                  )
+                : h(
+                    "li",
+                    { class: "download" },
+                    button(`Download ${nameOf(item.productId)}`, () => void save(item, nameOf(item.productId)), {
+                      class: "btn download-button",
+                    }),
+                  ),
+            ),
+          )
+        : h(
+            "div",
+            null,
+            h("p", {
+              text: "The band delivered your order encrypted to your key. Sign in your wallet (no gas) to open it here.",
+            }),
+            button("Open your delivery", () => void openDeliveryNow(), { class: "btn open-delivery" }),
+          ),
+      deliveryStatus,
+    );
+  };
 
   const run = async (request: TxRequest, done: string) => {
     const receipt = await runTx(app, request, {
@@ -140,8 +243,15 @@ export default async function orderPage(ctx: PageContext): Promise<Page> {
               }),
         );
       }
-      if (actions.review) {
-        for (const productId of productIds) {
+      // A ticket may be reviewed once it is delivered; everything else once the order is finished.
+      const ticketDelivered = r.status === "Shipped" && r.delivery !== null;
+      const reviewable = actions.review
+        ? productIds
+        : ticketDelivered
+          ? productIds.filter((id) => products.get(id)?.category === TICKET_CATEGORY)
+          : [];
+      if (reviewable.length > 0) {
+        for (const productId of reviewable) {
           const state = await app.chain.reviewState(orderId, productId);
           const name = products.get(productId)?.name ?? `Item ${productId}`;
           actionBox.append(
@@ -251,9 +361,11 @@ export default async function orderPage(ctx: PageContext): Promise<Page> {
             : null,
         ),
       ),
+      deliveryBox,
       actionBox,
       feedback,
     );
+    renderDelivery();
   };
 
   const reload = async () => {

@@ -4,12 +4,12 @@
 // (restock) and on-sale switches, new variants, the per-fan limit, and taking the product off sale.
 
 import { normalizeCidRef } from "../../client/cid.ts";
-import { prepareDownload, TICKET_CATEGORY } from "../../client/digital.ts";
+import { prepareDownload } from "../../client/digital.ts";
 import { bytes32ToBytes } from "../../client/hex.ts";
 import { listedProductId } from "../../client/history.ts";
 import type { ProductMetadata } from "../../client/metadata.ts";
 import { productMetadata } from "../../client/metadata.ts";
-import { CATEGORIES, LIMITS, MAX_UINT16, type Product } from "../../client/protocol.ts";
+import { CATEGORIES, LIMITS, MAX_UINT16, type Product, TICKET_CATEGORY } from "../../client/protocol.ts";
 import { listProductTx, setProductLimitTx, updateProductTx } from "../../client/seller-actions.ts";
 import type { TxRequest } from "../../client/transactions.ts";
 import { addFile, formatBytes, UploadError, uploadJson } from "../../client/upload.ts";

@@ -17,6 +17,8 @@ type Row = { staff: StaffStore; orders: OrderRecord[]; shipBy: Map<bigint, bigin
 export default function sellerHome(ctx: PageContext): Page {
   const { app } = ctx;
   const body = h("div", { class: "seller-home" });
+  // Outside `body`, so the sentence after accepting a store survives the reload that shows it among your stores.
+  const offerStatus = h("div", { attrs: { "aria-live": "polite" } });
 
   const render = async () => {
     const account = app.account;
@@ -74,12 +76,11 @@ export default function sellerHome(ctx: PageContext): Page {
               "ul",
               { class: "task-list" },
               offered.map((store) => {
-                const status = h("div", { attrs: { "aria-live": "polite" } });
                 const accept = button(
                   "Accept this store",
                   async () => {
                     accept.disabled = true;
-                    const ok = await runTx(app, status, acceptStoreOwnershipTx(store), {
+                    const ok = await runTx(app, offerStatus, acceptStoreOwnershipTx(store), {
                       done: `"${store.name}" is now yours. Its managers were removed; add your own from its Managers page.`,
                     });
                     if (ok) await load();
@@ -97,7 +98,6 @@ export default function sellerHome(ctx: PageContext): Page {
                   }),
                   " ",
                   accept,
-                  status,
                 );
               }),
             ),
@@ -259,7 +259,7 @@ export default function sellerHome(ctx: PageContext): Page {
   void load();
   return {
     title: "Seller dashboard",
-    el: h("div", { class: "seller-page" }, h("h1", { text: "Seller dashboard" }), body),
+    el: h("div", { class: "seller-page" }, h("h1", { text: "Seller dashboard" }), offerStatus, body),
     refresh: () => void load(),
     dispose: unsubscribe,
   };

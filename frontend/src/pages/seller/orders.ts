@@ -137,7 +137,6 @@ export default async function sellerOrders(ctx: PageContext): Promise<Page> {
         text: "One transaction delivers them all: each fan gets the download keys or ticket codes of their order, sealed to their own key. Your wallet signs once (no gas) to open the download keys here.",
       }),
       deliverButton,
-      deliverStatus,
     );
   };
 
@@ -598,6 +597,7 @@ export default async function sellerOrders(ctx: PageContext): Promise<Page> {
       staff.role ? null : notStaffNotice(app, staff.store),
       keyBox,
       deliverBox,
+      deliverStatus,
       tabs,
       list,
     );

@@ -172,7 +172,8 @@ describe("digital goods, disputes conceded and two-step ownership in Chromium (e
     });
     // 1. The seller uploads the album in the product editor: encrypted here, pinned, its key sealed to the store.
     const album = Buffer.concat([Buffer.from("fLaC night drive\n"), randomBytes(300_000)]);
-    await openDapp(SELLER.address, `#/sell/store/${storeId}/products/${productId}`);
+    await openDapp(SELLER.address, "#/sell");
+    await go(`/sell/store/${storeId}/products/${productId}`);
     await page.locator(".seller-head .badge.role", { hasText: "Owner" }).waitFor();
     await page.getByLabel("Download (the file fans get)").setInputFiles({
       name: "night-drive.flac",
@@ -180,7 +181,9 @@ describe("digital goods, disputes conceded and two-step ownership in Chromium (e
       buffer: album,
     });
     await page.getByRole("button", { name: "Save details" }).click();
-    await page.getByText('"Night Drive — Digital Album" is saved.').waitFor({ timeout: 60_000 });
+    await page
+      .locator(".tx-stage.ok", { hasText: '"Night Drive — Digital Album" is saved.' })
+      .waitFor({ timeout: 60_000 });
     const product = (await call("getProduct", [productId]))[0];
     const meta = (await (await fetch(`${stack.gatewayUrl}/ipfs/${product.metadataCid}`)).json()) as {
       download: { cid: string; name: string; size: number; key: string };
@@ -221,7 +224,7 @@ describe("digital goods, disputes conceded and two-step ownership in Chromium (e
     await page.reload();
     await page.locator(".seller-head .badge.role", { hasText: "Owner" }).waitFor();
     await page.getByRole("button", { name: "Deliver 1 digital order" }).click();
-    await page.getByText("Delivered 1 digital order").waitFor({ timeout: 30_000 });
+    await page.locator(".tx-stage.ok", { hasText: "Delivered 1 digital order" }).waitFor({ timeout: 30_000 });
     expect(await orderStatus(orderId)).to.equal(2);
     const [deliveredLog] = await provider.getLogs({
       address: stack.merchstand,
@@ -287,7 +290,9 @@ describe("digital goods, disputes conceded and two-step ownership in Chromium (e
     const offer = page.locator(".offered-stores .task", { hasText: "Handover Poster Store" });
     await offer.waitFor({ timeout: 30_000 });
     await offer.getByRole("button", { name: "Accept this store" }).click();
-    await page.getByText('"Handover Poster Store" is now yours.').waitFor({ timeout: 30_000 });
+    await page
+      .locator(".tx-stage.ok", { hasText: '"Handover Poster Store" is now yours.' })
+      .waitFor({ timeout: 30_000 });
     expect((await call("getStore", [storeId]))[0].owner).to.equal(NEW_OWNER.address);
     expect((await call("pendingStoreOwner", [storeId]))[0]).to.equal(ETH);
   });

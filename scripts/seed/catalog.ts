@@ -38,6 +38,8 @@ export type DemoProduct = {
   variants: DemoVariant[];
   maxPerBuyer?: number;
   digital?: boolean;
+  /** A digital download's file (its name and text), encrypted and pinned by the seed as the dashboard does. */
+  download?: { name: string; text: string };
 };
 
 export type DemoStore = {
@@ -120,6 +122,10 @@ export const DEMO_STORES: DemoStore[] = [
         details: { Format: "FLAC 24/48 + MP3 320k" },
         variants: [{ label: "Download", price: "0.008", stock: 10000 }],
         digital: true,
+        download: {
+          name: "nocturne-liner-notes.txt",
+          text: "Nocturne, by The Midnight Owls. Liner notes and track list of the demo album: 1 Owl Moon, 2 Brudenell, 3 Night Bus, 4 Headingley Lights, 5 Kirkstall, 6 Street Lamp, 7 Nocturne.\n",
+        },
       },
       {
         key: "owl-poster",

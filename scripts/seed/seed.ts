@@ -19,6 +19,7 @@ import {
   deriveDeliveryKey,
   sealDelivery,
 } from "../../frontend/src/client/delivery-crypto.ts";
+import { type DownloadEntry, prepareDownload } from "../../frontend/src/client/digital.ts";
 import { orderArg, orderFromPlaced } from "../../frontend/src/client/protocol.ts";
 import { deriveShippingKey, sealShipping, shippingKeyMessage } from "../../frontend/src/client/shipping-crypto.ts";
 import { merchstandAbi } from "../../frontend/src/generated/merchstand-abi.ts";
@@ -76,7 +77,7 @@ export type DemoContent = {
  * Draws the demo pictures and writes the store and product metadata (docs/FORMATS.md) to IPFS. Separate from
  * {@link seedDemo} so the stack can do it while the contracts compile and deploy.
  */
-export async function publishDemoContent(ipfs: ContentSink): Promise<DemoContent> {
+export async function publishDemoContent(ipfs: ContentSink, options: { chainId?: number } = {}): Promise<DemoContent> {
   const storeCids = new Map<string, string>();
   const productCids = new Map<string, string>();
   let images = 0;
@@ -94,6 +95,19 @@ export async function publishDemoContent(ipfs: ContentSink): Promise<DemoContent
         pictures.push(await ipfs.addBytes(png));
         images++;
       }
+      // A download is encrypted under a fresh content key sealed to the store's shipping key, which the owner's
+      // signature on this chain makes: with no chain id known, the product simply has no download yet.
+      let download: DownloadEntry | undefined;
+      if (product.download && options.chainId !== undefined) {
+        const owner = castWallet(store.owner);
+        const key = deriveShippingKey(await owner.signMessage(shippingKeyMessage(owner.address, options.chainId)));
+        download = await prepareDownload(
+          new TextEncoder().encode(product.download.text),
+          product.download.name,
+          key.publicKey,
+          (ciphertext) => ipfs.addBytes(ciphertext),
+        );
+      }
       productCids.set(
         product.key,
         await ipfs.addBytes(
@@ -102,6 +116,7 @@ export async function publishDemoContent(ipfs: ContentSink): Promise<DemoContent
             description: product.description,
             images: pictures,
             details: product.details,
+            ...(download ? { download } : {}),
           }),
         ),
       );
@@ -120,7 +135,9 @@ export async function seedDemo(
   options: { log?: (line: string) => void } = {},
 ): Promise<SeedSummary> {
   const content =
-    "addBytes" in contentOrSink ? publishDemoContent(contentOrSink) : Promise.resolve(contentOrSink as DemoContent);
+    "addBytes" in contentOrSink
+      ? publishDemoContent(contentOrSink, { chainId: target.chainId })
+      : Promise.resolve(contentOrSink as DemoContent);
   const log = options.log ?? (() => {});
   const { provider } = target;
   const musdAbi = await loadAbi("contracts/mocks/MockUSD.sol/MockUSD.json");

@@ -4,7 +4,13 @@ import { join } from "node:path";
 import { inflateSync } from "node:zlib";
 import { expect } from "chai";
 import { Contract, id, type JsonRpcProvider, parseUnits } from "ethers";
-import { deliveryKeyMessage, deriveDeliveryKey, openDelivery } from "../../frontend/src/client/delivery-crypto.ts";
+import {
+  decryptFile,
+  deliveryKeyMessage,
+  deriveDeliveryKey,
+  openDelivery,
+} from "../../frontend/src/client/delivery-crypto.ts";
+import { openContentKey } from "../../frontend/src/client/digital.ts";
 import { deriveShippingKey, openShipping, shippingKeyMessage } from "../../frontend/src/client/shipping-crypto.ts";
 import { merchstandAbi } from "../../frontend/src/generated/merchstand-abi.ts";
 import { rpcProvider } from "../../scripts/cli/rpc.ts";
@@ -312,6 +318,22 @@ describe("the demo catalog, read back through the contracts", function () {
     }
     // Every picture is its own (front and back of each product, varied colours and captions), not one image reused.
     expect(seen.size).to.equal(products.length * 2);
+  });
+
+  it("pins the demo album's download encrypted, with a content key only the store's shipping key opens", async () => {
+    const album = DEMO_STORES.flatMap((s) => s.products).find((p) => p.download)!;
+    const owner = DEMO_STORES.find((s) => s.products.includes(album))!.owner;
+    const product = (await market.getFunction("getProduct")(seed.productIds[album.key]!)) as ProductView;
+    const meta = (await (await fetch(`${gateway.url}/ipfs/${product.metadataCid}`)).json()) as {
+      download: { cid: string; name: string; size: number; key: string };
+    };
+    expect(meta.download).to.include({ name: album.download!.name });
+    const pinned = new Uint8Array(await (await fetch(`${gateway.url}/ipfs/${meta.download.cid}`)).arrayBuffer());
+    const text = new TextEncoder().encode(album.download!.text);
+    expect(Buffer.from(pinned).includes(Buffer.from(text.subarray(0, 20)))).to.equal(false);
+    const wallet = castWallet(owner);
+    const key = deriveShippingKey(await wallet.signMessage(shippingKeyMessage(wallet.address, deployment.chainId)));
+    expect(decryptFile(pinned, openContentKey(meta.download.key, key.secretKey))).to.deep.equal(text);
   });
 
   it("grants the demo verifier VERIFIER_ROLE", async () => {

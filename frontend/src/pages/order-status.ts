@@ -3,12 +3,13 @@
 import type { TimelineEvent } from "../client/orders.ts";
 import type { OrderStatus } from "../client/protocol.ts";
 
-export function statusLabel(status: OrderStatus): string {
+/** `digital`: a digital order is delivered (encrypted to the buyer's key), not shipped. */
+export function statusLabel(status: OrderStatus, digital = false): string {
   switch (status) {
     case "Paid":
-      return "Paid · awaiting shipment";
+      return digital ? "Paid · awaiting delivery" : "Paid · awaiting shipment";
     case "Shipped":
-      return "Shipped";
+      return digital ? "Delivered" : "Shipped";
     case "Completed":
       return "Completed";
     case "Refunded":

@@ -278,7 +278,7 @@ export default async function orderPage(ctx: PageContext): Promise<Page> {
       h("p", {
         class: `status-pill large ${r.status.toLowerCase()}`,
         attrs: { "data-status": r.status },
-        text: statusLabel(r.status),
+        text: statusLabel(r.status, isDigitalOrder(r)),
       }),
       h(
         "p",

@@ -306,7 +306,7 @@ export default async function sellerOrders(ctx: PageContext): Promise<Page> {
         deadline.classList.toggle("overdue", by < now);
       } else if (record.status === "Shipped") {
         const until = record.order.shippedAt + BigInt(t.deliveryWindow);
-        deadline.textContent = `The buyer can confirm, or dispute until ${formatDate(until)}; after that the payment is released to you.`;
+        deadline.textContent = `The buyer can confirm, or dispute until ${formatDate(until)}; after that anyone (you too) can release the payment to you.`;
       } else if (record.status === "Disputed") {
         const by = record.order.disputedAt + BigInt(arbiterWindow);
         deadline.textContent = `The arbiter ${shortAddress(t.arbiter)} decides how to split the ${formatAmount(escrowedIn(record), c)} in escrow. If they don't rule by ${formatDate(by)}, the buyer gets it all back.`;
@@ -499,7 +499,10 @@ export default async function sellerOrders(ctx: PageContext): Promise<Page> {
         "div",
         { class: "seller-order-head" },
         h("h3", { text: `Order #${record.id}` }),
-        h("span", { class: `status-pill ${record.status.toLowerCase()}`, text: statusLabel(record.status) }),
+        h("span", {
+          class: `status-pill ${record.status.toLowerCase()}`,
+          text: statusLabel(record.status, isDigitalOrder(record)),
+        }),
         h("span", {
           class: "muted small",
           text: `Placed ${formatDate(record.order.placedAt)} by ${shortAddress(record.order.buyer)}`,

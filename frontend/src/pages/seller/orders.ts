@@ -2,7 +2,7 @@
 // buyers' addresses decrypted in this browser only (one wallet signature per session), mark shipped with a tracking
 // reference, full or partial refunds (a disputed order only in full: the store concedes), disputes with their reason
 // and arbiter, releasing a payment once the delivery window has passed, a CSV of the orders to ship for a label
-// printer, and one `deliver` transaction for every digital order waiting (./../../client/digital.ts).
+// printer, and one `deliver` transaction for every digital order waiting (client/digital.ts).
 
 import { loadStoreProducts } from "../../client/catalog.ts";
 import { shippingCsv } from "../../client/csv.ts";

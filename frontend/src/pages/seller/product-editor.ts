@@ -65,7 +65,7 @@ export default async function productEditor(ctx: PageContext): Promise<Page> {
   digital.checked = existing?.digital ?? false;
   digital.id = uid("digital");
   // A digital product's download (not a ticket's): encrypted here under a fresh content key before it is pinned
-  // (./../../client/digital.ts), so the gateway only ever holds ciphertext.
+  // (client/digital.ts), so the gateway only ever holds ciphertext.
   const downloadFile = h("input", { attrs: { name: "download", type: "file" } });
   downloadFile.id = uid("download");
   const downloadInfo = h("p", {

@@ -124,6 +124,12 @@ export default async function checkoutPage(ctx: PageContext): Promise<Page> {
       { class: "privacy" },
       `Only ${storeNames.join(" and ")} can read this address. It is encrypted in your browser before it goes on-chain.`,
     ),
+    linesOf().some((l) => l.digital)
+      ? h("p", {
+          class: "muted small",
+          text: "Your digital items are sent as a separate order of the same store, delivered encrypted to a key your wallet makes when you sign a message (no gas) at payment.",
+        })
+      : "",
     h(
       "div",
       { class: "form-grid" },

@@ -47,6 +47,7 @@ export default async function orderPage(ctx: PageContext): Promise<Page> {
   // A delivered digital order: the payload opens with the buyer's delivery key, re-derived from a wallet signature
   // (client/delivery-crypto.ts); downloads are fetched through the CID-verified IPFS client and decrypted here.
   let opened: DeliveredItem[] | null = null;
+  let autoOpened = false;
   const deliveryBox = h("section", { class: "delivery-box", attrs: { "aria-labelledby": "delivery-title" } });
   const deliveryStatus = h("div", { attrs: { "aria-live": "polite" } });
   const say = (text: string, danger = false) =>
@@ -105,6 +106,12 @@ export default async function orderPage(ctx: PageContext): Promise<Page> {
     if (!r.delivery || !isBuyer) {
       replace(deliveryBox);
       return;
+    }
+    // The key is already in this tab (the fan signed at checkout): no second signature is asked for.
+    const account = app.account;
+    if (!opened && !autoOpened && account && deliveryKeyring.has(account, app.manifest.chainId)) {
+      autoOpened = true;
+      void openDeliveryNow();
     }
     const nameOf = (id: string) => products.get(BigInt(id))?.name ?? `Item ${id}`;
     replace(

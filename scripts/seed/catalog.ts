@@ -38,6 +38,8 @@ export type DemoProduct = {
   variants: DemoVariant[];
   maxPerBuyer?: number;
   digital?: boolean;
+  /** A digital download's file (its name and text), encrypted and pinned by the seed as the dashboard does. */
+  download?: { name: string; text: string };
 };
 
 export type DemoStore = {
@@ -120,6 +122,10 @@ export const DEMO_STORES: DemoStore[] = [
         details: { Format: "FLAC 24/48 + MP3 320k" },
         variants: [{ label: "Download", price: "0.008", stock: 10000 }],
         digital: true,
+        download: {
+          name: "nocturne-liner-notes.txt",
+          text: "Nocturne, by The Midnight Owls. Liner notes and track list of the demo album: 1 Owl Moon, 2 Brudenell, 3 Night Bus, 4 Headingley Lights, 5 Kirkstall, 6 Street Lamp, 7 Nocturne.\n",
+        },
       },
       {
         key: "owl-poster",
@@ -266,7 +272,10 @@ export type DemoOrder = {
   buyer: CastRole;
   store: string;
   lines: Array<{ product: string; variant: string; quantity: number }>;
-  /** "paid" stays waiting for the seller; "shipped" waits for the buyer; "completed" may carry reviews. */
+  /**
+   * "paid" stays waiting for the seller (a digital one waits to be delivered from the dashboard); "shipped" waits
+   * for the buyer (a digital one is delivered: tickets get their codes); "completed" may carry reviews.
+   */
   stage: "paid" | "shipped" | "completed";
   tracking?: string;
   reviews?: Array<{ product: string; rating: number; text: string; reply?: string }>;
@@ -303,9 +312,9 @@ export const DEMO_ORDERS: DemoOrder[] = [
   {
     buyer: "buyer",
     store: "owls",
-    lines: [{ product: "owl-album", variant: "Download", quantity: 1 }],
+    lines: [{ product: "owl-ticket", variant: "General admission", quantity: 2 }],
     stage: "completed",
-    reviews: [{ product: "owl-album", rating: 5, text: "The FLACs sound huge. Track 7!" }],
+    reviews: [{ product: "owl-ticket", rating: 5, text: "Hometown show, huge sound. Track 7 live!" }],
   },
   {
     buyer: "buyer",
@@ -341,6 +350,12 @@ export const DEMO_ORDERS: DemoOrder[] = [
     buyer: "buyer",
     store: "velvet",
     lines: [{ product: "velvet-print", variant: "A3", quantity: 1 }],
+    stage: "paid",
+  },
+  {
+    buyer: "secondBuyer",
+    store: "owls",
+    lines: [{ product: "owl-album", variant: "Download", quantity: 1 }],
     stage: "paid",
   },
 ];

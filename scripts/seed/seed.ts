@@ -1,7 +1,7 @@
 // Seeds the demo catalog through the contracts, as real users would: sellers open stores with shipping keys
 // derived from their own signatures, the verifier attests the official store, buyers pay (ETH, and mUSD with an
-// EIP-2612 permit), sellers ship, buyers complete and review. Pictures and metadata JSON go to IPFS first, so every
-// CID on-chain resolves on the stack's gateway.
+// EIP-2612 permit), sellers ship or deliver (tickets sealed to the buyer's delivery key), buyers complete and
+// review. Pictures and metadata JSON go to IPFS first, so every CID on-chain resolves on the stack's gateway.
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import {
@@ -13,6 +13,13 @@ import {
   Signature,
   type TransactionReceipt,
 } from "ethers";
+import {
+  type DeliveredItem,
+  deliveryKeyMessage,
+  deriveDeliveryKey,
+  sealDelivery,
+} from "../../frontend/src/client/delivery-crypto.ts";
+import { type DownloadEntry, prepareDownload } from "../../frontend/src/client/digital.ts";
 import { orderArg, orderFromPlaced } from "../../frontend/src/client/protocol.ts";
 import { deriveShippingKey, sealShipping, shippingKeyMessage } from "../../frontend/src/client/shipping-crypto.ts";
 import { merchstandAbi } from "../../frontend/src/generated/merchstand-abi.ts";
@@ -70,7 +77,7 @@ export type DemoContent = {
  * Draws the demo pictures and writes the store and product metadata (docs/FORMATS.md) to IPFS. Separate from
  * {@link seedDemo} so the stack can do it while the contracts compile and deploy.
  */
-export async function publishDemoContent(ipfs: ContentSink): Promise<DemoContent> {
+export async function publishDemoContent(ipfs: ContentSink, options: { chainId?: number } = {}): Promise<DemoContent> {
   const storeCids = new Map<string, string>();
   const productCids = new Map<string, string>();
   let images = 0;
@@ -88,6 +95,19 @@ export async function publishDemoContent(ipfs: ContentSink): Promise<DemoContent
         pictures.push(await ipfs.addBytes(png));
         images++;
       }
+      // A download is encrypted under a fresh content key sealed to the store's shipping key, which the owner's
+      // signature on this chain makes: with no chain id known, the product simply has no download yet.
+      let download: DownloadEntry | undefined;
+      if (product.download && options.chainId !== undefined) {
+        const owner = castWallet(store.owner);
+        const key = deriveShippingKey(await owner.signMessage(shippingKeyMessage(owner.address, options.chainId)));
+        download = await prepareDownload(
+          new TextEncoder().encode(product.download.text),
+          product.download.name,
+          key.publicKey,
+          (ciphertext) => ipfs.addBytes(ciphertext),
+        );
+      }
       productCids.set(
         product.key,
         await ipfs.addBytes(
@@ -96,6 +116,7 @@ export async function publishDemoContent(ipfs: ContentSink): Promise<DemoContent
             description: product.description,
             images: pictures,
             details: product.details,
+            ...(download ? { download } : {}),
           }),
         ),
       );
@@ -114,7 +135,9 @@ export async function seedDemo(
   options: { log?: (line: string) => void } = {},
 ): Promise<SeedSummary> {
   const content =
-    "addBytes" in contentOrSink ? publishDemoContent(contentOrSink) : Promise.resolve(contentOrSink as DemoContent);
+    "addBytes" in contentOrSink
+      ? publishDemoContent(contentOrSink, { chainId: target.chainId })
+      : Promise.resolve(contentOrSink as DemoContent);
   const log = options.log ?? (() => {});
   const { provider } = target;
   const musdAbi = await loadAbi("contracts/mocks/MockUSD.sol/MockUSD.json");
@@ -232,9 +255,16 @@ export async function seedDemo(
   for (const demo of DEMO_ORDERS) {
     const store = DEMO_STORES.find((s) => s.key === demo.store)!;
     const storeId = storeIds.get(store.key)!;
-    const onChain = (await market.getFunction("getStore")(storeId)) as { shippingKey: string; currency: string };
+    const onChain = (await market.getFunction("getStore")(storeId)) as {
+      shippingKey: string;
+      currency: string;
+      termsVersion: bigint;
+    };
     const storeKey = onChain.shippingKey;
     const physical = demo.lines.some((l) => !productOf(store, l.product).digital);
+    if (physical && demo.lines.some((l) => productOf(store, l.product).digital)) {
+      throw new Error("a demo order is all physical or all digital (MixedOrder)");
+    }
     const decimals = store.currency === "ETH" ? 18 : 6;
     const lines = demo.lines.map((l) => {
       const variant = productOf(store, l.product).variants[variantIndex.get(`${l.product}/${l.variant}`)!]!;
@@ -246,14 +276,19 @@ export async function seedDemo(
       };
     });
     const total = lines.reduce((sum, l) => sum + l.maxUnitPrice * BigInt(l.quantity), 0n);
-    const shipping = physical ? sealShipping(DEMO_ADDRESSES[demo.buyer]!, bytes32(storeKey)) : new Uint8Array();
-    const cart = [{ storeId, lines, shipping }];
+    // A digital order carries the buyer's delivery key, derived from their signature as the dapp derives it.
+    const buyer = wallet(demo.buyer);
+    const deliveryKey = physical
+      ? null
+      : deriveDeliveryKey(await buyer.signMessage(deliveryKeyMessage(buyer.address, target.chainId)));
+    const shipping = deliveryKey ? deliveryKey.publicKey : sealShipping(DEMO_ADDRESSES[demo.buyer]!, bytes32(storeKey));
+    const cart = [{ storeId, termsVersion: onChain.termsVersion, lines, shipping }];
 
     let receipt: TransactionReceipt;
     if (store.currency === "ETH") {
       receipt = await mined(demo.buyer, market, "checkout", [cart], total);
     } else {
-      const permit = await signPermit(wallet(demo.buyer), usd, {
+      const permit = await signPermit(buyer, usd, {
         spender: target.merchstand,
         value: total,
         chainId: target.chainId,
@@ -267,9 +302,19 @@ export async function seedDemo(
     summary.orders++;
     summary.orderIds.push(orderId);
 
-    if (physical && demo.stage !== "paid") {
-      const shipped = await mined(store.owner, market, "markShipped", [orderId, orderArg(order), demo.tracking ?? ""]);
-      order.shippedAt = eventArg(market, shipped, "OrderShipped", "shippedAt") as bigint;
+    if (demo.stage !== "paid") {
+      if (deliveryKey) {
+        const payload = sealDelivery(demoTickets(store, demo, orderId, lines), deliveryKey.publicKey);
+        const delivered = await mined(store.owner, market, "deliver", [[orderId], [orderArg(order)], [payload]]);
+        order.shippedAt = eventArg(market, delivered, "OrderDelivered", "deliveredAt") as bigint;
+      } else {
+        const shipped = await mined(store.owner, market, "markShipped", [
+          orderId,
+          orderArg(order),
+          demo.tracking ?? "",
+        ]);
+        order.shippedAt = eventArg(market, shipped, "OrderShipped", "shippedAt") as bigint;
+      }
       if (demo.stage === "completed") await mined(demo.buyer, market, "complete", [orderId, orderArg(order)]);
     }
     for (const review of demo.reviews ?? []) {
@@ -283,6 +328,30 @@ export async function seedDemo(
   }
   log(`${summary.orders} orders placed, ${summary.reviews} reviews written`);
   return summary;
+}
+
+/**
+ * The tickets a delivered demo order carries, one code per unit (docs/FORMATS.md, "Digital orders"). Only tickets:
+ * a download needs its encrypted file and content key in the product metadata, which the dashboard makes.
+ */
+function demoTickets(
+  store: DemoStore,
+  demo: (typeof DEMO_ORDERS)[number],
+  orderId: bigint,
+  lines: ReadonlyArray<{ productId: bigint; variant: number }>,
+): DeliveredItem[] {
+  return demo.lines.flatMap((l, i) => {
+    if (productOf(store, l.product).category !== "tickets") {
+      throw new Error(`demo order of ${l.product}: only tickets are delivered by the seed`);
+    }
+    return Array.from({ length: l.quantity }, (_, unit) => ({
+      productId: lines[i]!.productId.toString(),
+      variant: lines[i]!.variant,
+      cid: "",
+      key: "",
+      ticket: `MS-${orderId.toString(36).toUpperCase()}-${unit + 1}`,
+    }));
+  });
 }
 
 function productOf(store: DemoStore, key: string) {

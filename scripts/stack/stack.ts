@@ -119,7 +119,7 @@ export async function startStack(options: StackOptions, hooks: StackHooks = {}):
     signal?.throwIfAborted();
 
     // The demo pictures and metadata need only IPFS: they are made and added while the contracts compile and deploy.
-    const content = options.seed ? publishDemoContent(ipfs) : null;
+    const content = options.seed ? publishDemoContent(ipfs, { chainId: Number(chain.chainId) }) : null;
     content?.catch(() => {});
 
     const deployment = await steps.run("Compile and deploy Merchstand and MockUSD (Ignition)", async () => {

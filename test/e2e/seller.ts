@@ -180,7 +180,7 @@ describe("seller dashboard in Chromium (e2e)", function () {
       listed.logs.map((l) => merchstand.parseLog(l)).find((l) => l?.name === "ProductListed")!.args.productId,
     );
     const sealed = hexlify(sealShipping(ADDRESS, keys.publicKey));
-    const line = packLine({ productId, variant: 0, quantity: 1, maxUnitPrice: price });
+    const line = packLine({ productId, variant: 0, quantity: 1, maxUnitPrice: price }, 1);
     const bought = await send(buyer, "buy_oT9la", [line, sealed], price);
     const placed = eventArgs(bought, "OrderPlaced");
     const orderId = BigInt(placed.orderId);

@@ -15,6 +15,9 @@ const account = (index: number) => HDNodeWallet.fromPhrase(MNEMONIC, undefined, 
 const FAN = account(9);
 const OTHER_FAN = account(10);
 const THIRD_FAN = account(11);
+const TERMS_FAN = account(12);
+// The look-alike store's owner in the demo seed (scripts/stack/accounts.ts: impostor).
+const IMPOSTOR = account(7);
 // The official store's owner in the demo seed (scripts/stack/accounts.ts: sellerA).
 const SELLER = account(1);
 
@@ -179,6 +182,71 @@ describe("storefront in Chromium (e2e)", function () {
     await alert.waitFor();
     expect(await alert.textContent()).to.equal("You cancelled the request in your wallet. Nothing was charged.");
     expect(await page.locator(".cart-link .count").textContent()).to.equal("1");
+  });
+
+  it("shows the store's terms before paying, and after a terms change in front of the payment charges nothing and shows the new ones", async () => {
+    const provider = new JsonRpcProvider(stack.rpcUrl, undefined, { staticNetwork: true });
+    try {
+      const call = async (fn: string, args: unknown[]) =>
+        merchstand.decodeFunctionResult(
+          fn,
+          await provider.call({ to: stack.merchstand, data: merchstand.encodeFunctionData(fn, args) }),
+        );
+      const [stores] = await call("getStores", [0, 50]);
+      const store = (stores as Array<{ id: bigint; owner: string; termsVersion: bigint }>).find(
+        (s) => s.owner === IMPOSTOR.address,
+      )!;
+      await openDapp({ account: TERMS_FAN.address });
+      await addToCart("Official Store", "Owl Moon Tee (Official)", "M");
+      await page.goto(`${stack.dappUrl}#/checkout`);
+      await fillShipping();
+      await connect();
+      const terms = page.locator(".summary .store-terms");
+      await terms.waitFor();
+      expect(await terms.getAttribute("data-terms-version")).to.equal(String(store.termsVersion));
+      const shown = (await terms.textContent()) ?? "";
+      expect(shown).to.contain("The band has 7 days to ship. If it hasn't shipped by then, you can cancel");
+      expect(shown).to.contain("until 14 days after it ships; only then is the band paid");
+      expect(shown).to.contain("Disputes are decided by the arbiter 0x15d3…6A65.");
+
+      // The store makes itself arbiter with the longest windows, mined before the fan presses Pay.
+      const owner = new Wallet(IMPOSTOR.privateKey, provider);
+      const tx = await owner.sendTransaction({
+        to: stack.merchstand,
+        data: merchstand.encodeFunctionData("setStoreTerms", [
+          store.id,
+          { arbiter: IMPOSTOR.address, shipWindow: 30 * 86_400, deliveryWindow: 30 * 86_400 },
+        ]),
+      });
+      await tx.wait();
+      await page.getByRole("button", { name: "Pay now" }).click();
+      const alert = page.locator(".error-sentence");
+      await alert.waitFor();
+      const before = store.termsVersion;
+      expect(await alert.textContent()).to.equal(
+        `The store changed its terms just before you paid (version ${before} -> ${before + 1n}). Nothing was charged. Review the new terms and pay again.`,
+      );
+      // The page reloaded the terms: the store is now its own arbiter, and the page says so plainly.
+      await page.locator(`.summary .store-terms.self-arbiter[data-terms-version="${before + 1n}"]`).waitFor();
+      expect(await terms.textContent()).to.contain("Disputes are decided by the store itself (0x14dC…9955)");
+      expect(await terms.textContent()).to.contain("The band has 30 days to ship");
+      expect(await page.locator(".cart-link .count").textContent()).to.equal("1");
+
+      await page.getByRole("button", { name: "Pay now" }).click();
+      await page.getByText("Thank you! Your order is confirmed.").waitFor({ timeout: 30_000 });
+      const orderId = BigInt(
+        ((await page.locator(".success .order-link").first().textContent()) ?? "").replace(/\D/g, ""),
+      );
+      const [log] = await provider.getLogs({
+        address: stack.merchstand,
+        topics: [merchstand.getEvent("OrderPlaced")!.topicHash, `0x${orderId.toString(16).padStart(64, "0")}`],
+        fromBlock: 0,
+      });
+      // The order was placed under the terms the fan was shown the second time (info's low 32 bits).
+      expect(BigInt(merchstand.parseLog(log!)!.args.info) & 0xffffffffn).to.equal(before + 1n);
+    } finally {
+      provider.destroy();
+    }
   });
 
   it("shows a not-found page for an unknown product and a bad URL", async () => {

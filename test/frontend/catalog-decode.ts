@@ -117,7 +117,7 @@ async function seededCatalog() {
     const v = byId(productId).variants[variant]!;
     // productId << 40 | variant << 32 | the variant's sold counter before the order (IMerchstand's NatSpec).
     const orderId = (productId << 40n) | (BigInt(variant) << 32n) | BigInt(v.sold);
-    const line = packLine({ productId, variant, quantity, maxUnitPrice: v.price });
+    const line = packLine({ productId, variant, quantity, maxUnitPrice: v.price }, 1);
     await f.merchstand.connect(f.buyer).buy_oT9la(line, sealed, { value: v.price * BigInt(quantity) });
     v.stock -= quantity;
     v.sold += quantity;

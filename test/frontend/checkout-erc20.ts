@@ -98,7 +98,12 @@ describe("ERC-20 checkout through the client layer", () => {
     const chainId = Number((await ethers.provider.getNetwork()).chainId);
     const currency: Currency = { address: f.usdAddress, symbol: "mUSD", decimals: 6, permit };
     const groups = groupByStore([mugLine(f.usdAddress, 3)]);
-    const cart = buildCartOrders(groups, ADDRESS, new Map([["2", ethers.hexlify(STORE_KEY.publicKey)]]));
+    const cart = buildCartOrders(
+      groups,
+      ADDRESS,
+      new Map([["2", { shippingKey: ethers.hexlify(STORE_KEY.publicKey), termsVersion: 1 }]]),
+      null,
+    );
     return { ...f, chain, wallet, provider, chainId, currency, cart, total: cartTotal(groups) };
   }
 

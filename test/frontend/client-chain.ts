@@ -1,3 +1,4 @@
+import { x25519 } from "@noble/curves/ed25519.js";
 import { expect } from "chai";
 import { type CartLine, groupByStore, recheckCart } from "../../frontend/src/client/cart.ts";
 import { loadAllProducts, loadAllStores, loadCatalogPage, searchCatalog } from "../../frontend/src/client/catalog.ts";
@@ -99,7 +100,7 @@ describe("client layer against a deployed Merchstand", () => {
       const { chain, merchstand, buyer, address, deploymentBlock, seller } = await setup();
       const groups = groupByStore([shirtLine(1, 1)]);
       const store = await chain.getStore(1n);
-      const cart = buildCartOrders(groups, ADDRESS, new Map([["1", store!.shippingKey]]));
+      const cart = buildCartOrders(groups, ADDRESS, new Map([["1", store!]]), null);
       const total = cartTotal(groups);
       const line = cart[0]!.lines[0]!;
       const soldBefore = (await chain.getProduct(line.productId))!.variants[line.variant]!.sold;
@@ -132,6 +133,55 @@ describe("client layer against a deployed Merchstand", () => {
       expect(await loadOrder(chain, id + 1n, deploymentBlock)).to.equal(null);
     });
 
+    it("sends a store's shipped and digital lines as two orders in one checkout, and a terms change reverts it", async () => {
+      const { chain, merchstand, buyer, seller, deploymentBlock } = await setup();
+      await merchstand
+        .connect(seller)
+        .listProduct(1n, { name: "Live EP", metadataCid: "", category: 1, maxPerBuyer: 0, digital: true }, [
+          { label: "Download", price: 1000n, stock: 10 },
+        ]);
+      const ep = (await chain.getProducts(0, 10)).products.find((p) => p.name === "Live EP")!;
+      const epLine: CartLine = {
+        ...shirtLine(0, 1),
+        productId: ep.id.toString(),
+        unitPrice: "1000",
+        productName: "Live EP",
+        variantLabel: "Download",
+        digital: true,
+      };
+      const groups = groupByStore([shirtLine(0, 1), epLine]);
+      const store = (await chain.getStore(1n))!;
+      const fanKey = x25519.keygen();
+      const cart = buildCartOrders(groups, ADDRESS, new Map([["1", store]]), fanKey.publicKey);
+      expect(cart).to.have.length(2);
+      await (await merchstand.connect(buyer).checkout(cartArg(cart) as never, { value: cartTotal(groups) })).wait();
+      const orders = await loadBuyerOrders(chain, buyer.address, deploymentBlock);
+      const digital = orders.find((o) => o.order.lines[0]!.productId === ep.id)!;
+      const physical = orders.find((o) => o.order.lines[0]!.productId === 1n)!;
+      expect(digital.shipping).to.equal(ethers.hexlify(fanKey.publicKey));
+      expect(openShipping(ethers.getBytes(physical.shipping), STORE_KEY.secretKey)).to.deep.equal(ADDRESS);
+      expect([digital.order.termsVersion, physical.order.termsVersion]).to.deep.equal([
+        store.termsVersion,
+        store.termsVersion,
+      ]);
+
+      // The store changes its terms: the same cart, built from what the fan saw, now reverts TermsChanged.
+      await merchstand.connect(seller).setStoreTerms(1n, { ...store.terms, shipWindow: 10 * 86_400 });
+      const data = merchstand.interface.encodeFunctionData("checkout", [cartArg(cart) as never]);
+      let caught: unknown;
+      try {
+        await chain.rpc.request("eth_call", [
+          { from: buyer.address, to: chain.address, data, value: `0x${cartTotal(groups).toString(16)}` },
+          "latest",
+        ]);
+      } catch (error) {
+        caught = error;
+      }
+      const fan = explainError(caught);
+      expect(fan.kind).to.equal("terms-changed");
+      expect(fan.message).to.contain(`(version ${store.termsVersion} -> ${store.termsVersion + 1})`);
+    });
+
     it("rechecks a cart against the chain and explains a sold-out revert", async () => {
       const { chain, merchstand, buyer } = await setup();
       const stale = [shirtLine(1, 2), shirtLine(2, 1)];
@@ -144,7 +194,8 @@ describe("client layer against a deployed Merchstand", () => {
       const cart = buildCartOrders(
         groupByStore([shirtLine(1, 2)]),
         ADDRESS,
-        new Map([["1", ethers.hexlify(STORE_KEY.publicKey)]]),
+        new Map([["1", { shippingKey: ethers.hexlify(STORE_KEY.publicKey), termsVersion: 1 }]]),
+        null,
       );
       const data = merchstand.interface.encodeFunctionData("checkout", [cartArg(cart) as never]);
       let caught: unknown;

@@ -9,8 +9,10 @@ import { IpfsClient } from "../../frontend/src/client/ipfs.ts";
 import { ManifestError, parseManifest } from "../../frontend/src/client/manifest.ts";
 import { parseProductMetadata, parseStoreMetadata } from "../../frontend/src/client/metadata.ts";
 import { namesLookAlike } from "../../frontend/src/client/names.ts";
-import { ZERO_ADDRESS } from "../../frontend/src/client/protocol.ts";
+import { DAY, ZERO_ADDRESS } from "../../frontend/src/client/protocol.ts";
 import { NetworkError, RpcError } from "../../frontend/src/client/rpc.ts";
+import { explainSellerError } from "../../frontend/src/client/seller-errors.ts";
+import { arbiterIsStore, termsSentences } from "../../frontend/src/client/terms.ts";
 import { generateAbiSource, OUTPUT } from "../../scripts/generate-abi.ts";
 
 const utf8 = (s: string) => new TextEncoder().encode(s);
@@ -112,8 +114,86 @@ describe("dapp client units", () => {
       );
     });
 
+    it("says a terms change in front of the purchase cost nothing, naming both versions", () => {
+      const fan = explainError({ data: abi.encodeErrorResult("TermsChanged", [3, 3, 4]) });
+      expect(fan.kind).to.equal("terms-changed");
+      expect(fan.message).to.equal(
+        "The store changed its terms just before you paid (version 3 -> 4). Nothing was charged. Review the new terms and pay again.",
+      );
+    });
+
+    it("has a sentence of its own for every custom error of the protocol, for a fan or for staff", () => {
+      const generic = /contract refused this/;
+      const missing: string[] = [];
+      abi.forEachError((fragment) => {
+        const args = fragment.inputs.map((input) => {
+          if (input.type === "address") return ZERO_ADDRESS;
+          if (input.type === "bool") return false;
+          if (input.type === "string") return "x";
+          if (input.type === "bytes") return "0x";
+          if (input.type.startsWith("bytes")) return `0x${"00".repeat(Number(input.type.slice(5)))}`;
+          return 1n;
+        });
+        const error = { data: abi.encodeErrorResult(fragment, args) };
+        const seller = explainSellerError(error).message;
+        if (generic.test(explainError(error).message) && generic.test(seller)) missing.push(fragment.name);
+      });
+      expect(missing).to.deep.equal([]);
+    });
+
     it("never echoes an unknown error at unbounded length", () => {
       expect(explainError(new Error("x".repeat(5000))).message.length).to.be.below(200);
+    });
+  });
+
+  describe("store terms at checkout", () => {
+    const terms = {
+      arbiter: "0x1234567890123456789012345678901234567890",
+      shipWindow: 7 * DAY,
+      deliveryWindow: 14 * DAY,
+    };
+    const store = { id: 4n, owner: "0x9999999999999999999999999999999999999999", terms };
+
+    it("names the windows, when the band is paid, and an independent arbiter", () => {
+      const text = termsSentences(terms, {
+        storeIsArbiter: false,
+        digital: false,
+        physical: true,
+        arbiterWindow: 30 * DAY,
+      });
+      expect(text[0]).to.equal(
+        "The band has 7 days to ship. If it hasn't shipped by then, you can cancel for a full refund.",
+      );
+      expect(text.join(" ")).to.contain("until 14 days after it ships; only then is the band paid");
+      expect(text.at(-1)).to.equal(
+        "Disputes are decided by the arbiter 0x1234…7890. If the arbiter doesn't rule within 30 days, you get your money back.",
+      );
+      expect(text.join(" ")).to.not.match(/notif|when it ships|encrypted to a key/);
+    });
+
+    it("says plainly when the arbiter is the store, and how digital items are delivered", () => {
+      const text = termsSentences(terms, {
+        storeIsArbiter: true,
+        digital: true,
+        physical: false,
+        arbiterWindow: 30 * DAY,
+      });
+      expect(text.join(" ")).to.contain(
+        "Disputes are decided by the store itself (0x1234…7890), not by an independent",
+      );
+      expect(text[0]).to.equal(
+        "Digital items are delivered encrypted to a key only your wallet can open. If they aren't delivered within 7 days, you can cancel for a full refund.",
+      );
+      expect(text.join(" ")).to.contain("14 days after it is delivered");
+    });
+
+    it("counts the owner and the store's managers as the store itself", async () => {
+      const staff = new Set(["0x1234567890123456789012345678901234567890"]);
+      const chain = { read: async (_fn: string, args: unknown[]) => staff.has(String(args[1])) } as never;
+      expect(await arbiterIsStore(chain, store)).to.equal(true);
+      staff.clear();
+      expect(await arbiterIsStore(chain, store)).to.equal(false);
+      expect(await arbiterIsStore(chain, { ...store, terms: { ...terms, arbiter: store.owner } })).to.equal(true);
     });
   });
 

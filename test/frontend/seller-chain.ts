@@ -12,7 +12,7 @@ import {
   loadStaffStores,
   verificationQueue,
 } from "../../frontend/src/client/history.ts";
-import { escrowed, splitRuling } from "../../frontend/src/client/order-state.ts";
+import { escrowed, escrowedIn, splitRuling } from "../../frontend/src/client/order-state.ts";
 import { loadStoreOrders } from "../../frontend/src/client/orders.ts";
 import { orderArg, packLine, ZERO_ADDRESS } from "../../frontend/src/client/protocol.ts";
 import {
@@ -49,12 +49,20 @@ describe("seller client against a deployed Merchstand", () => {
     const sealed = ethers.hexlify(sealShipping(ADDRESS, STORE_KEY.publicKey));
     const asBuyer = f.merchstand.connect(f.buyer);
     // Two orders with the store: FIRST will be shipped then disputed, SECOND stays to ship.
-    await asBuyer.buy_oT9la(packLine({ productId: 1n, variant: 0, quantity: 1, maxUnitPrice: SHIRT_PRICE }), sealed, {
-      value: SHIRT_PRICE,
-    });
-    await asBuyer.buy_oT9la(packLine({ productId: 1n, variant: 0, quantity: 2, maxUnitPrice: SHIRT_PRICE }), sealed, {
-      value: SHIRT_PRICE * 2n,
-    });
+    await asBuyer.buy_oT9la(
+      packLine({ productId: 1n, variant: 0, quantity: 1, maxUnitPrice: SHIRT_PRICE }, 1),
+      sealed,
+      {
+        value: SHIRT_PRICE,
+      },
+    );
+    await asBuyer.buy_oT9la(
+      packLine({ productId: 1n, variant: 0, quantity: 2, maxUnitPrice: SHIRT_PRICE }, 1),
+      sealed,
+      {
+        value: SHIRT_PRICE * 2n,
+      },
+    );
     /** Sends a TxRequest the dashboard built, from `signer`, exactly as sendContractTx encodes it. */
     const send = async (signer: typeof f.seller, request: TxRequest) => {
       return (await signer.sendTransaction(encodeCall(request, f.address))).wait();
@@ -82,7 +90,18 @@ describe("seller client against a deployed Merchstand", () => {
     [second, first] = await loadStoreOrders(chain, 1n, deploymentBlock);
     expect(first?.status).to.equal("Shipped");
     expect(first?.tracking).to.equal("DHL 123");
-    expect(second?.order.amount).to.equal(SHIRT_PRICE * 2n - SHIRT_PRICE / 2n);
+    // A partial refund never changes the Order (its commitment): it is kept beside it, as refunded(orderId) is.
+    expect(second?.order.amount).to.equal(SHIRT_PRICE * 2n);
+    expect(second?.refunded).to.equal(SHIRT_PRICE / 2n);
+    expect(await chain.read("refunded", [SECOND])).to.equal(SHIRT_PRICE / 2n);
+    expect(escrowedIn(second!)).to.equal(SHIRT_PRICE * 2n - SHIRT_PRICE / 2n);
+    expect(escrowed([second!, first!]).get(ZERO_ADDRESS)).to.deep.equal({
+      amount: SHIRT_PRICE * 3n - SHIRT_PRICE / 2n,
+      orders: 2,
+    });
+    // The rebuilt Order still acts: a second partial refund with it is accepted.
+    await send(seller, refundTx(second!, 1n, ETH));
+    expect((await loadStoreOrders(chain, 1n, deploymentBlock))[0]?.refunded).to.equal(SHIRT_PRICE / 2n + 1n);
 
     // The buyer disputes with the Order as rebuilt from logs (shippedAt set by OrderShipped).
     await merchstand.connect(buyer).dispute(FIRST, orderArg(first!.order) as never, "Never arrived");
@@ -96,7 +115,7 @@ describe("seller client against a deployed Merchstand", () => {
     const { toBuyer } = splitRuling(dispute!.record.order.amount, 50);
     const balanceBefore = (await chain.getStore(1n))!.balance;
     await send(admin, resolveDisputeTx(dispute!.record, toBuyer, ETH));
-    expect(await chain.credits(buyer.address, ZERO_ADDRESS)).to.equal(SHIRT_PRICE / 2n + toBuyer);
+    expect(await chain.credits(buyer.address, ZERO_ADDRESS)).to.equal(SHIRT_PRICE / 2n + 1n + toBuyer);
     const toStore = SHIRT_PRICE - toBuyer;
     const fee = (toStore * BigInt(dispute!.record.order.feeBps)) / 10_000n;
     expect((await chain.getStore(1n))!.balance - balanceBefore).to.equal(toStore - fee);
@@ -123,7 +142,10 @@ describe("seller client against a deployed Merchstand", () => {
     expect(await loadManagers(chain, 1n, deploymentBlock)).to.deep.equal([buyer.address]);
     expect(await loadManagers(chain, 2n, deploymentBlock)).to.deep.equal([]);
     // A new owner drops the old owner's managers, with no StoreManagerSet log: isStoreStaff has the last word.
+    // Ownership moves in two steps: a proposal changes nothing until the proposed owner accepts.
     await merchstand.connect(seller).transferStoreOwnership(1n, impostor.address);
+    expect(await loadManagers(chain, 1n, deploymentBlock)).to.deep.equal([buyer.address]);
+    await merchstand.connect(impostor).acceptStoreOwnership(1n);
     expect(await loadManagers(chain, 1n, deploymentBlock)).to.deep.equal([]);
   });
 

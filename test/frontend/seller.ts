@@ -76,6 +76,8 @@ function record(status: OrderRecord["status"], amount: bigint, extra: Partial<Or
     status,
     shipping: "0x",
     tracking: null,
+    delivery: null,
+    refunded: 0n,
     timeline: [],
     order: {
       buyer: "0x90F79bf6EB2c4f870365E785982E1f101E93b906",

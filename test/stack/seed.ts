@@ -4,6 +4,13 @@ import { join } from "node:path";
 import { inflateSync } from "node:zlib";
 import { expect } from "chai";
 import { Contract, id, type JsonRpcProvider, parseUnits } from "ethers";
+import {
+  decryptFile,
+  deliveryKeyMessage,
+  deriveDeliveryKey,
+  openDelivery,
+} from "../../frontend/src/client/delivery-crypto.ts";
+import { openContentKey } from "../../frontend/src/client/digital.ts";
 import { deriveShippingKey, openShipping, shippingKeyMessage } from "../../frontend/src/client/shipping-crypto.ts";
 import { merchstandAbi } from "../../frontend/src/generated/merchstand-abi.ts";
 import { rpcProvider } from "../../scripts/cli/rpc.ts";
@@ -229,7 +236,10 @@ describe("the demo catalog, read back through the contracts", function () {
       const args = (event as unknown as { args: { storeId: bigint; shipping: string } }).args;
       const digitalOnly = demo.lines.every((l) => catalogProduct(l.product).digital === true);
       if (digitalOnly) {
-        expect(args.shipping).to.equal("0x");
+        // A digital order carries the buyer's delivery key, which their wallet re-derives (docs/FORMATS.md).
+        const buyer = castWallet(demo.buyer);
+        const key = deriveDeliveryKey(await buyer.signMessage(deliveryKeyMessage(buyer.address, deployment.chainId)));
+        expect(args.shipping).to.equal(`0x${Buffer.from(key.publicKey).toString("hex")}`);
         continue;
       }
       const blob = Uint8Array.from(Buffer.from(args.shipping.slice(2), "hex"));
@@ -238,6 +248,35 @@ describe("the demo catalog, read back through the contracts", function () {
       );
       const otherStore = seed.stores.find((s) => s.id !== args.storeId)!;
       expect(() => openShipping(blob, seed.shippingSecrets[otherStore.id.toString()]!)).to.throw();
+    }
+  });
+
+  it("delivers the digital demo orders past 'paid' with ticket codes only the buyer's delivery key opens", async () => {
+    const delivered = await market.queryFilter(market.filters.OrderDelivered!(), 0);
+    const digital = DEMO_ORDERS.map((demo, i) => ({ demo, id: seed.orderIds[i]! })).filter(({ demo }) =>
+      demo.lines.every((l) => catalogProduct(l.product).digital === true),
+    );
+    expect(digital.map((d) => d.demo.stage)).to.include.members(["paid", "completed"]);
+    const deliveredIds = delivered.map((e) => (e as unknown as { args: { orderId: bigint } }).args.orderId);
+    for (const { demo, id } of digital) {
+      const i = deliveredIds.indexOf(id);
+      if (demo.stage === "paid") {
+        expect(i, `order ${id} waits for the dashboard`).to.equal(-1);
+        continue;
+      }
+      expect(i, `order ${id} delivered`).to.be.at.least(0);
+      const payload = (delivered[i] as unknown as { args: { payload: string } }).args.payload;
+      const buyer = castWallet(demo.buyer);
+      const key = deriveDeliveryKey(await buyer.signMessage(deliveryKeyMessage(buyer.address, deployment.chainId)));
+      const items = openDelivery(Buffer.from(payload.slice(2), "hex"), key.secretKey);
+      const units = demo.lines.reduce((n, l) => n + l.quantity, 0);
+      expect(items).to.have.length(units);
+      for (const item of items) expect(item.ticket).to.match(/^MS-[0-9A-Z]+-\d+$/);
+      const other = castWallet(demo.buyer === "buyer" ? "secondBuyer" : "buyer");
+      const otherKey = deriveDeliveryKey(
+        await other.signMessage(deliveryKeyMessage(other.address, deployment.chainId)),
+      );
+      expect(() => openDelivery(Buffer.from(payload.slice(2), "hex"), otherKey.secretKey)).to.throw();
     }
   });
 
@@ -279,6 +318,22 @@ describe("the demo catalog, read back through the contracts", function () {
     }
     // Every picture is its own (front and back of each product, varied colours and captions), not one image reused.
     expect(seen.size).to.equal(products.length * 2);
+  });
+
+  it("pins the demo album's download encrypted, with a content key only the store's shipping key opens", async () => {
+    const album = DEMO_STORES.flatMap((s) => s.products).find((p) => p.download)!;
+    const owner = DEMO_STORES.find((s) => s.products.includes(album))!.owner;
+    const product = (await market.getFunction("getProduct")(seed.productIds[album.key]!)) as ProductView;
+    const meta = (await (await fetch(`${gateway.url}/ipfs/${product.metadataCid}`)).json()) as {
+      download: { cid: string; name: string; size: number; key: string };
+    };
+    expect(meta.download).to.include({ name: album.download!.name });
+    const pinned = new Uint8Array(await (await fetch(`${gateway.url}/ipfs/${meta.download.cid}`)).arrayBuffer());
+    const text = new TextEncoder().encode(album.download!.text);
+    expect(Buffer.from(pinned).includes(Buffer.from(text.subarray(0, 20)))).to.equal(false);
+    const wallet = castWallet(owner);
+    const key = deriveShippingKey(await wallet.signMessage(shippingKeyMessage(wallet.address, deployment.chainId)));
+    expect(decryptFile(pinned, openContentKey(meta.download.key, key.secretKey))).to.deep.equal(text);
   });
 
   it("grants the demo verifier VERIFIER_ROLE", async () => {

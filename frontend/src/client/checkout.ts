@@ -1,5 +1,5 @@
-// Turns the checked cart lines of one currency into CartOrder[] (one order per store, each with the address sealed
-// to that store's key) and pays: ETH with value, a permit token with one signature + one transaction
+// Turns the checked cart lines of one currency into CartOrder[] (per store, one physical order with the address
+// sealed to that store's key and one digital order with the buyer's delivery key) and pays: ETH with value, a permit token with one signature + one transaction
 // (checkoutWithPermit), any other token with approve + checkout. A cart of one line goes through `buy_oT9la`, the
 // protocol's cheapest purchase (about a third less gas than a one-line checkout).
 
@@ -14,31 +14,59 @@ import { type ShippingAddress, sealShipping } from "./shipping-crypto.ts";
 import { type Receipt, sendContractTx, type TxStage } from "./transactions.ts";
 import type { WalletSession } from "./wallet.ts";
 
-/** One CartOrder per store group. The max unit price of each line is the price the fan saw. */
+/** What checkout needs of each store: the key addresses are sealed to, and the terms version the fan was shown. */
+export type CheckoutStore = { shippingKey: string; termsVersion: number };
+
+/**
+ * The CartOrders of the checked groups: one per store for its physical lines (the address sealed to that store's
+ * key) and one for its digital lines (the buyer's 32-byte delivery key, docs/FORMATS.md), since an order is all one
+ * or all the other. Each carries the terms version the fan was shown; each line's max unit price is the price the
+ * fan saw.
+ */
 export function buildCartOrders(
   groups: readonly StoreGroup[],
   shipping: ShippingAddress | null,
-  shippingKeys: ReadonlyMap<string, string>,
+  stores: ReadonlyMap<string, CheckoutStore>,
+  deliveryKey: Uint8Array | null,
 ): CartOrder[] {
-  return groups.map((group) => {
-    let sealed = "0x";
-    if (group.physical) {
-      const key = shippingKeys.get(group.storeId);
+  const out: CartOrder[] = [];
+  for (const group of groups) {
+    const store = stores.get(group.storeId);
+    if (!store) throw new FanFacingError("not-for-sale", "This store can't be reached right now.");
+    const toInput = (l: StoreGroup["lines"][number]) => ({
+      productId: BigInt(l.productId),
+      variant: l.variant,
+      quantity: l.quantity,
+      maxUnitPrice: BigInt(l.unitPrice),
+    });
+    const physical = group.lines.filter((l) => !l.digital);
+    const digital = group.lines.filter((l) => l.digital);
+    if (physical.length > 0) {
       if (!shipping) throw new FanFacingError("revert", "Please fill in your shipping address.");
-      if (!key) throw new FanFacingError("not-for-sale", "This store can't receive shipping addresses right now.");
-      sealed = toHex(sealShipping(shipping, bytes32ToBytes(key)));
+      if (!store.shippingKey || /^0x0*$/.test(store.shippingKey)) {
+        throw new FanFacingError("not-for-sale", "This store can't receive shipping addresses right now.");
+      }
+      const sealed = toHex(sealShipping(shipping, bytes32ToBytes(store.shippingKey)));
+      out.push({
+        storeId: BigInt(group.storeId),
+        termsVersion: store.termsVersion,
+        lines: physical.map(toInput),
+        shipping: sealed,
+      });
     }
-    return {
-      storeId: BigInt(group.storeId),
-      lines: group.lines.map((l) => ({
-        productId: BigInt(l.productId),
-        variant: l.variant,
-        quantity: l.quantity,
-        maxUnitPrice: BigInt(l.unitPrice),
-      })),
-      shipping: sealed,
-    };
-  });
+    if (digital.length > 0) {
+      if (deliveryKey?.length !== 32) {
+        throw new FanFacingError("wallet", "Sign the delivery-key message in your wallet so the band can deliver.");
+      }
+      out.push({
+        storeId: BigInt(group.storeId),
+        termsVersion: store.termsVersion,
+        lines: digital.map(toInput),
+        shipping: toHex(deliveryKey),
+      });
+    }
+  }
+  return out;
 }
 
 export function cartTotal(groups: readonly StoreGroup[]): bigint {
@@ -119,7 +147,7 @@ export function purchaseCall(cart: CartOrder[]): MerchstandCall {
   const [only] = cart;
   const [line] = only?.lines ?? [];
   if (cart.length === 1 && only?.lines.length === 1 && line !== undefined) {
-    return { fn: "buy_oT9la", args: [packLine(line), only.shipping] };
+    return { fn: "buy_oT9la", args: [packLine(line, only.termsVersion), only.shipping] };
   }
   return { fn: "checkout", args: [cartArg(cart)] };
 }

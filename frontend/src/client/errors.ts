@@ -11,6 +11,7 @@ export type ErrorKind =
   | "insufficient-funds"
   | "sold-out"
   | "price-changed"
+  | "terms-changed"
   | "wrong-network"
   | "unreachable"
   | "limit"
@@ -166,6 +167,24 @@ function explainRevert(name: string, args: readonly unknown[], ctx: ErrorContext
         : "The price changed. Review and try again.";
       return base("price-changed", message, { refreshCart: true, revert });
     }
+    case "TermsChanged":
+      return base(
+        "terms-changed",
+        `The store changed its terms just before you paid (version ${a(1)} -> ${a(2)}). Nothing was charged. Review the new terms and pay again.`,
+        { revert },
+      );
+    case "MixedOrder":
+      return base(
+        "revert",
+        `${productName(ctx, a(1), 0)} was put in one order with items of the other kind (downloads and shipped goods go in separate orders). Nothing was charged; reload the page and try again.`,
+        { refreshCart: true, revert },
+      );
+    case "ReviewValueTooLow":
+      return base(
+        "revert",
+        `Only orders the store kept at least ${money(ctx, a(2))} from can be reviewed as a verified purchase; this one kept ${money(ctx, a(1))}.`,
+        { revert },
+      );
     case "IncorrectPayment":
       return base("price-changed", "The total changed while you were paying. Review and try again.", {
         refreshCart: true,
@@ -220,7 +239,11 @@ function explainRevert(name: string, args: readonly unknown[], ctx: ErrorContext
         revert,
       });
     case "InvalidShippingBlob":
-      return base("revert", "The shipping address is too long for this store. Please shorten it.", { revert });
+      return a(2) === 32n
+        ? base("revert", "Your delivery key for this download didn't reach the store intact. Reload and try again.", {
+            revert,
+          })
+        : base("revert", "The shipping address is too long for this store. Please shorten it.", { revert });
     case "TooEarly":
       return base("too-early", `That is possible from ${formatDate(a(1))}.`, { revert });
     case "TooLate":
@@ -260,6 +283,28 @@ function explainRevert(name: string, args: readonly unknown[], ctx: ErrorContext
       return base("revert", "Your cart mixes currencies; pay for each currency separately.", { revert });
     case "EmptyCart":
       return base("revert", "Your cart is empty.", { refreshCart: true, revert });
+    case "FeeOnTransferToken":
+      return base(
+        "revert",
+        "This token takes a fee on every transfer, which Merchstand can't accept. Nothing was charged.",
+        {
+          revert,
+        },
+      );
+    case "SafeERC20FailedOperation":
+      return base("revert", "The token refused the transfer. Nothing was charged.", { revert });
+    case "ReentrancyGuardReentrantCall":
+      return base("revert", "Merchstand refused a call made while it was busy with another. Nothing was charged.", {
+        revert,
+      });
+    case "UnknownCall":
+      return base(
+        "revert",
+        "Merchstand doesn't know this request: this page may be out of date. Reload it and try again.",
+        {
+          revert,
+        },
+      );
     case "CartTooLarge":
       return base("revert", `Your cart has too many lines (at most ${a(1)}). Check out in two parts.`, { revert });
     default:

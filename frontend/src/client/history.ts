@@ -54,6 +54,31 @@ export async function loadStaffStores(
   return [...owned, ...managed].sort((a, b) => Number(a.store.id - b.store.id));
 }
 
+/**
+ * The stores whose owner proposed `account` as the new owner and that still wait for it to accept: candidates from
+ * StoreOwnershipProposed logs, confirmed with pendingStoreOwner (a later proposal or a withdrawal replaces one).
+ */
+export async function loadOfferedStores(
+  chain: Chain,
+  stores: readonly Store[],
+  account: string,
+  deploymentBlock: number,
+): Promise<Store[]> {
+  const logs = await chain.getLogs({
+    topics: [topicOf("StoreOwnershipProposed"), null, null, addressTopic(account)],
+    fromBlock: deploymentBlock,
+  });
+  const candidates = new Set(logs.map((l) => BigInt(l.topics[1] ?? "0x0")));
+  const out: Store[] = [];
+  for (const id of candidates) {
+    const store = stores.find((s) => s.id === id);
+    if (!store) continue;
+    const pending = await chain.read("pendingStoreOwner", [id]);
+    if (pending.toLowerCase() === account.toLowerCase()) out.push(store);
+  }
+  return out.sort((a, b) => Number(a.id - b.id));
+}
+
 /** The store's current managers, from StoreManagerSet logs, confirmed one by one with isStoreStaff. */
 export async function loadManagers(chain: Chain, storeId: bigint, deploymentBlock: number): Promise<string[]> {
   const logs = await chain.getLogs({

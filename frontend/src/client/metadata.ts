@@ -5,7 +5,14 @@ import type { IpfsClient } from "./ipfs.ts";
 
 export const MAX_METADATA_BYTES = 64 * 1024;
 
-export type ProductMetadata = { description: string; images: string[]; details: [string, string][] };
+/** A digital product's download: the encrypted file's CID and its content key sealed to the store's key. */
+export type DownloadMetadata = { cid: string; name: string; size: number; key: string };
+export type ProductMetadata = {
+  description: string;
+  images: string[];
+  details: [string, string][];
+  download?: DownloadMetadata;
+};
 export type StoreMetadata = {
   bio: string;
   logo: string | null;
@@ -72,7 +79,25 @@ export function validateProductMetadata(input: unknown): Validated<ProductMetada
       details.push([key, value]);
     }
   }
-  return { ok: true, value: { description: description.value, images, details } };
+  const value: ProductMetadata = { description: description.value, images, details };
+  if (m.download !== undefined) {
+    const download = validateDownload(m.download);
+    if (!download.ok) return download;
+    value.download = download.value;
+  }
+  return { ok: true, value };
+}
+
+/** `download` (docs/FORMATS.md): a CID, a file name of at most 100 characters, a size and a 105-byte sealed key. */
+function validateDownload(input: unknown): Validated<DownloadMetadata> {
+  if (typeof input !== "object" || input === null || Array.isArray(input)) return fail("download is not an object");
+  const d = input as Record<string, unknown>;
+  const cid = normalizeCidRef(d.cid);
+  if (!cid) return fail("download.cid is not a CID");
+  if (typeof d.name !== "string" || d.name.length === 0 || d.name.length > 100) return fail("download.name is invalid");
+  if (!Number.isSafeInteger(d.size) || (d.size as number) < 0) return fail("download.size is not a byte count");
+  if (typeof d.key !== "string" || !/^0x[0-9a-f]{210}$/i.test(d.key)) return fail("download.key is not a sealed key");
+  return { ok: true, value: { cid, name: d.name, size: d.size as number, key: d.key } };
 }
 
 export function validateStoreMetadata(input: unknown): Validated<StoreMetadata> {
@@ -151,6 +176,7 @@ export function productMetadata(input: {
   description: string;
   images: readonly string[];
   details?: [string, string][];
+  download?: DownloadMetadata;
 }) {
   const doc: Record<string, unknown> = {
     schema: "merchstand/product@1",
@@ -158,6 +184,7 @@ export function productMetadata(input: {
     images: [...input.images],
   };
   if (input.details?.length) doc.details = Object.fromEntries(input.details);
+  if (input.download) doc.download = { ...input.download };
   const checked = validateProductMetadata(doc);
   if (!checked.ok) throw new Error(`product metadata would be invalid: ${checked.reason}`);
   return doc;

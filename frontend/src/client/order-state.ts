@@ -1,7 +1,7 @@
 // Where an order stands, for the seller's lists: its filter tab, whether money is still escrowed, what the store
 // gets after the fee, the ship-by time, a dispute split, and its items in one line.
 import type { OrderRecord } from "./orders.ts";
-import type { Order, OrderStatus, StoreTerms } from "./protocol.ts";
+import { escrowOf, type Order, type OrderStatus, type StoreTerms } from "./protocol.ts";
 
 export type OrderFilter = "to-ship" | "shipped" | "disputed" | "completed" | "closed";
 
@@ -29,6 +29,11 @@ export function orderFilterOf(status: OrderStatus): OrderFilter {
   }
 }
 
+/** What one order still holds in escrow: its amount less partial refunds. */
+export function escrowedIn(record: Pick<OrderRecord, "order" | "refunded">): bigint {
+  return escrowOf(record.order, record.refunded);
+}
+
 /** Orders whose money is still in escrow. */
 export function isOpen(status: OrderStatus): boolean {
   return status === "Paid" || status === "Shipped" || status === "Disputed";
@@ -41,7 +46,7 @@ export function escrowed(records: readonly OrderRecord[]): Map<string, { amount:
     if (!isOpen(r.status)) continue;
     const key = r.order.currency.toLowerCase();
     const sum = out.get(key) ?? { amount: 0n, orders: 0 };
-    out.set(key, { amount: sum.amount + r.order.amount, orders: sum.orders + 1 });
+    out.set(key, { amount: sum.amount + escrowOf(r.order, r.refunded), orders: sum.orders + 1 });
   }
   return out;
 }

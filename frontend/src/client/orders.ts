@@ -1,6 +1,7 @@
 // Rebuilds a buyer's orders from logs. The contract stores only a hash of each order, and every action on an
 // order takes the full Order back as calldata (see IMerchstand's header), so the dapp replays OrderPlaced and the
-// events that change an order (shipped, disputed, partially refunded) to get the current struct. OrderPlaced
+// events that change an order (shipped or delivered, disputed) to get the current struct. Partial refunds never
+// change the Order: they are summed beside it in `refunded`, as the contract's refunded(orderId) keeps them. OrderPlaced
 // carries the order packed, without the currency, which is the store's: one getStore per store involved.
 
 import { byPosition, type Chain, type RawLog } from "./chain.ts";
@@ -9,7 +10,16 @@ import { addressTopic, uintTopic } from "./hex.ts";
 import { ORDER_STATUS, type Order, type OrderStatus, orderFromPlaced } from "./protocol.ts";
 
 export type TimelineEvent = {
-  kind: "placed" | "shipped" | "completed" | "partially-refunded" | "refunded" | "cancelled" | "disputed" | "resolved";
+  kind:
+    | "placed"
+    | "shipped"
+    | "delivered"
+    | "completed"
+    | "partially-refunded"
+    | "refunded"
+    | "cancelled"
+    | "disputed"
+    | "resolved";
   blockNumber: number;
   txHash: string;
   /** Unix seconds when the event says so; otherwise filled from the block when the page asks. */
@@ -21,13 +31,19 @@ export type OrderRecord = {
   id: bigint;
   order: Order;
   status: OrderStatus;
+  /** The sealed address of a physical order, or the buyer's 32-byte delivery key of a digital one (hex). */
   shipping: string;
   tracking: string | null;
+  /** The sealed delivery payload of a delivered digital order (hex), from OrderDelivered. */
+  delivery: string | null;
+  /** What partial refunds returned while the order was open (the contract's refunded(orderId)). */
+  refunded: bigint;
   timeline: TimelineEvent[];
 };
 
 const LATER_EVENTS = [
   "OrderShipped",
+  "OrderDelivered",
   "OrderCompleted",
   "OrderPartiallyRefunded",
   "OrderRefunded",
@@ -48,6 +64,8 @@ function placedRecord(log: RawLog, currencyOf: ReadonlyMap<bigint, string>): Ord
     status: "Paid",
     shipping: String(parsed.args.shipping),
     tracking: null,
+    delivery: null,
+    refunded: 0n,
     timeline: [
       {
         kind: "placed",
@@ -90,6 +108,12 @@ export function applyOrderEvent(record: OrderRecord, log: RawLog): void {
         detail: { tracking: record.tracking },
       });
       break;
+    case "OrderDelivered":
+      record.order = { ...record.order, shippedAt: BigInt(parsed.args.deliveredAt) };
+      record.status = "Shipped";
+      record.delivery = String(parsed.args.payload);
+      record.timeline.push({ ...base, kind: "delivered", at: BigInt(parsed.args.deliveredAt), detail: {} });
+      break;
     case "OrderDisputed":
       record.order = { ...record.order, disputedAt: BigInt(parsed.args.disputedAt) };
       record.status = "Disputed";
@@ -101,7 +125,7 @@ export function applyOrderEvent(record: OrderRecord, log: RawLog): void {
       });
       break;
     case "OrderPartiallyRefunded":
-      record.order = { ...record.order, amount: BigInt(parsed.args.remaining) };
+      record.refunded += BigInt(parsed.args.amount);
       record.timeline.push({
         ...base,
         kind: "partially-refunded",
@@ -219,6 +243,14 @@ export async function loadOrder(chain: Chain, orderId: bigint, deploymentBlock: 
   if (!first) return null;
   const [record] = await withHistory(chain, deploymentBlock, toBlock, await placedRecords(chain, [first]));
   return record ?? null;
+}
+
+/**
+ * Whether an order is digital: its `shipping` bytes are then exactly the buyer's 32-byte delivery key (a sealed
+ * address is at least 73 bytes, docs/FORMATS.md), and the store delivers it with `deliver`.
+ */
+export function isDigitalOrder(record: Pick<OrderRecord, "shipping">): boolean {
+  return /^0x[0-9a-fA-F]{64}$/.test(record.shipping);
 }
 
 /** Cross-checks a rebuilt order against the chain's status, so a missed event shows up instead of a failed action. */

@@ -46,6 +46,10 @@ export const CATEGORIES = [
   "Other",
 ] as const;
 
+/** The category index of tickets (IMerchstand's ProductInput): delivered as codes, not files, and reviewable once
+ * delivered. */
+export const TICKET_CATEGORY = 3;
+
 export type StoreTerms = { arbiter: string; shipWindow: number; deliveryWindow: number };
 
 export type Store = {
@@ -97,7 +101,8 @@ export type Order = {
 };
 
 export type LineInput = { productId: bigint; variant: number; quantity: number; maxUnitPrice: bigint };
-export type CartOrder = { storeId: bigint; lines: LineInput[]; shipping: string };
+/** One order of a cart: all physical (shipping = the sealed address) or all digital (the buyer's 32-byte key). */
+export type CartOrder = { storeId: bigint; termsVersion: number; lines: LineInput[]; shipping: string };
 
 type AbiStore = FunctionResult<MerchstandAbi, "getStore">;
 type AbiProduct = FunctionResult<MerchstandAbi, "getProduct">;
@@ -123,15 +128,25 @@ export function toProduct(p: AbiProduct): Product {
 
 const mask = (bits: bigint) => (1n << bits) - 1n;
 
-/** A purchase line as `buy_oT9la` takes it: `productId | variant << 64 | quantity << 72 | maxUnitPrice << 104`. */
-export function packLine(line: LineInput): bigint {
+/**
+ * A purchase line as `buy_oT9la` takes it (docs/FORMATS.md, "Packed purchase line"):
+ * `productId | variant << 64 | quantity << 72 | maxUnitPrice << 104 | termsVersion << 200`.
+ */
+export function packLine(line: LineInput, termsVersion: number): bigint {
   const variant = BigInt(line.variant);
   const quantity = BigInt(line.quantity);
+  const version = BigInt(termsVersion);
   const fits = (value: bigint, bits: bigint) => value >= 0n && value <= mask(bits);
-  if (!fits(line.productId, 64n) || !fits(variant, 8n) || !fits(quantity, 32n) || !fits(line.maxUnitPrice, 96n)) {
+  if (
+    !fits(line.productId, 64n) ||
+    !fits(variant, 8n) ||
+    !fits(quantity, 32n) ||
+    !fits(line.maxUnitPrice, 96n) ||
+    !fits(version, 32n)
+  ) {
     throw new RangeError("A cart line is out of range.");
   }
-  return line.productId | (variant << 64n) | (quantity << 72n) | (line.maxUnitPrice << 104n);
+  return line.productId | (variant << 64n) | (quantity << 72n) | (line.maxUnitPrice << 104n) | (version << 200n);
 }
 
 /** One line of an OrderPlaced log: `productId | variant << 64 | quantity << 72 | unitPrice << 104`. */
@@ -168,6 +183,11 @@ export function orderFromPlaced(
   };
 }
 
+/** What an order still holds in escrow: its amount less the partial refunds (`refunded(orderId)`). */
+export function escrowOf(order: Pick<Order, "amount">, refunded: bigint): bigint {
+  return order.amount > refunded ? order.amount - refunded : 0n;
+}
+
 /** An Order as calldata. */
 export function orderArg(order: Order): OrderArg {
   return {
@@ -180,7 +200,12 @@ export function orderArg(order: Order): OrderArg {
 }
 
 export function cartArg(cart: CartOrder[]): CartArg {
-  return cart.map((o) => ({ storeId: o.storeId, lines: o.lines.map((l) => ({ ...l })), shipping: o.shipping }));
+  return cart.map((o) => ({
+    storeId: o.storeId,
+    termsVersion: o.termsVersion,
+    lines: o.lines.map((l) => ({ ...l })),
+    shipping: o.shipping,
+  }));
 }
 
 export const ZERO_ADDRESS = "0x0000000000000000000000000000000000000000";

@@ -5,8 +5,9 @@ import type { Chain } from "./chain.ts";
 import { formatAmount, shortAddress } from "./format.ts";
 import { toHex } from "./hex.ts";
 import type { Currency } from "./manifest.ts";
+import { escrowedIn } from "./order-state.ts";
 import type { OrderRecord } from "./orders.ts";
-import { orderArg, type Store } from "./protocol.ts";
+import { orderArg, type Store, ZERO_ADDRESS } from "./protocol.ts";
 import type { TxRequest } from "./transactions.ts";
 import type { StoreInputArg, VariantArg } from "./validation.ts";
 
@@ -52,6 +53,38 @@ export function setStoreManagerTx(storeId: bigint, manager: string, enabled: boo
 
 export function setStoreShippingKeyTx(storeId: bigint, publicKey: Uint8Array): TxRequest {
   return { fn: "setStoreShippingKey", args: [storeId, toHex(publicKey)], what: "Set this store's shipping key" };
+}
+
+/** Proposes `newOwner` as the store's owner; nothing changes until they accept (acceptStoreOwnership). */
+export function proposeOwnerTx(store: Pick<Store, "id" | "name">, newOwner: string): TxRequest {
+  return {
+    fn: "transferStoreOwnership",
+    args: [store.id, newOwner],
+    what: `Propose ${shortAddress(newOwner)} as the new owner of "${store.name}"`,
+  };
+}
+
+/** Withdraws a pending ownership proposal (a proposal of the zero address). */
+export function withdrawOwnerProposalTx(store: Pick<Store, "id" | "name">): TxRequest {
+  return {
+    fn: "transferStoreOwnership",
+    args: [store.id, ZERO_ADDRESS],
+    what: `Withdraw the ownership proposal of "${store.name}"`,
+  };
+}
+
+/** The proposed owner takes the store. */
+export function acceptStoreOwnershipTx(store: Pick<Store, "id" | "name">): TxRequest {
+  return { fn: "acceptStoreOwnership", args: [store.id], what: `Accept the store "${store.name}"` };
+}
+
+/** Releases a shipped order's escrow to the store once its delivery window has passed (anyone may). */
+export function releasePaymentTx(record: OrderRecord): TxRequest {
+  return {
+    fn: "complete",
+    args: [record.id, orderArg(record.order)],
+    what: `Release the payment of order #${record.id} to the store`,
+  };
 }
 
 export function withdrawStoreBalanceTx(store: Store, currency: Currency): TxRequest {
@@ -129,7 +162,7 @@ export function markShippedTx(record: OrderRecord, tracking: string): TxRequest 
 }
 
 export function refundTx(record: OrderRecord, amount: bigint, currency: Currency): TxRequest {
-  const full = amount === record.order.amount;
+  const full = amount === escrowedIn(record);
   return {
     fn: "refund",
     args: [record.id, orderArg(record.order), amount],
@@ -138,7 +171,7 @@ export function refundTx(record: OrderRecord, amount: bigint, currency: Currency
 }
 
 export function resolveDisputeTx(record: OrderRecord, toBuyer: bigint, currency: Currency): TxRequest {
-  const toStore = record.order.amount - toBuyer;
+  const toStore = escrowedIn(record) - toBuyer;
   return {
     fn: "resolveDispute",
     args: [record.id, orderArg(record.order), toBuyer],

@@ -1,7 +1,7 @@
 // Sentences for the reverts only store staff, arbiters and verifiers meet (roles, bounds, amounts); anything else
 // falls through to the fan sentences of ./errors.ts. Apart from errors.ts so a fan's first load does not carry them.
 import { decodeRevert, type ErrorContext, explainError, type FanError, findRevertData } from "./errors.ts";
-import { formatAmount, formatDays } from "./format.ts";
+import { formatAmount, formatDate, formatDays } from "./format.ts";
 
 /**
  * explainError speaks to fans; staff meet other reverts (roles, bounds, amounts). Those get their own sentence
@@ -42,9 +42,26 @@ function sellerRevert(name: string, args: readonly unknown[], ctx: ErrorContext)
     case "InvalidWindow":
       return `That time window is outside what Merchstand allows: between ${formatDays(Number(n(1)))} and ${formatDays(Number(n(2)))} days.`;
     case "InvalidAmount":
-      return n(1) === 0n
-        ? "Enter an amount above zero."
-        : `That is more than the ${money(n(2))} still held in escrow for order #${n(0)}.`;
+      if (n(1) === 0n) return "Enter an amount above zero.";
+      // Below what is escrowed: only a disputed order refuses that (the store may concede only in full).
+      if (n(1) < n(2)) {
+        return `Order #${n(0)} is in dispute: it can only be refunded in full (${money(n(2))}), which closes the dispute. Otherwise the arbiter decides.`;
+      }
+      return `That is more than the ${money(n(2))} still held in escrow for order #${n(0)}.`;
+    case "TooLate":
+      return `The ship-by time of order #${n(0)} passed on ${formatDate(n(1))}: it can no longer be marked shipped or delivered, and the buyer may cancel for a full refund. You can still refund it.`;
+    case "NotPendingOwner":
+      return "Only the address the owner proposed can accept this store. Is the right account connected?";
+    case "LengthMismatch":
+      return "The delivery batch was put together wrongly. Nothing was sent; reload the page and try again.";
+    case "CannotReply":
+      return "There is no review to reply to, or the store already replied to it (one reply per review).";
+    case "ExpectedPause":
+      return "Merchstand isn't paused, so there is nothing to lift.";
+    case "FeeTooHigh":
+      return `That fee is above Merchstand's cap of ${Number(n(1)) / 100}%.`;
+    case "AccessControlBadConfirmation":
+      return "A role can only be renounced by the account that holds it.";
     case "ZeroPrice":
       return "Every variant needs a price above zero.";
     case "InvalidVariantCount":

@@ -62,8 +62,8 @@ function concat(...parts: Uint8Array[]): Uint8Array {
   return out;
 }
 
-function sessionKey(shared: Uint8Array, ephemeralPublic: Uint8Array, storePublic: Uint8Array): Uint8Array {
-  return hkdf(sha256, shared, concat(ephemeralPublic, storePublic), INFO, 32);
+function sessionKey(shared: Uint8Array, ephemeralPublic: Uint8Array, recipient: Uint8Array, info: Uint8Array) {
+  return hkdf(sha256, shared, concat(ephemeralPublic, recipient), info, 32);
 }
 
 function encodeAddress(address: ShippingAddress): Uint8Array {
@@ -81,6 +81,43 @@ export function sealedShippingLength(address: ShippingAddress): number {
   return HEADER + encodeAddress(address).length + TAG;
 }
 
+/**
+ * Seals `plaintext` to an X25519 public key (docs/FORMATS.md, "Encrypted shipping address"): ephemeral key,
+ * HKDF-SHA256 with salt `E || recipient` and the format's `info`, XChaCha20-Poly1305. The shipping address and the
+ * digital delivery payload (./delivery-crypto.ts) use it with their own `info`.
+ */
+export function sealTo(plaintext: Uint8Array, recipientPublicKey: Uint8Array, info: Uint8Array): Uint8Array {
+  const ephemeralSecret = x25519.utils.randomSecretKey();
+  const ephemeralPublic = x25519.getPublicKey(ephemeralSecret);
+  const shared = x25519.getSharedSecret(ephemeralSecret, recipientPublicKey);
+  const key = sessionKey(shared, ephemeralPublic, recipientPublicKey, info);
+  const nonce = randomBytes(24);
+  const ciphertext = xchacha20poly1305(key, nonce).encrypt(plaintext);
+  return concat(Uint8Array.of(VERSION), ephemeralPublic, nonce, ciphertext);
+}
+
+/** Opens what {@link sealTo} sealed, with the recipient's secret key; throws ShippingCryptoError on any mismatch. */
+export function openSealed(blob: Uint8Array, secretKey: Uint8Array, info: Uint8Array, maxBlob: number): Uint8Array {
+  if (blob.length < HEADER + TAG || blob.length > maxBlob) {
+    throw new ShippingCryptoError(`Not a sealed blob (${blob.length} bytes)`);
+  }
+  if (blob[0] !== VERSION) throw new ShippingCryptoError(`Unknown sealed blob version ${blob[0]}`);
+  const ephemeralPublic = blob.subarray(1, 33);
+  const nonce = blob.subarray(33, HEADER);
+  const recipientPublic = x25519.getPublicKey(secretKey);
+  try {
+    const shared = x25519.getSharedSecret(secretKey, ephemeralPublic);
+    return xchacha20poly1305(sessionKey(shared, ephemeralPublic, recipientPublic, info), nonce).decrypt(
+      blob.subarray(HEADER),
+    );
+  } catch {
+    throw new ShippingCryptoError("This was not sealed to this key, or it was altered");
+  }
+}
+
+/** Bytes the sealing adds to a plaintext. */
+export const SEAL_OVERHEAD = HEADER + TAG;
+
 /** Seals a shipping address to a store's X25519 public key; the result is the `shipping` bytes of a purchase. */
 export function sealShipping(address: ShippingAddress, storePublicKey: Uint8Array): Uint8Array {
   if (storePublicKey.length !== 32) throw new ShippingCryptoError("The store's shipping key must be 32 bytes");
@@ -93,31 +130,19 @@ export function sealShipping(address: ShippingAddress, storePublicKey: Uint8Arra
       `The address is too long (${plaintext.length} bytes, at most ${MAX_SHIPPING_PLAINTEXT}). Please shorten it.`,
     );
   }
-  const ephemeralSecret = x25519.utils.randomSecretKey();
-  const ephemeralPublic = x25519.getPublicKey(ephemeralSecret);
-  const shared = x25519.getSharedSecret(ephemeralSecret, storePublicKey);
-  const key = sessionKey(shared, ephemeralPublic, storePublicKey);
-  const nonce = randomBytes(24);
-  const ciphertext = xchacha20poly1305(key, nonce).encrypt(plaintext);
-  return concat(Uint8Array.of(VERSION), ephemeralPublic, nonce, ciphertext);
+  return sealTo(plaintext, storePublicKey, INFO);
 }
 
 /** Opens a sealed blob with the store's secret key. Throws on a wrong key, tampering or a malformed address. */
 export function openShipping(blob: Uint8Array, secretKey: Uint8Array): ShippingAddress {
-  if (blob.length < HEADER + TAG || blob.length > MAX_SHIPPING_BLOB) {
-    throw new ShippingCryptoError(`Not a sealed address (${blob.length} bytes)`);
-  }
-  if (blob[0] !== VERSION) throw new ShippingCryptoError(`Unknown sealed address version ${blob[0]}`);
-  const ephemeralPublic = blob.subarray(1, 33);
-  const nonce = blob.subarray(33, HEADER);
-  const storePublic = x25519.getPublicKey(secretKey);
   let plaintext: Uint8Array;
   try {
-    const shared = x25519.getSharedSecret(secretKey, ephemeralPublic);
-    plaintext = xchacha20poly1305(sessionKey(shared, ephemeralPublic, storePublic), nonce).decrypt(
-      blob.subarray(HEADER),
-    );
-  } catch {
+    plaintext = openSealed(blob, secretKey, INFO, MAX_SHIPPING_BLOB);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : "";
+    if (message.startsWith("Not a sealed") || message.startsWith("Unknown")) {
+      throw new ShippingCryptoError(message.replace("blob", "address"));
+    }
     throw new ShippingCryptoError("This address was not sealed to this key, or it was altered");
   }
   let parsed: unknown;
@@ -144,12 +169,20 @@ export function openShipping(blob: Uint8Array, secretKey: Uint8Array): ShippingA
  * Wallets sign deterministically (RFC 6979), so the same wallet gets the same key on any device.
  */
 export function deriveShippingKey(signatureHex: string): { secretKey: Uint8Array; publicKey: Uint8Array } {
+  return deriveX25519Key(signatureHex, KEY_INFO);
+}
+
+/** An X25519 key pair from a 65-byte wallet signature: HKDF-SHA256(signature, "merchstand", `keyInfo`). */
+export function deriveX25519Key(
+  signatureHex: string,
+  keyInfo: Uint8Array,
+): { secretKey: Uint8Array; publicKey: Uint8Array } {
   const signature = hexToBytes(signatureHex);
   if (!signature?.length) throw new ShippingCryptoError("The signature is not hex bytes");
   if (signature.length !== 65) {
     throw new ShippingCryptoError(`Expected a 65-byte signature, got ${signature.length} bytes`);
   }
-  const secretKey = hkdf(sha256, signature, KEY_SALT, KEY_INFO, 32);
+  const secretKey = hkdf(sha256, signature, KEY_SALT, keyInfo, 32);
   return { secretKey, publicKey: x25519.getPublicKey(secretKey) };
 }
 

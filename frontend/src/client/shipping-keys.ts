@@ -1,5 +1,6 @@
-// A store's shipping key in this browser tab: re-derived from a wallet signature (./shipping-crypto.ts), held in
-// memory only, and used to open the addresses buyers sealed to it.
+// A store's shipping key, and a buyer's delivery key, in this browser tab: re-derived from a wallet signature
+// (./shipping-crypto.ts, ./delivery-crypto.ts), held in memory only, and used to open what was sealed to them.
+import { deliveryKeyMessage, deriveDeliveryKey } from "./delivery-crypto.ts";
 import { bytes32ToBytes, hexToBytes, toHex } from "./hex.ts";
 import { PromiseCache } from "./memo.ts";
 import type { OrderRecord } from "./orders.ts";
@@ -20,6 +21,17 @@ export type ShippingKeys = { secretKey: Uint8Array; publicKey: Uint8Array };
 export class ShippingKeyring {
   // A refused or failed signature is not remembered: the next click asks again.
   private readonly keys = new PromiseCache<string, ShippingKeys>();
+  private readonly message: (account: string, chainId: number) => string;
+  private readonly derive: (signature: string) => ShippingKeys;
+
+  /** A keyring of shipping keys by default; of buyers' delivery keys with the delivery message and derivation. */
+  constructor(
+    message: (account: string, chainId: number) => string = shippingKeyMessage,
+    derive: (signature: string) => ShippingKeys = deriveShippingKey,
+  ) {
+    this.message = message;
+    this.derive = derive;
+  }
 
   private static key(account: string, chainId: number): string {
     return `${account.toLowerCase()}:${chainId}`;
@@ -32,7 +44,7 @@ export class ShippingKeyring {
   /** The account's key pair; asks `sign` (the wallet's personal_sign) only the first time this session. */
   unlock(account: string, chainId: number, sign: (message: string) => Promise<string>): Promise<ShippingKeys> {
     return this.keys.get(ShippingKeyring.key(account, chainId), () =>
-      sign(shippingKeyMessage(account, chainId)).then(deriveShippingKey),
+      sign(this.message(account, chainId)).then(this.derive),
     );
   }
 
@@ -41,8 +53,10 @@ export class ShippingKeyring {
   }
 }
 
-/** The keyring of this browser tab. */
+/** The store shipping keys of this browser tab. */
 export const sessionKeyring = new ShippingKeyring();
+/** The buyer delivery keys of this browser tab (digital orders, docs/FORMATS.md). */
+export const deliveryKeyring = new ShippingKeyring(deliveryKeyMessage, deriveDeliveryKey);
 
 /** Whether a derived public key is the one the store publishes (so addresses sealed to it will open). */
 export function keyMatchesStore(publicKey: Uint8Array, storeShippingKey: string): boolean {

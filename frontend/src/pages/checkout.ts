@@ -6,13 +6,15 @@ import { buildCartOrders, cartTotal, type PayStage, payCart } from "../client/ch
 import { formatAmount } from "../client/format.ts";
 import { impersonatedStore } from "../client/names.ts";
 import { loadOrder } from "../client/orders.ts";
-import { ZERO_ADDRESS } from "../client/protocol.ts";
+import { ARBITER_WINDOW, ZERO_ADDRESS } from "../client/protocol.ts";
 import {
   MAX_SHIPPING_BLOB,
   REQUIRED_SHIPPING_FIELDS,
   type ShippingAddress,
   sealedShippingLength,
 } from "../client/shipping-crypto.ts";
+import { deliveryKeyring } from "../client/shipping-keys.ts";
+import { arbiterIsStore, termsSentences } from "../client/terms.ts";
 import type { Page, PageContext } from "../page.ts";
 import { emptyState, lookAlikeWarning, officialWithEvidence, unverifiedNotice } from "../ui/components.ts";
 import { button, h, link, replace, uid } from "../ui/dom.ts";
@@ -89,7 +91,29 @@ export default async function checkoutPage(ctx: PageContext): Promise<Page> {
   );
   const stores = await app.stores();
   const storeById = new Map(stores.map((s) => [s.id.toString(), s]));
+  // The terms each store's orders will be placed under, read fresh (not from the block's store cache): the version
+  // shown here is the version the purchase carries, and a change in front of it reverts TermsChanged.
+  const storeIsArbiter = new Map<string, boolean>();
+  const loadTerms = async () => {
+    const ids = [...new Set(linesOf().map((l) => l.storeId))];
+    await Promise.all(
+      ids.map(async (id) => {
+        const fresh = await app.chain.getStore(BigInt(id));
+        if (!fresh) return;
+        storeIsArbiter.set(id, await arbiterIsStore(app.chain, fresh));
+        storeById.set(id, fresh);
+      }),
+    );
+  };
+  await loadTerms();
 
+  const checkoutStores = (groups: ReturnType<typeof groupByStore>) =>
+    new Map(
+      groups.map((g) => {
+        const store = storeById.get(g.storeId);
+        return [g.storeId, { shippingKey: store?.shippingKey ?? "", termsVersion: store?.termsVersion ?? 0 }];
+      }),
+    );
   const physical = () => groupByStore(linesOf()).some((g) => g.physical);
   const form = h("form", { class: "shipping-form", attrs: { novalidate: true, "aria-labelledby": "ship-title" } });
   const storeNames = [...new Set(linesOf().map((l) => storeById.get(l.storeId)?.name ?? "the store"))];
@@ -100,6 +124,12 @@ export default async function checkoutPage(ctx: PageContext): Promise<Page> {
       { class: "privacy" },
       `Only ${storeNames.join(" and ")} can read this address. It is encrypted in your browser before it goes on-chain.`,
     ),
+    linesOf().some((l) => l.digital)
+      ? h("p", {
+          class: "muted small",
+          text: "Your digital items are sent as a separate order of the same store, delivered encrypted to a key your wallet makes when you sign a message (no gas) at payment.",
+        })
+      : "",
     h(
       "div",
       { class: "form-grid" },
@@ -155,6 +185,22 @@ export default async function checkoutPage(ctx: PageContext): Promise<Page> {
           { class: "summary-store" },
           h("h3", null, store?.name ?? `Store ${g.storeId}`, " ", store ? officialWithEvidence(store) : null),
           store && !store.official ? (impostorOf ? lookAlikeWarning(store, impostorOf) : unverifiedNotice()) : null,
+          store
+            ? h(
+                "ul",
+                {
+                  class: `store-terms${storeIsArbiter.get(g.storeId) ? " self-arbiter" : ""}`,
+                  dataset: { termsVersion: String(store.termsVersion) },
+                  attrs: { "aria-label": `Terms of ${store.name}` },
+                },
+                termsSentences(store.terms, {
+                  storeIsArbiter: storeIsArbiter.get(g.storeId) ?? false,
+                  digital: g.lines.some((l) => l.digital),
+                  physical: g.lines.some((l) => !l.digital),
+                  arbiterWindow: ARBITER_WINDOW,
+                }).map((text) => h("li", { text })),
+              )
+            : null,
           h(
             "ul",
             { class: "summary-lines" },
@@ -174,8 +220,8 @@ export default async function checkoutPage(ctx: PageContext): Promise<Page> {
         class: "muted small",
         text:
           currency.address === ZERO_ADDRESS
-            ? "Plus network gas. The payment is held in escrow until the band ships."
-            : `Paid in ${currency.symbol}${currency.permit ? " with one signature and one transaction" : ""}, plus network gas. Held in escrow until the band ships.`,
+            ? "Plus network gas. The payment is held in escrow under each store's terms above."
+            : `Paid in ${currency.symbol}${currency.permit ? " with one signature and one transaction" : ""}, plus network gas. Held in escrow under each store's terms above.`,
       }),
     );
   };
@@ -237,11 +283,15 @@ export default async function checkoutPage(ctx: PageContext): Promise<Page> {
         }
         const lines = linesOf();
         const groups = groupByStore(lines);
-        const keys = new Map(groups.map((g) => [g.storeId, storeById.get(g.storeId)?.shippingKey ?? ""]));
-        const cart = buildCartOrders(groups, ship, keys);
-        const total = cartTotal(groups);
         const wallet = app.wallet;
-        if (!wallet) throw new Error("no wallet");
+        if (!wallet?.account) throw new Error("no wallet");
+        const account = wallet.account;
+        const deliveryKey = lines.some((l) => l.digital)
+          ? (await deliveryKeyring.unlock(account, app.manifest.chainId, (message) => wallet.personalSign(message)))
+              .publicKey
+          : null;
+        const cart = buildCartOrders(groups, ship, checkoutStores(groups), deliveryKey);
+        const total = cartTotal(groups);
         const result = await payCart(app.chain, wallet, app.manifest.chainId, currency, cart, total, onStage);
         return { ...result, lines, total };
       },
@@ -257,6 +307,11 @@ export default async function checkoutPage(ctx: PageContext): Promise<Page> {
             },
           }),
         onError: async (fan) => {
+          if (fan.kind === "terms-changed") {
+            await loadTerms().catch(() => {});
+            renderSummary();
+            return;
+          }
           if (!fan.refreshCart) return;
           const check = await refreshCart(app).catch(() => ({ notes: [] as string[] }));
           replace(
@@ -279,7 +334,9 @@ export default async function checkoutPage(ctx: PageContext): Promise<Page> {
         "div",
         { class: "success", attrs: { role: "status" } },
         h("h2", { text: placed ? "Thank you! Your order is confirmed." : "Payment mined." }),
-        h("p", { text: `Paid ${formatAmount(total, currency)} into escrow. The band has been notified on-chain.` }),
+        h("p", {
+          text: `Paid ${formatAmount(total, currency)} into escrow. The band sees your order on-chain in its dashboard; the money stays in escrow until you confirm you received it, or the delivery window ends.`,
+        }),
         h(
           "ul",
           null,
@@ -298,7 +355,9 @@ export default async function checkoutPage(ctx: PageContext): Promise<Page> {
   if (!physical())
     form.replaceChildren(
       h("h2", { text: "Delivery" }),
-      h("p", { text: "Everything in this order is digital: no address needed." }),
+      h("p", {
+        text: "Everything in this order is digital: no address needed. Your wallet will ask you to sign a message (no gas) that makes the key your downloads or tickets are encrypted to.",
+      }),
     );
   const unsubscribe = app.onChange(() => renderSummary());
   return {

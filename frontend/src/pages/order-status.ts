@@ -3,14 +3,15 @@
 import type { TimelineEvent } from "../client/orders.ts";
 import type { OrderStatus } from "../client/protocol.ts";
 
-export function statusLabel(status: OrderStatus): string {
+/** `digital`: a digital order is delivered (encrypted to the buyer's key), not shipped. */
+export function statusLabel(status: OrderStatus, digital = false): string {
   switch (status) {
     case "Paid":
-      return "Paid · awaiting shipment";
+      return digital ? "Paid · awaiting delivery" : "Paid · awaiting shipment";
     case "Shipped":
-      return "Shipped";
+      return digital ? "Delivered" : "Shipped";
     case "Completed":
-      return "Delivered";
+      return "Completed";
     case "Refunded":
       return "Refunded";
     case "Cancelled":
@@ -30,8 +31,10 @@ export function stepLabel(kind: TimelineEvent["kind"]): string {
       return "Paid into escrow";
     case "shipped":
       return "Shipped";
+    case "delivered":
+      return "Delivered to you, encrypted to your key";
     case "completed":
-      return "Delivered · payment released to the band";
+      return "Completed · payment released to the band";
     case "partially-refunded":
       return "Partly refunded";
     case "refunded":

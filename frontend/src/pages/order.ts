@@ -8,9 +8,14 @@ import {
   resolveExpiredDisputeTx,
   reviewTx,
 } from "../client/buyer-actions.ts";
+import { type DeliveredItem, openDelivery, openDownload } from "../client/delivery-crypto.ts";
 import { formatAmount, formatDate, shortAddress } from "../client/format.ts";
-import { buyerActions, loadOrder, type OrderRecord } from "../client/orders.ts";
-import { ARBITER_WINDOW, LIMITS, type Product } from "../client/protocol.ts";
+import { hexToBytes } from "../client/hex.ts";
+import { escrowedIn, isOpen } from "../client/order-state.ts";
+import { buyerActions, isDigitalOrder, loadOrder, type OrderRecord } from "../client/orders.ts";
+import { ARBITER_WINDOW, LIMITS, type Product, TICKET_CATEGORY } from "../client/protocol.ts";
+import { ShippingCryptoError } from "../client/shipping-crypto.ts";
+import { deliveryKeyring } from "../client/shipping-keys.ts";
 import type { TxRequest } from "../client/transactions.ts";
 import { byteLength } from "../client/validation.ts";
 import { NotFound, type Page, type PageContext } from "../page.ts";
@@ -39,6 +44,112 @@ export default async function orderPage(ctx: PageContext): Promise<Page> {
   const drafts = new Map<string, string>();
   const feedback = h("div", { attrs: { "aria-live": "assertive" } });
 
+  // A delivered digital order: the payload opens with the buyer's delivery key, re-derived from a wallet signature
+  // (client/delivery-crypto.ts); downloads are fetched through the CID-verified IPFS client and decrypted here.
+  let opened: DeliveredItem[] | null = null;
+  let autoOpened = false;
+  const deliveryBox = h("section", { class: "delivery-box", attrs: { "aria-labelledby": "delivery-title" } });
+  const deliveryStatus = h("div", { attrs: { "aria-live": "polite" } });
+  const say = (text: string, danger = false) =>
+    replace(deliveryStatus, h("p", { class: danger ? "notice danger" : "tx-stage", attrs: { role: "status" }, text }));
+  const openDeliveryNow = async () => {
+    const wallet = app.wallet;
+    const r = record as OrderRecord;
+    if (!wallet?.account || !r.delivery) return;
+    const account = wallet.account;
+    try {
+      const keys = await deliveryKeyring.unlock(account, app.manifest.chainId, (m) => wallet.personalSign(m));
+      const payload = hexToBytes(r.delivery);
+      if (!payload) throw new ShippingCryptoError("not hex");
+      opened = openDelivery(payload, keys.secretKey);
+      replace(deliveryStatus);
+    } catch (error) {
+      const fan = app.explain(error);
+      say(
+        error instanceof ShippingCryptoError
+          ? "This delivery doesn't open with your wallet's key. Is the wallet you paid with connected?"
+          : fan.kind === "rejected"
+            ? "You cancelled the signature in your wallet, so your delivery stays locked."
+            : fan.message,
+        true,
+      );
+    }
+    renderDelivery();
+  };
+  const save = async (item: DeliveredItem, productName: string) => {
+    const product = products.get(BigInt(item.productId));
+    const meta = product?.metadataCid ? await app.productMeta(product.metadataCid) : null;
+    const name = (meta?.ok && meta.value.download?.cid === item.cid ? meta.value.download.name : null) ?? productName;
+    say(`Downloading and decrypting ${name}…`);
+    try {
+      const bytes = await openDownload(item, (cid, max) => app.ipfs.fetchBytes(cid, max));
+      const url = URL.createObjectURL(new Blob([bytes as BlobPart], { type: "application/octet-stream" }));
+      const a = h("a", { attrs: { download: name.replace(/[\\/:*?"<>|]+/g, "_") || "download" } });
+      a.href = url;
+      document.body.append(a);
+      a.click();
+      a.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 60_000);
+      say(`${name} is decrypted and saved (${bytes.length.toLocaleString()} bytes).`);
+    } catch (error) {
+      say(
+        error instanceof ShippingCryptoError
+          ? "The file doesn't open with the key the band sent: it may have been replaced. Open a dispute if it stays so."
+          : "Can't fetch the file from IPFS right now. Try again in a moment.",
+        true,
+      );
+    }
+  };
+  const renderDelivery = () => {
+    const r = record as OrderRecord;
+    const isBuyer = app.account?.toLowerCase() === r.order.buyer.toLowerCase();
+    if (!r.delivery || !isBuyer) {
+      replace(deliveryBox);
+      return;
+    }
+    // The key is already in this tab (the fan signed at checkout): no second signature is asked for.
+    const account = app.account;
+    if (!opened && !autoOpened && account && deliveryKeyring.has(account, app.manifest.chainId)) {
+      autoOpened = true;
+      void openDeliveryNow();
+    }
+    const nameOf = (id: string) => products.get(BigInt(id))?.name ?? `Item ${id}`;
+    replace(
+      deliveryBox,
+      h("h2", { attrs: { id: "delivery-title" }, text: "Your delivery" }),
+      opened
+        ? h(
+            "ul",
+            { class: "delivered-items" },
+            opened.map((item) =>
+              item.ticket
+                ? h(
+                    "li",
+                    { class: "ticket" },
+                    h("span", { text: `Ticket for ${nameOf(item.productId)}: ` }),
+                    h("code", { class: "ticket-code", text: item.ticket }),
+                  )
+                : h(
+                    "li",
+                    { class: "download" },
+                    button(`Download ${nameOf(item.productId)}`, () => void save(item, nameOf(item.productId)), {
+                      class: "btn download-button",
+                    }),
+                  ),
+            ),
+          )
+        : h(
+            "div",
+            null,
+            h("p", {
+              text: "The band delivered your order encrypted to your key. Sign in your wallet (no gas) to open it here.",
+            }),
+            button("Open your delivery", () => void openDeliveryNow(), { class: "btn open-delivery" }),
+          ),
+      deliveryStatus,
+    );
+  };
+
   const run = async (request: TxRequest, done: string) => {
     const receipt = await runTx(app, request, {
       status: feedback,
@@ -56,6 +167,7 @@ export default async function orderPage(ctx: PageContext): Promise<Page> {
     // The chain's clock (what the contract compares deadlines with), not the computer's.
     const now = await app.chain.blockTimestamp();
     const isBuyer = app.account?.toLowerCase() === r.order.buyer.toLowerCase();
+    const digital = isDigitalOrder(r);
     const actions = buyerActions(r, terms);
     const total = r.order.lines.reduce((s, l) => s + l.unitPrice * BigInt(l.quantity), 0n);
 
@@ -77,18 +189,30 @@ export default async function orderPage(ctx: PageContext): Promise<Page> {
       if (actions.confirm) {
         actionBox.append(
           h("p", { text: "Got your order? Confirm it to release the payment to the band." }),
-          button("Confirm receipt", () => void run(confirmReceiptTx(r), "Thanks! The band has been paid."), {
-            class: "btn",
-          }),
+          button(
+            "Confirm receipt",
+            () => void run(confirmReceiptTx(r), "Thanks! The payment was released to the band."),
+            {
+              class: "btn",
+            },
+          ),
         );
       }
       if (actions.cancelFrom !== null) {
         if (now >= actions.cancelFrom) {
           actionBox.append(
-            h("p", { text: "The band didn't ship in time. You can cancel for a full refund." }),
+            h("p", {
+              text: digital
+                ? "The band didn't deliver in time. You can cancel for a full refund."
+                : "The band didn't ship in time. You can cancel for a full refund.",
+            }),
             button(
               "Cancel and refund",
-              () => void run(cancelOrderTx(r), "Order cancelled. Your payment is on its way back."),
+              () =>
+                void run(
+                  cancelOrderTx(r),
+                  "Order cancelled. The payment was sent back to your wallet (if your wallet couldn't take it, it is credited to you: withdraw it from your orders page).",
+                ),
               { class: "btn secondary" },
             ),
           );
@@ -96,7 +220,7 @@ export default async function orderPage(ctx: PageContext): Promise<Page> {
           actionBox.append(
             h("p", {
               class: "deadline",
-              text: `You can cancel for a full refund from ${formatDate(actions.cancelFrom)} if it hasn't shipped.`,
+              text: `You can cancel for a full refund from ${formatDate(actions.cancelFrom)} if it hasn't ${digital ? "been delivered" : "shipped"}.`,
             }),
           );
         }
@@ -105,7 +229,10 @@ export default async function orderPage(ctx: PageContext): Promise<Page> {
         if (now <= actions.disputeUntil) actionBox.append(disputeForm(run, r, actions.disputeUntil, drafts));
         else
           actionBox.append(
-            h("p", { class: "muted", text: "The dispute window has closed; the order completes automatically." }),
+            h("p", {
+              class: "muted",
+              text: "The dispute window has closed: anyone can now complete the order, which releases the payment to the band.",
+            }),
           );
       }
       if (r.status === "Disputed") {
@@ -123,8 +250,15 @@ export default async function orderPage(ctx: PageContext): Promise<Page> {
               }),
         );
       }
-      if (actions.review) {
-        for (const productId of productIds) {
+      // A ticket may be reviewed once it is delivered; everything else once the order is finished.
+      const ticketDelivered = r.status === "Shipped" && r.delivery !== null;
+      const reviewable = actions.review
+        ? productIds
+        : ticketDelivered
+          ? productIds.filter((id) => products.get(id)?.category === TICKET_CATEGORY)
+          : [];
+      if (reviewable.length > 0) {
+        for (const productId of reviewable) {
           const state = await app.chain.reviewState(orderId, productId);
           const name = products.get(productId)?.name ?? `Item ${productId}`;
           actionBox.append(
@@ -151,7 +285,7 @@ export default async function orderPage(ctx: PageContext): Promise<Page> {
       h("p", {
         class: `status-pill large ${r.status.toLowerCase()}`,
         attrs: { "data-status": r.status },
-        text: statusLabel(r.status),
+        text: statusLabel(r.status, isDigitalOrder(r)),
       }),
       h(
         "p",
@@ -226,14 +360,19 @@ export default async function orderPage(ctx: PageContext): Promise<Page> {
             h("span", { text: "Total paid" }),
             h("strong", { text: formatAmount(total, currency) }),
           ),
-          r.order.amount !== total && r.status !== "Refunded" && r.status !== "Cancelled"
-            ? h("p", { class: "muted small", text: `${formatAmount(r.order.amount, currency)} still in escrow.` })
+          r.refunded > 0n && r.status !== "Refunded" && r.status !== "Cancelled"
+            ? h("p", {
+                class: "muted small",
+                text: `${formatAmount(r.refunded, currency)} refunded to you${isOpen(r.status) ? `, ${formatAmount(escrowedIn(r), currency)} still in escrow` : ""}.`,
+              })
             : null,
         ),
       ),
+      deliveryBox,
       actionBox,
       feedback,
     );
+    renderDelivery();
   };
 
   const reload = async () => {

@@ -1,7 +1,7 @@
 // "My orders": the connected account's orders rebuilt from logs, and credits (refunds) it can withdraw.
 import { withdrawTx } from "../client/buyer-actions.ts";
 import { formatAmount, formatDate } from "../client/format.ts";
-import { loadBuyerOrders, type OrderRecord } from "../client/orders.ts";
+import { isDigitalOrder, loadBuyerOrders, type OrderRecord } from "../client/orders.ts";
 import type { Page, PageContext } from "../page.ts";
 import { emptyState, errorBox, spinner } from "../ui/components.ts";
 import { button, h, link, replace } from "../ui/dom.ts";
@@ -127,7 +127,10 @@ function orderRow(ctx: PageContext, record: OrderRecord, storeName: string): HTM
           c,
         ),
       }),
-      h("span", { class: `status-pill ${record.status.toLowerCase()}`, text: statusLabel(record.status) }),
+      h("span", {
+        class: `status-pill ${record.status.toLowerCase()}`,
+        text: statusLabel(record.status, isDigitalOrder(record)),
+      }),
     ),
   );
 }

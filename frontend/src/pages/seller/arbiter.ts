@@ -5,7 +5,7 @@ import { loadAllStores } from "../../client/catalog.ts";
 import { formatAmount, formatDate, shortAddress } from "../../client/format.ts";
 import { type Dispute, loadArbiterDisputes, TermsCache } from "../../client/history.ts";
 import type { Currency } from "../../client/manifest.ts";
-import { afterFee, splitRuling } from "../../client/order-state.ts";
+import { afterFee, escrowedIn, splitRuling } from "../../client/order-state.ts";
 import { loadBounds, resolveDisputeTx } from "../../client/seller-actions.ts";
 import { parseAmount } from "../../client/validation.ts";
 import type { Page, PageContext } from "../../page.ts";
@@ -136,7 +136,7 @@ function disputeCard(
   const { app } = ctx;
   const r = d.record;
   const c: Currency = app.currency(r.order.currency);
-  const escrow = r.order.amount;
+  const escrow = escrowedIn(r);
   const status = h("div", { attrs: { "aria-live": "polite" } });
   const deadline = r.order.disputedAt + BigInt(arbiterWindow);
 

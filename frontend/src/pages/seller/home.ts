@@ -1,22 +1,24 @@
 // Seller dashboard home: what needs doing first — orders to ship with their ship-by deadlines, open disputes and the
 // money that can be withdrawn — across every store the connected account runs, then the stores themselves.
 import { loadAllStores } from "../../client/catalog.ts";
-import { formatAmount, formatDate } from "../../client/format.ts";
-import { loadStaffStores, type StaffStore, TermsCache } from "../../client/history.ts";
-import { escrowed, shipBy } from "../../client/order-state.ts";
+import { formatAmount, formatDate, shortAddress } from "../../client/format.ts";
+import { loadOfferedStores, loadStaffStores, type StaffStore, TermsCache } from "../../client/history.ts";
+import { escrowed, escrowedIn, shipBy } from "../../client/order-state.ts";
 import { loadStoreOrders, type OrderRecord } from "../../client/orders.ts";
-import { isVerifier } from "../../client/seller-actions.ts";
+import { acceptStoreOwnershipTx, isVerifier } from "../../client/seller-actions.ts";
 import type { Page, PageContext } from "../../page.ts";
 import { emptyState, errorBox, officialBadge, spinner } from "../../ui/components.ts";
-import { h, link, replace } from "../../ui/dom.ts";
+import { button, h, link, replace } from "../../ui/dom.ts";
 import { routes } from "../../urls.ts";
-import { connectPrompt, onAccountChange, relative, stat } from "./shared.ts";
+import { connectPrompt, onAccountChange, relative, runTx, stat } from "./shared.ts";
 
 type Row = { staff: StaffStore; orders: OrderRecord[]; shipBy: Map<bigint, bigint> };
 
 export default function sellerHome(ctx: PageContext): Page {
   const { app } = ctx;
   const body = h("div", { class: "seller-home" });
+  // Outside `body`, so the sentence after accepting a store survives the reload that shows it among your stores.
+  const offerStatus = h("div", { attrs: { "aria-live": "polite" } });
 
   const render = async () => {
     const account = app.account;
@@ -35,9 +37,10 @@ export default function sellerHome(ctx: PageContext): Page {
     // Read fresh rather than app.stores(): that cache lives until the next polled block, so it would miss a
     // store opened or attested a moment ago.
     const stores = await loadAllStores(app.chain);
-    const [staff, verifier] = await Promise.all([
+    const [staff, verifier, offered] = await Promise.all([
       loadStaffStores(app.chain, stores, account, app.manifest.deploymentBlock),
       isVerifier(app.chain, account).catch(() => false),
+      loadOfferedStores(app.chain, stores, account, app.manifest.deploymentBlock),
     ]);
     const terms = new TermsCache(app.chain);
     const rows: Row[] = await Promise.all(
@@ -61,12 +64,51 @@ export default function sellerHome(ctx: PageContext): Page {
       link(routes.arbiter(), { class: "btn secondary" }, "Disputes you arbitrate"),
       verifier ? link(routes.verifier(), { class: "btn secondary" }, "Verification requests") : null,
     );
+    // Stores whose owner proposed this account as the new owner: nothing is theirs until they accept.
+    const offeredSection =
+      offered.length === 0
+        ? null
+        : h(
+            "section",
+            { class: "section offered-stores", attrs: { "aria-labelledby": "offered-title" } },
+            h("h2", { attrs: { id: "offered-title" }, text: "Stores offered to you" }),
+            h(
+              "ul",
+              { class: "task-list" },
+              offered.map((store) => {
+                const accept = button(
+                  "Accept this store",
+                  async () => {
+                    accept.disabled = true;
+                    const ok = await runTx(app, offerStatus, acceptStoreOwnershipTx(store), {
+                      done: `"${store.name}" is now yours. Its managers were removed; add your own from its Managers page.`,
+                    });
+                    if (ok) await load();
+                    else accept.disabled = false;
+                  },
+                  { class: "btn small" },
+                );
+                return h(
+                  "li",
+                  { class: "task" },
+                  h("strong", { text: store.name }),
+                  h("span", {
+                    class: "muted",
+                    text: ` · store #${store.id} · proposed by its owner ${shortAddress(store.owner)}`,
+                  }),
+                  " ",
+                  accept,
+                );
+              }),
+            ),
+          );
     if (rows.length === 0) {
       replace(
         body,
+        offeredSection,
         emptyState(
           "You don't run a store yet",
-          "Open a store to sell your merch: orders pay into escrow, and the money is released to you when fans receive their order.",
+          "Open a store to sell your merch: orders pay into escrow, and the money is released to you when fans confirm receipt, or once the dispute window after shipping ends.",
           link(routes.openStore(), { class: "btn" }, "Open a store"),
         ),
         h(
@@ -94,6 +136,7 @@ export default function sellerHome(ctx: PageContext): Page {
 
     replace(
       body,
+      offeredSection,
       links,
       h(
         "div",
@@ -158,7 +201,7 @@ export default function sellerHome(ctx: PageContext): Page {
                   ),
                   h("span", {
                     class: "muted",
-                    text: ` · ${r.staff.store.name} · ${formatAmount(o.order.amount, app.currency(o.order.currency))} held`,
+                    text: ` · ${r.staff.store.name} · ${formatAmount(escrowedIn(o), app.currency(o.order.currency))} held`,
                   }),
                 ),
               ),
@@ -216,7 +259,7 @@ export default function sellerHome(ctx: PageContext): Page {
   void load();
   return {
     title: "Seller dashboard",
-    el: h("div", { class: "seller-page" }, h("h1", { text: "Seller dashboard" }), body),
+    el: h("div", { class: "seller-page" }, h("h1", { text: "Seller dashboard" }), offerStatus, body),
     refresh: () => void load(),
     dispose: unsubscribe,
   };

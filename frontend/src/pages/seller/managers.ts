@@ -1,7 +1,9 @@
 // A store's managers: who they are (from StoreManagerSet logs, confirmed on chain), adding and removing them (owner
-// only), and what a manager can and cannot do.
+// only), and what a manager can and cannot do. Below them, the store's ownership in two steps: the owner proposes a
+// new owner (or withdraws the proposal), and nothing changes until that address accepts from its own dashboard.
 import { loadManagers } from "../../client/history.ts";
-import { setStoreManagerTx } from "../../client/seller-actions.ts";
+import { ZERO_ADDRESS } from "../../client/protocol.ts";
+import { proposeOwnerTx, setStoreManagerTx, withdrawOwnerProposalTx } from "../../client/seller-actions.ts";
 import { checkAddress } from "../../client/validation.ts";
 import type { Page, PageContext } from "../../page.ts";
 import { errorBox, spinner } from "../../ui/components.ts";
@@ -14,6 +16,77 @@ export default async function managersPage(ctx: PageContext): Promise<Page> {
   const root = h("div", { class: "seller-page seller-managers" });
   const listEl = h("div", null, spinner());
   const status = h("div", { attrs: { "aria-live": "polite" } });
+  const ownershipEl = h("div", { class: "ownership" });
+  const ownershipStatus = h("div", { attrs: { "aria-live": "polite" } });
+
+  const renderOwnership = async () => {
+    const pending = await app.chain.read("pendingStoreOwner", [staff.store.id]);
+    if (ctx.signal.aborted) return;
+    const owner = staff.role === "owner";
+    const hasPending = pending !== ZERO_ADDRESS;
+    const withdraw = button(
+      "Withdraw the proposal",
+      async () => {
+        withdraw.disabled = true;
+        const ok = await runTx(app, ownershipStatus, withdrawOwnerProposalTx(staff.store), {
+          done: "The proposal is withdrawn. You remain the owner.",
+        });
+        if (ok) await loadOwnership();
+        else withdraw.disabled = false;
+      },
+      { class: "btn secondary small withdraw-proposal" },
+    );
+    const newOwner = h("input", {
+      attrs: { name: "new-owner", spellcheck: "false", autocomplete: "off", placeholder: "0x…" },
+    });
+    const propose = h("button", { class: "btn", attrs: { type: "submit" }, text: "Propose new owner" });
+    const form = h(
+      "form",
+      { class: "seller-form inline-form", attrs: { novalidate: true } },
+      field("New owner's wallet address", newOwner),
+      propose,
+    );
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      void (async () => {
+        const checked = checkAddress(newOwner.value, "The new owner's address");
+        if (!checked.ok || checked.value.toLowerCase() === staff.store.owner.toLowerCase()) {
+          const text = checked.ok ? "That is already the owner's address." : checked.message;
+          replace(ownershipStatus, h("p", { class: "notice danger", attrs: { role: "alert" }, text }));
+          newOwner.focus();
+          return;
+        }
+        propose.disabled = true;
+        const ok = await runTx(app, ownershipStatus, proposeOwnerTx(staff.store, checked.value), {
+          done: `${checked.value} is proposed. The store is theirs once they accept it from their dashboard.`,
+        });
+        propose.disabled = false;
+        if (ok) await loadOwnership();
+      })();
+    });
+    replace(
+      ownershipEl,
+      h("p", null, "Owner: ", h("code", { class: "break store-owner", text: staff.store.owner })),
+      hasPending
+        ? h(
+            "p",
+            { class: "pending-owner" },
+            "Proposed new owner, waiting for them to accept: ",
+            h("code", { class: "break", text: pending }),
+          )
+        : h("p", { class: "muted small", text: "No new owner is proposed." }),
+      owner && hasPending ? withdraw : null,
+      owner ? form : h("p", { class: "muted small", text: "Only the owner can hand the store over." }),
+    );
+  };
+  const loadOwnership = () =>
+    renderOwnership().catch((error) => {
+      if (!ctx.signal.aborted)
+        replace(
+          ownershipEl,
+          errorBox(app.explain(error), () => void loadOwnership()),
+        );
+    });
 
   const render = async () => {
     const managers = await loadManagers(app.chain, staff.store.id, app.manifest.deploymentBlock);
@@ -117,15 +190,27 @@ export default async function managersPage(ctx: PageContext): Promise<Page> {
           : h("p", { class: "muted small", text: "Only the owner can add or remove managers." }),
         status,
       ),
+      h(
+        "section",
+        { class: "section" },
+        h("h2", { text: "Ownership" }),
+        h("p", {
+          text: "Handing the store over takes two steps: you propose a new owner, and nothing changes until that address accepts the store from its own dashboard. Until then you can withdraw the proposal. When they accept, every manager is removed and the official mark is cleared.",
+        }),
+        ownershipEl,
+        ownershipStatus,
+      ),
     );
   };
   mount();
   void load();
+  void loadOwnership();
   const unsubscribe = onAccountChange(ctx, () => {
     void loadStoreForStaff(ctx).then((s) => {
       staff = s;
       mount();
       void load();
+      void loadOwnership();
     });
   });
   return { title: `Managers · ${staff.store.name}`, el: root, dispose: unsubscribe };

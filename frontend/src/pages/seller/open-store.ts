@@ -120,12 +120,12 @@ export default async function openStorePage(ctx: PageContext): Promise<Page> {
         field(
           "Days to ship",
           ship,
-          `If an order isn't shipped within this time, the buyer can cancel for a full refund. Between ${days(bounds.minShipWindow)} and ${days(bounds.maxShipWindow)} days.`,
+          `If an order isn't shipped (or a digital one delivered) within this time, the buyer can cancel for a full refund, and it can no longer be marked shipped. Between ${days(bounds.minShipWindow)} and ${days(bounds.maxShipWindow)} days.`,
         ),
         field(
           "Days to raise a problem after shipping",
           delivery,
-          `After shipping, the buyer can open a dispute for this long; then the payment is released to you. Between ${days(bounds.minDeliveryWindow)} and ${days(bounds.maxDeliveryWindow)} days.`,
+          `After shipping, the buyer can open a dispute for this long; once it ends, anyone (you too) can release the payment to you, if the buyer hasn't confirmed before. Between ${days(bounds.minDeliveryWindow)} and ${days(bounds.maxDeliveryWindow)} days.`,
         ),
         field(
           "Arbiter",
@@ -235,7 +235,7 @@ export default async function openStorePage(ctx: PageContext): Promise<Page> {
       h("h1", { text: "Open a store" }),
       h("p", {
         class: "lead",
-        text: "Sell your merch straight to fans: they pay into escrow, and the money is released to you when they receive their order.",
+        text: "Sell your merch straight to fans: they pay into escrow, and the money is released to you when they confirm receipt, or once the dispute window after shipping ends.",
       }),
       form,
     );

@@ -1,17 +1,28 @@
 // A store's orders for its staff, rebuilt from logs: filters (to ship, shipped, disputed, completed, closed), the
 // buyers' addresses decrypted in this browser only (one wallet signature per session), mark shipped with a tracking
-// reference, full or partial refunds, disputes with their reason and arbiter, and a CSV of the orders to ship for a
-// label printer.
+// reference, full or partial refunds (a disputed order only in full: the store concedes), disputes with their reason
+// and arbiter, releasing a payment once the delivery window has passed, a CSV of the orders to ship for a label
+// printer, and one `deliver` transaction for every digital order waiting (client/digital.ts).
 
 import { loadStoreProducts } from "../../client/catalog.ts";
 import { shippingCsv } from "../../client/csv.ts";
+import type { DeliveredItem } from "../../client/delivery-crypto.ts";
+import { DeliveryProblem, type DigitalProduct, deliverTx, deliveryItems } from "../../client/digital.ts";
 import { formatAmount, formatDate, shortAddress } from "../../client/format.ts";
 import { TermsCache } from "../../client/history.ts";
-import { items, ORDER_FILTERS, type OrderFilter, orderFilterOf, shipBy } from "../../client/order-state.ts";
-import { loadStoreOrders, type OrderRecord } from "../../client/orders.ts";
+import {
+  escrowedIn,
+  isOpen,
+  items,
+  ORDER_FILTERS,
+  type OrderFilter,
+  orderFilterOf,
+  shipBy,
+} from "../../client/order-state.ts";
+import { isDigitalOrder, loadStoreOrders, type OrderRecord } from "../../client/orders.ts";
 import type { Product } from "../../client/protocol.ts";
 import { LIMITS } from "../../client/protocol.ts";
-import { loadBounds, markShippedTx, refundTx } from "../../client/seller-actions.ts";
+import { loadBounds, markShippedTx, refundTx, releasePaymentTx } from "../../client/seller-actions.ts";
 import { addressLines, keyMatchesStore, openOrderAddress, type ShippingKeys } from "../../client/shipping-keys.ts";
 import { checkText, parseAmount } from "../../client/validation.ts";
 import type { Page, PageContext } from "../../page.ts";
@@ -57,6 +68,77 @@ export default async function sellerOrders(ctx: PageContext): Promise<Page> {
   const tabs = h("div", { class: "filter-tabs", attrs: { role: "group", "aria-label": "Show orders" } });
   const list = h("div", { class: "order-cards" }, spinner("Loading orders…"));
   const exportStatus = h("div", { attrs: { "aria-live": "polite" } });
+  const deliverBox = h("section", { class: "deliver-box", attrs: { "aria-live": "polite" } });
+  const deliverStatus = h("div", { attrs: { "aria-live": "polite" } });
+
+  /** Digital orders still waiting, within their ship window (the contract skips the others). */
+  const pendingDigital = async () => {
+    const out: OrderRecord[] = [];
+    for (const o of orders) {
+      if (o.status !== "Paid" || !isDigitalOrder(o)) continue;
+      if (shipBy(o.order, await terms.get(o.order.storeId, o.order.termsVersion)) > now) out.push(o);
+    }
+    return out.sort((a, b) => (a.order.placedAt < b.order.placedAt ? -1 : 1));
+  };
+
+  const deliverAll = async (pending: OrderRecord[], deliverButton: HTMLButtonElement) => {
+    if (!keys && !(await unlock())) return;
+    const secret = (keys as ShippingKeys).secretKey;
+    deliverButton.disabled = true;
+    try {
+      const digitalProducts = new Map<bigint, DigitalProduct>();
+      for (const id of new Set(pending.flatMap((o) => o.order.lines.map((l) => l.productId)))) {
+        const p = products.get(id);
+        if (!p) continue;
+        const meta = p.metadataCid ? await app.productMeta(p.metadataCid) : null;
+        digitalProducts.set(id, { category: p.category, download: meta?.ok ? (meta.value.download ?? null) : null });
+      }
+      const batch: { record: OrderRecord; items: DeliveredItem[] }[] = [];
+      const problems: string[] = [];
+      for (const record of pending) {
+        try {
+          batch.push({ record, items: deliveryItems(record, digitalProducts, secret, (id) => describe(id, 0)) });
+        } catch (error) {
+          problems.push(error instanceof DeliveryProblem ? error.message : String(error));
+        }
+      }
+      replace(
+        deliverStatus,
+        problems.map((text) => h("p", { class: "notice danger small", text })),
+      );
+      if (batch.length === 0) return;
+      const ok = await runTx(app, deliverStatus, deliverTx(batch), {
+        done: `Delivered ${batch.length} digital order${batch.length === 1 ? "" : "s"}: each fan can now open theirs in their order page.`,
+      });
+      if (problems.length > 0)
+        deliverStatus.prepend(...problems.map((text) => h("p", { class: "notice danger small", text })));
+      if (ok) await reload(true);
+    } finally {
+      deliverButton.disabled = false;
+    }
+  };
+
+  const renderDeliverBox = async () => {
+    const pending = staff.role ? await pendingDigital() : [];
+    if (pending.length === 0) {
+      replace(deliverBox);
+      return;
+    }
+    const deliverButton = button(
+      `Deliver ${pending.length} digital order${pending.length === 1 ? "" : "s"}`,
+      () => void deliverAll(pending, deliverButton),
+      { class: "btn deliver-digital" },
+    );
+    replace(
+      deliverBox,
+      h("h2", { text: "Digital orders to deliver" }),
+      h("p", {
+        class: "muted small",
+        text: "One transaction delivers them all: each fan gets the download keys or ticket codes of their order, sealed to their own key. Your wallet signs once (no gas) to open the download keys here.",
+      }),
+      deliverButton,
+    );
+  };
 
   const describe = (productId: bigint, variant: number) => {
     const p = products.get(productId);
@@ -130,7 +212,7 @@ export default async function sellerOrders(ctx: PageContext): Promise<Page> {
     const secret = (keys as ShippingKeys).secretKey;
     const rows = [];
     for (const record of orders
-      .filter((o) => o.status === "Paid")
+      .filter((o) => o.status === "Paid" && !isDigitalOrder(o))
       .sort((a, b) => (a.order.placedAt < b.order.placedAt ? -1 : 1))) {
       const t = await terms.get(record.order.storeId, record.order.termsVersion);
       rows.push({
@@ -224,16 +306,21 @@ export default async function sellerOrders(ctx: PageContext): Promise<Page> {
         deadline.classList.toggle("overdue", by < now);
       } else if (record.status === "Shipped") {
         const until = record.order.shippedAt + BigInt(t.deliveryWindow);
-        deadline.textContent = `The buyer can confirm, or dispute until ${formatDate(until)}; after that the payment is released to you.`;
+        deadline.textContent = `The buyer can confirm, or dispute until ${formatDate(until)}; after that anyone (you too) can release the payment to you.`;
       } else if (record.status === "Disputed") {
         const by = record.order.disputedAt + BigInt(arbiterWindow);
-        deadline.textContent = `The arbiter ${shortAddress(t.arbiter)} decides how to split the ${formatAmount(record.order.amount, c)}. If they don't rule by ${formatDate(by)}, the buyer gets it all back.`;
+        deadline.textContent = `The arbiter ${shortAddress(t.arbiter)} decides how to split the ${formatAmount(escrowedIn(record), c)} in escrow. If they don't rule by ${formatDate(by)}, the buyer gets it all back.`;
       }
     });
 
     let addressBlock: HTMLElement;
-    if (!record.shipping || record.shipping === "0x") {
-      addressBlock = h("p", { class: "muted small", text: "Digital order: nothing to ship." });
+    if (isDigitalOrder(record)) {
+      addressBlock = h("p", {
+        class: "muted small",
+        text: "Digital order: delivered encrypted to the buyer's key, no address.",
+      });
+    } else if (!record.shipping || record.shipping === "0x") {
+      addressBlock = h("p", { class: "muted small", text: "No address." });
     } else if (keys) {
       const opened = openOrderAddress(record, keys.secretKey);
       addressBlock = opened.ok
@@ -251,7 +338,11 @@ export default async function sellerOrders(ctx: PageContext): Promise<Page> {
     const disputed = record.timeline.find((e) => e.kind === "disputed");
     const refunds = record.timeline.filter((e) => e.kind === "partially-refunded");
     const actions = h("div", { class: "order-actions-inline" });
-    if (staff.role && record.status === "Paid") {
+    if (staff.role && record.status === "Paid" && isDigitalOrder(record)) {
+      actions.append(
+        h("p", { class: "muted small", text: "Deliver it with “Deliver digital orders” above: no tracking needed." }),
+      );
+    } else if (staff.role && record.status === "Paid") {
       const trackingId = uid("tracking");
       const tracking = h("input", {
         attrs: {
@@ -296,16 +387,58 @@ export default async function sellerOrders(ctx: PageContext): Promise<Page> {
         ),
       );
     }
+    if (staff.role && record.status === "Disputed") {
+      const held = escrowedIn(record);
+      const concede = button(
+        "Refund in full and close the dispute",
+        async () => {
+          concede.disabled = true;
+          const ok = await runTx(app, status, refundTx(record, held, c), {
+            done: `Order #${record.id} refunded in full (${formatAmount(held, c)}); the dispute is closed and the stock is back.`,
+            errorContext: { currency: c },
+          });
+          if (ok) await reload(true);
+          else concede.disabled = false;
+        },
+        { class: "btn secondary small concede" },
+      );
+      actions.append(
+        h("p", {
+          class: "muted small",
+          text: `A disputed order can only be refunded in full: the ${formatAmount(held, c)} in escrow goes back to the buyer and the arbiter has nothing left to decide.`,
+        }),
+        concede,
+      );
+    }
+    if (record.status === "Shipped") {
+      void terms.get(record.order.storeId, record.order.termsVersion).then((t) => {
+        if (record.order.shippedAt + BigInt(t.deliveryWindow) > now) return;
+        const release = button(
+          "Release the payment",
+          async () => {
+            release.disabled = true;
+            const ok = await runTx(app, status, releasePaymentTx(record), {
+              done: `Order #${record.id} is complete; its payment (less the fee) is in your store's withdrawable balance.`,
+            });
+            if (ok) await reload(true);
+            else release.disabled = false;
+          },
+          { class: "btn small release" },
+        );
+        actions.prepend(release);
+      });
+    }
     if (staff.role && (record.status === "Paid" || record.status === "Shipped")) {
       const amountId = uid("refund");
       const amount = h("input", { attrs: { id: amountId, inputmode: "decimal" } });
-      amount.value = formatAmount(record.order.amount, c).replace(` ${c.symbol}`, "").replace(/,/g, "");
-      const refundKey = `refund:${record.id}:${record.order.amount}`;
+      const held = escrowedIn(record);
+      amount.value = formatAmount(held, c).replace(` ${c.symbol}`, "").replace(/,/g, "");
+      const refundKey = `refund:${record.id}:${held}`;
       keep(amount, refundKey);
       const refund = button(
         "Refund",
         async () => {
-          const parsed = parseAmount(amount.value, c, "The refund", { max: record.order.amount });
+          const parsed = parseAmount(amount.value, c, "The refund", { max: held });
           if (!parsed.ok) {
             replace(
               status,
@@ -318,7 +451,7 @@ export default async function sellerOrders(ctx: PageContext): Promise<Page> {
             return;
           }
           refund.disabled = true;
-          const full = parsed.value === record.order.amount;
+          const full = parsed.value === held;
           const ok = await runTx(app, status, refundTx(record, parsed.value, c), {
             done: full
               ? `Order #${record.id} refunded in full; the stock is back.`
@@ -339,7 +472,7 @@ export default async function sellerOrders(ctx: PageContext): Promise<Page> {
           { class: "field inline-field" },
           h("label", {
             attrs: { for: amountId },
-            text: `Amount to refund (${c.symbol}), at most ${formatAmount(record.order.amount, c)}`,
+            text: `Amount to refund (${c.symbol}), at most ${formatAmount(held, c)}`,
           }),
           h("div", { class: "inline" }, amount, refund),
           h("p", {
@@ -366,7 +499,10 @@ export default async function sellerOrders(ctx: PageContext): Promise<Page> {
         "div",
         { class: "seller-order-head" },
         h("h3", { text: `Order #${record.id}` }),
-        h("span", { class: `status-pill ${record.status.toLowerCase()}`, text: statusLabel(record.status) }),
+        h("span", {
+          class: `status-pill ${record.status.toLowerCase()}`,
+          text: statusLabel(record.status, isDigitalOrder(record)),
+        }),
         h("span", {
           class: "muted small",
           text: `Placed ${formatDate(record.order.placedAt)} by ${shortAddress(record.order.buyer)}`,
@@ -394,8 +530,8 @@ export default async function sellerOrders(ctx: PageContext): Promise<Page> {
             "p",
             { class: "small" },
             `Paid ${formatAmount(total, c)}`,
-            record.order.amount !== total && ["Paid", "Shipped", "Disputed"].includes(record.status)
-              ? ` · ${formatAmount(record.order.amount, c)} still in escrow`
+            record.refunded > 0n
+              ? ` · ${formatAmount(record.refunded, c)} refunded${isOpen(record.status) ? `, ${formatAmount(escrowedIn(record), c)} still in escrow` : ""}`
               : "",
           ),
           refunds.map((e) =>
@@ -438,7 +574,7 @@ export default async function sellerOrders(ctx: PageContext): Promise<Page> {
     staff = loadedStaff;
     now = t;
     products = new Map(storeProducts.map((p) => [p.id, p]));
-    const next = fresh.map((o) => `${o.id}:${o.status}:${o.order.amount}`).join(",");
+    const next = fresh.map((o) => `${o.id}:${o.status}:${o.refunded}`).join(",");
     if (!force && next === signature) return;
     signature = next;
     orders = fresh;
@@ -446,6 +582,7 @@ export default async function sellerOrders(ctx: PageContext): Promise<Page> {
     renderKeyBox();
     renderTabs();
     renderList();
+    await renderDeliverBox();
   };
   const reload = (force = false) =>
     load(force).catch((error) => {
@@ -462,6 +599,8 @@ export default async function sellerOrders(ctx: PageContext): Promise<Page> {
       storeHeader(staff, "orders"),
       staff.role ? null : notStaffNotice(app, staff.store),
       keyBox,
+      deliverBox,
+      deliverStatus,
       tabs,
       list,
     );

@@ -91,7 +91,7 @@ export default async function storeOverview(ctx: PageContext): Promise<Page> {
         stat(
           "In escrow",
           h("span", { class: "escrowed", text: formatAmount(held.amount, currency) }),
-          `${held.orders} open order(s), before the ${feeBps / 100}% platform fee. Released to you when fans confirm or the dispute window ends.`,
+          `${held.orders} open order(s), before the ${feeBps / 100}% platform fee. Released to you when fans confirm, or once the dispute window ends (anyone can then release it), or by the arbiter's ruling.`,
         ),
       ),
       h(
@@ -99,7 +99,7 @@ export default async function storeOverview(ctx: PageContext): Promise<Page> {
         { class: "section", attrs: { "aria-labelledby": "earn-title" } },
         h("h2", { attrs: { id: "earn-title" }, text: "How you get paid" }),
         h("p", {
-          text: `Fans pay into escrow. When a buyer confirms delivery, or ${store.terms.deliveryWindow / DAY} days after you ship without a dispute, the payment less the platform fee (${feeBps / 100}% for new orders) is added to "Withdrawable". Anyone can trigger a withdrawal, but the money only ever goes to the store's payout address.`,
+          text: `Fans pay into escrow. When a buyer confirms delivery, or once ${store.terms.deliveryWindow / DAY} days have passed since you shipped with no dispute (then anyone, you too, can release it from the orders page), the payment less the platform fee (${feeBps / 100}% for new orders) is added to "Withdrawable". Anyone can trigger a withdrawal, but the money only ever goes to the store's payout address.`,
         }),
       ),
       keySection(ctx, staff),

@@ -4,13 +4,15 @@
 // (restock) and on-sale switches, new variants, the per-fan limit, and taking the product off sale.
 
 import { normalizeCidRef } from "../../client/cid.ts";
+import { prepareDownload } from "../../client/digital.ts";
+import { bytes32ToBytes } from "../../client/hex.ts";
 import { listedProductId } from "../../client/history.ts";
 import type { ProductMetadata } from "../../client/metadata.ts";
 import { productMetadata } from "../../client/metadata.ts";
-import { CATEGORIES, LIMITS, MAX_UINT16, type Product } from "../../client/protocol.ts";
+import { CATEGORIES, LIMITS, MAX_UINT16, type Product, TICKET_CATEGORY } from "../../client/protocol.ts";
 import { listProductTx, setProductLimitTx, updateProductTx } from "../../client/seller-actions.ts";
 import type { TxRequest } from "../../client/transactions.ts";
-import { UploadError, uploadJson } from "../../client/upload.ts";
+import { addFile, formatBytes, UploadError, uploadJson } from "../../client/upload.ts";
 import { checkText, checkVariants, parseAmount, parseCount } from "../../client/validation.ts";
 import { NotFound, type Page, type PageContext } from "../../page.ts";
 import { append, button, h, replace, uid } from "../../ui/dom.ts";
@@ -62,6 +64,32 @@ export default async function productEditor(ctx: PageContext): Promise<Page> {
   const digital = h("input", { attrs: { name: "digital", type: "checkbox", disabled: existing !== null } });
   digital.checked = existing?.digital ?? false;
   digital.id = uid("digital");
+  // A digital product's download (not a ticket's): encrypted here under a fresh content key before it is pinned
+  // (client/digital.ts), so the gateway only ever holds ciphertext.
+  const downloadFile = h("input", { attrs: { name: "download", type: "file" } });
+  downloadFile.id = uid("download");
+  const downloadInfo = h("p", {
+    class: "muted small download-current",
+    text: meta.download
+      ? `Current download: ${meta.download.name} (${formatBytes(meta.download.size)}), encrypted, CID ${meta.download.cid}.`
+      : "No download yet. Fans' orders can't be delivered until the file is uploaded.",
+  });
+  const downloadBox = h(
+    "div",
+    { class: "field download-field" },
+    h("label", { attrs: { for: downloadFile.id }, text: "Download (the file fans get)" }),
+    downloadFile,
+    h("p", {
+      class: "muted small",
+      text: "Encrypted in this browser before it is uploaded: the IPFS copy is unreadable without the key, which is kept sealed to your store's shipping key and sent to each fan, sealed to their key, when you deliver.",
+    }),
+    downloadInfo,
+  );
+  const showDownload = () => {
+    downloadBox.hidden = !digital.checked || Number(category.value) === TICKET_CATEGORY;
+  };
+  digital.addEventListener("change", showDownload);
+  category.addEventListener("change", showDownload);
   const metaCid = h("input", {
     attrs: { name: "metadata-cid", spellcheck: "false", autocomplete: "off", placeholder: "bafy…" },
   });
@@ -132,15 +160,30 @@ export default async function productEditor(ctx: PageContext): Promise<Page> {
       }
       return cid;
     }
+    const file = downloadBox.hidden ? undefined : downloadFile.files?.[0];
     const unchanged =
       existing !== null &&
+      !file &&
       description.value.trim() === meta.description.trim() &&
       images.cids().join() === meta.images.join();
     if (unchanged && existing) return existing.metadataCid;
+    let download = meta.download;
+    if (file) {
+      const storeKey = bytes32ToBytes(staff.store.shippingKey);
+      if (storeKey.every((b) => b === 0)) {
+        problem("Set the store's shipping key first (Store settings): the download's key is sealed to it.");
+        return null;
+      }
+      replace(status, h("p", { class: "tx-stage", text: `Encrypting and uploading ${file.name}…` }));
+      const bytes = new Uint8Array(await file.arrayBuffer());
+      download = await prepareDownload(bytes, file.name.slice(-100), storeKey, (ciphertext) =>
+        addFile(target, ciphertext, "download.bin", "application/octet-stream"),
+      );
+    }
     replace(status, h("p", { class: "tx-stage", text: "Uploading the product details to IPFS…" }));
     return uploadJson(
       target,
-      productMetadata({ description: description.value, images: images.cids(), details: meta.details }),
+      productMetadata({ description: description.value, images: images.cids(), details: meta.details, download }),
     );
   };
 
@@ -284,8 +327,12 @@ export default async function productEditor(ctx: PageContext): Promise<Page> {
             "div",
             { class: "field check" },
             digital,
-            h("label", { attrs: { for: digital.id }, text: "Digital product (no shipping address)" }),
+            h("label", {
+              attrs: { for: digital.id },
+              text: "Digital product (a download or a ticket: delivered encrypted to the fan, no shipping address)",
+            }),
           ),
+      app.manifest.ipfsUpload ? downloadBox : null,
     ),
     existing
       ? null
@@ -314,6 +361,7 @@ export default async function productEditor(ctx: PageContext): Promise<Page> {
 
   showAdmin();
   updatePreview();
+  showDownload();
   const listed = ctx.query.get("listed") === "1";
   return {
     title,

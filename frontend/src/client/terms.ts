@@ -1,0 +1,48 @@
+// What a store's terms mean for a fan, in sentences that match the contract: who settles a dispute (and whether
+// that is the store itself), how long the store has to ship or deliver, and when the escrow is released
+// (contracts/interfaces/IMerchstand.sol: markShipped, deliver, cancel, complete, dispute, resolveExpiredDispute).
+import type { Chain } from "./chain.ts";
+import { formatDays, shortAddress } from "./format.ts";
+import type { Store, StoreTerms } from "./protocol.ts";
+
+/** Whether the store's arbiter is the store itself: its owner, or one of its managers (isStoreStaff). */
+export async function arbiterIsStore(chain: Pick<Chain, "read">, store: Pick<Store, "id" | "owner" | "terms">) {
+  const arbiter = store.terms.arbiter.toLowerCase();
+  if (arbiter === store.owner.toLowerCase()) return true;
+  return chain.read("isStoreStaff", [store.id, store.terms.arbiter]);
+}
+
+function days(seconds: number): string {
+  const d = formatDays(seconds);
+  return `${d} day${d === "1" ? "" : "s"}`;
+}
+
+/**
+ * The terms a fan is shown before paying a store. `digital` / `physical`: what this store's part of the cart holds.
+ * `arbiterWindow` is ARBITER_WINDOW in seconds.
+ */
+export function termsSentences(
+  terms: StoreTerms,
+  options: { storeIsArbiter: boolean; digital: boolean; physical: boolean; arbiterWindow: number },
+): string[] {
+  const out: string[] = [];
+  const ship = days(terms.shipWindow);
+  const delivery = days(terms.deliveryWindow);
+  if (options.physical) {
+    out.push(`The band has ${ship} to ship. If it hasn't shipped by then, you can cancel for a full refund.`);
+  }
+  if (options.digital) {
+    out.push(
+      `Digital items are delivered encrypted to a key only your wallet can open. If they aren't delivered within ${ship}, you can cancel for a full refund.`,
+    );
+  }
+  out.push(
+    `Your payment stays in escrow until you confirm you received your order, or until ${delivery} after it ${options.physical ? "ships" : "is delivered"}; only then is the band paid. Until then you can open a dispute.`,
+  );
+  out.push(
+    options.storeIsArbiter
+      ? `Disputes are decided by the store itself (${shortAddress(terms.arbiter)}), not by an independent arbiter. If it doesn't rule within ${days(options.arbiterWindow)}, you get your money back.`
+      : `Disputes are decided by the arbiter ${shortAddress(terms.arbiter)}. If the arbiter doesn't rule within ${days(options.arbiterWindow)}, you get your money back.`,
+  );
+  return out;
+}

@@ -130,7 +130,7 @@ function searchPage(ctx: PageContext, query: string): Page {
   const run = async () => {
     const [stores, products] = await Promise.all([app.stores(), loadAllProducts(app.chain)]);
     if (ctx.signal.aborted) return;
-    const hits = searchCatalog(query, stores, products);
+    const hits = searchCatalog(query, stores, products, app.loadedMetadataText());
     const storeHits = hits.flatMap((hit) => (hit.kind === "store" ? [hit.store] : []));
     const productHits = hits.flatMap((hit) => (hit.kind === "product" ? [hit.product] : []));
     if (hits.length === 0) {

@@ -58,7 +58,8 @@ export function averageRating(product: Product): number | null {
   return product.ratingCount > 0 ? Number(product.ratingSum) / product.ratingCount : null;
 }
 
-export type SortKey = "featured" | "price-asc" | "price-desc" | "rating" | "newest";
+export const SORT_KEYS = ["featured", "price-asc", "price-desc", "rating", "newest"] as const;
+export type SortKey = (typeof SORT_KEYS)[number];
 export type ProductFilter = {
   query?: string;
   category?: number | null;

@@ -14,6 +14,7 @@ import {
   LOW_STOCK,
   lookAlikeWarning,
   officialWithEvidence,
+  radioGroup,
   spinner,
   stars,
   stockHint,
@@ -61,15 +62,17 @@ export default async function productPage(ctx: PageContext): Promise<Page> {
       "fieldset",
       { class: "variants" },
       h("legend", { attrs: { id: legendId }, text: variants.length > 1 ? "Size / option" : "Option" }),
-      h(
-        "div",
-        { class: "variant-buttons", attrs: { role: "radiogroup", "aria-labelledby": legendId } },
-        variants.map((v) =>
-          variantButton(v, v.index === selected, product.active, () => {
-            selected = v.index;
-            renderBuyBox();
-            (buyBox.querySelector(`[data-variant="${v.index}"]`) as HTMLElement | null)?.focus();
-          }),
+      radioGroup(
+        h(
+          "div",
+          { class: "variant-buttons", attrs: { role: "radiogroup", "aria-labelledby": legendId } },
+          variants.map((v) =>
+            variantButton(v, v.index === selected, product.active, () => {
+              selected = v.index;
+              renderBuyBox();
+              (buyBox.querySelector(`[data-variant="${v.index}"]`) as HTMLElement | null)?.focus();
+            }),
+          ),
         ),
       ),
     );

@@ -171,7 +171,7 @@ export function productCard(
   product: Product,
   store: Store | undefined,
   imageCid: Promise<string | null>,
-  options: { linked?: boolean } = {},
+  options: { linked?: boolean; impostorOf?: Store } = {},
 ): HTMLElement {
   const media = h("div", { class: "card-media" });
   const soldOut = isSoldOut(product);
@@ -197,6 +197,7 @@ export function productCard(
             officialBadge(store),
           )
         : null,
+      options.impostorOf ? lookAlikeBadge(options.impostorOf) : null,
       h("p", { class: "card-price", text: priceText(app, product, store) }),
       stars(averageRating(product), product.ratingCount),
     ),
@@ -210,7 +211,26 @@ export function productCard(
   );
 }
 
-export function storeCard(app: App, store: Store, logo: Promise<string | null>, bio: Promise<string>): HTMLElement {
+/**
+ * The mark a card of an impostor store (or its product) carries wherever it is listed: the name imitates
+ * `official`'s. The full warning is on the store's and the product's own pages (lookAlikeWarning).
+ */
+export function lookAlikeBadge(official: Store): HTMLElement {
+  return h(
+    "p",
+    { class: "badge lookalike-badge" },
+    h("span", { attrs: { "aria-hidden": "true" }, text: "⚠ " }),
+    `Look-alike of ${official.name}, not the official store`,
+  );
+}
+
+export function storeCard(
+  app: App,
+  store: Store,
+  logo: Promise<string | null>,
+  bio: Promise<string>,
+  impostorOf?: Store,
+): HTMLElement {
   const media = h("div", { class: "store-logo" }, ipfsImage(app, null, store.name, "logo"));
   logo.then((cid) => media.replaceChildren(ipfsImage(app, cid, store.name, "logo")));
   const bioEl = h("p", { class: "store-bio muted" });
@@ -236,6 +256,7 @@ export function storeCard(app: App, store: Store, logo: Promise<string | null>, 
           store.official ? " " : null,
           officialBadge(store),
         ),
+        impostorOf ? lookAlikeBadge(impostorOf) : null,
         bioEl,
         h("p", {
           class: "muted small",
@@ -282,4 +303,48 @@ export function skeletonGrid(count: number): HTMLElement {
       ),
     ),
   );
+}
+
+/**
+ * Makes `group` (role="radiogroup" of role="radio" buttons) behave like native radios: one Tab stop (the checked
+ * radio, else the first enabled one), and the arrow keys move to the next or previous enabled radio and check it
+ * (by clicking it). Returns the group.
+ */
+export function radioGroup(group: HTMLElement): HTMLElement {
+  const radios = () =>
+    Array.from(group.querySelectorAll<HTMLButtonElement>('[role="radio"]')).filter((r) => !r.disabled);
+  const enabled = radios();
+  const checked = enabled.find((r) => r.getAttribute("aria-checked") === "true") ?? enabled[0];
+  for (const r of Array.from(group.querySelectorAll<HTMLElement>('[role="radio"]')))
+    r.tabIndex = r === checked ? 0 : -1;
+  group.addEventListener("keydown", (event) => {
+    const step = { ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1 }[event.key];
+    if (!step) return;
+    const list = radios();
+    const at = list.indexOf(document.activeElement as HTMLButtonElement);
+    if (at < 0 || list.length === 0) return;
+    event.preventDefault();
+    list[(at + step + list.length) % list.length]?.click();
+  });
+  return group;
+}
+
+/** A padlock drawn inline (no emoji font needed), for headings about sealed addresses and keys. */
+export function lockIcon(): SVGSVGElement {
+  const ns = "http://www.w3.org/2000/svg";
+  const svg = document.createElementNS(ns, "svg");
+  svg.setAttribute("class", "icon");
+  svg.setAttribute("viewBox", "0 0 16 16");
+  svg.setAttribute("width", "16");
+  svg.setAttribute("height", "16");
+  svg.setAttribute("aria-hidden", "true");
+  svg.setAttribute("focusable", "false");
+  const path = document.createElementNS(ns, "path");
+  path.setAttribute(
+    "d",
+    "M4 7V5a4 4 0 1 1 8 0v2h.5A1.5 1.5 0 0 1 14 8.5v5a1.5 1.5 0 0 1-1.5 1.5h-9A1.5 1.5 0 0 1 2 13.5v-5A1.5 1.5 0 0 1 3.5 7H4Zm2 0h4V5a2 2 0 1 0-4 0v2Z",
+  );
+  path.setAttribute("fill", "currentColor");
+  svg.append(path);
+  return svg;
 }

@@ -11,6 +11,7 @@ import { loadBounds, openStoreTx } from "../../client/seller-actions.ts";
 import { UploadError, uploadJson } from "../../client/upload.ts";
 import { checkStoreForm } from "../../client/validation.ts";
 import type { Page, PageContext } from "../../page.ts";
+import { lockIcon } from "../../ui/components.ts";
 import { h, link, replace } from "../../ui/dom.ts";
 import { go, routes } from "../../urls.ts";
 import { imageField } from "./image-field.ts";
@@ -136,7 +137,7 @@ export default async function openStorePage(ctx: PageContext): Promise<Page> {
       h(
         "section",
         { class: "key-box", attrs: { "aria-labelledby": "key-title" } },
-        h("h2", { attrs: { id: "key-title" }, text: "🔒 Your shipping key" }),
+        h("h2", { attrs: { id: "key-title" } }, lockIcon(), " Your shipping key"),
         h("p", {
           text: "Fans' shipping addresses are encrypted to your store's key before they go on-chain. When you press Open store, your wallet asks you to sign a message; the key is computed from that signature in this browser.",
         }),

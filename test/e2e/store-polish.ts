@@ -103,7 +103,16 @@ describe("store polish in Chromium (e2e)", function () {
   }
 
   describe("accessibility", () => {
-    const STOREFRONT = ["#/", "#/?q=owl%20tee", "#/store/1", "#/store/1/product/1", "#/cart", "#/orders", "#/nowhere"];
+    const STOREFRONT = [
+      "#/",
+      "#/?q=owl%20tee",
+      "#/store/1",
+      "#/store/1/product/1",
+      "#/cart",
+      "#/checkout",
+      "#/orders",
+      "#/nowhere",
+    ];
     const DASHBOARD = [
       "#/sell",
       "#/sell/new",
@@ -137,5 +146,185 @@ describe("store polish in Chromium (e2e)", function () {
         expect(found, found.join("\n")).to.deep.equal([]);
       });
     }
+
+    it("moves through the size radios with the arrow keys, one Tab stop for the group", async () => {
+      await open({ hash: "#/store/1/product/1" });
+      const radios = page.getByRole("radio");
+      await radios.first().waitFor();
+      const state = () =>
+        page.evaluate(() => ({
+          checked: document.querySelector('[role="radio"][aria-checked="true"]')?.textContent ?? null,
+          focused: document.activeElement?.getAttribute("role") === "radio" ? document.activeElement.textContent : null,
+          tabStops: Array.from(document.querySelectorAll('[role="radio"]')).filter(
+            (r) => (r as HTMLElement).tabIndex === 0,
+          ).length,
+        }));
+      const before = await state();
+      expect(before.tabStops).to.equal(1);
+      await page.locator('[role="radio"][aria-checked="true"]').focus();
+      await page.keyboard.press("ArrowRight");
+      await page.waitForFunction((was) => {
+        const now = document.querySelector('[role="radio"][aria-checked="true"]');
+        return now && now.textContent !== was && document.activeElement === now;
+      }, before.checked);
+      const after = await state();
+      expect(after.focused).to.equal(after.checked);
+      expect(after.tabStops).to.equal(1);
+      await page.keyboard.press("ArrowLeft");
+      await page.waitForFunction(
+        (was) => document.querySelector('[role="radio"][aria-checked="true"]')?.textContent === was,
+        before.checked,
+      );
+    });
+
+    it("moves focus to the new page's heading after a navigation", async () => {
+      await open();
+      await page.locator(".store-card", { hasText: "The Midnight Owls" }).first().click();
+      await page.waitForFunction(() => document.activeElement?.tagName === "H1");
+      expect(await page.evaluate(() => document.activeElement?.textContent)).to.equal("The Midnight Owls");
+      await page.locator(".product-card").first().click();
+      await page.waitForFunction(() => document.activeElement?.tagName === "H1" && location.hash.includes("/product/"));
+    });
+
+    it("keeps Tab inside the wallet dialog, closes it with Escape and gives focus back", async () => {
+      await open();
+      const connectButton = page.getByRole("button", { name: "Connect wallet" });
+      await connectButton.focus();
+      await page.keyboard.press("Enter");
+      await page.getByRole("button", { name: "Test Wallet" }).waitFor();
+      for (const key of ["Tab", "Tab", "Tab", "Tab", "Shift+Tab", "Shift+Tab", "Shift+Tab"]) {
+        await page.keyboard.press(key);
+        expect(await page.evaluate(() => Boolean(document.activeElement?.closest("dialog"))), key).to.equal(true);
+      }
+      await page.keyboard.press("Escape");
+      await page.locator("dialog").waitFor({ state: "detached" });
+      expect(await page.evaluate(() => document.activeElement?.getAttribute("aria-label"))).to.equal("Connect wallet");
+    });
+
+    it("draws the padlock as an inline SVG, not an emoji", async () => {
+      await open({ account: SELLER.address });
+      await connect();
+      for (const [hash, title] of [
+        ["#/sell/new", "#key-title"],
+        ["#/sell/store/1", "#skey-title"],
+      ] as const) {
+        await visit(hash);
+        await page.locator(`${title} svg`).waitFor();
+        const text = await page.locator("#main").innerText();
+        expect(text, hash).to.not.match(/[\u{1F000}-\u{1FAFF}]/u);
+      }
+    });
+  });
+
+  describe("store page", () => {
+    for (const viewport of [DESKTOP, PHONE]) {
+      it(`puts the store name below the banner, which keeps no padding, at ${viewport.width} px`, async () => {
+        await open({ viewport, hash: "#/store/1" });
+        await page.locator(".store-banner [data-image=shown]").waitFor();
+        const box = await page.evaluate(() => {
+          const banner = document.querySelector(".store-banner") as HTMLElement;
+          const image = banner.firstElementChild as HTMLElement;
+          const title = document.querySelector(".store-id h1") as HTMLElement;
+          return {
+            bannerBottom: banner.getBoundingClientRect().bottom,
+            titleTop: title.getBoundingClientRect().top,
+            padding: getComputedStyle(image).padding,
+            imageHeight: image.getBoundingClientRect().height,
+            bannerHeight: banner.getBoundingClientRect().height,
+          };
+        });
+        expect(box.titleTop).to.be.at.least(box.bannerBottom);
+        expect(box.padding).to.equal("0px");
+        expect(box.imageHeight).to.equal(box.bannerHeight);
+      });
+    }
+
+    it("keeps filters and sort in the URL, so Back restores them and the scroll position", async () => {
+      await open({ viewport: PHONE, hash: "#/store/1" });
+      await page.locator(".product-card").first().waitFor();
+      await page.getByLabel("Sort by").selectOption("price-desc");
+      await page.getByLabel("In stock only").check();
+      await page.waitForFunction(() => location.hash.includes("sort=price-desc") && location.hash.includes("stock=in"));
+      const firstName = await page.locator(".product-card .card-title").first().textContent();
+      const last = page.locator(".product-card").last();
+      await last.scrollIntoViewIfNeeded();
+      await page.waitForFunction(() => window.scrollY > 300);
+      // The position is saved into the history entry as the fan scrolls (router.ts keepScrollInHistory).
+      await page.waitForFunction(() => (history.state?.scrollY ?? 0) > 300);
+      const scrolled = await page.evaluate(() => window.scrollY);
+      await last.click();
+      await page.getByRole("button", { name: "Add to cart" }).waitFor();
+      await page.goBack();
+      await page.locator(".product-card").first().waitFor();
+      expect(await page.getByLabel("Sort by").inputValue()).to.equal("price-desc");
+      expect(await page.getByLabel("In stock only").isChecked()).to.equal(true);
+      expect(await page.locator(".product-card .card-title").first().textContent()).to.equal(firstName);
+      await page.waitForFunction((y) => Math.abs(window.scrollY - y) < 4, scrolled);
+    });
+
+    it("marks impostor products and stores on the home page and in search results", async () => {
+      await open();
+      const impostorCards = page.locator(".product-card", { hasText: "The Midnlght 0wls" });
+      await page.locator(".product-card").first().waitFor();
+      expect(await impostorCards.count()).to.be.greaterThan(0);
+      for (const card of await impostorCards.all()) {
+        expect(await card.locator(".lookalike-badge").innerText()).to.match(/Look-alike of The Midnight Owls/);
+      }
+      // The official store's own cards (the store line says exactly its name) carry no mark.
+      const officialCards = page
+        .locator(".product-card")
+        .filter({ has: page.locator(".card-store > span", { hasText: /^The Midnight Owls$/ }) });
+      expect(await officialCards.count()).to.be.greaterThan(0);
+      expect(await officialCards.locator(".lookalike-badge").count()).to.equal(0);
+      await page.locator(".store-card", { hasText: "The Midnlght 0wls" }).locator(".lookalike-badge").waitFor();
+      await visit("#/?q=owl%20tee");
+      const hits = page.locator(".product-card", { hasText: "The Midnlght 0wls" });
+      await hits.first().locator(".lookalike-badge").waitFor();
+      const officialHit = page
+        .locator(".product-card")
+        .filter({ has: page.locator(".card-store > span", { hasText: /^The Midnight Owls$/ }) });
+      await officialHit.first().waitFor();
+      expect(await officialHit.locator(".lookalike-badge").count()).to.equal(0);
+    });
+  });
+
+  describe("phone (390 px)", () => {
+    it("keeps the sticky header at most 64 px, with search behind a button", async () => {
+      await open({ viewport: PHONE, account: SELLER.address });
+      const height = () => page.locator(".site-header").evaluate((e) => e.getBoundingClientRect().height);
+      expect(await height()).to.be.at.most(64);
+      await connect();
+      expect(await height()).to.be.at.most(64);
+      expect(await page.locator(".search-input").isVisible()).to.equal(false);
+      await page.getByRole("button", { name: "Search", exact: true }).click();
+      await page.locator(".search-input").fill("hoody");
+      await page.keyboard.press("Enter");
+      await page.locator(".product-card", { hasText: "Hoodie" }).first().waitFor();
+      expect(await height()).to.be.at.most(64);
+    });
+
+    it("shows Add to cart without scrolling on the product page", async () => {
+      await open({ viewport: PHONE, hash: "#/store/1/product/1" });
+      const add = page.getByRole("button", { name: "Add to cart" });
+      await add.waitFor();
+      expect(await page.evaluate(() => window.scrollY)).to.equal(0);
+      const box = await add.evaluate((e) => e.getBoundingClientRect().toJSON());
+      expect(box.top).to.be.at.least(0);
+      expect(box.bottom).to.be.at.most(PHONE.height);
+      await add.click();
+      await page.locator(".cart-link .count", { hasText: "1" }).waitFor();
+    });
+
+    it("shows each cart line's picture", async () => {
+      await open({ viewport: PHONE, hash: "#/store/1/product/1" });
+      await page.getByRole("button", { name: "Add to cart" }).click();
+      await visit("#/store/1/product/2");
+      await page.getByRole("button", { name: "Add to cart" }).click();
+      await visit("#/cart");
+      await page.locator(".cart-line").nth(1).waitFor();
+      for (const line of await page.locator(".cart-line").all()) {
+        await line.locator(".line-thumb [data-image=shown] img").waitFor();
+      }
+    });
   });
 });

@@ -2,7 +2,7 @@
 // rewrites): `routes.*` build them, `parseHash` and `matchPath` read them back. Parsing never throws: a malformed
 // URL (bad percent-encoding, an id that is not a decimal id) matches nothing and shows the not-found page.
 
-import { SORT_KEYS, type SortKey } from "./client/catalog.ts";
+import type { SortKey } from "./client/catalog.ts";
 
 type Id = bigint | number | string;
 /** A store page's filters and sort, kept in its URL so Back and a shared link show the same list. */
@@ -61,15 +61,22 @@ export function replaceRoute(route: string): void {
   history.replaceState(history.state, "", hashHref(route));
 }
 
-/** The filters of a store page's URL query; anything unknown or malformed is left out (the default). */
-export function parseStoreFilters(query: URLSearchParams, categories: number): StoreFilters {
+/**
+ * The filters of a store page's URL query; anything unknown or malformed is left out (the default). The page passes
+ * the number of categories and the sort keys (client/catalog.ts SORT_KEYS), so the first-load bundle needn't.
+ */
+export function parseStoreFilters(
+  query: URLSearchParams,
+  known: { categories: number; sorts: readonly SortKey[] },
+): StoreFilters {
+  const { categories } = known;
   const filters: StoreFilters = {};
   const q = query.get("q");
   if (q) filters.q = q;
   const category = query.get("category");
   if (category && /^\d{1,3}$/.test(category) && Number(category) < categories) filters.category = Number(category);
   const sort = query.get("sort");
-  if (SORT_KEYS.includes(sort as SortKey)) filters.sort = sort as SortKey;
+  if (known.sorts.includes(sort as SortKey)) filters.sort = sort as SortKey;
   if (query.get("stock") === "in") filters.inStock = true;
   return filters;
 }

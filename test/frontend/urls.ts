@@ -2,6 +2,7 @@
 // to the same page and params, and a malformed URL matches nothing (the router then shows the not-found page)
 // instead of throwing URIError.
 import { expect } from "chai";
+import { SORT_KEYS } from "../../frontend/src/client/catalog.ts";
 import { CATEGORIES } from "../../frontend/src/client/protocol.ts";
 import { matchRoute, ROUTES } from "../../frontend/src/router.ts";
 import { matchPath, parseHash, parseStoreFilters, routes, safeDecode } from "../../frontend/src/urls.ts";
@@ -80,12 +81,17 @@ describe("dapp URLs", () => {
     const filters = { q: "owl tee", category: 0, sort: "price-desc" as const, inStock: true };
     const route = routes.store(7n, filters);
     expect(resolve(`#${route}`)).to.deep.equal({ path: "/store/:storeId", params: { storeId: "7" } });
-    expect(parseStoreFilters(parseHash(`#${route}`).query, CATEGORIES.length)).to.deep.equal(filters);
+    expect(
+      parseStoreFilters(parseHash(`#${route}`).query, { categories: CATEGORIES.length, sorts: SORT_KEYS }),
+    ).to.deep.equal(filters);
     // Defaults stay out of the URL, so the plain store link is unchanged.
     expect(routes.store(7n, { q: "", category: null, sort: "featured", inStock: false })).to.equal("/store/7");
     // Unknown or malformed values fall back to the defaults instead of breaking the page.
     expect(
-      parseStoreFilters(new URLSearchParams("sort=cheapest&category=99&stock=yes&q="), CATEGORIES.length),
+      parseStoreFilters(new URLSearchParams("sort=cheapest&category=99&stock=yes&q="), {
+        categories: CATEGORIES.length,
+        sorts: SORT_KEYS,
+      }),
     ).to.deep.equal({});
   });
 });

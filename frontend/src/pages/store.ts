@@ -1,7 +1,7 @@
 // A store: banner, logo, bio and links from its metadata, the official badge or the unverified notice, and its
 // products with category filter, search, availability and sort.
 
-import { filterProducts, loadStoreProducts, type SortKey } from "../client/catalog.ts";
+import { filterProducts, loadStoreProducts, SORT_KEYS, type SortKey } from "../client/catalog.ts";
 import { impersonatedStore, withoutBidiControls } from "../client/names.ts";
 import { CATEGORIES, type Product, type Store } from "../client/protocol.ts";
 import { NotFound, type Page, type PageContext } from "../page.ts";
@@ -62,7 +62,7 @@ export default async function storePage(ctx: PageContext): Promise<Page> {
   );
   const inStock = h("input", { attrs: { id: stockId, type: "checkbox" } });
   // The filters come from the URL and go back into it (replacing the entry), so Back from a product restores them.
-  const initial = parseStoreFilters(ctx.query, CATEGORIES.length);
+  const initial = parseStoreFilters(ctx.query, { categories: CATEGORIES.length, sorts: SORT_KEYS });
   search.value = initial.q ?? "";
   category.value = initial.category === undefined || initial.category === null ? "" : String(initial.category);
   sort.value = initial.sort ?? "featured";

@@ -222,7 +222,7 @@ export default async function productPage(ctx: PageContext): Promise<Page> {
                 h(
                   "div",
                   { class: "review-head" },
-                  stars(r.rating, 1),
+                  stars(r.rating, null),
                   h("span", { class: "badge verified", text: "Verified buyer" }),
                   h("span", { class: "muted small", text: shortAddress(r.reviewer) }),
                 ),

@@ -23,14 +23,28 @@ function storeCurrency(product: Product): string {
   return productCurrency.get(product.storeId.toString()) ?? "0x0000000000000000000000000000000000000000";
 }
 
-export function stars(rating: number | null, count: number): HTMLElement {
+/** "4.5 · 12 reviews", "4.0 · 1 review": an average, and how many reviews it is the average of. */
+export function ratingText(rating: number, count: number): string {
+  return `${rating.toFixed(1)} · ${count} ${count === 1 ? "review" : "reviews"}`;
+}
+
+/**
+ * The stars of an average rating with its count, or (`count` null) of one review's own rating, which needs no count.
+ */
+export function stars(rating: number | null, count: number | null): HTMLElement {
   if (rating === null) return h("span", { class: "rating muted", text: "No reviews yet" });
   const rounded = Math.round(rating * 2) / 2;
+  const label =
+    count === null
+      ? `Rated ${rating} out of 5`
+      : `Rated ${rating.toFixed(1)} out of 5 from ${count} ${count === 1 ? "review" : "reviews"}`;
   return h(
     "span",
-    { class: "rating", attrs: { "aria-label": `Rated ${rating.toFixed(1)} out of 5 from ${count} reviews` } },
+    { class: "rating", attrs: { role: "img", "aria-label": label } },
     h("span", { class: "stars", attrs: { "aria-hidden": "true" } }, "★".repeat(Math.round(rounded)).padEnd(5, "☆")),
-    h("span", { class: "muted", text: ` ${rating.toFixed(1)} (${count})` }),
+    count === null
+      ? null
+      : h("span", { class: "muted", attrs: { "aria-hidden": "true" }, text: ` ${ratingText(rating, count)}` }),
   );
 }
 

@@ -5,7 +5,7 @@
 import { formatNumber } from "../../client/format.ts";
 import { toHex } from "../../client/hex.ts";
 import { openedStoreId } from "../../client/history.ts";
-import { storeMetadata } from "../../client/metadata.ts";
+import { MAX_BIO, storeMetadata } from "../../client/metadata.ts";
 import { DAY, LIMITS, ZERO_ADDRESS } from "../../client/protocol.ts";
 import { loadBounds, openStoreTx } from "../../client/seller-actions.ts";
 import { UploadError, uploadJson } from "../../client/upload.ts";
@@ -17,6 +17,7 @@ import { go, routes } from "../../urls.ts";
 import { imageField } from "./image-field.ts";
 import {
   byteCounter,
+  charCounter,
   connectPrompt,
   field,
   onAccountChange,
@@ -46,7 +47,7 @@ export default async function openStorePage(ctx: PageContext): Promise<Page> {
       return;
     }
     const name = h("input", { attrs: { name: "store-name", required: true, autocomplete: "organization" } });
-    const bio = h("textarea", { attrs: { name: "bio", rows: 3, maxlength: 2000 } });
+    const bio = h("textarea", { attrs: { name: "bio", rows: 3, maxlength: MAX_BIO } });
     const logo = imageField(app, { label: "Logo", max: 1 });
     // With uploads off (manifest ipfsUpload: null) the seller pins the store metadata JSON elsewhere and pastes it.
     const metaCid = h("input", {
@@ -96,7 +97,13 @@ export default async function openStorePage(ctx: PageContext): Promise<Page> {
         h("legend", { text: "Your store" }),
         field("Store name", name, byteCounter(name, LIMITS.name)),
         app.manifest.ipfsUpload
-          ? [field("About the store (optional)", bio, "A line or two fans see on your store page."), logo.el]
+          ? [
+              field("About the store (optional)", bio, [
+                "A line or two fans see on your store page. ",
+                charCounter(bio, MAX_BIO),
+              ]),
+              logo.el,
+            ]
           : field(
               "Store metadata CID (optional)",
               metaCid,

@@ -327,4 +327,13 @@ describe("store polish in Chromium (e2e)", function () {
       }
     });
   });
+
+  it("says in npm start's ready banner which URL to open and how to add the chain to a wallet", () => {
+    const out = stack.output();
+    expect(out).to.include(`→ Open ${stack.dappUrl} in your browser`);
+    expect(out).to.match(/Network name: Hardhat local\n/);
+    expect(out).to.include(`RPC URL: ${stack.rpcUrl}\n`);
+    expect(out).to.match(/Chain ID: 31337\n/);
+    expect(out).to.match(/Currency symbol: ETH\n/);
+  });
 });

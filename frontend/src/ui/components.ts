@@ -7,6 +7,7 @@ import { MAX_IMAGE_BYTES, sniffImageType } from "../client/ipfs.ts";
 import type { Currency } from "../client/manifest.ts";
 import { withoutBidiControls } from "../client/names.ts";
 import { CATEGORIES, type Product, type Store, type Variant } from "../client/protocol.ts";
+import { carrierLink } from "../client/tracking.ts";
 import { routes } from "../urls.ts";
 import { type Child, externalLink, h, link } from "./dom.ts";
 
@@ -361,4 +362,14 @@ export function lockIcon(): SVGSVGElement {
   path.setAttribute("fill", "currentColor");
   svg.append(path);
   return svg;
+}
+
+/** A tracking reference: a link to the carrier's tracking page when its format is a known carrier's, else text. */
+export function trackingReference(reference: string): HTMLElement {
+  const found = carrierLink(reference);
+  if (!found) return h("span", { class: "tracking", text: reference });
+  const a = externalLink(found.url, reference);
+  a.className = "tracking";
+  a.setAttribute("aria-label", `${reference}, track with ${found.carrier} (opens a new tab)`);
+  return h("span", null, a, h("span", { class: "muted small", text: ` (${found.carrier})` }));
 }

@@ -7,6 +7,8 @@ import { expect } from "chai";
 import { HDNodeWallet } from "ethers";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { ROOT } from "../../scripts/cli/root.ts";
+import { encodePng } from "../../scripts/seed/png.ts";
+import { noise } from "../support/noise.ts";
 import { launchChromium, screenshot } from "./support/browser.ts";
 import { startTestStack, type TestStack } from "./support/stack.ts";
 import { testWalletScript } from "./support/wallet.ts";
@@ -325,6 +327,67 @@ describe("store polish in Chromium (e2e)", function () {
       for (const line of await page.locator(".cart-line").all()) {
         await line.locator(".line-thumb [data-image=shown] img").waitFor();
       }
+    });
+  });
+
+  describe("details", () => {
+    it("says '4.0 · 1 review' for a single review, not an average-looking '(1)'", async () => {
+      await open({ hash: "#/store/1" });
+      await page.locator(".product-card").first().waitFor();
+      const ratings = await page.locator(".product-card .rating").allInnerTexts();
+      expect(
+        ratings.some((r) => /\d\.\d · 1 review$/.test(r.trim())),
+        ratings.join(" | "),
+      ).to.equal(true);
+      expect(
+        ratings.some((r) => /\d\.\d · \d+ reviews$/.test(r.trim())),
+        ratings.join(" | "),
+      ).to.equal(true);
+      expect(ratings.filter((r) => /\(\d+\)/.test(r))).to.deep.equal([]);
+    });
+
+    it("counts bytes where the contract counts bytes and characters where metadata does", async () => {
+      await open({ account: SELLER.address, hash: "#/sell/new" });
+      await connect();
+      await page.getByLabel("Store name").fill("Café Noir");
+      await page.getByText("10 / 64 bytes (9 characters").waitFor();
+      const bio = page.getByLabel("About the store (optional)");
+      await page.getByText("0 / 2,000 characters").waitFor();
+      await bio.fill("Noise pop from Leeds 🦉");
+      await page.getByText("23 / 2,000 characters").waitFor();
+    });
+
+    it("explains the arbiter, and says fans are told when the store names itself", async () => {
+      await open({ account: SELLER.address, hash: "#/sell/new" });
+      await connect();
+      await page.getByText("What is an arbiter, and whom should I choose?").click();
+      const note = page.locator(".own-arbiter");
+      expect(await note.isVisible()).to.equal(false);
+      await page.getByRole("button", { name: "Use my own wallet" }).click();
+      expect(await page.getByLabel("Arbiter", { exact: true }).inputValue()).to.equal(SELLER.address);
+      await note.waitFor();
+      expect(await note.innerText()).to.match(/settles its own disputes/);
+    });
+
+    it("resizes a photo over 2 MB in the browser and uploads it under the cap", async () => {
+      await open({ account: SELLER.address, hash: "#/sell/store/1/products/new" });
+      await connect();
+      await settled();
+      const side = 1400;
+      const png = encodePng(side, side, noise(side * side * 3, 42));
+      expect(png.length).to.be.above(2 * 1024 * 1024);
+      await page
+        .locator('.image-field input[type="file"]')
+        .setInputFiles({ name: "tour-photo.png", mimeType: "image/png", buffer: Buffer.from(png) });
+      const item = page.locator(".upload-item").first();
+      await item.locator("code.cid").waitFor({ timeout: 60_000 });
+      expect(await item.locator(".resized").innerText()).to.match(/^Resized from [\d.]+ MB to [\d.]+ (MB|KB)\.$/);
+      expect(await page.locator(".upload-error").count()).to.equal(0);
+      const cid = await item.locator("code.cid").innerText();
+      const bytes = new Uint8Array(await (await fetch(`${stack.gatewayUrl}/ipfs/${cid}`)).arrayBuffer());
+      expect(bytes.length).to.be.at.most(2 * 1024 * 1024);
+      const head = new TextDecoder().decode(bytes.subarray(0, 12));
+      expect(head.startsWith("RIFF") && head.endsWith("WEBP")).to.equal(true);
     });
   });
 

@@ -11,6 +11,7 @@ import {
   ipfsImage,
   lookAlikeWarning,
   officialWithEvidence,
+  selfArbitrated,
   skeletonGrid,
   unverifiedNotice,
 } from "../ui/components.ts";
@@ -189,6 +190,7 @@ function storeHeader(ctx: PageContext, store: Store, stores: Store[]): HTMLEleme
         null,
         h("h1", { text: store.name }),
         officialWithEvidence(store),
+        selfArbitrated(store),
         store.closed ? h("p", { class: "notice", text: "This store has closed and takes no new orders." }) : null,
         bio,
         links,

@@ -6,7 +6,7 @@ import { formatAmount } from "../client/format.ts";
 import { MAX_IMAGE_BYTES, sniffImageType } from "../client/ipfs.ts";
 import type { Currency } from "../client/manifest.ts";
 import { withoutBidiControls } from "../client/names.ts";
-import { CATEGORIES, type Product, type Store, type Variant } from "../client/protocol.ts";
+import { ARBITER_WINDOW, CATEGORIES, DAY, type Product, type Store, type Variant } from "../client/protocol.ts";
 import { carrierLink } from "../client/tracking.ts";
 import { routes } from "../urls.ts";
 import { type Child, externalLink, h, link } from "./dom.ts";
@@ -372,4 +372,19 @@ export function trackingReference(reference: string): HTMLElement {
   a.className = "tracking";
   a.setAttribute("aria-label", `${reference}, track with ${found.carrier} (opens a new tab)`);
   return h("span", null, a, h("span", { class: "muted small", text: ` (${found.carrier})` }));
+}
+
+/** Whether a store names its own owner or payout wallet as the arbiter of its disputes (allowed, but fans are told). */
+export function isSelfArbitrated(store: Store): boolean {
+  const arbiter = store.terms.arbiter.toLowerCase();
+  return arbiter === store.owner.toLowerCase() || arbiter === store.payout.toLowerCase();
+}
+
+/** The note fans see when a store settles its own disputes; null otherwise. */
+export function selfArbitrated(store: Store): HTMLElement | null {
+  if (!isSelfArbitrated(store)) return null;
+  return h("p", {
+    class: "muted small self-arbitrated",
+    text: `This store settles its own disputes: its arbiter is the store's own wallet. If it doesn't rule within ${ARBITER_WINDOW / DAY} days, you get everything back.`,
+  });
 }

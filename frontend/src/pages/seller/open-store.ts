@@ -12,7 +12,7 @@ import { UploadError, uploadJson } from "../../client/upload.ts";
 import { checkStoreForm } from "../../client/validation.ts";
 import type { Page, PageContext } from "../../page.ts";
 import { lockIcon } from "../../ui/components.ts";
-import { h, link, replace } from "../../ui/dom.ts";
+import { button, h, link, replace } from "../../ui/dom.ts";
 import { go, routes } from "../../urls.ts";
 import { imageField } from "./image-field.ts";
 import {
@@ -140,6 +140,7 @@ export default async function openStorePage(ctx: PageContext): Promise<Page> {
           arbiter,
           `The address of someone you and your fans trust to settle disputes: they split the escrowed payment between the buyer and you. If they don't rule within ${days(bounds.arbiterWindow)} days, the buyer gets everything back.`,
         ),
+        arbiterGuide(arbiter, app.account),
       ),
       h(
         "section",
@@ -252,4 +253,41 @@ export default async function openStorePage(ctx: PageContext): Promise<Page> {
   render();
   const unsubscribe = onAccountChange(ctx, render);
   return { title: "Open a store", el: root, dispose: unsubscribe };
+}
+
+/**
+ * What an arbiter is and whom to pick, under the arbiter field; a button fills in the seller's own wallet, which the
+ * contract allows, with a live note that fans are told (ui/components.ts selfArbitrated on the store and product
+ * pages).
+ */
+function arbiterGuide(arbiter: HTMLInputElement, account: string | null): HTMLElement {
+  const own = h("p", { class: "notice own-arbiter", attrs: { hidden: true, role: "note" } });
+  own.textContent =
+    "You are naming yourself: allowed, but your store and product pages will tell fans that the store settles its own disputes. A neutral arbiter reassures fans more.";
+  const update = () => {
+    own.hidden = !(account && arbiter.value.trim().toLowerCase() === account.toLowerCase());
+  };
+  arbiter.addEventListener("input", update);
+  return h(
+    "details",
+    { class: "guide" },
+    h("summary", { text: "What is an arbiter, and whom should I choose?" }),
+    h("p", {
+      text: "When a fan opens a dispute (the order never arrived, or isn't what was described), the payment stays in escrow until the arbiter rules. The arbiter reads both sides and splits the payment between the fan and you, from nothing to everything. Their ruling is final and runs on-chain.",
+    }),
+    h("p", {
+      text: "Pick someone both sides can trust and who will answer: your label or management, a fellow artist, or a dispute service. They need a wallet address, not an account here; they rule from the Arbiter page.",
+    }),
+    account
+      ? button(
+          "Use my own wallet",
+          () => {
+            arbiter.value = account;
+            update();
+          },
+          { class: "btn secondary small" },
+        )
+      : null,
+    own,
+  );
 }

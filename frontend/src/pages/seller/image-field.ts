@@ -115,10 +115,19 @@ export function imageField(
       };
       item.uploading = (tooBig ? fitImage(file) : Promise.resolve(file))
         .then(async (ready) => {
-          if (!ready)
-            throw new UploadError(
-              `"${file.name}" couldn't be resized in this browser. Pictures must be ${IMAGE_LIMIT_TEXT}.`,
+          if (!ready) {
+            // Not a picture this browser can decode (or it can't get under the cap): refused, like the checks above.
+            items.splice(items.indexOf(item), 1);
+            const mb = Math.ceil((file.size / (1024 * 1024)) * 10) / 10;
+            problems.append(
+              h("p", {
+                class: "notice danger upload-error",
+                attrs: { role: "alert" },
+                text: `"${file.name}" is ${mb} MB and couldn't be resized in this browser. Pictures must be ${IMAGE_LIMIT_TEXT}.`,
+              }),
             );
+            return;
+          }
           if (ready !== file) item.note = `Resized from ${formatBytes(file.size)} to ${formatBytes(ready.size)}.`;
           const url = URL.createObjectURL(ready);
           const img = h("img", { class: "thumb", attrs: { alt: file.name } });

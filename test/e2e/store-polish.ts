@@ -203,7 +203,7 @@ describe("store polish in Chromium (e2e)", function () {
       expect(await page.evaluate(() => document.activeElement?.getAttribute("aria-label"))).to.equal("Connect wallet");
     });
 
-    it("draws the padlock as an inline SVG, not an emoji", async () => {
+    it("draws the padlock as an icon of its own, not an emoji", async () => {
       await open({ account: SELLER.address });
       await connect();
       for (const [hash, title] of [
@@ -211,7 +211,10 @@ describe("store polish in Chromium (e2e)", function () {
         ["#/sell/store/1", "#skey-title"],
       ] as const) {
         await visit(hash);
-        await page.locator(`${title} svg`).waitFor();
+        const icon = page.locator(`${title} .icon-lock`);
+        await icon.waitFor();
+        expect(await icon.evaluate((e) => getComputedStyle(e).maskImage)).to.match(/^url\("data:image\/svg\+xml/);
+        expect((await icon.boundingBox())?.width).to.be.greaterThan(8);
         const text = await page.locator("#main").innerText();
         expect(text, hash).to.not.match(/[\u{1F000}-\u{1FAFF}]/u);
       }

@@ -344,24 +344,12 @@ export function radioGroup(group: HTMLElement): HTMLElement {
   return group;
 }
 
-/** A padlock drawn inline (no emoji font needed), for headings about sealed addresses and keys. */
-export function lockIcon(): SVGSVGElement {
-  const ns = "http://www.w3.org/2000/svg";
-  const svg = document.createElementNS(ns, "svg");
-  svg.setAttribute("class", "icon");
-  svg.setAttribute("viewBox", "0 0 16 16");
-  svg.setAttribute("width", "16");
-  svg.setAttribute("height", "16");
-  svg.setAttribute("aria-hidden", "true");
-  svg.setAttribute("focusable", "false");
-  const path = document.createElementNS(ns, "path");
-  path.setAttribute(
-    "d",
-    "M4 7V5a4 4 0 1 1 8 0v2h.5A1.5 1.5 0 0 1 14 8.5v5a1.5 1.5 0 0 1-1.5 1.5h-9A1.5 1.5 0 0 1 2 13.5v-5A1.5 1.5 0 0 1 3.5 7H4Zm2 0h4V5a2 2 0 1 0-4 0v2Z",
-  );
-  path.setAttribute("fill", "currentColor");
-  svg.append(path);
-  return svg;
+/**
+ * A padlock for headings about sealed addresses and keys: drawn by styles.css (.icon-lock, an SVG mask), so it
+ * needs no emoji font and puts no <svg> element into the page.
+ */
+export function lockIcon(): HTMLElement {
+  return h("span", { class: "icon icon-lock", attrs: { "aria-hidden": "true" } });
 }
 
 /** A tracking reference: a link to the carrier's tracking page when its format is a known carrier's, else text. */

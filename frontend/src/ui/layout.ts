@@ -145,19 +145,9 @@ export function mountLayout(app: App, root: HTMLElement): Layout {
   };
 }
 
-function searchIcon(): SVGSVGElement {
-  const ns = "http://www.w3.org/2000/svg";
-  const svg = document.createElementNS(ns, "svg");
-  for (const [k, v] of Object.entries({ viewBox: "0 0 20 20", width: "20", height: "20", "aria-hidden": "true" }))
-    svg.setAttribute(k, v);
-  const path = document.createElementNS(ns, "path");
-  path.setAttribute(
-    "d",
-    "M8.5 3a5.5 5.5 0 1 0 3.4 9.8l4.1 4.1 1.4-1.4-4.1-4.1A5.5 5.5 0 0 0 8.5 3Zm0 2a3.5 3.5 0 1 1 0 7 3.5 3.5 0 0 1 0-7Z",
-  );
-  path.setAttribute("fill", "currentColor");
-  svg.append(path);
-  return svg;
+/** A magnifying glass drawn by styles.css (.icon-search), like every icon: no emoji font, no <svg> element. */
+function searchIcon(): HTMLElement {
+  return h("span", { class: "icon icon-search", attrs: { "aria-hidden": "true" } });
 }
 
 function walletButton(app: App): HTMLElement {

@@ -147,7 +147,7 @@ function keepScrollInHistory(): void {
 
 /**
  * Scrolls to `y` (or to the top for a new entry). The page may still be filling in, so until it is tall enough
- * (or 5 s pass, or the fan scrolls with wheel, touch or keys) each growth of the document tries again.
+ * (or 10 s pass, or the fan scrolls with wheel, touch or keys) each growth of the document tries again.
  */
 function restoreScroll(y: number | null): void {
   stopRestoring?.();
@@ -163,7 +163,7 @@ function restoreScroll(y: number | null): void {
     for (const event of USER_SCROLL) window.removeEventListener(event, stop);
     stopRestoring = null;
   };
-  const timeout = setTimeout(stop, 5_000);
+  const timeout = setTimeout(stop, 10_000);
   for (const event of USER_SCROLL) window.addEventListener(event, stop, { passive: true });
   observer.observe(document.body);
   stopRestoring = stop;

@@ -9,7 +9,7 @@
 import { cp, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
-import { measureCatalogRender } from "./bench/browser.ts";
+import { measureCatalogRender, measureThrottledPaint, SLOW_3G } from "./bench/browser.ts";
 import { measureCatalogReads } from "./bench/catalog-reads.ts";
 import { seedCatalog } from "./bench/catalog-seed.ts";
 import { measureFirstLoad } from "./bench/dapp-size.ts";
@@ -161,6 +161,11 @@ async function main(): Promise<number> {
     );
     machine.chromium = render.chromium;
 
+    const throttledReps = Math.min(settings.renderReps, 3);
+    const slow = await section(`First paint on ${SLOW_3G.name} in headless Chromium (${throttledReps} runs)`, () =>
+      measureThrottledPaint({ url: dapp.subdomainUrl, reps: throttledReps, network: SLOW_3G }),
+    );
+
     const added = await section(`Add and pin the dapp build (${settings.addReps} runs)`, () =>
       measureAddAndPin(dist, settings.addReps, workDir),
     );
@@ -251,6 +256,21 @@ async function main(): Promise<number> {
           `${ms(render.phases.firstRpcStart)}, last RPC answer (of ${render.phases.rpcRequests.median}) in ` +
           `${ms(render.phases.lastRpcEnd)}, catalog painted ${ms(render.ms)}; wall clock from page.goto to the ` +
           `marker seen by Playwright ${ms(render.wallMs)}`,
+      }),
+      figure({
+        key: "dapp.slow3g.firstPaint",
+        group: "dapp",
+        label: `${SLOW_3G.name} (${SLOW_3G.downloadKbps} kbit/s, ${SLOW_3G.latencyMs} ms RTT, 390 px): navigation → first contentful paint`,
+        unit: "ms",
+        summary: slow.firstContentfulPaint,
+        note: `medians: DOMContentLoaded ${ms(slow.domContentLoaded)}, catalog painted ${ms(slow.catalog)}`,
+      }),
+      figure({
+        key: "dapp.slow3g.catalog",
+        group: "dapp",
+        label: `${SLOW_3G.name}: navigation → catalog painted`,
+        unit: "ms",
+        summary: slow.catalog,
       }),
       figure({
         key: "ipfs.addPin",

@@ -1,7 +1,7 @@
 // The app context every page receives: manifest, chain reader, IPFS client, cart, wallet, block ticks, toasts.
 
 import { Cart } from "./client/cart.ts";
-import { loadAllStores } from "./client/catalog.ts";
+import { loadAllStores, type SearchText } from "./client/catalog.ts";
 import { Chain } from "./client/chain.ts";
 import { type ErrorContext, explainError, type FanError } from "./client/errors.ts";
 import { IpfsClient } from "./client/ipfs.ts";
@@ -78,6 +78,20 @@ export class App {
 
   storeMeta(cid: string): Promise<Validated<StoreMetadata>> {
     return this.storeMetaCache.get(cid, () => loadStoreMetadata(this.ipfs, cid));
+  }
+
+  /** Text of the metadata already loaded, for search (client/catalog.ts searchCatalog); loads nothing. */
+  loadedMetadataText(): SearchText {
+    return {
+      product: (p) => {
+        const r = p.metadataCid ? this.productMetaCache.peek(p.metadataCid) : undefined;
+        return r?.ok ? [r.value.description, ...r.value.details.flat()].join(" ") : "";
+      },
+      store: (s) => {
+        const r = s.metadataCid ? this.storeMetaCache.peek(s.metadataCid) : undefined;
+        return r?.ok ? r.value.bio : "";
+      },
+    };
   }
 
   // ── chain helpers ──

@@ -48,9 +48,13 @@ export function matchRoute(
 export function startRouter(app: App, layout: Layout): void {
   let current: { page: Page; controller: AbortController } | null = null;
   let navigation = 0;
+  let firstShow = true;
+  keepScrollInHistory();
 
   const show = async () => {
     const id = ++navigation;
+    // Back/Forward (and a reload) land on a history entry that saved its scroll position; a new entry has none.
+    const savedScroll = scrollOf(history.state);
     current?.controller.abort();
     current?.page.dispose?.();
     current = null;
@@ -90,17 +94,16 @@ export function startRouter(app: App, layout: Layout): void {
     document.title = withoutBidiControls(`${page.title} · Merchstand`);
     layout.main.replaceChildren(page.el);
     layout.main.removeAttribute("aria-busy");
-    window.scrollTo(0, 0);
-    // Moving focus to the new content tells screen-reader and keyboard users the page changed.
-    if (
-      document.activeElement &&
-      document.activeElement !== document.body &&
-      !layout.main.contains(document.activeElement)
-    ) {
-      const heading = layout.main.querySelector("h1");
-      (heading as HTMLElement | null)?.setAttribute("tabindex", "-1");
-      (heading as HTMLElement | null)?.focus({ preventScroll: true });
+    restoreScroll(savedScroll);
+    // Moving focus to the new page's heading tells screen-reader and keyboard users the page changed (not on the
+    // first load: the reader starts at the top of the document anyway). A page that focused something of its own
+    // keeps it.
+    if (!firstShow && !layout.main.contains(document.activeElement)) {
+      const heading = (layout.main.querySelector("h1") as HTMLElement | null) ?? layout.main;
+      if (heading !== layout.main) heading.setAttribute("tabindex", "-1");
+      heading.focus({ preventScroll: true });
     }
+    firstShow = false;
   };
 
   app.onBlock((block) => {
@@ -109,3 +112,61 @@ export function startRouter(app: App, layout: Layout): void {
   window.addEventListener("hashchange", () => void show());
   void show();
 }
+
+// ── scroll positions ──
+// Each history entry keeps its own scroll position in `history.state` (written as the fan scrolls), so Back to a
+// long list lands where the fan left it, even though the page is rebuilt and its grid fills in after a read.
+
+const SCROLL_SAVE_MS = 150;
+let stopRestoring: (() => void) | null = null;
+
+function scrollOf(state: unknown): number | null {
+  const y = (state as { scrollY?: unknown } | null)?.scrollY;
+  return typeof y === "number" && y > 0 ? y : null;
+}
+
+function keepScrollInHistory(): void {
+  history.scrollRestoration = "manual";
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  window.addEventListener(
+    "scroll",
+    () => {
+      if (timer || stopRestoring) return;
+      const href = location.href;
+      timer = setTimeout(() => {
+        timer = null;
+        // The fan may have left for another entry meanwhile: this position belongs to the one they scrolled.
+        if (stopRestoring || location.href !== href) return;
+        const state = (history.state as Record<string, unknown> | null) ?? {};
+        history.replaceState({ ...state, scrollY: Math.round(window.scrollY) }, "");
+      }, SCROLL_SAVE_MS);
+    },
+    { passive: true },
+  );
+}
+
+/**
+ * Scrolls to `y` (or to the top for a new entry). The page may still be filling in, so until it is tall enough
+ * (or 10 s pass, or the fan scrolls with wheel, touch or keys) each growth of the document tries again.
+ */
+function restoreScroll(y: number | null): void {
+  stopRestoring?.();
+  window.scrollTo(0, y ?? 0);
+  if (y === null || Math.abs(window.scrollY - y) < 2) return;
+  const observer = new ResizeObserver(() => {
+    window.scrollTo(0, y);
+    if (Math.abs(window.scrollY - y) < 2) stop();
+  });
+  const stop = () => {
+    observer.disconnect();
+    clearTimeout(timeout);
+    for (const event of USER_SCROLL) window.removeEventListener(event, stop);
+    stopRestoring = null;
+  };
+  const timeout = setTimeout(stop, 10_000);
+  for (const event of USER_SCROLL) window.addEventListener(event, stop, { passive: true });
+  observer.observe(document.body);
+  stopRestoring = stop;
+}
+
+const USER_SCROLL = ["wheel", "touchstart", "keydown", "mousedown"] as const;

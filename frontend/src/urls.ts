@@ -2,7 +2,11 @@
 // rewrites): `routes.*` build them, `parseHash` and `matchPath` read them back. Parsing never throws: a malformed
 // URL (bad percent-encoding, an id that is not a decimal id) matches nothing and shows the not-found page.
 
+import type { SortKey } from "./client/catalog.ts";
+
 type Id = bigint | number | string;
+/** A store page's filters and sort, kept in its URL so Back and a shared link show the same list. */
+export type StoreFilters = { q?: string; category?: number | null; sort?: SortKey; inStock?: boolean };
 export type SellerOrderFilter = "to-ship" | "shipped" | "disputed" | "completed" | "closed";
 
 function withQuery(path: string, query: Record<string, string | number | bigint | undefined>): string {
@@ -15,7 +19,13 @@ function withQuery(path: string, query: Record<string, string | number | bigint 
 /** The hash path of each page (what `link` and `go` take). */
 export const routes = {
   home: (search?: string) => withQuery("/", { q: search || undefined }),
-  store: (storeId: Id) => `/store/${storeId}`,
+  store: (storeId: Id, filters: StoreFilters = {}) =>
+    withQuery(`/store/${storeId}`, {
+      q: filters.q || undefined,
+      category: filters.category ?? undefined,
+      sort: filters.sort && filters.sort !== "featured" ? filters.sort : undefined,
+      stock: filters.inStock ? "in" : undefined,
+    }),
   product: (storeId: Id, productId: Id) => `/store/${storeId}/product/${productId}`,
   cart: () => "/cart",
   checkout: () => "/checkout",
@@ -46,9 +56,29 @@ export function go(route: string): void {
   location.hash = hashHref(route);
 }
 
-/** Shows a route without a history entry (a filter tab). */
+/** Shows a route without a history entry (a filter tab); the entry keeps its state (the saved scroll position). */
 export function replaceRoute(route: string): void {
-  history.replaceState(null, "", hashHref(route));
+  history.replaceState(history.state, "", hashHref(route));
+}
+
+/**
+ * The filters of a store page's URL query; anything unknown or malformed is left out (the default). The page passes
+ * the number of categories and the sort keys (client/catalog.ts SORT_KEYS), so the first-load bundle needn't.
+ */
+export function parseStoreFilters(
+  query: URLSearchParams,
+  known: { categories: number; sorts: readonly SortKey[] },
+): StoreFilters {
+  const { categories } = known;
+  const filters: StoreFilters = {};
+  const q = query.get("q");
+  if (q) filters.q = q;
+  const category = query.get("category");
+  if (category && /^\d{1,3}$/.test(category) && Number(category) < categories) filters.category = Number(category);
+  const sort = query.get("sort");
+  if (known.sorts.includes(sort as SortKey)) filters.sort = sort as SortKey;
+  if (query.get("stock") === "in") filters.inStock = true;
+  return filters;
 }
 
 /** `decodeURIComponent` that answers null for malformed percent-encoding instead of throwing URIError. */

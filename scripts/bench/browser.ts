@@ -135,3 +135,73 @@ export async function measureCatalogRender(options: {
     await browser.close();
   }
 }
+
+/** A throttled connection for Chromium's network emulation (DevTools protocol `Network.emulateNetworkConditions`). */
+export type NetworkProfile = { name: string; downloadKbps: number; uploadKbps: number; latencyMs: number };
+
+/** DevTools' "Slow 3G": 400 kbit/s each way and 400 ms round trips. */
+export const SLOW_3G: NetworkProfile = { name: "Slow 3G", downloadKbps: 400, uploadKbps: 400, latencyMs: 400 };
+
+export type ThrottledRuns = {
+  network: NetworkProfile;
+  /** First contentful paint (the index.html skeleton, when it paints before the script has loaded). */
+  firstContentfulPaint: Summary;
+  /** DOMContentLoaded: the entry script and stylesheet are in. */
+  domContentLoaded: Summary;
+  /** The first product card painted, as in measureCatalogRender. */
+  catalog: Summary;
+};
+
+/**
+ * First paint and catalog paint on a throttled connection: every request of the page (gateway and JSON-RPC) goes
+ * through Chromium's network emulation. Reported beside the unthrottled render time, not held to a target.
+ */
+export async function measureThrottledPaint(options: {
+  url: string;
+  reps: number;
+  network?: NetworkProfile;
+}): Promise<ThrottledRuns> {
+  const network = options.network ?? SLOW_3G;
+  const browser: Browser = await launchChromium();
+  try {
+    const runs = await repeat(options.reps, async () => {
+      const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+      try {
+        await context.addInitScript(watchForCatalog, CATALOG_MARKER);
+        const page = await context.newPage();
+        const cdp = await context.newCDPSession(page);
+        await cdp.send("Network.enable");
+        await cdp.send("Network.emulateNetworkConditions", {
+          offline: false,
+          latency: network.latencyMs,
+          downloadThroughput: (network.downloadKbps * 1000) / 8,
+          uploadThroughput: (network.uploadKbps * 1000) / 8,
+        });
+        await page.goto(options.url, { waitUntil: "commit" });
+        await page.waitForFunction(() => window.__benchCatalogPaintedAt !== undefined, null, {
+          timeout: 180_000,
+          polling: 100,
+        });
+        return page.evaluate(() => {
+          const nav = performance.getEntriesByType("navigation")[0] as PerformanceNavigationTiming | undefined;
+          const fcp = performance.getEntriesByName("first-contentful-paint")[0];
+          return {
+            firstContentfulPaint: fcp?.startTime ?? Number.NaN,
+            domContentLoaded: nav?.domContentLoadedEventEnd ?? Number.NaN,
+            catalog: window.__benchCatalogPaintedAt as number,
+          };
+        });
+      } finally {
+        await context.close();
+      }
+    });
+    return {
+      network,
+      firstContentfulPaint: summarize(runs.map((r) => r.firstContentfulPaint)),
+      domContentLoaded: summarize(runs.map((r) => r.domContentLoaded)),
+      catalog: summarize(runs.map((r) => r.catalog)),
+    };
+  } finally {
+    await browser.close();
+  }
+}

@@ -10,6 +10,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
+import { createBrotliCompress, createGzip, constants as zlib } from "node:zlib";
 import { unixfs } from "@helia/unixfs";
 import { createVerifiedFetch, type VerifiedFetch } from "@helia/verified-fetch";
 import type { Helia } from "helia";
@@ -354,17 +355,58 @@ async function serveContent(
     return;
   }
 
+  const encoding = response.status === 200 ? contentEncoding(req, out) : null;
+  if (encoding !== null) {
+    // The encoded length isn't known before the body is compressed: the response is chunked instead.
+    delete out["content-length"];
+    delete out["accept-ranges"];
+    out["content-encoding"] = encoding;
+  }
+  if (response.status === 200) out.vary = out.vary ? `${out.vary}, Accept-Encoding` : "Accept-Encoding";
   res.writeHead(response.status, out);
   if (req.method === "HEAD" || response.body === null) {
     await response.body?.cancel();
     res.end();
     return;
   }
+  const body = Readable.fromWeb(response.body as import("node:stream/web").ReadableStream<Uint8Array>);
   try {
-    await pipeline(Readable.fromWeb(response.body as import("node:stream/web").ReadableStream<Uint8Array>), res);
+    if (encoding === null) await pipeline(body, res);
+    else await pipeline(body, encoding === "br" ? createBrotliCompress(BROTLI_OPTIONS) : createGzip(), res);
   } catch {
     // The client went away mid-body; the abort signal has already stopped the read.
   }
+}
+
+// Text compresses 3-5x (the dapp's script: 166 kB → ~45 kB); pictures and archives are compressed already.
+const COMPRESSIBLE = /^(text\/|application\/(javascript|json|manifest\+json|xml|wasm)|image\/svg\+xml)/i;
+/** Below this a compressed body saves less than the headers it adds. */
+const MIN_COMPRESS_BYTES = 1024;
+// Quality 5 compresses a few hundred kB in milliseconds and still beats gzip -9 on the dapp's script.
+const BROTLI_OPTIONS = { params: { [zlib.BROTLI_PARAM_QUALITY]: 5 } };
+
+/**
+ * The encoding for a whole-file answer: "br" or "gzip" when the client accepts it (Accept-Encoding, q=0 refuses)
+ * and the type is text, else null. A range request's bytes are of the file itself, so they are never encoded.
+ */
+export function contentEncoding(
+  req: Pick<IncomingMessage, "headers">,
+  headers: Record<string, string>,
+): "br" | "gzip" | null {
+  if (req.headers.range !== undefined) return null;
+  if (!COMPRESSIBLE.test(headers["content-type"] ?? "")) return null;
+  const length = headers["content-length"];
+  if (length !== undefined && Number(length) < MIN_COMPRESS_BYTES) return null;
+  const accepted = new Map<string, number>();
+  for (const part of String(req.headers["accept-encoding"] ?? "").split(",")) {
+    const [name = "", ...params] = part.trim().toLowerCase().split(";");
+    const q = params.map((p) => /^\s*q=([\d.]+)\s*$/.exec(p)?.[1]).find((v) => v !== undefined);
+    if (name) accepted.set(name, q === undefined ? 1 : Number(q));
+  }
+  const ok = (name: string) => (accepted.get(name) ?? accepted.get("*") ?? 0) > 0;
+  if (ok("br")) return "br";
+  if (ok("gzip")) return "gzip";
+  return null;
 }
 
 /** Turns verified-fetch's `ipfs://<cid>/<path>` redirects into a URL on this gateway, in the request's own form. */

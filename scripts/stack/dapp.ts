@@ -69,6 +69,11 @@ export type StackManifestInput = {
   uploadUrl: string | null;
 };
 
+/** The name the dapp and the ready banner give a local chain (what a fan types as the wallet's network name). */
+export function localChainName(chainId: number): string {
+  return chainId === 31337 ? "Hardhat local" : `Local chain ${chainId}`;
+}
+
 /** The manifest of a local stack: the local chain, ETH and mUSD, and the stack's own gateway. */
 export function stackManifest(input: StackManifestInput): DappManifest {
   const currencies: Currency[] = [
@@ -78,7 +83,7 @@ export function stackManifest(input: StackManifestInput): DappManifest {
   return {
     version: 1,
     chainId: input.chainId,
-    chainName: input.chainId === 31337 ? "Hardhat local" : `Local chain ${input.chainId}`,
+    chainName: localChainName(input.chainId),
     rpcUrl: input.rpcUrl,
     explorerUrl: null,
     merchstand: input.merchstand,

@@ -8,7 +8,7 @@ import { rpcProvider } from "../cli/rpc.ts";
 import type { SeedSummary } from "../seed/seed.ts";
 import { CAST, castWallet } from "./accounts.ts";
 import { compileContracts } from "./compile.ts";
-import { buildDapp, DAPP_DIST, stackManifest, stageBuild, writeManifest } from "./dapp.ts";
+import { buildDapp, DAPP_DIST, localChainName, stackManifest, stageBuild, writeManifest } from "./dapp.ts";
 import type { Deployment } from "./deploy.ts";
 import { type Chain, connectExternalNode, startHardhatNode } from "./hardhat-node.ts";
 import type { IpfsBackend } from "./ipfs-backend.ts";
@@ -209,6 +209,30 @@ export async function startStack(options: StackOptions, hooks: StackHooks = {}):
 }
 
 /** The lines printed once the stack is up: where the dapp is, the chain, and test accounts to import. */
+/**
+ * Which URL to open, and the network to add to a wallet: the ready banner's lines for someone who has never used
+ * the local chain before.
+ */
+export function openAndWalletLines(stack: Pick<RunningStack, "dapp" | "devUrl" | "chain">): string[] {
+  const open =
+    stack.dapp !== null
+      ? [
+          `  → Open ${stack.dapp.subdomainUrl} in your browser: the subdomain URL gives the dapp its own origin (its`,
+          "    own cart, storage and wallet permission). Use the path URL only where *.localhost doesn't resolve.",
+        ]
+      : stack.devUrl !== null
+        ? [`  → Open ${stack.devUrl} in your browser.`]
+        : [];
+  return [
+    ...open,
+    "  To buy or sell, add the local chain to your wallet (MetaMask: Settings → Networks → Add a network manually):",
+    `      Network name: ${localChainName(Number(stack.chain.chainId))}`,
+    `      RPC URL: ${stack.chain.rpcUrl}`,
+    `      Chain ID: ${stack.chain.chainId}`,
+    "      Currency symbol: ETH",
+  ];
+}
+
 export async function readyBanner(stack: RunningStack): Promise<string[]> {
   const provider = rpcProvider(stack.chain.rpcUrl, { chainId: stack.chain.chainId });
   try {
@@ -235,6 +259,7 @@ export async function readyBanner(stack: RunningStack): Promise<string[]> {
       );
     }
     if (stack.devUrl !== null) lines.push(`  Dapp URL (Vite dev server, hot reload): ${stack.devUrl}`);
+    lines.push(...openAndWalletLines(stack));
     lines.push(
       `  IPFS gateway: ${stack.ipfs.gatewayUrl} (${stack.ipfs.kind === "embedded" ? "embedded Helia node" : "Kubo"})`,
       ...(stack.ipfs.kind === "kubo"

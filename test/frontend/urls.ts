@@ -2,8 +2,10 @@
 // to the same page and params, and a malformed URL matches nothing (the router then shows the not-found page)
 // instead of throwing URIError.
 import { expect } from "chai";
+import { SORT_KEYS } from "../../frontend/src/client/catalog.ts";
+import { CATEGORIES } from "../../frontend/src/client/protocol.ts";
 import { matchRoute, ROUTES } from "../../frontend/src/router.ts";
-import { matchPath, parseHash, routes, safeDecode } from "../../frontend/src/urls.ts";
+import { matchPath, parseHash, parseStoreFilters, routes, safeDecode } from "../../frontend/src/urls.ts";
 
 /** Which route file a hash opens, and with which params; null for the not-found page. */
 function resolve(hash: string): { path: string; params: Record<string, string> } | null {
@@ -73,5 +75,23 @@ describe("dapp URLs", () => {
       expect(resolve(`#/store/${bad}`), bad).to.equal(null);
     }
     expect(resolve("#/store/12345678901234567890")?.params.storeId).to.equal("12345678901234567890");
+  });
+
+  it("keeps a store page's filters and sort in its URL and reads them back", () => {
+    const filters = { q: "owl tee", category: 0, sort: "price-desc" as const, inStock: true };
+    const route = routes.store(7n, filters);
+    expect(resolve(`#${route}`)).to.deep.equal({ path: "/store/:storeId", params: { storeId: "7" } });
+    expect(
+      parseStoreFilters(parseHash(`#${route}`).query, { categories: CATEGORIES.length, sorts: SORT_KEYS }),
+    ).to.deep.equal(filters);
+    // Defaults stay out of the URL, so the plain store link is unchanged.
+    expect(routes.store(7n, { q: "", category: null, sort: "featured", inStock: false })).to.equal("/store/7");
+    // Unknown or malformed values fall back to the defaults instead of breaking the page.
+    expect(
+      parseStoreFilters(new URLSearchParams("sort=cheapest&category=99&stock=yes&q="), {
+        categories: CATEGORIES.length,
+        sorts: SORT_KEYS,
+      }),
+    ).to.deep.equal({});
   });
 });

@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
+import { brotliDecompressSync, gunzipSync } from "node:zlib";
 import { expect } from "chai";
 import { create } from "kubo-rpc-client";
 import { CID } from "multiformats/cid";
@@ -26,6 +27,10 @@ async function makeSite(dir: string): Promise<Record<string, Uint8Array>> {
     "index.html": new TextEncoder().encode("<!doctype html><html><head><title>t</title></head><body>hi</body></html>"),
     "assets/app-1234.js": new TextEncoder().encode("export const answer = 42;\n"),
     "assets/app-1234.css": new TextEncoder().encode("body { color: red }\n"),
+    // Big enough for the gateway to compress (it leaves files under 1 kB alone).
+    "assets/vendor-5678.js": new TextEncoder().encode(
+      Array.from({ length: 600 }, (_, i) => `export const value${i} = "merch ${i % 7}";\n`).join(""),
+    ),
     "assets/logo.png": PNG,
     "assets/icon.svg": new TextEncoder().encode('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1 1"></svg>'),
     "assets/deep/data.json": new TextEncoder().encode('{"a":1}'),
@@ -180,6 +185,48 @@ describe("IPFS: embedded node, CIDs and gateway", function () {
         });
       });
     }
+
+    describe("compression", () => {
+      const vendor = "assets/vendor-5678.js";
+      const fetchVendor = (headers: Record<string, string>) => get(gateway, `/ipfs/${root}/${vendor}`, headers);
+
+      it("sends text brotli- or gzip-encoded as Accept-Encoding asks, with the file's ETag and caching", async () => {
+        const plain = await fetchVendor({});
+        expect(plain.headers["content-encoding"]).to.equal(undefined);
+        expect(Number(plain.headers["content-length"])).to.equal(files[vendor]!.length);
+        const br = await fetchVendor({ "accept-encoding": "gzip, deflate, br, zstd" });
+        expect(br.status).to.equal(200);
+        expect(br.headers["content-encoding"]).to.equal("br");
+        expect(brotliDecompressSync(br.body).equals(Buffer.from(files[vendor]!))).to.equal(true);
+        expect(br.body.length).to.be.below(files[vendor]!.length / 3);
+        const gzip = await fetchVendor({ "accept-encoding": "br;q=0, gzip" });
+        expect(gzip.headers["content-encoding"]).to.equal("gzip");
+        expect(gunzipSync(gzip.body).equals(Buffer.from(files[vendor]!))).to.equal(true);
+        for (const answer of [br, gzip]) {
+          expect(answer.headers.etag).to.equal(plain.headers.etag);
+          expect(answer.headers["cache-control"]).to.equal(plain.headers["cache-control"]);
+          expect(answer.headers["content-type"]).to.equal(plain.headers["content-type"]);
+          expect(answer.headers.vary).to.match(/Accept-Encoding/);
+          expect(answer.headers["content-length"]).to.equal(undefined);
+        }
+        expect((await fetchVendor({ "accept-encoding": "identity" })).headers["content-encoding"]).to.equal(undefined);
+      });
+
+      it("still answers 304 to a matching ETag, and sends ranges and pictures as they are", async () => {
+        const first = await fetchVendor({ "accept-encoding": "br" });
+        const again = await fetchVendor({ "accept-encoding": "br", "if-none-match": String(first.headers.etag) });
+        expect(again.status).to.equal(304);
+        expect(again.body.length).to.equal(0);
+        const range = await fetchVendor({ "accept-encoding": "br", range: "bytes=0-99" });
+        expect(range.status).to.equal(206);
+        expect(range.headers["content-encoding"]).to.equal(undefined);
+        expect(range.body.equals(Buffer.from(files[vendor]!.subarray(0, 100)))).to.equal(true);
+        const binary = await get(gateway, `/ipfs/${root}/big.bin`, { "accept-encoding": "br" });
+        expect(binary.headers["content-encoding"]).to.equal(undefined);
+        const small = await get(gateway, `/ipfs/${root}/assets/app-1234.js`, { "accept-encoding": "br" });
+        expect(small.headers["content-encoding"]).to.equal(undefined);
+      });
+    });
 
     it("answers HEAD with the headers of GET and no body", async () => {
       const answer = await get(gateway, `/ipfs/${root}/assets/app-1234.css`, {}, "HEAD");

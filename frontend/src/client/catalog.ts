@@ -3,7 +3,7 @@
 
 import type { Chain } from "./chain.ts";
 import { skeleton } from "./names.ts";
-import type { Product, Store, Variant } from "./protocol.ts";
+import { CATEGORIES, type Product, type Store, type Variant } from "./protocol.ts";
 
 export const CATALOG_PAGE_SIZE = 24;
 export const BULK_PAGE_SIZE = 100;
@@ -58,7 +58,8 @@ export function averageRating(product: Product): number | null {
   return product.ratingCount > 0 ? Number(product.ratingSum) / product.ratingCount : null;
 }
 
-export type SortKey = "featured" | "price-asc" | "price-desc" | "rating" | "newest";
+export const SORT_KEYS = ["featured", "price-asc", "price-desc", "rating", "newest"] as const;
+export type SortKey = (typeof SORT_KEYS)[number];
 export type ProductFilter = {
   query?: string;
   category?: number | null;
@@ -68,7 +69,7 @@ export type ProductFilter = {
 };
 
 export function filterProducts(products: Product[], filter: ProductFilter): Product[] {
-  const query = filter.query ? skeleton(filter.query) : "";
+  const words = filter.query ? searchWords(filter.query) : [];
   const out = products.filter((p) => {
     if (!p.active) return false;
     if (filter.category !== undefined && filter.category !== null && p.category !== filter.category) return false;
@@ -77,7 +78,7 @@ export function filterProducts(products: Product[], filter: ProductFilter): Prod
     if (filter.maxPrice !== undefined && filter.maxPrice !== null && (!range || range.min > filter.maxPrice)) {
       return false;
     }
-    if (query && !skeleton(p.name).includes(query)) return false;
+    if (words.length > 0 && !matchesAllWords(words, `${p.name} ${CATEGORIES[p.category] ?? ""}`)) return false;
     return true;
   });
   const price = (p: Product) => priceRange(p)?.min ?? 0n;
@@ -102,32 +103,86 @@ export type SearchHit =
   | { kind: "product"; product: Product; store: Store | undefined; score: number };
 
 /**
- * Searches stores and products by name. Official stores (and their products) rank first, so a fan searching for a
- * band finds the band's own store before any store that copies its name.
+ * A search word reduced to its stem, so simple inflections meet: "shirts" ~ "shirt", "hoodies" ~ "hoodie" ~
+ * "hoody" (a final -ie/-y/-ies all become -i), "boxes" ~ "box", "signed" ~ "sign". Input is one skeleton word.
  */
-export function searchCatalog(query: string, stores: Store[], products: Product[]): SearchHit[] {
+export function stem(word: string): string {
+  let w = word;
+  if (w.length > 4 && w.endsWith("ies")) w = `${w.slice(0, -3)}i`;
+  else if (w.length > 4 && /(s|x|z|ch|sh)es$/.test(w)) w = w.slice(0, -2);
+  else if (w.length > 3 && w.endsWith("s") && !w.endsWith("ss")) w = w.slice(0, -1);
+  else if (w.length > 5 && w.endsWith("ing")) w = w.slice(0, -3);
+  else if (w.length > 4 && w.endsWith("ed")) w = w.slice(0, -2);
+  if (w.length > 3 && w.endsWith("ie")) w = w.slice(0, -1);
+  else if (w.length > 3 && w.endsWith("y")) w = `${w.slice(0, -1)}i`;
+  return w;
+}
+
+/** The stems of a text's words (split at spaces and punctuation, each folded like `skeleton`). */
+export function searchWords(text: string): string[] {
+  return text
+    .split(/[^\p{L}\p{N}]+/u)
+    .map((word) => stem(skeleton(word)))
+    .filter((word) => word.length > 0);
+}
+
+/**
+ * Whether every query word appears in `text`: as the start of one of its words ("owl" finds "Owls"), or inside
+ * its run of letters ("tshirt" finds "T-Shirt").
+ */
+export function matchesAllWords(queryWords: readonly string[], text: string): boolean {
+  if (queryWords.length === 0) return false;
+  const words = searchWords(text);
+  const run = skeleton(text);
+  return queryWords.every((q) => words.some((w) => w.startsWith(q)) || run.includes(q));
+}
+
+/** Extra searchable text (metadata already loaded: a store's bio, a product's description and details). */
+export type SearchText = { store?(store: Store): string; product?(product: Product): string };
+
+/**
+ * Searches stores and products: every word of the query must match somewhere in a product's name, its store's
+ * name, its category or its loaded metadata (a store: its name and bio). Official stores (and their products) rank
+ * first, so a fan searching for a band finds the band's own store before any store that copies its name; then
+ * matches on the name itself before matches that needed the other fields.
+ */
+export function searchCatalog(query: string, stores: Store[], products: Product[], text: SearchText = {}): SearchHit[] {
   const q = skeleton(query);
-  if (!q) return [];
+  const words = searchWords(query);
+  if (!q || words.length === 0) return [];
   const byId = new Map(stores.map((s) => [s.id, s]));
-  const score = (name: string, official: boolean) => {
+  /** How well `name` alone matches, or -1 when the name alone doesn't hold every word. */
+  const nameScore = (name: string) => {
     const s = skeleton(name);
-    const at = s.indexOf(q);
-    if (at < 0) return -1;
-    return (official ? 1000 : 0) + (s === q ? 100 : at === 0 ? 50 : 10);
+    if (s === q) return 100;
+    if (s.startsWith(q)) return 50;
+    return matchesAllWords(words, name) ? 30 : -1;
+  };
+  const score = (name: string, official: boolean, ...more: string[]) => {
+    const own = nameScore(name);
+    const s = own >= 0 ? own : matchesAllWords(words, [name, ...more].join(" ")) ? 10 : -1;
+    return s < 0 ? -1 : (official ? 1000 : 0) + s;
   };
   const hits: SearchHit[] = [];
   for (const store of stores) {
     if (store.closed) continue;
-    const s = score(store.name, store.official);
+    const s = score(store.name, store.official, text.store?.(store) ?? "");
     if (s >= 0) hits.push({ kind: "store", store, score: s + 1 });
   }
   for (const product of products) {
     if (!product.active) continue;
     const store = byId.get(product.storeId);
     if (store?.closed) continue;
+    const official = store?.official ?? false;
     const s = Math.max(
-      score(product.name, store?.official ?? false),
-      store ? score(store.name, store.official) - 5 : -1,
+      score(
+        product.name,
+        official,
+        store?.name ?? "",
+        CATEGORIES[product.category] ?? "",
+        text.product?.(product) ?? "",
+      ),
+      store ? score(store.name, official) - 5 : -1,
     );
     if (s >= 0) hits.push({ kind: "product", product, store, score: s });
   }

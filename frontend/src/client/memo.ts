@@ -4,6 +4,7 @@
 export class PromiseCache<K, V> {
   private readonly entries = new Map<K, Promise<V>>();
   private readonly failed: (value: V) => boolean;
+  private readonly values = new Map<K, V>();
 
   constructor(options: { failed?: (value: V) => boolean } = {}) {
     this.failed = options.failed ?? (() => false);
@@ -20,9 +21,15 @@ export class PromiseCache<K, V> {
       };
       settled.then((value) => {
         if (this.failed(value)) forget();
+        else if (this.entries.get(key) === settled) this.values.set(key, value);
       }, forget);
     }
     return pending;
+  }
+
+  /** The value for `key` if its promise has already succeeded, without starting a load. */
+  peek(key: K): V | undefined {
+    return this.values.get(key);
   }
 
   has(key: K): boolean {
@@ -31,5 +38,6 @@ export class PromiseCache<K, V> {
 
   clear(): void {
     this.entries.clear();
+    this.values.clear();
   }
 }

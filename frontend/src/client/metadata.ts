@@ -4,6 +4,8 @@ import { normalizeCidRef } from "./cid.ts";
 import type { IpfsClient } from "./ipfs.ts";
 
 export const MAX_METADATA_BYTES = 64 * 1024;
+/** A store's bio, in UTF-16 units (what `maxlength` and String.length count). */
+export const MAX_BIO = 2_000;
 
 /** A digital product's download: the encrypted file's CID and its content key sealed to the store's key. */
 export type DownloadMetadata = { cid: string; name: string; size: number; key: string };
@@ -104,7 +106,7 @@ export function validateStoreMetadata(input: unknown): Validated<StoreMetadata> 
   if (typeof input !== "object" || input === null || Array.isArray(input)) return fail("metadata is not an object");
   const m = input as Record<string, unknown>;
   if (m.schema !== "merchstand/store@1") return fail("schema is not merchstand/store@1");
-  const bio = optionalText(m.bio, "bio", 2_000);
+  const bio = optionalText(m.bio, "bio", MAX_BIO);
   if (!bio.ok) return bio;
   const logo = optionalCid(m.logo, "logo");
   if (!logo.ok) return logo;

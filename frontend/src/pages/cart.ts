@@ -1,11 +1,14 @@
 // The cart: lines grouped by store, quantity edit, remove, subtotal per currency, one checkout per currency.
+
+import type { App } from "../app.ts";
 import { type CartLine, groupByStore } from "../client/cart.ts";
 import { formatAmount } from "../client/format.ts";
 import type { Page, PageContext } from "../page.ts";
-import { emptyState, officialBadge } from "../ui/components.ts";
+import { emptyState, ipfsImage, officialBadge } from "../ui/components.ts";
 import { button, h, link, replace, uid } from "../ui/dom.ts";
 import { routes } from "../urls.ts";
 import { refreshCart } from "./cart-check.ts";
+import { firstImage } from "./shared.ts";
 
 export default function cartPage(ctx: PageContext): Page {
   const { app } = ctx;
@@ -113,9 +116,15 @@ function cartLine(ctx: PageContext, line: CartLine): HTMLElement {
   qty.addEventListener("change", () =>
     app.cart.setQuantity(line.productId, line.variant, Math.floor(Number(qty.value) || 0)),
   );
+  // The line's picture: the product's first image (its metadata CID is read from the chain once per product).
+  const thumb = h("div", { class: "line-thumb" }, ipfsImage(app, null, line.productName, "media thumb"));
+  void lineImage(app, line.productId).then(
+    (cid) => cid && !ctx.signal.aborted && thumb.replaceChildren(ipfsImage(app, cid, line.productName, "media thumb")),
+  );
   return h(
     "li",
     { class: "cart-line" },
+    thumb,
     h(
       "div",
       { class: "line-info" },
@@ -146,4 +155,21 @@ function cartLine(ctx: PageContext, line: CartLine): HTMLElement {
     ),
     h("p", { class: "line-total", text: formatAmount(BigInt(line.unitPrice) * BigInt(line.quantity), c) }),
   );
+}
+
+/** The first image of a cart line's product, or null (no metadata, no image, or the read failed). */
+const lineImages = new Map<string, Promise<string | null>>();
+function lineImage(app: App, productId: string): Promise<string | null> {
+  let cid = lineImages.get(productId);
+  if (!cid) {
+    cid = app.chain
+      .getProduct(BigInt(productId))
+      .then((p) => (p ? firstImage(app, p) : null))
+      .catch(() => {
+        lineImages.delete(productId);
+        return null;
+      });
+    lineImages.set(productId, cid);
+  }
+  return cid;
 }

@@ -2,10 +2,10 @@
 import { loadAllProducts, loadCatalogPage, searchCatalog } from "../client/catalog.ts";
 import { withoutBidiControls } from "../client/names.ts";
 import type { Page, PageContext } from "../page.ts";
-import { emptyState, errorBox, skeletonGrid, storeCard } from "../ui/components.ts";
+import { emptyState, errorBox, skeletonGrid } from "../ui/components.ts";
 import { button, h, link, replace } from "../ui/dom.ts";
 import { routes } from "../urls.ts";
-import { officialFirst, productCards, retryWhenBackOnline, storeBio, storeCards, storeLogo } from "./shared.ts";
+import { officialFirst, productCards, retryWhenBackOnline, storeCards } from "./shared.ts";
 
 export default function home(ctx: PageContext): Page {
   const query = ctx.query.get("q")?.trim() ?? "";
@@ -66,9 +66,10 @@ function landing(ctx: PageContext): Page {
   };
 
   const loadStores = async () => {
-    const stores = officialFirst((await app.stores()).filter((s) => !s.closed));
+    const all = await app.stores();
+    const stores = officialFirst(all.filter((s) => !s.closed));
     if (ctx.signal.aborted) return;
-    replace(storesList, storeCards(app, stores));
+    replace(storesList, storeCards(app, stores, all));
     replace(
       storesSection,
       h("h2", { attrs: { id: "stores-title" }, text: "Bands & stores" }),
@@ -130,7 +131,7 @@ function searchPage(ctx: PageContext, query: string): Page {
   const run = async () => {
     const [stores, products] = await Promise.all([app.stores(), loadAllProducts(app.chain)]);
     if (ctx.signal.aborted) return;
-    const hits = searchCatalog(query, stores, products);
+    const hits = searchCatalog(query, stores, products, app.loadedMetadataText());
     const storeHits = hits.flatMap((hit) => (hit.kind === "store" ? [hit.store] : []));
     const productHits = hits.flatMap((hit) => (hit.kind === "product" ? [hit.product] : []));
     if (hits.length === 0) {
@@ -151,11 +152,7 @@ function searchPage(ctx: PageContext, query: string): Page {
             "section",
             { class: "section" },
             h("h2", { text: "Stores" }),
-            h(
-              "ul",
-              { class: "grid stores" },
-              storeHits.map((s) => storeCard(app, s, storeLogo(app, s), storeBio(app, s))),
-            ),
+            h("ul", { class: "grid stores" }, storeCards(app, storeHits, stores)),
           )
         : null,
       productHits.length

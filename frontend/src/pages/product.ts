@@ -14,6 +14,8 @@ import {
   LOW_STOCK,
   lookAlikeWarning,
   officialWithEvidence,
+  radioGroup,
+  selfArbitrated,
   spinner,
   stars,
   stockHint,
@@ -61,15 +63,17 @@ export default async function productPage(ctx: PageContext): Promise<Page> {
       "fieldset",
       { class: "variants" },
       h("legend", { attrs: { id: legendId }, text: variants.length > 1 ? "Size / option" : "Option" }),
-      h(
-        "div",
-        { class: "variant-buttons", attrs: { role: "radiogroup", "aria-labelledby": legendId } },
-        variants.map((v) =>
-          variantButton(v, v.index === selected, product.active, () => {
-            selected = v.index;
-            renderBuyBox();
-            (buyBox.querySelector(`[data-variant="${v.index}"]`) as HTMLElement | null)?.focus();
-          }),
+      radioGroup(
+        h(
+          "div",
+          { class: "variant-buttons", attrs: { role: "radiogroup", "aria-labelledby": legendId } },
+          variants.map((v) =>
+            variantButton(v, v.index === selected, product.active, () => {
+              selected = v.index;
+              renderBuyBox();
+              (buyBox.querySelector(`[data-variant="${v.index}"]`) as HTMLElement | null)?.focus();
+            }),
+          ),
         ),
       ),
     );
@@ -219,7 +223,7 @@ export default async function productPage(ctx: PageContext): Promise<Page> {
                 h(
                   "div",
                   { class: "review-head" },
-                  stars(r.rating, 1),
+                  stars(r.rating, null),
                   h("span", { class: "badge verified", text: "Verified buyer" }),
                   h("span", { class: "muted small", text: shortAddress(r.reviewer) }),
                 ),
@@ -294,6 +298,7 @@ export default async function productPage(ctx: PageContext): Promise<Page> {
           stars(averageRating(product), product.ratingCount),
         ),
         store.official ? null : impostorOf ? lookAlikeWarning(store, impostorOf) : unverifiedNotice(),
+        selfArbitrated(store),
         buyBox,
         h("section", { class: "about" }, h("h2", { text: "About this item" }), description, details),
       ),

@@ -1,5 +1,6 @@
 // Small page-level helpers shared by several pages (data joins, not UI pieces).
 import type { App } from "../app.ts";
+import { impersonatedStore } from "../client/names.ts";
 import type { Product, Store } from "../client/protocol.ts";
 import { productCard, rememberStoreCurrencies, storeCard } from "../ui/components.ts";
 
@@ -21,11 +22,16 @@ export function storeBio(app: App, store: Store): Promise<string> {
 export function productCards(app: App, products: Product[], stores: Store[]): HTMLElement[] {
   rememberStoreCurrencies(stores);
   const byId = new Map(stores.map((s) => [s.id, s]));
-  return products.map((p) => productCard(app, p, byId.get(p.storeId), firstImage(app, p)));
+  return products.map((p) => {
+    const store = byId.get(p.storeId);
+    const impostorOf = store ? impersonatedStore(store, stores) : undefined;
+    return productCard(app, p, store, firstImage(app, p), { impostorOf });
+  });
 }
 
-export function storeCards(app: App, stores: Store[]): HTMLElement[] {
-  return stores.map((s) => storeCard(app, s, storeLogo(app, s), storeBio(app, s)));
+/** Store cards; `all` is every store, so a look-alike of an official store is marked even in a short list. */
+export function storeCards(app: App, stores: Store[], all: readonly Store[] = stores): HTMLElement[] {
+  return stores.map((s) => storeCard(app, s, storeLogo(app, s), storeBio(app, s), impersonatedStore(s, all)));
 }
 
 /**

@@ -1,7 +1,7 @@
 // A store: banner, logo, bio and links from its metadata, the official badge or the unverified notice, and its
 // products with category filter, search, availability and sort.
 
-import { filterProducts, loadStoreProducts, type SortKey } from "../client/catalog.ts";
+import { filterProducts, loadStoreProducts, SORT_KEYS, type SortKey } from "../client/catalog.ts";
 import { impersonatedStore, withoutBidiControls } from "../client/names.ts";
 import { CATEGORIES, type Product, type Store } from "../client/protocol.ts";
 import { NotFound, type Page, type PageContext } from "../page.ts";
@@ -11,10 +11,12 @@ import {
   ipfsImage,
   lookAlikeWarning,
   officialWithEvidence,
+  selfArbitrated,
   skeletonGrid,
   unverifiedNotice,
 } from "../ui/components.ts";
 import { button, externalLink, h, replace, uid } from "../ui/dom.ts";
+import { parseStoreFilters, replaceRoute, routes, type StoreFilters } from "../urls.ts";
 import { productCards, retryWhenBackOnline } from "./shared.ts";
 
 export default async function storePage(ctx: PageContext): Promise<Page> {
@@ -60,6 +62,18 @@ export default async function storePage(ctx: PageContext): Promise<Page> {
     ).map(([v, t]) => h("option", { attrs: { value: v }, text: t })),
   );
   const inStock = h("input", { attrs: { id: stockId, type: "checkbox" } });
+  // The filters come from the URL and go back into it (replacing the entry), so Back from a product restores them.
+  const initial = parseStoreFilters(ctx.query, { categories: CATEGORIES.length, sorts: SORT_KEYS });
+  search.value = initial.q ?? "";
+  category.value = initial.category === undefined || initial.category === null ? "" : String(initial.category);
+  sort.value = initial.sort ?? "featured";
+  inStock.checked = initial.inStock ?? false;
+  const current = (): StoreFilters => ({
+    q: search.value.trim(),
+    category: category.value === "" ? null : Number(category.value),
+    sort: sort.value as SortKey,
+    inStock: inStock.checked,
+  });
   const filters = h(
     "div",
     { class: "filters", attrs: { role: "group", "aria-label": "Filter and sort" } },
@@ -70,11 +84,12 @@ export default async function storePage(ctx: PageContext): Promise<Page> {
   );
 
   const render = () => {
+    const filters = current();
     const shown = filterProducts(products, {
-      query: search.value,
-      category: category.value === "" ? null : Number(category.value),
-      inStockOnly: inStock.checked,
-      sort: sort.value as SortKey,
+      query: filters.q,
+      category: filters.category,
+      inStockOnly: filters.inStock,
+      sort: filters.sort,
     });
     if (products.filter((p) => p.active).length === 0) {
       replace(results, emptyState("Nothing for sale yet", "This store hasn't listed any merch yet."));
@@ -88,7 +103,7 @@ export default async function storePage(ctx: PageContext): Promise<Page> {
           category.value = "";
           inStock.checked = false;
           sort.value = "featured";
-          render();
+          changed();
         },
         { class: "btn secondary" },
       );
@@ -102,7 +117,11 @@ export default async function storePage(ctx: PageContext): Promise<Page> {
       grid,
     );
   };
-  for (const control of [search, category, sort, inStock]) control.addEventListener("input", render);
+  const changed = () => {
+    if (!ctx.signal.aborted) replaceRoute(routes.store(storeId, current()));
+    render();
+  };
+  for (const control of [search, category, sort, inStock]) control.addEventListener("input", changed);
 
   const load = async () => {
     const pending = prefetched ?? loadStoreProducts(app.chain, storeId);
@@ -147,7 +166,8 @@ function storeHeader(ctx: PageContext, store: Store, stores: Store[]): HTMLEleme
     app.storeMeta(store.metadataCid).then((r) => {
       bio.dataset.metadata = r.ok ? "shown" : "refused";
       if (!r.ok) return;
-      if (r.value.banner) banner.replaceChildren(ipfsImage(app, r.value.banner, `${store.name} banner`, "banner"));
+      if (r.value.banner)
+        banner.replaceChildren(ipfsImage(app, r.value.banner, `${store.name} banner`, "banner-image"));
       if (r.value.logo) logo.replaceChildren(ipfsImage(app, r.value.logo, store.name, "logo"));
       bio.textContent = withoutBidiControls(r.value.bio);
       replace(
@@ -170,6 +190,7 @@ function storeHeader(ctx: PageContext, store: Store, stores: Store[]): HTMLEleme
         null,
         h("h1", { text: store.name }),
         officialWithEvidence(store),
+        selfArbitrated(store),
         store.closed ? h("p", { class: "notice", text: "This store has closed and takes no new orders." }) : null,
         bio,
         links,

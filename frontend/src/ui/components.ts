@@ -6,7 +6,8 @@ import { formatAmount } from "../client/format.ts";
 import { MAX_IMAGE_BYTES, sniffImageType } from "../client/ipfs.ts";
 import type { Currency } from "../client/manifest.ts";
 import { withoutBidiControls } from "../client/names.ts";
-import { CATEGORIES, type Product, type Store, type Variant } from "../client/protocol.ts";
+import { ARBITER_WINDOW, CATEGORIES, DAY, type Product, type Store, type Variant } from "../client/protocol.ts";
+import { carrierLink } from "../client/tracking.ts";
 import { routes } from "../urls.ts";
 import { type Child, externalLink, h, link } from "./dom.ts";
 
@@ -23,14 +24,28 @@ function storeCurrency(product: Product): string {
   return productCurrency.get(product.storeId.toString()) ?? "0x0000000000000000000000000000000000000000";
 }
 
-export function stars(rating: number | null, count: number): HTMLElement {
+/** "4.5 · 12 reviews", "4.0 · 1 review": an average, and how many reviews it is the average of. */
+export function ratingText(rating: number, count: number): string {
+  return `${rating.toFixed(1)} · ${count} ${count === 1 ? "review" : "reviews"}`;
+}
+
+/**
+ * The stars of an average rating with its count, or (`count` null) of one review's own rating, which needs no count.
+ */
+export function stars(rating: number | null, count: number | null): HTMLElement {
   if (rating === null) return h("span", { class: "rating muted", text: "No reviews yet" });
   const rounded = Math.round(rating * 2) / 2;
+  const label =
+    count === null
+      ? `Rated ${rating} out of 5`
+      : `Rated ${rating.toFixed(1)} out of 5 from ${count} ${count === 1 ? "review" : "reviews"}`;
   return h(
     "span",
-    { class: "rating", attrs: { "aria-label": `Rated ${rating.toFixed(1)} out of 5 from ${count} reviews` } },
+    { class: "rating", attrs: { role: "img", "aria-label": label } },
     h("span", { class: "stars", attrs: { "aria-hidden": "true" } }, "★".repeat(Math.round(rounded)).padEnd(5, "☆")),
-    h("span", { class: "muted", text: ` ${rating.toFixed(1)} (${count})` }),
+    count === null
+      ? null
+      : h("span", { class: "muted", attrs: { "aria-hidden": "true" }, text: ` ${ratingText(rating, count)}` }),
   );
 }
 
@@ -171,7 +186,7 @@ export function productCard(
   product: Product,
   store: Store | undefined,
   imageCid: Promise<string | null>,
-  options: { linked?: boolean } = {},
+  options: { linked?: boolean; impostorOf?: Store } = {},
 ): HTMLElement {
   const media = h("div", { class: "card-media" });
   const soldOut = isSoldOut(product);
@@ -197,6 +212,7 @@ export function productCard(
             officialBadge(store),
           )
         : null,
+      options.impostorOf ? lookAlikeBadge(options.impostorOf) : null,
       h("p", { class: "card-price", text: priceText(app, product, store) }),
       stars(averageRating(product), product.ratingCount),
     ),
@@ -210,7 +226,26 @@ export function productCard(
   );
 }
 
-export function storeCard(app: App, store: Store, logo: Promise<string | null>, bio: Promise<string>): HTMLElement {
+/**
+ * The mark a card of an impostor store (or its product) carries wherever it is listed: the name imitates
+ * `official`'s. The full warning is on the store's and the product's own pages (lookAlikeWarning).
+ */
+export function lookAlikeBadge(official: Store): HTMLElement {
+  return h(
+    "p",
+    { class: "badge lookalike-badge" },
+    h("span", { attrs: { "aria-hidden": "true" }, text: "⚠ " }),
+    `Look-alike of ${official.name}, not the official store`,
+  );
+}
+
+export function storeCard(
+  app: App,
+  store: Store,
+  logo: Promise<string | null>,
+  bio: Promise<string>,
+  impostorOf?: Store,
+): HTMLElement {
   const media = h("div", { class: "store-logo" }, ipfsImage(app, null, store.name, "logo"));
   logo.then((cid) => media.replaceChildren(ipfsImage(app, cid, store.name, "logo")));
   const bioEl = h("p", { class: "store-bio muted" });
@@ -236,6 +271,7 @@ export function storeCard(app: App, store: Store, logo: Promise<string | null>, 
           store.official ? " " : null,
           officialBadge(store),
         ),
+        impostorOf ? lookAlikeBadge(impostorOf) : null,
         bioEl,
         h("p", {
           class: "muted small",
@@ -282,4 +318,61 @@ export function skeletonGrid(count: number): HTMLElement {
       ),
     ),
   );
+}
+
+/**
+ * Makes `group` (role="radiogroup" of role="radio" buttons) behave like native radios: one Tab stop (the checked
+ * radio, else the first enabled one), and the arrow keys move to the next or previous enabled radio and check it
+ * (by clicking it). Returns the group.
+ */
+export function radioGroup(group: HTMLElement): HTMLElement {
+  const radios = () =>
+    Array.from(group.querySelectorAll<HTMLButtonElement>('[role="radio"]')).filter((r) => !r.disabled);
+  const enabled = radios();
+  const checked = enabled.find((r) => r.getAttribute("aria-checked") === "true") ?? enabled[0];
+  for (const r of Array.from(group.querySelectorAll<HTMLElement>('[role="radio"]')))
+    r.tabIndex = r === checked ? 0 : -1;
+  group.addEventListener("keydown", (event) => {
+    const step = { ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1 }[event.key];
+    if (!step) return;
+    const list = radios();
+    const at = list.indexOf(document.activeElement as HTMLButtonElement);
+    if (at < 0 || list.length === 0) return;
+    event.preventDefault();
+    list[(at + step + list.length) % list.length]?.click();
+  });
+  return group;
+}
+
+/**
+ * A padlock for headings about sealed addresses and keys: drawn by styles.css (.icon-lock, an SVG mask), so it
+ * needs no emoji font and puts no <svg> element into the page.
+ */
+export function lockIcon(): HTMLElement {
+  return h("span", { class: "icon icon-lock", attrs: { "aria-hidden": "true" } });
+}
+
+/** A tracking reference: a link to the carrier's tracking page when its format is a known carrier's, else text. */
+export function trackingReference(reference: string): HTMLElement {
+  const found = carrierLink(reference);
+  if (!found) return h("span", { class: "tracking", text: reference });
+  const a = externalLink(found.url, reference);
+  a.className = "tracking";
+  a.setAttribute("aria-label", `${reference}, track with ${found.carrier} (opens a new tab)`);
+  return h("span", null, a, h("span", { class: "muted small", text: ` (${found.carrier})` }));
+}
+
+/** Whether a store names its own owner or payout wallet as the arbiter of its disputes (allowed, but fans are told). */
+export function isSelfArbitrated(store: Store): boolean {
+  const arbiter = store.terms.arbiter.toLowerCase();
+  return arbiter === store.owner.toLowerCase() || arbiter === store.payout.toLowerCase();
+}
+
+/** The note fans see when a store settles its own disputes; null otherwise. */
+export function selfArbitrated(store: Store): HTMLElement | null {
+  if (!isSelfArbitrated(store)) return null;
+  return h("p", {
+    class: "muted small self-arbitrated",
+    text: `This store settles its own disputes: its arbiter is the store's own wallet. If it doesn't rule within ${ARBITER_WINDOW / DAY} days, you get everything back.`,
+  });
 }

@@ -19,11 +19,29 @@ export function mountLayout(app: App, root: HTMLElement): Layout {
       autocomplete: "off",
     },
   });
-  const searchForm = h("form", { class: "search", attrs: { role: "search" } }, search);
+  const searchForm = h("form", { class: "search", attrs: { role: "search", id: "site-search" } }, search);
   searchForm.addEventListener("submit", (event) => {
     event.preventDefault();
     const q = search.value.trim();
+    setSearchOpen(false);
     go(routes.home(q));
+  });
+  // On a phone the search bar folds behind this button, so the sticky header stays one row (styles.css hides the
+  // button and shows the bar on wider screens).
+  const searchToggle = button(searchIcon(), () => setSearchOpen(!header.classList.contains("search-open")), {
+    class: "btn icon search-toggle",
+    attrs: { "aria-label": "Search", "aria-expanded": "false", "aria-controls": "site-search" },
+  });
+  const setSearchOpen = (open: boolean) => {
+    header.classList.toggle("search-open", open);
+    searchToggle.setAttribute("aria-expanded", String(open));
+    if (open) search.focus();
+  };
+  search.addEventListener("keydown", (event) => {
+    if (event.key === "Escape" && header.classList.contains("search-open")) {
+      setSearchOpen(false);
+      searchToggle.focus();
+    }
   });
   const cartCount = h("span", { class: "count", attrs: { "aria-live": "polite" } });
   const cartLink = link(routes.cart(), { class: "nav-link cart-link" }, "Cart ", cartCount);
@@ -38,8 +56,9 @@ export function mountLayout(app: App, root: HTMLElement): Layout {
         "/",
         { class: "brand", attrs: { "aria-label": "Merchstand home" } },
         h("span", { class: "brand-mark", attrs: { "aria-hidden": "true" } }, "◆"),
-        "Merchstand",
+        h("span", { class: "brand-name", text: "Merchstand" }),
       ),
+      searchToggle,
       searchForm,
       h(
         "nav",
@@ -126,10 +145,19 @@ export function mountLayout(app: App, root: HTMLElement): Layout {
   };
 }
 
+/** A magnifying glass drawn by styles.css (.icon-search), like every icon: no emoji font, no <svg> element. */
+function searchIcon(): HTMLElement {
+  return h("span", { class: "icon icon-search", attrs: { "aria-hidden": "true" } });
+}
+
 function walletButton(app: App): HTMLElement {
   const account = app.account;
   if (!account) {
-    return button("Connect wallet", () => openWalletDialog(app), { class: "btn connect" });
+    // "Connect" alone on a phone (styles.css .wide-only), where the header must stay one row; the name stays whole.
+    return button(["Connect", h("span", { class: "wide-only", text: " wallet" })], () => openWalletDialog(app), {
+      class: "btn connect",
+      attrs: { "aria-label": "Connect wallet" },
+    });
   }
   const label = h(
     "span",
@@ -186,7 +214,14 @@ export async function openWalletDialog(app: App): Promise<void> {
     list,
     h("div", { class: "dialog-actions" }, close),
   );
-  dialog.addEventListener("close", () => dialog.remove());
+  const opener = document.activeElement as HTMLElement | null;
+  dialog.addEventListener("close", () => {
+    dialog.remove();
+    // Focus goes back where it was: the button that opened the dialog, or the account button that replaced it.
+    const back = opener?.isConnected ? opener : document.querySelector<HTMLElement>(".wallet-slot button");
+    back?.focus();
+  });
+  trapFocus(dialog);
   document.body.append(dialog);
   dialog.showModal();
   const wallets = await app.discover();
@@ -203,6 +238,24 @@ export async function openWalletDialog(app: App): Promise<void> {
   }
   for (const wallet of wallets) list.append(walletOption(app, wallet, dialog));
   (list.querySelector("button") as HTMLButtonElement | null)?.focus();
+}
+
+/** Tab and Shift+Tab cycle through the dialog's own controls instead of leaving it (Escape still closes it). */
+function trapFocus(dialog: HTMLDialogElement): void {
+  dialog.addEventListener("keydown", (event) => {
+    if (event.key !== "Tab") return;
+    const focusable = Array.from(
+      dialog.querySelectorAll<HTMLElement>("button:not([disabled]), a[href], input:not([disabled]), [tabindex]"),
+    ).filter((el) => el.tabIndex >= 0);
+    const first = focusable[0];
+    const last = focusable[focusable.length - 1];
+    if (!first || !last) return;
+    const active = document.activeElement;
+    if (event.shiftKey ? active === first || !dialog.contains(active) : active === last) {
+      event.preventDefault();
+      (event.shiftKey ? last : first).focus();
+    }
+  });
 }
 
 function walletOption(app: App, wallet: WalletInfo, dialog: HTMLDialogElement): HTMLElement {

@@ -9,7 +9,7 @@ import { afterFee, escrowedIn, splitRuling } from "../../client/order-state.ts";
 import { loadBounds, resolveDisputeTx } from "../../client/seller-actions.ts";
 import { parseAmount } from "../../client/validation.ts";
 import type { Page, PageContext } from "../../page.ts";
-import { emptyState, errorBox, spinner } from "../../ui/components.ts";
+import { emptyState, errorBox, spinner, trackingReference } from "../../ui/components.ts";
 import { button, h, link, replace, uid } from "../../ui/dom.ts";
 import { routes } from "../../urls.ts";
 import { connectPrompt, onAccountChange, relative, runTx } from "./shared.ts";
@@ -236,7 +236,7 @@ function disputeCard(
         text: `${formatDate(r.order.placedAt)} · ${formatDate(r.order.shippedAt)} · ${formatDate(r.order.disputedAt)}`,
       }),
       h("dt", { text: "Tracking" }),
-      h("dd", { text: r.tracking ?? (shipped ? "" : "not shipped") }),
+      h("dd", null, r.tracking ? trackingReference(r.tracking) : shipped ? "" : "not shipped"),
       h("dt", { text: "Buyer's reason" }),
       h("dd", { class: "dispute-reason", text: d.reason || "(none given)" }),
     ),

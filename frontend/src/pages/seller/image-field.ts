@@ -3,11 +3,27 @@
 // the seller pastes CIDs instead.
 import type { App } from "../../app.ts";
 import { normalizeCidRef } from "../../client/cid.ts";
-import { checkImageFile, IMAGE_LIMIT_TEXT, UploadError, uploadImage } from "../../client/upload.ts";
+import {
+  checkImageFile,
+  formatBytes,
+  IMAGE_LIMIT_TEXT,
+  MAX_UPLOAD_IMAGE_BYTES,
+  UPLOAD_IMAGE_TYPES,
+  UploadError,
+  uploadImage,
+} from "../../client/upload.ts";
 import { ipfsImage } from "../../ui/components.ts";
 import { button, h, replace, uid } from "../../ui/dom.ts";
+import { fitImage } from "./image-resize.ts";
 
-type Item = { cid: string | null; preview: HTMLElement; error: string | null; uploading: Promise<void> | null };
+type Item = {
+  cid: string | null;
+  preview: HTMLElement;
+  error: string | null;
+  uploading: Promise<void> | null;
+  /** What was done to the file before upload ("Resized from 6.1 MB to 1.3 MB"). */
+  note?: string;
+};
 
 export type ImageField = {
   el: HTMLElement;
@@ -48,7 +64,8 @@ export function imageField(
               ? h("p", { class: "small" }, "CID ", h("code", { class: "cid", text: item.cid }))
               : item.error
                 ? h("p", { class: "small error-text", attrs: { role: "alert" }, text: item.error })
-                : h("p", { class: "small muted", text: "Uploading to IPFS…" }),
+                : h("p", { class: "small muted", text: item.url ? "Uploading to IPFS…" : "Resizing in your browser…" }),
+            item.note && !item.error ? h("p", { class: "small muted resized", text: item.note }) : null,
             button(
               "Remove",
               () => {
@@ -81,18 +98,44 @@ export function imageField(
         problems.append(h("p", { class: "notice danger", text: `At most ${options.max} pictures.` }));
         break;
       }
-      const early = checkImageFile(file);
+      // A picture over the cap is resized here rather than refused (./image-resize.ts); other problems stop it.
+      const tooBig = file.type in UPLOAD_IMAGE_TYPES && file.size > MAX_UPLOAD_IMAGE_BYTES;
+      const early = tooBig ? null : checkImageFile(file);
       if (early) {
         problems.append(h("p", { class: "notice danger upload-error", attrs: { role: "alert" }, text: early }));
         continue;
       }
       if (!target) continue;
-      const url = URL.createObjectURL(file);
-      const img = h("img", { class: "thumb", attrs: { alt: file.name } });
-      img.src = url;
-      const item: (typeof items)[number] = { cid: null, url, preview: img, error: null, uploading: null };
-      item.uploading = uploadImage(target, file)
-        .then(({ cid }) => {
+      const item: (typeof items)[number] = {
+        cid: null,
+        url: null,
+        preview: h("div", { class: "thumb placeholder", attrs: { "aria-hidden": "true" } }),
+        error: null,
+        uploading: null,
+      };
+      item.uploading = (tooBig ? fitImage(file) : Promise.resolve(file))
+        .then(async (ready) => {
+          if (!ready) {
+            // Not a picture this browser can decode (or it can't get under the cap): refused, like the checks above.
+            items.splice(items.indexOf(item), 1);
+            const mb = Math.ceil((file.size / (1024 * 1024)) * 10) / 10;
+            problems.append(
+              h("p", {
+                class: "notice danger upload-error",
+                attrs: { role: "alert" },
+                text: `"${file.name}" is ${mb} MB and couldn't be resized in this browser. Pictures must be ${IMAGE_LIMIT_TEXT}.`,
+              }),
+            );
+            return;
+          }
+          if (ready !== file) item.note = `Resized from ${formatBytes(file.size)} to ${formatBytes(ready.size)}.`;
+          const url = URL.createObjectURL(ready);
+          const img = h("img", { class: "thumb", attrs: { alt: file.name } });
+          img.src = url;
+          item.url = url;
+          item.preview = img;
+          changed();
+          const { cid } = await uploadImage(target, ready);
           item.cid = cid;
         })
         .catch((error: unknown) => {
@@ -133,7 +176,10 @@ export function imageField(
         " or ",
         h("label", { attrs: { for: inputId }, class: "btn secondary small", text: "Choose files" }),
       ),
-      h("p", { class: "muted small", text: `${IMAGE_LIMIT_TEXT}. Checked before upload; shown with their IPFS CID.` }),
+      h("p", {
+        class: "muted small",
+        text: `${IMAGE_LIMIT_TEXT} (bigger photos are resized in your browser). Checked before upload; shown with their IPFS CID.`,
+      }),
       input,
     );
     zone.addEventListener("dragover", (e) => {

@@ -5,17 +5,19 @@
 import { formatNumber } from "../../client/format.ts";
 import { toHex } from "../../client/hex.ts";
 import { openedStoreId } from "../../client/history.ts";
-import { storeMetadata } from "../../client/metadata.ts";
+import { MAX_BIO, storeMetadata } from "../../client/metadata.ts";
 import { DAY, LIMITS, ZERO_ADDRESS } from "../../client/protocol.ts";
 import { loadBounds, openStoreTx } from "../../client/seller-actions.ts";
 import { UploadError, uploadJson } from "../../client/upload.ts";
 import { checkStoreForm } from "../../client/validation.ts";
 import type { Page, PageContext } from "../../page.ts";
-import { h, link, replace } from "../../ui/dom.ts";
+import { lockIcon } from "../../ui/components.ts";
+import { button, h, link, replace } from "../../ui/dom.ts";
 import { go, routes } from "../../urls.ts";
 import { imageField } from "./image-field.ts";
 import {
   byteCounter,
+  charCounter,
   connectPrompt,
   field,
   onAccountChange,
@@ -45,7 +47,7 @@ export default async function openStorePage(ctx: PageContext): Promise<Page> {
       return;
     }
     const name = h("input", { attrs: { name: "store-name", required: true, autocomplete: "organization" } });
-    const bio = h("textarea", { attrs: { name: "bio", rows: 3, maxlength: 2000 } });
+    const bio = h("textarea", { attrs: { name: "bio", rows: 3, maxlength: MAX_BIO } });
     const logo = imageField(app, { label: "Logo", max: 1 });
     // With uploads off (manifest ipfsUpload: null) the seller pins the store metadata JSON elsewhere and pastes it.
     const metaCid = h("input", {
@@ -95,7 +97,13 @@ export default async function openStorePage(ctx: PageContext): Promise<Page> {
         h("legend", { text: "Your store" }),
         field("Store name", name, byteCounter(name, LIMITS.name)),
         app.manifest.ipfsUpload
-          ? [field("About the store (optional)", bio, "A line or two fans see on your store page."), logo.el]
+          ? [
+              field("About the store (optional)", bio, [
+                "A line or two fans see on your store page. ",
+                charCounter(bio, MAX_BIO),
+              ]),
+              logo.el,
+            ]
           : field(
               "Store metadata CID (optional)",
               metaCid,
@@ -132,11 +140,12 @@ export default async function openStorePage(ctx: PageContext): Promise<Page> {
           arbiter,
           `The address of someone you and your fans trust to settle disputes: they split the escrowed payment between the buyer and you. If they don't rule within ${days(bounds.arbiterWindow)} days, the buyer gets everything back.`,
         ),
+        arbiterGuide(arbiter, app.account),
       ),
       h(
         "section",
         { class: "key-box", attrs: { "aria-labelledby": "key-title" } },
-        h("h2", { attrs: { id: "key-title" }, text: "🔒 Your shipping key" }),
+        h("h2", { attrs: { id: "key-title" } }, lockIcon(), " Your shipping key"),
         h("p", {
           text: "Fans' shipping addresses are encrypted to your store's key before they go on-chain. When you press Open store, your wallet asks you to sign a message; the key is computed from that signature in this browser.",
         }),
@@ -244,4 +253,41 @@ export default async function openStorePage(ctx: PageContext): Promise<Page> {
   render();
   const unsubscribe = onAccountChange(ctx, render);
   return { title: "Open a store", el: root, dispose: unsubscribe };
+}
+
+/**
+ * What an arbiter is and whom to pick, under the arbiter field; a button fills in the seller's own wallet, which the
+ * contract allows, with a live note that fans are told (ui/components.ts selfArbitrated on the store and product
+ * pages).
+ */
+function arbiterGuide(arbiter: HTMLInputElement, account: string | null): HTMLElement {
+  const own = h("p", { class: "notice own-arbiter", attrs: { hidden: true, role: "note" } });
+  own.textContent =
+    "You are naming yourself: allowed, but your store and product pages will tell fans that the store settles its own disputes. A neutral arbiter reassures fans more.";
+  const update = () => {
+    own.hidden = !(account && arbiter.value.trim().toLowerCase() === account.toLowerCase());
+  };
+  arbiter.addEventListener("input", update);
+  return h(
+    "details",
+    { class: "guide" },
+    h("summary", { text: "What is an arbiter, and whom should I choose?" }),
+    h("p", {
+      text: "When a fan opens a dispute (the order never arrived, or isn't what was described), the payment stays in escrow until the arbiter rules. The arbiter reads both sides and splits the payment between the fan and you, from nothing to everything. Their ruling is final and runs on-chain.",
+    }),
+    h("p", {
+      text: "Pick someone both sides can trust and who will answer: your label or management, a fellow artist, or a dispute service. They need a wallet address, not an account here; they rule from the Arbiter page.",
+    }),
+    account
+      ? button(
+          "Use my own wallet",
+          () => {
+            arbiter.value = account;
+            update();
+          },
+          { class: "btn secondary small" },
+        )
+      : null,
+    own,
+  );
 }

@@ -8,7 +8,7 @@ import { DAY } from "../../client/protocol.ts";
 import { setStoreShippingKeyTx, withdrawStoreBalanceTx } from "../../client/seller-actions.ts";
 import { keyMatchesStore } from "../../client/shipping-keys.ts";
 import type { Page, PageContext } from "../../page.ts";
-import { errorBox, spinner } from "../../ui/components.ts";
+import { errorBox, lockIcon, spinner } from "../../ui/components.ts";
 import { button, h, link, replace } from "../../ui/dom.ts";
 import { routes } from "../../urls.ts";
 import {
@@ -224,7 +224,7 @@ function keySection(ctx: PageContext, staff: StaffContext): HTMLElement {
   return h(
     "section",
     { class: "section key-box", attrs: { "aria-labelledby": "skey-title" } },
-    h("h2", { attrs: { id: "skey-title" }, text: "🔒 Shipping key" }),
+    h("h2", { attrs: { id: "skey-title" } }, lockIcon(), " Shipping key"),
     h("p", null, "Public key on-chain: ", h("code", { class: "break", text: store.shippingKey })),
     h("p", { class: "muted small", text: PRIVACY_SENTENCE }),
     check,

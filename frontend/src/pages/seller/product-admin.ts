@@ -32,7 +32,7 @@ export function variantsSection(ctx: ProductAdminContext): HTMLElement {
       h(
         "tr",
         null,
-        ["Variant", `Price (${currency.symbol})`, "In stock", "On sale", ""].map((t) =>
+        ["Variant", `Price (${currency.symbol})`, "In stock", "On sale", "Save"].map((t) =>
           h("th", { attrs: { scope: "col" }, text: t }),
         ),
       ),

@@ -22,6 +22,7 @@ import { saleSection, variantsSection } from "./product-admin.ts";
 import { renderPreview } from "./product-preview.ts";
 import {
   byteCounter,
+  charCounter,
   field,
   loadStoreForStaff,
   notStaffNotice,
@@ -303,7 +304,10 @@ export default async function productEditor(ctx: PageContext): Promise<Page> {
       field("Name", name, byteCounter(name, LIMITS.name)),
       field("Category", category),
       app.manifest.ipfsUpload
-        ? field("Description", description, `Up to ${LIMITS.description} characters. Plain text; line breaks are kept.`)
+        ? field("Description", description, [
+            "Plain text; line breaks are kept. ",
+            charCounter(description, LIMITS.description),
+          ])
         : null,
       app.manifest.ipfsUpload ? images.el : null,
       app.manifest.ipfsUpload

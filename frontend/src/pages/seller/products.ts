@@ -89,7 +89,7 @@ function productRow(ctx: PageContext, staff: StaffContext, p: Product, reload: (
       h(
         "div",
         { class: "grow" },
-        h("h3", { class: "card-title", text: p.name }),
+        h("h2", { class: "card-title", text: p.name }),
         h("p", {
           class: "muted small",
           text: `#${p.id} · ${categoryName(p.category)}${p.digital ? " · digital" : ""}${p.maxPerBuyer ? ` · max ${p.maxPerBuyer} per fan` : ""}`,
@@ -120,8 +120,8 @@ function productRow(ctx: PageContext, staff: StaffContext, p: Product, reload: (
           h(
             "tr",
             null,
-            ["Variant", "Price", "Sold", "In stock", staff.role ? "Restock" : ""].map((t) =>
-              h("th", { attrs: { scope: "col" }, text: t }),
+            ["Variant", "Price", "Sold", "In stock", staff.role ? "Restock" : null].flatMap((t) =>
+              t === null ? [] : h("th", { attrs: { scope: "col" }, text: t }),
             ),
           ),
         ),
@@ -166,7 +166,7 @@ function productRow(ctx: PageContext, staff: StaffContext, p: Product, reload: (
                     input,
                     save,
                   )
-                : h("td"),
+                : null,
             );
           }),
         ),

@@ -9,6 +9,7 @@ import type { Store } from "../../client/protocol.ts";
 import { explainSellerError } from "../../client/seller-errors.ts";
 import { type ShippingKeys, sessionKeyring } from "../../client/shipping-keys.ts";
 import type { Receipt, TxRequest } from "../../client/transactions.ts";
+import { byteLength } from "../../client/validation.ts";
 import { NotFound, type PageContext } from "../../page.ts";
 import { emptyState, officialBadge } from "../../ui/components.ts";
 import { button, type Child, h, link, uid } from "../../ui/dom.ts";
@@ -144,12 +145,37 @@ export function field(
   );
 }
 
-/** A counter "12 / 64 bytes" under a text control, turning red past the limit. */
+/**
+ * A counter "12 / 64 bytes" under a text control whose limit is the contract's, in UTF-8 bytes of the trimmed text
+ * (client/validation.ts checkText); it turns red past the limit. When accents or emoji make bytes and characters
+ * differ it says so, so "Café" reading "5 bytes" is no surprise.
+ */
 export function byteCounter(control: HTMLInputElement | HTMLTextAreaElement, max: number): HTMLElement {
+  const counter = h("span", { class: "muted small counter", attrs: { "aria-live": "polite" } });
+  const update = () => {
+    const text = control.value.trim();
+    const n = byteLength(text);
+    const chars = Array.from(text).length;
+    counter.textContent =
+      chars === n
+        ? `${n} / ${max} bytes`
+        : `${n} / ${max} bytes (${chars} ${chars === 1 ? "character" : "characters"}: accents and emoji take 2–4 bytes each)`;
+    counter.classList.toggle("over", n > max);
+  };
+  control.addEventListener("input", update);
+  update();
+  return counter;
+}
+
+/**
+ * A counter "120 / 5,000 characters" under a text control whose limit is the metadata reader's (client/metadata.ts
+ * counts UTF-16 units, as the control's `maxlength` does), so it never turns away text the reader accepts.
+ */
+export function charCounter(control: HTMLInputElement | HTMLTextAreaElement, max: number): HTMLElement {
   const counter = h("span", { class: "muted small counter" });
   const update = () => {
-    const n = new TextEncoder().encode(control.value.trim()).length;
-    counter.textContent = `${n} / ${max} bytes`;
+    const n = control.value.length;
+    counter.textContent = `${n.toLocaleString("en-US")} / ${max.toLocaleString("en-US")} characters`;
     counter.classList.toggle("over", n > max);
   };
   control.addEventListener("input", update);

@@ -19,6 +19,7 @@ import { deliveryKeyring } from "../client/shipping-keys.ts";
 import type { TxRequest } from "../client/transactions.ts";
 import { byteLength } from "../client/validation.ts";
 import { NotFound, type Page, type PageContext } from "../page.ts";
+import { trackingReference } from "../ui/components.ts";
 import { button, externalLink, h, keepDraft, link, replace, uid } from "../ui/dom.ts";
 import { runTx } from "../ui/tx.ts";
 import { routes } from "../urls.ts";
@@ -311,9 +312,7 @@ export default async function orderPage(ctx: PageContext): Promise<Page> {
                 { class: `step ${e.kind}` },
                 h("strong", { text: stepLabel(e.kind) }),
                 e.at ? h("span", { class: "muted small", text: ` · ${formatDate(e.at)}` }) : null,
-                e.kind === "shipped" && r.tracking
-                  ? h("p", null, "Tracking: ", h("span", { class: "tracking", text: r.tracking }))
-                  : null,
+                e.kind === "shipped" && r.tracking ? h("p", null, "Tracking: ", trackingReference(r.tracking)) : null,
                 e.kind === "disputed"
                   ? h("p", { class: "muted", text: `Reason: ${String(e.detail.reason ?? "")}` })
                   : null,

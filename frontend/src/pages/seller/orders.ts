@@ -26,7 +26,7 @@ import { loadBounds, markShippedTx, refundTx, releasePaymentTx } from "../../cli
 import { addressLines, keyMatchesStore, openOrderAddress, type ShippingKeys } from "../../client/shipping-keys.ts";
 import { checkText, parseAmount } from "../../client/validation.ts";
 import type { Page, PageContext } from "../../page.ts";
-import { emptyState, errorBox, spinner } from "../../ui/components.ts";
+import { emptyState, errorBox, lockIcon, spinner, trackingReference } from "../../ui/components.ts";
 import { button, h, keepDraft, replace, uid } from "../../ui/dom.ts";
 import { replaceRoute, routes } from "../../urls.ts";
 import { statusLabel } from "../order-status.ts";
@@ -175,7 +175,7 @@ export default async function sellerOrders(ctx: PageContext): Promise<Page> {
     const mismatch = keys !== null && !keyMatchesStore(keys.publicKey, store.shippingKey);
     replace(
       keyBox,
-      h("h2", { attrs: { id: "addr-title" }, text: "🔒 Shipping addresses" }),
+      h("h2", { attrs: { id: "addr-title" } }, lockIcon(), " Shipping addresses"),
       h("p", { class: "privacy-note", text: PRIVACY_SENTENCE }),
       keys
         ? h(
@@ -332,7 +332,12 @@ export default async function sellerOrders(ctx: PageContext): Promise<Page> {
           )
         : h("p", { class: "notice danger small", text: opened.reason });
     } else {
-      addressBlock = h("p", { class: "muted small locked", text: "🔒 Address locked. Use “Show addresses” above." });
+      addressBlock = h(
+        "p",
+        { class: "muted small locked" },
+        lockIcon(),
+        " Address locked. Use “Show addresses” above.",
+      );
     }
 
     const disputed = record.timeline.find((e) => e.kind === "disputed");
@@ -537,9 +542,7 @@ export default async function sellerOrders(ctx: PageContext): Promise<Page> {
           refunds.map((e) =>
             h("p", { class: "muted small", text: `Partly refunded ${formatAmount(e.detail.amount as bigint, c)}` }),
           ),
-          record.tracking
-            ? h("p", { class: "small" }, "Tracking: ", h("span", { class: "tracking", text: record.tracking }))
-            : null,
+          record.tracking ? h("p", { class: "small" }, "Tracking: ", trackingReference(record.tracking)) : null,
           disputed
             ? h(
                 "p",

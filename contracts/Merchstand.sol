@@ -228,7 +228,7 @@ contract Merchstand is IMerchstand, MerchstandStorage {
     // ─────────────────────────────────────────── Orders ───────────────────────────────────────────
 
     /// @inheritdoc IMerchstand
-    function markShipped(uint256 orderId, Order calldata order, string calldata tracking) external nonReentrant {
+    function markShipped(uint256 orderId, Order calldata order, string calldata tracking) external notEntered {
         (uint256 enc, uint256 state) = _loadOrder(orderId, order, OrderStatus.Paid);
         _requireStaff(order.storeId);
         uint256 closesAt = _shipDeadline(order);
@@ -242,7 +242,7 @@ contract Merchstand is IMerchstand, MerchstandStorage {
     /// @inheritdoc IMerchstand
     function deliver(uint256[] calldata orderIds, Order[] calldata orders, bytes[] calldata payloads)
         external
-        nonReentrant
+        notEntered
     {
         uint256 n = orderIds.length;
         if (orders.length != n) revert LengthMismatch(n, orders.length);
@@ -263,7 +263,7 @@ contract Merchstand is IMerchstand, MerchstandStorage {
     }
 
     /// @inheritdoc IMerchstand
-    function complete(uint256 orderId, Order calldata order) external nonReentrant {
+    function complete(uint256 orderId, Order calldata order) external notEntered {
         (uint256 enc, uint256 state) = _loadOrder(orderId, order, OrderStatus.Shipped);
         if (msg.sender != order.buyer) {
             uint256 opensAt = uint256(order.shippedAt) + _terms[order.storeId][order.termsVersion].deliveryWindow;
@@ -276,7 +276,7 @@ contract Merchstand is IMerchstand, MerchstandStorage {
     }
 
     /// @inheritdoc IMerchstand
-    function refund(uint256 orderId, Order calldata order, uint128 amount) external nonReentrant {
+    function refund(uint256 orderId, Order calldata order, uint128 amount) external notEntered {
         (uint256 enc, uint256 state) = _loadOrder(orderId, order);
         OrderStatus status = _status(state);
         bool disputed = status == OrderStatus.Disputed;
@@ -324,7 +324,7 @@ contract Merchstand is IMerchstand, MerchstandStorage {
     }
 
     /// @inheritdoc IMerchstand
-    function dispute(uint256 orderId, Order calldata order, string calldata reason) external nonReentrant {
+    function dispute(uint256 orderId, Order calldata order, string calldata reason) external notEntered {
         (uint256 enc, uint256 state) = _loadOrder(orderId, order, OrderStatus.Shipped);
         if (msg.sender != order.buyer) revert NotBuyer(orderId, msg.sender);
         uint256 closesAt = uint256(order.shippedAt) + _terms[order.storeId][order.termsVersion].deliveryWindow;
@@ -337,7 +337,7 @@ contract Merchstand is IMerchstand, MerchstandStorage {
     }
 
     /// @inheritdoc IMerchstand
-    function resolveDispute(uint256 orderId, Order calldata order, uint128 toBuyer) external nonReentrant {
+    function resolveDispute(uint256 orderId, Order calldata order, uint128 toBuyer) external notEntered {
         (uint256 enc, uint256 state) = _loadOrder(orderId, order, OrderStatus.Disputed);
         if (msg.sender != _terms[order.storeId][order.termsVersion].arbiter) revert NotArbiter(orderId, msg.sender);
         uint256 escrowed = _escrowed(orderId, order, state);
@@ -360,7 +360,7 @@ contract Merchstand is IMerchstand, MerchstandStorage {
     }
 
     /// @inheritdoc IMerchstand
-    function resolveExpiredDispute(uint256 orderId, Order calldata order) external nonReentrant {
+    function resolveExpiredDispute(uint256 orderId, Order calldata order) external notEntered {
         (uint256 enc, uint256 state) = _loadOrder(orderId, order, OrderStatus.Disputed);
         uint256 opensAt = uint256(order.disputedAt) + ARBITER_WINDOW;
         if (block.timestamp < opensAt) revert TooEarly(orderId, opensAt);
@@ -376,7 +376,7 @@ contract Merchstand is IMerchstand, MerchstandStorage {
     /// @inheritdoc IMerchstand
     function review(uint256 orderId, Order calldata order, uint64 productId, uint8 rating, string calldata text)
         external
-        nonReentrant
+        notEntered
     {
         (, uint256 state) = _loadOrder(orderId, order);
         OrderStatus status = _status(state);
@@ -412,7 +412,7 @@ contract Merchstand is IMerchstand, MerchstandStorage {
     }
 
     /// @inheritdoc IMerchstand
-    function replyToReview(uint256 orderId, uint64 productId, string calldata text) external nonReentrant {
+    function replyToReview(uint256 orderId, uint64 productId, string calldata text) external notEntered {
         uint64 storeId = _products[productId].storeId;
         if (storeId == 0) revert ProductNotFound(productId);
         _requireStaff(storeId);

@@ -41,7 +41,10 @@ const ROWS: Omit<GasRow, "first" | "steady">[] = [
   { key: "withdrawStore", operation: "withdrawStoreBalance (ETH)", budget: 55_000n },
   { key: "withdraw", operation: "withdraw (buyer's credits, ETH)", budget: 55_000n },
   { key: "buyDigital", operation: "buy digital (escrowed, 32-byte buyer key)", budget: 65_000n },
-  { key: "checkoutPermit", operation: "checkoutWithPermit 1 line, mUSD" },
+  // The budgets of checkoutWithPermit, openStore and listProduct are regression caps (about 5-8% over today), not
+  // targets: a permit purchase is a token purchase plus the permit's signature check, and the other two write the
+  // names, CIDs and labels they are given, once per store or product.
+  { key: "checkoutPermit", operation: "checkoutWithPermit 1 line, mUSD", budget: 115_000n },
   { key: "completeAnyone", operation: "complete (anyone, after delivery window)", budget: 55_000n },
   { key: "refundPartial", operation: "refund partial (the first of an order writes its refunded slot)" },
   { key: "refundFull", operation: "refund full (after a partial)", budget: 55_000n },
@@ -50,8 +53,8 @@ const ROWS: Omit<GasRow, "first" | "steady">[] = [
   { key: "resolveExpired", operation: "resolveExpiredDispute (all to buyer)", budget: 55_000n },
   { key: "review", operation: "review (the order's first product)", budget: 55_000n },
   { key: "reviewOther", operation: "review (a cart order's second product)" },
-  { key: "openStore", operation: "openStore" },
-  { key: "listProduct", operation: "listProduct (3 variants)" },
+  { key: "openStore", operation: "openStore", budget: 215_000n },
+  { key: "listProduct", operation: "listProduct (3 variants)", budget: 290_000n },
 ];
 
 /** Runs the scenario on a fresh fixture and returns one row per operation. */

@@ -24,6 +24,7 @@ describe("Gas budget", function () {
     "checkout5",
     "buyErc20",
     "buyDigital",
+    "checkoutPermit",
     "markShipped",
     "deliver",
     "complete",
@@ -35,6 +36,8 @@ describe("Gas budget", function () {
     "review",
     "withdrawStore",
     "withdraw",
+    "openStore",
+    "listProduct",
   ];
   for (const key of budgeted) {
     it(`keeps a steady-state ${key} within its budget`, () => {

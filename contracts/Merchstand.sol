@@ -228,21 +228,21 @@ contract Merchstand is IMerchstand, MerchstandStorage {
     // ─────────────────────────────────────────── Orders ───────────────────────────────────────────
 
     /// @inheritdoc IMerchstand
-    function markShipped(uint256 orderId, Order calldata order, string calldata tracking) external nonReentrant {
-        uint256 enc = _loadOrder(orderId, order, OrderStatus.Paid);
+    function markShipped(uint256 orderId, Order calldata order, string calldata tracking) external notEntered {
+        (uint256 enc, uint256 state) = _loadOrder(orderId, order, OrderStatus.Paid);
         _requireStaff(order.storeId);
         uint256 closesAt = _shipDeadline(order);
         if (block.timestamp + 1 > closesAt) revert TooLate(orderId, closesAt);
         _checkText(bytes(tracking), 1, MAX_TRACKING_BYTES);
         uint40 shippedAt = uint40(block.timestamp);
-        _storeOrder(orderId, enc, _ENC_SHIPPED_AT, shippedAt, OrderStatus.Shipped);
+        _storeOrder(orderId, enc, _ENC_SHIPPED_AT, shippedAt, state, OrderStatus.Shipped);
         emit OrderShipped(orderId, order.storeId, shippedAt, tracking);
     }
 
     /// @inheritdoc IMerchstand
     function deliver(uint256[] calldata orderIds, Order[] calldata orders, bytes[] calldata payloads)
         external
-        nonReentrant
+        notEntered
     {
         uint256 n = orderIds.length;
         if (orders.length != n) revert LengthMismatch(n, orders.length);
@@ -251,49 +251,54 @@ contract Merchstand is IMerchstand, MerchstandStorage {
         for (uint256 i; i < n; ++i) {
             uint256 orderId = orderIds[i];
             Order calldata order = orders[i];
-            (OrderStatus status, uint256 enc) = _loadOrder(orderId, order);
+            (uint256 enc, uint256 state) = _loadOrder(orderId, order);
             _requireStaff(order.storeId);
             bytes calldata payload = payloads[i];
             _checkText(payload, 1, MAX_DELIVERY_BYTES);
             // Skipped, not reverted: the buyer may have cancelled (or staff refunded) since the batch was built.
-            if (status != OrderStatus.Paid || block.timestamp + 1 > _shipDeadline(order)) continue;
-            _storeOrder(orderId, enc, _ENC_SHIPPED_AT, deliveredAt, OrderStatus.Shipped);
+            if (_status(state) != OrderStatus.Paid || block.timestamp + 1 > _shipDeadline(order)) continue;
+            _storeOrder(orderId, enc, _ENC_SHIPPED_AT, deliveredAt, state, OrderStatus.Shipped);
             emit OrderDelivered(orderId, order.storeId, deliveredAt, payload);
         }
     }
 
     /// @inheritdoc IMerchstand
-    function complete(uint256 orderId, Order calldata order) external nonReentrant {
-        uint256 enc = _loadOrder(orderId, order, OrderStatus.Shipped);
+    function complete(uint256 orderId, Order calldata order) external notEntered {
+        (uint256 enc, uint256 state) = _loadOrder(orderId, order, OrderStatus.Shipped);
         if (msg.sender != order.buyer) {
             uint256 opensAt = uint256(order.shippedAt) + _terms[order.storeId][order.termsVersion].deliveryWindow;
             if (block.timestamp < opensAt) revert TooEarly(orderId, opensAt);
         }
-        _storeOrder(orderId, enc, 0, 0, OrderStatus.Completed);
-        (uint256 toStore, uint256 fee) = _settle(order.storeId, order.currency, _escrowed(orderId, order), order.feeBps);
+        _storeOrder(orderId, enc, 0, 0, state, OrderStatus.Completed);
+        (uint256 toStore, uint256 fee) =
+            _settle(order.storeId, order.currency, _escrowed(orderId, order, state), order.feeBps);
         emit OrderCompleted(orderId, order.storeId, toStore, fee);
     }
 
     /// @inheritdoc IMerchstand
-    function refund(uint256 orderId, Order calldata order, uint128 amount) external nonReentrant {
-        (OrderStatus status, uint256 enc) = _loadOrder(orderId, order);
+    function refund(uint256 orderId, Order calldata order, uint128 amount) external notEntered {
+        (uint256 enc, uint256 state) = _loadOrder(orderId, order);
+        OrderStatus status = _status(state);
         bool disputed = status == OrderStatus.Disputed;
         if (status != OrderStatus.Paid && status != OrderStatus.Shipped && !disputed) {
             revert InvalidOrderStatus(orderId, status);
         }
         _requireStaff(order.storeId);
-        uint256 escrowed = _escrowed(orderId, order);
+        uint256 escrowed = _escrowed(orderId, order, state);
         // A dispute can only be conceded in full: a partial refund would leave the arbiter less to rule on.
         if (amount == 0 || amount > escrowed || (disputed && amount != escrowed)) {
             revert InvalidAmount(orderId, amount, escrowed);
         }
         if (amount == escrowed) {
-            _storeOrder(orderId, enc, 0, 0, OrderStatus.Refunded);
+            _storeOrder(orderId, enc, 0, 0, state, OrderStatus.Refunded);
             _returnStock(order.buyer, order.lines);
             _credit(order.buyer, order.currency, amount);
             emit OrderRefunded(orderId, order.storeId, amount);
         } else {
-            // The commitment stays as it was, so a cancel or dispute the buyer already sent still matches.
+            // The commitment stays as it was, so a cancel or dispute the buyer already sent still matches; only the
+            // {_PART_REFUNDED} flag beside its status is set, once, so that orders never refunded skip reading
+            // `_refunded` ({_escrowed}).
+            if (state & _PART_REFUNDED == 0) _orders[orderId] |= bytes32(uint256(_PART_REFUNDED));
             // unchecked: amount < escrowed <= order.amount < 2^128, so the new total fits 128 bits.
             unchecked {
                 _refunded[orderId] += uint128(amount);
@@ -305,13 +310,13 @@ contract Merchstand is IMerchstand, MerchstandStorage {
 
     /// @inheritdoc IMerchstand
     function cancel(uint256 orderId, Order calldata order) external nonReentrant {
-        uint256 enc = _loadOrder(orderId, order, OrderStatus.Paid);
+        (uint256 enc, uint256 state) = _loadOrder(orderId, order, OrderStatus.Paid);
         if (msg.sender != order.buyer) revert NotBuyer(orderId, msg.sender);
         uint256 opensAt = _shipDeadline(order);
         if (block.timestamp < opensAt) revert TooEarly(orderId, opensAt);
-        _storeOrder(orderId, enc, 0, 0, OrderStatus.Cancelled);
+        _storeOrder(orderId, enc, 0, 0, state, OrderStatus.Cancelled);
         _returnStock(msg.sender, order.lines);
-        uint256 amount = _escrowed(orderId, order);
+        uint256 amount = _escrowed(orderId, order, state);
         emit OrderCancelled(orderId, order.storeId, amount);
         // A buyer who cannot receive (blocklisted by the token, a contract refusing ETH) gets a credit instead, to
         // withdraw to any address: the exit never depends on the buyer's address accepting a payment.
@@ -319,32 +324,31 @@ contract Merchstand is IMerchstand, MerchstandStorage {
     }
 
     /// @inheritdoc IMerchstand
-    function dispute(uint256 orderId, Order calldata order, string calldata reason) external nonReentrant {
-        uint256 enc = _loadOrder(orderId, order, OrderStatus.Shipped);
+    function dispute(uint256 orderId, Order calldata order, string calldata reason) external notEntered {
+        (uint256 enc, uint256 state) = _loadOrder(orderId, order, OrderStatus.Shipped);
         if (msg.sender != order.buyer) revert NotBuyer(orderId, msg.sender);
         uint256 closesAt = uint256(order.shippedAt) + _terms[order.storeId][order.termsVersion].deliveryWindow;
         // The window is [shippedAt, closesAt): at closesAt anyone may complete, so the buyer may no longer dispute.
         if (block.timestamp + 1 > closesAt) revert TooLate(orderId, closesAt);
         _checkText(bytes(reason), 0, MAX_TEXT_BYTES);
         uint40 disputedAt = uint40(block.timestamp);
-        _storeOrder(orderId, enc, _ENC_DISPUTED_AT, disputedAt, OrderStatus.Disputed);
+        _storeOrder(orderId, enc, _ENC_DISPUTED_AT, disputedAt, state, OrderStatus.Disputed);
         emit OrderDisputed(orderId, order.storeId, disputedAt, reason);
     }
 
     /// @inheritdoc IMerchstand
-    function resolveDispute(uint256 orderId, Order calldata order, uint128 toBuyer) external nonReentrant {
-        uint256 enc = _loadOrder(orderId, order, OrderStatus.Disputed);
+    function resolveDispute(uint256 orderId, Order calldata order, uint128 toBuyer) external notEntered {
+        (uint256 enc, uint256 state) = _loadOrder(orderId, order, OrderStatus.Disputed);
         if (msg.sender != _terms[order.storeId][order.termsVersion].arbiter) revert NotArbiter(orderId, msg.sender);
-        uint256 escrowed = _escrowed(orderId, order);
+        uint256 escrowed = _escrowed(orderId, order, state);
         if (toBuyer > escrowed) revert InvalidAmount(orderId, toBuyer, escrowed);
         // The store keeps `escrowed - toBuyer`; below the review minimum the order is marked so that {review}
         // refuses it, at no extra storage cost (the mark sits beside the status).
         // unchecked: toBuyer <= escrowed was checked above.
-        uint8 flags;
         unchecked {
-            if (escrowed - toBuyer < _minReviewValue[order.currency]) flags = _UNREVIEWABLE;
+            if (escrowed - toBuyer < _minReviewValue[order.currency]) state |= _UNREVIEWABLE;
         }
-        _storeOrder(orderId, enc, 0, 0, OrderStatus.Resolved, flags);
+        _storeOrder(orderId, enc, 0, 0, state, OrderStatus.Resolved);
         if (toBuyer != 0) _credit(order.buyer, order.currency, toBuyer);
         uint256 toStore;
         uint256 fee;
@@ -356,13 +360,13 @@ contract Merchstand is IMerchstand, MerchstandStorage {
     }
 
     /// @inheritdoc IMerchstand
-    function resolveExpiredDispute(uint256 orderId, Order calldata order) external nonReentrant {
-        uint256 enc = _loadOrder(orderId, order, OrderStatus.Disputed);
+    function resolveExpiredDispute(uint256 orderId, Order calldata order) external notEntered {
+        (uint256 enc, uint256 state) = _loadOrder(orderId, order, OrderStatus.Disputed);
         uint256 opensAt = uint256(order.disputedAt) + ARBITER_WINDOW;
         if (block.timestamp < opensAt) revert TooEarly(orderId, opensAt);
         // Marked, at no extra storage cost, so that {review} knows the store kept nothing.
-        _storeOrder(orderId, enc, 0, 0, OrderStatus.Resolved, _UNREVIEWABLE);
-        uint256 escrowed = _escrowed(orderId, order);
+        _storeOrder(orderId, enc, 0, 0, state | _UNREVIEWABLE, OrderStatus.Resolved);
+        uint256 escrowed = _escrowed(orderId, order, state);
         _credit(order.buyer, order.currency, escrowed);
         emit DisputeResolved(orderId, order.storeId, escrowed, 0, 0, false);
     }
@@ -372,9 +376,10 @@ contract Merchstand is IMerchstand, MerchstandStorage {
     /// @inheritdoc IMerchstand
     function review(uint256 orderId, Order calldata order, uint64 productId, uint8 rating, string calldata text)
         external
-        nonReentrant
+        notEntered
     {
-        (OrderStatus status,) = _loadOrder(orderId, order);
+        (, uint256 state) = _loadOrder(orderId, order);
+        OrderStatus status = _status(state);
         Product storage p = _products[productId];
         if (
             status != OrderStatus.Completed && status != OrderStatus.Resolved
@@ -386,12 +391,18 @@ contract Merchstand is IMerchstand, MerchstandStorage {
         if (!_inOrder(order.lines, productId)) revert ProductNotInOrder(orderId, productId);
         if (rating == 0 || rating > 5) revert InvalidRating(rating);
         _checkText(bytes(text), 0, MAX_TEXT_BYTES);
-        uint256 kept = uint8(uint256(_orders[orderId])) & _UNREVIEWABLE != 0 ? 0 : _escrowed(orderId, order);
+        uint256 kept = state & _UNREVIEWABLE != 0 ? 0 : _escrowed(orderId, order, state);
         uint256 minimum = _minReviewValue[order.currency];
         if (kept < minimum) revert ReviewValueTooLow(orderId, kept, minimum);
-        mapping(uint64 => uint8) storage reviews = _reviews[orderId];
-        if (reviews[productId] != 0) revert AlreadyReviewed(orderId, productId);
-        reviews[productId] = _REVIEWED;
+        if (_isFirstProduct(orderId, productId)) {
+            // The order's first product keeps its review flags beside the status, in the slot just read: no new slot.
+            if (state & _FIRST_REVIEWED != 0) revert AlreadyReviewed(orderId, productId);
+            _orders[orderId] |= bytes32(uint256(_FIRST_REVIEWED));
+        } else {
+            mapping(uint64 => uint8) storage reviews = _reviews[orderId];
+            if (reviews[productId] != 0) revert AlreadyReviewed(orderId, productId);
+            reviews[productId] = _REVIEWED;
+        }
         // unchecked: more than 2^32 reviews of one product would need more than 2^32 orders to have been reviewed.
         unchecked {
             ++p.ratingCount;
@@ -401,14 +412,20 @@ contract Merchstand is IMerchstand, MerchstandStorage {
     }
 
     /// @inheritdoc IMerchstand
-    function replyToReview(uint256 orderId, uint64 productId, string calldata text) external nonReentrant {
+    function replyToReview(uint256 orderId, uint64 productId, string calldata text) external notEntered {
         uint64 storeId = _products[productId].storeId;
         if (storeId == 0) revert ProductNotFound(productId);
         _requireStaff(storeId);
         _checkText(bytes(text), 1, MAX_TEXT_BYTES);
-        uint8 flags = _reviews[orderId][productId];
-        if (flags != _REVIEWED) revert CannotReply(orderId, productId);
-        _reviews[orderId][productId] = _REVIEWED | _REPLIED;
+        if (_isFirstProduct(orderId, productId)) {
+            uint256 state = uint8(uint256(_orders[orderId]));
+            if (state & (_FIRST_REVIEWED | _FIRST_REPLIED) != _FIRST_REVIEWED) revert CannotReply(orderId, productId);
+            _orders[orderId] |= bytes32(uint256(_FIRST_REPLIED));
+        } else {
+            uint8 flags = _reviews[orderId][productId];
+            if (flags != _REVIEWED) revert CannotReply(orderId, productId);
+            _reviews[orderId][productId] = _REVIEWED | _REPLIED;
+        }
         emit ReviewReplied(productId, orderId, text);
     }
 
@@ -548,6 +565,10 @@ contract Merchstand is IMerchstand, MerchstandStorage {
 
     /// @inheritdoc IMerchstand
     function reviewState(uint256 orderId, uint64 productId) external view returns (bool reviewed, bool replied) {
+        if (_isFirstProduct(orderId, productId)) {
+            uint256 state = uint8(uint256(_orders[orderId]));
+            return (state & _FIRST_REVIEWED != 0, state & _FIRST_REPLIED != 0);
+        }
         uint8 flags = _reviews[orderId][productId];
         return (flags & _REVIEWED != 0, flags & _REPLIED != 0);
     }
@@ -850,13 +871,14 @@ contract Merchstand is IMerchstand, MerchstandStorage {
 
     // ─────────────────────────────────────────── Order internals ───────────────────────────────────────────
 
-    /// @dev Checks `order` against the commitment of `orderId` and returns its status and a memory copy of
-    /// `abi.encode(order)` as `bytes` (pointer to the length word) that {_storeOrder} edits and rehashes.
+    /// @dev Checks `order` against the commitment of `orderId` and returns a memory copy of `abi.encode(order)` as
+    /// `bytes` (pointer to the length word) that {_storeOrder} edits and rehashes, and the commitment's lowest byte
+    /// (`state`: the status and the flags beside it, see {MerchstandStorage}).
     /// The copy is taken straight from calldata, so it equals `abi.encode(order)` only when the caller encoded the
     /// order canonically (as every ABI library does); any other encoding fails the comparison with OrderMismatch.
     /// That is sound: the hashed bytes include the lines offset and length, so matching bytes decode to the
     /// committed values.
-    function _loadOrder(uint256 orderId, Order calldata order) private view returns (OrderStatus status, uint256 enc) {
+    function _loadOrder(uint256 orderId, Order calldata order) private view returns (uint256 enc, uint256 state) {
         uint256 n = order.lines.length;
         bytes32 h;
         assembly ("memory-safe") {
@@ -873,27 +895,27 @@ contract Merchstand is IMerchstand, MerchstandStorage {
         }
         bytes32 stored = _orders[orderId];
         if ((h ^ stored) & _HASH_MASK != 0) revert OrderMismatch(orderId);
-        status = OrderStatus(uint8(uint256(stored)) & _STATUS_MASK);
+        state = uint8(uint256(stored));
     }
 
     /// @dev {_loadOrder} that also requires `expected` status.
     function _loadOrder(uint256 orderId, Order calldata order, OrderStatus expected)
         private
         view
-        returns (uint256 enc)
+        returns (uint256 enc, uint256 state)
     {
-        OrderStatus status;
-        (status, enc) = _loadOrder(orderId, order);
-        if (status != expected) revert InvalidOrderStatus(orderId, status);
+        (enc, state) = _loadOrder(orderId, order);
+        if (_status(state) != expected) revert InvalidOrderStatus(orderId, _status(state));
     }
 
-    /// @dev Writes the new commitment: optionally sets the field at byte `at` of the encoding to `value` first.
-    function _storeOrder(uint256 orderId, uint256 enc, uint256 at, uint256 value, OrderStatus status) private {
-        _storeOrder(orderId, enc, at, value, status, 0);
+    /// @dev The status in a commitment's lowest byte.
+    function _status(uint256 state) private pure returns (OrderStatus) {
+        return OrderStatus(state & _STATUS_MASK);
     }
 
-    /// @dev {_storeOrder} with `flags` beside the status in the commitment's lowest byte (see {_UNREVIEWABLE}).
-    function _storeOrder(uint256 orderId, uint256 enc, uint256 at, uint256 value, OrderStatus status, uint8 flags)
+    /// @dev Writes the new commitment with `status` and the flags of `state`: optionally sets the field at byte `at`
+    /// of the encoding to `value` first.
+    function _storeOrder(uint256 orderId, uint256 enc, uint256 at, uint256 value, uint256 state, OrderStatus status)
         private
     {
         bytes32 h;
@@ -901,7 +923,13 @@ contract Merchstand is IMerchstand, MerchstandStorage {
             if at { mstore(add(enc, at), value) }
             h := keccak256(add(enc, 0x20), mload(enc))
         }
-        _orders[orderId] = (h & _HASH_MASK) | bytes32(uint256(uint8(status) | flags));
+        _orders[orderId] = (h & _HASH_MASK) | bytes32((state & _FLAGS_MASK) | uint256(uint8(status)));
+    }
+
+    /// @dev Whether `productId` is the first line's product of `orderId`, whose review flags sit in the order's own
+    /// slot ({_FIRST_REVIEWED}): an order id starts with its first line's product id (see {_orderId}).
+    function _isFirstProduct(uint256 orderId, uint64 productId) private pure returns (bool) {
+        return orderId >> 40 == productId;
     }
 
     /// @dev Puts the units of a cancelled or fully refunded order back in stock, and back in the buyer's per-buyer
@@ -984,8 +1012,10 @@ contract Merchstand is IMerchstand, MerchstandStorage {
         }
     }
 
-    /// @dev What is still escrowed for an order: what was paid less what was refunded.
-    function _escrowed(uint256 orderId, Order calldata order) private view returns (uint256) {
+    /// @dev What is still escrowed for an order: what was paid less what was refunded. `_refunded` is read only when
+    /// the commitment's {_PART_REFUNDED} flag says there is something in it.
+    function _escrowed(uint256 orderId, Order calldata order, uint256 state) private view returns (uint256) {
+        if (state & _PART_REFUNDED == 0) return order.amount;
         // unchecked: refunds never exceed what was paid.
         unchecked {
             return uint256(order.amount) - _refunded[orderId];

@@ -41,16 +41,20 @@ const ROWS: Omit<GasRow, "first" | "steady">[] = [
   { key: "withdrawStore", operation: "withdrawStoreBalance (ETH)", budget: 55_000n },
   { key: "withdraw", operation: "withdraw (buyer's credits, ETH)", budget: 55_000n },
   { key: "buyDigital", operation: "buy digital (escrowed, 32-byte buyer key)", budget: 65_000n },
-  { key: "checkoutPermit", operation: "checkoutWithPermit 1 line, mUSD" },
+  // The budgets of checkoutWithPermit, openStore and listProduct are regression caps (about 5-8% over today), not
+  // targets: a permit purchase is a token purchase plus the permit's signature check, and the other two write the
+  // names, CIDs and labels they are given, once per store or product.
+  { key: "checkoutPermit", operation: "checkoutWithPermit 1 line, mUSD", budget: 115_000n },
   { key: "completeAnyone", operation: "complete (anyone, after delivery window)", budget: 55_000n },
   { key: "refundPartial", operation: "refund partial (the first of an order writes its refunded slot)" },
   { key: "refundFull", operation: "refund full (after a partial)", budget: 55_000n },
   { key: "dispute", operation: "dispute", budget: 55_000n },
   { key: "resolveDispute", operation: "resolveDispute (arbiter, 50/50)" },
   { key: "resolveExpired", operation: "resolveExpiredDispute (all to buyer)", budget: 55_000n },
-  { key: "review", operation: "review" },
-  { key: "openStore", operation: "openStore" },
-  { key: "listProduct", operation: "listProduct (3 variants)" },
+  { key: "review", operation: "review (the order's first product)", budget: 55_000n },
+  { key: "reviewOther", operation: "review (a cart order's second product)" },
+  { key: "openStore", operation: "openStore", budget: 215_000n },
+  { key: "listProduct", operation: "listProduct (3 variants)", budget: 290_000n },
 ];
 
 /** Runs the scenario on a fresh fixture and returns one row per operation. */
@@ -147,7 +151,8 @@ export async function measureGas(): Promise<GasRow[]> {
     );
     const cartReceipt = await (await cartTx).wait();
     g.checkout5 = cartReceipt?.gasUsed ?? 0n;
-    if ((await ordersFromReceipt(merchstand, cartReceipt)).length !== 1) throw new Error("checkout placed no order");
+    const [cart] = await ordersFromReceipt(merchstand, cartReceipt);
+    if (cart === undefined) throw new Error("checkout placed no order");
 
     const mugTx = asBuyer.buy_oT9la(packLine(mugId, 0, 1, MUG_PRICE), blob);
     const mugReceipt = await (await mugTx).wait();
@@ -218,6 +223,12 @@ export async function measureGas(): Promise<GasRow[]> {
     await expectStatus(r.orderId, STATUS.Refunded);
 
     g.review = await gasOf(asBuyer.review(a.orderId, shippedA.order, shirtId, 5, "Great shirt, fits as described."));
+    // A product after the first of an order keeps its review flags in a slot of its own (see MerchstandStorage).
+    const shippedCart = await act(asSeller.markShipped(cart.orderId, cart.order, "DHL 4"), cart.orderId, cart.order);
+    await act(asBuyer.complete(cart.orderId, shippedCart.order), cart.orderId, shippedCart.order);
+    g.reviewOther = await gasOf(
+      asBuyer.review(cart.orderId, shippedCart.order, posterId, 5, "Great poster, arrived flat."),
+    );
 
     await networkHelpers.time.increase(ARBITER_WINDOW + DAY);
     g.cancel = await gasOf(asBuyer.cancel(b.orderId, b.order));

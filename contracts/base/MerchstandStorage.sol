@@ -19,8 +19,10 @@ import {IMerchstand} from "../interfaces/IMerchstand.sol";
 ///   and saves every buyer a cold SLOAD (2,100 gas) per line.
 /// - A store's payout address and balance share a slot, so crediting a store that was paid before is a
 ///   nonzero-to-nonzero write even right after a withdrawal.
-/// - An order is one slot holding a commitment (see {IMerchstand}); what was refunded of it is a second slot, written
-///   only by refunds and dispute settlements.
+/// - An order is one slot holding a commitment (see {IMerchstand}) with its status and flags in the lowest byte; what
+///   was refunded of it is a second slot, written only by partial refunds and read only when the order's
+///   {_PART_REFUNDED} flag is set. The review flags of the order's first product sit in the same byte, so the usual
+///   review (of a one-product order) writes no new slot; other products of a cart order use `_reviews`.
 abstract contract MerchstandStorage is AccessControl, Pausable, ReentrancyGuardTransient {
     // ─────────────────────────────────────────── Constants ───────────────────────────────────────────
 
@@ -95,8 +97,20 @@ abstract contract MerchstandStorage is AccessControl, Pausable, ReentrancyGuardT
     uint8 internal constant _REVIEWED = 1;
     uint8 internal constant _REPLIED = 2;
 
+    // An order commitment's lowest byte: the {IMerchstand-OrderStatus} in its low 4 bits and four flags above it.
+    // The flags are not part of the hash: setting one leaves the {IMerchstand-Order} a buyer holds valid, and every
+    // status change keeps them.
     /// @dev The {IMerchstand-OrderStatus} bits of an order commitment's lowest byte.
     uint8 internal constant _STATUS_MASK = 0x0f;
+    /// @dev The flag bits of an order commitment's lowest byte.
+    uint8 internal constant _FLAGS_MASK = 0xf0;
+    /// @dev Flag: the buyer reviewed the order's first product (the one its id starts with); the other products'
+    /// review flags are in `_reviews`.
+    uint8 internal constant _FIRST_REVIEWED = 0x10;
+    /// @dev Flag: the store replied to the review of the order's first product.
+    uint8 internal constant _FIRST_REPLIED = 0x20;
+    /// @dev Flag: the order was partially refunded, so `_refunded` holds something for it.
+    uint8 internal constant _PART_REFUNDED = 0x40;
     /// @dev Flag beside the status of a Resolved order: the store kept less than the review minimum of the moment
     /// (an expired dispute: nothing), so its buyer may not review.
     uint8 internal constant _UNREVIEWABLE = 0x80;
@@ -237,6 +251,7 @@ abstract contract MerchstandStorage is AccessControl, Pausable, ReentrancyGuardT
 
     /// @dev keccak256(abi.encode(order)) with its lowest byte replaced by the {OrderStatus}.
     mapping(uint256 orderId => bytes32 commitment) internal _orders;
+    /// @dev Review flags of the products after an order's first (whose flags are in its commitment, {_FIRST_REVIEWED}).
     mapping(uint256 orderId => mapping(uint64 productId => uint8 flags)) internal _reviews;
 
     mapping(address account => mapping(address currency => uint256 amount)) internal _credits;
@@ -247,6 +262,14 @@ abstract contract MerchstandStorage is AccessControl, Pausable, ReentrancyGuardT
     mapping(address currency => uint128 value) internal _minReviewValue;
 
     // ─────────────────────────────────────────── Shared helpers ───────────────────────────────────────────
+
+    /// @dev The re-entrancy guard of a function that makes no external call: it refuses to run inside a guarded call,
+    /// as `nonReentrant` does, without taking the lock (two transient writes saved). Nothing can re-enter a function
+    /// that calls nobody, so the lock would guard nothing.
+    modifier notEntered() {
+        if (_reentrancyGuardEntered()) revert ReentrancyGuardReentrantCall();
+        _;
+    }
 
     function _isStaff(uint64 storeId, address account) internal view returns (bool) {
         StoreInfo storage info = _stores[storeId];

@@ -30,6 +30,26 @@ describe("Reviews", () => {
     return { orderId, order: sent };
   }
 
+  /** A completed cart order of one unit of `first`, then one of `second` (variant 0 of each, from the ETH store). */
+  async function completedCart(first: bigint, second: bigint) {
+    const { merchstand, buyer, ethStoreId } = fx;
+    const lines = [];
+    for (const productId of [first, second]) {
+      lines.push({ productId, variant: 0, quantity: 1, maxUnitPrice: await priceOf(fx, productId) });
+    }
+    const value = lines.reduce((sum, l) => sum + l.maxUnitPrice, 0n);
+    const tx = merchstand
+      .connect(buyer)
+      .checkout([{ storeId: ethStoreId, termsVersion: 1, lines, shipping: SHIPPING }], { value });
+    const receipt = await (await tx).wait();
+    if (receipt === null) throw new Error("no receipt");
+    const [placed] = await placedAll(merchstand, receipt);
+    if (placed === undefined) throw new Error("no order");
+    const sent = await ship(fx, placed.orderId, placed.order);
+    await (await merchstand.connect(buyer).complete(placed.orderId, sent)).wait();
+    return { orderId: placed.orderId, order: sent };
+  }
+
   describe("review", () => {
     it("lets the buyer of a completed order rate a product and keeps the count and sum", async () => {
       const { merchstand, buyer, shirtId } = fx;
@@ -96,36 +116,71 @@ describe("Reviews", () => {
 
     it("allows one review per product of a cart order", async () => {
       const { merchstand, seller, buyer, shirtId, ethStoreId } = fx;
-      const shirt = await priceOf(fx, shirtId);
-      const ebook = 10n ** 16n;
       const ebookId = await listProduct(fx, seller, ethStoreId, productInput({ name: "Cap" }), [
-        variant("One size", ebook, 5),
+        variant("One size", 10n ** 16n, 5),
       ]);
-      const receipt = await (
-        await merchstand.connect(buyer).checkout(
-          [
-            {
-              storeId: ethStoreId,
-              termsVersion: 1,
-              lines: [
-                { productId: shirtId, variant: 0, quantity: 1, maxUnitPrice: shirt },
-                { productId: ebookId, variant: 0, quantity: 1, maxUnitPrice: ebook },
-              ],
-              shipping: SHIPPING,
-            },
-          ],
-          { value: shirt + ebook },
-        )
-      ).wait();
-      if (receipt === null) throw new Error("no receipt");
-      const [placed] = await placedAll(merchstand, receipt);
-      if (placed === undefined) throw new Error("no order");
-      const sent = await ship(fx, placed.orderId, placed.order);
-      await merchstand.connect(buyer).complete(placed.orderId, sent);
-      await merchstand.connect(buyer).review(placed.orderId, sent, shirtId, 5, "");
-      await merchstand.connect(buyer).review(placed.orderId, sent, ebookId, 3, "");
-      expect(await merchstand.reviewState(placed.orderId, shirtId)).to.deep.equal([true, false]);
-      expect(await merchstand.reviewState(placed.orderId, ebookId)).to.deep.equal([true, false]);
+      const { orderId, order } = await completedCart(shirtId, ebookId);
+      await merchstand.connect(buyer).review(orderId, order, shirtId, 5, "");
+      await merchstand.connect(buyer).review(orderId, order, ebookId, 3, "");
+      expect(await merchstand.reviewState(orderId, shirtId)).to.deep.equal([true, false]);
+      expect(await merchstand.reviewState(orderId, ebookId)).to.deep.equal([true, false]);
+    });
+
+    // The first line's product keeps its flags beside the order's status, the others in a mapping: both kinds must
+    // work on their own, whichever is reviewed or answered first.
+    it("keeps the review flags of each product of a cart order apart", async () => {
+      const { merchstand, seller, buyer, shirtId, ethStoreId } = fx;
+      const capId = await listProduct(fx, seller, ethStoreId, productInput({ name: "Cap" }), [
+        variant("One size", 10n ** 16n, 5),
+      ]);
+      const { orderId, order: sent } = await completedCart(capId, shirtId);
+      // The second product first: the first product's flags stay clear.
+      await merchstand.connect(buyer).review(orderId, sent, shirtId, 4, "");
+      expect(await merchstand.reviewState(orderId, shirtId)).to.deep.equal([true, false]);
+      expect(await merchstand.reviewState(orderId, capId)).to.deep.equal([false, false]);
+      await expect(merchstand.connect(seller).replyToReview(orderId, capId, "thanks"))
+        .to.be.revertedWithCustomError(merchstand, "CannotReply")
+        .withArgs(orderId, capId);
+      await merchstand.connect(seller).replyToReview(orderId, shirtId, "thanks");
+      expect(await merchstand.reviewState(orderId, shirtId)).to.deep.equal([true, true]);
+      expect(await merchstand.reviewState(orderId, capId)).to.deep.equal([false, false]);
+      await merchstand.connect(buyer).review(orderId, sent, capId, 5, "");
+      expect(await merchstand.reviewState(orderId, capId)).to.deep.equal([true, false]);
+      await expect(merchstand.connect(buyer).review(orderId, sent, capId, 5, ""))
+        .to.be.revertedWithCustomError(merchstand, "AlreadyReviewed")
+        .withArgs(orderId, capId);
+      await expect(merchstand.connect(buyer).review(orderId, sent, shirtId, 5, ""))
+        .to.be.revertedWithCustomError(merchstand, "AlreadyReviewed")
+        .withArgs(orderId, shirtId);
+      await merchstand.connect(seller).replyToReview(orderId, capId, "thanks");
+      expect(await merchstand.reviewState(orderId, capId)).to.deep.equal([true, true]);
+      expect(await merchstand.orderStatus(orderId)).to.equal(Status.Completed);
+    });
+
+    // A ticket's review and reply land in its order's slot while the order is still open: they must leave the Order
+    // the buyer holds valid, and the order's later changes must keep them.
+    it("keeps a ticket's review and reply through the order's later changes", async () => {
+      const { merchstand, seller, buyer, arbiter, ethStoreId } = fx;
+      const ticketId = await listProduct(fx, seller, ethStoreId, productInput({ category: 3, digital: true }), [
+        variant("GA", 10n ** 16n, 100),
+      ]);
+      const { orderId, order } = await buyEth(fx, buyer, ticketId, { shipping: BUYER_KEY });
+      const delivered = await deliverDigital(fx, { orderId, order });
+      await merchstand.connect(buyer).review(orderId, delivered, ticketId, 5, "great gig");
+      await merchstand.connect(seller).replyToReview(orderId, ticketId, "see you next tour");
+      expect(await merchstand.orderStatus(orderId)).to.equal(Status.Shipped);
+      // The struct held from before the review still matches: the dispute goes through.
+      const disputed = await disputeOrder(fx, orderId, delivered);
+      expect(await merchstand.reviewState(orderId, ticketId)).to.deep.equal([true, true]);
+      await merchstand.connect(arbiter).resolveDispute(orderId, disputed, 0n);
+      expect(await merchstand.orderStatus(orderId)).to.equal(Status.Resolved);
+      expect(await merchstand.reviewState(orderId, ticketId)).to.deep.equal([true, true]);
+      await expect(merchstand.connect(buyer).review(orderId, disputed, ticketId, 1, "again"))
+        .to.be.revertedWithCustomError(merchstand, "AlreadyReviewed")
+        .withArgs(orderId, ticketId);
+      await expect(merchstand.connect(seller).replyToReview(orderId, ticketId, "again"))
+        .to.be.revertedWithCustomError(merchstand, "CannotReply")
+        .withArgs(orderId, ticketId);
     });
 
     it("works while paused", async () => {

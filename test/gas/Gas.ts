@@ -24,6 +24,7 @@ describe("Gas budget", function () {
     "checkout5",
     "buyErc20",
     "buyDigital",
+    "checkoutPermit",
     "markShipped",
     "deliver",
     "complete",
@@ -32,8 +33,11 @@ describe("Gas budget", function () {
     "refundFull",
     "dispute",
     "resolveExpired",
+    "review",
     "withdrawStore",
     "withdraw",
+    "openStore",
+    "listProduct",
   ];
   for (const key of budgeted) {
     it(`keeps a steady-state ${key} within its budget`, () => {
@@ -46,7 +50,7 @@ describe("Gas budget", function () {
   it("budgets one ETH buy at 65,000 gas, a 5-line cart at 110,000, and the order operations at 55,000", () => {
     expect(row("buyEth").budget).to.equal(65_000n);
     expect(row("checkout5").budget).to.equal(110_000n);
-    for (const key of ["markShipped", "deliver", "complete", "cancel", "refundFull", "dispute", "withdraw"]) {
+    for (const key of ["markShipped", "deliver", "complete", "cancel", "refundFull", "dispute", "review", "withdraw"]) {
       expect(row(key).budget, key).to.equal(55_000n);
     }
   });

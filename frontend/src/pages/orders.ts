@@ -3,8 +3,9 @@ import { withdrawTx } from "../client/buyer-actions.ts";
 import { formatAmount, formatDate } from "../client/format.ts";
 import { loadBuyerOrders, type OrderRecord } from "../client/orders.ts";
 import type { Page, PageContext } from "../page.ts";
-import { emptyState, errorBox, spinner } from "../ui/components.ts";
+import { emptyState } from "../ui/components.ts";
 import { button, h, link, replace } from "../ui/dom.ts";
+import { historyErrorBox, historyProgress } from "../ui/history.ts";
 import { openWalletDialog } from "../ui/layout.ts";
 import { runTx } from "../ui/tx.ts";
 import { routes } from "../urls.ts";
@@ -29,11 +30,12 @@ export default function ordersPage(ctx: PageContext): Page {
       replace(credits);
       return;
     }
-    if (body.childElementCount === 0) replace(body, spinner("Finding your orders…"));
+    const progress = historyProgress(app, "Reading your order history…");
+    if (body.childElementCount === 0) replace(body, progress.el);
     const [orders, stores] = await Promise.all([
       loadBuyerOrders(app.chain, account, app.manifest.deploymentBlock),
       app.stores(),
-    ]);
+    ]).finally(progress.stop);
     if (ctx.signal.aborted || account !== app.account) return;
     await renderCredits(account);
     const storeName = new Map(stores.map((s) => [s.id, s.name]));
@@ -92,7 +94,7 @@ export default function ordersPage(ctx: PageContext): Page {
       if (!ctx.signal.aborted)
         replace(
           body,
-          errorBox(app.explain(error), () => void load()),
+          historyErrorBox(app.explain(error), () => void load()),
         );
     });
   const unsubscribe = app.onChange(() => void load());

@@ -24,14 +24,15 @@ export default function ordersPage(ctx: PageContext): Page {
         emptyState(
           "Connect your wallet to see your orders",
           "Your orders are tied to the wallet you paid with.",
-          button("Connect wallet", () => void openWalletDialog(app), { class: "btn" }),
+          button("Connect wallet", () => void openWalletDialog(app), { class: "btn connect-prompt" }),
         ),
       );
       replace(credits);
       return;
     }
     const progress = historyProgress(app, "Reading your order history…");
-    if (body.childElementCount === 0) replace(body, progress.el);
+    // Progress replaces nothing or the connect prompt; a list already shown stays while it refreshes.
+    if (body.childElementCount === 0 || body.querySelector(".connect-prompt")) replace(body, progress.el);
     const [orders, stores] = await Promise.all([
       loadBuyerOrders(app.chain, account, app.manifest.deploymentBlock),
       app.stores(),

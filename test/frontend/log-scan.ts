@@ -6,7 +6,9 @@ import { LogCache, MemoryStore, missingRanges } from "../../frontend/src/client/
 import {
   classifyRefusal,
   HistoryUnavailableError,
+  MAX_BATCH,
   newScanWindow,
+  SCAN_CONCURRENCY,
   type ScanRpc,
   scanLogs,
 } from "../../frontend/src/client/log-scan.ts";
@@ -113,8 +115,9 @@ describe("log scanner through the provider simulator", () => {
           expect(ids(logs)).to.deep.equal(ids(node.logs));
           expect(arrived).to.have.length(node.logs.length);
           expect(window.ceiling).to.equal(cap);
-          // The first requests in flight may each be refused once; after that the window fits.
-          expect(sim.stats.refusedLogs).to.be.at.most(3 * 10);
+          // Only the calls in flight when the cap is learned are refused (at most one wave of batches); after that
+          // every window fits.
+          expect(sim.stats.refusedLogs).to.be.at.most(SCAN_CONCURRENCY * MAX_BATCH);
           expect(sim.stats.calls.eth_getLogs).to.be.at.most(Math.ceil(span / cap) + sim.stats.refusedLogs);
         });
       }
@@ -156,6 +159,21 @@ describe("log scanner through the provider simulator", () => {
     expect(sim.stats.rateLimited).to.be.greaterThan(0);
     // 100 calls at 30 a second: at least three windows of the limiter, each waited out as told (Retry-After: 1).
     expect(Date.now() - started).to.be.at.least(2_000);
+  });
+
+  it("sends smaller batches when the rate limit counts calls and a batch could never fit", async () => {
+    node = await startNode(spread(0, 60_000, 997));
+    // 8 calls a second: the first batch of 10 windows is over the limit however long it waits.
+    sim = await startProviderSim({
+      upstream: node.url,
+      maxBlockRange: 1_000,
+      rateLimit: { calls: 8, windowMs: 1_000 },
+    });
+    const window = newScanWindow(1_000);
+    const logs = await scanLogs(new HttpRpc(sim.url), query, { from: 0, to: 29_999 }, { window, concurrency: 1 });
+    expect(ids(logs)).to.deep.equal(ids(node.logs.filter((l) => Number(BigInt(l.blockNumber)) <= 29_999)));
+    expect(sim.stats.rateLimited).to.be.greaterThan(0);
+    expect(window.batch).to.be.at.most(8);
   });
 
   it("follows a cap that tightens mid-scan", async () => {

@@ -28,15 +28,19 @@ export type ScanWindow = {
   size: number;
   /** The cap the provider named, never exceeded again; null while none was named. */
   ceiling: number | null;
-  /** Calls per HTTP request; drops to 1 when the endpoint refuses batches. */
+  /** Calls per HTTP request: doubled after a batch is answered, halved when one is refused (or rate-limited). */
   batch: number;
+  /** One less than the smallest batch the endpoint refused; null while none was. */
+  batchCeiling: number | null;
 };
 
 export const INITIAL_WINDOW = 10_000;
 /** The widest window grown to on a provider that names no cap. */
 export const MAX_WINDOW = 1_000_000;
 export const SCAN_CONCURRENCY = 3;
+/** Calls per JSON-RPC batch at first, and the most it grows to (providers take 100 to 1,000 per batch). */
 export const SCAN_BATCH = 10;
+export const MAX_BATCH = 100;
 /** Refusals for the rate in a row before giving up, and the wait when the provider says none (doubled each time). */
 const MAX_RATE_STRIKES = 8;
 const BASE_BACKOFF_MS = 500;
@@ -45,7 +49,7 @@ const MAX_BACKOFF_MS = 30_000;
 const MAX_NETWORK_STRIKES = 3;
 
 export function newScanWindow(size = INITIAL_WINDOW): ScanWindow {
-  return { size, ceiling: null, batch: SCAN_BATCH };
+  return { size, ceiling: null, batch: SCAN_BATCH, batchCeiling: null };
 }
 
 /** The provider cannot serve the history this page needs (range cap below one block, or no `eth_getLogs`). */
@@ -235,6 +239,8 @@ export async function scanLogs(
       }
     } catch (error) {
       if (error instanceof RateLimitedError) {
+        // A limit counted per call may never admit a batch this large: the next ones are half as large.
+        if (ranges.length > 1) shrinkBatch(ranges.length);
         if (slowDown(error.retryAfterMs, error, counted)) for (const r of ranges) again(r);
         return;
       }
@@ -242,8 +248,8 @@ export async function scanLogs(
         return refused(ranges[0], classifyRefusal(error), error, counted);
       }
       if (error instanceof RpcError) {
-        // The batch itself was refused (size, or batches not served): one call per request from now on.
-        w.batch = 1;
+        // The batch itself was refused (too large, or batches not served): never this large again.
+        shrinkBatch(ranges.length);
         for (const r of ranges) again(r);
         return;
       }
@@ -262,6 +268,15 @@ export async function scanLogs(
       else if ("error" in a) refused(r, classifyRefusal(a.error), a.error, counted);
       else answered(r, a.result);
     });
+    // A full batch answered call by call earns a larger one, below any size the endpoint refused.
+    if (ranges.length > 1 && ranges.length >= w.batch && !counted.rate) {
+      w.batch = Math.min(w.batchCeiling ?? MAX_BATCH, w.batch * 2);
+    }
+  };
+
+  const shrinkBatch = (refused: number) => {
+    w.batchCeiling = Math.max(1, refused - 1);
+    w.batch = Math.max(1, Math.min(w.batch, Math.floor(refused / 2)));
   };
 
   const inFlight = new Set<Promise<void>>();

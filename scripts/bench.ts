@@ -59,7 +59,7 @@ const MODES = {
     renderReps: 5,
     addReps: 5,
     gatewayReps: 20,
-    historyBudgetS: 120,
+    historyBudgetS: 300,
   },
   quick: {
     products: 200,

@@ -14,6 +14,14 @@ import { measureCatalogReads } from "./bench/catalog-reads.ts";
 import { seedCatalog } from "./bench/catalog-seed.ts";
 import { measureFirstLoad } from "./bench/dapp-size.ts";
 import { measureGasFigures } from "./bench/gas.ts";
+import {
+  describeVisit,
+  HISTORY_BLOCKS,
+  HISTORY_LATENCY_MS,
+  type HistoryFigures,
+  type HistoryVisit,
+  measureHistory,
+} from "./bench/history.ts";
 import { measureAddAndPin, measureFirstByte, oneMegabyteImage } from "./bench/ipfs.ts";
 import { l2Note, measureL2Cost } from "./bench/l2-fee.ts";
 import { type Figure, failures, figure, machineInfo, type Results, renderReport } from "./bench/report.ts";
@@ -43,8 +51,26 @@ const USAGE = helpText(
 );
 
 const MODES = {
-  full: { products: 1000, stores: 10, page1Reps: 10, allReps: 3, renderReps: 5, addReps: 5, gatewayReps: 20 },
-  quick: { products: 200, stores: 4, page1Reps: 2, allReps: 2, renderReps: 2, addReps: 2, gatewayReps: 5 },
+  full: {
+    products: 1000,
+    stores: 10,
+    page1Reps: 10,
+    allReps: 3,
+    renderReps: 5,
+    addReps: 5,
+    gatewayReps: 20,
+    historyBudgetS: 300,
+  },
+  quick: {
+    products: 200,
+    stores: 4,
+    page1Reps: 2,
+    allReps: 2,
+    renderReps: 2,
+    addReps: 2,
+    gatewayReps: 5,
+    historyBudgetS: 20,
+  },
 } as const;
 
 const BENCH_DIR = join(ROOT, "bench");
@@ -91,6 +117,11 @@ async function main(): Promise<number> {
       measureL2Cost(),
     );
     console.log(`  ${l2Note(l2)}`);
+
+    const history = await section(
+      `"Your orders" (5 orders) ${HISTORY_BLOCKS.toLocaleString("en")} blocks after deployment, ${HISTORY_LATENCY_MS} ms per request, through the provider simulator`,
+      () => measureHistory(settings.historyBudgetS, (line) => console.log(`  ${line}`)),
+    );
 
     // Every temp folder of the run (the stack's IPFS repo, the add-and-pin repos) lives under one, removed at the end.
     const workDir = await mkdtemp(join(tmpdir(), "merchstand-bench-"));
@@ -296,6 +327,8 @@ async function main(): Promise<number> {
       }),
     ];
 
+    figures.push(...historyFigures(history, settings.historyBudgetS));
+
     const results: Results = {
       schema: "merchstand/bench@1",
       date,
@@ -327,6 +360,7 @@ async function main(): Promise<number> {
       gas,
       seaport,
       l2,
+      history,
       figures,
     };
 
@@ -347,6 +381,40 @@ async function main(): Promise<number> {
   } finally {
     await cleanup.runAll((line) => console.log(`  ${line}`));
   }
+}
+
+/** Requests and time of "Your orders" per `eth_getLogs` cap, on a new device and on a return visit. */
+function historyFigures(history: HistoryFigures, budgetS: number): Figure[] {
+  const out: Figure[] = [];
+  const add = (cap: number, visit: HistoryVisit, name: string, key: string) => {
+    const note = visit.finished
+      ? `${visit.calls} JSON-RPC calls in ${visit.requests} HTTP requests`
+      : `not finished within the ${budgetS} s budget: ${describeVisit(visit)}`;
+    const label = `"Your orders", ${name}, eth_getLogs cap ${cap.toLocaleString("en")} blocks`;
+    out.push(
+      figure({
+        key: `history.cap${cap}.${key}.requests`,
+        group: "history",
+        label: `${label}: HTTP requests`,
+        unit: "requests",
+        summary: summarize([visit.requests]),
+        note,
+      }),
+      figure({
+        key: `history.cap${cap}.${key}.ms`,
+        group: "history",
+        label: `${label}: time`,
+        unit: "ms",
+        summary: summarize([visit.seconds * 1000]),
+        note,
+      }),
+    );
+  };
+  for (const { cap, newDevice, returnVisit } of history) {
+    add(cap, newDevice, "new device", "newDevice");
+    if (returnVisit) add(cap, returnVisit, "return visit (logs kept)", "returnVisit");
+  }
+  return out;
 }
 
 function benchReadme(report: string): string {

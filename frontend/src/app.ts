@@ -5,6 +5,7 @@ import { loadAllStores, type SearchText } from "./client/catalog.ts";
 import { Chain } from "./client/chain.ts";
 import { type ErrorContext, explainError, type FanError } from "./client/errors.ts";
 import { IpfsClient } from "./client/ipfs.ts";
+import { idbStore, LogCache } from "./client/log-cache.ts";
 import { type Currency, currencyOf, type Manifest } from "./client/manifest.ts";
 import { PromiseCache } from "./client/memo.ts";
 import {
@@ -15,6 +16,8 @@ import {
   type Validated,
 } from "./client/metadata.ts";
 import { type Product, type Store, ZERO_ADDRESS } from "./client/protocol.ts";
+import { HttpRpc } from "./client/rpc.ts";
+import { FallbackRpc, savedRpcUrl } from "./client/rpc-choice.ts";
 import { discoverWallets, switchNetwork, type WalletInfo, WalletSession } from "./client/wallet.ts";
 
 const REMEMBERED_WALLET = "merchstand.wallet";
@@ -25,6 +28,8 @@ export type Toast = { message: string; kind: "info" | "success" | "error"; link?
 export class App {
   readonly manifest: Manifest;
   readonly chain: Chain;
+  /** The endpoint reads go to first: the fan's own (Settings) or the manifest's. */
+  readonly rpcUrl: string;
   readonly ipfs: IpfsClient;
   readonly cart: Cart;
   wallet: WalletSession | null = null;
@@ -42,7 +47,13 @@ export class App {
 
   constructor(manifest: Manifest, storage: Storage) {
     this.manifest = manifest;
-    this.chain = Chain.fromManifest(manifest);
+    // The fan's own RPC endpoint (client/rpc-choice.ts) is tried first, the manifest's when it can't be reached.
+    const own = savedRpcUrl(storage, manifest.chainId);
+    const storeRpc = new HttpRpc(manifest.rpcUrl);
+    this.rpcUrl = own ?? manifest.rpcUrl;
+    this.chain = new Chain(own ? new FallbackRpc(new HttpRpc(own), storeRpc) : storeRpc, manifest.merchstand);
+    const kept = idbStore();
+    if (kept) this.chain.logCache = new LogCache(kept, { chainId: manifest.chainId, address: manifest.merchstand });
     this.ipfs = new IpfsClient(manifest.ipfsGateways);
     this.cart = new Cart(storage, manifest.chainId, manifest.merchstand);
   }

@@ -9,14 +9,15 @@
 //                    Page is `{ title, el, refresh?(block), dispose? }`. Throw `NotFound` for ids that name nothing.
 //   urls.ts          every URL: `routes.*` build them, parseHash/matchPath read them (malformed → not found).
 //                    Route params that end in "Id" are checked to be decimal ids before the page runs.
-//   pages/*.ts       one file per page (home, store, product, cart, checkout, orders, order, not-found, error);
+//   pages/*.ts       one file per page (home, store, product, cart, checkout, orders, order, settings, not-found, error);
 //                    pages/seller/ the seller dashboard, arbiter and verifier pages.
 //   ui/dom.ts        `h(tag, props, ...children)` element builder: text only via text nodes, never innerHTML.
 //   ui/components.ts shared cards, badges, notices, IPFS images; ui/layout.ts header/banners/footer/wallet menu.
 //   client/*.ts      everything that talks to the chain, wallets and IPFS, with no DOM, importable from Node
 //                    (tests, seed script, benchmark), one concern per module:
-//                      rpc (JSON-RPC transport), contract (typed ABI access), chain (typed reads, logs, paged
-//                      decoder), protocol (codec + limits shared with scripts and tests), transactions (the send
+//                      rpc (JSON-RPC transport), rpc-choice (the fan's own endpoint), contract (typed ABI
+//                      access), chain (typed reads, logs, paged decoder), log-scan (eth_getLogs through any
+//                      provider's caps) + log-cache (logs kept between visits), protocol (codec + limits shared with scripts and tests), transactions (the send
 //                      path), buyer-actions / seller-actions (TxRequest builders), checkout (pay a cart), catalog,
 //                      orders (orders from logs), order-state, history (staff, disputes, verification logs),
 //                      validation (form checks), errors (fan sentences), ipfs + cid + metadata + upload, names

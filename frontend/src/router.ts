@@ -17,6 +17,7 @@ export const ROUTES: Route[] = [
   { path: "/checkout", load: () => import("./pages/checkout.ts") },
   { path: "/orders", load: () => import("./pages/orders.ts") },
   { path: "/orders/:orderId", load: () => import("./pages/order.ts") },
+  { path: "/settings", load: () => import("./pages/settings.ts") },
   // Seller dashboard, arbiter view, and the verification pages.
   { path: "/sell", load: () => import("./pages/seller/home.ts") },
   { path: "/sell/new", load: () => import("./pages/seller/open-store.ts") },

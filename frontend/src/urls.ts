@@ -44,6 +44,7 @@ export const routes = {
   getVerified: (storeId: Id) => `/sell/store/${storeId}/verify`,
   arbiter: () => "/arbiter",
   verifier: () => "/verify",
+  settings: () => "/settings",
 };
 
 /** The `href` of a route. */

@@ -1,8 +1,10 @@
 // The benchmark's output: the machine it ran on, every figure with its median, spread and target, printed as
 // Markdown tables (the README's Performance section copies them) and written as bench/results.json.
+
 import { execFileSync } from "node:child_process";
 import { cpus, loadavg, totalmem } from "node:os";
 import type { GasFigure } from "./gas.ts";
+import type { HistoryFigures } from "./history.ts";
 import { type L2Cost, l2Note } from "./l2-fee.ts";
 import type { SeaportGas } from "./seaport.ts";
 import type { Summary } from "./stats.ts";
@@ -11,7 +13,7 @@ export type Unit = "ms" | "requests" | "bytes";
 
 export type Figure = {
   key: string;
-  group: "catalog" | "dapp" | "ipfs";
+  group: "catalog" | "dapp" | "ipfs" | "history";
   label: string;
   unit: Unit;
   summary: Summary;
@@ -47,6 +49,8 @@ export type Results = {
   seaport: SeaportGas;
   /** The ETH purchase on a simulated L1 and OP-stack L2, with the L2's L1 data fee (./l2-fee.ts). */
   l2: L2Cost;
+  /** "Your orders" through the provider simulator on an old chain, per eth_getLogs cap (./history.ts). */
+  history?: HistoryFigures;
   figures: Figure[];
 };
 

@@ -36,6 +36,7 @@ describe("dapp URLs", () => {
       [routes.getVerified(2n), "/sell/store/:storeId/verify", { storeId: "2" }],
       [routes.arbiter(), "/arbiter", {}],
       [routes.verifier(), "/verify", {}],
+      [routes.settings(), "/settings", {}],
     ];
     for (const [route, path, params] of cases) expect(resolve(`#${route}`), route).to.deep.equal({ path, params });
     // Every route of the table is built by `routes`.

@@ -1,5 +1,5 @@
 // Reads from the protocol through any JSON-RPC client: one `eth_call` per view call, typed by the generated ABI
-// (`read("isStoreStaff", [id, account])` answers a boolean), and logs in bounded block ranges.
+// (`read("isStoreStaff", [id, account])` answers a boolean), and logs through client/log-scan.ts and client/log-cache.ts.
 import { AbiCoder, type Interface, ParamType, type Result } from "ethers/abi";
 import { getBytes, toNumber } from "ethers/utils";
 import {
@@ -15,6 +15,8 @@ import {
 } from "./contract.ts";
 import { decodeRevert, findRevertData } from "./errors.ts";
 import { toQuantity } from "./hex.ts";
+import { type LogCache, missingRanges } from "./log-cache.ts";
+import { type BlockRange, newScanWindow, type ScanProgress, type ScanWindow, scanLogs } from "./log-scan.ts";
 import {
   type Order,
   orderArg,
@@ -39,15 +41,18 @@ export type RawLog = {
 
 export type LogFilter = { topics: (string | string[] | null)[]; fromBlock: number; toBlock?: number };
 
-/** Providers cap `eth_getLogs` ranges (often at 10,000 blocks), so logs are read in chunks of this size. */
-export const LOG_CHUNK_BLOCKS = 10_000;
-
 export type PagedView = "getStores" | "getProducts" | "getStoreProducts";
 export type PageOf<N extends PagedView> = FunctionResult<MerchstandAbi, N> extends { page: infer P } ? P : never;
 
 export class Chain {
   readonly rpc: RpcClient;
   readonly address: string;
+  /** Where logs already read are kept between visits (IndexedDB in the browser); null reads the chain each time. */
+  logCache: LogCache | null = null;
+  /** The `eth_getLogs` window learned from this provider, shared by every scan. */
+  readonly scanWindow: ScanWindow = newScanWindow();
+  private readonly progressListeners = new Set<(progress: ScanProgress | null) => void>();
+  private readonly activeScans = new Map<object, ScanProgress>();
 
   constructor(rpc: RpcClient, address: string) {
     this.rpc = rpc;
@@ -187,23 +192,95 @@ export class Chain {
     return this.readToken(currency, "allowance", [owner, this.address]);
   }
 
-  /** Logs of this contract from `fromBlock` to `toBlock` (default: latest), in chunks of LOG_CHUNK_BLOCKS. */
-  async getLogs(filter: LogFilter, chunk = LOG_CHUNK_BLOCKS): Promise<RawLog[]> {
-    const to = filter.toBlock ?? (await this.blockNumber());
-    const out: RawLog[] = [];
-    for (let from = filter.fromBlock; from <= to; from += chunk) {
-      const logs = await this.rpc.request<RawLog[]>("eth_getLogs", [
-        {
-          address: this.address,
-          topics: filter.topics,
-          fromBlock: toQuantity(from),
-          toBlock: toQuantity(Math.min(to, from + chunk - 1)),
-        },
-      ]);
-      out.push(...logs);
+  /**
+   * Logs of this contract from `fromBlock` to `toBlock` (default: latest), in block order: the blocks kept in
+   * {@link logCache} come from there, the rest through {@link scanLogs} (window learned from the provider, batches,
+   * 429 backoff). `onLogs` sees logs as they arrive; {@link onHistoryProgress} listeners see how far the scan is.
+   */
+  async getLogs(filter: LogFilter, options: GetLogsOptions = {}): Promise<RawLog[]> {
+    const head = filter.toBlock ?? (await this.blockNumber());
+    const range = { from: filter.fromBlock, to: head };
+    const cached = this.logCache ? await this.logCache.read(filter.topics) : { ranges: [], logs: [] };
+    const inRange = (l: RawLog) => {
+      const b = Number(BigInt(l.blockNumber));
+      return range.from <= b && b <= range.to;
+    };
+    const kept = cached.logs.filter(inRange);
+    if (kept.length > 0) options.onLogs?.(kept);
+    const missing = missingRanges(range, cached.ranges);
+    const total = missing.reduce((n, r) => n + r.to - r.from + 1, 0);
+    const fresh: RawLog[] = [];
+    const scanned: BlockRange[] = [];
+    const scan = {};
+    let before = 0;
+    try {
+      for (const part of missing) {
+        await scanLogs(this.rpc, { address: this.address, topics: filter.topics }, part, {
+          window: this.scanWindow,
+          signal: options.signal,
+          onLogs: (logs, r) => {
+            fresh.push(...logs);
+            scanned.push(r);
+            if (logs.length > 0) options.onLogs?.(logs);
+          },
+          onProgress: (p) => this.progress(scan, { done: before + p.done, total }),
+        });
+        before += part.to - part.from + 1;
+      }
+    } finally {
+      this.progress(scan, null);
+      // What was read is kept even when the scan failed part-way, so the next try resumes after it. The newest
+      // blocks are not kept: a reorg may still replace them.
+      if (this.logCache && scanned.length > 0) {
+        const safe = head - REORG_DEPTH;
+        const ranges = [...cached.ranges, ...scanned]
+          .filter((r) => r.from <= safe)
+          .map((r) => ({ from: r.from, to: Math.min(r.to, safe) }));
+        const within = (l: RawLog) =>
+          ranges.some((r) => r.from <= Number(BigInt(l.blockNumber)) && Number(BigInt(l.blockNumber)) <= r.to);
+        await this.logCache.write(filter.topics, {
+          ranges,
+          logs: uniqueLogs([...cached.logs, ...fresh]).filter(within),
+        });
+      }
     }
-    return out;
+    return uniqueLogs([...kept, ...fresh]);
   }
+
+  /** Listens to the progress of every history scan through this reader; `null` when none is running. */
+  onHistoryProgress(listener: (progress: ScanProgress | null) => void): () => void {
+    this.progressListeners.add(listener);
+    return () => this.progressListeners.delete(listener);
+  }
+
+  private progress(scan: object, progress: ScanProgress | null): void {
+    if (progress) this.activeScans.set(scan, progress);
+    else this.activeScans.delete(scan);
+    let done = 0;
+    let total = 0;
+    for (const p of this.activeScans.values()) {
+      done += p.done;
+      total += p.total;
+    }
+    const sum = this.activeScans.size > 0 ? { done, total } : null;
+    for (const l of this.progressListeners) l(sum);
+  }
+}
+
+/** Blocks this close to the head are read again on every visit: a reorg may still replace them. */
+export const REORG_DEPTH = 64;
+
+export type GetLogsOptions = { onLogs?: (logs: RawLog[]) => void; signal?: AbortSignal };
+
+/** Logs in block order, each once (a log is known by its block and index). */
+export function uniqueLogs(logs: readonly RawLog[]): RawLog[] {
+  const seen = new Set<string>();
+  return [...logs].sort(byPosition).filter((l) => {
+    const id = `${BigInt(l.blockNumber)}:${BigInt(l.logIndex)}`;
+    if (seen.has(id)) return false;
+    seen.add(id);
+    return true;
+  });
 }
 
 const abiCoder = AbiCoder.defaultAbiCoder();

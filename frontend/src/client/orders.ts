@@ -163,6 +163,8 @@ export function applyOrderEvent(record: OrderRecord, log: RawLog): void {
 
 async function withHistory(chain: Chain, fromBlock: number, toBlock: number, records: OrderRecord[]) {
   if (records.length === 0) return records;
+  // An order changes only after it is placed: its later events are read from the oldest order's block on.
+  const start = Math.max(fromBlock, Math.min(...records.map((r) => r.timeline[0]?.blockNumber ?? fromBlock)));
   const byId = new Map(records.map((r) => [r.id, r]));
   // One query for all later events of these orders: topic0 is any of the events, topic1 any of the order ids.
   const ids = records.map((r) => uintTopic(r.id));
@@ -171,7 +173,7 @@ async function withHistory(chain: Chain, fromBlock: number, toBlock: number, rec
     logs.push(
       ...(await chain.getLogs({
         topics: [LATER_EVENTS.map(topicOf), ids.slice(i, i + 100)],
-        fromBlock,
+        fromBlock: start,
         toBlock,
       })),
     );

@@ -3,8 +3,9 @@ import { withdrawTx } from "../client/buyer-actions.ts";
 import { formatAmount, formatDate } from "../client/format.ts";
 import { isDigitalOrder, loadBuyerOrders, type OrderRecord } from "../client/orders.ts";
 import type { Page, PageContext } from "../page.ts";
-import { emptyState, errorBox, spinner } from "../ui/components.ts";
+import { emptyState } from "../ui/components.ts";
 import { button, h, link, replace } from "../ui/dom.ts";
+import { historyErrorBox, historyProgress } from "../ui/history.ts";
 import { openWalletDialog } from "../ui/layout.ts";
 import { runTx } from "../ui/tx.ts";
 import { routes } from "../urls.ts";
@@ -23,17 +24,19 @@ export default function ordersPage(ctx: PageContext): Page {
         emptyState(
           "Connect your wallet to see your orders",
           "Your orders are tied to the wallet you paid with.",
-          button("Connect wallet", () => void openWalletDialog(app), { class: "btn" }),
+          button("Connect wallet", () => void openWalletDialog(app), { class: "btn connect-prompt" }),
         ),
       );
       replace(credits);
       return;
     }
-    if (body.childElementCount === 0) replace(body, spinner("Finding your orders…"));
+    const progress = historyProgress(app, "Reading your order history…");
+    // Progress replaces nothing or the connect prompt; a list already shown stays while it refreshes.
+    if (body.childElementCount === 0 || body.querySelector(".connect-prompt")) replace(body, progress.el);
     const [orders, stores] = await Promise.all([
       loadBuyerOrders(app.chain, account, app.manifest.deploymentBlock),
       app.stores(),
-    ]);
+    ]).finally(progress.stop);
     if (ctx.signal.aborted || account !== app.account) return;
     await renderCredits(account);
     const storeName = new Map(stores.map((s) => [s.id, s.name]));
@@ -92,7 +95,7 @@ export default function ordersPage(ctx: PageContext): Page {
       if (!ctx.signal.aborted)
         replace(
           body,
-          errorBox(app.explain(error), () => void load()),
+          historyErrorBox(app.explain(error), () => void load()),
         );
     });
   const unsubscribe = app.onChange(() => void load());

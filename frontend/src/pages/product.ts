@@ -3,6 +3,7 @@
 
 import { averageRating, buyableVariants } from "../client/catalog.ts";
 import { formatAmount, shortAddress } from "../client/format.ts";
+import { HistoryUnavailableError } from "../client/log-scan.ts";
 import type { ProductMetadata } from "../client/metadata.ts";
 import { impersonatedStore, withoutBidiControls } from "../client/names.ts";
 import { loadReviews } from "../client/orders.ts";
@@ -22,6 +23,7 @@ import {
   unverifiedNotice,
 } from "../ui/components.ts";
 import { button, h, link, replace, uid } from "../ui/dom.ts";
+import { historyErrorBox, historyProgress } from "../ui/history.ts";
 import { go, hashHref, routes } from "../urls.ts";
 
 export default async function productPage(ctx: PageContext): Promise<Page> {
@@ -241,14 +243,18 @@ export default async function productPage(ctx: PageContext): Promise<Page> {
   if (product.metadataCid)
     app.productMeta(product.metadataCid).then((r) => !ctx.signal.aborted && renderMetadata(r.ok ? r.value : null));
   else renderMetadata(null);
-  replace(reviews, h("h2", { attrs: { id: "reviews-title" }, text: "Reviews" }), spinner("Loading reviews…"));
-  renderReviews().catch(() =>
-    replace(
-      reviews,
-      h("h2", { text: "Reviews" }),
-      h("p", { class: "muted", text: "Reviews couldn't be loaded right now." }),
-    ),
-  );
+  const reviewsProgress = historyProgress(app, "Loading reviews…");
+  replace(reviews, h("h2", { attrs: { id: "reviews-title" }, text: "Reviews" }), reviewsProgress.el);
+  renderReviews()
+    .finally(reviewsProgress.stop)
+    .catch((error) =>
+      replace(
+        reviews,
+        h("h2", { text: "Reviews" }),
+        h("p", { class: "muted", text: "Reviews couldn't be loaded right now." }),
+        error instanceof HistoryUnavailableError ? historyErrorBox(app.explain(error)) : null,
+      ),
+    );
   const unsubscribe = app.cart.subscribe(renderBuyBox);
 
   const impostorOf = impersonatedStore(store, stores);

@@ -117,7 +117,13 @@ export function mountLayout(app: App, root: HTMLElement): Layout {
     if (app.offline) {
       const retry = button("Retry", () => location.reload(), { class: "btn small secondary" });
       banners.append(
-        h("div", { class: "banner danger", attrs: { role: "alert" } }, h("span", { text: app.offline.message }), retry),
+        h(
+          "div",
+          { class: "banner danger", attrs: { role: "alert" } },
+          h("span", { text: app.offline.message }),
+          retry,
+          link(routes.settings(), { class: "btn small secondary" }, "Choose another network provider"),
+        ),
       );
     }
   };
@@ -315,7 +321,13 @@ function footer(app: App): HTMLElement {
             : h("code", { text: app.manifest.merchstand }),
         ),
         h("dt", { text: "Network" }),
-        h("dd", { text: app.manifest.chainName }),
+        h(
+          "dd",
+          null,
+          app.manifest.chainName,
+          " · ",
+          link(routes.settings(), { class: "footer-settings" }, "Network provider"),
+        ),
         h("dt", { text: "This app" }),
         h(
           "dd",

@@ -26,8 +26,9 @@ import { loadBounds, markShippedTx, refundTx, releasePaymentTx } from "../../cli
 import { addressLines, keyMatchesStore, openOrderAddress, type ShippingKeys } from "../../client/shipping-keys.ts";
 import { checkText, parseAmount } from "../../client/validation.ts";
 import type { Page, PageContext } from "../../page.ts";
-import { emptyState, errorBox, lockIcon, spinner, trackingReference } from "../../ui/components.ts";
+import { emptyState, lockIcon, trackingReference } from "../../ui/components.ts";
 import { button, h, keepDraft, replace, uid } from "../../ui/dom.ts";
+import { historyErrorBox, historyProgress } from "../../ui/history.ts";
 import { replaceRoute, routes } from "../../urls.ts";
 import { statusLabel } from "../order-status.ts";
 import {
@@ -66,7 +67,8 @@ export default async function sellerOrders(ctx: PageContext): Promise<Page> {
   const root = h("div", { class: "seller-page seller-orders" });
   const keyBox = h("section", { class: "key-box", attrs: { "aria-labelledby": "addr-title" } });
   const tabs = h("div", { class: "filter-tabs", attrs: { role: "group", "aria-label": "Show orders" } });
-  const list = h("div", { class: "order-cards" }, spinner("Loading orders…"));
+  const progress = historyProgress(app, "Loading orders…");
+  const list = h("div", { class: "order-cards" }, progress.el);
   const exportStatus = h("div", { attrs: { "aria-live": "polite" } });
   const deliverBox = h("section", { class: "deliver-box", attrs: { "aria-live": "polite" } });
   const deliverStatus = h("div", { attrs: { "aria-live": "polite" } });
@@ -592,7 +594,7 @@ export default async function sellerOrders(ctx: PageContext): Promise<Page> {
       if (!ctx.signal.aborted)
         replace(
           list,
-          errorBox(app.explain(error), () => void reload(true)),
+          historyErrorBox(app.explain(error), () => void reload(true)),
         );
     });
 
@@ -614,5 +616,13 @@ export default async function sellerOrders(ctx: PageContext): Promise<Page> {
     keys = null;
     void reload(true).then(mount);
   });
-  return { title: `Orders · ${staff.store.name}`, el: root, refresh: () => void reload(), dispose: unsubscribe };
+  return {
+    title: `Orders · ${staff.store.name}`,
+    el: root,
+    refresh: () => void reload(),
+    dispose: () => {
+      unsubscribe();
+      progress.stop();
+    },
+  };
 }

@@ -1,6 +1,6 @@
 // The demo catalog `npm start` seeds: three stores, fourteen products, prices in ETH and mUSD.
 //
-// The cast tells the story the dapp has to handle (issue 10): The Midnight Owls run the official store (attested
+// The cast tells the story the dapp has to handle (official stores and look-alikes): The Midnight Owls run the official store (attested
 // by the platform verifier); someone else opened "The Midnlght 0wls — Official Store", a look-alike that differs
 // only by an l for an i and a zero for an O; Velvet Static sells in the stablecoin. Stock is uneven on purpose, so
 // the store shows sold-out sizes, "only N left" and per-buyer limits.

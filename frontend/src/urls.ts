@@ -28,7 +28,8 @@ export const routes = {
     }),
   product: (storeId: Id, productId: Id) => `/store/${storeId}/product/${productId}`,
   cart: () => "/cart",
-  checkout: () => "/checkout",
+  /** `buyNow`: the checkout of the product page's one Buy now line (pages/checkout.ts), not of the cart. */
+  checkout: (options: { buyNow?: boolean } = {}) => withQuery("/checkout", { buy: options.buyNow ? "now" : undefined }),
   orders: () => "/orders",
   order: (orderId: Id) => `/orders/${orderId}`,
   sell: () => "/sell",

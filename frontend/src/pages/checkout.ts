@@ -1,8 +1,9 @@
 // Checkout for one currency: contact and shipping form (sealed in the browser to each store's key), review of
 // lines, totals and store trust notices, then payment with pending → mined → confirmed states.
 
-import { type CartLine, groupByStore } from "../client/cart.ts";
+import { buyNowCart, type CartLine, groupByStore } from "../client/cart.ts";
 import { buildCartOrders, cartTotal, type PayStage, payCart } from "../client/checkout.ts";
+import { CheckoutDraft, tabStorage } from "../client/checkout-draft.ts";
 import { formatAmount } from "../client/format.ts";
 import { impersonatedStore } from "../client/names.ts";
 import { loadOrder } from "../client/orders.ts";
@@ -58,10 +59,14 @@ const FIELDS: FieldSpec[] = [
 
 export default async function checkoutPage(ctx: PageContext): Promise<Page> {
   const { app } = ctx;
-  const currencyAddress = ctx.query.get("currency") ?? app.cart.lines[0]?.currency ?? ZERO_ADDRESS;
+  // "Buy now" (routes.checkout({ buyNow: true })) checks out the product page's one line, kept apart from the cart
+  // (client/cart.ts buyNowCart), and leaves the cart as it was.
+  const buyNow = ctx.query.get("buy") === "now";
+  const source = (buyNow ? buyNowCart(app.manifest.chainId, app.manifest.merchstand) : null) ?? app.cart;
+  const currencyAddress = ctx.query.get("currency") ?? source.lines[0]?.currency ?? ZERO_ADDRESS;
   const currency = app.currency(currencyAddress);
   const linesOf = (): CartLine[] =>
-    app.cart.lines.filter((l) => l.currency.toLowerCase() === currencyAddress.toLowerCase());
+    source.lines.filter((l) => l.currency.toLowerCase() === currencyAddress.toLowerCase());
 
   const notices = h("div", { class: "notices", attrs: { "aria-live": "polite" } });
   const summary = h("section", { class: "summary", attrs: { "aria-labelledby": "summary-title" } });
@@ -84,7 +89,7 @@ export default async function checkoutPage(ctx: PageContext): Promise<Page> {
     };
   }
 
-  const { notes } = await refreshCart(app).catch(() => ({ notes: [] as string[] }));
+  const { notes } = await refreshCart(app, source).catch(() => ({ notes: [] as string[] }));
   replace(
     notices,
     notes.map((n) => h("p", { class: "notice", text: n })),
@@ -156,6 +161,14 @@ export default async function checkoutPage(ctx: PageContext): Promise<Page> {
     ),
   );
   form.addEventListener("submit", (e) => e.preventDefault());
+  // Typed details survive a reload of the tab (client/checkout-draft.ts); autofill fires input events too.
+  const draft = new CheckoutDraft(tabStorage(), app.manifest.chainId, app.manifest.merchstand);
+  for (const [name, value] of Object.entries(draft.load())) {
+    const input = inputs.get(name as keyof ShippingAddress);
+    if (input && value) input.value = value;
+  }
+  form.addEventListener("input", () => draft.save(address()));
+  form.addEventListener("change", () => draft.save(address()));
 
   const address = (): ShippingAddress => {
     const value = (k: keyof ShippingAddress) => (inputs.get(k)?.value ?? "").trim();
@@ -237,7 +250,7 @@ export default async function checkoutPage(ctx: PageContext): Promise<Page> {
       case "approve":
         return `Step 1 of 2: allow Merchstand to take ${currency.symbol} for this order…`;
       case "wallet":
-        return `Confirm in your wallet: ${stage.what}.`;
+        return `${stage.what} in your wallet.`;
       case "pending":
         return "Payment sent. Waiting for the network to include it…";
       case "mined":
@@ -271,7 +284,7 @@ export default async function checkoutPage(ctx: PageContext): Promise<Page> {
     const paid = await runTransaction(
       app,
       async (onStage) => {
-        const check = await refreshCart(app);
+        const check = await refreshCart(app, source);
         if (check.notes.length > 0) {
           replace(
             notices,
@@ -313,7 +326,7 @@ export default async function checkoutPage(ctx: PageContext): Promise<Page> {
             return;
           }
           if (!fan.refreshCart) return;
-          const check = await refreshCart(app).catch(() => ({ notes: [] as string[] }));
+          const check = await refreshCart(app, source).catch(() => ({ notes: [] as string[] }));
           replace(
             notices,
             check.notes.map((n) => h("p", { class: "notice", text: n })),
@@ -325,7 +338,8 @@ export default async function checkoutPage(ctx: PageContext): Promise<Page> {
     payButton.disabled = false;
     if (!paid) return;
     const { orderIds, receipt, lines, total } = paid;
-    app.cart.clear(lines);
+    source.clear(lines);
+    draft.clear();
     // "Confirmed": the order is read back from the chain, not assumed from the receipt.
     const first = orderIds[0];
     const placed = first === undefined ? null : await loadOrder(app.chain, first, app.manifest.deploymentBlock);

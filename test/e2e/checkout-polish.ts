@@ -1,6 +1,6 @@
 // Checkout polish in a real browser against the real local stack (`npm start` on random ports): typed details
 // survive a reload of the tab and are gone after paying; the wallet prompt names the amount asked; "Buy now" buys
-// that item alone and leaves the cart as it was.
+// that item alone and leaves the cart as it was; the confirmation is the order's own page.
 import { expect } from "chai";
 import { HDNodeWallet } from "ethers";
 import type { Browser, BrowserContext, Page, Route } from "playwright-core";
@@ -112,6 +112,21 @@ describe("checkout polish in Chromium (e2e)", function () {
     expect(text).not.to.include("Confirm in your wallet:");
     release();
     await page.getByText("Thank you! Your order is confirmed.").waitFor({ timeout: 60_000 });
+
+    // The confirmation is the order's own page: a reload shows it again, and Back never lands on an emptied
+    // checkout ("Your cart is empty" where the fan just paid).
+    expect(new URL(page.url()).hash).to.match(/^#\/orders\/\d+\?placed=\d+/);
+    await page.reload();
+    await page.getByText("Thank you! Your order is confirmed.").waitFor({ timeout: 30_000 });
+    await page.locator(".order-page .status-pill").waitFor();
+    await page.goBack();
+    await page.waitForFunction(() => !location.hash.startsWith("#/orders/"));
+    await page.locator("#main:not([aria-busy]) h1").first().waitFor();
+    expect(new URL(page.url()).hash).not.to.match(/^#\/checkout/);
+    // Back leads to the page before the checkout (here the cart, now empty), not to a checkout of nothing.
+    expect(await page.getByRole("heading", { name: "Checkout", level: 1 }).count()).to.equal(0);
+    await page.goForward();
+    await page.getByText("Thank you! Your order is confirmed.").waitFor({ timeout: 30_000 });
 
     // Paid: the next checkout starts empty.
     await openTee("L");

@@ -6,7 +6,6 @@ import { buildCartOrders, cartTotal, type PayStage, payCart } from "../client/ch
 import { CheckoutDraft, tabStorage } from "../client/checkout-draft.ts";
 import { formatAmount } from "../client/format.ts";
 import { impersonatedStore } from "../client/names.ts";
-import { loadOrder } from "../client/orders.ts";
 import { ARBITER_WINDOW, ZERO_ADDRESS } from "../client/protocol.ts";
 import {
   MAX_SHIPPING_BLOB,
@@ -21,7 +20,7 @@ import { emptyState, lookAlikeWarning, officialWithEvidence, unverifiedNotice } 
 import { button, h, link, replace, uid } from "../ui/dom.ts";
 import { openWalletDialog } from "../ui/layout.ts";
 import { runTransaction, txHashLine } from "../ui/tx.ts";
-import { routes } from "../urls.ts";
+import { hashHref, routes } from "../urls.ts";
 import { refreshCart } from "./cart-check.ts";
 
 type FieldSpec = {
@@ -340,22 +339,20 @@ export default async function checkoutPage(ctx: PageContext): Promise<Page> {
     const { orderIds, receipt, lines, total } = paid;
     source.clear(lines);
     draft.clear();
-    // "Confirmed": the order is read back from the chain, not assumed from the receipt.
+    // "Confirmed" is the order page's: it reads the order back from the chain, not from the receipt, and the
+    // thank-you lives in that URL (pages/order.ts placedBanner). The checkout's history entry is replaced, so Back
+    // and Forward never land on an emptied checkout.
     const first = orderIds[0];
-    const placed = first === undefined ? null : await loadOrder(app.chain, first, app.manifest.deploymentBlock);
+    if (first !== undefined) {
+      location.replace(hashHref(routes.order(first, { placed: orderIds })));
+      return;
+    }
     setStatus(
       h(
         "div",
         { class: "success", attrs: { role: "status" } },
-        h("h2", { text: placed ? "Thank you! Your order is confirmed." : "Payment mined." }),
-        h("p", {
-          text: `Paid ${formatAmount(total, currency)} into escrow. The band sees your order on-chain in its dashboard; the money stays in escrow until you confirm you received it, or the delivery window ends.`,
-        }),
-        h(
-          "ul",
-          null,
-          orderIds.map((id) => h("li", null, link(routes.order(id), { class: "order-link" }, `Order #${id}`))),
-        ),
+        h("h2", { text: "Payment mined." }),
+        h("p", { text: `Paid ${formatAmount(total, currency)} into escrow.` }),
         txHashLine(app, receipt.transactionHash),
       ),
     );

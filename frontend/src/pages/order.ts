@@ -41,6 +41,7 @@ export default async function orderPage(ctx: PageContext): Promise<Page> {
   const currency = app.currency(record.order.currency);
 
   const root = h("div", { class: "order-page" });
+  const placed = placedBanner(ctx.query.get("placed"), orderId);
   // What the fan is typing (a dispute reason, a review) survives a re-render (a new block, the wallet connecting).
   const drafts = new Map<string, string>();
   const feedback = h("div", { attrs: { "aria-live": "assertive" } });
@@ -283,6 +284,7 @@ export default async function orderPage(ctx: PageContext): Promise<Page> {
         h("span", { attrs: { "aria-current": "page" }, text: `Order #${orderId}` }),
       ),
       h("h1", { text: `Order #${orderId}` }),
+      placed,
       h("p", {
         class: `status-pill large ${r.status.toLowerCase()}`,
         attrs: { "data-status": r.status },
@@ -385,6 +387,35 @@ export default async function orderPage(ctx: PageContext): Promise<Page> {
   await render();
   const unsubscribe = app.onChange(() => void render().catch(() => {}));
   return { title: `Order #${orderId}`, el: root, refresh: () => reload().catch(() => {}), dispose: unsubscribe };
+}
+
+/**
+ * The thank-you shown after paying (pages/checkout.ts opens routes.order(first, { placed })): it lives in the
+ * order's own URL, so a reload or Back/Forward shows the paid order, never an empty checkout. Lists every order the
+ * payment placed (one per store, and per physical/digital half); null when the URL names none or is malformed.
+ */
+function placedBanner(query: string | null, orderId: bigint): HTMLElement | null {
+  if (!query) return null;
+  const ids = query
+    .split(",")
+    .filter((id) => /^[1-9]\d{0,19}$/.test(id))
+    .slice(0, 50);
+  if (!ids.includes(orderId.toString())) return null;
+  return h(
+    "div",
+    { class: "success", attrs: { role: "status" } },
+    h("h2", { text: "Thank you! Your order is confirmed." }),
+    h("p", {
+      text: "Your payment is held in escrow. The band sees your order on-chain in its dashboard; the money stays in escrow until you confirm you received it, or the delivery window ends.",
+    }),
+    ids.length > 1
+      ? h(
+          "ul",
+          null,
+          ids.map((id) => h("li", null, link(routes.order(id), { class: "order-link" }, `Order #${id}`))),
+        )
+      : h("p", null, link(routes.order(orderId), { class: "order-link" }, `Order #${orderId}`)),
+  );
 }
 
 type Run = (request: TxRequest, done: string) => Promise<void>;

@@ -1,6 +1,7 @@
 // Checkout polish in a real browser against the real local stack (`npm start` on random ports): typed details
 // survive a reload of the tab and are gone after paying; the wallet prompt names the amount asked; "Buy now" buys
-// that item alone and leaves the cart as it was; the confirmation is the order's own page.
+// that item alone and leaves the cart as it was; the confirmation is the order's own page, which shows
+// the fan's own copy of the address they sealed.
 import { expect } from "chai";
 import { HDNodeWallet } from "ethers";
 import type { Browser, BrowserContext, Page, Route } from "playwright-core";
@@ -119,6 +120,13 @@ describe("checkout polish in Chromium (e2e)", function () {
     await page.reload();
     await page.getByText("Thank you! Your order is confirmed.").waitFor({ timeout: 30_000 });
     await page.locator(".order-page .status-pill").waitFor();
+    // The address the fan sealed, from this browser's own copy: a typo can be spotted.
+    const copy = page.locator(".order-page .shipping-copy");
+    await copy.waitFor();
+    expect(await copy.textContent()).to.contain(
+      `Shipping to ${ADDRESS.name}, ${ADDRESS.line1}, ${ADDRESS.city}, ${ADDRESS.postalCode}, ${ADDRESS.country}.`,
+    );
+    expect(await copy.textContent()).to.contain("Only you and the band can read this address");
     await page.goBack();
     await page.waitForFunction(() => !location.hash.startsWith("#/orders/"));
     await page.locator("#main:not([aria-busy]) h1").first().waitFor();

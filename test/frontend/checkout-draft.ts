@@ -3,7 +3,7 @@
 // (client/cart.ts Cart with a name) never touches the cart.
 import { expect } from "chai";
 import { Cart, type CartLine } from "../../frontend/src/client/cart.ts";
-import { CheckoutDraft } from "../../frontend/src/client/checkout-draft.ts";
+import { CheckoutDraft, SealedAddressCopies } from "../../frontend/src/client/checkout-draft.ts";
 
 class MemoryStorage {
   readonly items = new Map<string, string>();
@@ -79,5 +79,34 @@ describe("Buy now list (client/cart.ts Cart named buy-now)", () => {
     expect(new Cart(storage, 31337, CONTRACT, "buy-now").lines).to.deep.equal([line(1, 2)]);
     buyNow.clear(buyNow.lines);
     expect(new Cart(storage, 31337, CONTRACT).lines).to.deep.equal([line(1, 1)]);
+  });
+});
+
+describe("sealed address copies (client/checkout-draft.ts SealedAddressCopies)", () => {
+  it("keeps one copy per chain, contract and order id; none for other orders", () => {
+    const storage = new MemoryStorage();
+    const copies = new SealedAddressCopies(storage, 31337, CONTRACT);
+    const address = {
+      name: "Ada",
+      line1: "12 Owl Lane",
+      line2: "",
+      city: "Leeds",
+      region: "",
+      postalCode: "LS6 1AA",
+      country: "GB",
+      email: "",
+    };
+    copies.save(7n, address);
+    expect(copies.load(7n)).to.deep.equal({
+      name: "Ada",
+      line1: "12 Owl Lane",
+      city: "Leeds",
+      postalCode: "LS6 1AA",
+      country: "GB",
+    });
+    expect(copies.load(8n)).to.equal(null);
+    expect(new SealedAddressCopies(storage, 1, CONTRACT).load(7n)).to.equal(null);
+    storage.setItem(`merchstand.sealed-address.v1.31337.${CONTRACT.toLowerCase()}.9`, '{"name":{"x":1}}');
+    expect(copies.load(9n)).to.equal(null);
   });
 });

@@ -18,39 +18,18 @@ export class CheckoutDraft {
 
   /** The saved fields; anything missing, malformed or not a known field is left out. */
   load(): Partial<ShippingAddress> {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(this.storage?.getItem(this.key) ?? "{}");
-    } catch {
-      return {};
-    }
-    if (typeof parsed !== "object" || parsed === null) return {};
-    const out: Partial<ShippingAddress> = {};
-    for (const field of FIELDS) {
-      const value = (parsed as Record<string, unknown>)[field];
-      if (typeof value === "string" && value !== "") out[field] = value.slice(0, MAX_FIELD);
-    }
-    return out;
+    return readFields(this.storage, this.key);
   }
 
   save(fields: Partial<ShippingAddress>): void {
-    const out: Partial<ShippingAddress> = {};
-    for (const field of FIELDS) {
-      const value = fields[field];
-      if (typeof value === "string" && value !== "") out[field] = value.slice(0, MAX_FIELD);
-    }
-    try {
-      this.storage?.setItem(this.key, JSON.stringify(out));
-    } catch {
-      // A full or disabled storage only loses the convenience, never the checkout.
-    }
+    writeFields(this.storage, this.key, fields);
   }
 
   clear(): void {
     try {
       this.storage?.removeItem(this.key);
     } catch {
-      // As above.
+      // A storage the browser refuses has nothing to forget.
     }
   }
 }
@@ -59,6 +38,65 @@ export class CheckoutDraft {
 export function tabStorage(): StorageLike | null {
   try {
     return globalThis.sessionStorage ?? null;
+  } catch {
+    return null;
+  }
+}
+
+function pickFields(value: unknown): Partial<ShippingAddress> {
+  const out: Partial<ShippingAddress> = {};
+  if (typeof value !== "object" || value === null) return out;
+  for (const field of FIELDS) {
+    const text = (value as Record<string, unknown>)[field];
+    if (typeof text === "string" && text !== "") out[field] = text.slice(0, MAX_FIELD);
+  }
+  return out;
+}
+
+function readFields(storage: StorageLike | null, key: string): Partial<ShippingAddress> {
+  try {
+    return pickFields(JSON.parse(storage?.getItem(key) ?? "{}"));
+  } catch {
+    return {};
+  }
+}
+
+function writeFields(storage: StorageLike | null, key: string, fields: Partial<ShippingAddress>): void {
+  try {
+    storage?.setItem(key, JSON.stringify(pickFields(fields)));
+  } catch {
+    // A full or disabled storage only loses the convenience, never the checkout.
+  }
+}
+
+/**
+ * The fan's own copy of the address they sealed to a store, kept in this browser (localStorage, per chain, contract
+ * and order id) so the order page can show it: the sealed blob on-chain opens only with the store's key.
+ */
+export class SealedAddressCopies {
+  private readonly storage: StorageLike | null;
+  private readonly prefix: string;
+
+  constructor(storage: StorageLike | null, chainId: number, contract: string) {
+    this.storage = storage;
+    this.prefix = `merchstand.sealed-address.v1.${chainId}.${contract.toLowerCase()}.`;
+  }
+
+  save(orderId: bigint, address: ShippingAddress): void {
+    writeFields(this.storage, this.prefix + orderId.toString(), address);
+  }
+
+  /** The copy for `orderId`, or null when this browser has none (another device, cleared storage). */
+  load(orderId: bigint): Partial<ShippingAddress> | null {
+    const fields = readFields(this.storage, this.prefix + orderId.toString());
+    return Object.keys(fields).length > 0 ? fields : null;
+  }
+}
+
+/** The browser's localStorage, or null where it is refused. */
+export function deviceStorage(): StorageLike | null {
+  try {
+    return globalThis.localStorage ?? null;
   } catch {
     return null;
   }

@@ -3,7 +3,7 @@
 
 import { buyNowCart, type CartLine, groupByStore } from "../client/cart.ts";
 import { buildCartOrders, cartTotal, type PayStage, payCart } from "../client/checkout.ts";
-import { CheckoutDraft, tabStorage } from "../client/checkout-draft.ts";
+import { CheckoutDraft, deviceStorage, SealedAddressCopies, tabStorage } from "../client/checkout-draft.ts";
 import { formatAmount } from "../client/format.ts";
 import { impersonatedStore } from "../client/names.ts";
 import { ARBITER_WINDOW, ZERO_ADDRESS } from "../client/protocol.ts";
@@ -339,6 +339,11 @@ export default async function checkoutPage(ctx: PageContext): Promise<Page> {
     const { orderIds, receipt, lines, total } = paid;
     source.clear(lines);
     draft.clear();
+    // The fan's own readable copy of the sealed address, shown on each order's page (pages/order.ts).
+    if (ship) {
+      const copies = new SealedAddressCopies(deviceStorage(), app.manifest.chainId, app.manifest.merchstand);
+      for (const id of orderIds) copies.save(id, ship);
+    }
     // "Confirmed" is the order page's: it reads the order back from the chain, not from the receipt, and the
     // thank-you lives in that URL (pages/order.ts placedBanner). The checkout's history entry is replaced, so Back
     // and Forward never land on an emptied checkout.

@@ -8,13 +8,14 @@ import {
   resolveExpiredDisputeTx,
   reviewTx,
 } from "../client/buyer-actions.ts";
+import { deviceStorage, SealedAddressCopies } from "../client/checkout-draft.ts";
 import { type DeliveredItem, openDelivery, openDownload } from "../client/delivery-crypto.ts";
 import { formatAmount, formatDate, shortAddress } from "../client/format.ts";
 import { hexToBytes } from "../client/hex.ts";
 import { escrowedIn, isOpen } from "../client/order-state.ts";
 import { buyerActions, isDigitalOrder, loadOrder, type OrderRecord } from "../client/orders.ts";
 import { ARBITER_WINDOW, LIMITS, type Product, TICKET_CATEGORY } from "../client/protocol.ts";
-import { ShippingCryptoError } from "../client/shipping-crypto.ts";
+import { type ShippingAddress, ShippingCryptoError } from "../client/shipping-crypto.ts";
 import { deliveryKeyring } from "../client/shipping-keys.ts";
 import type { TxRequest } from "../client/transactions.ts";
 import { byteLength } from "../client/validation.ts";
@@ -42,6 +43,9 @@ export default async function orderPage(ctx: PageContext): Promise<Page> {
 
   const root = h("div", { class: "order-page" });
   const placed = placedBanner(ctx.query.get("placed"), orderId);
+  const sealedCopy = new SealedAddressCopies(deviceStorage(), app.manifest.chainId, app.manifest.merchstand).load(
+    orderId,
+  );
   // What the fan is typing (a dispute reason, a review) survives a re-render (a new block, the wallet connecting).
   const drafts = new Map<string, string>();
   const feedback = h("div", { attrs: { "aria-live": "assertive" } });
@@ -285,6 +289,7 @@ export default async function orderPage(ctx: PageContext): Promise<Page> {
       ),
       h("h1", { text: `Order #${orderId}` }),
       placed,
+      sealedCopy && !isDigitalOrder(r) ? shippingCopy(sealedCopy) : null,
       h("p", {
         class: `status-pill large ${r.status.toLowerCase()}`,
         attrs: { "data-status": r.status },
@@ -415,6 +420,26 @@ function placedBanner(query: string | null, orderId: bigint): HTMLElement | null
           ids.map((id) => h("li", null, link(routes.order(id), { class: "order-link" }, `Order #${id}`))),
         )
       : h("p", null, link(routes.order(orderId), { class: "order-link" }, `Order #${orderId}`)),
+  );
+}
+
+/** The address the fan sealed, from this browser's own copy (client/checkout-draft.ts SealedAddressCopies). */
+function shippingCopy(address: Partial<ShippingAddress>): HTMLElement {
+  const lines = [
+    address.name,
+    address.line1,
+    address.line2,
+    [address.city, address.region, address.postalCode].filter(Boolean).join(", "),
+    address.country,
+  ].filter((line): line is string => Boolean(line));
+  return h(
+    "section",
+    { class: "shipping-copy", attrs: { "aria-label": "Shipping address" } },
+    h("p", { text: `Shipping to ${lines.join(", ")}.` }),
+    h("p", {
+      class: "muted small",
+      text: "Only you and the band can read this address: it is sealed to the band's key on-chain, and this copy is kept in your browser only.",
+    }),
   );
 }
 

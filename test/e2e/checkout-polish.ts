@@ -175,5 +175,11 @@ describe("checkout polish in Chromium (e2e)", function () {
     await qty.waitFor();
     expect(await qty.inputValue()).to.equal("1");
     expect(await page.getByLabel("Quantity of Owl Moon Tee (L)").count()).to.equal(0);
+
+    // The orders list names what each order holds.
+    await page.goto(`${stack.dappUrl}#/orders`);
+    const items = page.locator(".order-row .order-items", { hasText: "Owl Moon Tee" });
+    await items.first().waitFor({ timeout: 30_000 });
+    expect(await items.count()).to.equal(1);
   });
 });

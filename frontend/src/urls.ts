@@ -28,9 +28,12 @@ export const routes = {
     }),
   product: (storeId: Id, productId: Id) => `/store/${storeId}/product/${productId}`,
   cart: () => "/cart",
-  checkout: () => "/checkout",
+  /** `buyNow`: the checkout of the product page's one Buy now line (pages/checkout.ts), not of the cart. */
+  checkout: (options: { buyNow?: boolean } = {}) => withQuery("/checkout", { buy: options.buyNow ? "now" : undefined }),
   orders: () => "/orders",
-  order: (orderId: Id) => `/orders/${orderId}`,
+  /** `placed`: the orders one payment just placed (the order page's thank-you, pages/order.ts placedBanner). */
+  order: (orderId: Id, options: { placed?: readonly Id[] } = {}) =>
+    withQuery(`/orders/${orderId}`, { placed: options.placed?.length ? options.placed.join(",") : undefined }),
   sell: () => "/sell",
   openStore: () => "/sell/new",
   sellerStore: (storeId: Id) => `/sell/store/${storeId}`,

@@ -49,9 +49,10 @@ export class Cart {
   lines: CartLine[];
   private readonly listeners = new Set<() => void>();
 
-  constructor(storage: StorageLike, chainId: number, contract: string) {
+  /** `name` keeps a second list apart from the cart: "buy-now" holds the one line of a Buy now checkout. */
+  constructor(storage: StorageLike, chainId: number, contract: string, name = "cart") {
     this.storage = storage;
-    this.key = `merchstand.cart.v1.${chainId}.${contract.toLowerCase()}`;
+    this.key = `merchstand.${name}.v1.${chainId}.${contract.toLowerCase()}`;
     this.lines = this.read();
   }
 
@@ -183,4 +184,16 @@ export function groupByStore(lines: readonly CartLine[]): StoreGroup[] {
     group.physical ||= !line.digital;
   }
   return [...groups.values()];
+}
+
+/**
+ * The one line of a "Buy now" checkout, kept apart from the cart in the tab's sessionStorage (so it survives a
+ * reload of the checkout but never changes the cart); null where the browser refuses sessionStorage.
+ */
+export function buyNowCart(chainId: number, contract: string): Cart | null {
+  try {
+    return new Cart(globalThis.sessionStorage, chainId, contract, "buy-now");
+  } catch {
+    return null;
+  }
 }

@@ -7,6 +7,7 @@ import type { StoreGroup } from "./cart.ts";
 import type { Chain } from "./chain.ts";
 import { decodeEvent, type MerchstandCall } from "./contract.ts";
 import { FanFacingError, InsufficientFundsError } from "./errors.ts";
+import { formatAmount } from "./format.ts";
 import { bytes32ToBytes, toHex } from "./hex.ts";
 import type { Currency } from "./manifest.ts";
 import { type CartOrder, cartArg, packLine, ZERO_ADDRESS } from "./protocol.ts";
@@ -167,14 +168,16 @@ export async function payCart(
   const isEth = currency.address === ZERO_ADDRESS;
   const balance = await chain.balanceOf(account, currency.address);
   if (balance < total) throw new InsufficientFundsError(total, balance, currency, isEth);
-  const amountText = `${currency.symbol}`;
+  // Each wallet step says what is asked and how much: "Confirm the payment of 0.02 ETH" (pages/checkout.ts adds
+  // "in your wallet").
+  const amountText = formatAmount(total, currency);
   let receipt: Receipt;
   if (isEth) {
     receipt = await sendContractTx(
       chain,
       wallet,
       chainId,
-      { ...purchaseCall(cart), value: total, what: `Confirm the payment in ${amountText}` },
+      { ...purchaseCall(cart), value: total, what: `Confirm the payment of ${amountText}` },
       onStage,
     );
   } else if (currency.permit) {
@@ -189,7 +192,7 @@ export async function payCart(
       {
         fn: "checkoutWithPermit",
         args: [cartArg(cart), { value: total, deadline: BigInt(typed.message.deadline), v, r, s }],
-        what: `Confirm the payment in ${amountText}`,
+        what: `Confirm the payment of ${amountText}`,
       },
       onStage,
     );
@@ -204,7 +207,7 @@ export async function payCart(
           token: currency.address,
           fn: "approve",
           args: [chain.address, total],
-          what: `Allow the store to take ${amountText}`,
+          what: `Allow Merchstand to take ${amountText}`,
         },
         onStage,
       );
@@ -213,7 +216,7 @@ export async function payCart(
       chain,
       wallet,
       chainId,
-      { ...purchaseCall(cart), what: `Confirm the payment in ${amountText}` },
+      { ...purchaseCall(cart), what: `Confirm the payment of ${amountText}` },
       onStage,
     );
   }

@@ -1,16 +1,19 @@
 // Re-reads every product in the cart from the chain and applies the result to the cart, returning sentences
 // for what changed. Used by the cart page, checkout, and after a failed payment.
 import type { App } from "../app.ts";
-import { type CartProblem, recheckCart } from "../client/cart.ts";
+import { type Cart, type CartProblem, recheckCart } from "../client/cart.ts";
 import { formatAmount, variantPhrase } from "../client/format.ts";
 import type { Product } from "../client/protocol.ts";
 
-export async function refreshCart(app: App): Promise<{ products: Map<string, Product | null>; notes: string[] }> {
-  const ids = [...new Set(app.cart.lines.map((l) => l.productId))];
+export async function refreshCart(
+  app: App,
+  cart: Cart = app.cart,
+): Promise<{ products: Map<string, Product | null>; notes: string[] }> {
+  const ids = [...new Set(cart.lines.map((l) => l.productId))];
   const fetched = await Promise.all(ids.map((id) => app.chain.getProduct(BigInt(id))));
   const products = new Map(ids.map((id, i) => [id, fetched[i] ?? null]));
-  const { lines, problems } = recheckCart(app.cart.lines, products);
-  if (problems.length > 0) app.cart.replace(lines);
+  const { lines, problems } = recheckCart(cart.lines, products);
+  if (problems.length > 0) cart.replace(lines);
   return { products, notes: problems.map((p) => describeProblem(app, p)) };
 }
 

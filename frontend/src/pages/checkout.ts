@@ -1,11 +1,11 @@
 // Checkout for one currency: contact and shipping form (sealed in the browser to each store's key), review of
 // lines, totals and store trust notices, then payment with pending → mined → confirmed states.
 
-import { type CartLine, groupByStore } from "../client/cart.ts";
+import { buyNowCart, type CartLine, groupByStore } from "../client/cart.ts";
 import { buildCartOrders, cartTotal, type PayStage, payCart } from "../client/checkout.ts";
+import { CheckoutDraft, deviceStorage, SealedAddressCopies, tabStorage } from "../client/checkout-draft.ts";
 import { formatAmount } from "../client/format.ts";
 import { impersonatedStore } from "../client/names.ts";
-import { loadOrder } from "../client/orders.ts";
 import { ARBITER_WINDOW, ZERO_ADDRESS } from "../client/protocol.ts";
 import {
   MAX_SHIPPING_BLOB,
@@ -20,7 +20,7 @@ import { emptyState, lookAlikeWarning, officialWithEvidence, unverifiedNotice } 
 import { button, h, link, replace, uid } from "../ui/dom.ts";
 import { openWalletDialog } from "../ui/layout.ts";
 import { runTransaction, txHashLine } from "../ui/tx.ts";
-import { routes } from "../urls.ts";
+import { hashHref, routes } from "../urls.ts";
 import { refreshCart } from "./cart-check.ts";
 
 type FieldSpec = {
@@ -58,10 +58,14 @@ const FIELDS: FieldSpec[] = [
 
 export default async function checkoutPage(ctx: PageContext): Promise<Page> {
   const { app } = ctx;
-  const currencyAddress = ctx.query.get("currency") ?? app.cart.lines[0]?.currency ?? ZERO_ADDRESS;
+  // "Buy now" (routes.checkout({ buyNow: true })) checks out the product page's one line, kept apart from the cart
+  // (client/cart.ts buyNowCart), and leaves the cart as it was.
+  const buyNow = ctx.query.get("buy") === "now";
+  const source = (buyNow ? buyNowCart(app.manifest.chainId, app.manifest.merchstand) : null) ?? app.cart;
+  const currencyAddress = ctx.query.get("currency") ?? source.lines[0]?.currency ?? ZERO_ADDRESS;
   const currency = app.currency(currencyAddress);
   const linesOf = (): CartLine[] =>
-    app.cart.lines.filter((l) => l.currency.toLowerCase() === currencyAddress.toLowerCase());
+    source.lines.filter((l) => l.currency.toLowerCase() === currencyAddress.toLowerCase());
 
   const notices = h("div", { class: "notices", attrs: { "aria-live": "polite" } });
   const summary = h("section", { class: "summary", attrs: { "aria-labelledby": "summary-title" } });
@@ -84,7 +88,7 @@ export default async function checkoutPage(ctx: PageContext): Promise<Page> {
     };
   }
 
-  const { notes } = await refreshCart(app).catch(() => ({ notes: [] as string[] }));
+  const { notes } = await refreshCart(app, source).catch(() => ({ notes: [] as string[] }));
   replace(
     notices,
     notes.map((n) => h("p", { class: "notice", text: n })),
@@ -156,6 +160,14 @@ export default async function checkoutPage(ctx: PageContext): Promise<Page> {
     ),
   );
   form.addEventListener("submit", (e) => e.preventDefault());
+  // Typed details survive a reload of the tab (client/checkout-draft.ts); autofill fires input events too.
+  const draft = new CheckoutDraft(tabStorage(), app.manifest.chainId, app.manifest.merchstand);
+  for (const [name, value] of Object.entries(draft.load())) {
+    const input = inputs.get(name as keyof ShippingAddress);
+    if (input && value) input.value = value;
+  }
+  form.addEventListener("input", () => draft.save(address()));
+  form.addEventListener("change", () => draft.save(address()));
 
   const address = (): ShippingAddress => {
     const value = (k: keyof ShippingAddress) => (inputs.get(k)?.value ?? "").trim();
@@ -237,7 +249,7 @@ export default async function checkoutPage(ctx: PageContext): Promise<Page> {
       case "approve":
         return `Step 1 of 2: allow Merchstand to take ${currency.symbol} for this order…`;
       case "wallet":
-        return `Confirm in your wallet: ${stage.what}.`;
+        return `${stage.what} in your wallet.`;
       case "pending":
         return "Payment sent. Waiting for the network to include it…";
       case "mined":
@@ -271,7 +283,7 @@ export default async function checkoutPage(ctx: PageContext): Promise<Page> {
     const paid = await runTransaction(
       app,
       async (onStage) => {
-        const check = await refreshCart(app);
+        const check = await refreshCart(app, source);
         if (check.notes.length > 0) {
           replace(
             notices,
@@ -313,7 +325,7 @@ export default async function checkoutPage(ctx: PageContext): Promise<Page> {
             return;
           }
           if (!fan.refreshCart) return;
-          const check = await refreshCart(app).catch(() => ({ notes: [] as string[] }));
+          const check = await refreshCart(app, source).catch(() => ({ notes: [] as string[] }));
           replace(
             notices,
             check.notes.map((n) => h("p", { class: "notice", text: n })),
@@ -325,23 +337,27 @@ export default async function checkoutPage(ctx: PageContext): Promise<Page> {
     payButton.disabled = false;
     if (!paid) return;
     const { orderIds, receipt, lines, total } = paid;
-    app.cart.clear(lines);
-    // "Confirmed": the order is read back from the chain, not assumed from the receipt.
+    source.clear(lines);
+    draft.clear();
+    // The fan's own readable copy of the sealed address, shown on each order's page (pages/order.ts).
+    if (ship) {
+      const copies = new SealedAddressCopies(deviceStorage(), app.manifest.chainId, app.manifest.merchstand);
+      for (const id of orderIds) copies.save(id, ship);
+    }
+    // "Confirmed" is the order page's: it reads the order back from the chain, not from the receipt, and the
+    // thank-you lives in that URL (pages/order.ts placedBanner). The checkout's history entry is replaced, so Back
+    // and Forward never land on an emptied checkout.
     const first = orderIds[0];
-    const placed = first === undefined ? null : await loadOrder(app.chain, first, app.manifest.deploymentBlock);
+    if (first !== undefined) {
+      location.replace(hashHref(routes.order(first, { placed: orderIds })));
+      return;
+    }
     setStatus(
       h(
         "div",
         { class: "success", attrs: { role: "status" } },
-        h("h2", { text: placed ? "Thank you! Your order is confirmed." : "Payment mined." }),
-        h("p", {
-          text: `Paid ${formatAmount(total, currency)} into escrow. The band sees your order on-chain in its dashboard; the money stays in escrow until you confirm you received it, or the delivery window ends.`,
-        }),
-        h(
-          "ul",
-          null,
-          orderIds.map((id) => h("li", null, link(routes.order(id), { class: "order-link" }, `Order #${id}`))),
-        ),
+        h("h2", { text: "Payment mined." }),
+        h("p", { text: `Paid ${formatAmount(total, currency)} into escrow.` }),
         txHashLine(app, receipt.transactionHash),
       ),
     );

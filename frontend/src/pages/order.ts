@@ -8,13 +8,14 @@ import {
   resolveExpiredDisputeTx,
   reviewTx,
 } from "../client/buyer-actions.ts";
+import { deviceStorage, SealedAddressCopies } from "../client/checkout-draft.ts";
 import { type DeliveredItem, openDelivery, openDownload } from "../client/delivery-crypto.ts";
 import { formatAmount, formatDate, shortAddress } from "../client/format.ts";
 import { hexToBytes } from "../client/hex.ts";
 import { escrowedIn, isOpen } from "../client/order-state.ts";
 import { buyerActions, isDigitalOrder, loadOrder, type OrderRecord } from "../client/orders.ts";
 import { ARBITER_WINDOW, LIMITS, type Product, TICKET_CATEGORY } from "../client/protocol.ts";
-import { ShippingCryptoError } from "../client/shipping-crypto.ts";
+import { type ShippingAddress, ShippingCryptoError } from "../client/shipping-crypto.ts";
 import { deliveryKeyring } from "../client/shipping-keys.ts";
 import type { TxRequest } from "../client/transactions.ts";
 import { byteLength } from "../client/validation.ts";
@@ -41,6 +42,10 @@ export default async function orderPage(ctx: PageContext): Promise<Page> {
   const currency = app.currency(record.order.currency);
 
   const root = h("div", { class: "order-page" });
+  const placed = placedBanner(ctx.query.get("placed"), orderId);
+  const sealedCopy = new SealedAddressCopies(deviceStorage(), app.manifest.chainId, app.manifest.merchstand).load(
+    orderId,
+  );
   // What the fan is typing (a dispute reason, a review) survives a re-render (a new block, the wallet connecting).
   const drafts = new Map<string, string>();
   const feedback = h("div", { attrs: { "aria-live": "assertive" } });
@@ -283,6 +288,8 @@ export default async function orderPage(ctx: PageContext): Promise<Page> {
         h("span", { attrs: { "aria-current": "page" }, text: `Order #${orderId}` }),
       ),
       h("h1", { text: `Order #${orderId}` }),
+      placed,
+      sealedCopy && !isDigitalOrder(r) ? shippingCopy(sealedCopy) : null,
       h("p", {
         class: `status-pill large ${r.status.toLowerCase()}`,
         attrs: { "data-status": r.status },
@@ -385,6 +392,55 @@ export default async function orderPage(ctx: PageContext): Promise<Page> {
   await render();
   const unsubscribe = app.onChange(() => void render().catch(() => {}));
   return { title: `Order #${orderId}`, el: root, refresh: () => reload().catch(() => {}), dispose: unsubscribe };
+}
+
+/**
+ * The thank-you shown after paying (pages/checkout.ts opens routes.order(first, { placed })): it lives in the
+ * order's own URL, so a reload or Back/Forward shows the paid order, never an empty checkout. Lists every order the
+ * payment placed (one per store, and per physical/digital half); null when the URL names none or is malformed.
+ */
+function placedBanner(query: string | null, orderId: bigint): HTMLElement | null {
+  if (!query) return null;
+  const ids = query
+    .split(",")
+    .filter((id) => /^[1-9]\d{0,19}$/.test(id))
+    .slice(0, 50);
+  if (!ids.includes(orderId.toString())) return null;
+  return h(
+    "div",
+    { class: "success", attrs: { role: "status" } },
+    h("h2", { text: "Thank you! Your order is confirmed." }),
+    h("p", {
+      text: "Your payment is held in escrow. The band sees your order on-chain in its dashboard; the money stays in escrow until you confirm you received it, or the delivery window ends.",
+    }),
+    ids.length > 1
+      ? h(
+          "ul",
+          null,
+          ids.map((id) => h("li", null, link(routes.order(id), { class: "order-link" }, `Order #${id}`))),
+        )
+      : h("p", null, link(routes.order(orderId), { class: "order-link" }, `Order #${orderId}`)),
+  );
+}
+
+/** The address the fan sealed, from this browser's own copy (client/checkout-draft.ts SealedAddressCopies). */
+function shippingCopy(address: Partial<ShippingAddress>): HTMLElement {
+  const lines = [
+    address.name,
+    address.line1,
+    address.line2,
+    [address.city, address.region, address.postalCode].filter(Boolean).join(", "),
+    address.country,
+  ].filter((line): line is string => Boolean(line));
+  return h(
+    "section",
+    { class: "shipping-copy", attrs: { "aria-label": "Shipping address" } },
+    h("p", { text: `Shipping to ${lines.join(", ")}.` }),
+    h("p", {
+      class: "muted small",
+      text: "Only you and the band can read this address: it is sealed to the band's key on-chain, and this copy is kept in your browser only.",
+    }),
+  );
 }
 
 type Run = (request: TxRequest, done: string) => Promise<void>;

@@ -1,6 +1,7 @@
 // "My orders": the connected account's orders rebuilt from logs, and credits (refunds) it can withdraw.
 import { withdrawTx } from "../client/buyer-actions.ts";
 import { formatAmount, formatDate } from "../client/format.ts";
+import { withoutBidiControls } from "../client/names.ts";
 import { isDigitalOrder, loadBuyerOrders, type OrderRecord } from "../client/orders.ts";
 import type { Page, PageContext } from "../page.ts";
 import { emptyState } from "../ui/components.ts";
@@ -111,6 +112,17 @@ export default function ordersPage(ctx: PageContext): Page {
 function orderRow(ctx: PageContext, record: OrderRecord, storeName: string): HTMLElement {
   const c = ctx.app.currency(record.order.currency);
   const items = record.order.lines.reduce((n, l) => n + l.quantity, 0);
+  // What was bought, by name: each product is read from the chain, filled in as it arrives (textContent only).
+  const names = h("span", { class: "order-items" });
+  void Promise.all(
+    [...new Set(record.order.lines.map((l) => l.productId))].map((id) =>
+      ctx.app.chain.getProduct(id).catch(() => null),
+    ),
+  ).then((products) => {
+    if (ctx.signal.aborted) return;
+    const known = products.filter((p) => p !== null).map((p) => p.name);
+    if (known.length > 0) names.textContent = withoutBidiControls(` · ${known.join(", ")}`);
+  });
   return h(
     "li",
     { class: "order-row" },
@@ -119,10 +131,14 @@ function orderRow(ctx: PageContext, record: OrderRecord, storeName: string): HTM
       { class: "order-link" },
       h("span", { class: "order-id", text: `Order #${record.id}` }),
       h("span", { class: "order-store", text: storeName }),
-      h("span", {
-        class: "muted small",
-        text: `${formatDate(record.order.placedAt)} · ${items} ${items === 1 ? "item" : "items"}`,
-      }),
+      h(
+        "span",
+        {
+          class: "muted small",
+          text: `${formatDate(record.order.placedAt)} · ${items} ${items === 1 ? "item" : "items"}`,
+        },
+        names,
+      ),
       h("span", {
         class: "order-amount",
         text: formatAmount(

@@ -1,6 +1,7 @@
 // A product: gallery, price, variant picker with live stock, quantity, add to cart / buy now, description and
 // details from IPFS, and reviews from verified buyers.
 
+import { buyNowCart } from "../client/cart.ts";
 import { averageRating, buyableVariants } from "../client/catalog.ts";
 import { formatAmount, shortAddress } from "../client/format.ts";
 import { HistoryUnavailableError } from "../client/log-scan.ts";
@@ -133,7 +134,7 @@ export default async function productPage(ctx: PageContext): Promise<Page> {
     );
     const add = (goToCart: boolean) => {
       if (!variant || maxQty === 0) return;
-      app.cart.add({
+      const line = {
         storeId: store.id.toString(),
         productId: product.id.toString(),
         variant: variant.index,
@@ -143,7 +144,15 @@ export default async function productPage(ctx: PageContext): Promise<Page> {
         productName: product.name,
         variantLabel: variant.label,
         digital: product.digital,
-      });
+      };
+      // Buy now checks out this line alone (pages/checkout.ts) and leaves the cart as it was.
+      const buyNow = goToCart ? buyNowCart(app.manifest.chainId, app.manifest.merchstand) : null;
+      if (buyNow) {
+        buyNow.replace([line]);
+        go(routes.checkout({ buyNow: true }));
+        return;
+      }
+      app.cart.add(line);
       if (goToCart) go(routes.checkout());
       else {
         app.toast({ kind: "success", message: `Added ${quantity} × ${product.name} (${variant.label}) to your cart.` });

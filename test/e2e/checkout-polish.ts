@@ -3,14 +3,13 @@
 // that item alone and leaves the cart as it was; the confirmation is the order's own page, which shows
 // the fan's own copy of the address they sealed.
 import { expect } from "chai";
-import { HDNodeWallet } from "ethers";
 import type { Browser, BrowserContext, Page, Route } from "playwright-core";
+import { testWallet } from "../../scripts/stack/accounts.ts";
 import { launchChromium, screenshot } from "./support/browser.ts";
 import { startTestStack, type TestStack } from "./support/stack.ts";
 import { testWalletScript } from "./support/wallet.ts";
 
-const MNEMONIC = "test test test test test test test test test test test junk";
-const account = (index: number) => HDNodeWallet.fromPhrase(MNEMONIC, undefined, `m/44'/60'/0'/0/${index}`);
+const account = (index: number) => testWallet(index);
 // Accounts the demo seed leaves alone (scripts/stack/accounts.ts), so each test starts with no orders.
 const DRAFT_FAN = account(13);
 const BUY_NOW_FAN = account(14);

@@ -9,7 +9,7 @@ import { expect } from "chai";
 import {
   Contract,
   type ContractTransactionResponse,
-  HDNodeWallet,
+  type HDNodeWallet,
   hexlify,
   Interface,
   JsonRpcProvider,
@@ -27,12 +27,12 @@ import { openContentKey } from "../../frontend/src/client/digital.ts";
 import { orderArg, orderFromPlaced, packLine } from "../../frontend/src/client/protocol.ts";
 import { deriveShippingKey, sealShipping, shippingKeyMessage } from "../../frontend/src/client/shipping-crypto.ts";
 import { merchstandAbi } from "../../frontend/src/generated/merchstand-abi.ts";
+import { testWallet } from "../../scripts/stack/accounts.ts";
 import { launchChromium, screenshot } from "./support/browser.ts";
 import { startTestStack, type TestStack } from "./support/stack.ts";
 import { testWalletScript } from "./support/wallet.ts";
 
-const MNEMONIC = "test test test test test test test test test test test junk";
-const account = (index: number) => HDNodeWallet.fromPhrase(MNEMONIC, undefined, `m/44'/60'/0'/0/${index}`);
+const account = (index: number) => testWallet(index);
 // Accounts the demo seed leaves alone (it uses 0..8); this suite has its own stack.
 const SELLER = account(12);
 const FAN = account(13);

@@ -4,17 +4,17 @@
 // a provider that stops serving logs mid-scan must end in the fan sentence with the choice of another provider,
 // and choosing one (Settings) must bring the orders back.
 import { expect } from "chai";
-import { HDNodeWallet, JsonRpcProvider, zeroPadValue } from "ethers";
+import { JsonRpcProvider, zeroPadValue } from "ethers";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { topicOf } from "../../frontend/src/client/contract.ts";
+import { testWallet } from "../../scripts/stack/accounts.ts";
 import { type ProviderSim, startProviderSim } from "../../scripts/stack/provider-sim.ts";
 import { launchChromium, screenshot } from "./support/browser.ts";
 import { startTestStack, type TestStack } from "./support/stack.ts";
 import { testWalletScript } from "./support/wallet.ts";
 
-const MNEMONIC = "test test test test test test test test test test test junk";
 // The demo seed's buyer (scripts/stack/accounts.ts: buyer), who has orders.
-const BUYER = HDNodeWallet.fromPhrase(MNEMONIC, undefined, "m/44'/60'/0'/0/3");
+const BUYER = testWallet(3);
 const OLD_CHAIN_BLOCKS = 2_000_000;
 /** Raw provider words that must never reach the page. */
 const RAW = /Something went wrong|exceeds max block range|does not exist\/is not available|eth_getLogs/;

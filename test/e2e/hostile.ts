@@ -10,19 +10,19 @@ import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { expect } from "chai";
-import { Contract, HDNodeWallet, Interface, JsonRpcProvider, type Log, parseEther, Wallet } from "ethers";
+import { Contract, Interface, JsonRpcProvider, type Log, parseEther, Wallet } from "ethers";
 import { CID } from "multiformats/cid";
 import * as raw from "multiformats/codecs/raw";
 import { sha256 } from "multiformats/hashes/sha2";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { merchstandAbi } from "../../frontend/src/generated/merchstand-abi.ts";
 import { encodePng } from "../../scripts/seed/png.ts";
+import { testWallet } from "../../scripts/stack/accounts.ts";
 import { launchChromium, screenshot } from "./support/browser.ts";
 import { startTestStack, type TestStack } from "./support/stack.ts";
 
-const MNEMONIC = "test test test test test test test test test test test junk";
 // An account no other e2e file and no demo seed uses (each file has its own stack anyway).
-const SELLER = HDNodeWallet.fromPhrase(MNEMONIC, undefined, "m/44'/60'/0'/0/19");
+const SELLER = testWallet(19);
 const ETH = "0x0000000000000000000000000000000000000000";
 const DAY = 86_400;
 /** The dapp's per-gateway IPFS timeout (frontend/src/client/ipfs.ts); bounds below are stated against it. */

@@ -10,7 +10,7 @@ import {
   Contract,
   type ContractTransactionResponse,
   formatEther,
-  HDNodeWallet,
+  type HDNodeWallet,
   hexlify,
   Interface,
   JsonRpcProvider,
@@ -28,12 +28,12 @@ import {
 } from "../../frontend/src/client/shipping-crypto.ts";
 import { merchstandAbi } from "../../frontend/src/generated/merchstand-abi.ts";
 import { productImages, storeLogo } from "../../scripts/seed/art.ts";
+import { testWallet } from "../../scripts/stack/accounts.ts";
 import { launchChromium, screenshot } from "./support/browser.ts";
 import { startTestStack, type TestStack } from "./support/stack.ts";
 import { testWalletScript } from "./support/wallet.ts";
 
-const MNEMONIC = "test test test test test test test test test test test junk";
-const account = (index: number) => HDNodeWallet.fromPhrase(MNEMONIC, undefined, `m/44'/60'/0'/0/${index}`);
+const account = (index: number) => testWallet(index);
 // Accounts the demo seed and the storefront tests leave alone (they use 0..11), so balances start clean.
 const SELLER = account(12);
 const BUYER = account(13);

@@ -5,16 +5,15 @@
 import { randomBytes } from "node:crypto";
 import { resolve } from "node:path";
 import { expect } from "chai";
-import { HDNodeWallet } from "ethers";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { ROOT } from "../../scripts/cli/root.ts";
 import { encodePng } from "../../scripts/seed/png.ts";
+import { testWallet } from "../../scripts/stack/accounts.ts";
 import { launchChromium, screenshot } from "./support/browser.ts";
 import { startTestStack, type TestStack } from "./support/stack.ts";
 import { testWalletScript } from "./support/wallet.ts";
 
-const MNEMONIC = "test test test test test test test test test test test junk";
-const account = (index: number) => HDNodeWallet.fromPhrase(MNEMONIC, undefined, `m/44'/60'/0'/0/${index}`);
+const account = (index: number) => testWallet(index);
 // The official store's owner in the demo seed (scripts/stack/accounts.ts: sellerA), and a fan no test uses.
 const SELLER = account(1);
 const FAN = account(19);

@@ -1,16 +1,16 @@
 // The storefront in a real browser against the real local stack (`npm start` on random ports): the dapp is opened
 // from the IPFS gateway's subdomain URL, a test wallet is injected, and a fan browses and buys a size-M shirt.
 import { expect } from "chai";
-import { HDNodeWallet, Interface, JsonRpcProvider, Wallet } from "ethers";
+import { Interface, JsonRpcProvider, Wallet } from "ethers";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { deriveShippingKey, openShipping, shippingKeyMessage } from "../../frontend/src/client/shipping-crypto.ts";
 import { merchstandAbi } from "../../frontend/src/generated/merchstand-abi.ts";
+import { testWallet } from "../../scripts/stack/accounts.ts";
 import { launchChromium, screenshot } from "./support/browser.ts";
 import { startTestStack, type TestStack } from "./support/stack.ts";
 import { type TestWalletOptions, testWalletScript } from "./support/wallet.ts";
 
-const MNEMONIC = "test test test test test test test test test test test junk";
-const account = (index: number) => HDNodeWallet.fromPhrase(MNEMONIC, undefined, `m/44'/60'/0'/0/${index}`);
+const account = (index: number) => testWallet(index);
 // Accounts the demo seed leaves alone, so each test starts with no orders.
 const FAN = account(9);
 const OTHER_FAN = account(10);

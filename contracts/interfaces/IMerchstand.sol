@@ -7,9 +7,9 @@ pragma solidity 0.8.30;
 
 /// @title Merchstand
 /// @notice A merch store protocol: artists open stores, list products with per-size stock, and sell to fans
-/// through escrowed orders that release themselves. There is no company server: the catalog and every order live
-/// here, shipping addresses travel encrypted to the store's X25519 key, and only buyers of completed orders can
-/// review.
+/// through escrowed orders that anyone can settle once their windows pass (no order waits on the store). There is
+/// no company server: the catalog and every order live here, shipping addresses travel encrypted to the store's
+/// X25519 key, and only buyers of completed orders can review.
 /// @dev Gas design. An order is kept as one storage slot: the keccak256 of its ABI-encoded {Order}, whose lowest
 /// byte is overwritten with its {OrderStatus} (low 4 bits) and internal flags (high bits; {orderStatus} masks them). Every call that acts on an order takes the {Order} back as calldata
 /// and is checked against that commitment. {OrderPlaced} carries what is needed to rebuild the {Order}; later

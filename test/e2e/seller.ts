@@ -285,7 +285,9 @@ describe("seller dashboard in Chromium (e2e)", function () {
     await page.getByRole("button", { name: "Add to cart" }).click();
     await go("/checkout");
     await page.getByLabel("Full name").fill(ADDRESS.name);
-    await page.getByLabel("Email (optional, for shipping updates from the band)").fill(ADDRESS.email);
+    await page
+      .getByLabel("Email (optional: sealed with your address, so the band can contact you)")
+      .fill(ADDRESS.email);
     await page.getByLabel("Address", { exact: true }).fill(ADDRESS.line1);
     await page.getByLabel("Apartment, suite, etc. (optional)").fill(ADDRESS.line2);
     await page.getByLabel("City").fill(ADDRESS.city);

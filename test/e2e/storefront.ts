@@ -75,7 +75,9 @@ describe("storefront in Chromium (e2e)", function () {
 
   async function fillShipping() {
     await page.getByLabel("Full name").fill(ADDRESS.name);
-    await page.getByLabel("Email (optional, for shipping updates from the band)").fill(ADDRESS.email);
+    await page
+      .getByLabel("Email (optional: sealed with your address, so the band can contact you)")
+      .fill(ADDRESS.email);
     await page.getByLabel("Address", { exact: true }).fill(ADDRESS.line1);
     await page.getByLabel("Apartment, suite, etc. (optional)").fill(ADDRESS.line2);
     await page.getByLabel("City").fill(ADDRESS.city);
@@ -206,7 +208,7 @@ describe("storefront in Chromium (e2e)", function () {
       expect(await terms.getAttribute("data-terms-version")).to.equal(String(store.termsVersion));
       const shown = (await terms.textContent()) ?? "";
       expect(shown).to.contain("The band has 7 days to ship. If it hasn't shipped by then, you can cancel");
-      expect(shown).to.contain("until 14 days after it ships; only then is the band paid");
+      expect(shown).to.contain("releases it 14 days after it ships; only then is the band paid");
       expect(shown).to.contain("Disputes are decided by the arbiter 0x15d3…6A65.");
 
       // The store makes itself arbiter with the longest windows, mined before the fan presses Pay.

@@ -37,12 +37,12 @@ export function termsSentences(
     );
   }
   out.push(
-    `Your payment stays in escrow until you confirm you received your order, or until ${delivery} after it ${options.physical ? "ships" : "is delivered"}; only then is the band paid. Until then you can open a dispute.`,
+    `Your payment stays in escrow until you confirm you received your order, or until anyone (you too) releases it ${delivery} after it ${options.physical ? "ships" : "is delivered"}; only then is the band paid. Once it has ${options.physical ? "shipped" : "been delivered"}, you can open a dispute until then.`,
   );
   out.push(
     options.storeIsArbiter
-      ? `Disputes are decided by the store itself (${shortAddress(terms.arbiter)}), not by an independent arbiter. If it doesn't rule within ${days(options.arbiterWindow)}, you get your money back.`
-      : `Disputes are decided by the arbiter ${shortAddress(terms.arbiter)}. If the arbiter doesn't rule within ${days(options.arbiterWindow)}, you get your money back.`,
+      ? `Disputes are decided by the store itself (${shortAddress(terms.arbiter)}), not by an independent arbiter. If it hasn't ruled after ${days(options.arbiterWindow)}, you (or anyone) can settle the dispute in your favour: the whole payment is credited to you to withdraw. Until someone does, it can still rule.`
+      : `Disputes are decided by the arbiter ${shortAddress(terms.arbiter)}. If the arbiter hasn't ruled after ${days(options.arbiterWindow)}, you (or anyone) can settle the dispute in your favour: the whole payment is credited to you to withdraw. Until someone does, the arbiter can still rule.`,
   );
   return out;
 }

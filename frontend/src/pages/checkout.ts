@@ -36,7 +36,7 @@ const FIELDS: FieldSpec[] = [
   { name: "name", label: "Full name", autocomplete: "name", wide: true },
   {
     name: "email",
-    label: "Email (optional, for shipping updates from the band)",
+    label: "Email (optional: sealed with your address, so the band can contact you)",
     autocomplete: "email",
     type: "email",
     optional: true,

@@ -111,7 +111,7 @@ function landing(ctx: PageContext): Page {
       { class: "hero" },
       h("h1", { text: "Merch straight from the artists" }),
       h("p", {
-        text: "Pay into escrow on-chain: the band gets paid when you confirm you received your order (or when the dispute window after delivery ends), and you can cancel for a full refund if it doesn't ship in time. Your address is encrypted so only the band can read it.",
+        text: "Pay into escrow on-chain: the band gets paid when you confirm you received your order (or, once the dispute window after delivery has ended, when anyone releases it), and you can cancel for a full refund if it doesn't ship in time. Your address is encrypted so only the band can read it.",
       }),
     ),
     storesSection,

@@ -40,7 +40,7 @@ export function stepLabel(kind: TimelineEvent["kind"]): string {
     case "refunded":
       return "Refunded";
     case "cancelled":
-      return "Cancelled · paid back";
+      return "Cancelled · refunded";
     case "disputed":
       return "Dispute opened";
     case "resolved":

@@ -232,7 +232,7 @@ export default async function orderPage(ctx: PageContext): Promise<Page> {
         }
       }
       if (actions.disputeUntil !== null) {
-        if (now <= actions.disputeUntil) actionBox.append(disputeForm(run, r, actions.disputeUntil, drafts));
+        if (now < actions.disputeUntil) actionBox.append(disputeForm(run, r, actions.disputeUntil, drafts));
         else
           actionBox.append(
             h("p", {
@@ -411,7 +411,7 @@ function placedBanner(query: string | null, orderId: bigint): HTMLElement | null
     { class: "success", attrs: { role: "status" } },
     h("h2", { text: "Thank you! Your order is confirmed." }),
     h("p", {
-      text: "Your payment is held in escrow. The band sees your order on-chain in its dashboard; the money stays in escrow until you confirm you received it, or the delivery window ends.",
+      text: "Your payment is held in escrow. The band sees your order on-chain in its dashboard; the money stays in escrow until you confirm you received it, or until anyone releases it after the delivery window ends.",
     }),
     ids.length > 1
       ? h(
@@ -452,7 +452,7 @@ function disputeForm(run: Run, record: OrderRecord, until: bigint, drafts: Map<s
   const form = h(
     "form",
     { class: "dispute-form" },
-    h("p", { text: `Something wrong or not arrived? You can open a dispute until ${formatDate(until)}.` }),
+    h("p", { text: `Something wrong or not arrived? You can open a dispute until just before ${formatDate(until)}.` }),
     h("label", { attrs: { for: id }, text: "What went wrong?" }),
     reason,
     h("button", { class: "btn secondary", attrs: { type: "submit" }, text: "Open a dispute" }),

@@ -373,6 +373,6 @@ export function selfArbitrated(store: Store): HTMLElement | null {
   if (!isSelfArbitrated(store)) return null;
   return h("p", {
     class: "muted small self-arbitrated",
-    text: `This store settles its own disputes: its arbiter is the store's own wallet. If it doesn't rule within ${ARBITER_WINDOW / DAY} days, you get everything back.`,
+    text: `This store settles its own disputes: its arbiter is the store's own wallet. If it hasn't ruled after ${ARBITER_WINDOW / DAY} days, you can claim everything back (credited to you to withdraw); until you claim, it can still rule.`,
   });
 }

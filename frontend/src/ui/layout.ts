@@ -307,7 +307,7 @@ function footer(app: App): HTMLElement {
         "p",
         null,
         h("strong", { text: "Merchstand" }),
-        " — merch sold by artists, paid into escrow on-chain, released to the band when the fan confirms receipt or the dispute window ends. No company in between.",
+        " — merch sold by artists, paid into escrow on-chain, released to the band when the fan confirms receipt, or by anyone once the dispute window ends. No company in between.",
       ),
       h(
         "dl",

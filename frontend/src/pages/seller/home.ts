@@ -108,7 +108,7 @@ export default function sellerHome(ctx: PageContext): Page {
         offeredSection,
         emptyState(
           "You don't run a store yet",
-          "Open a store to sell your merch: orders pay into escrow, and the money is released to you when fans confirm receipt, or once the dispute window after shipping ends.",
+          "Open a store to sell your merch: orders pay into escrow, and the money is released to you when fans confirm receipt, or, once the dispute window after shipping ends, when you (or anyone) release it.",
           link(routes.openStore(), { class: "btn" }, "Open a store"),
         ),
         h(

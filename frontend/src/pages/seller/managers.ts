@@ -195,7 +195,7 @@ export default async function managersPage(ctx: PageContext): Promise<Page> {
         { class: "section" },
         h("h2", { text: "Ownership" }),
         h("p", {
-          text: "Handing the store over takes two steps: you propose a new owner, and nothing changes until that address accepts the store from its own dashboard. Until then you can withdraw the proposal. When they accept, every manager is removed and the official mark is cleared.",
+          text: "Handing the store over takes two steps: you propose a new owner, and nothing changes until that address accepts the store from its own dashboard. Until then you can withdraw the proposal. When they accept, every manager is removed and the official mark is cleared. The shipping key stays the old owner's until the new owner sets their own, so buyers' addresses stay readable only by the old owner's wallet until then.",
         }),
         ownershipEl,
         ownershipStatus,

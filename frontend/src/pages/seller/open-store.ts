@@ -244,7 +244,7 @@ export default async function openStorePage(ctx: PageContext): Promise<Page> {
       h("h1", { text: "Open a store" }),
       h("p", {
         class: "lead",
-        text: "Sell your merch straight to fans: they pay into escrow, and the money is released to you when they confirm receipt, or once the dispute window after shipping ends.",
+        text: "Sell your merch straight to fans: they pay into escrow, and the money is released to you when they confirm receipt, or, once the dispute window after shipping ends, when you (or anyone) release it.",
       }),
       form,
     );

@@ -9,6 +9,7 @@ import type { SeedSummary } from "../seed/seed.ts";
 import { CAST, castWallet } from "./accounts.ts";
 import { compileContracts } from "./compile.ts";
 import { buildDapp, DAPP_DIST, localChainName, stackManifest, stageBuild, writeManifest } from "./dapp.ts";
+import { writeDemoAccounts } from "./demo-accounts.ts";
 import type { Deployment } from "./deploy.ts";
 import { type Chain, connectExternalNode, startHardhatNode } from "./hardhat-node.ts";
 import type { IpfsBackend } from "./ipfs-backend.ts";
@@ -176,6 +177,7 @@ export async function startStack(options: StackOptions, hooks: StackHooks = {}):
         let added: Awaited<ReturnType<IpfsBackend["addDirectory"]>>;
         try {
           await writeManifest(staged, manifest);
+          await writeDemoAccounts(staged, manifest);
           added = await ipfs.addDirectory(staged);
         } finally {
           await rm(staged, { recursive: true, force: true });

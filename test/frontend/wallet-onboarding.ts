@@ -190,15 +190,22 @@ describe("wallet onboarding", () => {
 
     it("will not switch to another chain or send from another account", async () => {
       const provider = demoProvider(account, local, rpc());
-      await expect(
-        provider.request({ method: "wallet_switchEthereumChain", params: [{ chainId: "0x1" }] }),
-      ).to.be.rejectedWith(/only knows the local test chain/);
-      await expect(
-        provider.request({
-          method: "eth_sendTransaction",
-          params: [{ from: testWallet(18).address, to: testWallet(19).address }],
-        }),
-      ).to.be.rejectedWith(/its own account/);
+      const refusal = (request: Promise<unknown>) =>
+        request.then(
+          () => "answered",
+          (error: Error) => error.message,
+        );
+      expect(
+        await refusal(provider.request({ method: "wallet_switchEthereumChain", params: [{ chainId: "0x1" }] })),
+      ).to.match(/only knows the local test chain/);
+      expect(
+        await refusal(
+          provider.request({
+            method: "eth_sendTransaction",
+            params: [{ from: testWallet(18).address, to: testWallet(19).address }],
+          }),
+        ),
+      ).to.match(/its own account/);
     });
   });
 });

@@ -7,7 +7,6 @@ import { DEMO_MARK, isDemoWallet } from "../client/demo-accounts.ts";
 import type { WalletInfo } from "../client/wallet.ts";
 import { isPhone, KNOWN_WALLETS, openInWalletLinks } from "../client/wallet-links.ts";
 import { button, externalLink, h, replace } from "./dom.ts";
-import { qrCode } from "./qr-code.ts";
 
 /** One sentence: what a wallet is, and why paying needs one. */
 export const WALLET_EXPLAINED =
@@ -88,15 +87,7 @@ function noWallet(): HTMLElement {
         { class: "wallet-desktop" },
         h("p", { text: "Install a wallet extension in this browser, then reload this page:" }),
         install,
-        h(
-          "figure",
-          { class: "wallet-qr" },
-          qrCode(page, "QR code of this page"),
-          h("figcaption", {
-            class: "muted small",
-            text: "Or scan this with your phone's camera and open the page in a wallet app there.",
-          }),
-        ),
+        qrFigure(page),
       );
   return h(
     "div",
@@ -106,6 +97,20 @@ function noWallet(): HTMLElement {
     next,
     h("p", { class: "muted small", text: "You can browse every store without a wallet." }),
   );
+}
+
+/** The page's QR code for a phone's camera; the encoder loads only when a desktop fan with no wallet needs it. */
+function qrFigure(page: string): HTMLElement {
+  const figure = h(
+    "figure",
+    { class: "wallet-qr" },
+    h("figcaption", {
+      class: "muted small",
+      text: "Or scan this with your phone's camera and open the page in a wallet app there.",
+    }),
+  );
+  void import("./qr-code.ts").then(({ qrCode }) => figure.prepend(qrCode(page, "QR code of this page")));
+  return figure;
 }
 
 /** Tab and Shift+Tab cycle through the dialog's own controls instead of leaving it (Escape still closes it). */

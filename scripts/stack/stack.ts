@@ -229,7 +229,9 @@ export function openAndWalletLines(stack: Pick<RunningStack, "dapp" | "devUrl" |
   return [
     ...open,
     ...(open.length > 0 && demoAccountsFile(chain) !== null
-      ? ["  No wallet needed to try it: Connect wallet → a demo account (the buyer, or the seller of The Midnight Owls)."]
+      ? [
+          "  No wallet needed to try it: Connect wallet → a demo account (the buyer, or the seller of The Midnight Owls).",
+        ]
       : []),
     "  Or, with your own wallet, add the local chain to it (MetaMask: Settings → Networks → Add a network manually):",
     `      Network name: ${localChainName(Number(stack.chain.chainId))}`,

@@ -184,6 +184,35 @@ describe("wallet onboarding in Chromium (e2e)", function () {
     });
   });
 
+  describe("with several wallets injected", () => {
+    it("lists each one found through EIP-6963, and no install links", async () => {
+      context = await browser.newContext({ viewport: DESKTOP });
+      // Two extensions announcing themselves, as EIP-6963 asks (their providers are never called here).
+      await context.addInitScript({
+        content: `(() => {
+          const wallets = ["Alpha Wallet", "Beta Wallet"].map((name, i) => ({
+            info: { uuid: "00000000-0000-4000-8000-00000000000" + i, name, icon: "", rdns: "test.wallet" + i },
+            provider: { request: async () => { throw Object.assign(new Error("not here"), { code: 4001 }); } },
+          }));
+          const announce = () => {
+            for (const w of wallets) {
+              window.dispatchEvent(new CustomEvent("eip6963:announceProvider", { detail: Object.freeze(w) }));
+            }
+          };
+          window.addEventListener("eip6963:requestProvider", announce);
+        })();`,
+      });
+      page = await context.newPage();
+      await page.goto(`${stack.dappUrl}#/`);
+      await page.locator("#main:not([aria-busy])").waitFor();
+      const dialog = await openConnectDialog();
+      await dialog.getByRole("button", { name: "Alpha Wallet" }).waitFor();
+      await dialog.getByRole("button", { name: "Beta Wallet" }).waitFor();
+      expect(await dialog.getByText("No wallet found in this browser.").count()).to.equal(0);
+      expect(await dialog.locator(".wallet-install").count()).to.equal(0);
+    });
+  });
+
   describe("demo accounts", () => {
     it("the local stack publishes them beside the manifest", async () => {
       const file = (await (await fetch(`${stack.gatewayUrl}/ipfs/${stack.dappCid}/demo-accounts.json`)).json()) as {

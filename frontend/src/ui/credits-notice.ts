@@ -4,12 +4,10 @@
 // straight back (Merchstand.cancel), so it only lands here when that push failed. Read on each account change,
 // after each transaction, and on new blocks at most every CREDITS_MIN_INTERVAL_MS.
 import type { App } from "../app.ts";
-import { withdrawTx } from "../client/buyer-actions.ts";
 import { formatAmount } from "../client/format.ts";
 import type { Currency } from "../client/manifest.ts";
 import { onTransactionDone } from "./balances.ts";
 import { button, h, replace } from "./dom.ts";
-import { runTx } from "./tx.ts";
 
 /** Someone else's refund can credit the fan at any block; reading every block would be one call per currency each. */
 const CREDITS_MIN_INTERVAL_MS = 10_000;
@@ -59,6 +57,11 @@ export function mountCreditsNotice(app: App): HTMLElement {
               credits.length > 1 ? `Collect ${formatAmount(amount, currency)}` : "Collect",
               async () => {
                 collect.disabled = true;
+                // The send path (ABI encoding included) loads on the first Collect, not with every page.
+                const [{ runTx }, { withdrawTx }] = await Promise.all([
+                  import("./tx.ts"),
+                  import("../client/buyer-actions.ts"),
+                ]);
                 const receipt = await runTx(app, withdrawTx(currency, account, amount), {
                   status: null,
                   done: `${formatAmount(amount, currency)} sent to your wallet.`,

@@ -6,9 +6,12 @@ import { go, routes } from "../urls.ts";
 import { balanceLine, demoMark } from "./balances.ts";
 import { mountCreditsNotice } from "./credits-notice.ts";
 import { button, externalLink, h, link, replace } from "./dom.ts";
-import { openWalletDialog } from "./wallet-dialog.ts";
 
-export { openWalletDialog };
+/** The "Connect wallet" dialog (ui/wallet-dialog.ts), loaded the first time a fan opens it. */
+export async function openWalletDialog(app: App): Promise<void> {
+  const dialog = await import("./wallet-dialog.ts");
+  return dialog.openWalletDialog(app);
+}
 
 export type Layout = { main: HTMLElement; setSearch(query: string): void };
 

@@ -28,7 +28,7 @@ const ADDRESS = {
   city: "Leeds",
   region: "West Yorkshire",
   postalCode: "LS6 1AA",
-  country: "United Kingdom",
+  country: "GB",
   email: "ada@example.org",
 };
 
@@ -83,7 +83,8 @@ describe("storefront in Chromium (e2e)", function () {
     await page.getByLabel("City").fill(ADDRESS.city);
     await page.getByLabel("State / county (optional)").fill(ADDRESS.region);
     await page.getByLabel("Postcode / ZIP").fill(ADDRESS.postalCode);
-    await page.getByLabel("Country").fill(ADDRESS.country);
+    // The country is a list of names; the sealed address holds the ISO 3166-1 code (checked below).
+    await page.getByLabel("Country").selectOption({ label: "United Kingdom" });
   }
 
   afterEach(async function () {

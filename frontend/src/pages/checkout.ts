@@ -4,6 +4,7 @@
 import { buyNowCart, type CartLine, groupByStore } from "../client/cart.ts";
 import { buildCartOrders, cartTotal, type PayStage, payCart } from "../client/checkout.ts";
 import { CheckoutDraft, deviceStorage, SealedAddressCopies, tabStorage } from "../client/checkout-draft.ts";
+import { countryCode } from "../client/countries.ts";
 import { formatAmount } from "../client/format.ts";
 import { impersonatedStore } from "../client/names.ts";
 import { ARBITER_WINDOW, ZERO_ADDRESS } from "../client/protocol.ts";
@@ -17,6 +18,7 @@ import { deliveryKeyring } from "../client/shipping-keys.ts";
 import { arbiterIsStore, termsSentences } from "../client/terms.ts";
 import type { Page, PageContext } from "../page.ts";
 import { emptyState, lookAlikeWarning, officialWithEvidence, unverifiedNotice } from "../ui/components.ts";
+import { countrySelect } from "../ui/country-select.ts";
 import { button, h, link, replace, uid } from "../ui/dom.ts";
 import { openWalletDialog } from "../ui/layout.ts";
 import { runTransaction, txHashLine } from "../ui/tx.ts";
@@ -53,7 +55,8 @@ const FIELDS: FieldSpec[] = [
   { name: "city", label: "City", autocomplete: "address-level2" },
   { name: "region", label: "State / county (optional)", autocomplete: "address-level1", optional: true },
   { name: "postalCode", label: "Postcode / ZIP", autocomplete: "postal-code" },
-  { name: "country", label: "Country", autocomplete: "country-name" },
+  // The ISO 3166-1 code, chosen from a list (ui/country-select.ts); the sealed address stores the code.
+  { name: "country", label: "Country / region", autocomplete: "country" },
 ];
 
 export default async function checkoutPage(ctx: PageContext): Promise<Page> {
@@ -70,7 +73,7 @@ export default async function checkoutPage(ctx: PageContext): Promise<Page> {
   const notices = h("div", { class: "notices", attrs: { "aria-live": "polite" } });
   const summary = h("section", { class: "summary", attrs: { "aria-labelledby": "summary-title" } });
   const status = h("div", { class: "pay-status", attrs: { "aria-live": "assertive" } });
-  const inputs = new Map<keyof ShippingAddress, HTMLInputElement>();
+  const inputs = new Map<keyof ShippingAddress, HTMLInputElement | HTMLSelectElement>();
 
   if (linesOf().length === 0) {
     return {
@@ -139,16 +142,19 @@ export default async function checkoutPage(ctx: PageContext): Promise<Page> {
       { class: "form-grid" },
       FIELDS.map((f) => {
         const id = uid(`ship-${f.name}`);
-        const input = h("input", {
-          attrs: {
-            id,
-            name: f.name,
-            autocomplete: `shipping ${f.autocomplete}`,
-            type: f.type ?? "text",
-            required: !f.optional,
-            maxlength: 120,
-          },
-        });
+        const input =
+          f.name === "country"
+            ? countrySelect({ id, name: f.name, autocomplete: `shipping ${f.autocomplete}`, required: !f.optional })
+            : h("input", {
+                attrs: {
+                  id,
+                  name: f.name,
+                  autocomplete: `shipping ${f.autocomplete}`,
+                  type: f.type ?? "text",
+                  required: !f.optional,
+                  maxlength: 120,
+                },
+              });
         inputs.set(f.name, input);
         return h(
           "div",
@@ -164,7 +170,8 @@ export default async function checkoutPage(ctx: PageContext): Promise<Page> {
   const draft = new CheckoutDraft(tabStorage(), app.manifest.chainId, app.manifest.merchstand);
   for (const [name, value] of Object.entries(draft.load())) {
     const input = inputs.get(name as keyof ShippingAddress);
-    if (input && value) input.value = value;
+    // A draft from before the country list holds the name as typed: read it back as its code.
+    if (input && value) input.value = name === "country" ? (countryCode(value) ?? "") : value;
   }
   form.addEventListener("input", () => draft.save(address()));
   form.addEventListener("change", () => draft.save(address()));

@@ -9,6 +9,7 @@ import {
   reviewTx,
 } from "../client/buyer-actions.ts";
 import { deviceStorage, SealedAddressCopies } from "../client/checkout-draft.ts";
+import { countryLabel } from "../client/countries.ts";
 import { type DeliveredItem, openDelivery, openDownload } from "../client/delivery-crypto.ts";
 import { formatAmount, formatDate, shortAddress } from "../client/format.ts";
 import { hexToBytes } from "../client/hex.ts";
@@ -430,7 +431,7 @@ function shippingCopy(address: Partial<ShippingAddress>): HTMLElement {
     address.line1,
     address.line2,
     [address.city, address.region, address.postalCode].filter(Boolean).join(", "),
-    address.country,
+    address.country ? countryLabel(address.country) : undefined,
   ].filter((line): line is string => Boolean(line));
   return h(
     "section",

@@ -442,9 +442,9 @@ describe("store polish in Chromium (e2e)", function () {
         deliveryWindow: Number(store.terms.deliveryWindow),
       };
       expect(String(store.owner)).to.equal(SELLER.address);
-      const note = page.locator(".store-header .self-arbitrated");
       try {
         await open({ hash: "#/store/1" });
+        const note = page.locator(".store-header .self-arbitrated");
         await page.locator(".store-header h1").waitFor();
         expect(await note.isVisible()).to.equal(false);
 

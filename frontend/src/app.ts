@@ -6,7 +6,6 @@ import { Chain } from "./client/chain.ts";
 import { demoWallets } from "./client/demo-accounts.ts";
 import { type ErrorContext, explainError, type FanError } from "./client/errors.ts";
 import { IpfsClient } from "./client/ipfs.ts";
-import { idbStore, LogCache } from "./client/log-cache.ts";
 import { type Currency, currencyOf, type Manifest } from "./client/manifest.ts";
 import { PromiseCache } from "./client/memo.ts";
 import {
@@ -53,8 +52,12 @@ export class App {
     const storeRpc = new HttpRpc(manifest.rpcUrl);
     this.rpcUrl = own ?? manifest.rpcUrl;
     this.chain = new Chain(own ? new FallbackRpc(new HttpRpc(own), storeRpc) : storeRpc, manifest.merchstand);
-    const kept = idbStore();
-    if (kept) this.chain.logCache = new LogCache(kept, { chainId: manifest.chainId, address: manifest.merchstand });
+    // Logs already read are kept in IndexedDB between visits; the cache's code loads with the first history read.
+    this.chain.openLogCache = async () => {
+      const { idbStore, LogCache } = await import("./client/log-cache.ts");
+      const kept = idbStore();
+      return kept ? new LogCache(kept, { chainId: manifest.chainId, address: manifest.merchstand }) : null;
+    };
     this.ipfs = new IpfsClient(manifest.ipfsGateways);
     this.cart = new Cart(storage, manifest.chainId, manifest.merchstand);
   }

@@ -20,6 +20,7 @@ import { emptyState, lookAlikeWarning, officialWithEvidence, unverifiedNotice } 
 import { button, h, link, replace, uid } from "../ui/dom.ts";
 import { openWalletDialog } from "../ui/layout.ts";
 import { runTransaction, txHashLine } from "../ui/tx.ts";
+import { usdNote } from "../ui/usd.ts";
 import { hashHref, routes } from "../urls.ts";
 import { refreshCart } from "./cart-check.ts";
 
@@ -227,7 +228,12 @@ export default async function checkoutPage(ctx: PageContext): Promise<Page> {
           ),
         );
       }),
-      h("p", { class: "total" }, h("span", { text: "Total" }), h("strong", { text: formatAmount(total, currency) })),
+      h(
+        "p",
+        { class: "total" },
+        h("span", { text: "Total" }),
+        h("strong", { text: formatAmount(total, currency) }, usdNote(app, total, currency)),
+      ),
       h("p", {
         class: "muted small",
         text:

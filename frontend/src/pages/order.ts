@@ -23,6 +23,7 @@ import { NotFound, type Page, type PageContext } from "../page.ts";
 import { trackingReference } from "../ui/components.ts";
 import { button, externalLink, h, keepDraft, link, replace, uid } from "../ui/dom.ts";
 import { runTx } from "../ui/tx.ts";
+import { usdNote } from "../ui/usd.ts";
 import { routes } from "../urls.ts";
 import { statusLabel, stepLabel } from "./order-status.ts";
 
@@ -364,7 +365,7 @@ export default async function orderPage(ctx: PageContext): Promise<Page> {
             "p",
             { class: "total" },
             h("span", { text: "Total paid" }),
-            h("strong", { text: formatAmount(total, currency) }),
+            h("strong", { text: formatAmount(total, currency) }, usdNote(app, total, currency)),
           ),
           r.refunded > 0n && r.status !== "Refunded" && r.status !== "Cancelled"
             ? h("p", {

@@ -9,6 +9,7 @@ import { button, h, link, replace } from "../ui/dom.ts";
 import { historyErrorBox, historyProgress } from "../ui/history.ts";
 import { openWalletDialog } from "../ui/layout.ts";
 import { runTx } from "../ui/tx.ts";
+import { usdNote } from "../ui/usd.ts";
 import { routes } from "../urls.ts";
 import { statusLabel } from "./order-status.ts";
 
@@ -112,6 +113,7 @@ export default function ordersPage(ctx: PageContext): Page {
 function orderRow(ctx: PageContext, record: OrderRecord, storeName: string): HTMLElement {
   const c = ctx.app.currency(record.order.currency);
   const items = record.order.lines.reduce((n, l) => n + l.quantity, 0);
+  const paid = record.order.lines.reduce((s, l) => s + l.unitPrice * BigInt(l.quantity), 0n);
   // What was bought, by name: each product is read from the chain, filled in as it arrives (textContent only).
   const names = h("span", { class: "order-items" });
   void Promise.all(
@@ -139,13 +141,7 @@ function orderRow(ctx: PageContext, record: OrderRecord, storeName: string): HTM
         },
         names,
       ),
-      h("span", {
-        class: "order-amount",
-        text: formatAmount(
-          record.order.lines.reduce((s, l) => s + l.unitPrice * BigInt(l.quantity), 0n),
-          c,
-        ),
-      }),
+      h("span", { class: "order-amount", text: formatAmount(paid, c) }, usdNote(ctx.app, paid, c)),
       h("span", {
         class: `status-pill ${record.status.toLowerCase()}`,
         text: statusLabel(record.status, isDigitalOrder(record)),

@@ -20,6 +20,7 @@ import { deliveryKeyring } from "../client/shipping-keys.ts";
 import type { TxRequest } from "../client/transactions.ts";
 import { byteLength } from "../client/validation.ts";
 import { NotFound, type Page, type PageContext } from "../page.ts";
+import { calendarBox } from "../ui/calendar.ts";
 import { trackingReference } from "../ui/components.ts";
 import { button, externalLink, h, keepDraft, link, replace, uid } from "../ui/dom.ts";
 import { runTx } from "../ui/tx.ts";
@@ -377,6 +378,13 @@ export default async function orderPage(ctx: PageContext): Promise<Page> {
       ),
       deliveryBox,
       actionBox,
+      calendarBox(r, terms, {
+        digital,
+        arbiterWindow: ARBITER_WINDOW,
+        storeName: store?.name ?? `store ${r.order.storeId}`,
+        chainId: app.manifest.chainId,
+        contract: app.manifest.merchstand,
+      }),
       feedback,
     );
     renderDelivery();

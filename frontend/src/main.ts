@@ -30,6 +30,7 @@ import { loadManifest, ManifestError } from "./client/manifest.ts";
 import { startRouter } from "./router.ts";
 import { h } from "./ui/dom.ts";
 import { mountLayout } from "./ui/layout.ts";
+import { startOrderNotices } from "./ui/order-notices.ts";
 
 async function boot(root: HTMLElement): Promise<void> {
   let manifest: Awaited<ReturnType<typeof loadManifest>>;
@@ -60,6 +61,7 @@ async function boot(root: HTMLElement): Promise<void> {
   const layout = mountLayout(app, root);
   startRouter(app, layout);
   app.startPolling();
+  startOrderNotices(app);
   void app.reconnect();
 }
 

@@ -3,11 +3,13 @@ import { withdrawTx } from "../client/buyer-actions.ts";
 import { formatAmount, formatDate } from "../client/format.ts";
 import { withoutBidiControls } from "../client/names.ts";
 import { isDigitalOrder, loadBuyerOrders, type OrderRecord } from "../client/orders.ts";
+import type { OrderChange } from "../client/seen.ts";
 import type { Page, PageContext } from "../page.ts";
 import { emptyState } from "../ui/components.ts";
 import { button, h, link, replace } from "../ui/dom.ts";
 import { historyErrorBox, historyProgress } from "../ui/history.ts";
 import { openWalletDialog } from "../ui/layout.ts";
+import { changedMark, seenTracker } from "../ui/seen-marks.ts";
 import { runTx } from "../ui/tx.ts";
 import { usdNote } from "../ui/usd.ts";
 import { routes } from "../urls.ts";
@@ -17,6 +19,7 @@ export default function ordersPage(ctx: PageContext): Page {
   const { app } = ctx;
   const body = h("div", { class: "orders" });
   const credits = h("div", { class: "credits" });
+  const changesSince = seenTracker(app);
 
   const render = async () => {
     const account = app.account;
@@ -42,6 +45,7 @@ export default function ordersPage(ctx: PageContext): Page {
     if (ctx.signal.aborted || account !== app.account) return;
     await renderCredits(account);
     const storeName = new Map(stores.map((s) => [s.id, s.name]));
+    const changes = changesSince(account, orders);
     replace(
       body,
       orders.length === 0
@@ -53,7 +57,9 @@ export default function ordersPage(ctx: PageContext): Page {
         : h(
             "ul",
             { class: "order-list" },
-            orders.map((o) => orderRow(ctx, o, storeName.get(o.order.storeId) ?? `Store ${o.order.storeId}`)),
+            orders.map((o) =>
+              orderRow(ctx, o, storeName.get(o.order.storeId) ?? `Store ${o.order.storeId}`, changes.get(`${o.id}`)),
+            ),
           ),
     );
   };
@@ -110,7 +116,7 @@ export default function ordersPage(ctx: PageContext): Page {
   };
 }
 
-function orderRow(ctx: PageContext, record: OrderRecord, storeName: string): HTMLElement {
+function orderRow(ctx: PageContext, record: OrderRecord, storeName: string, change?: OrderChange): HTMLElement {
   const c = ctx.app.currency(record.order.currency);
   const items = record.order.lines.reduce((n, l) => n + l.quantity, 0);
   const paid = record.order.lines.reduce((s, l) => s + l.unitPrice * BigInt(l.quantity), 0n);
@@ -146,6 +152,7 @@ function orderRow(ctx: PageContext, record: OrderRecord, storeName: string): HTM
         class: `status-pill ${record.status.toLowerCase()}`,
         text: statusLabel(record.status, isDigitalOrder(record)),
       }),
+      changedMark(change, isDigitalOrder(record)),
     ),
   );
 }

@@ -23,12 +23,14 @@ import { isDigitalOrder, loadStoreOrders, type OrderRecord } from "../../client/
 import type { Product } from "../../client/protocol.ts";
 import { LIMITS } from "../../client/protocol.ts";
 import { loadBounds, markShippedTx, refundTx, releasePaymentTx } from "../../client/seller-actions.ts";
+import type { ShippingAddress } from "../../client/shipping-crypto.ts";
 import { addressLines, keyMatchesStore, openOrderAddress, type ShippingKeys } from "../../client/shipping-keys.ts";
 import { checkText, parseAmount } from "../../client/validation.ts";
 import type { Page, PageContext } from "../../page.ts";
 import { emptyState, lockIcon, trackingReference } from "../../ui/components.ts";
 import { button, h, keepDraft, replace, uid } from "../../ui/dom.ts";
 import { historyErrorBox, historyProgress } from "../../ui/history.ts";
+import { shippedMailLink } from "../../ui/shipped-mail.ts";
 import { replaceRoute, routes } from "../../urls.ts";
 import { statusLabel } from "../order-status.ts";
 import {
@@ -171,6 +173,8 @@ export default async function sellerOrders(ctx: PageContext): Promise<Page> {
     }
   };
   const keyStatus = h("div", { attrs: { "aria-live": "polite" } });
+  // After "Mark shipped": the ready email to the buyer (ui/shipped-mail.ts), kept while the order leaves this tab.
+  const mailNotice = h("div", { class: "mail-notice", attrs: { "aria-live": "polite" } });
 
   const renderKeyBox = () => {
     const { store } = staff;
@@ -316,6 +320,7 @@ export default async function sellerOrders(ctx: PageContext): Promise<Page> {
     });
 
     let addressBlock: HTMLElement;
+    let shipTo: ShippingAddress | null = null;
     if (isDigitalOrder(record)) {
       addressBlock = h("p", {
         class: "muted small",
@@ -325,6 +330,7 @@ export default async function sellerOrders(ctx: PageContext): Promise<Page> {
       addressBlock = h("p", { class: "muted small", text: "No address." });
     } else if (keys) {
       const opened = openOrderAddress(record, keys.secretKey);
+      if (opened.ok) shipTo = opened.address;
       addressBlock = opened.ok
         ? h(
             "address",
@@ -380,8 +386,11 @@ export default async function sellerOrders(ctx: PageContext): Promise<Page> {
           const ok = await runTx(app, status, markShippedTx(record, t.value), {
             done: `Order #${record.id} is marked shipped.`,
           });
-          if (ok) await reload(true);
-          else ship.disabled = false;
+          if (ok) {
+            const mail = shippedMailLink(record, shipTo, staff.store.name, t.value);
+            replace(mailNotice, h("div", { class: "notice ok" }, `Order #${record.id} is marked shipped.`, mail));
+            await reload(true);
+          } else ship.disabled = false;
         },
         { class: "btn small mark-shipped" },
       );
@@ -416,6 +425,9 @@ export default async function sellerOrders(ctx: PageContext): Promise<Page> {
         }),
         concede,
       );
+    }
+    if (staff.role && record.status === "Shipped" && !isDigitalOrder(record)) {
+      actions.append(shippedMailLink(record, shipTo, staff.store.name) ?? "");
     }
     if (record.status === "Shipped") {
       void terms.get(record.order.storeId, record.order.termsVersion).then((t) => {
@@ -606,6 +618,7 @@ export default async function sellerOrders(ctx: PageContext): Promise<Page> {
       keyBox,
       deliverBox,
       deliverStatus,
+      mailNotice,
       tabs,
       list,
     );

@@ -24,7 +24,13 @@ import type { Product } from "../../client/protocol.ts";
 import { LIMITS } from "../../client/protocol.ts";
 import { loadBounds, markShippedTx, refundTx, releasePaymentTx } from "../../client/seller-actions.ts";
 import type { ShippingAddress } from "../../client/shipping-crypto.ts";
-import { addressLines, keyMatchesStore, openOrderAddress, type ShippingKeys } from "../../client/shipping-keys.ts";
+import {
+  addressLines,
+  keyMatchesStore,
+  NondeterministicSignerError,
+  openOrderAddress,
+  type ShippingKeys,
+} from "../../client/shipping-keys.ts";
 import { checkText, parseAmount } from "../../client/validation.ts";
 import type { Page, PageContext } from "../../page.ts";
 import { emptyState, lockIcon, trackingReference } from "../../ui/components.ts";
@@ -33,6 +39,7 @@ import { historyErrorBox, historyProgress } from "../../ui/history.ts";
 import { shippedMailLink } from "../../ui/shipped-mail.ts";
 import { replaceRoute, routes } from "../../urls.ts";
 import { statusLabel } from "../order-status.ts";
+import { keyBackupTools, nondeterministicNotice } from "./key-backup.ts";
 import {
   hasShippingKey,
   loadStoreForStaff,
@@ -158,6 +165,10 @@ export default async function sellerOrders(ctx: PageContext): Promise<Page> {
       return true;
     } catch (error) {
       const fan = app.explain(error);
+      if (error instanceof NondeterministicSignerError) {
+        replace(keyStatus, nondeterministicNotice(app, staff, error.message, useKeys));
+        return false;
+      }
       replace(
         keyStatus,
         h("p", {
@@ -173,6 +184,13 @@ export default async function sellerOrders(ctx: PageContext): Promise<Page> {
     }
   };
   const keyStatus = h("div", { attrs: { "aria-live": "polite" } });
+  // A key restored from a backup file or newly created (pages/seller/key-backup.ts): shown at once, then the store
+  // is read again (a new key was published).
+  const useKeys = (k: ShippingKeys) => {
+    keys = k;
+    replace(keyStatus);
+    void reload(true);
+  };
   // After "Mark shipped": the ready email to the buyer (ui/shipped-mail.ts), kept while the order leaves this tab.
   const mailNotice = h("div", { class: "mail-notice", attrs: { "aria-live": "polite" } });
 
@@ -210,6 +228,7 @@ export default async function sellerOrders(ctx: PageContext): Promise<Page> {
           })
         : null,
       exportStatus,
+      keyBackupTools(app, staff, keys, useKeys),
     );
   };
 

@@ -165,15 +165,19 @@ export function exportForm(app: App, staff: StaffContext, keys: ShippingKeys): H
  * the store's shipping key (the owner's transaction). Orders placed before keep their old key.
  */
 export function randomKeyForm(app: App, staff: StaffContext, onKeys: (keys: ShippingKeys) => void): HTMLElement {
+  if (staff.role !== "owner") {
+    return h("p", {
+      class: "muted",
+      text: "Only the store's owner can publish a new shipping key. Ask them for a backup file of the store's key and restore it below.",
+    });
+  }
   const status = h("div", { attrs: { "aria-live": "polite" } });
   let fresh: ShippingKeys | null = null;
   const form = backupForm(
     app,
     staff,
     "Use a random key kept in a backup file",
-    staff.role === "owner"
-      ? "A new key made in this browser, saved encrypted under your passphrase, then published as this store's shipping key. You (or a manager) restore the file to read addresses. Lose the file or the passphrase and the addresses sealed to it can't be read."
-      : "Only the store's owner can publish a new shipping key.",
+    "A new key made in this browser, saved encrypted under your passphrase, then published as this store's shipping key. You (or a manager) restore the file to read addresses. Lose the file or the passphrase and the addresses sealed to it can't be read.",
     "Create the key and save its backup",
     () => {
       fresh ??= randomShippingKey();
@@ -193,7 +197,6 @@ export function randomKeyForm(app: App, staff: StaffContext, onKeys: (keys: Ship
   );
   form.classList.add("random-key");
   form.append(status);
-  if (staff.role !== "owner") form.querySelectorAll("button, input").forEach((b) => b.setAttribute("disabled", ""));
   return form;
 }
 

@@ -30,7 +30,6 @@ import { loadManifest, ManifestError } from "./client/manifest.ts";
 import { startRouter } from "./router.ts";
 import { h } from "./ui/dom.ts";
 import { mountLayout } from "./ui/layout.ts";
-import { startOrderNotices } from "./ui/order-notices.ts";
 
 async function boot(root: HTMLElement): Promise<void> {
   let manifest: Awaited<ReturnType<typeof loadManifest>>;
@@ -61,7 +60,8 @@ async function boot(root: HTMLElement): Promise<void> {
   const layout = mountLayout(app, root);
   startRouter(app, layout);
   app.startPolling();
-  startOrderNotices(app);
+  // Order notices load after the first paint: they need the order-history reader, which the home page doesn't.
+  void import("./ui/order-notices.ts").then(({ startOrderNotices }) => startOrderNotices(app));
   void app.reconnect();
 }
 

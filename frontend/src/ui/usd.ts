@@ -23,6 +23,8 @@ export function usdNote(app: App, amount: bigint, currency: Pick<Currency, "addr
   void usdPrices(app)
     .text(amount, currency)
     .then((text) => {
+      // Settled either way, so a test (or a stylesheet) can tell "no figure" from "not read yet".
+      el.dataset.usd = text ? "shown" : "none";
       if (!text) return;
       el.textContent = ` ${text}`;
       el.hidden = false;
@@ -30,6 +32,8 @@ export function usdNote(app: App, amount: bigint, currency: Pick<Currency, "addr
         ? "In US dollars at the price on the network's ETH / USD price feed; the amount charged is in ETH."
         : "In US dollars: one token is one dollar.";
     })
-    .catch(() => {});
+    .catch(() => {
+      el.dataset.usd = "none";
+    });
   return el;
 }

@@ -118,6 +118,11 @@ export class OrderWatch {
     if (!this.statuses.has(id)) this.statuses.set(id, status);
   }
 
+  /** Milliseconds until a poll would run (0: now); a caller that was told "too soon" tries again then. */
+  nextPollIn(): number {
+    return Math.max(0, this.lastPoll + this.minIntervalMs - this.clock());
+  }
+
   /** The changes since the last poll for `account` (none on its first poll, or when polled too soon). */
   async poll(account: string | null): Promise<OrderChange[]> {
     if (account?.toLowerCase() !== this.account?.toLowerCase()) {

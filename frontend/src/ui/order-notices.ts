@@ -18,7 +18,20 @@ export function startOrderNotices(app: App, options: { pollMs?: number } = {}): 
   });
   document.body.append(region);
   const watch = new OrderWatch(app.chain, app.manifest.deploymentBlock, { minIntervalMs: options.pollMs ?? POLL_MS });
+  // A block that comes too soon after a poll schedules one for when it is due, so a change mined just after a poll
+  // (on a quiet chain, the last block for a while) is still reported.
+  let due: ReturnType<typeof setTimeout> | null = null;
   const poll = () => {
+    const wait = watch.nextPollIn();
+    if (wait > 0) {
+      if (due === null) {
+        due = setTimeout(() => {
+          due = null;
+          poll();
+        }, wait);
+      }
+      return;
+    }
     void watch
       .poll(app.account)
       .then((changes) => {

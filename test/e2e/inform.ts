@@ -249,14 +249,16 @@ describe("staying informed in Chromium (e2e)", function () {
       const form = p.locator("form.random-key");
       await form.getByLabel("Passphrase (at least 10 characters)").fill(PASSPHRASE);
       await form.getByLabel("The passphrase again").fill(PASSPHRASE);
+      expect(await form.getByLabel("Passphrase (at least 10 characters)").inputValue()).to.equal(PASSPHRASE);
+      // scrypt (N = 2^17) runs in the page: allow for a machine with every core busy.
       const [download] = await Promise.all([
-        p.waitForEvent("download"),
+        p.waitForEvent("download", { timeout: 180_000 }),
         form.getByRole("button", { name: "Create the key and save its backup" }).click(),
       ]);
       const backupPath = await download.path();
       const backup = JSON.parse(await readFile(backupPath, "utf8"));
       expect(backup).to.include({ format: "merchstand-shipping-key", version: 1, storeId: velvet.toString() });
-      await p.locator(".key-box .notice.ok", { hasText: "Addresses are unlocked" }).waitFor({ timeout: 60_000 });
+      await p.locator(".key-box .notice.ok", { hasText: "Addresses are unlocked" }).waitFor({ timeout: 120_000 });
       const store = (await loadAllStores(chain)).find((s) => s.id === velvet);
       expect(store?.shippingKey.toLowerCase()).to.equal(backup.publicKey);
 
@@ -268,10 +270,10 @@ describe("staying informed in Chromium (e2e)", function () {
       await restore.getByLabel("Backup file").setInputFiles(backupPath);
       await restore.getByLabel("Backup passphrase").fill("not the passphrase");
       await restore.getByRole("button", { name: "Open the backup" }).click();
-      await restore.locator(".notice.danger", { hasText: "Wrong passphrase" }).waitFor({ timeout: 60_000 });
+      await restore.locator(".notice.danger", { hasText: "Wrong passphrase" }).waitFor({ timeout: 180_000 });
       await restore.getByLabel("Backup passphrase").fill(PASSPHRASE);
       await restore.getByRole("button", { name: "Open the backup" }).click();
-      await q.locator(".key-box .notice.ok", { hasText: "Addresses are unlocked" }).waitFor({ timeout: 60_000 });
+      await q.locator(".key-box .notice.ok", { hasText: "Addresses are unlocked" }).waitFor({ timeout: 180_000 });
       await screenshot(q, "inform-key-restored-390");
     }
   });

@@ -166,7 +166,9 @@ export default async function sellerOrders(ctx: PageContext): Promise<Page> {
     } catch (error) {
       const fan = app.explain(error);
       if (error instanceof NondeterministicSignerError) {
-        replace(keyStatus, nondeterministicNotice(app, staff, error.message, useKeys));
+        // Made once: asking again (another click, a re-render) keeps what the seller already typed in it.
+        nondeterministic ??= nondeterministicNotice(app, staff, error.message, useKeys);
+        replace(keyStatus, nondeterministic);
         return false;
       }
       replace(
@@ -184,6 +186,7 @@ export default async function sellerOrders(ctx: PageContext): Promise<Page> {
     }
   };
   const keyStatus = h("div", { attrs: { "aria-live": "polite" } });
+  let nondeterministic: HTMLElement | null = null;
   // A key restored from a backup file or newly created (pages/seller/key-backup.ts): shown at once, then the store
   // is read again (a new key was published).
   const useKeys = (k: ShippingKeys) => {

@@ -25,7 +25,7 @@ export class NondeterministicSignerError extends FanFacingError {
   constructor() {
     super(
       "wallet",
-      "Your wallet signed the same message two different ways, so it can't re-create the same shipping key each time, and addresses sealed to such a key could be lost. Use a random key kept in an encrypted backup file instead.",
+      "Your wallet signed the same message two different ways, so it can't re-create the same shipping key each time, and addresses sealed to such a key could be lost. Use a random key kept in an encrypted backup file instead: the store's Orders page offers one.",
     );
   }
 }

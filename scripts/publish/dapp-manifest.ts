@@ -100,10 +100,9 @@ export function serializeDappManifest(m: DappManifest): string {
     currencies: m.currencies.map(orderedCurrency),
     ipfsGateways: [...m.ipfsGateways],
     ipfsUpload: m.ipfsUpload === null ? null : { kind: m.ipfsUpload.kind, url: m.ipfsUpload.url },
-    usdFeed:
-      m.usdFeed === null
-        ? null
-        : { address: m.usdFeed.address, decimals: m.usdFeed.decimals, heartbeat: m.usdFeed.heartbeat },
+    usdFeed: m.usdFeed
+      ? { address: m.usdFeed.address, decimals: m.usdFeed.decimals, heartbeat: m.usdFeed.heartbeat }
+      : null,
   };
   return `${JSON.stringify(ordered, null, 2)}\n`;
 }

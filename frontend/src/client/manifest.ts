@@ -16,8 +16,11 @@ export type Manifest = {
   currencies: Currency[];
   ipfsGateways: string[];
   ipfsUpload: { kind: "kubo"; url: string } | null;
-  /** The chain's ETH / USD price feed (Chainlink AggregatorV3Interface), or null: no dollar figures for ETH. */
-  usdFeed: UsdFeed | null;
+  /**
+   * The chain's ETH / USD price feed (Chainlink AggregatorV3Interface); null or absent: no dollar figures for ETH.
+   * Optional in the type so manifests built in code before it existed stay valid.
+   */
+  usdFeed?: UsdFeed | null;
 };
 
 export class ManifestError extends Error {

@@ -11,7 +11,7 @@ const prices = new WeakMap<App, UsdPrices>();
 export function usdPrices(app: App): UsdPrices {
   let reader = prices.get(app);
   if (!reader) {
-    reader = new UsdPrices(app.chain.rpc, app.manifest.usdFeed);
+    reader = new UsdPrices(app.chain.rpc, app.manifest.usdFeed ?? null);
     prices.set(app, reader);
   }
   return reader;

@@ -60,6 +60,8 @@ async function boot(root: HTMLElement): Promise<void> {
   const layout = mountLayout(app, root);
   startRouter(app, layout);
   app.startPolling();
+  // Order notices load after the first paint: they need the order-history reader, which the home page doesn't.
+  void import("./ui/order-notices.ts").then(({ startOrderNotices }) => startOrderNotices(app));
   void app.reconnect();
 }
 

@@ -29,3 +29,12 @@ export const MockUSDModule = buildModule("MockUSD", (m) => {
   const usd = m.contract("MockUSD");
   return { usd };
 });
+
+/**
+ * MockPriceFeed (ETH / USD, 8 decimals, $2,000.00) for the local stack and tests: the dapp's dollar figures read it
+ * as they read Chainlink's feed on a real chain. Never named in a real chain's manifest (scripts/deploy/usd-feed.ts).
+ */
+export const MockPriceFeedModule = buildModule("MockPriceFeed", (m) => {
+  const feed = m.contract("MockPriceFeed", [8, "ETH / USD", 2_000n * 10n ** 8n]);
+  return { feed };
+});

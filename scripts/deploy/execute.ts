@@ -18,6 +18,7 @@ import {
   MODULE_ID,
 } from "./ignition.ts";
 import type { Plan } from "./plan.ts";
+import { readUsdFeed } from "./usd-feed.ts";
 
 const CHAIN_NAMES: Record<number, string> = { 31337: "Hardhat local" };
 
@@ -76,6 +77,7 @@ export async function execute(hre: HardhatRuntimeEnvironment, args: DeployArgs, 
     currencies: [ETH, ...plan.currencies],
     explorerUrl: explorerUrl(hre, chainId),
     deployedAt: new Date(block.timestamp * 1000).toISOString(),
+    usdFeed: await readUsdFeed(provider, chainId, (line) => process.stdout.write(`${line}\n`)),
   };
   if (plan.simulated && args.manifestsDir === undefined) {
     process.stdout.write(

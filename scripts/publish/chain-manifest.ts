@@ -3,6 +3,7 @@
 // hand-edited or half-merged file must fail here, with the file named, not as a blank store page after publishing.
 import { readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import type { UsdFeed } from "../../frontend/src/client/usd.ts";
 import { ROOT } from "../cli/root.ts";
 
 export const DEFAULT_MANIFESTS_DIR = join(ROOT, "ignition", "manifests");
@@ -20,6 +21,8 @@ export type ChainManifest = {
   explorerUrl: string | null;
   /** Timestamp of the deployment block (not the wall clock), ISO 8601. */
   deployedAt: string;
+  /** The chain's ETH / USD price feed (scripts/deploy/usd-feed.ts); absent or null: none. */
+  usdFeed?: UsdFeed | null;
 };
 
 const ADDRESS = /^0x[0-9a-fA-F]{40}$/;
@@ -44,6 +47,7 @@ export function serializeChainManifest(m: ChainManifest): string {
     currencies: m.currencies.map(orderedCurrency),
     explorerUrl: m.explorerUrl,
     deployedAt: m.deployedAt,
+    usdFeed: m.usdFeed ?? null,
   };
   return `${JSON.stringify(ordered, null, 2)}\n`;
 }
@@ -99,6 +103,18 @@ export function validateChainManifest(value: unknown, source: string): ChainMani
   }
   const deployedAt = str("deployedAt");
   if (Number.isNaN(Date.parse(deployedAt))) fail(`"deployedAt" must be an ISO 8601 date`);
+  let usdFeed: UsdFeed | null = null;
+  if (v.usdFeed !== undefined && v.usdFeed !== null) {
+    const f = (typeof v.usdFeed === "object" ? v.usdFeed : {}) as Record<string, unknown>;
+    if (typeof f.address !== "string" || !ADDRESS.test(f.address)) fail(`usdFeed.address is not an address`);
+    if (typeof f.decimals !== "number" || !Number.isInteger(f.decimals) || f.decimals < 0 || f.decimals > 36) {
+      fail(`usdFeed.decimals must be an integer in 0..36`);
+    }
+    if (typeof f.heartbeat !== "number" || !Number.isInteger(f.heartbeat) || f.heartbeat < 1) {
+      fail(`usdFeed.heartbeat must be a positive integer (seconds)`);
+    }
+    usdFeed = { address: f.address as string, decimals: f.decimals as number, heartbeat: f.heartbeat as number };
+  }
   return {
     chainId: int("chainId", 1),
     network: str("network"),
@@ -108,6 +124,7 @@ export function validateChainManifest(value: unknown, source: string): ChainMani
     currencies,
     explorerUrl: explorerUrl as string | null,
     deployedAt,
+    usdFeed,
   };
 }
 

@@ -80,6 +80,7 @@ export function buildDappManifest(chain: ChainManifest, options: DappManifestOpt
       options.uploadUrl === undefined
         ? null
         : { kind: "kubo", url: checkPublicUrl("upload URL", options.uploadUrl, secrets) },
+    usdFeed: chain.usdFeed ? { ...chain.usdFeed } : null,
   };
 }
 
@@ -99,6 +100,9 @@ export function serializeDappManifest(m: DappManifest): string {
     currencies: m.currencies.map(orderedCurrency),
     ipfsGateways: [...m.ipfsGateways],
     ipfsUpload: m.ipfsUpload === null ? null : { kind: m.ipfsUpload.kind, url: m.ipfsUpload.url },
+    usdFeed: m.usdFeed
+      ? { address: m.usdFeed.address, decimals: m.usdFeed.decimals, heartbeat: m.usdFeed.heartbeat }
+      : null,
   };
   return `${JSON.stringify(ordered, null, 2)}\n`;
 }

@@ -64,6 +64,8 @@ export type StackManifestInput = {
   rpcUrl: string;
   merchstand: string;
   mockUsd: string;
+  /** The local ETH / USD feed, or null for none. */
+  usdFeed: string | null;
   deploymentBlock: number;
   gatewayUrl: string;
   uploadUrl: string | null;
@@ -74,7 +76,7 @@ export function localChainName(chainId: number): string {
   return chainId === 31337 ? "Hardhat local" : `Local chain ${chainId}`;
 }
 
-/** The manifest of a local stack: the local chain, ETH and mUSD, and the stack's own gateway. */
+/** The manifest of a local stack: the local chain, ETH and mUSD, the mock ETH / USD feed, the stack's own gateway. */
 export function stackManifest(input: StackManifestInput): DappManifest {
   const currencies: Currency[] = [
     { address: "0x0000000000000000000000000000000000000000", symbol: "ETH", decimals: 18 },
@@ -91,6 +93,9 @@ export function stackManifest(input: StackManifestInput): DappManifest {
     currencies,
     ipfsGateways: [input.gatewayUrl],
     ipfsUpload: input.uploadUrl === null ? null : { kind: "kubo", url: input.uploadUrl },
+    // The mock feed is updated by whoever wants (contracts/mocks/MockPriceFeed.sol); an hour's heartbeat like
+    // Ethereum's, so a local chain left idle (or moved forward in time by a test) shows no dollar figure.
+    usdFeed: input.usdFeed === null ? null : { address: input.usdFeed, decimals: 8, heartbeat: 3_600 },
   };
 }
 

@@ -1,5 +1,5 @@
 // Deploys the protocol to the stack's chain with the production Ignition module (plus MockUSD, the local
-// stablecoin), then gives the demo verifier its role.
+// stablecoin, and MockPriceFeed, the local ETH / USD feed), then gives the demo verifier its role.
 //
 // Hardhat runs in-process with the project's config plus one extra network pointing at the stack's RPC URL, so any
 // port or external node works without editing hardhat.config.ts. Ignition's journal goes to a throwaway folder:
@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { Contract } from "ethers";
 import { createHardhatRuntimeEnvironment, importUserConfig, resolveHardhatConfigPath } from "hardhat/hre";
 import { merchstandAbi } from "../../frontend/src/generated/merchstand-abi.ts";
-import MerchstandModule, { MockUSDModule } from "../../ignition/modules/Merchstand.ts";
+import MerchstandModule, { MockPriceFeedModule, MockUSDModule } from "../../ignition/modules/Merchstand.ts";
 import { ROOT } from "../cli/root.ts";
 import { rpcProvider } from "../cli/rpc.ts";
 import { CAST, castWallet, TEST_MNEMONIC } from "./accounts.ts";
@@ -22,10 +22,12 @@ export type Deployment = {
   chainId: number;
   merchstand: string;
   mockUsd: string;
+  /** The local ETH / USD feed (contracts/mocks/MockPriceFeed.sol), named in the stack's manifest. */
+  usdFeed: string;
   deploymentBlock: number;
 };
 
-/** Deploys MockUSD and Merchstand (compiled artifacts must exist) and grants VERIFIER_ROLE to the demo verifier. */
+/** Deploys MockUSD, MockPriceFeed and Merchstand (compiled artifacts must exist) and grants VERIFIER_ROLE to the demo verifier. */
 export async function deployProtocol(
   rpcUrl: string,
   options: { log?: (line: string) => void } = {},
@@ -59,6 +61,8 @@ export async function deployProtocol(
       const deployer = castWallet("deployer").address;
       const { usd } = await connection.ignition.deploy(MockUSDModule, { deploymentId: "mock-usd" });
       const mockUsd = await usd.getAddress();
+      const { feed } = await connection.ignition.deploy(MockPriceFeedModule, { deploymentId: "mock-price-feed" });
+      const usdFeed = await feed.getAddress();
       const { merchstand } = await connection.ignition.deploy(MerchstandModule, {
         deploymentId: "merchstand",
         parameters: {
@@ -83,7 +87,7 @@ export async function deployProtocol(
         }
         const deploymentBlock = Number((await roles.getFunction("deploymentBlock")()) as bigint);
         log(`verifier role granted to account #${CAST.verifier}`);
-        return { chainId, merchstand: merchstandAddress, mockUsd, deploymentBlock };
+        return { chainId, merchstand: merchstandAddress, mockUsd, usdFeed, deploymentBlock };
       } finally {
         provider.destroy();
       }

@@ -154,6 +154,7 @@ export async function startStack(options: StackOptions, hooks: StackHooks = {}):
       rpcUrl: chain.rpcUrl,
       merchstand: deployment.merchstand,
       mockUsd: deployment.mockUsd,
+      usdFeed: deployment.usdFeed,
       deploymentBlock: deployment.deploymentBlock,
       gatewayUrl: ipfs.gatewayUrl,
       uploadUrl: ipfs.uploadUrl,

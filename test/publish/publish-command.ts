@@ -113,6 +113,7 @@ describe("npm run publish (scripts/publish.ts)", function () {
         "currencies",
         "ipfsGateways",
         "ipfsUpload",
+        "usdFeed",
       ]);
       expect(manifest.rpcUrl).to.equal("https://ethereum-sepolia-rpc.publicnode.com");
       expect(manifest.merchstand).to.equal(SEPOLIA_MANIFEST.merchstand);

@@ -1,6 +1,7 @@
 // The build manifest (docs/FORMATS.md) tells the dapp which chain, contract, currencies and gateways to use.
 // It comes from beside index.html, so it is validated as strictly as any other input.
 import { isAddress } from "ethers/address";
+import type { UsdFeed } from "./usd.ts";
 
 export type Currency = { address: string; symbol: string; decimals: number; permit: boolean };
 
@@ -15,6 +16,11 @@ export type Manifest = {
   currencies: Currency[];
   ipfsGateways: string[];
   ipfsUpload: { kind: "kubo"; url: string } | null;
+  /**
+   * The chain's ETH / USD price feed (Chainlink AggregatorV3Interface); null or absent: no dollar figures for ETH.
+   * Optional in the type so manifests built in code before it existed stay valid.
+   */
+  usdFeed?: UsdFeed | null;
 };
 
 export class ManifestError extends Error {
@@ -84,6 +90,15 @@ export function parseManifest(input: unknown): Manifest {
     if (u.kind !== "kubo") throw new ManifestError('ipfsUpload.kind must be "kubo"');
     ipfsUpload = { kind: "kubo", url: httpUrl(u.url, "ipfsUpload.url") };
   }
+  let usdFeed: UsdFeed | null = null;
+  if (m.usdFeed !== null && m.usdFeed !== undefined) {
+    const f = m.usdFeed as Record<string, unknown>;
+    const decimals = nonNegativeInteger(f.decimals, "usdFeed.decimals");
+    const heartbeat = nonNegativeInteger(f.heartbeat, "usdFeed.heartbeat");
+    if (decimals > 36) throw new ManifestError("usdFeed.decimals is too large");
+    if (heartbeat === 0 || heartbeat > 7 * 86_400) throw new ManifestError("usdFeed.heartbeat must be 1 s..7 days");
+    usdFeed = { address: address(f.address, "usdFeed.address"), decimals, heartbeat };
+  }
   const chainId = nonNegativeInteger(m.chainId, "chainId");
   if (chainId === 0) throw new ManifestError("chainId must be positive");
   return {
@@ -97,6 +112,7 @@ export function parseManifest(input: unknown): Manifest {
     currencies,
     ipfsGateways: m.ipfsGateways.map((g: unknown, i: number) => httpUrl(g, `ipfsGateways[${i}]`)),
     ipfsUpload,
+    usdFeed,
   };
 }
 

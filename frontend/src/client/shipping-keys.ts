@@ -2,6 +2,7 @@
 // (./shipping-crypto.ts, ./delivery-crypto.ts), held in memory only, and used to open what was sealed to them.
 import { countryLabel } from "./countries.ts";
 import { deliveryKeyMessage, deriveDeliveryKey } from "./delivery-crypto.ts";
+import { FanFacingError } from "./errors.ts";
 import { bytes32ToBytes, hexToBytes, toHex } from "./hex.ts";
 import { PromiseCache } from "./memo.ts";
 import type { OrderRecord } from "./orders.ts";
@@ -16,6 +17,21 @@ import {
 export type ShippingKeys = { secretKey: Uint8Array; publicKey: Uint8Array };
 
 /**
+ * The wallet signed the same message two different ways, so a key derived from its signature would differ each
+ * time: addresses sealed to one could never be opened again. The seller is offered a random key kept in an
+ * encrypted backup file instead (client/key-backup.ts).
+ */
+export class NondeterministicSignerError extends FanFacingError {
+  override name = "NondeterministicSignerError";
+  constructor() {
+    super(
+      "wallet",
+      "Your wallet signed the same message two different ways, so it can't re-create the same shipping key each time, and addresses sealed to such a key could be lost. Use a random key kept in an encrypted backup file instead: the store's Orders page offers one.",
+    );
+  }
+}
+
+/**
  * Store shipping keys re-derived from wallet signatures (FORMATS.md), one per account and chain, kept in memory
  * for this tab only: never in storage, so closing the tab forgets them, and a new session asks the wallet again.
  */
@@ -24,14 +40,22 @@ export class ShippingKeyring {
   private readonly keys = new PromiseCache<string, ShippingKeys>();
   private readonly message: (account: string, chainId: number) => string;
   private readonly derive: (signature: string) => ShippingKeys;
+  private readonly checkTwice: boolean;
+  /** Keys put in by hand (restored from a backup file, or a new random key), which no signature re-creates. */
+  private readonly installed = new Map<string, ShippingKeys>();
 
-  /** A keyring of shipping keys by default; of buyers' delivery keys with the delivery message and derivation. */
+  /**
+   * A keyring of shipping keys by default; of buyers' delivery keys with the delivery message and derivation.
+   * `checkTwice`: ask for the signature twice and refuse a wallet whose two signatures differ.
+   */
   constructor(
     message: (account: string, chainId: number) => string = shippingKeyMessage,
     derive: (signature: string) => ShippingKeys = deriveShippingKey,
+    options: { checkTwice?: boolean } = {},
   ) {
     this.message = message;
     this.derive = derive;
+    this.checkTwice = options.checkTwice === true;
   }
 
   private static key(account: string, chainId: number): string {
@@ -39,23 +63,41 @@ export class ShippingKeyring {
   }
 
   has(account: string, chainId: number): boolean {
-    return this.keys.has(ShippingKeyring.key(account, chainId));
+    const key = ShippingKeyring.key(account, chainId);
+    return this.installed.has(key) || this.keys.has(key);
   }
 
-  /** The account's key pair; asks `sign` (the wallet's personal_sign) only the first time this session. */
+  /**
+   * The account's key pair; asks `sign` (the wallet's personal_sign) only the first time this session, twice when
+   * the keyring checks signers (see NondeterministicSignerError).
+   */
   unlock(account: string, chainId: number, sign: (message: string) => Promise<string>): Promise<ShippingKeys> {
-    return this.keys.get(ShippingKeyring.key(account, chainId), () =>
-      sign(this.message(account, chainId)).then(this.derive),
-    );
+    const key = ShippingKeyring.key(account, chainId);
+    const installed = this.installed.get(key);
+    if (installed) return Promise.resolve(installed);
+    const message = this.message(account, chainId);
+    return this.keys.get(key, async () => {
+      const first = await sign(message);
+      if (this.checkTwice && (await sign(message)).toLowerCase() !== first.toLowerCase()) {
+        throw new NondeterministicSignerError();
+      }
+      return this.derive(first);
+    });
+  }
+
+  /** Uses `keys` for this account in this tab (a key restored from a backup file, or a new random key). */
+  install(account: string, chainId: number, keys: ShippingKeys): void {
+    this.installed.set(ShippingKeyring.key(account, chainId), keys);
   }
 
   forget(): void {
     this.keys.clear();
+    this.installed.clear();
   }
 }
 
 /** The store shipping keys of this browser tab. */
-export const sessionKeyring = new ShippingKeyring();
+export const sessionKeyring = new ShippingKeyring(shippingKeyMessage, deriveShippingKey, { checkTwice: true });
 /** The buyer delivery keys of this browser tab (digital orders, docs/FORMATS.md). */
 export const deliveryKeyring = new ShippingKeyring(deliveryKeyMessage, deriveDeliveryKey);
 

@@ -6,6 +6,7 @@ import { formatAmount } from "../client/format.ts";
 import type { Page, PageContext } from "../page.ts";
 import { emptyState, ipfsImage, officialBadge } from "../ui/components.ts";
 import { button, h, link, replace, uid } from "../ui/dom.ts";
+import { usdNote } from "../ui/usd.ts";
 import { routes } from "../urls.ts";
 import { refreshCart } from "./cart-check.ts";
 import { firstImage } from "./shared.ts";
@@ -69,7 +70,13 @@ export default function cartPage(ctx: PageContext): Page {
           return h(
             "div",
             { class: "summary-row" },
-            h("p", null, `Total in ${c.symbol}: `, h("strong", { text: formatAmount(total, c) })),
+            h(
+              "p",
+              null,
+              `Total in ${c.symbol}: `,
+              h("strong", { text: formatAmount(total, c) }),
+              usdNote(app, total, c),
+            ),
           );
         }),
         // One checkout for every currency: one address form, then one payment per currency (pages/checkout.ts).

@@ -34,6 +34,7 @@ import { button, h, link, replace, uid } from "../ui/dom.ts";
 import { openWalletDialog } from "../ui/layout.ts";
 import { orderLink } from "../ui/order-ref.ts";
 import { runTransaction } from "../ui/tx.ts";
+import { usdNote } from "../ui/usd.ts";
 import { hashHref, routes } from "../urls.ts";
 import { refreshCart } from "./cart-check.ts";
 
@@ -271,7 +272,7 @@ export default async function checkoutPage(ctx: PageContext): Promise<Page> {
         "p",
         { class: "total" },
         h("span", { text: count > 1 ? `Total in ${currency.symbol}` : "Total" }),
-        h("strong", { text: formatAmount(total, currency) }),
+        h("strong", { text: formatAmount(total, currency) }, usdNote(app, total, currency)),
       ),
       h("p", {
         class: "muted small",

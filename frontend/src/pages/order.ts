@@ -22,10 +22,12 @@ import { deliveryKeyring } from "../client/shipping-keys.ts";
 import type { TxRequest } from "../client/transactions.ts";
 import { byteLength } from "../client/validation.ts";
 import { NotFound, type Page, type PageContext } from "../page.ts";
+import { calendarBox } from "../ui/calendar.ts";
 import { trackingReference } from "../ui/components.ts";
 import { button, externalLink, h, keepDraft, link, replace, uid } from "../ui/dom.ts";
 import { orderLink, orderNumberLine } from "../ui/order-ref.ts";
 import { runTx } from "../ui/tx.ts";
+import { usdNote } from "../ui/usd.ts";
 import { routes } from "../urls.ts";
 import { statusLabel, stepLabel } from "./order-status.ts";
 
@@ -368,7 +370,7 @@ export default async function orderPage(ctx: PageContext): Promise<Page> {
             "p",
             { class: "total" },
             h("span", { text: "Total paid" }),
-            h("strong", { text: formatAmount(total, currency) }),
+            h("strong", { text: formatAmount(total, currency) }, usdNote(app, total, currency)),
           ),
           r.refunded > 0n && r.status !== "Refunded" && r.status !== "Cancelled"
             ? h("p", {
@@ -380,6 +382,13 @@ export default async function orderPage(ctx: PageContext): Promise<Page> {
       ),
       deliveryBox,
       actionBox,
+      calendarBox(r, terms, {
+        digital,
+        arbiterWindow: ARBITER_WINDOW,
+        storeName: store?.name ?? `store ${r.order.storeId}`,
+        chainId: app.manifest.chainId,
+        contract: app.manifest.merchstand,
+      }),
       feedback,
     );
     renderDelivery();

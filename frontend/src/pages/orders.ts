@@ -5,12 +5,15 @@ import { withoutBidiControls } from "../client/names.ts";
 import { matchesOrder, orderLabel } from "../client/order-ref.ts";
 import { isDigitalOrder, loadBuyerOrders, type OrderRecord } from "../client/orders.ts";
 import type { Product } from "../client/protocol.ts";
+import type { OrderChange } from "../client/seen.ts";
 import type { Page, PageContext } from "../page.ts";
 import { emptyState, ipfsImage } from "../ui/components.ts";
 import { button, h, link, replace, uid } from "../ui/dom.ts";
 import { historyErrorBox, historyProgress } from "../ui/history.ts";
 import { openWalletDialog } from "../ui/layout.ts";
+import { changedMark, seenTracker } from "../ui/seen-marks.ts";
 import { runTx } from "../ui/tx.ts";
+import { usdNote } from "../ui/usd.ts";
 import { routes } from "../urls.ts";
 import { statusLabel } from "./order-status.ts";
 import { firstImage } from "./shared.ts";
@@ -59,6 +62,7 @@ export default function ordersPage(ctx: PageContext): Page {
     noMatch.hidden = noMatch.textContent === "";
   };
   search.addEventListener("input", filter);
+  const changesSince = seenTracker(app);
 
   const render = async () => {
     const account = app.account;
@@ -84,6 +88,7 @@ export default function ordersPage(ctx: PageContext): Page {
     if (ctx.signal.aborted || account !== app.account) return;
     await renderCredits(account);
     const storeName = new Map(stores.map((s) => [s.id, s.name]));
+    const changes = changesSince(account, orders);
     replace(
       body,
       orders.length === 0
@@ -95,7 +100,9 @@ export default function ordersPage(ctx: PageContext): Page {
         : h(
             "ul",
             { class: "order-list" },
-            orders.map((o) => orderRow(ctx, o, storeName.get(o.order.storeId) ?? `Store ${o.order.storeId}`)),
+            orders.map((o) =>
+              orderRow(ctx, o, storeName.get(o.order.storeId) ?? `Store ${o.order.storeId}`, changes.get(`${o.id}`)),
+            ),
           ),
     );
     finder.hidden = orders.length === 0;
@@ -154,11 +161,12 @@ export default function ordersPage(ctx: PageContext): Page {
   };
 }
 
-function orderRow(ctx: PageContext, record: OrderRecord, storeName: string): HTMLElement {
+function orderRow(ctx: PageContext, record: OrderRecord, storeName: string, change?: OrderChange): HTMLElement {
   const c = ctx.app.currency(record.order.currency);
   const items = record.order.lines.reduce((n, l) => n + l.quantity, 0);
   // What was bought, by name and picture: each product is read from the chain and its first image from its
   // metadata, filled in as they arrive (textContent only; pictures load when near the viewport, ui/components.ts).
+  const paid = record.order.lines.reduce((s, l) => s + l.unitPrice * BigInt(l.quantity), 0n);
   const names = h("span", { class: "order-items" });
   const thumbs = h("span", { class: "order-thumbs" });
   void Promise.all(
@@ -190,18 +198,13 @@ function orderRow(ctx: PageContext, record: OrderRecord, storeName: string): HTM
         },
         names,
       ),
-      h("span", {
-        class: "order-amount",
-        text: formatAmount(
-          record.order.lines.reduce((s, l) => s + l.unitPrice * BigInt(l.quantity), 0n),
-          c,
-        ),
-      }),
+      h("span", { class: "order-amount", text: formatAmount(paid, c) }, usdNote(ctx.app, paid, c)),
       h("span", {
         class: `status-pill ${record.status.toLowerCase()}`,
         text: statusLabel(record.status, isDigitalOrder(record)),
       }),
       thumbs,
+      changedMark(change, isDigitalOrder(record)),
     ),
   );
 }

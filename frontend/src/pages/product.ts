@@ -25,6 +25,7 @@ import {
 } from "../ui/components.ts";
 import { button, h, link, replace, uid } from "../ui/dom.ts";
 import { historyErrorBox, historyProgress } from "../ui/history.ts";
+import { usdNote } from "../ui/usd.ts";
 import { go, hashHref, routes } from "../urls.ts";
 
 export default async function productPage(ctx: PageContext): Promise<Page> {
@@ -162,7 +163,11 @@ export default async function productPage(ctx: PageContext): Promise<Page> {
     const canBuy = Boolean(variant) && maxQty > 0 && !store.closed;
     replace(
       buyBox,
-      h("p", { class: "price", text: variant ? formatAmount(variant.price, currency) : "" }),
+      h(
+        "p",
+        { class: "price", text: variant ? formatAmount(variant.price, currency) : "" },
+        variant ? usdNote(app, variant.price, currency) : null,
+      ),
       picker,
       stockNote,
       stepper,

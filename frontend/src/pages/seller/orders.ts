@@ -24,14 +24,23 @@ import { isDigitalOrder, loadStoreOrders, type OrderRecord } from "../../client/
 import type { Product } from "../../client/protocol.ts";
 import { LIMITS } from "../../client/protocol.ts";
 import { loadBounds, markShippedTx, refundTx, releasePaymentTx } from "../../client/seller-actions.ts";
-import { addressLines, keyMatchesStore, openOrderAddress, type ShippingKeys } from "../../client/shipping-keys.ts";
+import type { ShippingAddress } from "../../client/shipping-crypto.ts";
+import {
+  addressLines,
+  keyMatchesStore,
+  NondeterministicSignerError,
+  openOrderAddress,
+  type ShippingKeys,
+} from "../../client/shipping-keys.ts";
 import { checkText, parseAmount } from "../../client/validation.ts";
 import type { Page, PageContext } from "../../page.ts";
 import { emptyState, lockIcon, trackingReference } from "../../ui/components.ts";
 import { button, h, keepDraft, replace, uid } from "../../ui/dom.ts";
 import { historyErrorBox, historyProgress } from "../../ui/history.ts";
+import { shippedMailLink } from "../../ui/shipped-mail.ts";
 import { replaceRoute, routes } from "../../urls.ts";
 import { statusLabel } from "../order-status.ts";
+import { keyBackupTools, nondeterministicNotice } from "./key-backup.ts";
 import {
   hasShippingKey,
   loadStoreForStaff,
@@ -157,6 +166,12 @@ export default async function sellerOrders(ctx: PageContext): Promise<Page> {
       return true;
     } catch (error) {
       const fan = app.explain(error);
+      if (error instanceof NondeterministicSignerError) {
+        // Made once: asking again (another click, a re-render) keeps what the seller already typed in it.
+        nondeterministic ??= nondeterministicNotice(app, staff, error.message, useKeys);
+        replace(keyStatus, nondeterministic);
+        return false;
+      }
       replace(
         keyStatus,
         h("p", {
@@ -172,6 +187,16 @@ export default async function sellerOrders(ctx: PageContext): Promise<Page> {
     }
   };
   const keyStatus = h("div", { attrs: { "aria-live": "polite" } });
+  let nondeterministic: HTMLElement | null = null;
+  // A key restored from a backup file or newly created (pages/seller/key-backup.ts): shown at once, then the store
+  // is read again (a new key was published).
+  const useKeys = (k: ShippingKeys) => {
+    keys = k;
+    replace(keyStatus);
+    void reload(true);
+  };
+  // After "Mark shipped": the ready email to the buyer (ui/shipped-mail.ts), kept while the order leaves this tab.
+  const mailNotice = h("div", { class: "mail-notice", attrs: { "aria-live": "polite" } });
 
   const renderKeyBox = () => {
     const { store } = staff;
@@ -207,6 +232,7 @@ export default async function sellerOrders(ctx: PageContext): Promise<Page> {
           })
         : null,
       exportStatus,
+      keyBackupTools(app, staff, keys, useKeys),
     );
   };
 
@@ -317,6 +343,7 @@ export default async function sellerOrders(ctx: PageContext): Promise<Page> {
     });
 
     let addressBlock: HTMLElement;
+    let shipTo: ShippingAddress | null = null;
     if (isDigitalOrder(record)) {
       addressBlock = h("p", {
         class: "muted small",
@@ -326,6 +353,7 @@ export default async function sellerOrders(ctx: PageContext): Promise<Page> {
       addressBlock = h("p", { class: "muted small", text: "No address." });
     } else if (keys) {
       const opened = openOrderAddress(record, keys.secretKey);
+      if (opened.ok) shipTo = opened.address;
       addressBlock = opened.ok
         ? h(
             "address",
@@ -381,8 +409,11 @@ export default async function sellerOrders(ctx: PageContext): Promise<Page> {
           const ok = await runTx(app, status, markShippedTx(record, t.value), {
             done: `Order #${record.id} is marked shipped.`,
           });
-          if (ok) await reload(true);
-          else ship.disabled = false;
+          if (ok) {
+            const mail = shippedMailLink(record, shipTo, staff.store.name, t.value);
+            replace(mailNotice, h("div", { class: "notice ok" }, `Order #${record.id} is marked shipped.`, mail));
+            await reload(true);
+          } else ship.disabled = false;
         },
         { class: "btn small mark-shipped" },
       );
@@ -417,6 +448,9 @@ export default async function sellerOrders(ctx: PageContext): Promise<Page> {
         }),
         concede,
       );
+    }
+    if (staff.role && record.status === "Shipped" && !isDigitalOrder(record)) {
+      actions.append(shippedMailLink(record, shipTo, staff.store.name) ?? "");
     }
     if (record.status === "Shipped") {
       void terms.get(record.order.storeId, record.order.termsVersion).then((t) => {
@@ -607,6 +641,7 @@ export default async function sellerOrders(ctx: PageContext): Promise<Page> {
       keyBox,
       deliverBox,
       deliverStatus,
+      mailNotice,
       tabs,
       list,
     );

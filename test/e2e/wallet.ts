@@ -236,7 +236,7 @@ describe("wallet onboarding in Chromium (e2e)", function () {
       await page.getByLabel("Address", { exact: true }).fill(ADDRESS.line1);
       await page.getByLabel("City").fill(ADDRESS.city);
       await page.getByLabel("Postcode / ZIP").fill(ADDRESS.postalCode);
-      await page.getByLabel("Country").fill(ADDRESS.country);
+      await page.getByLabel("Country").selectOption(ADDRESS.country);
       // "Pay now" with no wallet opens the dialog, which offers the demo accounts, marked as such.
       await page.getByRole("button", { name: "Pay now" }).click();
       const dialog = page.getByRole("dialog", { name: "Connect a wallet" });

@@ -24,6 +24,7 @@ import {
   openDelivery,
 } from "../../frontend/src/client/delivery-crypto.ts";
 import { openContentKey } from "../../frontend/src/client/digital.ts";
+import { orderReference } from "../../frontend/src/client/order-ref.ts";
 import { orderArg, orderFromPlaced, packLine } from "../../frontend/src/client/protocol.ts";
 import { deriveShippingKey, sealShipping, shippingKeyMessage } from "../../frontend/src/client/shipping-crypto.ts";
 import { merchstandAbi } from "../../frontend/src/generated/merchstand-abi.ts";
@@ -312,7 +313,7 @@ describe("digital goods, disputes conceded and two-step ownership in Chromium (e
     await sentence.waitFor({ timeout: 30_000 });
     expect(await sentence.textContent()).to.match(
       new RegExp(
-        `^The ship-by time of order #${orderId} passed on .+: it can no longer be marked shipped or delivered, and the buyer may cancel for a full refund\\. You can still refund it\\.$`,
+        `^The ship-by time of order ${orderReference(orderId)} passed on .+: it can no longer be marked shipped or delivered, and the buyer may cancel for a full refund\\. You can still refund it\\.$`,
       ),
     );
     expect(await orderStatus(orderId)).to.equal(1);

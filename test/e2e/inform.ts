@@ -9,6 +9,7 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { loadAllStores } from "../../frontend/src/client/catalog.ts";
 import { Chain } from "../../frontend/src/client/chain.ts";
 import { icsDate } from "../../frontend/src/client/ics.ts";
+import { orderReference } from "../../frontend/src/client/order-ref.ts";
 import { loadBuyerOrders } from "../../frontend/src/client/orders.ts";
 import { staleAfter } from "../../frontend/src/client/usd.ts";
 import { CAST, testWallet } from "../../scripts/stack/accounts.ts";
@@ -153,7 +154,7 @@ describe("staying informed in Chromium (e2e)", function () {
         { account: BUYER.address.toLowerCase(), id: shipped.id.toString() },
       );
       await p.goto(`${stack.dappUrl}#/orders`);
-      const row = p.locator(".order-row", { hasText: `Order #${shipped.id}` });
+      const row = p.locator(".order-row", { hasText: `Order ${orderReference(shipped.id)}` });
       await row.locator(".changed-mark").waitFor();
       expect(await row.locator(".changed-mark").textContent()).to.equal("Updated · was Paid · awaiting shipment");
       expect(await p.locator(".changed-mark").count()).to.equal(1);
@@ -179,7 +180,9 @@ describe("staying informed in Chromium (e2e)", function () {
     await connect(seller);
     await seller.getByRole("button", { name: "Show addresses (sign in your wallet)" }).click();
     await seller.locator(".key-box .notice.ok").waitFor();
-    const card = seller.locator(".seller-order", { has: seller.getByRole("heading", { name: `Order #${paid.id}` }) });
+    const card = seller.locator(".seller-order", {
+      has: seller.getByRole("heading", { name: `Order ${orderReference(paid.id)}` }),
+    });
     await card.getByLabel("Carrier and tracking reference").fill("Royal Mail RM 555 & co?");
     await card.getByRole("button", { name: "Mark shipped" }).click();
     const mail = seller.locator(".mail-notice a.email-buyer");
@@ -190,7 +193,9 @@ describe("staying informed in Chromium (e2e)", function () {
     // This demo buyer left no email in their address: the link opens the mail app with "To" empty.
     expect(m?.[1]).to.equal("");
     expect(await mail.textContent()).to.equal("Write to the buyer (no email in the address)");
-    expect(decodeURIComponent(m?.[2] ?? "")).to.equal(`Your order #${paid.id} from The Midnight Owls has shipped`);
+    expect(decodeURIComponent(m?.[2] ?? "")).to.equal(
+      `Your order ${orderReference(paid.id)} from The Midnight Owls has shipped`,
+    );
     const body = decodeURIComponent(m?.[3] ?? "");
     expect(body).to.contain("Tracking: Royal Mail RM 555 & co?\r\n");
     expect(body).to.contain(`${stack.dappUrl}#/orders/${paid.id}`);
@@ -203,7 +208,7 @@ describe("staying informed in Chromium (e2e)", function () {
     if (!hoodie) throw new Error("the demo has a shipped order for the buyer");
     await seller.goto(`${stack.dappUrl}#/sell/store/${owls}/orders?filter=shipped`);
     const shippedCard = seller.locator(".seller-order", {
-      has: seller.getByRole("heading", { name: `Order #${hoodie.id}` }),
+      has: seller.getByRole("heading", { name: `Order ${orderReference(hoodie.id)}` }),
     });
     const link = shippedCard.locator("a.email-buyer");
     await link.waitFor();
@@ -212,7 +217,9 @@ describe("staying informed in Chromium (e2e)", function () {
     expect(await link.textContent()).to.equal("Email the buyer");
 
     // The fan's open page polls their open orders' statuses on new blocks (ui/order-notices.ts).
-    const notice = fan.locator(".order-notices .order-notice", { hasText: `Order #${paid.id}: Shipped` });
+    const notice = fan.locator(".order-notices .order-notice", {
+      hasText: `Order ${orderReference(paid.id)}: Shipped`,
+    });
     await notice.waitFor({ timeout: 90_000 });
     expect(await fan.locator(".order-notices").getAttribute("aria-live")).to.equal("polite");
     await screenshot(fan, "inform-order-notice-390");

@@ -2,6 +2,7 @@
 // terms, RFC 5545 text escaping, line folding at 75 octets without splitting a character, CRLF line ends.
 import { expect } from "chai";
 import { escapeText, foldLine, icsCalendar, icsDate, orderDeadlines } from "../../frontend/src/client/ics.ts";
+import { orderReference } from "../../frontend/src/client/order-ref.ts";
 import type { OrderRecord } from "../../frontend/src/client/orders.ts";
 
 const DAY = 86_400n;
@@ -76,7 +77,7 @@ describe("ics", () => {
       expect(lines).to.include(`URL:${url}`);
       const summary = lines.find((l) => l.startsWith("SUMMARY:Last moment"));
       expect(summary).to.equal(
-        'SUMMARY:Last moment to dispute: order #4398046511105 from The Midnight Owls\\, Leeds\\; "live"',
+        `SUMMARY:Last moment to dispute: order ${orderReference(4398046511105n)} from The Midnight Owls\\, Leeds\\; "live"`,
       );
       expect(lines.find((l) => l.startsWith("DESCRIPTION:Something"))).to.contain(`\\n${url}`);
     });

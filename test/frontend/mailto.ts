@@ -2,6 +2,7 @@
 // a header or a recipient, and the parts decode back to what was meant.
 import { expect } from "chai";
 import { plainEmail, shippedMailto } from "../../frontend/src/client/mailto.ts";
+import { orderReference } from "../../frontend/src/client/order-ref.ts";
 
 const base = {
   to: "ada.fan+owls@example.org",
@@ -26,7 +27,9 @@ describe("mailto", () => {
   it("addresses the buyer, with the order, tracking and link in the body, CRLF line ends", () => {
     const mail = parse(shippedMailto(base));
     expect(mail.to).to.equal("ada.fan+owls@example.org");
-    expect(mail.subject).to.equal("Your order #4398046511105 from The Midnight Owls & Co has shipped");
+    expect(mail.subject).to.equal(
+      `Your order ${orderReference(4398046511105n)} from The Midnight Owls & Co has shipped`,
+    );
     expect(mail.body).to.contain("Tracking: Royal Mail RM123456789GB?x=1&cc=a@b.c\r\n");
     expect(mail.body).to.contain(`\r\n${base.orderUrl}\r\n`);
     expect(mail.body.startsWith("Hi Zoë,\r\n")).to.equal(true);

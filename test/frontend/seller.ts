@@ -9,6 +9,7 @@ import { csvCell, parseCsv, SHIPPING_CSV_HEADER, shippingCsv, toCsv } from "../.
 import { toHex } from "../../frontend/src/client/hex.ts";
 import { verificationQueue } from "../../frontend/src/client/history.ts";
 import { productMetadata, storeMetadata } from "../../frontend/src/client/metadata.ts";
+import { orderReference } from "../../frontend/src/client/order-ref.ts";
 import { afterFee, escrowed, orderFilterOf, splitRuling } from "../../frontend/src/client/order-state.ts";
 import type { OrderRecord } from "../../frontend/src/client/orders.ts";
 import type { Line, Order } from "../../frontend/src/client/protocol.ts";
@@ -549,7 +550,7 @@ describe("seller client units", () => {
       );
       expect(explainSellerError(revert("NotArbiter", [4, zero])).message).to.contain("Only the arbiter named");
       expect(explainSellerError(revert("InvalidAmount", [4, 30n, 20n]), { currency: ETH }).message).to.equal(
-        "That is more than the 0.00000000000000002 ETH still held in escrow for order #4.",
+        `That is more than the 0.00000000000000002 ETH still held in escrow for order ${orderReference(4n)}.`,
       );
       expect(explainSellerError(revert("InvalidWindow", [100, 86_400, 5_184_000])).message).to.contain(
         "between 1 and 60 days",

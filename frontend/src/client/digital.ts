@@ -15,6 +15,7 @@ import {
 } from "./delivery-crypto.ts";
 import { hexToBytes, toHex } from "./hex.ts";
 import type { DownloadMetadata } from "./metadata.ts";
+import { orderReference } from "./order-ref.ts";
 import type { OrderRecord } from "./orders.ts";
 import { orderArg, TICKET_CATEGORY } from "./protocol.ts";
 import { openSealed, ShippingCryptoError, sealTo } from "./shipping-crypto.ts";
@@ -88,7 +89,8 @@ export function deliveryItems(
   const items: DeliveredItem[] = [];
   for (const line of record.order.lines) {
     const product = products.get(line.productId);
-    if (!product) throw new DeliveryProblem(`${describe(line.productId)} of order #${record.id} can't be read.`);
+    if (!product)
+      throw new DeliveryProblem(`${describe(line.productId)} of order ${orderReference(record.id)} can't be read.`);
     const base = { productId: line.productId.toString(), variant: line.variant };
     if (product.category === TICKET_CATEGORY) {
       for (let unit = 1; unit <= line.quantity; unit++) {
@@ -113,7 +115,7 @@ export function deliveryItems(
     items.push({ ...base, cid: product.download.cid, key, ticket: "" });
   }
   if (sealedDeliveryLength(items) > MAX_DELIVERY_PAYLOAD) {
-    throw new DeliveryProblem(`Order #${record.id} has too many items to deliver in one payload.`);
+    throw new DeliveryProblem(`Order ${orderReference(record.id)} has too many items to deliver in one payload.`);
   }
   return items;
 }
@@ -122,7 +124,8 @@ export function deliveryItems(
 export function deliverTx(batch: ReadonlyArray<{ record: OrderRecord; items: DeliveredItem[] }>): TxRequest {
   const payloads = batch.map(({ record, items }) => {
     const buyerKey = hexToBytes(record.shipping);
-    if (buyerKey?.length !== 32) throw new DeliveryProblem(`Order #${record.id} carries no delivery key.`);
+    if (buyerKey?.length !== 32)
+      throw new DeliveryProblem(`Order ${orderReference(record.id)} carries no delivery key.`);
     return toHex(sealDelivery(items, buyerKey));
   });
   return {

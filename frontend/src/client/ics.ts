@@ -1,5 +1,7 @@
 // An order's deadlines as an iCalendar file (RFC 5545), made in the browser: no server sends reminders, so the
 // fan's own calendar does. Pure text building, no DOM, so Node tests import it.
+
+import { orderReference } from "./order-ref.ts";
 import type { OrderRecord } from "./orders.ts";
 import type { StoreTerms } from "./protocol.ts";
 
@@ -22,7 +24,7 @@ export function orderDeadlines(
   options: { digital: boolean; arbiterWindow: number; storeName: string },
 ): Deadline[] {
   const o = record.order;
-  const label = `order #${record.id} from ${options.storeName}`;
+  const label = `order ${orderReference(record.id)} from ${options.storeName}`;
   switch (record.status) {
     case "Paid":
       return [

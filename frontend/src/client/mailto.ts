@@ -2,6 +2,7 @@
 // (RFC 6068): no server sends anything. The buyer's email comes from their sealed address, so it is hostile input:
 // only a plain addr-spec is used as the recipient (anything else leaves "To" empty), and every part is
 // percent-encoded, so nothing in it can add a header (cc, bcc) or end the body.
+import { orderReference } from "./order-ref.ts";
 export type ShippedEmail = {
   to: string;
   orderId: bigint;
@@ -21,11 +22,11 @@ export function plainEmail(value: string): string | null {
 /** The subject and body of the email (plain text, CRLF line ends as RFC 6068 asks). */
 export function shippedEmailText(e: ShippedEmail): { subject: string; body: string } {
   const hello = e.buyerName.trim() ? `Hi ${e.buyerName.trim()},` : "Hi,";
-  const subject = `Your order #${e.orderId} from ${e.storeName} has shipped`;
+  const subject = `Your order ${orderReference(e.orderId)} from ${e.storeName} has shipped`;
   const body = [
     hello,
     "",
-    `Your order #${e.orderId} from ${e.storeName} is on its way.`,
+    `Your order ${orderReference(e.orderId)} from ${e.storeName} is on its way.`,
     `Tracking: ${e.tracking}`,
     "",
     "Follow it, confirm when it arrives, or open a dispute if something is wrong, on the order's page:",

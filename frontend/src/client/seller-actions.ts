@@ -5,6 +5,7 @@ import type { Chain } from "./chain.ts";
 import { formatAmount, shortAddress } from "./format.ts";
 import { toHex } from "./hex.ts";
 import type { Currency } from "./manifest.ts";
+import { orderReference } from "./order-ref.ts";
 import { escrowedIn } from "./order-state.ts";
 import type { OrderRecord } from "./orders.ts";
 import { orderArg, type Store, ZERO_ADDRESS } from "./protocol.ts";
@@ -83,7 +84,7 @@ export function releasePaymentTx(record: OrderRecord): TxRequest {
   return {
     fn: "complete",
     args: [record.id, orderArg(record.order)],
-    what: `Release the payment of order #${record.id} to the store`,
+    what: `Release the payment of order ${orderReference(record.id)} to the store`,
   };
 }
 
@@ -157,7 +158,7 @@ export function markShippedTx(record: OrderRecord, tracking: string): TxRequest 
   return {
     fn: "markShipped",
     args: [record.id, orderArg(record.order), tracking],
-    what: `Mark order #${record.id} shipped`,
+    what: `Mark order ${orderReference(record.id)} shipped`,
   };
 }
 
@@ -166,7 +167,7 @@ export function refundTx(record: OrderRecord, amount: bigint, currency: Currency
   return {
     fn: "refund",
     args: [record.id, orderArg(record.order), amount],
-    what: `${full ? "Refund" : "Partly refund"} ${formatAmount(amount, currency)} to the buyer of order #${record.id}`,
+    what: `${full ? "Refund" : "Partly refund"} ${formatAmount(amount, currency)} to the buyer of order ${orderReference(record.id)}`,
   };
 }
 
@@ -175,7 +176,7 @@ export function resolveDisputeTx(record: OrderRecord, toBuyer: bigint, currency:
   return {
     fn: "resolveDispute",
     args: [record.id, orderArg(record.order), toBuyer],
-    what: `Rule on order #${record.id}: ${formatAmount(toBuyer, currency)} to the buyer, ${formatAmount(toStore, currency)} to the store`,
+    what: `Rule on order ${orderReference(record.id)}: ${formatAmount(toBuyer, currency)} to the buyer, ${formatAmount(toStore, currency)} to the store`,
   };
 }
 

@@ -2,6 +2,7 @@
 // falls through to the fan sentences of ./errors.ts. Apart from errors.ts so a fan's first load does not carry them.
 import { decodeRevert, type ErrorContext, explainError, type FanError, findRevertData } from "./errors.ts";
 import { formatAmount, formatDate, formatDays } from "./format.ts";
+import { orderReference } from "./order-ref.ts";
 
 /**
  * explainError speaks to fans; staff meet other reverts (roles, bounds, amounts). Those get their own sentence
@@ -47,11 +48,11 @@ function sellerRevert(name: string, args: readonly unknown[], ctx: ErrorContext)
       if (n(1) === 0n) return "Enter an amount above zero.";
       // Below what is escrowed: only a disputed order refuses that (the store may concede only in full).
       if (n(1) < n(2)) {
-        return `Order #${n(0)} is in dispute: it can only be refunded in full (${money(n(2))}), which closes the dispute. Otherwise the arbiter decides.`;
+        return `Order ${orderReference(n(0))} is in dispute: it can only be refunded in full (${money(n(2))}), which closes the dispute. Otherwise the arbiter decides.`;
       }
-      return `That is more than the ${money(n(2))} still held in escrow for order #${n(0)}.`;
+      return `That is more than the ${money(n(2))} still held in escrow for order ${orderReference(n(0))}.`;
     case "TooLate":
-      return `The ship-by time of order #${n(0)} passed on ${formatDate(n(1))}: it can no longer be marked shipped or delivered, and the buyer may cancel for a full refund. You can still refund it.`;
+      return `The ship-by time of order ${orderReference(n(0))} passed on ${formatDate(n(1))}: it can no longer be marked shipped or delivered, and the buyer may cancel for a full refund. You can still refund it.`;
     case "NotPendingOwner":
       return "Only the address the owner proposed can accept this store. Is the right account connected?";
     case "LengthMismatch":

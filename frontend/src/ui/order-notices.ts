@@ -2,6 +2,7 @@
 // client/seen.ts OrderWatch polls on new blocks, at most every POLL_MS; notices are read out politely (aria-live)
 // and stay until dismissed or opened.
 import type { App } from "../app.ts";
+import { orderReference } from "../client/order-ref.ts";
 import { OrderWatch } from "../client/seen.ts";
 import { statusLabel } from "../pages/order-status.ts";
 import { routes } from "../urls.ts";
@@ -40,7 +41,11 @@ export function startOrderNotices(app: App, options: { pollMs?: number } = {}): 
           const notice = h(
             "div",
             { class: "order-notice", attrs: { role: "status" } },
-            link(routes.order(change.id), { class: "order-notice-link" }, `Order #${change.id}: ${words}`),
+            link(
+              routes.order(change.id),
+              { class: "order-notice-link" },
+              `Order ${orderReference(change.id)}: ${words}`,
+            ),
             button("Dismiss", () => notice.remove(), {
               class: "btn small secondary",
               attrs: { "aria-label": "Dismiss" },

@@ -6,7 +6,7 @@ import { loadAllStores } from "../../client/catalog.ts";
 import { formatAmount, formatDate, shortAddress } from "../../client/format.ts";
 import { type Dispute, loadArbiterDisputes, TermsCache } from "../../client/history.ts";
 import type { Currency } from "../../client/manifest.ts";
-import { orderLabel } from "../../client/order-ref.ts";
+import { orderLabel, orderReference } from "../../client/order-ref.ts";
 import { afterFee, escrowedIn, splitRuling } from "../../client/order-state.ts";
 import { loadBounds, resolveDisputeTx } from "../../client/seller-actions.ts";
 import { parseAmount } from "../../client/validation.ts";
@@ -204,7 +204,7 @@ function disputeCard(
       }
       rule.disabled = true;
       const ok = await runTx(app, status, resolveDisputeTx(r, parsed.value, c), {
-        done: `Order #${r.id} settled: ${formatAmount(parsed.value, c)} to the buyer, ${formatAmount(escrow - parsed.value, c)} to the store (before fee).`,
+        done: `Order ${orderReference(r.id)} settled: ${formatAmount(parsed.value, c)} to the buyer, ${formatAmount(escrow - parsed.value, c)} to the store (before fee).`,
         errorContext: { currency: c },
       });
       if (ok) reload();

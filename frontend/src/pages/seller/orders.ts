@@ -10,7 +10,7 @@ import type { DeliveredItem } from "../../client/delivery-crypto.ts";
 import { DeliveryProblem, type DigitalProduct, deliverTx, deliveryItems } from "../../client/digital.ts";
 import { formatAmount, formatDate, shortAddress } from "../../client/format.ts";
 import { TermsCache } from "../../client/history.ts";
-import { orderLabel } from "../../client/order-ref.ts";
+import { orderLabel, orderReference } from "../../client/order-ref.ts";
 import {
   escrowedIn,
   isOpen,
@@ -407,11 +407,14 @@ export default async function sellerOrders(ctx: PageContext): Promise<Page> {
           }
           ship.disabled = true;
           const ok = await runTx(app, status, markShippedTx(record, t.value), {
-            done: `Order #${record.id} is marked shipped.`,
+            done: `Order ${orderReference(record.id)} is marked shipped.`,
           });
           if (ok) {
             const mail = shippedMailLink(record, shipTo, staff.store.name, t.value);
-            replace(mailNotice, h("div", { class: "notice ok" }, `Order #${record.id} is marked shipped.`, mail));
+            replace(
+              mailNotice,
+              h("div", { class: "notice ok" }, `Order ${orderReference(record.id)} is marked shipped.`, mail),
+            );
             await reload(true);
           } else ship.disabled = false;
         },
@@ -433,7 +436,7 @@ export default async function sellerOrders(ctx: PageContext): Promise<Page> {
         async () => {
           concede.disabled = true;
           const ok = await runTx(app, status, refundTx(record, held, c), {
-            done: `Order #${record.id} refunded in full (${formatAmount(held, c)}); the dispute is closed and the stock is back.`,
+            done: `Order ${orderReference(record.id)} refunded in full (${formatAmount(held, c)}); the dispute is closed and the stock is back.`,
             errorContext: { currency: c },
           });
           if (ok) await reload(true);
@@ -460,7 +463,7 @@ export default async function sellerOrders(ctx: PageContext): Promise<Page> {
           async () => {
             release.disabled = true;
             const ok = await runTx(app, status, releasePaymentTx(record), {
-              done: `Order #${record.id} is complete; its payment (less the fee) is in your store's withdrawable balance.`,
+              done: `Order ${orderReference(record.id)} is complete; its payment (less the fee) is in your store's withdrawable balance.`,
             });
             if (ok) await reload(true);
             else release.disabled = false;
@@ -496,8 +499,8 @@ export default async function sellerOrders(ctx: PageContext): Promise<Page> {
           const full = parsed.value === held;
           const ok = await runTx(app, status, refundTx(record, parsed.value, c), {
             done: full
-              ? `Order #${record.id} refunded in full; the stock is back.`
-              : `${formatAmount(parsed.value, c)} refunded to the buyer of order #${record.id}.`,
+              ? `Order ${orderReference(record.id)} refunded in full; the stock is back.`
+              : `${formatAmount(parsed.value, c)} refunded to the buyer of order ${orderReference(record.id)}.`,
             errorContext: { currency: c },
           });
           if (ok) await reload(true);

@@ -4,9 +4,11 @@
 // change the Order: they are summed beside it in `refunded`, as the contract's refunded(orderId) keeps them. OrderPlaced
 // carries the order packed, without the currency, which is the store's: one getStore per store involved.
 
+import { readOrderStates } from "./batch-read.ts";
 import { byPosition, type Chain, type RawLog } from "./chain.ts";
 import { decodeEvent, topicOf } from "./contract.ts";
 import { addressTopic, uintTopic } from "./hex.ts";
+import { findPlaced } from "./placed.ts";
 import { ORDER_STATUS, type Order, type OrderStatus, orderFromPlaced } from "./protocol.ts";
 
 export type TimelineEvent = {
@@ -78,17 +80,25 @@ function placedRecord(log: RawLog, currencyOf: ReadonlyMap<bigint, string>): Ord
   };
 }
 
+/** Each store's currency, read once per store while a page loads (OrderPlaced leaves it out). */
+type Currencies = Map<bigint, Promise<string | undefined>>;
+
 /** Records for OrderPlaced logs, oldest first, with each store's currency read once. */
-async function placedRecords(chain: Chain, logs: RawLog[]): Promise<OrderRecord[]> {
+async function placedRecords(chain: Chain, logs: RawLog[], currencies: Currencies = new Map()): Promise<OrderRecord[]> {
   const storeIds = [...new Set(logs.map((log) => BigInt(log.topics[3] ?? "0x0")))];
   const currencyOf = new Map<bigint, string>();
   await Promise.all(
     storeIds.map(async (id) => {
-      const store = await chain.getStore(id);
-      if (store) currencyOf.set(id, store.currency);
+      let pending = currencies.get(id);
+      if (!pending) {
+        pending = chain.getStore(id).then((store) => store?.currency);
+        currencies.set(id, pending);
+      }
+      const currency = await pending;
+      if (currency !== undefined) currencyOf.set(id, currency);
     }),
   );
-  return logs.sort(byPosition).map((log) => placedRecord(log, currencyOf));
+  return [...logs].sort(byPosition).map((log) => placedRecord(log, currencyOf));
 }
 
 /** Applies one later event to a record, as the contract applied it to the stored order. */
@@ -161,12 +171,27 @@ export function applyOrderEvent(record: OrderRecord, log: RawLog): void {
   }
 }
 
+/**
+ * Rebuilds `records` to their current state. The chain is asked first (client/batch-read.ts readOrderStates, one
+ * batched request): an order still Paid with nothing refunded has no later event, so when every order is, no log is
+ * read. Otherwise the later events are read from the oldest order that changed.
+ */
 async function withHistory(chain: Chain, fromBlock: number, toBlock: number, records: OrderRecord[]) {
   if (records.length === 0) return records;
-  // An order changes only after it is placed: its later events are read from the oldest order's block on.
-  const start = Math.max(fromBlock, Math.min(...records.map((r) => r.timeline[0]?.blockNumber ?? fromBlock)));
+  const states = await readOrderStates(
+    chain,
+    records.map((r) => r.id),
+  );
+  const changed = records.filter((r) => {
+    const state = states.get(r.id);
+    return state?.status !== "Paid" || state.refunded !== 0n;
+  });
+  if (changed.length === 0) return records;
+  // An order changes only after it is placed: its later events are read from the oldest changed order's block on.
+  const start = Math.max(fromBlock, Math.min(...changed.map((r) => r.timeline[0]?.blockNumber ?? fromBlock)));
   const byId = new Map(records.map((r) => [r.id, r]));
-  // One query for all later events of these orders: topic0 is any of the events, topic1 any of the order ids.
+  // One query for all later events of these orders: topic0 is any of the events, topic1 any of the order ids (all
+  // of them, so the filter, and the log cache's entry for it, stay the same from one visit to the next).
   const ids = records.map((r) => uintTopic(r.id));
   const logs: RawLog[] = [];
   for (let i = 0; i < ids.length; i += 100) {
@@ -185,31 +210,93 @@ async function withHistory(chain: Chain, fromBlock: number, toBlock: number, rec
   return records;
 }
 
-/** Every order `buyer` placed, newest first, rebuilt to its current state. */
-export async function loadBuyerOrders(chain: Chain, buyer: string, deploymentBlock: number): Promise<OrderRecord[]> {
+/** Orders as they are found, before the load ends: what was placed, with the status the chain reports now. */
+export type PartialOrders = (records: OrderRecord[]) => void;
+
+/**
+ * Shows OrderPlaced logs as a scan delivers them (`onPartial`, newest first, every record so far): each record with
+ * the chain's orderStatus and refunded, one batched request per delivery. `settled` waits for the last one, so
+ * nothing partial is shown after the whole list.
+ */
+function partialShower(chain: Chain, currencies: Currencies, onPartial: PartialOrders | undefined) {
+  const shown: OrderRecord[] = [];
+  let queue: Promise<void> = Promise.resolve();
+  let ended = false;
+  const onLogs = (logs: RawLog[]) => {
+    if (!onPartial || logs.length === 0) return;
+    queue = queue.then(async () => {
+      if (ended) return;
+      try {
+        const records = await placedRecords(chain, logs, currencies);
+        const states = await readOrderStates(
+          chain,
+          records.map((r) => r.id),
+        );
+        for (const r of records) {
+          const state = states.get(r.id);
+          if (state) Object.assign(r, state);
+          if (!shown.some((s) => s.id === r.id)) shown.push(r);
+        }
+        if (!ended) onPartial(newestFirst(shown));
+      } catch {
+        // The whole load reads them again and reports what fails.
+      }
+    });
+  };
+  const settled = async () => {
+    await queue;
+    ended = true;
+  };
+  return { onLogs, settled };
+}
+
+const blockOf = (r: OrderRecord) => r.timeline[0]?.blockNumber ?? 0;
+/** Ids say nothing about age (see IMerchstand), the log position does. */
+function newestFirst(records: readonly OrderRecord[]): OrderRecord[] {
+  return [...records].sort((a, b) => blockOf(b) - blockOf(a) || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
+}
+
+export type LoadOptions = { onPartial?: PartialOrders };
+
+/** The orders whose OrderPlaced logs match `topics`, newest first, rebuilt; `onPartial` as for loadBuyerOrders. */
+async function loadPlaced(
+  chain: Chain,
+  topics: (string | null)[],
+  deploymentBlock: number,
+  options: LoadOptions,
+): Promise<OrderRecord[]> {
   const toBlock = await chain.blockNumber();
-  const placed = await chain.getLogs({
-    topics: [topicOf("OrderPlaced"), null, addressTopic(buyer)],
-    fromBlock: deploymentBlock,
-    toBlock,
-  });
-  const records = await placedRecords(chain, placed);
+  const currencies: Currencies = new Map();
+  const partial = partialShower(chain, currencies, options.onPartial);
+  const placed = await chain
+    .getLogs({ topics, fromBlock: deploymentBlock, toBlock }, { onLogs: partial.onLogs })
+    .finally(partial.settled);
+  const records = await placedRecords(chain, placed, currencies);
   await withHistory(chain, deploymentBlock, toBlock, records);
-  // Ids say nothing about age (see IMerchstand), the log position does.
   return records.reverse();
 }
 
+/**
+ * Every order `buyer` placed, newest first, rebuilt to its current state. `onPartial` sees the orders as they are
+ * found (those this device keeps first, client/placed.ts), before the whole history is read.
+ */
+export function loadBuyerOrders(
+  chain: Chain,
+  buyer: string,
+  deploymentBlock: number,
+  options: LoadOptions = {},
+): Promise<OrderRecord[]> {
+  return loadPlaced(chain, [topicOf("OrderPlaced"), null, addressTopic(buyer)], deploymentBlock, options);
+}
+
 /** Every order placed with store `storeId`, newest first, rebuilt to its current state (the seller dashboard). */
-export async function loadStoreOrders(chain: Chain, storeId: bigint, deploymentBlock: number): Promise<OrderRecord[]> {
-  const toBlock = await chain.blockNumber();
-  const placed = await chain.getLogs({
-    topics: [topicOf("OrderPlaced"), null, null, uintTopic(storeId)],
-    fromBlock: deploymentBlock,
-    toBlock,
-  });
-  const records = await placedRecords(chain, placed);
-  await withHistory(chain, deploymentBlock, toBlock, records);
-  return records.reverse();
+export function loadStoreOrders(
+  chain: Chain,
+  storeId: bigint,
+  deploymentBlock: number,
+  options: LoadOptions = {},
+): Promise<OrderRecord[]> {
+  return loadPlaced(chain, [topicOf("OrderPlaced"), null, null, uintTopic(storeId)], deploymentBlock, options);
 }
 
 /** The orders with these ids, rebuilt, in the order given; ids no OrderPlaced log names are left out. */
@@ -233,17 +320,22 @@ export async function loadOrdersById(chain: Chain, ids: bigint[], deploymentBloc
   return unique.flatMap((id) => byId.get(id) ?? []);
 }
 
-/** One order by id, rebuilt; null when no such order was placed. */
-export async function loadOrder(chain: Chain, orderId: bigint, deploymentBlock: number): Promise<OrderRecord | null> {
+/**
+ * One order by id, rebuilt; null when no such order was placed. `block` is where the order link says it was placed
+ * (client/placed.ts findPlaced): one `eth_getLogs` of that block instead of a scan; `onHintMissed` hears when that
+ * block did not hold it and the scan ran instead.
+ */
+export async function loadOrder(
+  chain: Chain,
+  orderId: bigint,
+  deploymentBlock: number,
+  options: { block?: number | null; onHintMissed?: () => void } = {},
+): Promise<OrderRecord | null> {
   const toBlock = await chain.blockNumber();
-  const placed = await chain.getLogs({
-    topics: [topicOf("OrderPlaced"), uintTopic(orderId)],
-    fromBlock: deploymentBlock,
-    toBlock,
-  });
-  const first = placed[0];
-  if (!first) return null;
-  const [record] = await withHistory(chain, deploymentBlock, toBlock, await placedRecords(chain, [first]));
+  const { log, hintMissed } = await findPlaced(chain, orderId, deploymentBlock, toBlock, options.block);
+  if (hintMissed) options.onHintMissed?.();
+  if (!log) return null;
+  const [record] = await withHistory(chain, deploymentBlock, toBlock, await placedRecords(chain, [log]));
   return record ?? null;
 }
 

@@ -6,6 +6,7 @@ import { buildCartOrders, cartTotal, type PayStage, payCart } from "../client/ch
 import { CheckoutDraft, deviceStorage, SealedAddressCopies, tabStorage } from "../client/checkout-draft.ts";
 import { formatAmount } from "../client/format.ts";
 import { impersonatedStore } from "../client/names.ts";
+import { keepPlacedFromReceipt } from "../client/placed.ts";
 import { ARBITER_WINDOW, ZERO_ADDRESS } from "../client/protocol.ts";
 import {
   MAX_SHIPPING_BLOB,
@@ -349,7 +350,10 @@ export default async function checkoutPage(ctx: PageContext): Promise<Page> {
     // and Forward never land on an emptied checkout.
     const first = orderIds[0];
     if (first !== undefined) {
-      location.replace(hashHref(routes.order(first, { placed: orderIds })));
+      // The orders come from the receipt, never from a scan: kept for this device's order pages (client/placed.ts).
+      await keepPlacedFromReceipt(app.chain, receipt).catch(() => 0);
+      const block = Number(BigInt(receipt.blockNumber));
+      location.replace(hashHref(routes.order(first, { placed: orderIds, block })));
       return;
     }
     setStatus(

@@ -6,7 +6,7 @@ import { isDigitalOrder, loadBuyerOrders, type OrderRecord } from "../client/ord
 import type { Page, PageContext } from "../page.ts";
 import { emptyState } from "../ui/components.ts";
 import { button, h, link, replace } from "../ui/dom.ts";
-import { historyErrorBox, historyProgress } from "../ui/history.ts";
+import { fallbackNotice, historyErrorBox, historyProgress } from "../ui/history.ts";
 import { openWalletDialog } from "../ui/layout.ts";
 import { runTx } from "../ui/tx.ts";
 import { routes } from "../urls.ts";
@@ -34,13 +34,32 @@ export default function ordersPage(ctx: PageContext): Page {
     const progress = historyProgress(app, "Reading your order history…");
     // Progress replaces nothing or the connect prompt; a list already shown stays while it refreshes.
     if (body.childElementCount === 0 || body.querySelector(".connect-prompt")) replace(body, progress.el);
-    const [orders, stores] = await Promise.all([
-      loadBuyerOrders(app.chain, account, app.manifest.deploymentBlock),
-      app.stores(),
-    ]).finally(progress.stop);
+    const stores = app.stores();
+    const list = (orders: OrderRecord[], names: Map<bigint, string>) =>
+      h(
+        "ul",
+        { class: "order-list" },
+        orders.map((o) => orderRow(ctx, o, names.get(o.order.storeId) ?? `Store ${o.order.storeId}`)),
+      );
+    const nameMap = (all: Awaited<typeof stores>) => new Map(all.map((s) => [s.id, s.name]));
+    let done = false;
+    // Orders show as they are found (this device's first, client/placed.ts), the progress line above them.
+    const onPartial = (partial: OrderRecord[]) =>
+      void stores
+        .then((all) => {
+          if (done || ctx.signal.aborted || account !== app.account) return;
+          replace(body, progress.el, list(partial, nameMap(all)));
+        })
+        .catch(() => {});
+    const [orders, all] = await Promise.all([
+      loadBuyerOrders(app.chain, account, app.manifest.deploymentBlock, { onPartial }),
+      stores,
+    ]).finally(() => {
+      done = true;
+      progress.stop();
+    });
     if (ctx.signal.aborted || account !== app.account) return;
     await renderCredits(account);
-    const storeName = new Map(stores.map((s) => [s.id, s.name]));
     replace(
       body,
       orders.length === 0
@@ -49,11 +68,7 @@ export default function ordersPage(ctx: PageContext): Page {
             "When you buy something, it shows up here.",
             link(routes.home(), { class: "btn" }, "Browse stores"),
           )
-        : h(
-            "ul",
-            { class: "order-list" },
-            orders.map((o) => orderRow(ctx, o, storeName.get(o.order.storeId) ?? `Store ${o.order.storeId}`)),
-          ),
+        : list(orders, nameMap(all)),
     );
   };
 
@@ -100,12 +115,16 @@ export default function ordersPage(ctx: PageContext): Page {
         );
     });
   const unsubscribe = app.onChange(() => void load());
+  const notice = fallbackNotice(app);
   void load();
   return {
     title: "Your orders",
-    el: h("div", { class: "orders-page" }, h("h1", { text: "Your orders" }), credits, body),
+    el: h("div", { class: "orders-page" }, h("h1", { text: "Your orders" }), notice.el, credits, body),
     refresh: load,
-    dispose: unsubscribe,
+    dispose: () => {
+      unsubscribe();
+      notice.stop();
+    },
   };
 }
 

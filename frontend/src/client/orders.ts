@@ -5,10 +5,11 @@
 // carries the order packed, without the currency, which is the store's: one getStore per store involved.
 
 import { readOrderStates } from "./batch-read.ts";
-import { byPosition, type Chain, type RawLog } from "./chain.ts";
+import { byPosition, type Chain, type RawLog, uniqueLogs } from "./chain.ts";
 import { decodeEvent, topicOf } from "./contract.ts";
 import { addressTopic, uintTopic } from "./hex.ts";
 import { findPlaced } from "./placed.ts";
+import { BrokenWalkError, type VariantPointer, walkReviews, walkStoreOrders } from "./pointer-walk.ts";
 import { ORDER_STATUS, type Order, type OrderStatus, orderFromPlaced } from "./protocol.ts";
 
 export type TimelineEvent = {
@@ -289,15 +290,60 @@ export function loadBuyerOrders(
   return loadPlaced(chain, [topicOf("OrderPlaced"), null, addressTopic(buyer)], deploymentBlock, options);
 }
 
-/** Every order placed with store `storeId`, newest first, rebuilt to its current state (the seller dashboard). */
-export function loadStoreOrders(
+/**
+ * Every order placed with store `storeId`, newest first, rebuilt to its current state (the seller dashboard): walked
+ * back through the contract's pointers from each variant's last order (client/pointer-walk.ts), one batched request
+ * per round, on any provider at any chain age; by scan where a variant that sold has no pointer, or a walk breaks.
+ */
+export async function loadStoreOrders(
   chain: Chain,
   storeId: bigint,
   deploymentBlock: number,
   options: LoadOptions = {},
 ): Promise<OrderRecord[]> {
-  return loadPlaced(chain, [topicOf("OrderPlaced"), null, null, uintTopic(storeId)], deploymentBlock, options);
+  const scan = () =>
+    loadPlaced(chain, [topicOf("OrderPlaced"), null, null, uintTopic(storeId)], deploymentBlock, options);
+  const variants = await storeVariantPointers(chain, storeId);
+  if (!variants) return scan();
+  const toBlock = await chain.blockNumber();
+  const currencies: Currencies = new Map();
+  const partial = partialShower(chain, currencies, options.onPartial);
+  let placed: RawLog[];
+  try {
+    ({ logs: placed } = await walkStoreOrders(
+      chain,
+      storeId,
+      variants,
+      toBlock,
+      deploymentBlock,
+      partial.onLogs,
+    ).finally(partial.settled));
+  } catch (error) {
+    if (error instanceof BrokenWalkError) return scan();
+    throw error;
+  }
+  const records = await placedRecords(chain, uniqueLogs(placed), currencies);
+  await withHistory(chain, deploymentBlock, toBlock, records);
+  return records.reverse();
 }
+
+/** Each variant of the store's products with its last order block; null when one that sold has none (no pointers). */
+async function storeVariantPointers(chain: Chain, storeId: bigint): Promise<VariantPointer[] | null> {
+  const out: VariantPointer[] = [];
+  for (let offset = 0; ; offset += PRODUCT_PAGE) {
+    const { products, total } = await chain.getStoreProducts(storeId, offset, PRODUCT_PAGE);
+    for (const p of products) {
+      for (const v of p.variants) {
+        const last = Number((v as { lastOrderBlock?: number }).lastOrderBlock ?? 0);
+        if (v.sold > 0 && last === 0) return null;
+        if (last > 0) out.push({ productId: p.id, variant: v.index, lastOrderBlock: last });
+      }
+    }
+    if (products.length === 0 || offset + products.length >= total) return out;
+  }
+}
+
+const PRODUCT_PAGE = 100;
 
 /** The orders with these ids, rebuilt, in the order given; ids no OrderPlaced log names are left out. */
 export async function loadOrdersById(chain: Chain, ids: bigint[], deploymentBlock: number): Promise<OrderRecord[]> {
@@ -362,16 +408,55 @@ export type Review = {
   reply: string | null;
 };
 
-/** A product's reviews (every one from a buyer of a completed order, by construction) with the store's replies. */
-export async function loadReviews(chain: Chain, productId: bigint, deploymentBlock: number): Promise<Review[]> {
+/**
+ * A product's reviews (every one from a buyer of a completed order, by construction) with the store's replies. The
+ * reviews are walked back through the contract's pointers from the product's lastReviewBlock (client/pointer-walk.ts),
+ * shown to `onReviews` as they arrive; replies in other blocks than their review are read by scan from the oldest
+ * review on. Without pointers (a product reviewed with none) or when the walk breaks, everything is read by scan.
+ */
+export async function loadReviews(
+  chain: Chain,
+  productId: bigint,
+  deploymentBlock: number,
+  options: { onReviews?: (reviews: Review[]) => void } = {},
+): Promise<Review[]> {
   const toBlock = await chain.blockNumber();
-  const logs = await chain.getLogs({
-    topics: [[topicOf("ReviewPosted"), topicOf("ReviewReplied")], uintTopic(productId)],
-    fromBlock: deploymentBlock,
-    toBlock,
-  });
+  const topics = [[topicOf("ReviewPosted"), topicOf("ReviewReplied")], uintTopic(productId)];
+  const product = await chain.getProduct(productId);
+  const last = Number((product as { lastReviewBlock?: number } | null)?.lastReviewBlock ?? 0);
+  const kept: RawLog[] = [];
+  let walked = false;
+  if (product && last > 0) {
+    try {
+      const { logs } = await walkReviews(chain, productId, last, toBlock, deploymentBlock, (logs) => {
+        kept.push(...logs);
+        options.onReviews?.(reviewsOf(kept));
+      });
+      kept.splice(0, kept.length, ...logs);
+      walked = true;
+    } catch (error) {
+      if (!(error instanceof BrokenWalkError)) throw error;
+    }
+  }
+  if (walked) {
+    const reviews = reviewsOf(kept);
+    if (reviews.length === 0) return reviews;
+    const oldest = Math.min(...reviews.map((r) => r.blockNumber));
+    const replies = await chain.getLogs({
+      topics: [topicOf("ReviewReplied"), uintTopic(productId)],
+      fromBlock: oldest,
+      toBlock,
+    });
+    return reviewsOf([...kept, ...replies]);
+  }
+  if (product && product.ratingCount === 0) return [];
+  return reviewsOf(await chain.getLogs({ topics, fromBlock: deploymentBlock, toBlock }));
+}
+
+/** Reviews from ReviewPosted and ReviewReplied logs, newest first, each reply on its review. */
+function reviewsOf(logs: readonly RawLog[]): Review[] {
   const reviews = new Map<bigint, Review>();
-  for (const log of logs.sort(byPosition)) {
+  for (const log of uniqueLogs(logs)) {
     const parsed = decodeEvent(log);
     if (parsed?.name === "ReviewPosted") {
       const orderId = parsed.args.orderId;

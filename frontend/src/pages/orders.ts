@@ -16,6 +16,8 @@ export default function ordersPage(ctx: PageContext): Page {
   const { app } = ctx;
   const body = h("div", { class: "orders" });
   const credits = h("div", { class: "credits" });
+  /** The orders shown before the whole history was read (client/orders.ts onPartial). */
+  let shownSoFar: HTMLElement | null = null;
 
   const render = async () => {
     const account = app.account;
@@ -31,6 +33,7 @@ export default function ordersPage(ctx: PageContext): Page {
       replace(credits);
       return;
     }
+    shownSoFar = null;
     const progress = historyProgress(app, "Reading your order history…");
     // Progress replaces nothing or the connect prompt; a list already shown stays while it refreshes.
     if (body.childElementCount === 0 || body.querySelector(".connect-prompt")) replace(body, progress.el);
@@ -43,12 +46,14 @@ export default function ordersPage(ctx: PageContext): Page {
       );
     const nameMap = (all: Awaited<typeof stores>) => new Map(all.map((s) => [s.id, s.name]));
     let done = false;
-    // Orders show as they are found (this device's first, client/placed.ts), the progress line above them.
+    // Orders show as they are found (this device's first, client/placed.ts), the progress line above them; they
+    // stay when the rest of the history can't be read (load, below).
     const onPartial = (partial: OrderRecord[]) =>
       void stores
         .then((all) => {
           if (done || ctx.signal.aborted || account !== app.account) return;
-          replace(body, progress.el, list(partial, nameMap(all)));
+          shownSoFar = list(partial, nameMap(all));
+          replace(body, progress.el, shownSoFar);
         })
         .catch(() => {});
     const [orders, all] = await Promise.all([
@@ -112,6 +117,7 @@ export default function ordersPage(ctx: PageContext): Page {
         replace(
           body,
           historyErrorBox(app.explain(error), () => void load()),
+          shownSoFar,
         );
     });
   const unsubscribe = app.onChange(() => void load());
@@ -146,7 +152,8 @@ function orderRow(ctx: PageContext, record: OrderRecord, storeName: string): HTM
     "li",
     { class: "order-row" },
     link(
-      routes.order(record.id),
+      // The block of OrderPlaced rides along: the order page reads that one block (client/placed.ts findPlaced).
+      routes.order(record.id, { block: record.timeline[0]?.blockNumber }),
       { class: "order-link" },
       h("span", { class: "order-id", text: `Order #${record.id}` }),
       h("span", { class: "order-store", text: storeName }),

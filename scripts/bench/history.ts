@@ -185,7 +185,8 @@ export async function measureHistory(budgetSeconds: number, log: (line: string) 
         /** One case on a fresh reader (`kept`: the device's log cache), stopped at `budgetSeconds`. */
         const run = async (
           kept: MemoryStore | null,
-          body: (chain: Chain, shown: (note?: string) => void) => Promise<string>,
+          body: (chain: Chain, shown: () => void) => Promise<string>,
+          afterShown = "",
         ) => {
           const deadline = performance.now() + budgetSeconds * 1000;
           let stopped = false;
@@ -217,8 +218,11 @@ export async function measureHistory(budgetSeconds: number, log: (line: string) 
             requests: sim.stats.httpRequests,
             calls: Object.values(sim.stats.calls).reduce((a, b) => a + b, 0),
           });
+          // Once the page shows what it is for, the case ends: what the reader does after (the scan for older
+          // orders, the replies' scan) is stopped, so it neither runs into the next case nor counts in it.
           const shown = () => {
             at ??= snapshot();
+            stopped = true;
           };
           let note = "";
           let finished = true;
@@ -227,8 +231,9 @@ export async function measureHistory(budgetSeconds: number, log: (line: string) 
             shown();
           } catch (error) {
             if (!(error instanceof OutOfTime)) throw error;
+            // Stopped after it showed (see `shown`), or by the budget before.
             finished = at !== null;
-            note = finished ? "" : `stopped by the ${budgetSeconds} s budget`;
+            note = finished ? afterShown : `stopped by the ${budgetSeconds} s budget`;
           } finally {
             stopped = true;
           }
@@ -259,19 +264,18 @@ export async function measureHistory(budgetSeconds: number, log: (line: string) 
           "boughtDevice",
           `"Your orders" on the device that bought (its ${receipts.length} payments' receipts kept)`,
           { seconds: 1, requests: 5 },
-          await run(bought, async (chain, shown) => {
-            await new Promise<void>((resolve, reject) => {
-              loadBuyerOrders(chain, buyer.address, deploymentBlock, {
+          await run(
+            bought,
+            async (chain, shown) => {
+              await loadBuyerOrders(chain, buyer.address, deploymentBlock, {
                 onPartial: (records) => {
-                  if (records.length >= receipts.length) {
-                    shown();
-                    resolve();
-                  }
+                  if (records.length >= receipts.length) shown();
                 },
-              }).then(() => resolve(), reject);
-            });
-            return "the scan for orders bought elsewhere goes on below them";
-          }),
+              });
+              return "";
+            },
+            "the scan for orders bought elsewhere goes on under them (the new device's figure below)",
+          ),
         );
 
         add(
@@ -289,21 +293,19 @@ export async function measureHistory(budgetSeconds: number, log: (line: string) 
           "reviews",
           `a product's ${REVIEWS} reviews on a new device (pointer walk)`,
           { seconds: 3 },
-          await run(null, async (chain, shown) => {
-            let seen = 0;
-            const all = await loadReviews(chain, reviewed, deploymentBlock, {
-              onReviews: (found) => {
-                seen = found.length;
-                if (seen >= REVIEWS) shown();
-              },
-            }).catch((error) => {
-              // The reviews showed; the replies' scan ran out of time.
-              if (error instanceof OutOfTime && seen >= REVIEWS) return null;
-              throw error;
-            });
-            if (all && all.length !== REVIEWS) throw new Error(`${all.length} reviews, not ${REVIEWS}`);
-            return all ? "replies read by scan from the oldest review" : `replies' scan stopped by the budget`;
-          }),
+          await run(
+            null,
+            async (chain, shown) => {
+              const all = await loadReviews(chain, reviewed, deploymentBlock, {
+                onReviews: (found) => {
+                  if (found.length >= REVIEWS) shown();
+                },
+              });
+              if (all.length !== REVIEWS) throw new Error(`${all.length} reviews, not ${REVIEWS}`);
+              return "";
+            },
+            "then the store's replies are read by scan from the oldest review, under them with progress",
+          ),
         );
 
         add(

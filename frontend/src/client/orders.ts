@@ -223,7 +223,15 @@ function partialShower(chain: Chain, currencies: Currencies, onPartial: PartialO
   const shown: OrderRecord[] = [];
   let queue: Promise<void> = Promise.resolve();
   let ended = false;
-  const onLogs = (logs: RawLog[]) => {
+  const queued = new Set<string>();
+  const onLogs = (all: RawLog[]) => {
+    // Each log once: what the cache showed first comes again with the scan.
+    const logs = all.filter((l) => {
+      const key = `${BigInt(l.blockNumber)}:${BigInt(l.logIndex)}`;
+      if (queued.has(key)) return false;
+      queued.add(key);
+      return true;
+    });
     if (!onPartial || logs.length === 0) return;
     queue = queue.then(async () => {
       if (ended) return;
@@ -248,7 +256,7 @@ function partialShower(chain: Chain, currencies: Currencies, onPartial: PartialO
     await queue;
     ended = true;
   };
-  return { onLogs, settled };
+  return { onLogs, settled, idle: () => queue };
 }
 
 const blockOf = (r: OrderRecord) => r.timeline[0]?.blockNumber ?? 0;
@@ -269,6 +277,12 @@ async function loadPlaced(
   const toBlock = await chain.blockNumber();
   const currencies: Currencies = new Map();
   const partial = partialShower(chain, currencies, options.onPartial);
+  // What this device keeps (the receipts of its payments, client/placed.ts) shows before the scan sends anything.
+  const kept = options.onPartial && chain.logCache ? (await chain.logCache.read(topics)).logs : [];
+  if (kept.length > 0) {
+    partial.onLogs(kept);
+    await partial.idle();
+  }
   const placed = await chain
     .getLogs({ topics, fromBlock: deploymentBlock, toBlock }, { onLogs: partial.onLogs })
     .finally(partial.settled);

@@ -172,7 +172,7 @@ contract Merchstand is IMerchstand, MerchstandStorage {
         uint8 variant = uint8(line >> 64);
         uint32 quantity = uint32(line >> 72);
         uint256 raw = _takeLine(productId, variant, quantity, uint96(line >> 104));
-        uint64 storeId = uint64(raw >> _AT_STORE);
+        uint64 storeId = uint32(raw >> _AT_STORE);
         StoreHot memory hot = _openStore(storeId, uint32(line >> _LINE_TERMS));
         _checkShipping(storeId, shipping.length, (raw >> _AT_FLAGS) & _DIGITAL == 0);
         uint256 amount;
@@ -182,7 +182,7 @@ contract Merchstand is IMerchstand, MerchstandStorage {
         }
         orderId = _orderId(productId, variant, raw);
         uint256 buf = _newOrderBuffer(1, shipping.length);
-        _writeLine(buf, 1, 0, productId, variant, quantity, uint96(raw));
+        _writeLine(buf, 1, 0, productId, variant, quantity, raw);
         _placeOrder(buf, 1, orderId, storeId, hot, _feeBps, amount, shipping);
         if (hot.currency == address(0)) {
             if (msg.value != amount) revert IncorrectPayment(amount, msg.value);
@@ -388,44 +388,39 @@ contract Merchstand is IMerchstand, MerchstandStorage {
             revert InvalidOrderStatus(orderId, status);
         }
         if (msg.sender != order.buyer) revert NotBuyer(orderId, msg.sender);
-        if (!_inOrder(order.lines, productId)) revert ProductNotInOrder(orderId, productId);
+        uint256 reviewed = _REVIEWED_FLAG << (2 * _lineOf(orderId, order.lines, productId));
         if (rating == 0 || rating > 5) revert InvalidRating(rating);
         _checkText(bytes(text), 0, MAX_TEXT_BYTES);
         uint256 kept = state & _UNREVIEWABLE != 0 ? 0 : _escrowed(orderId, order, state);
         uint256 minimum = _minReviewValue[order.currency];
         if (kept < minimum) revert ReviewValueTooLow(orderId, kept, minimum);
-        if (_isFirstProduct(orderId, productId)) {
-            // The order's first product keeps its review flags beside the status, in the slot just read: no new slot.
-            if (state & _FIRST_REVIEWED != 0) revert AlreadyReviewed(orderId, productId);
-            _orders[orderId] |= bytes32(uint256(_FIRST_REVIEWED));
-        } else {
-            mapping(uint64 => uint8) storage reviews = _reviews[orderId];
-            if (reviews[productId] != 0) revert AlreadyReviewed(orderId, productId);
-            reviews[productId] = _REVIEWED;
-        }
+        // Every product's review flags sit in the order's state, in the slot just read: no new slot.
+        if (state & reviewed != 0) revert AlreadyReviewed(orderId, productId);
+        _orders[orderId] |= bytes32(reviewed);
+        // The history pointer ({Product-lastReviewBlock}) shares the rating's slot, so keeping it costs no new write.
+        uint32 previousReviewBlock = p.lastReviewBlock;
         // unchecked: more than 2^32 reviews of one product would need more than 2^32 orders to have been reviewed.
         unchecked {
             ++p.ratingCount;
             p.ratingSum += rating;
         }
-        emit ReviewPosted(productId, orderId, msg.sender, rating, text);
+        p.lastReviewBlock = uint32(block.number);
+        emit ReviewPosted(productId, orderId, msg.sender, rating, previousReviewBlock, text);
     }
 
     /// @inheritdoc IMerchstand
-    function replyToReview(uint256 orderId, uint64 productId, string calldata text) external notEntered {
-        uint64 storeId = _products[productId].storeId;
-        if (storeId == 0) revert ProductNotFound(productId);
-        _requireStaff(storeId);
+    function replyToReview(uint256 orderId, Order calldata order, uint64 productId, string calldata text)
+        external
+        notEntered
+    {
+        (, uint256 state) = _loadOrder(orderId, order);
+        _requireStaff(order.storeId);
         _checkText(bytes(text), 1, MAX_TEXT_BYTES);
-        if (_isFirstProduct(orderId, productId)) {
-            uint256 state = uint8(uint256(_orders[orderId]));
-            if (state & (_FIRST_REVIEWED | _FIRST_REPLIED) != _FIRST_REVIEWED) revert CannotReply(orderId, productId);
-            _orders[orderId] |= bytes32(uint256(_FIRST_REPLIED));
-        } else {
-            uint8 flags = _reviews[orderId][productId];
-            if (flags != _REVIEWED) revert CannotReply(orderId, productId);
-            _reviews[orderId][productId] = _REVIEWED | _REPLIED;
+        uint256 shift = 2 * _lineOf(orderId, order.lines, productId);
+        if (state & ((_REVIEWED_FLAG | _REPLIED_FLAG) << shift) != _REVIEWED_FLAG << shift) {
+            revert CannotReply(orderId, productId);
         }
+        _orders[orderId] |= bytes32(_REPLIED_FLAG << shift);
         emit ReviewReplied(productId, orderId, text);
     }
 
@@ -525,7 +520,7 @@ contract Merchstand is IMerchstand, MerchstandStorage {
 
     /// @inheritdoc IMerchstand
     function orderStatus(uint256 orderId) external view returns (OrderStatus status) {
-        return OrderStatus(uint8(uint256(_orders[orderId])) & _STATUS_MASK);
+        return OrderStatus(uint256(_orders[orderId]) & _STATUS_MASK);
     }
 
     /// @inheritdoc IMerchstand
@@ -564,13 +559,14 @@ contract Merchstand is IMerchstand, MerchstandStorage {
     }
 
     /// @inheritdoc IMerchstand
-    function reviewState(uint256 orderId, uint64 productId) external view returns (bool reviewed, bool replied) {
-        if (_isFirstProduct(orderId, productId)) {
-            uint256 state = uint8(uint256(_orders[orderId]));
-            return (state & _FIRST_REVIEWED != 0, state & _FIRST_REPLIED != 0);
-        }
-        uint8 flags = _reviews[orderId][productId];
-        return (flags & _REVIEWED != 0, flags & _REPLIED != 0);
+    function reviewState(uint256 orderId, Order calldata order, uint64 productId)
+        external
+        view
+        returns (bool reviewed, bool replied)
+    {
+        (, uint256 state) = _loadOrder(orderId, order);
+        uint256 shift = 2 * _lineOf(orderId, order.lines, productId);
+        return (state & (_REVIEWED_FLAG << shift) != 0, state & (_REPLIED_FLAG << shift) != 0);
     }
 
     /// @inheritdoc IMerchstand
@@ -649,7 +645,7 @@ contract Merchstand is IMerchstand, MerchstandStorage {
             for (uint256 j; j < n; ++j) {
                 LineInput calldata li = co.lines[j];
                 uint256 raw = _takeLine(li.productId, li.variant, li.quantity, li.maxUnitPrice);
-                if (uint64(raw >> _AT_STORE) != storeId) revert ProductNotInStore(li.productId, storeId);
+                if (uint32(raw >> _AT_STORE) != storeId) revert ProductNotInStore(li.productId, storeId);
                 // One rule for a cart order: all its lines are digital, or none (see {CartOrder}).
                 if (j == 0) (orderId, digital) = (_orderId(li.productId, li.variant, raw), raw & _DIGITAL_FLAG);
                 else if (raw & _DIGITAL_FLAG != digital) revert MixedOrder(storeId, li.productId);
@@ -657,7 +653,7 @@ contract Merchstand is IMerchstand, MerchstandStorage {
                 unchecked {
                     amount += uint96(raw) * uint256(li.quantity);
                 }
-                _writeLine(buf, n, j, li.productId, li.variant, li.quantity, uint96(raw));
+                _writeLine(buf, n, j, li.productId, li.variant, li.quantity, raw);
             }
             _checkShipping(storeId, co.shipping.length, digital == 0);
             if (amount > type(uint128).max) revert InvalidAmount(orderId, amount, type(uint128).max);
@@ -671,7 +667,8 @@ contract Merchstand is IMerchstand, MerchstandStorage {
     }
 
     /// @dev Checks one line against its variant and takes the units out of stock, with one SLOAD and one SSTORE of
-    /// the packed {Variant} slot. Returns the slot as it was (price, storeId and flags are read from it).
+    /// the packed {Variant} slot, which also records this block as the variant's last order block. Returns the slot as
+    /// it was (price, storeId, flags and the previous order block are read from it).
     function _takeLine(uint64 productId, uint8 variant, uint32 quantity, uint96 maxUnitPrice)
         private
         returns (uint256 raw)
@@ -708,6 +705,9 @@ contract Merchstand is IMerchstand, MerchstandStorage {
         unchecked {
             next = raw - (uint256(quantity) << _AT_STOCK) + (uint256(quantity) << _AT_SOLD);
         }
+        // The history pointer ({Variant-lastOrderBlock}): the low 32 bits of the block number, in the same write.
+        next =
+            (next & ~(uint256(type(uint32).max) << _AT_LAST_ORDER)) | (uint256(uint32(block.number)) << _AT_LAST_ORDER);
         assembly ("memory-safe") {
             sstore(slot.slot, next)
         }
@@ -756,7 +756,9 @@ contract Merchstand is IMerchstand, MerchstandStorage {
         }
     }
 
-    /// @dev Writes line `j` of an order of `lines` lines in `buf`: in full in the tuple, packed in the log data.
+    /// @dev Writes line `j` of an order of `lines` lines in `buf`: in full in the tuple, packed in the log data with
+    /// the variant's previous order block. `raw` is the variant's slot as {_takeLine} found it: its unit price and
+    /// its last order block.
     function _writeLine(
         uint256 buf,
         uint256 lines,
@@ -764,8 +766,10 @@ contract Merchstand is IMerchstand, MerchstandStorage {
         uint64 productId,
         uint8 variant,
         uint32 quantity,
-        uint256 unitPrice
+        uint256 raw
     ) private pure {
+        uint256 unitPrice = uint96(raw);
+        uint256 previous = uint32(raw >> _AT_LAST_ORDER);
         assembly ("memory-safe") {
             let at := add(buf, add(_ORDER_LINES_offset, shl(_LINE_SIZE_SHIFT, j)))
             productId := and(productId, 0xffffffffffffffff)
@@ -775,7 +779,11 @@ contract Merchstand is IMerchstand, MerchstandStorage {
             mstore(add(at, _LINE_VARIANT_offset), variant)
             mstore(add(at, _LINE_QUANTITY_offset), quantity)
             mstore(add(at, _LINE_PRICE_offset), unitPrice)
-            let packed := or(or(productId, shl(64, variant)), or(shl(72, quantity), shl(104, unitPrice)))
+            let packed :=
+                or(
+                    or(or(productId, shl(64, variant)), or(shl(72, quantity), shl(104, unitPrice))),
+                    shl(_LINE_PREVIOUS_BLOCK, previous)
+                )
             let log := add(buf, add(_ORDER_LINES_offset, shl(_LINE_SIZE_SHIFT, lines)))
             mstore(add(log, add(_LOG_LINES_offset, shl(5, j))), packed)
         }
@@ -872,7 +880,7 @@ contract Merchstand is IMerchstand, MerchstandStorage {
     // ─────────────────────────────────────────── Order internals ───────────────────────────────────────────
 
     /// @dev Checks `order` against the commitment of `orderId` and returns a memory copy of `abi.encode(order)` as
-    /// `bytes` (pointer to the length word) that {_storeOrder} edits and rehashes, and the commitment's lowest byte
+    /// `bytes` (pointer to the length word) that {_storeOrder} edits and rehashes, and the commitment's low 48 bits
     /// (`state`: the status and the flags beside it, see {MerchstandStorage}).
     /// The copy is taken straight from calldata, so it equals `abi.encode(order)` only when the caller encoded the
     /// order canonically (as every ABI library does); any other encoding fails the comparison with OrderMismatch.
@@ -895,7 +903,7 @@ contract Merchstand is IMerchstand, MerchstandStorage {
         }
         bytes32 stored = _orders[orderId];
         if ((h ^ stored) & _HASH_MASK != 0) revert OrderMismatch(orderId);
-        state = uint8(uint256(stored));
+        state = uint48(uint256(stored));
     }
 
     /// @dev {_loadOrder} that also requires `expected` status.
@@ -924,12 +932,6 @@ contract Merchstand is IMerchstand, MerchstandStorage {
             h := keccak256(add(enc, 0x20), mload(enc))
         }
         _orders[orderId] = (h & _HASH_MASK) | bytes32((state & _FLAGS_MASK) | uint256(uint8(status)));
-    }
-
-    /// @dev Whether `productId` is the first line's product of `orderId`, whose review flags sit in the order's own
-    /// slot ({_FIRST_REVIEWED}): an order id starts with its first line's product id (see {_orderId}).
-    function _isFirstProduct(uint256 orderId, uint64 productId) private pure returns (bool) {
-        return orderId >> 40 == productId;
     }
 
     /// @dev Puts the units of a cancelled or fully refunded order back in stock, and back in the buyer's per-buyer
@@ -1027,12 +1029,14 @@ contract Merchstand is IMerchstand, MerchstandStorage {
         return uint256(order.placedAt) + _terms[order.storeId][order.termsVersion].shipWindow;
     }
 
-    function _inOrder(Line[] calldata lines, uint64 productId) private pure returns (bool) {
+    /// @dev The first line of `lines` with `productId`, whose two review flags in the order's state are the
+    /// product's ({_REVIEWED_FLAG}); reverts {ProductNotInOrder} if there is none.
+    function _lineOf(uint256 orderId, Line[] calldata lines, uint64 productId) private pure returns (uint256) {
         uint256 n = lines.length;
         for (uint256 i; i < n; ++i) {
-            if (lines[i].productId == productId) return true;
+            if (lines[i].productId == productId) return i;
         }
-        return false;
+        revert ProductNotInOrder(orderId, productId);
     }
 
     // ─────────────────────────────────────────── Store & catalog internals ───────────────────────────────────────────

@@ -37,9 +37,28 @@ function infoWord(termsVersion: bigint, feeBps: bigint, placedAt: bigint): bigin
   return termsVersion | (feeBps << 32n) | (placedAt << 48n);
 }
 
-/** One word of OrderPlaced's `lines`: `productId | variant << 64 | quantity << 72 | unitPrice << 104`. */
-function lineWord(productId: bigint, variantIndex: bigint | number, quantity: bigint, unitPrice: bigint): bigint {
-  return productId | (BigInt(variantIndex) << 64n) | (quantity << 72n) | (unitPrice << 104n);
+/**
+ * One word of OrderPlaced's `lines`: `productId | variant << 64 | quantity << 72 | unitPrice << 104 |
+ * previousOrderBlock << 200`.
+ */
+function lineWord(
+  productId: bigint,
+  variantIndex: bigint | number,
+  quantity: bigint,
+  unitPrice: bigint,
+  previousOrderBlock = 0n,
+): bigint {
+  return (
+    productId | (BigInt(variantIndex) << 64n) | (quantity << 72n) | (unitPrice << 104n) | (previousOrderBlock << 200n)
+  );
+}
+
+/** The variant's last order block as getProduct reports it: what its next order's line word carries. */
+async function lastOrderOf(fx: Fx, productId: bigint, variantIndex = 0): Promise<bigint> {
+  const p = await fx.merchstand.getProduct(productId);
+  const v = p.variants[variantIndex];
+  if (v === undefined) throw new Error("no such variant");
+  return v.lastOrderBlock;
 }
 
 async function soldOf(fx: Fx, productId: bigint, variantIndex = 0): Promise<bigint> {
@@ -79,6 +98,8 @@ describe("Purchase", () => {
           amount: price * 2n,
           lines: [{ productId: BigInt(shirtId), variant: 1n, quantity: 2n, unitPrice: price }],
         };
+        const previous = await lastOrderOf(fx, shirtId, 1);
+        expect(previous).to.not.equal(0n);
         const tx = merchstand.connect(buyer).buy_oT9la(packLine(shirtId, 1, 2, price), SHIPPING, { value: price * 2n });
         await expect(tx)
           .to.emit(merchstand, "OrderPlaced")
@@ -87,7 +108,7 @@ describe("Purchase", () => {
             buyer.address,
             ethStoreId,
             infoWord(1n, feeBps, t),
-            [lineWord(shirtId, 1, 2n, price)],
+            [lineWord(shirtId, 1, 2n, price, previous)],
             SHIPPING,
           );
         await expect(tx).to.changeEtherBalances(ethers, [buyer, merchstand], [-price * 2n, price * 2n]);
@@ -247,9 +268,17 @@ describe("Purchase", () => {
         const id = orderIdOf(shirtId, 0, await soldOf(fx, shirtId));
         const blob = shippingBlob(512);
         const t = await pinNextTimestamp(fx);
+        const previous = await lastOrderOf(fx, shirtId, 0);
         await expect(merchstand.connect(buyer).buy_oT9la(packLine(shirtId, 0, 1, price), blob, { value: price }))
           .to.emit(merchstand, "OrderPlaced")
-          .withArgs(id, buyer.address, ethStoreId, infoWord(1n, feeBps, t), [lineWord(shirtId, 0, 1n, price)], blob);
+          .withArgs(
+            id,
+            buyer.address,
+            ethStoreId,
+            infoWord(1n, feeBps, t),
+            [lineWord(shirtId, 0, 1n, price, previous)],
+            blob,
+          );
         await expect(
           merchstand.connect(buyer).buy_oT9la(packLine(shirtId, 0, 1, price), shippingBlob(513), { value: price }),
         )
@@ -302,6 +331,7 @@ describe("Purchase", () => {
         const feeBefore = await merchstand.credits(feeRecipient.address, ZERO);
         const id = orderIdOf(ebookId, 0, await soldOf(fx, ebookId));
         const t = await pinNextTimestamp(fx);
+        const previous = await lastOrderOf(fx, ebookId, 0);
         const tx = merchstand.connect(buyer).buy_oT9la(packLine(ebookId, 0, 1, price), BUYER_KEY, { value: price });
         // The OrderPlaced log carries the buyer's key the store will seal the content key to.
         await expect(tx)
@@ -311,7 +341,7 @@ describe("Purchase", () => {
             buyer.address,
             ethStoreId,
             infoWord(1n, feeBps, t),
-            [lineWord(ebookId, 0, 1n, price)],
+            [lineWord(ebookId, 0, 1n, price, previous)],
             BUYER_KEY,
           );
         await expect(tx).not.to.emit(merchstand, "OrderCompleted");
@@ -555,11 +585,19 @@ describe("Purchase", () => {
         const feeBps = BigInt(await merchstand.feeBps());
         const id = orderIdOf(mugId, 0, await soldOf(fx, mugId));
         const t = await pinNextTimestamp(fx);
+        const previous = await lastOrderOf(fx, mugId, 0);
         const tx = merchstand.connect(buyer).buy_oT9la(packLine(mugId, 0, 1, price), SHIPPING);
         await expect(tx).to.changeTokenBalances(ethers, usd, [buyer, merchstand], [-price, price]);
         await expect(tx)
           .to.emit(merchstand, "OrderPlaced")
-          .withArgs(id, buyer.address, usdStoreId, infoWord(1n, feeBps, t), [lineWord(mugId, 0, 1n, price)], SHIPPING);
+          .withArgs(
+            id,
+            buyer.address,
+            usdStoreId,
+            infoWord(1n, feeBps, t),
+            [lineWord(mugId, 0, 1n, price, previous)],
+            SHIPPING,
+          );
         // The log does not carry the currency: the order committed to has the store's, and no other.
         const order = {
           buyer: buyer.address,
@@ -835,6 +873,11 @@ describe("Purchase", () => {
       );
       const feeBps = BigInt(await merchstand.feeBps());
       const t = await pinNextTimestamp(fx);
+      const previous = [
+        await lastOrderOf(fx, shirtId, 2),
+        await lastOrderOf(fx, shirtId, 1),
+        await lastOrderOf(fx, capId, 0),
+      ] as const;
       const tx = merchstand.connect(buyer).checkout(cart, { value: total });
       await expect(tx).to.changeEtherBalances(ethers, [buyer, merchstand], [-total, total]);
       await expect(tx)
@@ -844,7 +887,7 @@ describe("Purchase", () => {
           buyer.address,
           ethStoreId,
           infoWord(1n, feeBps, t),
-          [lineWord(shirtId, 2, 2n, shirt), lineWord(shirtId, 1, 1n, medium)],
+          [lineWord(shirtId, 2, 2n, shirt, previous[0]), lineWord(shirtId, 1, 1n, medium, previous[1])],
           SHIPPING,
         );
       await expect(tx)
@@ -854,7 +897,7 @@ describe("Purchase", () => {
           buyer.address,
           storeId,
           infoWord(1n, feeBps, t),
-          [lineWord(capId, 0, 3n, cap)],
+          [lineWord(capId, 0, 3n, cap, previous[2])],
           shippingBlob(150),
         );
       const receipt = await (await tx).wait();

@@ -354,7 +354,7 @@ describe("Security: the counterparty moves first", () => {
         (o) => merchstand.connect(buyer).review(a.orderId, aShipped, shirtId, 4, "fits", o),
       );
       expect(reviewed.status).to.equal(1);
-      expect(await merchstand.reviewState(a.orderId, shirtId)).to.deep.equal([true, false]);
+      expect(await merchstand.reviewState(a.orderId, aShipped, shirtId)).to.deep.equal([true, false]);
       await (await merchstand.connect(admin).unpause()).wait();
 
       const c = await buyEth(fx, buyer, shirtId, { variant: 1 });

@@ -164,7 +164,7 @@ describe("Security: griefing", () => {
         send: async (n) => {
           const o = await completed();
           await (await m.connect(buyer).review(o.orderId, o.order, shirtId, 4, "ok")).wait();
-          return m.connect(seller).replyToReview(o.orderId, shirtId, text(n));
+          return m.connect(seller).replyToReview(o.orderId, o.order, shirtId, text(n));
         },
       },
       {

@@ -598,7 +598,7 @@ contract MerchstandHandler {
         bytes memory expected;
         if (_reviews[id][pid] == 3) expected = abi.encodeWithSelector(IMerchstand.CannotReply.selector, id, pid);
         vm.prank(staff);
-        try MS.replyToReview(id, pid, _text(textSeed.bound(1, 280))) {
+        try MS.replyToReview(id, _order(id), pid, _text(textSeed.bound(1, 280))) {
             _mustHaveFailed(expected, "replyToReview");
             _reviews[id][pid] = 3;
             _count("replyToReview");

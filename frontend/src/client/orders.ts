@@ -348,7 +348,7 @@ async function storeVariantPointers(chain: Chain, storeId: bigint): Promise<Vari
     const { products, total } = await chain.getStoreProducts(storeId, offset, PRODUCT_PAGE);
     for (const p of products) {
       for (const v of p.variants) {
-        const last = Number((v as { lastOrderBlock?: number }).lastOrderBlock ?? 0);
+        const last = Number(v.lastOrderBlock);
         if (v.sold > 0 && last === 0) return null;
         if (last > 0) out.push({ productId: p.id, variant: v.index, lastOrderBlock: last });
       }
@@ -437,7 +437,7 @@ export async function loadReviews(
   const toBlock = await chain.blockNumber();
   const topics = [[topicOf("ReviewPosted"), topicOf("ReviewReplied")], uintTopic(productId)];
   const product = await chain.getProduct(productId);
-  const last = Number((product as { lastReviewBlock?: number } | null)?.lastReviewBlock ?? 0);
+  const last = Number(product?.lastReviewBlock ?? 0);
   const kept: RawLog[] = [];
   let walked = false;
   if (product && last > 0) {

@@ -162,7 +162,7 @@ export async function walkReviews(
       for (const log of logs) {
         const parsed = decodeEvent(log);
         if (parsed?.name !== "ReviewPosted") continue;
-        const p = fullBlock(Number((parsed.args as { previousReviewBlock?: number }).previousReviewBlock ?? 0), block);
+        const p = fullBlock(Number(parsed.args.previousReviewBlock), block);
         if (p !== block) previous = p;
         else previous ??= block;
       }

@@ -126,7 +126,8 @@ describe("order history through a capped provider on an old chain (e2e)", functi
     const alert = page.locator(".notice.danger", { hasText: "can't read the store's order history" });
     await alert.waitFor({ timeout: 120_000 });
     expect(await page.locator("main").innerText()).not.to.match(RAW);
-    expect(await page.locator(".order-row").count()).to.equal(0);
+    // Orders found before the refusal stay shown under the sentence (pages/orders.ts), never more than the buyer's.
+    expect(await page.locator(".order-row").count()).to.be.at.most(expectedOrders);
 
     // The choice: Settings, where a provider that serves another chain is refused and the node itself is taken.
     await alert.getByRole("link", { name: "Choose another network provider" }).click();

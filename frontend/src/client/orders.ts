@@ -317,9 +317,8 @@ export async function loadStoreOrders(
 ): Promise<OrderRecord[]> {
   const scan = () =>
     loadPlaced(chain, [topicOf("OrderPlaced"), null, null, uintTopic(storeId)], deploymentBlock, options);
-  const variants = await storeVariantPointers(chain, storeId);
+  const [variants, toBlock] = await Promise.all([storeVariantPointers(chain, storeId), chain.blockNumber()]);
   if (!variants) return scan();
-  const toBlock = await chain.blockNumber();
   const currencies: Currencies = new Map();
   const partial = partialShower(chain, currencies, options.onPartial);
   let placed: RawLog[];
@@ -434,9 +433,8 @@ export async function loadReviews(
   deploymentBlock: number,
   options: { onReviews?: (reviews: Review[]) => void } = {},
 ): Promise<Review[]> {
-  const toBlock = await chain.blockNumber();
   const topics = [[topicOf("ReviewPosted"), topicOf("ReviewReplied")], uintTopic(productId)];
-  const product = await chain.getProduct(productId);
+  const [toBlock, product] = await Promise.all([chain.blockNumber(), chain.getProduct(productId)]);
   const last = Number(product?.lastReviewBlock ?? 0);
   const kept: RawLog[] = [];
   let walked = false;

@@ -31,7 +31,7 @@ export type OrderState = { status: OrderStatus; refunded: bigint };
 /**
  * orderStatus and refunded of each order, from the chain itself, in one or a few HTTP requests. An order still Paid
  * with nothing refunded has had no event since OrderPlaced (every later event changes one or the other), so its
- * record is whole without reading later logs (client/orders.ts withHistory).
+ * record is whole without reading later logs (client/orders.ts rebuild).
  */
 export async function readOrderStates(chain: Chain, ids: readonly bigint[]): Promise<Map<bigint, OrderState>> {
   const call = (fn: "orderStatus" | "refunded", id: bigint): Call => ({

@@ -173,16 +173,27 @@ export function applyOrderEvent(record: OrderRecord, log: RawLog): void {
 }
 
 /**
- * Rebuilds `records` to their current state. The chain is asked first (client/batch-read.ts readOrderStates, one
- * batched request): an order still Paid with nothing refunded has no later event, so when every order is, no log is
- * read. Otherwise the later events are read from the oldest order that changed.
+ * Records for OrderPlaced logs, oldest first, rebuilt to their current state. The chain is asked first
+ * (client/batch-read.ts readOrderStates, one batched request beside the stores' currencies): an order still Paid
+ * with nothing refunded has no later event, so when every order is, no log is read. Otherwise the later events are
+ * read from the oldest order that changed.
  */
-async function withHistory(chain: Chain, fromBlock: number, toBlock: number, records: OrderRecord[]) {
-  if (records.length === 0) return records;
-  const states = await readOrderStates(
-    chain,
-    records.map((r) => r.id),
-  );
+async function rebuild(
+  chain: Chain,
+  fromBlock: number,
+  toBlock: number,
+  placed: RawLog[],
+  currencies: Currencies = new Map(),
+): Promise<OrderRecord[]> {
+  if (placed.length === 0) return [];
+  // The stores' currencies and the orders' states at once (two round trips become one).
+  const [records, states] = await Promise.all([
+    placedRecords(chain, placed, currencies),
+    readOrderStates(
+      chain,
+      placed.map((l) => BigInt(l.topics[1] ?? "0x0")),
+    ),
+  ]);
   const changed = records.filter((r) => {
     const state = states.get(r.id);
     return state?.status !== "Paid" || state.refunded !== 0n;
@@ -286,9 +297,7 @@ async function loadPlaced(
   const placed = await chain
     .getLogs({ topics, fromBlock: deploymentBlock, toBlock }, { onLogs: partial.onLogs })
     .finally(partial.settled);
-  const records = await placedRecords(chain, placed, currencies);
-  await withHistory(chain, deploymentBlock, toBlock, records);
-  return records.reverse();
+  return (await rebuild(chain, deploymentBlock, toBlock, placed, currencies)).reverse();
 }
 
 /**
@@ -335,9 +344,7 @@ export async function loadStoreOrders(
     if (error instanceof BrokenWalkError) return scan();
     throw error;
   }
-  const records = await placedRecords(chain, uniqueLogs(placed), currencies);
-  await withHistory(chain, deploymentBlock, toBlock, records);
-  return records.reverse();
+  return (await rebuild(chain, deploymentBlock, toBlock, uniqueLogs(placed), currencies)).reverse();
 }
 
 /** Each variant of the store's products with its last order block; null when one that sold has none (no pointers). */
@@ -373,8 +380,7 @@ export async function loadOrdersById(chain: Chain, ids: bigint[], deploymentBloc
       })),
     );
   }
-  const records = await placedRecords(chain, placed);
-  await withHistory(chain, deploymentBlock, toBlock, records);
+  const records = await rebuild(chain, deploymentBlock, toBlock, placed);
   const byId = new Map(records.map((r) => [r.id, r]));
   return unique.flatMap((id) => byId.get(id) ?? []);
 }
@@ -394,7 +400,7 @@ export async function loadOrder(
   const { log, hintMissed } = await findPlaced(chain, orderId, deploymentBlock, toBlock, options.block);
   if (hintMissed) options.onHintMissed?.();
   if (!log) return null;
-  const [record] = await withHistory(chain, deploymentBlock, toBlock, await placedRecords(chain, [log]));
+  const [record] = await rebuild(chain, deploymentBlock, toBlock, [log]);
   return record ?? null;
 }
 

@@ -106,6 +106,8 @@ describe("order history through a capped provider on an old chain (e2e)", functi
       .locator(".order-row")
       .nth(expectedOrders - 1)
       .waitFor({ timeout: 240_000 });
+    // The rows show as they are found; the whole history is read when the progress line goes.
+    await page.getByText(/Reading your order history/).waitFor({ state: "detached", timeout: 240_000 });
     expect(await page.locator(".order-row").count()).to.equal(expectedOrders);
     expect(await page.locator("main").innerText()).not.to.match(RAW);
     // The scan went through the cap: some calls were refused, and the rest fitted.

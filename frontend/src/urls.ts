@@ -31,9 +31,16 @@ export const routes = {
   /** `buyNow`: the checkout of the product page's one Buy now line (pages/checkout.ts), not of the cart. */
   checkout: (options: { buyNow?: boolean } = {}) => withQuery("/checkout", { buy: options.buyNow ? "now" : undefined }),
   orders: () => "/orders",
-  /** `placed`: the orders one payment just placed (the order page's thank-you, pages/order.ts placedBanner). */
-  order: (orderId: Id, options: { placed?: readonly Id[] } = {}) =>
-    withQuery(`/orders/${orderId}`, { placed: options.placed?.length ? options.placed.join(",") : undefined }),
+  /**
+   * `placed`: the orders one payment just placed (the order page's thank-you, pages/order.ts placedBanner). `block`:
+   * the block of the order's OrderPlaced log, so a link opens on any device with one `eth_getLogs` of that block
+   * (client/placed.ts findPlaced; read back by parseOrderBlock).
+   */
+  order: (orderId: Id, options: { placed?: readonly Id[]; block?: number } = {}) =>
+    withQuery(`/orders/${orderId}`, {
+      placed: options.placed?.length ? options.placed.join(",") : undefined,
+      b: options.block,
+    }),
   sell: () => "/sell",
   openStore: () => "/sell/new",
   sellerStore: (storeId: Id) => `/sell/store/${storeId}`,
@@ -125,4 +132,11 @@ export function matchPath(pattern: string, path: string): Record<string, string>
     } else if (p !== v) return null;
   }
   return params;
+}
+
+/** An order URL's `b` (routes.order `block`): the block number, null when absent, "malformed" when not one. */
+export function parseOrderBlock(query: URLSearchParams): number | null | "malformed" {
+  const b = query.get("b");
+  if (b === null) return null;
+  return /^\d{1,15}$/.test(b) ? Number(b) : "malformed";
 }

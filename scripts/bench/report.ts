@@ -49,7 +49,7 @@ export type Results = {
   seaport: SeaportGas;
   /** The ETH purchase on a simulated L1 and OP-stack L2, with the L2's L1 data fee (./l2-fee.ts). */
   l2: L2Cost;
-  /** "Your orders" through the provider simulator on an old chain, per eth_getLogs cap (./history.ts). */
+  /** Order history, reviews and the seller's orders through the provider simulator on an old chain, per eth_getLogs cap (./history.ts). */
   history?: HistoryFigures;
   figures: Figure[];
 };

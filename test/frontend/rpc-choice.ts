@@ -6,6 +6,7 @@ import {
   checkRpcUrl,
   clearRpcUrl,
   FallbackRpc,
+  fallbackSentence,
   savedRpcUrl,
   saveRpcUrl,
 } from "../../frontend/src/client/rpc-choice.ts";
@@ -84,15 +85,58 @@ describe("the fan's own RPC endpoint", () => {
     expect(savedRpcUrl(storage, 8453)).to.equal(null);
   });
 
-  it("falls back to the store's endpoint only when the fan's can't be reached", async () => {
+  it("falls back to the store's endpoint when the fan's can't be reached, and says so once", async () => {
     const store = new HttpRpc(await node(31337));
     const down = new FallbackRpc(new HttpRpc("http://127.0.0.1:9"), store);
+    const heard: string[] = [];
+    down.onFallback((reason) => heard.push(reason));
     expect(await down.request("eth_blockNumber")).to.equal("0x10");
-    // A refusal is the fan's endpoint's answer, not a failure to reach it: it is not sent elsewhere.
+    expect(await down.request("eth_chainId")).to.equal("0x7a69");
+    expect(heard).to.deep.equal(["unreachable"]);
+    expect(fallbackSentence("unreachable")).to.match(/couldn't be reached, so the store's own provider was used/);
+  });
+
+  it("reads the history from the store's endpoint once the fan's refuses it, and keeps other refusals its own", async () => {
+    const store = new HttpRpc(await node(31337));
     sim = await startProviderSim({ upstream: await node(31337), refuseLogs: true });
     const refusing = new FallbackRpc(new HttpRpc(sim.url), store);
-    const error = await refusing.request("eth_getLogs", [{}]).catch((e) => e);
-    expect(error).to.be.instanceOf(RpcError);
+    const heard: string[] = [];
+    refusing.onFallback((reason) => heard.push(reason));
+    const range = { fromBlock: "0x1", toBlock: "0x10" };
+    expect(await refusing.request("eth_getLogs", [range])).to.equal("0x10");
+    expect(heard).to.deep.equal(["refused"]);
+    expect(refusing.logsOnFallback).to.equal(true);
+    // From then on eth_getLogs goes straight to the store's endpoint, single or batched; other calls stay the fan's.
+    const before = sim.stats.calls.eth_getLogs ?? 0;
+    await refusing.request("eth_getLogs", [range]);
+    await refusing.requestBatch([
+      { method: "eth_getLogs", params: [range] },
+      { method: "eth_blockNumber", params: [] },
+    ]);
+    expect(sim.stats.calls.eth_getLogs ?? 0).to.equal(before);
+    await refusing.request("eth_blockNumber");
+    expect(sim.stats.calls.eth_blockNumber ?? 0).to.be.greaterThan(0);
+    expect(heard).to.deep.equal(["refused"]);
+
+    // A range refusal of many blocks is the scanner's to narrow (client/log-scan.ts), not a reason to switch.
+    await sim.close();
+    sim = await startProviderSim({ upstream: await node(31337), maxBlockRange: 1, style: "node" });
+    const capped = new FallbackRpc(new HttpRpc(sim.url), store);
+    const wide = await capped.request("eth_getLogs", [range]).catch((e) => e);
+    expect(wide).to.be.instanceOf(RpcError);
+    expect(capped.logsOnFallback).to.equal(false);
+
+    // The batch path reads the refusal too: the batch is sent again to the store's endpoint.
+    await sim.close();
+    sim = await startProviderSim({ upstream: await node(31337), refuseLogs: true });
+    const batched = new FallbackRpc(new HttpRpc(sim.url), store);
+    const answers = await batched.requestBatch([
+      { method: "eth_getLogs", params: [range] },
+      { method: "eth_getLogs", params: [range] },
+    ]);
+    expect(answers).to.deep.equal([{ result: "0x10" }, { result: "0x10" }]);
+    expect([...batched.reasons]).to.deep.equal(["refused"]);
+    expect(capped.logsOnFallback).to.equal(false);
   });
 });
 

@@ -4,9 +4,12 @@
 // change the Order: they are summed beside it in `refunded`, as the contract's refunded(orderId) keeps them. OrderPlaced
 // carries the order packed, without the currency, which is the store's: one getStore per store involved.
 
-import { byPosition, type Chain, type RawLog } from "./chain.ts";
+import { readOrderStates } from "./batch-read.ts";
+import { byPosition, type Chain, type RawLog, uniqueLogs } from "./chain.ts";
 import { decodeEvent, topicOf } from "./contract.ts";
 import { addressTopic, uintTopic } from "./hex.ts";
+import { findPlaced } from "./placed.ts";
+import { BrokenWalkError, type VariantPointer, walkReviews, walkStoreOrders } from "./pointer-walk.ts";
 import { ORDER_STATUS, type Order, type OrderStatus, orderFromPlaced } from "./protocol.ts";
 
 export type TimelineEvent = {
@@ -78,17 +81,25 @@ function placedRecord(log: RawLog, currencyOf: ReadonlyMap<bigint, string>): Ord
   };
 }
 
+/** Each store's currency, read once per store while a page loads (OrderPlaced leaves it out). */
+type Currencies = Map<bigint, Promise<string | undefined>>;
+
 /** Records for OrderPlaced logs, oldest first, with each store's currency read once. */
-async function placedRecords(chain: Chain, logs: RawLog[]): Promise<OrderRecord[]> {
+async function placedRecords(chain: Chain, logs: RawLog[], currencies: Currencies = new Map()): Promise<OrderRecord[]> {
   const storeIds = [...new Set(logs.map((log) => BigInt(log.topics[3] ?? "0x0")))];
   const currencyOf = new Map<bigint, string>();
   await Promise.all(
     storeIds.map(async (id) => {
-      const store = await chain.getStore(id);
-      if (store) currencyOf.set(id, store.currency);
+      let pending = currencies.get(id);
+      if (!pending) {
+        pending = chain.getStore(id).then((store) => store?.currency);
+        currencies.set(id, pending);
+      }
+      const currency = await pending;
+      if (currency !== undefined) currencyOf.set(id, currency);
     }),
   );
-  return logs.sort(byPosition).map((log) => placedRecord(log, currencyOf));
+  return [...logs].sort(byPosition).map((log) => placedRecord(log, currencyOf));
 }
 
 /** Applies one later event to a record, as the contract applied it to the stored order. */
@@ -161,12 +172,38 @@ export function applyOrderEvent(record: OrderRecord, log: RawLog): void {
   }
 }
 
-async function withHistory(chain: Chain, fromBlock: number, toBlock: number, records: OrderRecord[]) {
-  if (records.length === 0) return records;
-  // An order changes only after it is placed: its later events are read from the oldest order's block on.
-  const start = Math.max(fromBlock, Math.min(...records.map((r) => r.timeline[0]?.blockNumber ?? fromBlock)));
+/**
+ * Records for OrderPlaced logs, oldest first, rebuilt to their current state. The chain is asked first
+ * (client/batch-read.ts readOrderStates, one batched request beside the stores' currencies): an order still Paid
+ * with nothing refunded has no later event, so when every order is, no log is read. Otherwise the later events are
+ * read from the oldest order that changed.
+ */
+async function rebuild(
+  chain: Chain,
+  fromBlock: number,
+  toBlock: number,
+  placed: RawLog[],
+  currencies: Currencies = new Map(),
+): Promise<OrderRecord[]> {
+  if (placed.length === 0) return [];
+  // The stores' currencies and the orders' states at once (two round trips become one).
+  const [records, states] = await Promise.all([
+    placedRecords(chain, placed, currencies),
+    readOrderStates(
+      chain,
+      placed.map((l) => BigInt(l.topics[1] ?? "0x0")),
+    ),
+  ]);
+  const changed = records.filter((r) => {
+    const state = states.get(r.id);
+    return state?.status !== "Paid" || state.refunded !== 0n;
+  });
+  if (changed.length === 0) return records;
+  // An order changes only after it is placed: its later events are read from the oldest changed order's block on.
+  const start = Math.max(fromBlock, Math.min(...changed.map((r) => r.timeline[0]?.blockNumber ?? fromBlock)));
   const byId = new Map(records.map((r) => [r.id, r]));
-  // One query for all later events of these orders: topic0 is any of the events, topic1 any of the order ids.
+  // One query for all later events of these orders: topic0 is any of the events, topic1 any of the order ids (all
+  // of them, so the filter, and the log cache's entry for it, stay the same from one visit to the next).
   const ids = records.map((r) => uintTopic(r.id));
   const logs: RawLog[] = [];
   for (let i = 0; i < ids.length; i += 100) {
@@ -185,32 +222,148 @@ async function withHistory(chain: Chain, fromBlock: number, toBlock: number, rec
   return records;
 }
 
-/** Every order `buyer` placed, newest first, rebuilt to its current state. */
-export async function loadBuyerOrders(chain: Chain, buyer: string, deploymentBlock: number): Promise<OrderRecord[]> {
-  const toBlock = await chain.blockNumber();
-  const placed = await chain.getLogs({
-    topics: [topicOf("OrderPlaced"), null, addressTopic(buyer)],
-    fromBlock: deploymentBlock,
-    toBlock,
-  });
-  const records = await placedRecords(chain, placed);
-  await withHistory(chain, deploymentBlock, toBlock, records);
-  // Ids say nothing about age (see IMerchstand), the log position does.
-  return records.reverse();
+/** Orders as they are found, before the load ends: what was placed, with the status the chain reports now. */
+export type PartialOrders = (records: OrderRecord[]) => void;
+
+/**
+ * Shows OrderPlaced logs as a scan delivers them (`onPartial`, newest first, every record so far): each record with
+ * the chain's orderStatus and refunded, one batched request per delivery. `settled` waits for the last one, so
+ * nothing partial is shown after the whole list.
+ */
+function partialShower(chain: Chain, currencies: Currencies, onPartial: PartialOrders | undefined) {
+  const shown: OrderRecord[] = [];
+  let queue: Promise<void> = Promise.resolve();
+  let ended = false;
+  const queued = new Set<string>();
+  const onLogs = (all: RawLog[]) => {
+    // Each log once: what the cache showed first comes again with the scan.
+    const logs = all.filter((l) => {
+      const key = `${BigInt(l.blockNumber)}:${BigInt(l.logIndex)}`;
+      if (queued.has(key)) return false;
+      queued.add(key);
+      return true;
+    });
+    if (!onPartial || logs.length === 0) return;
+    queue = queue.then(async () => {
+      if (ended) return;
+      try {
+        const records = await placedRecords(chain, logs, currencies);
+        const states = await readOrderStates(
+          chain,
+          records.map((r) => r.id),
+        );
+        for (const r of records) {
+          const state = states.get(r.id);
+          if (state) Object.assign(r, state);
+          if (!shown.some((s) => s.id === r.id)) shown.push(r);
+        }
+        if (!ended) onPartial(newestFirst(shown));
+      } catch {
+        // The whole load reads them again and reports what fails.
+      }
+    });
+  };
+  const settled = async () => {
+    await queue;
+    ended = true;
+  };
+  return { onLogs, settled, idle: () => queue };
 }
 
-/** Every order placed with store `storeId`, newest first, rebuilt to its current state (the seller dashboard). */
-export async function loadStoreOrders(chain: Chain, storeId: bigint, deploymentBlock: number): Promise<OrderRecord[]> {
-  const toBlock = await chain.blockNumber();
-  const placed = await chain.getLogs({
-    topics: [topicOf("OrderPlaced"), null, null, uintTopic(storeId)],
-    fromBlock: deploymentBlock,
-    toBlock,
-  });
-  const records = await placedRecords(chain, placed);
-  await withHistory(chain, deploymentBlock, toBlock, records);
-  return records.reverse();
+const blockOf = (r: OrderRecord) => r.timeline[0]?.blockNumber ?? 0;
+/** Ids say nothing about age (see IMerchstand), the log position does. */
+function newestFirst(records: readonly OrderRecord[]): OrderRecord[] {
+  return [...records].sort((a, b) => blockOf(b) - blockOf(a) || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
 }
+
+export type LoadOptions = { onPartial?: PartialOrders };
+
+/** The orders whose OrderPlaced logs match `topics`, newest first, rebuilt; `onPartial` as for loadBuyerOrders. */
+async function loadPlaced(
+  chain: Chain,
+  topics: (string | null)[],
+  deploymentBlock: number,
+  options: LoadOptions,
+): Promise<OrderRecord[]> {
+  const toBlock = await chain.blockNumber();
+  const currencies: Currencies = new Map();
+  const partial = partialShower(chain, currencies, options.onPartial);
+  // What this device keeps (the receipts of its payments, client/placed.ts) shows before the scan sends anything.
+  const kept = options.onPartial && chain.logCache ? (await chain.logCache.read(topics)).logs : [];
+  if (kept.length > 0) {
+    partial.onLogs(kept);
+    await partial.idle();
+  }
+  const placed = await chain
+    .getLogs({ topics, fromBlock: deploymentBlock, toBlock }, { onLogs: partial.onLogs })
+    .finally(partial.settled);
+  return (await rebuild(chain, deploymentBlock, toBlock, placed, currencies)).reverse();
+}
+
+/**
+ * Every order `buyer` placed, newest first, rebuilt to its current state. `onPartial` sees the orders as they are
+ * found (those this device keeps first, client/placed.ts), before the whole history is read.
+ */
+export function loadBuyerOrders(
+  chain: Chain,
+  buyer: string,
+  deploymentBlock: number,
+  options: LoadOptions = {},
+): Promise<OrderRecord[]> {
+  return loadPlaced(chain, [topicOf("OrderPlaced"), null, addressTopic(buyer)], deploymentBlock, options);
+}
+
+/**
+ * Every order placed with store `storeId`, newest first, rebuilt to its current state (the seller dashboard): walked
+ * back through the contract's pointers from each variant's last order (client/pointer-walk.ts), one batched request
+ * per round, on any provider at any chain age; by scan where a variant that sold has no pointer, or a walk breaks.
+ */
+export async function loadStoreOrders(
+  chain: Chain,
+  storeId: bigint,
+  deploymentBlock: number,
+  options: LoadOptions = {},
+): Promise<OrderRecord[]> {
+  const scan = () =>
+    loadPlaced(chain, [topicOf("OrderPlaced"), null, null, uintTopic(storeId)], deploymentBlock, options);
+  const [variants, toBlock] = await Promise.all([storeVariantPointers(chain, storeId), chain.blockNumber()]);
+  if (!variants) return scan();
+  const currencies: Currencies = new Map();
+  const partial = partialShower(chain, currencies, options.onPartial);
+  let placed: RawLog[];
+  try {
+    ({ logs: placed } = await walkStoreOrders(
+      chain,
+      storeId,
+      variants,
+      toBlock,
+      deploymentBlock,
+      partial.onLogs,
+    ).finally(partial.settled));
+  } catch (error) {
+    if (error instanceof BrokenWalkError) return scan();
+    throw error;
+  }
+  return (await rebuild(chain, deploymentBlock, toBlock, uniqueLogs(placed), currencies)).reverse();
+}
+
+/** Each variant of the store's products with its last order block; null when one that sold has none (no pointers). */
+async function storeVariantPointers(chain: Chain, storeId: bigint): Promise<VariantPointer[] | null> {
+  const out: VariantPointer[] = [];
+  for (let offset = 0; ; offset += PRODUCT_PAGE) {
+    const { products, total } = await chain.getStoreProducts(storeId, offset, PRODUCT_PAGE);
+    for (const p of products) {
+      for (const v of p.variants) {
+        const last = Number(v.lastOrderBlock);
+        if (v.sold > 0 && last === 0) return null;
+        if (last > 0) out.push({ productId: p.id, variant: v.index, lastOrderBlock: last });
+      }
+    }
+    if (products.length === 0 || offset + products.length >= total) return out;
+  }
+}
+
+const PRODUCT_PAGE = 100;
 
 /** The orders with these ids, rebuilt, in the order given; ids no OrderPlaced log names are left out. */
 export async function loadOrdersById(chain: Chain, ids: bigint[], deploymentBlock: number): Promise<OrderRecord[]> {
@@ -227,23 +380,27 @@ export async function loadOrdersById(chain: Chain, ids: bigint[], deploymentBloc
       })),
     );
   }
-  const records = await placedRecords(chain, placed);
-  await withHistory(chain, deploymentBlock, toBlock, records);
+  const records = await rebuild(chain, deploymentBlock, toBlock, placed);
   const byId = new Map(records.map((r) => [r.id, r]));
   return unique.flatMap((id) => byId.get(id) ?? []);
 }
 
-/** One order by id, rebuilt; null when no such order was placed. */
-export async function loadOrder(chain: Chain, orderId: bigint, deploymentBlock: number): Promise<OrderRecord | null> {
+/**
+ * One order by id, rebuilt; null when no such order was placed. `block` is where the order link says it was placed
+ * (client/placed.ts findPlaced): one `eth_getLogs` of that block instead of a scan; `onHintMissed` hears when that
+ * block did not hold it and the scan ran instead.
+ */
+export async function loadOrder(
+  chain: Chain,
+  orderId: bigint,
+  deploymentBlock: number,
+  options: { block?: number | null; onHintMissed?: () => void } = {},
+): Promise<OrderRecord | null> {
   const toBlock = await chain.blockNumber();
-  const placed = await chain.getLogs({
-    topics: [topicOf("OrderPlaced"), uintTopic(orderId)],
-    fromBlock: deploymentBlock,
-    toBlock,
-  });
-  const first = placed[0];
-  if (!first) return null;
-  const [record] = await withHistory(chain, deploymentBlock, toBlock, await placedRecords(chain, [first]));
+  const { log, hintMissed } = await findPlaced(chain, orderId, deploymentBlock, toBlock, options.block);
+  if (hintMissed) options.onHintMissed?.();
+  if (!log) return null;
+  const [record] = await rebuild(chain, deploymentBlock, toBlock, [log]);
   return record ?? null;
 }
 
@@ -270,16 +427,54 @@ export type Review = {
   reply: string | null;
 };
 
-/** A product's reviews (every one from a buyer of a completed order, by construction) with the store's replies. */
-export async function loadReviews(chain: Chain, productId: bigint, deploymentBlock: number): Promise<Review[]> {
-  const toBlock = await chain.blockNumber();
-  const logs = await chain.getLogs({
-    topics: [[topicOf("ReviewPosted"), topicOf("ReviewReplied")], uintTopic(productId)],
-    fromBlock: deploymentBlock,
-    toBlock,
-  });
+/**
+ * A product's reviews (every one from a buyer of a completed order, by construction) with the store's replies. The
+ * reviews are walked back through the contract's pointers from the product's lastReviewBlock (client/pointer-walk.ts),
+ * shown to `onReviews` as they arrive; replies in other blocks than their review are read by scan from the oldest
+ * review on. Without pointers (a product reviewed with none) or when the walk breaks, everything is read by scan.
+ */
+export async function loadReviews(
+  chain: Chain,
+  productId: bigint,
+  deploymentBlock: number,
+  options: { onReviews?: (reviews: Review[]) => void } = {},
+): Promise<Review[]> {
+  const topics = [[topicOf("ReviewPosted"), topicOf("ReviewReplied")], uintTopic(productId)];
+  const [toBlock, product] = await Promise.all([chain.blockNumber(), chain.getProduct(productId)]);
+  const last = Number(product?.lastReviewBlock ?? 0);
+  const kept: RawLog[] = [];
+  let walked = false;
+  if (product && last > 0) {
+    try {
+      const { logs } = await walkReviews(chain, productId, last, toBlock, deploymentBlock, (logs) => {
+        kept.push(...logs);
+        options.onReviews?.(reviewsOf(kept));
+      });
+      kept.splice(0, kept.length, ...logs);
+      walked = true;
+    } catch (error) {
+      if (!(error instanceof BrokenWalkError)) throw error;
+    }
+  }
+  if (walked) {
+    const reviews = reviewsOf(kept);
+    if (reviews.length === 0) return reviews;
+    const oldest = Math.min(...reviews.map((r) => r.blockNumber));
+    const replies = await chain.getLogs({
+      topics: [topicOf("ReviewReplied"), uintTopic(productId)],
+      fromBlock: oldest,
+      toBlock,
+    });
+    return reviewsOf([...kept, ...replies]);
+  }
+  if (product && product.ratingCount === 0) return [];
+  return reviewsOf(await chain.getLogs({ topics, fromBlock: deploymentBlock, toBlock }));
+}
+
+/** Reviews from ReviewPosted and ReviewReplied logs, newest first, each reply on its review. */
+function reviewsOf(logs: readonly RawLog[]): Review[] {
   const reviews = new Map<bigint, Review>();
-  for (const log of logs.sort(byPosition)) {
+  for (const log of uniqueLogs(logs)) {
     const parsed = decodeEvent(log);
     if (parsed?.name === "ReviewPosted") {
       const orderId = parsed.args.orderId;

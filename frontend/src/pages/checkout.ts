@@ -18,6 +18,7 @@ import { formatAmount } from "../client/format.ts";
 import type { Currency } from "../client/manifest.ts";
 import { impersonatedStore } from "../client/names.ts";
 import { orderLabel } from "../client/order-ref.ts";
+import { keepPlacedFromReceipt } from "../client/placed.ts";
 import { ARBITER_WINDOW, ZERO_ADDRESS } from "../client/protocol.ts";
 import {
   MAX_SHIPPING_BLOB,
@@ -395,6 +396,7 @@ export default async function checkoutPage(ctx: PageContext): Promise<Page> {
     const plan = payments();
     const paid: PaidPayment[] = [];
     const placed: bigint[] = [];
+    let firstBlock: number | undefined;
     const copies = new SealedAddressCopies(deviceStorage(), app.manifest.chainId, app.manifest.merchstand);
     replace(progress);
     for (const [index, payment] of plan.entries()) {
@@ -424,7 +426,11 @@ export default async function checkoutPage(ctx: PageContext): Promise<Page> {
         payButton.disabled = false;
         return;
       }
-      const { orderIds, lines, total, currency } = result;
+      const { orderIds, lines, total, currency, receipt } = result;
+      // The orders come from the receipt, never from a scan: kept for this device's order pages (client/placed.ts);
+      // the first payment's block rides in the order page's link (urls.ts routes.order `block`).
+      await keepPlacedFromReceipt(app.chain, receipt).catch(() => 0);
+      firstBlock ??= Number(BigInt(receipt.blockNumber));
       source.clear(lines);
       // The fan's own readable copy of the sealed address, shown on each order's page (pages/order.ts).
       if (ship) for (const id of orderIds) copies.save(id, ship);
@@ -447,7 +453,7 @@ export default async function checkoutPage(ctx: PageContext): Promise<Page> {
     // checkout's history entry is replaced, so Back and Forward never land on an emptied checkout.
     const first = placed[0];
     if (first !== undefined) {
-      location.replace(hashHref(routes.order(first, { placed })));
+      location.replace(hashHref(routes.order(first, { placed, block: firstBlock })));
       return;
     }
     setStatus(

@@ -25,10 +25,11 @@ import { NotFound, type Page, type PageContext } from "../page.ts";
 import { calendarBox } from "../ui/calendar.ts";
 import { trackingReference } from "../ui/components.ts";
 import { button, externalLink, h, keepDraft, link, replace, uid } from "../ui/dom.ts";
+import { orderLinkBox, orderLinkMissNote } from "../ui/history.ts";
 import { orderLink, orderNumberLine } from "../ui/order-ref.ts";
 import { runTx } from "../ui/tx.ts";
 import { usdNote } from "../ui/usd.ts";
-import { routes } from "../urls.ts";
+import { parseOrderBlock, routes } from "../urls.ts";
 import { statusLabel, stepLabel } from "./order-status.ts";
 
 const MAX_TEXT_BYTES = LIMITS.text;
@@ -36,8 +37,17 @@ const MAX_TEXT_BYTES = LIMITS.text;
 export default async function orderPage(ctx: PageContext): Promise<Page> {
   const { app } = ctx;
   const orderId = BigInt(ctx.params.orderId as string);
-  let record = await loadOrder(app.chain, orderId, app.manifest.deploymentBlock);
+  // An order link carries the block of OrderPlaced (urls.ts routes.order `block`); a wrong one falls back to a scan.
+  const hint = parseOrderBlock(ctx.query);
+  let linkNote = hint === "malformed" ? orderLinkMissNote(true) : null;
+  let record = await loadOrder(app.chain, orderId, app.manifest.deploymentBlock, {
+    block: hint === "malformed" ? null : hint,
+    onHintMissed: () => {
+      linkNote = orderLinkMissNote(false);
+    },
+  });
   if (!record) throw new NotFound();
+  const linkBox = orderLinkBox(orderId, record.timeline[0]?.blockNumber ?? 0);
   const productIds = [...new Set(record.order.lines.map((l) => l.productId))];
   const products = new Map<bigint, Product | null>(
     await Promise.all(productIds.map(async (id) => [id, await app.chain.getProduct(id)] as const)),
@@ -47,7 +57,7 @@ export default async function orderPage(ctx: PageContext): Promise<Page> {
   const currency = app.currency(record.order.currency);
 
   const root = h("div", { class: "order-page" });
-  const placed = placedBanner(ctx.query.get("placed"), orderId);
+  const placed = placedBanner(ctx.query.get("placed"), orderId, hint === "malformed" ? null : hint);
   const sealedCopy = new SealedAddressCopies(deviceStorage(), app.manifest.chainId, app.manifest.merchstand).load(
     orderId,
   );
@@ -295,6 +305,8 @@ export default async function orderPage(ctx: PageContext): Promise<Page> {
       h("h1", { text: orderLabel(orderId) }),
       orderNumberLine(orderId),
       placed,
+      linkNote,
+      linkBox,
       sealedCopy && !isDigitalOrder(r) ? shippingCopy(sealedCopy) : null,
       h("p", {
         class: `status-pill large ${r.status.toLowerCase()}`,
@@ -395,7 +407,9 @@ export default async function orderPage(ctx: PageContext): Promise<Page> {
   };
 
   const reload = async () => {
-    const fresh = await loadOrder(app.chain, orderId, app.manifest.deploymentBlock);
+    const fresh = await loadOrder(app.chain, orderId, app.manifest.deploymentBlock, {
+      block: record?.timeline[0]?.blockNumber,
+    });
     if (fresh && !ctx.signal.aborted) {
       record = fresh;
       await render();
@@ -412,7 +426,7 @@ export default async function orderPage(ctx: PageContext): Promise<Page> {
  * order's own URL, so a reload or Back/Forward shows the paid order, never an empty checkout. Lists every order the
  * payment placed (one per store, and per physical/digital half); null when the URL names none or is malformed.
  */
-function placedBanner(query: string | null, orderId: bigint): HTMLElement | null {
+function placedBanner(query: string | null, orderId: bigint, block: number | null): HTMLElement | null {
   if (!query) return null;
   const ids = query
     .split(",")
@@ -430,7 +444,8 @@ function placedBanner(query: string | null, orderId: bigint): HTMLElement | null
       ? h(
           "ul",
           null,
-          ids.map((id) => h("li", null, orderLink(BigInt(id)))),
+          // One payment, one block: each order's link carries it (urls.ts routes.order `block`).
+          ids.map((id) => h("li", null, orderLink(BigInt(id), block ?? undefined))),
         )
       : h("p", null, orderLink(orderId)),
   );

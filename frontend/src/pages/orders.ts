@@ -9,7 +9,7 @@ import type { OrderChange } from "../client/seen.ts";
 import type { Page, PageContext } from "../page.ts";
 import { emptyState, ipfsImage } from "../ui/components.ts";
 import { button, h, link, replace, uid } from "../ui/dom.ts";
-import { historyErrorBox, historyProgress } from "../ui/history.ts";
+import { fallbackNotice, historyErrorBox, historyProgress } from "../ui/history.ts";
 import { openWalletDialog } from "../ui/layout.ts";
 import { changedMark, seenTracker } from "../ui/seen-marks.ts";
 import { runTx } from "../ui/tx.ts";
@@ -63,6 +63,8 @@ export default function ordersPage(ctx: PageContext): Page {
   };
   search.addEventListener("input", filter);
   const changesSince = seenTracker(app);
+  /** The orders shown before the whole history was read (client/orders.ts onPartial). */
+  let shownSoFar: HTMLElement | null = null;
 
   const render = async () => {
     const account = app.account;
@@ -78,16 +80,40 @@ export default function ordersPage(ctx: PageContext): Page {
       replace(credits);
       return;
     }
+    shownSoFar = null;
     const progress = historyProgress(app, "Reading your order history…");
     // Progress replaces nothing or the connect prompt; a list already shown stays while it refreshes.
     if (body.childElementCount === 0 || body.querySelector(".connect-prompt")) replace(body, progress.el);
-    const [orders, stores] = await Promise.all([
-      loadBuyerOrders(app.chain, account, app.manifest.deploymentBlock),
-      app.stores(),
-    ]).finally(progress.stop);
+    const stores = app.stores();
+    const list = (orders: OrderRecord[], names: Map<bigint, string>, changes?: Map<string, OrderChange>) =>
+      h(
+        "ul",
+        { class: "order-list" },
+        orders.map((o) =>
+          orderRow(ctx, o, names.get(o.order.storeId) ?? `Store ${o.order.storeId}`, changes?.get(`${o.id}`)),
+        ),
+      );
+    const nameMap = (all: Awaited<typeof stores>) => new Map(all.map((s) => [s.id, s.name]));
+    let done = false;
+    // Orders show as they are found (this device's first, client/placed.ts), the progress line above them; they
+    // stay when the rest of the history can't be read (load, below).
+    const onPartial = (partial: OrderRecord[]) =>
+      void stores
+        .then((all) => {
+          if (done || ctx.signal.aborted || account !== app.account) return;
+          shownSoFar = list(partial, nameMap(all));
+          replace(body, progress.el, shownSoFar);
+        })
+        .catch(() => {});
+    const [orders, all] = await Promise.all([
+      loadBuyerOrders(app.chain, account, app.manifest.deploymentBlock, { onPartial }),
+      stores,
+    ]).finally(() => {
+      done = true;
+      progress.stop();
+    });
     if (ctx.signal.aborted || account !== app.account) return;
     await renderCredits(account);
-    const storeName = new Map(stores.map((s) => [s.id, s.name]));
     const changes = changesSince(account, orders);
     replace(
       body,
@@ -97,13 +123,7 @@ export default function ordersPage(ctx: PageContext): Page {
             "When you buy something, it shows up here.",
             link(routes.home(), { class: "btn" }, "Browse stores"),
           )
-        : h(
-            "ul",
-            { class: "order-list" },
-            orders.map((o) =>
-              orderRow(ctx, o, storeName.get(o.order.storeId) ?? `Store ${o.order.storeId}`, changes.get(`${o.id}`)),
-            ),
-          ),
+        : list(orders, nameMap(all), changes),
     );
     finder.hidden = orders.length === 0;
     filter();
@@ -149,15 +169,20 @@ export default function ordersPage(ctx: PageContext): Page {
         replace(
           body,
           historyErrorBox(app.explain(error), () => void load()),
+          shownSoFar,
         );
     });
   const unsubscribe = app.onChange(() => void load());
+  const notice = fallbackNotice(app);
   void load();
   return {
     title: "Your orders",
-    el: h("div", { class: "orders-page" }, h("h1", { text: "Your orders" }), credits, finder, noMatch, body),
+    el: h("div", { class: "orders-page" }, h("h1", { text: "Your orders" }), notice.el, credits, finder, noMatch, body),
     refresh: load,
-    dispose: unsubscribe,
+    dispose: () => {
+      unsubscribe();
+      notice.stop();
+    },
   };
 }
 
@@ -186,7 +211,8 @@ function orderRow(ctx: PageContext, record: OrderRecord, storeName: string, chan
     "li",
     { class: "order-row", dataset: { orderId: record.id.toString() } },
     link(
-      routes.order(record.id),
+      // The block of OrderPlaced rides along: the order page reads that one block (client/placed.ts findPlaced).
+      routes.order(record.id, { block: record.timeline[0]?.blockNumber }),
       { class: "order-link", dataset: { orderId: record.id.toString() } },
       h("span", { class: "order-id", text: orderLabel(record.id) }),
       h("span", { class: "order-store", text: storeName }),

@@ -7,7 +7,7 @@ import { formatAmount, shortAddress } from "../client/format.ts";
 import { HistoryUnavailableError } from "../client/log-scan.ts";
 import type { ProductMetadata } from "../client/metadata.ts";
 import { impersonatedStore, withoutBidiControls } from "../client/names.ts";
-import { loadReviews } from "../client/orders.ts";
+import { loadReviews, type Review } from "../client/orders.ts";
 import type { Product, Variant } from "../client/protocol.ts";
 import { NotFound, type Page, type PageContext } from "../page.ts";
 import {
@@ -220,8 +220,13 @@ export default async function productPage(ctx: PageContext): Promise<Page> {
   };
 
   const renderReviews = async () => {
-    const list = await loadReviews(app.chain, product.id, app.manifest.deploymentBlock);
-    if (ctx.signal.aborted) return;
+    const list = await loadReviews(app.chain, product.id, app.manifest.deploymentBlock, {
+      // Reviews show as they are found, the progress line under them until the replies are read.
+      onReviews: (found) => !ctx.signal.aborted && showReviews(found, reviewsProgress.el),
+    });
+    if (!ctx.signal.aborted) showReviews(list, null);
+  };
+  const showReviews = (list: Review[], more: HTMLElement | null) => {
     const avg = averageRating(product);
     replace(
       reviews,
@@ -250,6 +255,7 @@ export default async function productPage(ctx: PageContext): Promise<Page> {
               ),
             ),
           ),
+      more,
     );
   };
 

@@ -3,9 +3,10 @@
 // provider can't be reached or can't serve the history.
 import type { App } from "../app.ts";
 import type { FanError } from "../client/errors.ts";
-import { routes } from "../urls.ts";
+import { FallbackRpc, fallbackSentence } from "../client/rpc-choice.ts";
+import { hashHref, routes } from "../urls.ts";
 import { errorBox, spinner } from "./components.ts";
-import { link } from "./dom.ts";
+import { button, h, link, replace } from "./dom.ts";
 
 /** A spinner whose label reads "`label` 40%" while a scan runs; `stop` detaches it. */
 export function historyProgress(app: App, label: string): { el: HTMLElement; stop: () => void } {
@@ -25,4 +26,61 @@ export function historyErrorBox(error: FanError, onRetry?: () => void): HTMLElem
     box.append(link(routes.settings(), { class: "btn secondary rpc-choice" }, "Choose another network provider"));
   }
   return box;
+}
+
+/**
+ * "Copy order link": the order's URL with the block of its OrderPlaced log (urls.ts routes.order `block`), which
+ * opens the order on any device with one `eth_getLogs` of that block. Where the clipboard is refused, the link is
+ * shown to copy by hand.
+ */
+export function orderLinkBox(orderId: bigint, block: number): HTMLElement {
+  const url = `${location.origin}${location.pathname}${hashHref(routes.order(orderId, { block }))}`;
+  const status = h("span", { class: "muted small", attrs: { role: "status" } });
+  const copy = button(
+    "Copy order link",
+    () => {
+      const manual = () => {
+        const field = h("input", {
+          class: "order-link-text",
+          attrs: { readonly: "", value: url, "aria-label": "Order link" },
+        });
+        replace(status, "Copy this link: ", field);
+        field.select();
+      };
+      if (!navigator.clipboard) return manual();
+      navigator.clipboard
+        .writeText(url)
+        .then(() => replace(status, "Link copied. It opens this order on any device."), manual);
+    },
+    { class: "btn secondary copy-order-link" },
+  );
+  return h("p", { class: "order-link-box" }, copy, " ", status);
+}
+
+/** The sentence shown when an order link's block did not lead to the order and the history was read instead. */
+export function orderLinkMissNote(malformed: boolean): HTMLElement {
+  return h("p", {
+    class: "notice",
+    attrs: { role: "status" },
+    text: malformed
+      ? "This link's block number isn't readable, so the order was looked up in the store's history instead."
+      : "This link's block number didn't lead to the order, so it was looked up in the store's history instead.",
+  });
+}
+
+/**
+ * A line that says when the fan's own network provider was passed over for the store's (client/rpc-choice.ts
+ * FallbackRpc): refused the history, or could not be reached. Empty otherwise; `stop` detaches it.
+ */
+export function fallbackNotice(app: App): { el: HTMLElement; stop: () => void } {
+  const el = h("div", { class: "rpc-fallback", attrs: { "aria-live": "polite" } });
+  const rpc = app.chain.rpc;
+  if (!(rpc instanceof FallbackRpc)) return { el, stop: () => {} };
+  const show = () =>
+    replace(
+      el,
+      [...rpc.reasons].map((reason) => h("p", { class: "notice", text: fallbackSentence(reason) })),
+    );
+  show();
+  return { el, stop: rpc.onFallback(show) };
 }

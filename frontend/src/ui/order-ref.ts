@@ -4,9 +4,12 @@ import { orderLabel, orderReference } from "../client/order-ref.ts";
 import { routes } from "../urls.ts";
 import { button, h, link } from "./dom.ts";
 
-/** A link to the order's page reading "Order MS-7KQ2-9XAB", carrying `data-order-id`. */
-export function orderLink(id: bigint, className = "order-link"): HTMLAnchorElement {
-  return link(routes.order(id), { class: className, dataset: { orderId: id.toString() } }, orderLabel(id));
+/**
+ * A link to the order's page reading "Order MS-7KQ2-9XAB", carrying `data-order-id`; with the block of its OrderPlaced
+ * log when known, so the link opens on any device with one request (urls.ts routes.order `block`).
+ */
+export function orderLink(id: bigint, block?: number, className = "order-link"): HTMLAnchorElement {
+  return link(routes.order(id, { block }), { class: className, dataset: { orderId: id.toString() } }, orderLabel(id));
 }
 
 /** The full order number, selectable, with a Copy button: what the contract, the explorer and a seller's CSV use. */

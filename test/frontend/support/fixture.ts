@@ -9,21 +9,29 @@ import type { Merchstand, MockUSD } from "../../../types/ethers-contracts/index.
 export const connection = await network.create();
 export const { ethers, ignition, networkHelpers } = connection;
 
-/** A fetch that answers JSON-RPC from the in-process provider, counting the requests the client makes. */
-export function providerFetch(): FetchLike & { count: number } {
-  const fn = async (_url: string, init: { body: string }) => {
-    fn.count++;
-    const { id, method, params } = JSON.parse(init.body) as { id: number; method: string; params: unknown[] };
-    let body: unknown;
+/**
+ * A fetch that answers JSON-RPC (single calls and batches) from the in-process provider, counting the requests the
+ * client makes (a batch is one) and the calls by method (`methods`).
+ */
+export function providerFetch(): FetchLike & { count: number; methods: Record<string, number> } {
+  type Call = { id: number; method: string; params: unknown[] };
+  const answer = async ({ id, method, params }: Call) => {
+    fn.methods[method] = (fn.methods[method] ?? 0) + 1;
     try {
-      body = { jsonrpc: "2.0", id, result: await connection.provider.request({ method, params }) };
+      return { jsonrpc: "2.0", id, result: await connection.provider.request({ method, params }) };
     } catch (error) {
       const e = error as { code?: number; message?: string; data?: unknown };
-      body = { jsonrpc: "2.0", id, error: { code: e.code ?? -32603, message: e.message ?? "error", data: e.data } };
+      return { jsonrpc: "2.0", id, error: { code: e.code ?? -32603, message: e.message ?? "error", data: e.data } };
     }
+  };
+  const fn = async (_url: string, init: { body: string }) => {
+    fn.count++;
+    const payload = JSON.parse(init.body) as Call | Call[];
+    const body = Array.isArray(payload) ? await Promise.all(payload.map(answer)) : await answer(payload);
     return { ok: true, status: 200, json: async () => body };
   };
   fn.count = 0;
+  fn.methods = {} as Record<string, number>;
   return fn;
 }
 

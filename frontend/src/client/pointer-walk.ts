@@ -1,0 +1,173 @@
+// History read through the contract's own pointers instead of a scan (IMerchstand: VariantView.lastOrderBlock and
+// each OrderPlaced line's previousOrderBlock; ProductView.lastReviewBlock and ReviewPosted.previousReviewBlock;
+// docs/FORMATS.md, "History pointers"). A walk asks `eth_getLogs` for one block at a time, so it works on a provider
+// that serves one block per call, whatever the chain's age: each round asks every walk's current block at once, in
+// one JSON-RPC batch (client/batch-read.ts), and a block one walk read serves every walk that reaches it. Pointers
+// keep the low 32 bits of a block number; fullBlock puts back the rest. A walk that finds no log where a pointer
+// leads (a pointer to a block the provider has pruned, a reorg) is broken: the caller reads the history by scan.
+import { callMany } from "./batch-read.ts";
+import type { Chain, RawLog } from "./chain.ts";
+import { decodeEvent, topicOf } from "./contract.ts";
+import { toQuantity, uintTopic } from "./hex.ts";
+import { RateLimitedError } from "./rpc.ts";
+
+const SPAN = 2 ** 32;
+
+/** The newest block at or below `head` whose low 32 bits are `low`; 0 for 0 (no pointer). */
+export function fullBlock(low: number, head: number): number {
+  if (low === 0) return 0;
+  let block = Math.floor(head / SPAN) * SPAN + low;
+  if (block > head) block -= SPAN;
+  return block;
+}
+
+/** The previousOrderBlock an OrderPlaced line word carries (bits 200..231). */
+export function previousOrderBlock(word: bigint): number {
+  return Number((word >> 200n) & 0xffff_ffffn);
+}
+
+/** A pointer led to a block without the log it promised: the history must be read by scan. */
+export class BrokenWalkError extends Error {
+  override name = "BrokenWalkError";
+}
+
+/** Rounds of a walk, each one batched request, and the blocks read (for the bench and tests). */
+export type WalkStats = { rounds: number; blocks: number };
+
+type Walk<K> = { key: K; block: number };
+
+/**
+ * Walks many linked lists of blocks at once. `topics` is the filter of every block read; `step` answers, for a walk
+ * at `block` and that block's logs, the walk's previous block (0 when it ends), or null when the block holds nothing
+ * of the walk (broken). `onLogs` sees each block's logs as they arrive.
+ */
+async function walkBlocks<K>(
+  chain: Chain,
+  topics: (string | string[] | null)[],
+  starts: readonly Walk<K>[],
+  floor: number,
+  step: (key: K, block: number, logs: readonly RawLog[]) => number | null,
+  onLogs?: (logs: RawLog[]) => void,
+): Promise<{ logs: RawLog[]; stats: WalkStats }> {
+  const read = new Map<number, RawLog[]>();
+  let walks = starts.filter((w) => w.block >= floor && w.block > 0);
+  const stats: WalkStats = { rounds: 0, blocks: 0 };
+  while (walks.length > 0) {
+    const blocks = [...new Set(walks.map((w) => w.block))].filter((b) => !read.has(b));
+    if (blocks.length > 0) {
+      stats.rounds++;
+      stats.blocks += blocks.length;
+      const answers = await withRetry(() =>
+        callMany<RawLog[]>(
+          chain.rpc,
+          blocks.map((b) => ({
+            method: "eth_getLogs",
+            params: [{ address: chain.address, topics, fromBlock: toQuantity(b), toBlock: toQuantity(b) }],
+          })),
+        ),
+      );
+      blocks.forEach((b, i) => {
+        const logs = Array.isArray(answers[i]) ? (answers[i] as RawLog[]) : [];
+        read.set(b, logs);
+        if (logs.length > 0) onLogs?.(logs);
+      });
+    }
+    const next: Walk<K>[] = [];
+    for (const w of walks) {
+      const previous = step(w.key, w.block, read.get(w.block) ?? []);
+      if (previous === null) throw new BrokenWalkError(`no log at block ${w.block} where a pointer led`);
+      // Pointers only go back in time; anything else is not a pointer to trust.
+      if (previous >= w.block) throw new BrokenWalkError(`pointer at block ${w.block} does not lead back`);
+      if (previous >= floor && previous > 0) next.push({ key: w.key, block: previous });
+    }
+    walks = next;
+  }
+  return { logs: [...read.values()].flat(), stats };
+}
+
+/** Retries a batch the provider refused for the rate, as long as it asks (Retry-After), a few times. */
+async function withRetry<T>(run: () => Promise<T>): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await run();
+    } catch (error) {
+      if (!(error instanceof RateLimitedError) || attempt >= 5) throw error;
+      await new Promise((resolve) => setTimeout(resolve, error.retryAfterMs ?? 500 * 2 ** attempt));
+    }
+  }
+}
+
+export type VariantPointer = { productId: bigint; variant: number; lastOrderBlock: number };
+
+/**
+ * Every OrderPlaced log of store `storeId`, walked back from each variant's lastOrderBlock (all of them in parallel,
+ * one batched request per round: as many rounds as the most-ordered variant has order blocks).
+ */
+export async function walkStoreOrders(
+  chain: Chain,
+  storeId: bigint,
+  variants: readonly VariantPointer[],
+  head: number,
+  deploymentBlock: number,
+  onLogs?: (logs: RawLog[]) => void,
+): Promise<{ logs: RawLog[]; stats: WalkStats }> {
+  const starts = variants.map((v) => ({
+    key: `${v.productId}:${v.variant}`,
+    block: fullBlock(v.lastOrderBlock, head),
+  }));
+  return walkBlocks(
+    chain,
+    [topicOf("OrderPlaced"), null, null, uintTopic(storeId)],
+    starts,
+    deploymentBlock,
+    (key, block, logs) => {
+      // The first line of the variant in this block points to its previous block; later ones point to this block.
+      let previous: number | null = null;
+      for (const log of logs) {
+        const parsed = decodeEvent(log);
+        if (parsed?.name !== "OrderPlaced") continue;
+        for (const w of parsed.args.lines) {
+          const word = BigInt(w);
+          if (`${word & 0xffff_ffff_ffff_ffffn}:${Number((word >> 64n) & 0xffn)}` !== key) continue;
+          const p = fullBlock(previousOrderBlock(word), block);
+          if (p !== block) previous = p;
+          else previous ??= block;
+        }
+      }
+      return previous;
+    },
+    onLogs,
+  );
+}
+
+/**
+ * Every ReviewPosted log of product `productId` (and the ReviewReplied logs of the same blocks), walked back from
+ * the product's lastReviewBlock, one request per block of reviews.
+ */
+export async function walkReviews(
+  chain: Chain,
+  productId: bigint,
+  lastReviewBlock: number,
+  head: number,
+  deploymentBlock: number,
+  onLogs?: (logs: RawLog[]) => void,
+): Promise<{ logs: RawLog[]; stats: WalkStats }> {
+  return walkBlocks(
+    chain,
+    [[topicOf("ReviewPosted"), topicOf("ReviewReplied")], uintTopic(productId)],
+    [{ key: productId, block: fullBlock(lastReviewBlock, head) }],
+    deploymentBlock,
+    (_key, block, logs) => {
+      let previous: number | null = null;
+      for (const log of logs) {
+        const parsed = decodeEvent(log);
+        if (parsed?.name !== "ReviewPosted") continue;
+        const p = fullBlock(Number(parsed.args.previousReviewBlock), block);
+        if (p !== block) previous = p;
+        else previous ??= block;
+      }
+      return previous;
+    },
+    onLogs,
+  );
+}

@@ -9,6 +9,7 @@ import { expect } from "chai";
 import { JsonRpcProvider, zeroPadValue } from "ethers";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { merchstand, topicOf } from "../../frontend/src/client/contract.ts";
+import { orderReference } from "../../frontend/src/client/order-ref.ts";
 import { testWallet } from "../../scripts/stack/accounts.ts";
 import { type ProviderSim, startProviderSim } from "../../scripts/stack/provider-sim.ts";
 import { launchChromium, screenshot } from "./support/browser.ts";
@@ -163,7 +164,7 @@ describe("order history through a capped provider on an old chain (e2e)", functi
     sim.update({ refuseLogs: false, maxBlockRange: 10 });
     sim.resetStats();
     await freshContext(`#/orders/${paidOrder.id}?b=${paidOrder.block}`);
-    await page.getByRole("heading", { name: `Order #${paidOrder.id}` }).waitFor({ timeout: 60_000 });
+    await page.getByRole("heading", { name: `Order ${orderReference(paidOrder.id)}` }).waitFor({ timeout: 60_000 });
     await page.locator('[data-status="Paid"]').waitFor();
     // The block of the link, and nothing else: a scan of 2,000,000 blocks at 10 a call is 200,000 calls.
     expect(sim.stats.calls.eth_getLogs ?? 0).to.be.at.most(2);
@@ -209,7 +210,7 @@ describe("order history through a capped provider on an old chain (e2e)", functi
     await page
       .locator(".notice.danger", { hasText: "can't read the store's order history" })
       .waitFor({ timeout: 60_000 });
-    await page.locator(".order-row", { hasText: `Order #${id}` }).waitFor();
+    await page.locator(".order-row", { hasText: `Order ${orderReference(BigInt(id ?? "0"))}` }).waitFor();
     expect(await page.locator("main").innerText()).not.to.match(RAW);
     expect(sim.stats.calls.eth_getLogs ?? 0).to.be.greaterThan(0);
   });

@@ -321,18 +321,22 @@ describe("Platform", () => {
     });
 
     it("reverts plain ETH transfers, unknown selectors and outside calls to the internal view entry", async () => {
-      const { merchstand, other, ethers } = fx;
+      const { merchstand, other } = fx;
       const to = await merchstand.getAddress();
-      // No receive function and a non-payable fallback: ETH sent directly bounces.
-      await expect(other.sendTransaction({ to, value: 1 })).to.be.revertedWithoutReason(ethers);
+      // ETH comes in only with a purchase: a plain transfer bounces off the receive function.
+      await expect(other.sendTransaction({ to, value: 1 }))
+        .to.be.revertedWithCustomError(merchstand, "IncorrectPayment")
+        .withArgs(0, 1);
+      // An unknown selector goes on to MerchstandDrops (the fallback's second route), which names it.
+      const drops = await fx.ethers.getContractAt("MerchstandDrops", to);
       await expect(other.sendTransaction({ to, data: "0xdeadbeef" }))
-        .to.be.revertedWithCustomError(merchstand, "UnknownCall")
+        .to.be.revertedWithCustomError(drops, "UnknownCall")
         .withArgs("0xdeadbeef");
       // The tag Merchstand prefixes to its own view self-calls, followed by getStores(0, 10) calldata: only the
       // contract itself may use that entry.
       const inner = merchstand.interface.encodeFunctionData("getStores", [0, 10]);
       await expect(other.sendTransaction({ to, data: `0x6d737476${inner.slice(2)}` }))
-        .to.be.revertedWithCustomError(merchstand, "UnknownCall")
+        .to.be.revertedWithCustomError(drops, "UnknownCall")
         .withArgs("0x6d737476");
     });
   });

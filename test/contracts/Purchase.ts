@@ -1190,7 +1190,7 @@ describe("Purchase", () => {
         // The id the order would have had: its first line is variant A, of which nothing was sold.
         const id = orderIdOf(productId, 0, 0n);
         await expect(
-          merchstand.connect(buyer).checkout([{ storeId: usdStoreId, termsVersion: 1, lines, shipping: SHIPPING }]),
+          merchstand.connect(buyer).checkout([{ storeId: usdStoreId, termsVersion: 1, lines, shipping: SHIPPING, zone: 0, maxShipping: 0n, code: NO_CODE }]),
         )
           .to.be.revertedWithCustomError(merchstand, "InvalidAmount")
           .withArgs(id, amount, 2n ** 128n - 1n);

@@ -41,7 +41,9 @@ contract Merchstand is IMerchstand, MerchstandPurchase {
         address[] memory allowedCurrencies,
         address drops
     ) {
-        if (admin == address(0) || feeRecipient_ == address(0) || drops.code.length == 0) revert ZeroAddress();
+        if (admin == address(0) || feeRecipient_ == address(0) || drops.code.length == 0) {
+            revert ZeroAddress();
+        }
         _DROPS = drops;
         if (feeBps_ > MAX_FEE_BPS) revert FeeTooHigh(feeBps_, MAX_FEE_BPS);
         _DEPLOYMENT_BLOCK = block.number;

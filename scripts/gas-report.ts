@@ -133,11 +133,9 @@ export async function measureGas(): Promise<GasRow[]> {
   ]);
   await merchstand
     .connect(other)
-    .listProduct(
-      zonedStoreId,
-      { name: "Zoned Tee", metadataCid: "", category: 0, maxPerBuyer: 0, digital: false },
-      [{ label: "M", price: SHIRT_PRICE, stock: 100 }],
-    );
+    .listProduct(zonedStoreId, { name: "Zoned Tee", metadataCid: "", category: 0, maxPerBuyer: 0, digital: false }, [
+      { label: "M", price: SHIRT_PRICE, stock: 100 },
+    ]);
   const zonedId = capId + 1n;
   await asSeller.listProduct(
     ethStoreId,

@@ -79,7 +79,10 @@ contract MerchstandDrops is IMerchstandDrops, MerchstandPurchase {
     function setDrop(uint64 productId, IMerchstand.Drop calldata drop) external onlyDelegated nonReentrant {
         Product storage p = _staffProduct(productId);
         if (
-            (drop.presaleAt != 0 && drop.presaleAt >= drop.opensAt) || (drop.closesAt != 0 && drop.closesAt <= drop.opensAt)
+            // solhint-disable-next-line gas-strict-inequalities
+            (drop.presaleAt != 0 && drop.presaleAt >= drop.opensAt)
+                // solhint-disable-next-line gas-strict-inequalities
+                || (drop.closesAt != 0 && drop.closesAt <= drop.opensAt)
                 || drop.shipsFrom > block.timestamp + MAX_PREORDER_DELAY
         ) revert IMerchstand.InvalidDrop(productId, drop.presaleAt, drop.opensAt, drop.closesAt, drop.shipsFrom);
         uint64 storeId = p.storeId;
@@ -133,6 +136,7 @@ contract MerchstandDrops is IMerchstandDrops, MerchstandPurchase {
         uint256 last = (uint256(fromId) + count - 1) >> 3;
         if (last > type(uint32).max >> 3) revert IMerchstand.TooManyCodes(count, MAX_PREPARED_CODES);
         uint256 base = uint256(storeId) << 32;
+        // solhint-disable-next-line gas-strict-inequalities
         for (uint256 w = fromId >> 3; w <= last; ++w) {
             _codeUses[base | w] |= _WORD_PREPARED;
         }

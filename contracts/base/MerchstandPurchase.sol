@@ -17,6 +17,7 @@ abstract contract MerchstandPurchase is MerchstandStorage {
     using SafeERC20 for IERC20;
 
     /// @dev Places every order of a cart (all or nothing) and returns what the caller must then collect.
+    // solhint-disable-next-line function-max-lines
     function _checkout(IMerchstand.CartOrder[] calldata cart)
         internal
         returns (uint256[] memory orderIds, address currency, uint256 total)
@@ -75,7 +76,11 @@ abstract contract MerchstandPurchase is MerchstandStorage {
             // unchecked: discount <= the goods (see {_redeem}); the rate is below 2^96.
             unchecked {
                 uint256 rate = _shippingCharge(
-                    storeId, hot.zoneCount, digital == 0, uint256(co.zone) | uint256(co.maxShipping) << 8, amount - discount
+                    storeId,
+                    hot.zoneCount,
+                    digital == 0,
+                    uint256(co.zone) | uint256(co.maxShipping) << 8,
+                    amount - discount
                 );
                 amount = amount - discount + rate;
                 extras = uint256(co.zone) << _INFO_ZONE | shipsFrom << _INFO_SHIPS_FROM | rate << _INFO_SHIPPING;
@@ -119,7 +124,9 @@ abstract contract MerchstandPurchase is MerchstandStorage {
         uint256 limit = uint16(raw >> _AT_LIMIT);
         if (limit != 0) {
             uint256 already = _bought[productId][msg.sender];
-            if (already + quantity > limit) revert IMerchstand.PerBuyerLimitExceeded(productId, limit, already, quantity);
+            if (already + quantity > limit) {
+                revert IMerchstand.PerBuyerLimitExceeded(productId, limit, already, quantity);
+            }
             // unchecked: already + quantity <= limit < 2^16.
             unchecked {
                 _bought[productId][msg.sender] = uint32(already + quantity);
@@ -155,7 +162,9 @@ abstract contract MerchstandPurchase is MerchstandStorage {
         if (hot.termsVersion == 0) revert IMerchstand.StoreNotFound(storeId);
         if (hot.closed) revert IMerchstand.StoreIsClosed(storeId);
         if (hot.termsVersion != termsVersion) revert IMerchstand.TermsChanged(storeId, termsVersion, hot.termsVersion);
-        if (hot.currency != address(0) && !_allowedCurrencies[hot.currency]) revert IMerchstand.CurrencyNotAllowed(hot.currency);
+        if (hot.currency != address(0) && !_allowedCurrencies[hot.currency]) {
+            revert IMerchstand.CurrencyNotAllowed(hot.currency);
+        }
     }
 
     /// @dev A physical order carries a sealed address of 1..MAX_SHIPPING_BYTES; a digital one the buyer's key.
@@ -300,6 +309,7 @@ abstract contract MerchstandPurchase is MerchstandStorage {
         if (t < d.opensAt && (!presale || d.presaleAt == 0 || t < d.presaleAt)) {
             revert IMerchstand.DropNotOpen(productId, d.opensAt, d.closesAt, t);
         }
+        // solhint-disable-next-line gas-strict-inequalities
         if (d.closesAt != 0 && t >= d.closesAt) revert IMerchstand.DropClosed(productId, d.opensAt, d.closesAt, t);
         return d.shipsFrom > t ? d.shipsFrom : 0;
     }
@@ -318,6 +328,7 @@ abstract contract MerchstandPurchase is MerchstandStorage {
         }
         if (zone == 0 || zone > zoneCount) revert IMerchstand.InvalidZone(storeId, zone, zoneCount);
         IMerchstand.ShippingZone memory z = _zones[storeId][zone];
+        // solhint-disable-next-line gas-strict-inequalities
         if (z.freeFrom != 0 && goods >= z.freeFrom) return 0;
         rate = z.rate;
         uint256 maxShipping = options >> 8;
@@ -327,13 +338,19 @@ abstract contract MerchstandPurchase is MerchstandStorage {
     /// @dev Checks a signed code for an order of `storeId` and counts its use; returns what it takes off `base` (the
     /// goods it applies to). The code's `storeId` and `buyer` are not in the packed code: they are taken from the
     /// purchase, so a code signed for another store or buyer recovers to a stranger and is refused.
-    function _redeem(uint64 storeId, IMerchstand.SignedCode calldata code, uint256 base) internal returns (uint256 discount) {
+    function _redeem(uint64 storeId, IMerchstand.SignedCode calldata code, uint256 base)
+        internal
+        returns (uint256 discount)
+    {
         uint256 c = code.code;
         uint32 id = uint32(c);
         uint256 flags = uint8(c >> _CODE_FLAGS);
         uint256 value = uint80(c >> _CODE_VALUE);
-        if (flags > (_CODE_AMOUNT | _CODE_BOUND) || (flags & _CODE_AMOUNT == 0 && value > _BPS)) revert IMerchstand.InvalidCode(c);
+        if (flags > (_CODE_AMOUNT | _CODE_BOUND) || (flags & _CODE_AMOUNT == 0 && value > _BPS)) {
+            revert IMerchstand.InvalidCode(c);
+        }
         uint256 expiresAt = uint40(c >> _CODE_EXPIRES);
+        // solhint-disable-next-line gas-strict-inequalities
         if (block.timestamp >= expiresAt) revert IMerchstand.CodeExpired(storeId, id, expiresAt, block.timestamp);
         uint256 maxUses = uint32(c >> _CODE_MAX_USES);
         bytes32 digest = _codeDigest(
@@ -358,6 +375,7 @@ abstract contract MerchstandPurchase is MerchstandStorage {
         if (lane & _LANE_REVOKED != 0) revert IMerchstand.CodeIsRevoked(storeId, id);
         uint256 uses = lane & _LANE_USES;
         // The counter is raised here, in the purchase: a second use in the same block sees the first.
+        // solhint-disable-next-line gas-strict-inequalities
         if (uses >= maxUses || uses == _LANE_USES) revert IMerchstand.CodeUsedUp(storeId, id, uses, maxUses);
         // unchecked: uses < _LANE_USES, so adding one stays inside the lane.
         unchecked {

@@ -134,11 +134,13 @@ abstract contract MerchstandStorage is AccessControl, Pausable, ReentrancyGuardT
     uint256 internal constant _LANE_REVOKED = 1 << 30;
     uint256 internal constant _WORD_PREPARED = 1 << 255;
     /// @dev EIP-712 type hashes of {IMerchstand-DiscountCode} and of the domain.
+    // solhint-disable-next-line gas-small-strings
     bytes32 internal constant _CODE_TYPEHASH = keccak256(
         "DiscountCode(uint64 storeId,uint32 id,uint8 kind,uint80 value,uint40 expiresAt,uint32 maxUses,address buyer,uint64 productId)"
     );
     bytes32 internal constant _DOMAIN_TYPEHASH =
-        keccak256("EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)");
+    // solhint-disable-next-line gas-small-strings
+    keccak256("EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)");
     bytes32 internal constant _NAME_HASH = keccak256("Merchstand");
     bytes32 internal constant _VERSION_HASH = keccak256("1");
 
@@ -360,9 +362,7 @@ abstract contract MerchstandStorage is AccessControl, Pausable, ReentrancyGuardT
         bytes32 domain =
             keccak256(abi.encode(_DOMAIN_TYPEHASH, _NAME_HASH, _VERSION_HASH, block.chainid, address(this)));
         bytes32 structHash = keccak256(
-            abi.encode(
-                _CODE_TYPEHASH, c.storeId, c.id, c.kind, c.value, c.expiresAt, c.maxUses, c.buyer, c.productId
-            )
+            abi.encode(_CODE_TYPEHASH, c.storeId, c.id, c.kind, c.value, c.expiresAt, c.maxUses, c.buyer, c.productId)
         );
         return MessageHashUtils.toTypedDataHash(domain, structHash);
     }

@@ -156,6 +156,7 @@ interface IMerchstand {
     /// @param maxShipping The highest shipping charge the buyer accepts for this order (normally the rate they saw);
     /// a higher current rate reverts {ShippingAboveMax}.
     /// @param code A discount or presale code signed by the store's staff, or all zero for none (docs/DROPS.md).
+    // solhint-disable-next-line gas-struct-packing
     struct CartOrder {
         uint64 storeId;
         uint32 termsVersion;

@@ -24,7 +24,7 @@ import {
 } from "./support/helpers.ts";
 
 const DAY = 86_400n;
-const ZONES = [
+const ZONES: { rate: bigint; freeFrom: bigint }[] = [
   { rate: 5_000_000_000_000_000n, freeFrom: 0n }, // zone 1: 0.005 ETH, never free
   { rate: 12_000_000_000_000_000n, freeFrom: 50_000_000_000_000_000n }, // zone 2: 0.012 ETH, free from 0.05 ETH
 ];
@@ -259,7 +259,7 @@ describe("Drops", () => {
       await expect(merchstand.connect(other).setShippingZones(ethStoreId, ZONES))
         .to.be.revertedWithCustomError(merchstand, "NotStoreStaff")
         .withArgs(ethStoreId, other.address);
-      const nine = Array.from({ length: 9 }, () => ZONES[0]);
+      const nine = Array.from({ length: 9 }, () => ({ rate: 1n, freeFrom: 0n }));
       await expect(merchstand.connect(seller).setShippingZones(ethStoreId, nine))
         .to.be.revertedWithCustomError(merchstand, "TooManyZones")
         .withArgs(9n, 8n);

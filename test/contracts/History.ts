@@ -4,6 +4,7 @@
 
 import { expect } from "chai";
 import type { ContractTransactionResponse } from "ethers";
+import { NO_CODE } from "./support/drops.ts";
 import {
   buyEth,
   type Fx,
@@ -16,7 +17,6 @@ import {
   ship,
   variant,
 } from "./support/helpers.ts";
-import { NO_CODE } from "./support/drops.ts";
 
 /** Gas for each transaction sent while automine is off (no estimate against a block that is still open). */
 const GAS = { gasLimit: 1_000_000n };

@@ -37,7 +37,9 @@ contract MerchstandFuzzTest {
         address[] memory allowed = new address[](1);
         allowed[0] = address(usd);
         // This contract is the admin, so it can set the fee directly.
-        ms = MerchstandDeployed(payable(address(new Merchstand(address(this), 250, feeTo, allowed, address(new MerchstandDrops())))));
+        ms = MerchstandDeployed(
+            payable(address(new Merchstand(address(this), 250, feeTo, allowed, address(new MerchstandDrops()))))
+        );
         ethStore = _open(ETH);
         usdStore = _open(address(usd));
     }

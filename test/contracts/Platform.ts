@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import { id } from "ethers";
+import { NO_CODE } from "./support/drops.ts";
 import {
   buyEth,
   CID,
@@ -16,7 +17,6 @@ import {
   variant,
   ZERO,
 } from "./support/helpers.ts";
-import { NO_CODE } from "./support/drops.ts";
 
 describe("Platform", () => {
   let fx: Fx;
@@ -272,22 +272,26 @@ describe("Platform", () => {
       await expect(factory.deploy(admin.address, max + 1n, feeRecipient.address, [], drops))
         .to.be.revertedWithCustomError(merchstand, "FeeTooHigh")
         .withArgs(max + 1n, max);
-      await expect(factory.deploy(admin.address, 100, feeRecipient.address, [ZERO], drops)).to.be.revertedWithCustomError(
-        merchstand,
-        "ZeroAddress",
-      );
+      await expect(
+        factory.deploy(admin.address, 100, feeRecipient.address, [ZERO], drops),
+      ).to.be.revertedWithCustomError(merchstand, "ZeroAddress");
       // The drop toolkit's module must be a contract (an address without code would make every cart a no-op).
-      await expect(factory.deploy(admin.address, 100, feeRecipient.address, [], admin.address)).to.be.revertedWithCustomError(
-        merchstand,
-        "ZeroAddress",
-      );
+      await expect(
+        factory.deploy(admin.address, 100, feeRecipient.address, [], admin.address),
+      ).to.be.revertedWithCustomError(merchstand, "ZeroAddress");
     });
 
     it("grants the admin the admin, pauser, currency and fee roles at construction and announces the settings", async () => {
       const { ethers, admin, feeRecipient, usd } = fx;
       const token = await usd.getAddress();
       const drops = await (await ethers.deployContract("MerchstandDrops")).getAddress();
-      const fresh = await ethers.deployContract("Merchstand", [admin.address, 250, feeRecipient.address, [token], drops]);
+      const fresh = await ethers.deployContract("Merchstand", [
+        admin.address,
+        250,
+        feeRecipient.address,
+        [token],
+        drops,
+      ]);
       const tx = fresh.deploymentTransaction();
       if (tx === null) throw new Error("no deployment transaction");
       await expect(tx).to.emit(fresh, "FeeSet").withArgs(250);

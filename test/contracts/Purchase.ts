@@ -1,5 +1,6 @@
 import { anyValue } from "@nomicfoundation/hardhat-ethers-chai-matchers/withArgs";
 import { expect } from "chai";
+import { NO_CODE } from "./support/drops.ts";
 import {
   BUYER_KEY,
   buyEth,
@@ -26,7 +27,6 @@ import {
   variant,
   ZERO,
 } from "./support/helpers.ts";
-import { NO_CODE } from "./support/drops.ts";
 
 /** The id rule: `productId << 40 | variant << 32 | sold`, `sold` being the variant's sold counter before the order. */
 function orderIdOf(productId: bigint, variantIndex: bigint | number, sold: bigint): bigint {
@@ -945,8 +945,24 @@ describe("Purchase", () => {
       const sold = await soldOf(fx, shirtId);
       const line = (quantity: number) => ({ productId: shirtId, variant: 0, quantity, maxUnitPrice: price });
       const cart = [
-        { storeId: ethStoreId, termsVersion: 1, lines: [line(2)], shipping: SHIPPING, zone: 0, maxShipping: 0n, code: NO_CODE },
-        { storeId: ethStoreId, termsVersion: 1, lines: [line(1)], shipping: shippingBlob(100), zone: 0, maxShipping: 0n, code: NO_CODE },
+        {
+          storeId: ethStoreId,
+          termsVersion: 1,
+          lines: [line(2)],
+          shipping: SHIPPING,
+          zone: 0,
+          maxShipping: 0n,
+          code: NO_CODE,
+        },
+        {
+          storeId: ethStoreId,
+          termsVersion: 1,
+          lines: [line(1)],
+          shipping: shippingBlob(100),
+          zone: 0,
+          maxShipping: 0n,
+          code: NO_CODE,
+        },
       ];
       // The second order's id is taken after the first took its two units.
       const ids = [orderIdOf(shirtId, 0, sold), orderIdOf(shirtId, 0, sold + 2n)];
@@ -1011,9 +1027,22 @@ describe("Purchase", () => {
         await expect(
           merchstand
             .connect(buyer)
-            .checkout([{ storeId: ethStoreId, termsVersion: 1, lines: ordered, shipping: SHIPPING, zone: 0, maxShipping: 0n, code: NO_CODE }], {
-              value: ebook + shirt,
-            }),
+            .checkout(
+              [
+                {
+                  storeId: ethStoreId,
+                  termsVersion: 1,
+                  lines: ordered,
+                  shipping: SHIPPING,
+                  zone: 0,
+                  maxShipping: 0n,
+                  code: NO_CODE,
+                },
+              ],
+              {
+                value: ebook + shirt,
+              },
+            ),
         )
           .to.be.revertedWithCustomError(merchstand, "MixedOrder")
           .withArgs(ethStoreId, odd);
@@ -1022,8 +1051,24 @@ describe("Purchase", () => {
       await expect(
         merchstand.connect(buyer).checkout(
           [
-            { storeId: ethStoreId, termsVersion: 1, lines: [lines[0] as (typeof lines)[0]], shipping: SHIPPING, zone: 0, maxShipping: 0n, code: NO_CODE },
-            { storeId: ethStoreId, termsVersion: 1, lines: [lines[1] as (typeof lines)[0]], shipping: BUYER_KEY, zone: 0, maxShipping: 0n, code: NO_CODE },
+            {
+              storeId: ethStoreId,
+              termsVersion: 1,
+              lines: [lines[0] as (typeof lines)[0]],
+              shipping: SHIPPING,
+              zone: 0,
+              maxShipping: 0n,
+              code: NO_CODE,
+            },
+            {
+              storeId: ethStoreId,
+              termsVersion: 1,
+              lines: [lines[1] as (typeof lines)[0]],
+              shipping: BUYER_KEY,
+              zone: 0,
+              maxShipping: 0n,
+              code: NO_CODE,
+            },
           ],
           { value: ebook + shirt },
         ),
@@ -1145,9 +1190,22 @@ describe("Purchase", () => {
         await expect(
           merchstand
             .connect(buyer)
-            .checkout([{ storeId: ethStoreId, termsVersion: 1, lines: lines(max + 1n), shipping: BUYER_KEY, zone: 0, maxShipping: 0n, code: NO_CODE }], {
-              value: 1000n * (max + 1n),
-            }),
+            .checkout(
+              [
+                {
+                  storeId: ethStoreId,
+                  termsVersion: 1,
+                  lines: lines(max + 1n),
+                  shipping: BUYER_KEY,
+                  zone: 0,
+                  maxShipping: 0n,
+                  code: NO_CODE,
+                },
+              ],
+              {
+                value: 1000n * (max + 1n),
+              },
+            ),
         )
           .to.be.revertedWithCustomError(merchstand, "CartTooLarge")
           .withArgs(max + 1n, max);
@@ -1156,8 +1214,24 @@ describe("Purchase", () => {
         await expect(
           merchstand.connect(buyer).checkout(
             [
-              { storeId: ethStoreId, termsVersion: 1, lines: lines(half), shipping: BUYER_KEY, zone: 0, maxShipping: 0n, code: NO_CODE },
-              { storeId: ethStoreId, termsVersion: 1, lines: lines(half), shipping: BUYER_KEY, zone: 0, maxShipping: 0n, code: NO_CODE },
+              {
+                storeId: ethStoreId,
+                termsVersion: 1,
+                lines: lines(half),
+                shipping: BUYER_KEY,
+                zone: 0,
+                maxShipping: 0n,
+                code: NO_CODE,
+              },
+              {
+                storeId: ethStoreId,
+                termsVersion: 1,
+                lines: lines(half),
+                shipping: BUYER_KEY,
+                zone: 0,
+                maxShipping: 0n,
+                code: NO_CODE,
+              },
             ],
             { value: 1000n * half * 2n },
           ),
@@ -1167,9 +1241,22 @@ describe("Purchase", () => {
         await expect(
           merchstand
             .connect(buyer)
-            .checkout([{ storeId: ethStoreId, termsVersion: 1, lines: lines(max), shipping: BUYER_KEY, zone: 0, maxShipping: 0n, code: NO_CODE }], {
-              value: 1000n * max,
-            }),
+            .checkout(
+              [
+                {
+                  storeId: ethStoreId,
+                  termsVersion: 1,
+                  lines: lines(max),
+                  shipping: BUYER_KEY,
+                  zone: 0,
+                  maxShipping: 0n,
+                  code: NO_CODE,
+                },
+              ],
+              {
+                value: 1000n * max,
+              },
+            ),
         ).to.emit(merchstand, "OrderPlaced");
       });
     });
@@ -1190,7 +1277,19 @@ describe("Purchase", () => {
         // The id the order would have had: its first line is variant A, of which nothing was sold.
         const id = orderIdOf(productId, 0, 0n);
         await expect(
-          merchstand.connect(buyer).checkout([{ storeId: usdStoreId, termsVersion: 1, lines, shipping: SHIPPING, zone: 0, maxShipping: 0n, code: NO_CODE }]),
+          merchstand
+            .connect(buyer)
+            .checkout([
+              {
+                storeId: usdStoreId,
+                termsVersion: 1,
+                lines,
+                shipping: SHIPPING,
+                zone: 0,
+                maxShipping: 0n,
+                code: NO_CODE,
+              },
+            ]),
         )
           .to.be.revertedWithCustomError(merchstand, "InvalidAmount")
           .withArgs(id, amount, 2n ** 128n - 1n);
@@ -1202,7 +1301,19 @@ describe("Purchase", () => {
         const { merchstand, buyer, ethStoreId } = fx;
         await expect(merchstand.connect(buyer).checkout([])).to.be.revertedWithCustomError(merchstand, "EmptyCart");
         await expect(
-          merchstand.connect(buyer).checkout([{ storeId: ethStoreId, termsVersion: 1, lines: [], shipping: SHIPPING, zone: 0, maxShipping: 0n, code: NO_CODE }]),
+          merchstand
+            .connect(buyer)
+            .checkout([
+              {
+                storeId: ethStoreId,
+                termsVersion: 1,
+                lines: [],
+                shipping: SHIPPING,
+                zone: 0,
+                maxShipping: 0n,
+                code: NO_CODE,
+              },
+            ]),
         ).to.be.revertedWithCustomError(merchstand, "EmptyCart");
       });
     });
@@ -1243,16 +1354,42 @@ describe("Purchase", () => {
         await expect(
           merchstand
             .connect(buyer)
-            .checkout([{ storeId: ethStoreId, termsVersion: 1, lines: physical, shipping: "0x", zone: 0, maxShipping: 0n, code: NO_CODE }], { value: shirt }),
+            .checkout(
+              [
+                {
+                  storeId: ethStoreId,
+                  termsVersion: 1,
+                  lines: physical,
+                  shipping: "0x",
+                  zone: 0,
+                  maxShipping: 0n,
+                  code: NO_CODE,
+                },
+              ],
+              { value: shirt },
+            ),
         )
           .to.be.revertedWithCustomError(merchstand, "InvalidShippingBlob")
           .withArgs(ethStoreId, 0, MAX_SHIPPING);
         await expect(
           merchstand
             .connect(buyer)
-            .checkout([{ storeId: ethStoreId, termsVersion: 1, lines: digital, shipping: shippingBlob(10), zone: 0, maxShipping: 0n, code: NO_CODE }], {
-              value: ebook,
-            }),
+            .checkout(
+              [
+                {
+                  storeId: ethStoreId,
+                  termsVersion: 1,
+                  lines: digital,
+                  shipping: shippingBlob(10),
+                  zone: 0,
+                  maxShipping: 0n,
+                  code: NO_CODE,
+                },
+              ],
+              {
+                value: ebook,
+              },
+            ),
         )
           .to.be.revertedWithCustomError(merchstand, "InvalidShippingBlob")
           .withArgs(ethStoreId, 10, 32);

@@ -6,6 +6,7 @@
 import { expect } from "chai";
 import type { ContractTransactionResponse, TransactionReceipt } from "ethers";
 import type { BlocklistToken, RevertingReceiver } from "../../types/ethers-contracts/index.ts";
+import { NO_CODE } from "../contracts/support/drops.ts";
 import {
   BUYER_KEY,
   buyEth,
@@ -25,7 +26,6 @@ import {
   ship,
   ZERO,
 } from "../contracts/support/helpers.ts";
-import { NO_CODE } from "../contracts/support/drops.ts";
 
 const GWEI = 1_000_000_000n;
 /** The counterparty pays the higher tip so the block orders it first; both carry a fixed gas limit (no estimate). */

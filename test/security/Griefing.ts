@@ -4,6 +4,7 @@
 import { expect } from "chai";
 import type { ContractTransactionResponse } from "ethers";
 import hre from "hardhat";
+import { NO_CODE } from "../contracts/support/drops.ts";
 import {
   buyEth,
   CID,
@@ -25,7 +26,6 @@ import {
   variant,
   ZERO,
 } from "../contracts/support/helpers.ts";
-import { NO_CODE } from "../contracts/support/drops.ts";
 
 /** Coverage instrumentation inflates gas, so gas bounds are only checked on uninstrumented runs. */
 const MEASURING_GAS = !hre.globalOptions.coverage;

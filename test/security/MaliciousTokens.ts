@@ -4,6 +4,7 @@
 // have a payment blocked in another currency.
 import { expect } from "chai";
 import type { FeeOnTransferToken, MaliciousToken } from "../../types/ethers-contracts/index.ts";
+import { NO_CODE } from "../contracts/support/drops.ts";
 import {
   BUYER_KEY,
   buyEth,
@@ -23,7 +24,6 @@ import {
   variant,
   ZERO,
 } from "../contracts/support/helpers.ts";
-import { NO_CODE } from "../contracts/support/drops.ts";
 
 // MaliciousToken.Mode
 const HONEST = 0;

@@ -141,7 +141,9 @@ contract MerchstandHandler {
         USD = new MockUSD();
         address[] memory allowed = new address[](1);
         allowed[0] = address(USD);
-        MS = MerchstandDeployed(payable(address(new Merchstand(ADMIN, 250, FEE_A, allowed, address(new MerchstandDrops())))));
+        MS = MerchstandDeployed(
+            payable(address(new Merchstand(ADMIN, 250, FEE_A, allowed, address(new MerchstandDrops()))))
+        );
         buyers.push(vm.addr(0xB1));
         buyers.push(vm.addr(0xB2));
         buyers.push(vm.addr(0xB3));

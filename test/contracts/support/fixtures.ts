@@ -299,7 +299,10 @@ export async function deployMerchstandFixture() {
       },
     },
   });
-  const merchstand = (await ethers.getContractAt("MerchstandDeployed", await deployed.getAddress())) as unknown as Merchstand;
+  const merchstand = (await ethers.getContractAt(
+    "MerchstandDeployed",
+    await deployed.getAddress(),
+  )) as unknown as Merchstand;
   const usd = (await ethers.getContractAt("MockUSD", usdAddress)) as unknown as MockUSD;
 
   await merchstand.connect(admin).grantRole(await merchstand.VERIFIER_ROLE(), verifier.address);

@@ -10,8 +10,10 @@ pragma solidity 0.8.30;
 /// through escrowed orders that anyone can settle once their windows pass (no order waits on the store). There is
 /// no company server: the catalog and every order live here, shipping addresses travel encrypted to the store's
 /// X25519 key, and only buyers of completed orders can review.
-/// @dev Gas design. An order is kept as one storage slot: the keccak256 of its ABI-encoded {Order}, whose lowest
-/// byte is overwritten with its {OrderStatus} (low 4 bits) and internal flags (high bits; {orderStatus} masks them). Every call that acts on an order takes the {Order} back as calldata
+/// @dev Gas design. An order is kept as one storage slot: the keccak256 of its ABI-encoded {Order}, whose low 48
+/// bits are overwritten with its state: its {OrderStatus} (low 4 bits), internal flags, and the review flags of each
+/// line ({orderStatus} and {reviewState} read them; docs/FORMATS.md, "Order commitment"). Every call that acts on an
+/// order takes the {Order} back as calldata
 /// and is checked against that commitment. {OrderPlaced} carries what is needed to rebuild the {Order}; later
 /// events say how it changed ({OrderShipped} and {OrderDelivered} set `shippedAt`, {OrderDisputed} sets
 /// `disputedAt`), so any client can rebuild the current {Order} from logs alone. Refunds never change the
@@ -991,7 +993,8 @@ interface IMerchstandDrops {
     /// @notice Lifts a pause (PAUSER_ROLE).
     function unpause() external;
 
-    /// @notice The commitment an {IMerchstand-Order} must hash to (lowest byte masked), for clients that check their rebuild.
+    /// @notice The commitment an {IMerchstand-Order} must hash to (its low 48 bits, the order's state, cleared), for
+    /// clients that check their rebuild.
     function hashOrder(IMerchstand.Order calldata order) external pure returns (bytes32);
 
     /// @notice The terms of `storeId` at `version`.

@@ -183,6 +183,33 @@ describe("Stores", () => {
       });
     });
 
+    // A variant slot keeps its store's id in 32 bits (docs/FORMATS.md, "History pointers").
+    describe("when store ids have reached 2^32 - 1", () => {
+      it("reverts with TooManyStores, and opens the last id before that", async () => {
+        const { merchstand, other, ethers } = fx;
+        const address = await merchstand.getAddress();
+        // Slot 1 packs Pausable's flag, the fee, the fee recipient and then the store counter, in bits 184..247
+        // (MerchstandStorage's layout): checked against the views before it is rewritten.
+        const slot = BigInt(await ethers.provider.getStorage(address, 1));
+        const [, stores] = await merchstand.getStores(0, 0);
+        const mask = (2n ** 64n - 1n) << 184n;
+        expect((slot & mask) >> 184n).to.equal(stores);
+        const max = 2n ** 32n - 1n;
+        const set = (count: bigint) =>
+          ethers.provider.send("hardhat_setStorageAt", [
+            address,
+            "0x1",
+            ethers.toBeHex((slot & ~mask) | (count << 184n), 32),
+          ]);
+        await set(max - 1n);
+        expect(await merchstand.connect(other).openStore.staticCall(await storeInput(fx))).to.equal(max);
+        await set(max);
+        await expect(merchstand.connect(other).openStore(await storeInput(fx)))
+          .to.be.revertedWithCustomError(merchstand, "TooManyStores")
+          .withArgs(max);
+      });
+    });
+
     describe("when the protocol is paused", () => {
       it("reverts with EnforcedPause", async () => {
         const { merchstand, other, admin } = fx;

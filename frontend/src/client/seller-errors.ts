@@ -37,6 +37,8 @@ function sellerRevert(name: string, args: readonly unknown[], ctx: ErrorContext)
       return "Only the store's owner can do that. Connect the owner's wallet and try again.";
     case "NotStoreStaff":
       return "Only the store's owner or one of its managers can do that. Is the right account connected?";
+    case "TooManyStores":
+      return "This Merchstand contract has opened as many stores as it can hold (4,294,967,295); no new store can open here.";
     case "NotArbiter":
       return "Only the arbiter named in this order's terms can rule on it. Is the right account connected?";
     case "InvalidWindow":

@@ -46,7 +46,7 @@ contract MerchstandCatalog is MerchstandStorage {
         }
         // Variant slots keep a store id in 32 bits ({MerchstandStorage-Variant}).
         if (storeId > type(uint32).max) revert IMerchstand.TooManyStores(type(uint32).max);
-        _storeHot[storeId] = StoreHot({currency: input.currency, termsVersion: 1, closed: false});
+        _storeHot[storeId] = StoreHot({currency: input.currency, termsVersion: 1, closed: false, zoneCount: 0});
         _storeFunds[storeId] = StoreFunds({payout: input.payout, balance: 0});
         StoreInfo storage info = _stores[storeId];
         info.owner = msg.sender;
@@ -277,7 +277,7 @@ contract MerchstandCatalog is MerchstandStorage {
         uint8 index = p.variantCount;
         if (index + 1 > MAX_VARIANTS) revert IMerchstand.InvalidVariantCount(uint256(index) + 1, MAX_VARIANTS);
         p.variantCount = index + 1;
-        uint8 productFlags = (p.active ? _PRODUCT_ACTIVE : 0) | (p.digital ? _DIGITAL : 0);
+        uint8 productFlags = (p.active ? _PRODUCT_ACTIVE : 0) | (p.digital ? _DIGITAL : 0) | _timedFlag(productId);
         _writeVariant(productId, index, storeId, p.maxPerBuyer, productFlags, input);
         emit IMerchstand.VariantAdded(productId, index, input);
     }

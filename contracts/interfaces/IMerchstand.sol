@@ -153,11 +153,20 @@ interface IMerchstand {
     /// @param shipping For a physical order, the shipping address encrypted to the store's `shippingKey` (1..512
     /// bytes); for a digital one, exactly 32 bytes: the buyer's X25519 public key the store delivers to
     /// (docs/FORMATS.md).
+    /// @param zone The store's shipping zone the buyer picked, 1..zone count ({shippingZones}); 0 when the store has
+    /// no zones or the order is digital (else {InvalidZone}).
+    /// @param maxShipping The highest shipping charge the buyer accepts for this order (normally the rate they saw);
+    /// a higher current rate reverts {ShippingAboveMax}.
+    /// @param code A discount or presale code signed by the store's staff, or all zero for none (docs/DROPS.md).
+    // solhint-disable-next-line gas-struct-packing
     struct CartOrder {
         uint64 storeId;
         uint32 termsVersion;
         LineInput[] lines;
         bytes shipping;
+        uint8 zone;
+        uint96 maxShipping;
+        SignedCode code;
     }
 
     /// @notice One line of a placed order, at the price actually charged.
@@ -173,6 +182,12 @@ interface IMerchstand {
     /// is `amount - refunded(orderId)`.
     /// @param shippedAt 0 until shipped.
     /// @param disputedAt 0 unless disputed.
+    /// @param shipsFrom 0, or for a pre-order the latest `shipsFrom` of its products' drops when it was placed: the
+    /// ship window (and with it the buyer's right to cancel) runs from `max(placedAt, shipsFrom)`.
+    /// @param zone The shipping zone paid for (1..8), 0 for none.
+    /// @param shipping The shipping charge included in `amount` (0 when free or zone-less).
+    /// @param discount What a discount code took off the goods; `amount` is the lines' sum plus `shipping` minus
+    /// `discount`.
     struct Order {
         address buyer;
         uint64 storeId;
@@ -183,6 +198,10 @@ interface IMerchstand {
         uint40 shippedAt;
         uint40 disputedAt;
         uint128 amount;
+        uint40 shipsFrom;
+        uint8 zone;
+        uint96 shipping;
+        uint96 discount;
         Line[] lines;
     }
 
@@ -193,6 +212,74 @@ interface IMerchstand {
         uint8 v;
         bytes32 r;
         bytes32 s;
+    }
+
+    /// @notice The sale window and ship date of a product (a "drop"), set with {setDrop}. All times are unix seconds;
+    /// 0 leaves that limit out. Products without one (all zero) are on sale whenever active, and pay nothing for it.
+    /// @param presaleAt From here until `opensAt` only buyers with a code bound to this product may buy (fan-club
+    /// presale); 0 for no presale. Needs `opensAt`, and must be before it.
+    /// @param opensAt Buys before it revert {DropNotOpen} (unless in the presale).
+    /// @param closesAt Buys from it on revert {DropClosed}. Must be after `opensAt`.
+    /// @param shipsFrom A pre-order's ship date: orders placed before it carry it ({Order}), and their ship window
+    /// starts there instead of at purchase. At most MAX_PREORDER_DELAY after the moment it is set. Changing it starts
+    /// a new terms version of the store, so a buy carrying the old version reverts {TermsChanged}: no ship date can
+    /// be moved under a buyer in flight.
+    struct Drop {
+        uint40 presaleAt;
+        uint40 opensAt;
+        uint40 closesAt;
+        uint40 shipsFrom;
+    }
+
+    /// @notice The shipping charge of one zone of a store (which countries form the zone is in the store's metadata,
+    /// docs/FORMATS.md). Charged once per physical order, not per line.
+    /// @param rate The charge in the store's currency's smallest unit; 0 ships free.
+    /// @param freeFrom Orders whose goods (after any discount) come to at least this ship free; 0 never.
+    struct ShippingZone {
+        uint96 rate;
+        uint96 freeFrom;
+    }
+
+    /// @notice A discount or presale code, as staff sign it (EIP-712, domain `{name: "Merchstand", version: "1",
+    /// chainId, verifyingContract: this contract}`, type `DiscountCode(uint64 storeId,uint32 id,uint8 kind,uint80
+    /// value,uint40 expiresAt,uint32 maxUses,address buyer,uint64 productId)`). The buyer passes it packed
+    /// ({SignedCode}); see docs/DROPS.md.
+    /// @param storeId The store whose staff signs it; the contract takes it from the order, so a code works nowhere
+    /// else.
+    /// @param id The code's number in its store: uses are counted (and revoked) per id, so two codes must not share
+    /// one (if they do, they share one counter).
+    /// @param kind 0: `value` is a percentage in basis points (0..10,000); 1: `value` is an amount in the store's
+    /// currency's smallest unit. 0 with value 0 is a pure presale code.
+    /// @param value Percentage or amount off the goods (of the bound product's lines only, when `productId` is set),
+    /// never more than they cost, never off shipping.
+    /// @param expiresAt Unix time from which the code is refused ({CodeExpired}).
+    /// @param maxUses How many orders may use it; the next reverts {CodeUsedUp}, in the same block too.
+    /// @param buyer address(0) for anyone; otherwise only this address may use it (a presale list sends one code per
+    /// fan), so a copy taken from the mempool is useless to anyone else.
+    /// @param productId 0 for any product of the store; otherwise the order must contain this product, and the
+    /// code opens its presale.
+    struct DiscountCode {
+        uint64 storeId;
+        uint32 id;
+        uint8 kind;
+        uint80 value;
+        uint40 expiresAt;
+        uint32 maxUses;
+        address buyer;
+        uint64 productId;
+    }
+
+    /// @notice A {DiscountCode} as a purchase carries it: the fields that cannot be taken from the purchase, packed,
+    /// and the staff's signature in EIP-2098 compact form. All zero means no code.
+    /// @param code `id | flags << 32 | value << 40 | expiresAt << 120 | maxUses << 160 | productId << 192`, where
+    /// flags bit 0 is `kind` and bit 1 says the code is bound to a buyer: the contract then signs-checks it with
+    /// `buyer = msg.sender`, else with `buyer = address(0)`. Other flag bits must be zero.
+    /// @param r The signature's r.
+    /// @param vs The signature's s with the parity of v in its top bit (EIP-2098).
+    struct SignedCode {
+        uint256 code;
+        bytes32 r;
+        bytes32 vs;
     }
 
     // ─────────────────────────────────────────── Events ───────────────────────────────────────────
@@ -311,11 +398,13 @@ interface IMerchstand {
 
     /// @notice An order was placed and paid; its funds are in escrow. The log carries only what the chain does not
     /// already know, packed, because every byte of it is paid by the buyer. A client rebuilds the {Order} as:
-    /// `buyer` and `storeId` from the topics; `termsVersion = uint32(info)`, `feeBps = uint16(info >> 32)` and
-    /// `placedAt = uint40(info >> 48)`; `currency` is the store's currency (fixed when the store opened);
+    /// `buyer` and `storeId` from the topics; `termsVersion = uint32(info)`, `feeBps = uint16(info >> 32)`,
+    /// `placedAt = uint40(info >> 48)`, `zone = uint8(info >> 88)`, `shipsFrom = uint40(info >> 96)` and
+    /// `shipping = uint96(info >> 136)`; `currency` is the store's currency (fixed when the store opened);
     /// `shippedAt = disputedAt = 0`; line j is `productId = uint64(w)`, `variant = uint8(w >> 64)`,
-    /// `quantity = uint32(w >> 72)`, `unitPrice = uint96(w >> 104)` for `w = lines[j]`; and `amount` is the sum of
-    /// `quantity * unitPrice` over the lines.
+    /// `quantity = uint32(w >> 72)`, `unitPrice = uint96(w >> 104)` for `w = lines[j]`; `discount` is that of the
+    /// {CodeRedeemed} of the same order (0 without one); and `amount` is the sum of `quantity * unitPrice` over the
+    /// lines, plus `shipping`, minus `discount`.
     /// Each line word also carries, in bits 200..231, `previousOrderBlock = uint32(w >> 200)`: the block of the
     /// previous order of the same variant (0 if none; the current block when an earlier order or line in the same
     /// block took that variant). From {VariantView-lastOrderBlock}, `eth_getLogs` of that one block for the store
@@ -324,7 +413,7 @@ interface IMerchstand {
     /// @param orderId The new order's id (how ids are made: see this interface's NatSpec).
     /// @param buyer Who paid.
     /// @param storeId The store it was placed with.
-    /// @param info `termsVersion | feeBps << 32 | placedAt << 48`.
+    /// @param info `termsVersion | feeBps << 32 | placedAt << 48 | zone << 88 | shipsFrom << 96 | shipping << 136`.
     /// @param lines One word per line: `productId | variant << 64 | quantity << 72 | unitPrice << 104 |
     /// previousOrderBlock << 200`.
     /// @param shipping The shipping address encrypted to the store's key, or for a digital order the buyer's 32-byte
@@ -450,6 +539,36 @@ interface IMerchstand {
     /// @param allowed Whether new stores and purchases may use it.
     event CurrencyAllowed(address indexed token, bool allowed);
 
+    /// @notice A product's sale window or ship date changed ({setDrop}).
+    /// @param productId The product.
+    /// @param drop The new settings (all zero: none).
+    event DropSet(uint64 indexed productId, Drop drop);
+    /// @notice A store's shipping zones changed; zone k is `zones[k - 1]`. Empty: the store ships free everywhere.
+    /// @param storeId The store.
+    /// @param zones The rates, at most MAX_ZONES.
+    event ShippingZonesSet(uint64 indexed storeId, ShippingZone[] zones);
+    /// @notice An order used a code.
+    /// @param orderId The order.
+    /// @param storeId Its store.
+    /// @param codeId The code's id in its store.
+    /// @param discount What it took off the order ({Order} `discount`).
+    event CodeRedeemed(uint256 indexed orderId, uint64 indexed storeId, uint32 codeId, uint256 discount);
+    /// @notice Staff revoked a code: it is refused from now on, whatever its cap and expiry.
+    /// @param storeId The store.
+    /// @param codeId The code's id.
+    event CodeRevoked(uint64 indexed storeId, uint32 codeId);
+    /// @notice Staff paid ahead for the use counters of codes `fromId .. fromId + count - 1` ({prepareCodes}).
+    /// @param storeId The store.
+    /// @param fromId The first code id.
+    /// @param count How many ids (rounded out to whole counter words).
+    event CodesPrepared(uint64 indexed storeId, uint32 fromId, uint32 count);
+    /// @notice Staff at the door checked in a ticket order (all its units: a group). For door devices to follow.
+    /// @param orderId The order.
+    /// @param storeId Its store.
+    /// @param staff Who checked it in.
+    /// @param checkedInAt When.
+    event TicketCheckedIn(uint256 indexed orderId, uint64 indexed storeId, address indexed staff, uint40 checkedInAt);
+
     // ─────────────────────────────────────────── Errors ───────────────────────────────────────────
 
     /// @notice No store has this id.
@@ -552,6 +671,40 @@ interface IMerchstand {
     error ZeroAddress();
     /// @notice There is nothing to withdraw.
     error NothingToWithdraw(address account, address currency);
+
+    /// @notice The product's drop has not opened (or, in its presale, the buy carries no code bound to it).
+    error DropNotOpen(uint64 productId, uint256 opensAt, uint256 closesAt, uint256 now);
+    /// @notice The product's drop has closed.
+    error DropClosed(uint64 productId, uint256 opensAt, uint256 closesAt, uint256 now);
+    /// @notice Drop settings that do not hold together: presale not before opening, opening not before closing, a
+    /// presale without an opening, or a ship date more than MAX_PREORDER_DELAY ahead.
+    error InvalidDrop(uint64 productId, uint256 presaleAt, uint256 opensAt, uint256 closesAt, uint256 shipsFrom);
+    /// @notice A physical order of a store with zones must pick one of them (1..`zoneCount`); a zone-less store's or a
+    /// digital order must pick 0.
+    error InvalidZone(uint64 storeId, uint8 zone, uint8 zoneCount);
+    /// @notice The zone's rate rose above what the buyer accepted.
+    error ShippingAboveMax(uint64 storeId, uint8 zone, uint256 rate, uint256 maxShipping);
+    /// @notice More zones than MAX_ZONES.
+    error TooManyZones(uint256 count, uint256 max);
+    /// @notice A packed code or options word with bits set where none may be, or a percentage above 10,000.
+    error InvalidCode(uint256 code);
+    /// @notice The code's signature does not come from the store's staff (a code bound to another buyer, or for
+    /// another store, recovers to a stranger); `signer` is who it recovers to.
+    error InvalidCodeSignature(uint64 storeId, uint32 codeId, address signer);
+    /// @notice The code expired.
+    error CodeExpired(uint64 storeId, uint32 codeId, uint256 expiresAt, uint256 now);
+    /// @notice The code was used as often as its cap allows.
+    error CodeUsedUp(uint64 storeId, uint32 codeId, uint256 uses, uint256 maxUses);
+    /// @notice Staff revoked the code.
+    error CodeIsRevoked(uint64 storeId, uint32 codeId);
+    /// @notice The code is bound to a product the order does not contain.
+    error CodeNotForProduct(uint64 storeId, uint32 codeId, uint64 productId);
+    /// @notice {prepareCodes} of too many ids at once.
+    error TooManyCodes(uint256 count, uint256 max);
+    /// @notice The order's first product is not a ticket (category 3).
+    error NotATicket(uint256 orderId, uint64 productId);
+    /// @notice The ticket order was checked in already, at `checkedInAt`.
+    error AlreadyCheckedIn(uint256 orderId, uint256 checkedInAt);
     /// @notice Sending ETH failed.
     error EthTransferFailed(address to, uint256 amount);
 
@@ -645,15 +798,18 @@ interface IMerchstand {
     /// @return orderId The new order's id.
     function buy_oT9la(uint256 line, bytes calldata shipping) external payable returns (uint256 orderId);
 
-    /// @notice Buys a cart: one order per {CartOrder}, all in one currency, all or nothing. Not while paused.
-    /// @return orderIds The new orders' ids, one per {CartOrder}, in cart order.
-    function checkout(CartOrder[] calldata cart) external payable returns (uint256[] memory orderIds);
-
-    /// @notice {checkout} in an ERC-20 with an EIP-2612 permit for the total: one signature, one transaction.
-    /// A permit that was already used (e.g. front-run) is skipped when the allowance already covers the total.
-    function checkoutWithPermit(CartOrder[] calldata cart, Permit calldata permit)
+    /// @notice {buy_oT9la} with a shipping zone and/or a discount or presale code: one variant, packed arguments.
+    /// Not while paused.
+    /// @param line As for {buy_oT9la}.
+    /// @param options `zone | maxShipping << 8`: the zone the buyer picked (0 for none, see {CartOrder}) and the
+    /// highest shipping charge they accept (else {ShippingAboveMax}). Bits 104 and up must be zero.
+    /// @param code The signed code, or all zero for none.
+    /// @param shipping As for {buy_oT9la}.
+    /// @return orderId The new order's id.
+    function buyWith(uint256 line, uint256 options, SignedCode calldata code, bytes calldata shipping)
         external
-        returns (uint256[] memory orderIds);
+        payable
+        returns (uint256 orderId);
 
     // ─────────────────────────────────────────── Orders ───────────────────────────────────────────
 
@@ -719,25 +875,6 @@ interface IMerchstand {
 
     // ─────────────────────────────────────────── Platform ───────────────────────────────────────────
 
-    /// @notice Sets the fee for new orders, at most MAX_FEE_BPS (FEE_ROLE).
-    function setFee(uint16 feeBps) external;
-
-    /// @notice Sets who is credited the fees (FEE_ROLE).
-    function setFeeRecipient(address recipient) external;
-
-    /// @notice Sets the least a store must keep from an order in `currency` for its buyer to review (CURRENCY_ROLE).
-    function setMinReviewValue(address currency, uint128 value) external;
-
-    /// @notice Adds or removes an ERC-20 from the allow-list (CURRENCY_ROLE).
-    function setCurrencyAllowed(address token, bool allowed) external;
-
-    /// @notice Stops new stores, listings and purchases (PAUSER_ROLE). Refunds, cancels, completions, disputes and
-    /// withdrawals go on.
-    function pause() external;
-
-    /// @notice Lifts a pause (PAUSER_ROLE).
-    function unpause() external;
-
     // ─────────────────────────────────────────── Views ───────────────────────────────────────────
 
     /// @notice One store.
@@ -761,15 +898,107 @@ interface IMerchstand {
     /// @notice An order's status and the commitment it is checked against.
     function orderStatus(uint256 orderId) external view returns (OrderStatus status);
 
-    /// @notice The commitment an {Order} must hash to (its low 48 bits, the order's state, cleared), for clients that
-    /// check their rebuild.
-    function hashOrder(Order calldata order) external pure returns (bytes32);
-
-    /// @notice The terms of `storeId` at `version`.
-    function storeTerms(uint64 storeId, uint32 version) external view returns (StoreTerms memory);
-
     /// @notice What partial refunds have returned to the buyer of `orderId` while it was open.
     function refunded(uint256 orderId) external view returns (uint256);
+
+    /// @notice Whether the buyer of `orderId` reviewed `productId`, and whether the store replied. Reverts
+    /// {OrderMismatch} if `order` is not the order's current {Order}, {ProductNotInOrder} if it has no such line.
+    function reviewState(uint256 orderId, Order calldata order, uint64 productId)
+        external
+        view
+        returns (bool reviewed, bool replied);
+
+    /// @notice The block this contract was deployed in, where clients start `eth_getLogs`.
+    function deploymentBlock() external view returns (uint256);
+}
+
+/// @title Merchstand: carts and the drop toolkit
+/// @notice The rest of what the deployed {Merchstand} answers: cart checkouts, timed drops and pre-orders, shipping
+/// zones, discount and presale codes, ticket check-in (docs/DROPS.md). The types, events and errors are
+/// {IMerchstand}'s. These functions run in {MerchstandDrops}, which {Merchstand}'s fallback reaches by
+/// `delegatecall`; a client calls them on the {Merchstand} address like any other (the dapp's ABI merges both).
+interface IMerchstandDrops {
+    // ─────────────────────────────────────────── Buying ───────────────────────────────────────────
+
+    /// @notice Buys a cart: one order per {IMerchstand-CartOrder}, all in one currency, all or nothing. Not while paused.
+    /// @return orderIds The new orders' ids, one per {IMerchstand-CartOrder}, in cart order.
+    function checkout(IMerchstand.CartOrder[] calldata cart) external payable returns (uint256[] memory orderIds);
+
+    /// @notice {checkout} in an ERC-20 with an EIP-2612 permit for the total: one signature, one transaction.
+    /// A permit that was already used (e.g. front-run) is skipped when the allowance already covers the total.
+    function checkoutWithPermit(IMerchstand.CartOrder[] calldata cart, IMerchstand.Permit calldata permit)
+        external
+        returns (uint256[] memory orderIds);
+
+    // ─────────────────────────────────────────── Drops ───────────────────────────────────────────
+
+    /// @notice Sets a product's sale window and pre-order ship date (staff only); all zero removes them. See {IMerchstand-Drop}.
+    function setDrop(uint64 productId, IMerchstand.Drop calldata drop) external;
+
+    /// @notice Sets the store's shipping zones (staff only): zone k is `zones[k - 1]`, at most MAX_ZONES; an empty
+    /// list ships free everywhere. Applies to orders placed from now on; a buy in flight is held by its
+    /// `maxShipping`.
+    function setShippingZones(uint64 storeId, IMerchstand.ShippingZone[] calldata zones) external;
+
+    /// @notice Refuses code `codeId` of the store from now on (staff only). For good: a revoked id stays revoked.
+    function revokeCode(uint64 storeId, uint32 codeId) external;
+
+    /// @notice Pays ahead for the use counters of codes `fromId .. fromId + count - 1` (staff only, at most
+    /// MAX_PREPARED_CODES ids per call): a counter's first write costs 17,100 gas more than later ones, and this
+    /// moves that cost from the fan's first use of the code to the store (counters sit 8 to a storage word).
+    function prepareCodes(uint64 storeId, uint32 fromId, uint32 count) external;
+
+    /// @notice Staff at the door check in a ticket order once. The order's first product must be a ticket (category
+    /// 3, else {IMerchstand-NotATicket}); the order must be delivered and still valid: Shipped (delivered, not disputed),
+    /// Completed, or Resolved with the store keeping at least the review minimum ({IMerchstand-minReviewValue}; an expired dispute
+    /// keeps nothing), else {IMerchstand-InvalidOrderStatus}. A second check-in reverts {IMerchstand-AlreadyCheckedIn} with the first one's
+    /// time.
+    function checkIn(uint256 orderId, IMerchstand.Order calldata order) external;
+
+    // ─────────────────────────────────────────── Views ───────────────────────────────────────────
+
+    /// @notice A product's drop settings (all zero: none).
+    function getDrop(uint64 productId) external view returns (IMerchstand.Drop memory);
+
+    /// @notice A store's shipping zones; zone k is `zones[k - 1]`.
+    function shippingZones(uint64 storeId) external view returns (IMerchstand.ShippingZone[] memory zones);
+
+    /// @notice How often code `codeId` of the store was used, and whether staff revoked it.
+    function codeState(uint64 storeId, uint32 codeId) external view returns (uint256 uses, bool revoked);
+
+    /// @notice The EIP-712 digest staff sign for `code` (see {IMerchstand-DiscountCode}).
+    function hashCode(IMerchstand.DiscountCode calldata code) external view returns (bytes32);
+
+    /// @notice When a ticket order was checked in, 0 if not yet.
+    function checkedInAt(uint256 orderId) external view returns (uint256);
+
+    // ─────────────────────────────────────────── Platform and small views ───────────────────────────────────────────
+
+    /// @notice Sets the fee for new orders, at most MAX_FEE_BPS (FEE_ROLE).
+    function setFee(uint16 feeBps) external;
+
+    /// @notice Sets who is credited the fees (FEE_ROLE).
+    function setFeeRecipient(address recipient) external;
+
+    /// @notice Sets the least a store must keep from an order in `currency` for its buyer to review (CURRENCY_ROLE).
+    function setMinReviewValue(address currency, uint128 value) external;
+
+    /// @notice Adds or removes an ERC-20 from the allow-list (CURRENCY_ROLE).
+    function setCurrencyAllowed(address token, bool allowed) external;
+
+    /// @notice Stops new stores, listings and purchases (PAUSER_ROLE). Refunds, cancels, completions, disputes and
+    /// withdrawals go on.
+    function pause() external;
+
+    /// @notice Lifts a pause (PAUSER_ROLE).
+    function unpause() external;
+
+    /// @notice The commitment an {IMerchstand-Order} must hash to (its low 48 bits, the order's state, cleared), for
+    /// clients that check their rebuild.
+    function hashOrder(IMerchstand.Order calldata order) external pure returns (bytes32);
+
+    /// @notice The terms of `storeId` at `version`.
+    function storeTerms(uint64 storeId, uint32 version) external view returns (IMerchstand.StoreTerms memory);
 
     /// @notice Who may accept the store ({acceptStoreOwnership}), or address(0).
     function pendingStoreOwner(uint64 storeId) external view returns (address);
@@ -784,13 +1013,6 @@ interface IMerchstand {
     /// limit).
     function boughtBy(uint64 productId, address buyer) external view returns (uint256);
 
-    /// @notice Whether the buyer of `orderId` reviewed `productId`, and whether the store replied. Reverts
-    /// {OrderMismatch} if `order` is not the order's current {Order}, {ProductNotInOrder} if it has no such line.
-    function reviewState(uint256 orderId, Order calldata order, uint64 productId)
-        external
-        view
-        returns (bool reviewed, bool replied);
-
     /// @notice An account's withdrawable credits in `currency`.
     function credits(address account, address currency) external view returns (uint256);
 
@@ -802,7 +1024,4 @@ interface IMerchstand {
 
     /// @notice Whether the ERC-20 may be used by new stores and purchases.
     function isCurrencyAllowed(address token) external view returns (bool);
-
-    /// @notice The block this contract was deployed in, where clients start `eth_getLogs`.
-    function deploymentBlock() external view returns (uint256);
 }

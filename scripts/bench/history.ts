@@ -91,7 +91,7 @@ export async function measureHistory(budgetSeconds: number, log: (line: string) 
     });
     const address = await deployed.getAddress();
     const deploymentBlock = await ethers.provider.getBlockNumber();
-    const merchstand = await ethers.getContractAt("Merchstand", address);
+    const merchstand = await ethers.getContractAt("MerchstandDeployed", address);
     const price = ethers.parseEther("0.001");
     const terms = { arbiter: arbiter.address, shipWindow: 7n * 86_400n, deliveryWindow: 14n * 86_400n };
     const open = async (name: string) => {

@@ -282,7 +282,11 @@ export async function seedDemo(
       ? null
       : deriveDeliveryKey(await buyer.signMessage(deliveryKeyMessage(buyer.address, target.chainId)));
     const shipping = deliveryKey ? deliveryKey.publicKey : sealShipping(DEMO_ADDRESSES[demo.buyer]!, bytes32(storeKey));
-    const cart = [{ storeId, termsVersion: onChain.termsVersion, lines, shipping }];
+    // No shipping zone and no code (docs/DROPS.md): the demo stores ship free.
+    const noCode = { code: 0n, r: `0x${"0".repeat(64)}`, vs: `0x${"0".repeat(64)}` };
+    const cart = [
+      { storeId, termsVersion: onChain.termsVersion, lines, shipping, zone: 0, maxShipping: 0n, code: noCode },
+    ];
 
     let receipt: TransactionReceipt;
     if (store.currency === "ETH") {

@@ -4,6 +4,7 @@
 
 import { expect } from "chai";
 import type { ContractTransactionResponse } from "ethers";
+import { NO_CODE } from "./support/drops.ts";
 import {
   buyEth,
   type Fx,
@@ -141,6 +142,9 @@ describe("History pointers", () => {
               termsVersion: 1,
               lines: lines.map((l) => ({ ...l, quantity: 1, maxUnitPrice: shirt })),
               shipping: SHIPPING,
+              zone: 0,
+              maxShipping: 0n,
+              code: NO_CODE,
             },
           ],
           { value: shirt * BigInt(lines.length), ...GAS },

@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import { id } from "ethers";
+import { NO_CODE } from "./support/drops.ts";
 import {
   buyEth,
   CID,
@@ -155,6 +156,9 @@ describe("Platform", () => {
                 termsVersion: 1,
                 lines: [{ productId: shirtId, variant: 0, quantity: 1, maxUnitPrice: shirt }],
                 shipping: SHIPPING,
+                zone: 0,
+                maxShipping: 0n,
+                code: NO_CODE,
               },
             ],
             { value: shirt },
@@ -167,6 +171,9 @@ describe("Platform", () => {
                 termsVersion: 1,
                 lines: [{ productId: mugId, variant: 0, quantity: 1, maxUnitPrice: mug }],
                 shipping: SHIPPING,
+                zone: 0,
+                maxShipping: 0n,
+                code: NO_CODE,
               },
             ],
             permit,
@@ -253,27 +260,38 @@ describe("Platform", () => {
       const { merchstand, ethers, admin, feeRecipient } = fx;
       const factory = await ethers.getContractFactory("Merchstand");
       const max = await merchstand.MAX_FEE_BPS();
-      await expect(factory.deploy(ZERO, 100, feeRecipient.address, [])).to.be.revertedWithCustomError(
+      const drops = await (await ethers.deployContract("MerchstandDrops")).getAddress();
+      await expect(factory.deploy(ZERO, 100, feeRecipient.address, [], drops)).to.be.revertedWithCustomError(
         merchstand,
         "ZeroAddress",
       );
-      await expect(factory.deploy(admin.address, 100, ZERO, [])).to.be.revertedWithCustomError(
+      await expect(factory.deploy(admin.address, 100, ZERO, [], drops)).to.be.revertedWithCustomError(
         merchstand,
         "ZeroAddress",
       );
-      await expect(factory.deploy(admin.address, max + 1n, feeRecipient.address, []))
+      await expect(factory.deploy(admin.address, max + 1n, feeRecipient.address, [], drops))
         .to.be.revertedWithCustomError(merchstand, "FeeTooHigh")
         .withArgs(max + 1n, max);
-      await expect(factory.deploy(admin.address, 100, feeRecipient.address, [ZERO])).to.be.revertedWithCustomError(
-        merchstand,
-        "ZeroAddress",
-      );
+      await expect(
+        factory.deploy(admin.address, 100, feeRecipient.address, [ZERO], drops),
+      ).to.be.revertedWithCustomError(merchstand, "ZeroAddress");
+      // The drop toolkit's module must be a contract (an address without code would make every cart a no-op).
+      await expect(
+        factory.deploy(admin.address, 100, feeRecipient.address, [], admin.address),
+      ).to.be.revertedWithCustomError(merchstand, "ZeroAddress");
     });
 
     it("grants the admin the admin, pauser, currency and fee roles at construction and announces the settings", async () => {
       const { ethers, admin, feeRecipient, usd } = fx;
       const token = await usd.getAddress();
-      const fresh = await ethers.deployContract("Merchstand", [admin.address, 250, feeRecipient.address, [token]]);
+      const drops = await (await ethers.deployContract("MerchstandDrops")).getAddress();
+      const fresh = await ethers.deployContract("Merchstand", [
+        admin.address,
+        250,
+        feeRecipient.address,
+        [token],
+        drops,
+      ]);
       const tx = fresh.deploymentTransaction();
       if (tx === null) throw new Error("no deployment transaction");
       await expect(tx).to.emit(fresh, "FeeSet").withArgs(250);
@@ -307,18 +325,22 @@ describe("Platform", () => {
     });
 
     it("reverts plain ETH transfers, unknown selectors and outside calls to the internal view entry", async () => {
-      const { merchstand, other, ethers } = fx;
+      const { merchstand, other } = fx;
       const to = await merchstand.getAddress();
-      // No receive function and a non-payable fallback: ETH sent directly bounces.
-      await expect(other.sendTransaction({ to, value: 1 })).to.be.revertedWithoutReason(ethers);
+      // ETH comes in only with a purchase: a plain transfer bounces off the receive function.
+      await expect(other.sendTransaction({ to, value: 1 }))
+        .to.be.revertedWithCustomError(merchstand, "IncorrectPayment")
+        .withArgs(0, 1);
+      // An unknown selector goes on to MerchstandDrops (the fallback's second route), which names it.
+      const drops = await fx.ethers.getContractAt("MerchstandDrops", to);
       await expect(other.sendTransaction({ to, data: "0xdeadbeef" }))
-        .to.be.revertedWithCustomError(merchstand, "UnknownCall")
+        .to.be.revertedWithCustomError(drops, "UnknownCall")
         .withArgs("0xdeadbeef");
       // The tag Merchstand prefixes to its own view self-calls, followed by getStores(0, 10) calldata: only the
       // contract itself may use that entry.
       const inner = merchstand.interface.encodeFunctionData("getStores", [0, 10]);
       await expect(other.sendTransaction({ to, data: `0x6d737476${inner.slice(2)}` }))
-        .to.be.revertedWithCustomError(merchstand, "UnknownCall")
+        .to.be.revertedWithCustomError(drops, "UnknownCall")
         .withArgs("0x6d737476");
     });
   });

@@ -1,5 +1,6 @@
 import { anyValue } from "@nomicfoundation/hardhat-ethers-chai-matchers/withArgs";
 import { expect } from "chai";
+import { NO_CODE } from "./support/drops.ts";
 import {
   BUYER_KEY,
   buyEth,
@@ -96,6 +97,10 @@ describe("Purchase", () => {
           shippedAt: 0n,
           disputedAt: 0n,
           amount: price * 2n,
+          shipsFrom: 0n,
+          zone: 0n,
+          shipping: 0n,
+          discount: 0n,
           lines: [{ productId: BigInt(shirtId), variant: 1n, quantity: 2n, unitPrice: price }],
         };
         const previous = await lastOrderOf(fx, shirtId, 1);
@@ -455,6 +460,9 @@ describe("Purchase", () => {
             termsVersion: 1,
             lines: [{ productId, variant: 0, quantity: 1, maxUnitPrice: 1n }],
             shipping: BUYER_KEY,
+            zone: 0,
+            maxShipping: 0n,
+            code: NO_CODE,
           },
         ];
         await expect(merchstand.connect(buyer).checkout(cart, { value: 1n }))
@@ -486,6 +494,9 @@ describe("Purchase", () => {
               termsVersion: 1,
               lines: [{ productId, variant: 1, quantity: 1, maxUnitPrice: 1n }],
               shipping: BUYER_KEY,
+              zone: 0,
+              maxShipping: 0n,
+              code: NO_CODE,
             },
           ]),
         )
@@ -561,6 +572,9 @@ describe("Purchase", () => {
               { productId: shirtId, variant: 1, quantity: 1, maxUnitPrice: price },
             ],
             shipping: SHIPPING,
+            zone: 0,
+            maxShipping: 0n,
+            code: NO_CODE,
           },
         ];
         await expect(merchstand.connect(buyer).checkout(cart, { value: price * 3n }))
@@ -609,6 +623,10 @@ describe("Purchase", () => {
           shippedAt: 0n,
           disputedAt: 0n,
           amount: price,
+          shipsFrom: 0n,
+          zone: 0n,
+          shipping: 0n,
+          discount: 0n,
           lines: [{ productId: mugId, variant: 0n, quantity: 1n, unitPrice: price }],
         };
         await merchstand.connect(seller).markShipped.staticCall(id, order, "DHL 1");
@@ -856,12 +874,18 @@ describe("Purchase", () => {
             { productId: shirtId, variant: 1, quantity: 1, maxUnitPrice: medium },
           ],
           shipping: SHIPPING,
+          zone: 0,
+          maxShipping: 0n,
+          code: NO_CODE,
         },
         {
           storeId,
           termsVersion: 1,
           lines: [{ productId: capId, variant: 0, quantity: 3, maxUnitPrice: cap }],
           shipping: shippingBlob(150),
+          zone: 0,
+          maxShipping: 0n,
+          code: NO_CODE,
         },
       ];
       const total = shirt * 2n + medium + cap * 3n;
@@ -921,8 +945,24 @@ describe("Purchase", () => {
       const sold = await soldOf(fx, shirtId);
       const line = (quantity: number) => ({ productId: shirtId, variant: 0, quantity, maxUnitPrice: price });
       const cart = [
-        { storeId: ethStoreId, termsVersion: 1, lines: [line(2)], shipping: SHIPPING },
-        { storeId: ethStoreId, termsVersion: 1, lines: [line(1)], shipping: shippingBlob(100) },
+        {
+          storeId: ethStoreId,
+          termsVersion: 1,
+          lines: [line(2)],
+          shipping: SHIPPING,
+          zone: 0,
+          maxShipping: 0n,
+          code: NO_CODE,
+        },
+        {
+          storeId: ethStoreId,
+          termsVersion: 1,
+          lines: [line(1)],
+          shipping: shippingBlob(100),
+          zone: 0,
+          maxShipping: 0n,
+          code: NO_CODE,
+        },
       ];
       // The second order's id is taken after the first took its two units.
       const ids = [orderIdOf(shirtId, 0, sold), orderIdOf(shirtId, 0, sold + 2n)];
@@ -949,12 +989,18 @@ describe("Purchase", () => {
           termsVersion: 1,
           lines: [{ productId: ebookId, variant: 0, quantity: 1, maxUnitPrice: ebook }],
           shipping: BUYER_KEY,
+          zone: 0,
+          maxShipping: 0n,
+          code: NO_CODE,
         },
         {
           storeId,
           termsVersion: 1,
           lines: [{ productId: capId, variant: 0, quantity: 1, maxUnitPrice: cap }],
           shipping: SHIPPING,
+          zone: 0,
+          maxShipping: 0n,
+          code: NO_CODE,
         },
       ];
       const digital = orderIdOf(ebookId, 0, await soldOf(fx, ebookId));
@@ -981,9 +1027,22 @@ describe("Purchase", () => {
         await expect(
           merchstand
             .connect(buyer)
-            .checkout([{ storeId: ethStoreId, termsVersion: 1, lines: ordered, shipping: SHIPPING }], {
-              value: ebook + shirt,
-            }),
+            .checkout(
+              [
+                {
+                  storeId: ethStoreId,
+                  termsVersion: 1,
+                  lines: ordered,
+                  shipping: SHIPPING,
+                  zone: 0,
+                  maxShipping: 0n,
+                  code: NO_CODE,
+                },
+              ],
+              {
+                value: ebook + shirt,
+              },
+            ),
         )
           .to.be.revertedWithCustomError(merchstand, "MixedOrder")
           .withArgs(ethStoreId, odd);
@@ -992,8 +1051,24 @@ describe("Purchase", () => {
       await expect(
         merchstand.connect(buyer).checkout(
           [
-            { storeId: ethStoreId, termsVersion: 1, lines: [lines[0] as (typeof lines)[0]], shipping: SHIPPING },
-            { storeId: ethStoreId, termsVersion: 1, lines: [lines[1] as (typeof lines)[0]], shipping: BUYER_KEY },
+            {
+              storeId: ethStoreId,
+              termsVersion: 1,
+              lines: [lines[0] as (typeof lines)[0]],
+              shipping: SHIPPING,
+              zone: 0,
+              maxShipping: 0n,
+              code: NO_CODE,
+            },
+            {
+              storeId: ethStoreId,
+              termsVersion: 1,
+              lines: [lines[1] as (typeof lines)[0]],
+              shipping: BUYER_KEY,
+              zone: 0,
+              maxShipping: 0n,
+              code: NO_CODE,
+            },
           ],
           { value: ebook + shirt },
         ),
@@ -1016,12 +1091,18 @@ describe("Purchase", () => {
             termsVersion: 1,
             lines: [{ productId: shirtId, variant: 0, quantity: 1, maxUnitPrice: shirt }],
             shipping: SHIPPING,
+            zone: 0,
+            maxShipping: 0n,
+            code: NO_CODE,
           },
           {
             storeId,
             termsVersion: 1,
             lines: [{ productId: capId, variant: 0, quantity: 5, maxUnitPrice: cap }],
             shipping: SHIPPING,
+            zone: 0,
+            maxShipping: 0n,
+            code: NO_CODE,
           },
         ];
         await expect(merchstand.connect(buyer).checkout(cart, { value: shirt + cap * 5n }))
@@ -1048,6 +1129,9 @@ describe("Purchase", () => {
               { productId: shirtId, variant: 0, quantity: half, maxUnitPrice: price },
             ],
             shipping: SHIPPING,
+            zone: 0,
+            maxShipping: 0n,
+            code: NO_CODE,
           },
         ];
         await expect(merchstand.connect(buyer).checkout(cart, { value: price * half * 2n }))
@@ -1067,12 +1151,18 @@ describe("Purchase", () => {
             termsVersion: 1,
             lines: [{ productId: shirtId, variant: 0, quantity: 1, maxUnitPrice: shirt }],
             shipping: SHIPPING,
+            zone: 0,
+            maxShipping: 0n,
+            code: NO_CODE,
           },
           {
             storeId: usdStoreId,
             termsVersion: 1,
             lines: [{ productId: mugId, variant: 0, quantity: 1, maxUnitPrice: mug }],
             shipping: SHIPPING,
+            zone: 0,
+            maxShipping: 0n,
+            code: NO_CODE,
           },
         ];
         await expect(merchstand.connect(buyer).checkout(cart, { value: shirt }))
@@ -1100,9 +1190,22 @@ describe("Purchase", () => {
         await expect(
           merchstand
             .connect(buyer)
-            .checkout([{ storeId: ethStoreId, termsVersion: 1, lines: lines(max + 1n), shipping: BUYER_KEY }], {
-              value: 1000n * (max + 1n),
-            }),
+            .checkout(
+              [
+                {
+                  storeId: ethStoreId,
+                  termsVersion: 1,
+                  lines: lines(max + 1n),
+                  shipping: BUYER_KEY,
+                  zone: 0,
+                  maxShipping: 0n,
+                  code: NO_CODE,
+                },
+              ],
+              {
+                value: 1000n * (max + 1n),
+              },
+            ),
         )
           .to.be.revertedWithCustomError(merchstand, "CartTooLarge")
           .withArgs(max + 1n, max);
@@ -1111,8 +1214,24 @@ describe("Purchase", () => {
         await expect(
           merchstand.connect(buyer).checkout(
             [
-              { storeId: ethStoreId, termsVersion: 1, lines: lines(half), shipping: BUYER_KEY },
-              { storeId: ethStoreId, termsVersion: 1, lines: lines(half), shipping: BUYER_KEY },
+              {
+                storeId: ethStoreId,
+                termsVersion: 1,
+                lines: lines(half),
+                shipping: BUYER_KEY,
+                zone: 0,
+                maxShipping: 0n,
+                code: NO_CODE,
+              },
+              {
+                storeId: ethStoreId,
+                termsVersion: 1,
+                lines: lines(half),
+                shipping: BUYER_KEY,
+                zone: 0,
+                maxShipping: 0n,
+                code: NO_CODE,
+              },
             ],
             { value: 1000n * half * 2n },
           ),
@@ -1122,9 +1241,22 @@ describe("Purchase", () => {
         await expect(
           merchstand
             .connect(buyer)
-            .checkout([{ storeId: ethStoreId, termsVersion: 1, lines: lines(max), shipping: BUYER_KEY }], {
-              value: 1000n * max,
-            }),
+            .checkout(
+              [
+                {
+                  storeId: ethStoreId,
+                  termsVersion: 1,
+                  lines: lines(max),
+                  shipping: BUYER_KEY,
+                  zone: 0,
+                  maxShipping: 0n,
+                  code: NO_CODE,
+                },
+              ],
+              {
+                value: 1000n * max,
+              },
+            ),
         ).to.emit(merchstand, "OrderPlaced");
       });
     });
@@ -1145,7 +1277,19 @@ describe("Purchase", () => {
         // The id the order would have had: its first line is variant A, of which nothing was sold.
         const id = orderIdOf(productId, 0, 0n);
         await expect(
-          merchstand.connect(buyer).checkout([{ storeId: usdStoreId, termsVersion: 1, lines, shipping: SHIPPING }]),
+          merchstand
+            .connect(buyer)
+            .checkout([
+              {
+                storeId: usdStoreId,
+                termsVersion: 1,
+                lines,
+                shipping: SHIPPING,
+                zone: 0,
+                maxShipping: 0n,
+                code: NO_CODE,
+              },
+            ]),
         )
           .to.be.revertedWithCustomError(merchstand, "InvalidAmount")
           .withArgs(id, amount, 2n ** 128n - 1n);
@@ -1157,7 +1301,19 @@ describe("Purchase", () => {
         const { merchstand, buyer, ethStoreId } = fx;
         await expect(merchstand.connect(buyer).checkout([])).to.be.revertedWithCustomError(merchstand, "EmptyCart");
         await expect(
-          merchstand.connect(buyer).checkout([{ storeId: ethStoreId, termsVersion: 1, lines: [], shipping: SHIPPING }]),
+          merchstand
+            .connect(buyer)
+            .checkout([
+              {
+                storeId: ethStoreId,
+                termsVersion: 1,
+                lines: [],
+                shipping: SHIPPING,
+                zone: 0,
+                maxShipping: 0n,
+                code: NO_CODE,
+              },
+            ]),
         ).to.be.revertedWithCustomError(merchstand, "EmptyCart");
       });
     });
@@ -1175,6 +1331,9 @@ describe("Purchase", () => {
                 termsVersion: 1,
                 lines: [{ productId: ebookId, variant: 0, quantity: 1, maxUnitPrice: ebook }],
                 shipping: BUYER_KEY,
+                zone: 0,
+                maxShipping: 0n,
+                code: NO_CODE,
               },
             ],
             { value: ebook },
@@ -1195,16 +1354,42 @@ describe("Purchase", () => {
         await expect(
           merchstand
             .connect(buyer)
-            .checkout([{ storeId: ethStoreId, termsVersion: 1, lines: physical, shipping: "0x" }], { value: shirt }),
+            .checkout(
+              [
+                {
+                  storeId: ethStoreId,
+                  termsVersion: 1,
+                  lines: physical,
+                  shipping: "0x",
+                  zone: 0,
+                  maxShipping: 0n,
+                  code: NO_CODE,
+                },
+              ],
+              { value: shirt },
+            ),
         )
           .to.be.revertedWithCustomError(merchstand, "InvalidShippingBlob")
           .withArgs(ethStoreId, 0, MAX_SHIPPING);
         await expect(
           merchstand
             .connect(buyer)
-            .checkout([{ storeId: ethStoreId, termsVersion: 1, lines: digital, shipping: shippingBlob(10) }], {
-              value: ebook,
-            }),
+            .checkout(
+              [
+                {
+                  storeId: ethStoreId,
+                  termsVersion: 1,
+                  lines: digital,
+                  shipping: shippingBlob(10),
+                  zone: 0,
+                  maxShipping: 0n,
+                  code: NO_CODE,
+                },
+              ],
+              {
+                value: ebook,
+              },
+            ),
         )
           .to.be.revertedWithCustomError(merchstand, "InvalidShippingBlob")
           .withArgs(ethStoreId, 10, 32);
@@ -1222,12 +1407,18 @@ describe("Purchase", () => {
             termsVersion: 1,
             lines: [{ productId: shirtId, variant: 0, quantity: 1, maxUnitPrice: shirt }],
             shipping: SHIPPING,
+            zone: 0,
+            maxShipping: 0n,
+            code: NO_CODE,
           },
           {
             storeId: ethStoreId,
             termsVersion: 1,
             lines: [{ productId: ebookId, variant: 0, quantity: 2, maxUnitPrice: ebook }],
             shipping: BUYER_KEY,
+            zone: 0,
+            maxShipping: 0n,
+            code: NO_CODE,
           },
         ];
         await expect(merchstand.connect(buyer).checkout(cart, { value: shirt + ebook }))
@@ -1249,12 +1440,18 @@ describe("Purchase", () => {
             termsVersion: 1,
             lines: [{ productId: ebookId, variant: 0, quantity: 1, maxUnitPrice: ebook }],
             shipping: BUYER_KEY,
+            zone: 0,
+            maxShipping: 0n,
+            code: NO_CODE,
           },
           {
             storeId,
             termsVersion: 1,
             lines: [{ productId: capId, variant: 0, quantity: 1, maxUnitPrice: cap }],
             shipping: SHIPPING,
+            zone: 0,
+            maxShipping: 0n,
+            code: NO_CODE,
           },
         ];
         await expect(merchstand.connect(buyer).checkout(cart, { value: ebook + cap }))
@@ -1275,6 +1472,9 @@ describe("Purchase", () => {
                 termsVersion: 1,
                 lines: [{ productId: ebookId, variant: 0, quantity: 1, maxUnitPrice: ebook }],
                 shipping: BUYER_KEY,
+                zone: 0,
+                maxShipping: 0n,
+                code: NO_CODE,
               },
             ],
             {
@@ -1299,6 +1499,9 @@ describe("Purchase", () => {
             termsVersion: 1,
             lines: [{ productId: mugId, variant: 0, quantity: 3, maxUnitPrice: mug }],
             shipping: SHIPPING,
+            zone: 0,
+            maxShipping: 0n,
+            code: NO_CODE,
           },
         ];
         await expect(merchstand.connect(buyer).checkout(cart)).to.changeTokenBalances(
@@ -1321,6 +1524,9 @@ describe("Purchase", () => {
             termsVersion: 1,
             lines: [{ productId: mugId, variant: 0, quantity: 1, maxUnitPrice: mug }],
             shipping: SHIPPING,
+            zone: 0,
+            maxShipping: 0n,
+            code: NO_CODE,
           },
         ];
         await expect(merchstand.connect(buyer).checkout(cart, { value: 5 }))
@@ -1342,6 +1548,9 @@ describe("Purchase", () => {
                 termsVersion: 1,
                 lines: [{ productId: ebookId, variant: 0, quantity: 1, maxUnitPrice: ebook }],
                 shipping: BUYER_KEY,
+                zone: 0,
+                maxShipping: 0n,
+                code: NO_CODE,
               },
             ],
             {
@@ -1364,6 +1573,9 @@ describe("Purchase", () => {
             termsVersion: 1,
             lines: [{ productId: fx.mugId, variant: 0, quantity, maxUnitPrice: mug }],
             shipping: SHIPPING,
+            zone: 0,
+            maxShipping: 0n,
+            code: NO_CODE,
           },
         ],
       };
@@ -1468,6 +1680,9 @@ describe("Purchase", () => {
                 termsVersion: 1,
                 lines: [{ productId: ebookId, variant: 0, quantity: 1, maxUnitPrice: ebook }],
                 shipping: BUYER_KEY,
+                zone: 0,
+                maxShipping: 0n,
+                code: NO_CODE,
               },
             ],
             permit,

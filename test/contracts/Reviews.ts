@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { NO_CODE } from "./support/drops.ts";
 import {
   BUYER_KEY,
   buyEth,
@@ -40,7 +41,10 @@ describe("Reviews", () => {
     const value = lines.reduce((sum, l) => sum + l.maxUnitPrice, 0n);
     const tx = merchstand
       .connect(buyer)
-      .checkout([{ storeId: ethStoreId, termsVersion: 1, lines, shipping: SHIPPING }], { value });
+      .checkout(
+        [{ storeId: ethStoreId, termsVersion: 1, lines, shipping: SHIPPING, zone: 0, maxShipping: 0n, code: NO_CODE }],
+        { value },
+      );
     const receipt = await (await tx).wait();
     if (receipt === null) throw new Error("no receipt");
     const [placed] = await placedAll(merchstand, receipt);

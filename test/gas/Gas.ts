@@ -41,6 +41,8 @@ describe("Gas budget", function () {
     "withdraw",
     "openStore",
     "listProduct",
+    "buyZone",
+    "buyCode",
   ];
   for (const key of budgeted) {
     it(`keeps a steady-state ${key} within its budget`, () => {

@@ -6,6 +6,7 @@
 import { expect } from "chai";
 import type { ContractTransactionResponse, TransactionReceipt } from "ethers";
 import type { BlocklistToken, RevertingReceiver } from "../../types/ethers-contracts/index.ts";
+import { NO_CODE } from "../contracts/support/drops.ts";
 import {
   BUYER_KEY,
   buyEth,
@@ -96,6 +97,9 @@ describe("Security: the counterparty moves first", () => {
           termsVersion: 1,
           lines: [{ productId: shirtId, variant: 1, quantity: 1, maxUnitPrice: price }],
           shipping: SHIPPING,
+          zone: 0,
+          maxShipping: 0n,
+          code: NO_CODE,
         },
       ];
       const { b } = await sameBlock(

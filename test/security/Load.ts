@@ -31,7 +31,7 @@ describe("Security: load", function () {
       },
     });
     const target = await deployed.getAddress();
-    const merchstand = await ethers.getContractAt("Merchstand", target);
+    const merchstand = await ethers.getContractAt("MerchstandDeployed", target);
     await (
       await merchstand.connect(seller).openStore({
         name: "Drop",

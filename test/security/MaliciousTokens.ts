@@ -4,6 +4,7 @@
 // have a payment blocked in another currency.
 import { expect } from "chai";
 import type { FeeOnTransferToken, MaliciousToken } from "../../types/ethers-contracts/index.ts";
+import { NO_CODE } from "../contracts/support/drops.ts";
 import {
   BUYER_KEY,
   buyEth,
@@ -97,6 +98,9 @@ describe("Security: malicious ERC-20s", () => {
           termsVersion: 1,
           lines: [{ productId, variant: 0, quantity: 3, maxUnitPrice: 10_000n }],
           shipping: SHIPPING,
+          zone: 0,
+          maxShipping: 0n,
+          code: NO_CODE,
         },
       ];
       await expect(merchstand.connect(buyer).checkout(cart))

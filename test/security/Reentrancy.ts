@@ -9,6 +9,7 @@
 import { expect } from "chai";
 import { type FunctionFragment, Interface, type ParamType } from "ethers";
 import type { MaliciousToken, ReentrantReceiver } from "../../types/ethers-contracts/index.ts";
+import { NO_CODE } from "../contracts/support/drops.ts";
 import {
   BUYER_KEY,
   buyDigitalAndConfirm,
@@ -281,6 +282,9 @@ describe("Security: re-entrancy", () => {
               termsVersion: 1,
               lines: [{ productId: ebookId, variant: 0, quantity: 1, maxUnitPrice: ebook }],
               shipping: BUYER_KEY,
+              zone: 0,
+              maxShipping: 0n,
+              code: NO_CODE,
             },
           ],
         ]),

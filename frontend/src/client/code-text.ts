@@ -146,10 +146,15 @@ export function decodeCodeText(text: string): DecodedCode {
   };
 }
 
+/** IMerchstand SignedCode: a code as a purchase carries it. */
+export type SignedCodeArg = { code: bigint; r: string; vs: string };
+const ZERO_WORD = `0x${"0".repeat(64)}`;
+/** No code (IMerchstand SignedCode all zero). */
+export const NO_CODE: SignedCodeArg = { code: 0n, r: ZERO_WORD, vs: ZERO_WORD };
+
 /** IMerchstand SignedCode of a decoded code, for a purchase; all zero for none. */
-export function signedCodeArg(signed: SignedCodeText | null): { code: bigint; r: string; vs: string } {
-  const zero = `0x${"0".repeat(64)}`;
-  return signed ? { code: packCode(signed.code), r: signed.r, vs: signed.vs } : { code: 0n, r: zero, vs: zero };
+export function signedCodeArg(signed: SignedCodeText | null): SignedCodeArg {
+  return signed ? { code: packCode(signed.code), r: signed.r, vs: signed.vs } : NO_CODE;
 }
 
 /** The EIP-712 typed data staff sign for `code` (IMerchstand DiscountCode; domain "Merchstand" version "1"). */

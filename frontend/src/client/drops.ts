@@ -2,32 +2,42 @@
 // and the ship-from date of a pre-order. Times are unix seconds of the chain's clock (what the contract compares
 // with), never the browser's: a page keeps the offset between the two (`ChainClock`). No DOM here.
 
-/** A product's sale window and pre-order date; 0 means "none" (always open, never closes, ships now). */
-export type DropTimes = { opensAt: bigint; closesAt: bigint; shipsFrom: bigint };
+/**
+ * A product's sale window and pre-order date (IMerchstand Drop); 0 means "none" (always open, never closes, ships
+ * now). From `presaleAt` until `opensAt` only fans with a code bound to the product may buy.
+ */
+export type DropTimes = { presaleAt?: bigint; opensAt: bigint; closesAt: bigint; shipsFrom: bigint };
 
 export type DropPhase =
   | { phase: "always" }
   | { phase: "upcoming"; opensAt: bigint; secondsLeft: number }
+  | { phase: "presale"; opensAt: bigint; secondsLeft: number }
   | { phase: "open"; closesAt: bigint | null; secondsLeft: number | null }
   | { phase: "closed"; closedAt: bigint };
 
-export const NO_DROP: DropTimes = { opensAt: 0n, closesAt: 0n, shipsFrom: 0n };
+export const NO_DROP: DropTimes = { presaleAt: 0n, opensAt: 0n, closesAt: 0n, shipsFrom: 0n };
 
 /** Where a drop stands at chain time `now`. */
 export function dropPhase(times: DropTimes, now: bigint): DropPhase {
   const { opensAt, closesAt } = times;
   if (opensAt === 0n && closesAt === 0n) return { phase: "always" };
-  if (opensAt !== 0n && now < opensAt) return { phase: "upcoming", opensAt, secondsLeft: Number(opensAt - now) };
+  const presaleAt = times.presaleAt ?? 0n;
+  if (opensAt !== 0n && now < opensAt) {
+    const secondsLeft = Number(opensAt - now);
+    return presaleAt !== 0n && now >= presaleAt
+      ? { phase: "presale", opensAt, secondsLeft }
+      : { phase: "upcoming", opensAt, secondsLeft };
+  }
   if (closesAt !== 0n && now >= closesAt) return { phase: "closed", closedAt: closesAt };
   return closesAt === 0n
     ? { phase: "open", closesAt: null, secondsLeft: null }
     : { phase: "open", closesAt, secondsLeft: Number(closesAt - now) };
 }
 
-/** True when a buy mined at `now` would pass the window check. */
-export function isOnSale(times: DropTimes, now: bigint): boolean {
+/** True when a buy mined at `now` would pass the window check; in a presale, only with a code for the product. */
+export function isOnSale(times: DropTimes, now: bigint, presaleCode = false): boolean {
   const p = dropPhase(times, now).phase;
-  return p === "always" || p === "open";
+  return p === "always" || p === "open" || (p === "presale" && presaleCode);
 }
 
 /** "2d 03h 04m 05s", "04m 05s", "5s": a countdown that never shows a negative or fractional figure. */
@@ -81,8 +91,17 @@ export class ChainClock {
   }
 }
 
-/** The drop times of a product as the chain reads it (client/protocol.ts Product); a plain product has none. */
-export function dropTimesOf(product: object): DropTimes {
-  const p = product as Partial<Record<keyof DropTimes, bigint | number>>;
-  return { opensAt: BigInt(p.opensAt ?? 0), closesAt: BigInt(p.closesAt ?? 0), shipsFrom: BigInt(p.shipsFrom ?? 0) };
+/** A product's drop as the chain answers it (IMerchstand getDrop). */
+export function toDropTimes(d: {
+  presaleAt: number | bigint;
+  opensAt: number | bigint;
+  closesAt: number | bigint;
+  shipsFrom: number | bigint;
+}): DropTimes {
+  return {
+    presaleAt: BigInt(d.presaleAt),
+    opensAt: BigInt(d.opensAt),
+    closesAt: BigInt(d.closesAt),
+    shipsFrom: BigInt(d.shipsFrom),
+  };
 }

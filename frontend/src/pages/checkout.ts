@@ -2,8 +2,9 @@
 // lines, totals and store trust notices, then payment with pending → mined → confirmed states.
 
 import { buyNowCart, type CartLine, groupByStore } from "../client/cart.ts";
-import { buildCartOrders, cartTotal, type PayStage, payCart } from "../client/checkout.ts";
+import { buildCartOrders, type PayStage, payCart } from "../client/checkout.ts";
 import { CheckoutDraft, deviceStorage, SealedAddressCopies, tabStorage } from "../client/checkout-draft.ts";
+import { forgetLinkedCode } from "../client/code-link.ts";
 import { countryCode } from "../client/countries.ts";
 import { formatAmount } from "../client/format.ts";
 import { impersonatedStore } from "../client/names.ts";
@@ -17,6 +18,7 @@ import {
 import { deliveryKeyring } from "../client/shipping-keys.ts";
 import { arbiterIsStore, termsSentences } from "../client/terms.ts";
 import type { Page, PageContext } from "../page.ts";
+import { checkoutDrops } from "../ui/checkout-drops.ts";
 import { emptyState, lookAlikeWarning, officialWithEvidence, unverifiedNotice } from "../ui/components.ts";
 import { countrySelect } from "../ui/country-select.ts";
 import { button, h, link, replace, uid } from "../ui/dom.ts";
@@ -113,6 +115,15 @@ export default async function checkoutPage(ctx: PageContext): Promise<Page> {
     );
   };
   await loadTerms();
+  // Shipping zones and rates, the discount or presale code, pre-order dates (ui/checkout-drops.ts).
+  const drops = await checkoutDrops(app, {
+    lines: linesOf,
+    country: () => inputs.get("country")?.value ?? "",
+    currency,
+    stores: storeById,
+    query: ctx.query,
+    onChange: () => renderSummary(),
+  });
 
   const checkoutStores = (groups: ReturnType<typeof groupByStore>) =>
     new Map(
@@ -175,6 +186,7 @@ export default async function checkoutPage(ctx: PageContext): Promise<Page> {
   }
   form.addEventListener("input", () => draft.save(address()));
   form.addEventListener("change", () => draft.save(address()));
+  form.addEventListener("change", () => renderSummary());
 
   const address = (): ShippingAddress => {
     const value = (k: keyof ShippingAddress) => (inputs.get(k)?.value ?? "").trim();
@@ -192,7 +204,7 @@ export default async function checkoutPage(ctx: PageContext): Promise<Page> {
 
   const renderSummary = () => {
     const groups = groupByStore(linesOf());
-    const total = cartTotal(groups);
+    const total = drops.total(groups);
     replace(
       summary,
       h("h2", { attrs: { id: "summary-title" }, text: "Review your order" }),
@@ -232,6 +244,7 @@ export default async function checkoutPage(ctx: PageContext): Promise<Page> {
               ),
             ),
           ),
+          drops.groupRows(g),
         );
       }),
       h("p", { class: "total" }, h("span", { text: "Total" }), h("strong", { text: formatAmount(total, currency) })),
@@ -280,6 +293,11 @@ export default async function checkoutPage(ctx: PageContext): Promise<Page> {
         return;
       }
     }
+    const blocked = drops.problem(groupByStore(linesOf()), physical());
+    if (blocked) {
+      setStatus(h("p", { class: "notice danger", attrs: { role: "alert" }, text: blocked }));
+      return;
+    }
     if (!app.wallet?.account) {
       setStatus(h("p", { class: "notice", text: "Connect a wallet to pay." }));
       await openWalletDialog(app);
@@ -309,8 +327,8 @@ export default async function checkoutPage(ctx: PageContext): Promise<Page> {
           ? (await deliveryKeyring.unlock(account, app.manifest.chainId, (message) => wallet.personalSign(message)))
               .publicKey
           : null;
-        const cart = buildCartOrders(groups, ship, checkoutStores(groups), deliveryKey);
-        const total = cartTotal(groups);
+        const cart = drops.apply(buildCartOrders(groups, ship, checkoutStores(groups), deliveryKey), groups);
+        const total = drops.total(groups);
         const result = await payCart(app.chain, wallet, app.manifest.chainId, currency, cart, total, onStage);
         return { ...result, lines, total };
       },
@@ -346,6 +364,7 @@ export default async function checkoutPage(ctx: PageContext): Promise<Page> {
     const { orderIds, receipt, lines, total } = paid;
     source.clear(lines);
     draft.clear();
+    forgetLinkedCode(app.manifest.chainId, app.manifest.merchstand);
     // The fan's own readable copy of the sealed address, shown on each order's page (pages/order.ts).
     if (ship) {
       const copies = new SealedAddressCopies(deviceStorage(), app.manifest.chainId, app.manifest.merchstand);
@@ -390,7 +409,12 @@ export default async function checkoutPage(ctx: PageContext): Promise<Page> {
       { class: "checkout-page" },
       h("h1", { text: "Checkout" }),
       notices,
-      h("div", { class: "checkout-layout" }, form, h("div", { class: "checkout-side" }, summary, payButton, status)),
+      h(
+        "div",
+        { class: "checkout-layout" },
+        form,
+        h("div", { class: "checkout-side" }, summary, drops.codeField, payButton, status),
+      ),
     ),
     dispose: unsubscribe,
   };

@@ -44,7 +44,7 @@ contract MerchstandCatalog is MerchstandStorage {
         unchecked {
             storeId = ++_storeCount;
         }
-        _storeHot[storeId] = StoreHot({currency: input.currency, termsVersion: 1, closed: false});
+        _storeHot[storeId] = StoreHot({currency: input.currency, termsVersion: 1, closed: false, zoneCount: 0});
         _storeFunds[storeId] = StoreFunds({payout: input.payout, balance: 0});
         StoreInfo storage info = _stores[storeId];
         info.owner = msg.sender;
@@ -275,7 +275,7 @@ contract MerchstandCatalog is MerchstandStorage {
         uint8 index = p.variantCount;
         if (index + 1 > MAX_VARIANTS) revert IMerchstand.InvalidVariantCount(uint256(index) + 1, MAX_VARIANTS);
         p.variantCount = index + 1;
-        uint8 productFlags = (p.active ? _PRODUCT_ACTIVE : 0) | (p.digital ? _DIGITAL : 0);
+        uint8 productFlags = (p.active ? _PRODUCT_ACTIVE : 0) | (p.digital ? _DIGITAL : 0) | _timedFlag(productId);
         _writeVariant(productId, index, storeId, p.maxPerBuyer, productFlags, input);
         emit IMerchstand.VariantAdded(productId, index, input);
     }

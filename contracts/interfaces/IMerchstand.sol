@@ -773,16 +773,6 @@ interface IMerchstand {
     /// @return orderId The new order's id.
     function buy_oT9la(uint256 line, bytes calldata shipping) external payable returns (uint256 orderId);
 
-    /// @notice Buys a cart: one order per {CartOrder}, all in one currency, all or nothing. Not while paused.
-    /// @return orderIds The new orders' ids, one per {CartOrder}, in cart order.
-    function checkout(CartOrder[] calldata cart) external payable returns (uint256[] memory orderIds);
-
-    /// @notice {checkout} in an ERC-20 with an EIP-2612 permit for the total: one signature, one transaction.
-    /// A permit that was already used (e.g. front-run) is skipped when the allowance already covers the total.
-    function checkoutWithPermit(CartOrder[] calldata cart, Permit calldata permit)
-        external
-        returns (uint256[] memory orderIds);
-
     /// @notice {buy_oT9la} with a shipping zone and/or a discount or presale code: one variant, packed arguments.
     /// Not while paused.
     /// @param line As for {buy_oT9la}.
@@ -795,31 +785,6 @@ interface IMerchstand {
         external
         payable
         returns (uint256 orderId);
-
-    // ─────────────────────────────────────────── Drops ───────────────────────────────────────────
-
-    /// @notice Sets a product's sale window and pre-order ship date (staff only); all zero removes them. See {Drop}.
-    function setDrop(uint64 productId, Drop calldata drop) external;
-
-    /// @notice Sets the store's shipping zones (staff only): zone k is `zones[k - 1]`, at most MAX_ZONES; an empty
-    /// list ships free everywhere. Applies to orders placed from now on; a buy in flight is held by its
-    /// `maxShipping`.
-    function setShippingZones(uint64 storeId, ShippingZone[] calldata zones) external;
-
-    /// @notice Refuses code `codeId` of the store from now on (staff only). For good: a revoked id stays revoked.
-    function revokeCode(uint64 storeId, uint32 codeId) external;
-
-    /// @notice Pays ahead for the use counters of codes `fromId .. fromId + count - 1` (staff only, at most
-    /// MAX_PREPARED_CODES ids per call): a counter's first write costs 17,100 gas more than later ones, and this
-    /// moves that cost from the fan's first use of the code to the store (counters sit 8 to a storage word).
-    function prepareCodes(uint64 storeId, uint32 fromId, uint32 count) external;
-
-    /// @notice Staff at the door check in a ticket order once. The order's first product must be a ticket (category
-    /// 3, else {NotATicket}); the order must be delivered and still valid: Shipped (delivered, not disputed),
-    /// Completed, or Resolved with the store keeping at least the review minimum ({minReviewValue}; an expired dispute
-    /// keeps nothing), else {InvalidOrderStatus}. A second check-in reverts {AlreadyCheckedIn} with the first one's
-    /// time.
-    function checkIn(uint256 orderId, Order calldata order) external;
 
     // ─────────────────────────────────────────── Orders ───────────────────────────────────────────
 
@@ -965,18 +930,64 @@ interface IMerchstand {
 
     /// @notice The block this contract was deployed in, where clients start `eth_getLogs`.
     function deploymentBlock() external view returns (uint256);
+}
+
+/// @title Merchstand: carts and the drop toolkit
+/// @notice The rest of what the deployed {Merchstand} answers: cart checkouts, timed drops and pre-orders, shipping
+/// zones, discount and presale codes, ticket check-in (docs/DROPS.md). The types, events and errors are
+/// {IMerchstand}'s. These functions run in {MerchstandDrops}, which {Merchstand}'s fallback reaches by
+/// `delegatecall`; a client calls them on the {Merchstand} address like any other (the dapp's ABI merges both).
+interface IMerchstandDrops {
+    // ─────────────────────────────────────────── Buying ───────────────────────────────────────────
+
+    /// @notice Buys a cart: one order per {IMerchstand-CartOrder}, all in one currency, all or nothing. Not while paused.
+    /// @return orderIds The new orders' ids, one per {IMerchstand-CartOrder}, in cart order.
+    function checkout(IMerchstand.CartOrder[] calldata cart) external payable returns (uint256[] memory orderIds);
+
+    /// @notice {checkout} in an ERC-20 with an EIP-2612 permit for the total: one signature, one transaction.
+    /// A permit that was already used (e.g. front-run) is skipped when the allowance already covers the total.
+    function checkoutWithPermit(IMerchstand.CartOrder[] calldata cart, IMerchstand.Permit calldata permit)
+        external
+        returns (uint256[] memory orderIds);
+
+    // ─────────────────────────────────────────── Drops ───────────────────────────────────────────
+
+    /// @notice Sets a product's sale window and pre-order ship date (staff only); all zero removes them. See {IMerchstand-Drop}.
+    function setDrop(uint64 productId, IMerchstand.Drop calldata drop) external;
+
+    /// @notice Sets the store's shipping zones (staff only): zone k is `zones[k - 1]`, at most MAX_ZONES; an empty
+    /// list ships free everywhere. Applies to orders placed from now on; a buy in flight is held by its
+    /// `maxShipping`.
+    function setShippingZones(uint64 storeId, IMerchstand.ShippingZone[] calldata zones) external;
+
+    /// @notice Refuses code `codeId` of the store from now on (staff only). For good: a revoked id stays revoked.
+    function revokeCode(uint64 storeId, uint32 codeId) external;
+
+    /// @notice Pays ahead for the use counters of codes `fromId .. fromId + count - 1` (staff only, at most
+    /// MAX_PREPARED_CODES ids per call): a counter's first write costs 17,100 gas more than later ones, and this
+    /// moves that cost from the fan's first use of the code to the store (counters sit 8 to a storage word).
+    function prepareCodes(uint64 storeId, uint32 fromId, uint32 count) external;
+
+    /// @notice Staff at the door check in a ticket order once. The order's first product must be a ticket (category
+    /// 3, else {IMerchstand-NotATicket}); the order must be delivered and still valid: Shipped (delivered, not disputed),
+    /// Completed, or Resolved with the store keeping at least the review minimum ({IMerchstand-minReviewValue}; an expired dispute
+    /// keeps nothing), else {IMerchstand-InvalidOrderStatus}. A second check-in reverts {IMerchstand-AlreadyCheckedIn} with the first one's
+    /// time.
+    function checkIn(uint256 orderId, IMerchstand.Order calldata order) external;
+
+    // ─────────────────────────────────────────── Views ───────────────────────────────────────────
 
     /// @notice A product's drop settings (all zero: none).
-    function getDrop(uint64 productId) external view returns (Drop memory);
+    function getDrop(uint64 productId) external view returns (IMerchstand.Drop memory);
 
     /// @notice A store's shipping zones; zone k is `zones[k - 1]`.
-    function shippingZones(uint64 storeId) external view returns (ShippingZone[] memory zones);
+    function shippingZones(uint64 storeId) external view returns (IMerchstand.ShippingZone[] memory zones);
 
     /// @notice How often code `codeId` of the store was used, and whether staff revoked it.
     function codeState(uint64 storeId, uint32 codeId) external view returns (uint256 uses, bool revoked);
 
-    /// @notice The EIP-712 digest staff sign for `code` (see {DiscountCode}).
-    function hashCode(DiscountCode calldata code) external view returns (bytes32);
+    /// @notice The EIP-712 digest staff sign for `code` (see {IMerchstand-DiscountCode}).
+    function hashCode(IMerchstand.DiscountCode calldata code) external view returns (bytes32);
 
     /// @notice When a ticket order was checked in, 0 if not yet.
     function checkedInAt(uint256 orderId) external view returns (uint256);

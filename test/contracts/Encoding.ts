@@ -33,16 +33,18 @@ describe("Encoding", () => {
   const word = (n: bigint) => n.toString(16).padStart(WORD, "0");
 
   describe("the Order passed back", () => {
-    it("is laid out as the spec says: id, offset 0x40, 10 head words, lines offset 0x140, length, 4 words a line", async () => {
+    it("is laid out as the spec says: id, offset 0x40, 14 head words, lines offset 0x1c0, length, 4 words a line", async () => {
       const { orderId, order, words } = await completeCall();
       expect(BigInt(`0x${words[0]}`)).to.equal(orderId);
       expect(BigInt(`0x${words[1]}`), "offset of the Order tuple").to.equal(0x40n);
       expect(BigInt(`0x${words[2]}`), "buyer").to.equal(BigInt(order.buyer));
       expect(BigInt(`0x${words[8]}`), "shippedAt").to.equal(order.shippedAt);
       expect(BigInt(`0x${words[10]}`), "amount").to.equal(order.amount);
-      expect(BigInt(`0x${words[11]}`), "offset of the lines, from the tuple's start").to.equal(0x140n);
-      expect(BigInt(`0x${words[12]}`), "lines length").to.equal(1n);
-      expect(words.length, "2 + 10 + 1 + 4 words").to.equal(17);
+      expect(BigInt(`0x${words[11]}`), "shipsFrom").to.equal(order.shipsFrom);
+      expect(BigInt(`0x${words[14]}`), "discount").to.equal(order.discount);
+      expect(BigInt(`0x${words[15]}`), "offset of the lines, from the tuple's start").to.equal(0x1c0n);
+      expect(BigInt(`0x${words[16]}`), "lines length").to.equal(1n);
+      expect(words.length, "2 + 14 + 1 + 4 words").to.equal(21);
     });
 
     it("is accepted in its canonical encoding, and with bytes after it (the decoder ignores them)", async () => {
@@ -75,7 +77,7 @@ describe("Encoding", () => {
       const { merchstand } = fx;
       const { orderId, selector, words } = await completeCall();
       // Same values, lines moved one word further with a spare word in between: decodes to the same Order.
-      const moved = [...words.slice(0, 11), word(0x160n), word(0n), ...words.slice(12)];
+      const moved = [...words.slice(0, 15), word(0x1e0n), word(0n), ...words.slice(16)];
       const decoded = merchstand.interface.decodeFunctionData("complete", `${selector}${moved.join("")}`);
       expect(decoded[1].amount).to.equal(BigInt(`0x${words[10]}`));
       await expect(send(`${selector}${moved.join("")}`))
@@ -87,7 +89,7 @@ describe("Encoding", () => {
       const { merchstand } = fx;
       const { orderId, selector, words } = await completeCall();
       const longer = [...words];
-      longer[12] = word(2n);
+      longer[16] = word(2n);
       // The ABI decoder itself refuses it (no error data), before any hashing.
       await expect(send(`${selector}${longer.join("")}`)).to.revert(fx.ethers);
       expect(await merchstand.orderStatus(orderId)).to.equal(Status.Shipped);
@@ -97,7 +99,7 @@ describe("Encoding", () => {
       const { merchstand } = fx;
       const { orderId, selector, words } = await completeCall();
       const more = [...words];
-      more[15] = word(BigInt(`0x${words[15]}`) + 1n);
+      more[19] = word(BigInt(`0x${words[19]}`) + 1n);
       await expect(send(`${selector}${more.join("")}`))
         .to.be.revertedWithCustomError(merchstand, "OrderMismatch")
         .withArgs(orderId);

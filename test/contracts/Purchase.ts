@@ -77,6 +77,10 @@ describe("Purchase", () => {
           shippedAt: 0n,
           disputedAt: 0n,
           amount: price * 2n,
+          shipsFrom: 0n,
+          zone: 0n,
+          shipping: 0n,
+          discount: 0n,
           lines: [{ productId: BigInt(shirtId), variant: 1n, quantity: 2n, unitPrice: price }],
         };
         const tx = merchstand.connect(buyer).buy_oT9la(packLine(shirtId, 1, 2, price), SHIPPING, { value: price * 2n });
@@ -571,6 +575,10 @@ describe("Purchase", () => {
           shippedAt: 0n,
           disputedAt: 0n,
           amount: price,
+          shipsFrom: 0n,
+          zone: 0n,
+          shipping: 0n,
+          discount: 0n,
           lines: [{ productId: mugId, variant: 0n, quantity: 1n, unitPrice: price }],
         };
         await merchstand.connect(seller).markShipped.staticCall(id, order, "DHL 1");

@@ -3,7 +3,8 @@ pragma solidity 0.8.30;
 
 import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
 import {Merchstand} from "../../../contracts/Merchstand.sol";
-import {IMerchstand} from "../../../contracts/interfaces/IMerchstand.sol";
+import {MerchstandDrops} from "../../../contracts/base/MerchstandDrops.sol";
+import {IMerchstand, IMerchstandDrops} from "../../../contracts/interfaces/IMerchstand.sol";
 import {MockUSD} from "../../../contracts/mocks/MockUSD.sol";
 import {vm} from "../support/Vm.sol";
 import {packLine} from "../support/PackedLine.sol";
@@ -139,7 +140,7 @@ contract MerchstandHandler {
         USD = new MockUSD();
         address[] memory allowed = new address[](1);
         allowed[0] = address(USD);
-        MS = new Merchstand(ADMIN, 250, FEE_A, allowed);
+        MS = new Merchstand(ADMIN, 250, FEE_A, allowed, address(new MerchstandDrops()));
         buyers.push(vm.addr(0xB1));
         buyers.push(vm.addr(0xB2));
         buyers.push(vm.addr(0xB3));
@@ -239,7 +240,7 @@ contract MerchstandHandler {
         uint256 value = _fund(buyer, currency, cart.total);
 
         vm.prank(buyer);
-        try MS.checkout{value: value}(cart.orders) returns (uint256[] memory ids) {
+        try IMerchstandDrops(address(MS)).checkout{value: value}(cart.orders) returns (uint256[] memory ids) {
             _mustHaveFailed(cart.expected, "checkout");
             for (uint256 i; i < cart.orders.length; ++i) {
                 IMerchstand.CartOrder memory co = cart.orders[i];
@@ -1005,7 +1006,10 @@ contract MerchstandHandler {
                 storeId: cartStores[i],
                 termsVersion: _stores[cartStores[i]].termsVersion,
                 lines: lines,
-                shipping: physical ? _blob(extraSeed ^ i) : _buyerKey(buyer)
+                shipping: physical ? _blob(extraSeed ^ i) : _buyerKey(buyer),
+                zone: 0,
+                maxShipping: 0,
+                code: IMerchstand.SignedCode(0, 0, 0)
             });
         }
         if (ghostPaused) cart.expected = abi.encodeWithSelector(Pausable.EnforcedPause.selector);
@@ -1033,6 +1037,10 @@ contract MerchstandHandler {
             shippedAt: 0,
             disputedAt: 0,
             amount: uint128(amount),
+            shipsFrom: 0,
+            zone: 0,
+            shipping: 0,
+            discount: 0,
             lines: lines
         });
         for (uint256 i; i < lines.length; ++i) {

@@ -3,9 +3,9 @@
 import { Cart } from "./client/cart.ts";
 import { loadAllStores, type SearchText } from "./client/catalog.ts";
 import { Chain } from "./client/chain.ts";
+import { demoWallets } from "./client/demo-accounts.ts";
 import { type ErrorContext, explainError, type FanError } from "./client/errors.ts";
 import { IpfsClient } from "./client/ipfs.ts";
-import { idbStore, LogCache } from "./client/log-cache.ts";
 import { type Currency, currencyOf, type Manifest } from "./client/manifest.ts";
 import { PromiseCache } from "./client/memo.ts";
 import {
@@ -52,8 +52,12 @@ export class App {
     const storeRpc = new HttpRpc(manifest.rpcUrl);
     this.rpcUrl = own ?? manifest.rpcUrl;
     this.chain = new Chain(own ? new FallbackRpc(new HttpRpc(own), storeRpc) : storeRpc, manifest.merchstand);
-    const kept = idbStore();
-    if (kept) this.chain.logCache = new LogCache(kept, { chainId: manifest.chainId, address: manifest.merchstand });
+    // Logs already read are kept in IndexedDB between visits; the cache's code loads with the first history read.
+    this.chain.openLogCache = async () => {
+      const { idbStore, LogCache } = await import("./client/log-cache.ts");
+      const kept = idbStore();
+      return kept ? new LogCache(kept, { chainId: manifest.chainId, address: manifest.merchstand }) : null;
+    };
     this.ipfs = new IpfsClient(manifest.ipfsGateways);
     this.cart = new Cart(storage, manifest.chainId, manifest.merchstand);
   }
@@ -185,7 +189,9 @@ export class App {
   }
 
   async discover(): Promise<WalletInfo[]> {
-    this.wallets = await discoverWallets(window);
+    // Injected wallets (EIP-6963), then the local chain's demo accounts (none on any other chain).
+    const [injected, demo] = await Promise.all([discoverWallets(window), demoWallets(this.manifest, location.href)]);
+    this.wallets = [...injected, ...demo];
     return this.wallets;
   }
 
@@ -236,9 +242,11 @@ export class App {
       return;
     }
     try {
-      this.balance = await this.chain.balanceOf(account, ZERO_ADDRESS);
+      const balance = await this.chain.balanceOf(account, ZERO_ADDRESS);
+      // A read for an account the wallet has since switched away from would show its balance under the new one.
+      if (this.account === account) this.balance = balance;
     } catch {
-      this.balance = null;
+      if (this.account === account) this.balance = null;
     }
   }
 }

@@ -30,6 +30,7 @@ import { merchstandAbi } from "../../frontend/src/generated/merchstand-abi.ts";
 import { productImages, storeLogo } from "../../scripts/seed/art.ts";
 import { testWallet } from "../../scripts/stack/accounts.ts";
 import { launchChromium, screenshot } from "./support/browser.ts";
+import { orderIdOf } from "./support/orders.ts";
 import { startTestStack, type TestStack } from "./support/stack.ts";
 import { testWalletScript } from "./support/wallet.ts";
 
@@ -296,9 +297,7 @@ describe("seller dashboard in Chromium (e2e)", function () {
     await page.getByLabel("Country").selectOption({ label: "United States" });
     await page.getByRole("button", { name: "Pay now" }).click();
     await page.getByText("Thank you! Your order is confirmed.").waitFor({ timeout: 30_000 });
-    const orderId = BigInt(
-      ((await page.locator(".success .order-link").first().textContent()) ?? "").replace(/\D/g, ""),
-    );
+    const orderId = await orderIdOf(page.locator(".success .order-link").first());
     expect(await orderStatus(orderId)).to.equal(1);
 
     // 4. The seller reads the address in the browser (it must be what the fan typed), exports the CSV, and ships.

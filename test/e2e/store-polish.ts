@@ -5,7 +5,9 @@
 import { randomBytes } from "node:crypto";
 import { resolve } from "node:path";
 import { expect } from "chai";
+import { Interface, JsonRpcProvider } from "ethers";
 import type { Browser, BrowserContext, Page } from "playwright-core";
+import { merchstandAbi } from "../../frontend/src/generated/merchstand-abi.ts";
 import { ROOT } from "../../scripts/cli/root.ts";
 import { encodePng } from "../../scripts/seed/png.ts";
 import { testWallet } from "../../scripts/stack/accounts.ts";
@@ -19,6 +21,8 @@ const SELLER = account(1);
 const FAN = account(19);
 const AXE = resolve(ROOT, "node_modules/axe-core/axe.min.js");
 const PHONE = { width: 390, height: 844 };
+/** The narrowest common phone width (Galaxy S-series, many Androids). */
+const NARROW_PHONE = { width: 360, height: 740 };
 const DESKTOP = { width: 1280, height: 900 };
 
 type Violation = { id: string; impact: string | null; help: string; targets: string[] };
@@ -307,6 +311,46 @@ describe("store polish in Chromium (e2e)", function () {
       expect(await height()).to.be.at.most(64);
     });
 
+    it("keeps the header on one row at 360 px with a wallet connected and a cart count", async () => {
+      await open({ viewport: NARROW_PHONE, account: SELLER.address, hash: "#/store/1/product/1" });
+      await connect();
+      await page.getByRole("button", { name: "Add to cart" }).click();
+      await page.locator(".cart-link .count", { hasText: "1" }).waitFor();
+      // No named helper functions inside evaluate: the test runner's transpiler would wrap them in a __name() that
+      // the page doesn't define.
+      const layout = await page.locator(".header-inner").evaluate((inner) => ({
+        pageWidth: document.documentElement.scrollWidth,
+        headerHeight: (inner.parentElement as Element).getBoundingClientRect().height,
+        items: Array.from(inner.querySelectorAll(".brand, .search-toggle, .nav-link, .account-btn"))
+          .map((e) => ({ e, r: e.getBoundingClientRect() }))
+          .filter(({ r }) => r.width > 0)
+          .map(({ e, r }) => ({
+            name: e.textContent?.trim() ?? "",
+            top: Math.round(r.top),
+            left: r.left,
+            right: r.right,
+            clipped: e.scrollWidth > e.clientWidth + 1,
+          })),
+      }));
+      expect(layout.pageWidth, "no sideways scrolling").to.be.at.most(NARROW_PHONE.width);
+      expect(layout.headerHeight).to.be.at.most(64);
+      expect(layout.items.map((i) => i.name)).to.include.members(["Sell", "Orders"]);
+      const rowTop = Math.min(...layout.items.map((i) => i.top));
+      const rowBottom = Math.max(...layout.items.map((i) => i.top));
+      for (const item of layout.items) {
+        expect(item.right, `${item.name} inside the screen`).to.be.at.most(NARROW_PHONE.width);
+        expect(item.left, `${item.name} inside the screen`).to.be.at.least(0);
+        expect(item.clipped, `${item.name} not clipped`).to.equal(false);
+        // One row: every item starts above the lowest item's top plus a line, i.e. none wrapped below another.
+        expect(item.top - rowTop, `${item.name} on the first row`).to.be.below(24);
+      }
+      expect(rowBottom - rowTop).to.be.below(24);
+      // The account button still names the wallet: the short address's last characters at least.
+      const shown = await page.locator(".account-btn").innerText();
+      expect(shown).to.match(/[0-9a-f]{4}/i);
+      await screenshot(page, "header-360-connected");
+    });
+
     it("shows Add to cart without scrolling on the product page", async () => {
       await open({ viewport: PHONE, hash: "#/store/1/product/1" });
       const add = page.getByRole("button", { name: "Add to cart" });
@@ -369,6 +413,59 @@ describe("store polish in Chromium (e2e)", function () {
       expect(await page.getByLabel("Arbiter", { exact: true }).inputValue()).to.equal(SELLER.address);
       await note.waitFor();
       expect(await note.innerText()).to.match(/settles its own disputes/);
+    });
+
+    it("says a store settles its own disputes when its arbiter is one of its managers, as the checkout does", async () => {
+      // One rule (client/terms.ts arbiterIsStore): owner, payout wallet or any manager. The seed's store 1 names an
+      // independent arbiter; it makes a manager its arbiter, then puts its terms back.
+      const provider = new JsonRpcProvider(stack.rpcUrl, undefined, { staticNetwork: true });
+      const protocol = new Interface(merchstandAbi);
+      const owner = testWallet(1, provider);
+      const manager = account(18).address;
+      // Nonces counted here: the provider may answer a second eth_getTransactionCount from its short-lived cache.
+      let nonce = await provider.getTransactionCount(owner.address, "latest");
+      const send = async (fn: "setStoreTerms" | "setStoreManager", args: unknown[]) =>
+        (
+          await owner.sendTransaction({
+            to: stack.merchstand,
+            data: protocol.encodeFunctionData(fn, args),
+            nonce: nonce++,
+          })
+        ).wait();
+      const [store] = protocol.decodeFunctionResult(
+        "getStore",
+        await provider.call({ to: stack.merchstand, data: protocol.encodeFunctionData("getStore", [1n]) }),
+      );
+      const terms = {
+        arbiter: String(store.terms.arbiter),
+        shipWindow: Number(store.terms.shipWindow),
+        deliveryWindow: Number(store.terms.deliveryWindow),
+      };
+      expect(String(store.owner)).to.equal(SELLER.address);
+      try {
+        await open({ hash: "#/store/1" });
+        const note = page.locator(".store-header .self-arbitrated");
+        await page.locator(".store-header h1").waitFor();
+        expect(await note.isVisible()).to.equal(false);
+
+        await send("setStoreManager", [1n, manager, true]);
+        await send("setStoreTerms", [1n, { ...terms, arbiter: manager }]);
+        await page.reload();
+        await settled();
+        await note.waitFor();
+        expect(await note.textContent()).to.match(/^This store settles its own disputes/);
+        await visit("#/store/1/product/1");
+        await page.locator(".product-page .self-arbitrated").waitFor();
+        await page.getByRole("button", { name: "Add to cart" }).click();
+        await visit("#/checkout");
+        const shown = page.locator(".summary .store-terms.self-arbiter");
+        await shown.waitFor();
+        expect(await shown.textContent()).to.contain("Disputes are decided by the store itself");
+      } finally {
+        await send("setStoreTerms", [1n, terms]);
+        await send("setStoreManager", [1n, manager, false]);
+        provider.destroy();
+      }
     });
 
     it("resizes a photo over 2 MB in the browser and uploads it under the cap", async () => {

@@ -1,13 +1,24 @@
-// Checkout for one currency: contact and shipping form (sealed in the browser to each store's key), review of
-// lines, totals and store trust notices, then payment with pending → mined → confirmed states.
+// Checkout: one contact and shipping form (sealed in the browser to each store's key), review of lines, totals and
+// store trust notices, then payment with pending → mined → confirmed states. A cart in several currencies is paid in
+// one payment per currency, one after the other, from the same form (client/checkout-plan.ts).
 
 import { buyNowCart, type CartLine, groupByStore } from "../client/cart.ts";
 import { buildCartOrders, type PayStage, payCart } from "../client/checkout.ts";
 import { CheckoutDraft, deviceStorage, SealedAddressCopies, tabStorage } from "../client/checkout-draft.ts";
+import {
+  type PaidPayment,
+  type PlannedPayment,
+  partialFailureText,
+  paymentPrefix,
+  planPayments,
+  sequenceNotice,
+} from "../client/checkout-plan.ts";
 import { forgetLinkedCode } from "../client/code-link.ts";
 import { countryCode } from "../client/countries.ts";
 import { formatAmount } from "../client/format.ts";
+import type { Currency } from "../client/manifest.ts";
 import { impersonatedStore } from "../client/names.ts";
+import { orderLabel } from "../client/order-ref.ts";
 import { ARBITER_WINDOW, ZERO_ADDRESS } from "../client/protocol.ts";
 import {
   MAX_SHIPPING_BLOB,
@@ -23,7 +34,8 @@ import { emptyState, lookAlikeWarning, officialWithEvidence, unverifiedNotice } 
 import { countrySelect } from "../ui/country-select.ts";
 import { button, h, link, replace, uid } from "../ui/dom.ts";
 import { openWalletDialog } from "../ui/layout.ts";
-import { runTransaction, txHashLine } from "../ui/tx.ts";
+import { orderLink } from "../ui/order-ref.ts";
+import { runTransaction } from "../ui/tx.ts";
 import { hashHref, routes } from "../urls.ts";
 import { refreshCart } from "./cart-check.ts";
 
@@ -67,14 +79,17 @@ export default async function checkoutPage(ctx: PageContext): Promise<Page> {
   // (client/cart.ts buyNowCart), and leaves the cart as it was.
   const buyNow = ctx.query.get("buy") === "now";
   const source = (buyNow ? buyNowCart(app.manifest.chainId, app.manifest.merchstand) : null) ?? app.cart;
-  const currencyAddress = ctx.query.get("currency") ?? source.lines[0]?.currency ?? ZERO_ADDRESS;
-  const currency = app.currency(currencyAddress);
-  const linesOf = (): CartLine[] =>
-    source.lines.filter((l) => l.currency.toLowerCase() === currencyAddress.toLowerCase());
+  // Every currency of the cart, one payment each; an old `?currency=` link keeps that one.
+  const only = ctx.query.get("currency");
+  const payments = (): PlannedPayment[] => planPayments(source.lines, only);
+  const linesOf = (): CartLine[] => payments().flatMap((p) => p.lines);
 
   const notices = h("div", { class: "notices", attrs: { "aria-live": "polite" } });
   const summary = h("section", { class: "summary", attrs: { "aria-labelledby": "summary-title" } });
   const status = h("div", { class: "pay-status", attrs: { "aria-live": "assertive" } });
+  // Above the current payment's status: what the sequence has done so far (paid payments and their orders).
+  const progress = h("div", { class: "pay-progress", attrs: { "aria-live": "polite" } });
+  const sequence = h("p", { class: "notice pay-sequence" });
   const inputs = new Map<keyof ShippingAddress, HTMLInputElement | HTMLSelectElement>();
 
   if (linesOf().length === 0) {
@@ -119,7 +134,6 @@ export default async function checkoutPage(ctx: PageContext): Promise<Page> {
   const drops = await checkoutDrops(app, {
     lines: linesOf,
     country: () => inputs.get("country")?.value ?? "",
-    currency,
     stores: storeById,
     query: ctx.query,
     onChange: () => renderSummary(),
@@ -203,11 +217,32 @@ export default async function checkoutPage(ctx: PageContext): Promise<Page> {
   };
 
   const renderSummary = () => {
-    const groups = groupByStore(linesOf());
-    const total = drops.total(groups);
+    const plan = payments();
+    const totals = plan.map((p) => ({
+      amount: drops.total(groupByStore(p.lines)),
+      currency: app.currency(p.currency),
+    }));
+    const notice = sequenceNotice(totals);
+    sequence.textContent = notice ?? "";
+    sequence.hidden = notice === null;
+    payButton.textContent = plan.length > 1 ? `Pay now (${plan.length} payments)` : "Pay now";
     replace(
       summary,
       h("h2", { attrs: { id: "summary-title" }, text: "Review your order" }),
+      plan.map((p, i) => currencySummary(p, i, plan.length)),
+    );
+  };
+
+  const currencySummary = (payment: PlannedPayment, index: number, count: number) => {
+    const currency = app.currency(payment.currency);
+    const groups = groupByStore(payment.lines);
+    const total = drops.total(groups);
+    return h(
+      "div",
+      { class: "summary-payment", dataset: { currency: currency.symbol } },
+      count > 1
+        ? h("h3", { class: "payment-title", text: `Payment ${index + 1} of ${count}: ${currency.symbol}` })
+        : null,
       groups.map((g) => {
         const store = storeById.get(g.storeId);
         const impostorOf = store ? impersonatedStore(store, stores) : undefined;
@@ -247,7 +282,12 @@ export default async function checkoutPage(ctx: PageContext): Promise<Page> {
           drops.groupRows(g),
         );
       }),
-      h("p", { class: "total" }, h("span", { text: "Total" }), h("strong", { text: formatAmount(total, currency) })),
+      h(
+        "p",
+        { class: "total" },
+        h("span", { text: count > 1 ? `Total in ${currency.symbol}` : "Total" }),
+        h("strong", { text: formatAmount(total, currency) }),
+      ),
       h("p", {
         class: "muted small",
         text:
@@ -260,7 +300,11 @@ export default async function checkoutPage(ctx: PageContext): Promise<Page> {
 
   const setStatus = (...children: (Node | string | null)[]) => replace(status, ...children);
 
-  const stageText = (stage: PayStage): string | null => {
+  const stageText = (stage: PayStage, currency: Currency, prefix: string): string | null => {
+    const text = stageSentence(stage, currency);
+    return text === null ? null : `${prefix}${text}`;
+  };
+  const stageSentence = (stage: PayStage, currency: Currency): string | null => {
     switch (stage.stage) {
       case "simulating":
         return "Checking stock and prices…";
@@ -275,6 +319,69 @@ export default async function checkoutPage(ctx: PageContext): Promise<Page> {
       case "mined":
         return `Included in block ${stage.blockNumber}. Confirming your order…`;
     }
+  };
+
+  /** Pays one currency's lines; resolves to what was paid, or null once the failure (or a changed cart) is shown. */
+  const payOne = async (payment: PlannedPayment, index: number, count: number, ship: ShippingAddress | null) => {
+    const currency = app.currency(payment.currency);
+    const prefix = paymentPrefix(index, count, currency);
+    const currencyLines = (): CartLine[] =>
+      source.lines.filter((l) => l.currency.toLowerCase() === payment.currency.toLowerCase());
+    const known = currencyLines();
+    return runTransaction(
+      app,
+      async (onStage) => {
+        const check = await refreshCart(app, source);
+        if (check.notes.length > 0) {
+          replace(
+            notices,
+            check.notes.map((n) => h("p", { class: "notice", text: n })),
+          );
+          renderSummary();
+          setStatus(h("p", { class: "notice", text: "Your cart changed. Review it and press Pay again." }));
+          return null;
+        }
+        const lines = currencyLines();
+        const groups = groupByStore(lines);
+        const wallet = app.wallet;
+        if (!wallet?.account) throw new Error("no wallet");
+        const account = wallet.account;
+        const deliveryKey = lines.some((l) => l.digital)
+          ? (await deliveryKeyring.unlock(account, app.manifest.chainId, (message) => wallet.personalSign(message)))
+              .publicKey
+          : null;
+        const cart = drops.apply(buildCartOrders(groups, ship, checkoutStores(groups), deliveryKey), groups);
+        const total = drops.total(groups);
+        const result = await payCart(app.chain, wallet, app.manifest.chainId, currency, cart, total, onStage);
+        return { ...result, lines, total, currency };
+      },
+      {
+        status,
+        stageText: (stage) => stageText(stage, currency, prefix),
+        explain: (error) =>
+          app.explain(error, {
+            currency,
+            describeVariant: (productId, variant) => {
+              const l = known.find((x) => x.productId === productId.toString() && x.variant === variant);
+              return l ? { product: l.productName, label: l.variantLabel } : undefined;
+            },
+          }),
+        onError: async (fan) => {
+          if (fan.kind === "terms-changed") {
+            await loadTerms().catch(() => {});
+            renderSummary();
+            return;
+          }
+          if (!fan.refreshCart) return;
+          const check = await refreshCart(app, source).catch(() => ({ notes: [] as string[] }));
+          replace(
+            notices,
+            check.notes.map((n) => h("p", { class: "notice", text: n })),
+          );
+          renderSummary();
+        },
+      },
+    );
   };
 
   const pay = async () => {
@@ -304,78 +411,63 @@ export default async function checkoutPage(ctx: PageContext): Promise<Page> {
       return;
     }
     payButton.disabled = true;
-    const known = linesOf();
-    const paid = await runTransaction(
-      app,
-      async (onStage) => {
-        const check = await refreshCart(app, source);
-        if (check.notes.length > 0) {
+    const plan = payments();
+    const paid: PaidPayment[] = [];
+    const placed: bigint[] = [];
+    const copies = new SealedAddressCopies(deviceStorage(), app.manifest.chainId, app.manifest.merchstand);
+    replace(progress);
+    for (const [index, payment] of plan.entries()) {
+      const result = await payOne(payment, index, plan.length, ship);
+      if (!result) {
+        // The failure sentence is in `status`; above it, what the earlier payments did and what is left.
+        if (paid.length > 0) {
+          const currency = app.currency(payment.currency);
+          const amount = drops.total(groupByStore(payment.lines));
           replace(
-            notices,
-            check.notes.map((n) => h("p", { class: "notice", text: n })),
+            progress,
+            h(
+              "div",
+              { class: "notice partial-payment", attrs: { role: "alert" } },
+              h("p", {
+                text: partialFailureText(paid, { index, count: plan.length, amount, currency }),
+              }),
+              h(
+                "ul",
+                null,
+                placed.map((id) => h("li", null, orderLink(id))),
+              ),
+            ),
           );
           renderSummary();
-          setStatus(h("p", { class: "notice", text: "Your cart changed. Review it and press Pay again." }));
-          return null;
         }
-        const lines = linesOf();
-        const groups = groupByStore(lines);
-        const wallet = app.wallet;
-        if (!wallet?.account) throw new Error("no wallet");
-        const account = wallet.account;
-        const deliveryKey = lines.some((l) => l.digital)
-          ? (await deliveryKeyring.unlock(account, app.manifest.chainId, (message) => wallet.personalSign(message)))
-              .publicKey
-          : null;
-        const cart = drops.apply(buildCartOrders(groups, ship, checkoutStores(groups), deliveryKey), groups);
-        const total = drops.total(groups);
-        const result = await payCart(app.chain, wallet, app.manifest.chainId, currency, cart, total, onStage);
-        return { ...result, lines, total };
-      },
-      {
-        status,
-        stageText,
-        explain: (error) =>
-          app.explain(error, {
-            currency,
-            describeVariant: (productId, variant) => {
-              const l = known.find((x) => x.productId === productId.toString() && x.variant === variant);
-              return l ? { product: l.productName, label: l.variantLabel } : undefined;
-            },
+        payButton.disabled = false;
+        return;
+      }
+      const { orderIds, lines, total, currency } = result;
+      source.clear(lines);
+      // The fan's own readable copy of the sealed address, shown on each order's page (pages/order.ts).
+      if (ship) for (const id of orderIds) copies.save(id, ship);
+      placed.push(...orderIds);
+      paid.push({ amount: total, currency, orderLabels: orderIds.map(orderLabel) });
+      if (index + 1 < plan.length)
+        replace(
+          progress,
+          h("p", {
+            class: "notice ok",
+            attrs: { role: "status" },
+            text: `Payment ${index + 1} of ${plan.length} done: ${formatAmount(total, currency)} paid. Next, payment ${index + 2} of ${plan.length}.`,
           }),
-        onError: async (fan) => {
-          if (fan.kind === "terms-changed") {
-            await loadTerms().catch(() => {});
-            renderSummary();
-            return;
-          }
-          if (!fan.refreshCart) return;
-          const check = await refreshCart(app, source).catch(() => ({ notes: [] as string[] }));
-          replace(
-            notices,
-            check.notes.map((n) => h("p", { class: "notice", text: n })),
-          );
-          renderSummary();
-        },
-      },
-    );
+        );
+    }
     payButton.disabled = false;
-    if (!paid) return;
-    const { orderIds, receipt, lines, total } = paid;
-    source.clear(lines);
     draft.clear();
     forgetLinkedCode(app.manifest.chainId, app.manifest.merchstand);
-    // The fan's own readable copy of the sealed address, shown on each order's page (pages/order.ts).
-    if (ship) {
-      const copies = new SealedAddressCopies(deviceStorage(), app.manifest.chainId, app.manifest.merchstand);
-      for (const id of orderIds) copies.save(id, ship);
-    }
     // "Confirmed" is the order page's: it reads the order back from the chain, not from the receipt, and the
-    // thank-you lives in that URL (pages/order.ts placedBanner). The checkout's history entry is replaced, so Back
-    // and Forward never land on an emptied checkout.
-    const first = orderIds[0];
+    // thank-you lives in that URL (pages/order.ts placedBanner), listing every order of every payment. The
+    // checkout's history entry is replaced, so Back and Forward never land on an emptied checkout.
+    const first = placed[0];
     if (first !== undefined) {
-      location.replace(hashHref(routes.order(first, { placed: orderIds })));
+      location.replace(hashHref(routes.order(first, { placed })));
       return;
     }
     setStatus(
@@ -383,8 +475,7 @@ export default async function checkoutPage(ctx: PageContext): Promise<Page> {
         "div",
         { class: "success", attrs: { role: "status" } },
         h("h2", { text: "Payment mined." }),
-        h("p", { text: `Paid ${formatAmount(total, currency)} into escrow.` }),
-        txHashLine(app, receipt.transactionHash),
+        paid.map((p) => h("p", { text: `Paid ${formatAmount(p.amount, p.currency)} into escrow.` })),
       ),
     );
     form.remove();
@@ -413,7 +504,7 @@ export default async function checkoutPage(ctx: PageContext): Promise<Page> {
         "div",
         { class: "checkout-layout" },
         form,
-        h("div", { class: "checkout-side" }, summary, drops.codeField, payButton, status),
+        h("div", { class: "checkout-side" }, summary, drops.codeField, sequence, payButton, progress, status),
       ),
     ),
     dispose: unsubscribe,

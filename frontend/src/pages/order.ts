@@ -13,6 +13,7 @@ import { countryLabel } from "../client/countries.ts";
 import { type DeliveredItem, openDelivery, openDownload } from "../client/delivery-crypto.ts";
 import { formatAmount, formatDate, shortAddress } from "../client/format.ts";
 import { hexToBytes } from "../client/hex.ts";
+import { orderLabel } from "../client/order-ref.ts";
 import { escrowedIn, isOpen } from "../client/order-state.ts";
 import { buyerActions, isDigitalOrder, loadOrder, type OrderRecord } from "../client/orders.ts";
 import { ARBITER_WINDOW, LIMITS, type Product, TICKET_CATEGORY } from "../client/protocol.ts";
@@ -24,6 +25,7 @@ import { NotFound, type Page, type PageContext } from "../page.ts";
 import { trackingReference } from "../ui/components.ts";
 import { button, externalLink, h, keepDraft, link, replace, uid } from "../ui/dom.ts";
 import { orderDropLines } from "../ui/order-drops.ts";
+import { orderLink, orderNumberLine } from "../ui/order-ref.ts";
 import { ticketQrBox } from "../ui/ticket-qr.ts";
 import { runTx } from "../ui/tx.ts";
 import { routes } from "../urls.ts";
@@ -289,9 +291,10 @@ export default async function orderPage(ctx: PageContext): Promise<Page> {
         { class: "breadcrumb", attrs: { "aria-label": "Breadcrumb" } },
         link(routes.orders(), null, "Your orders"),
         " / ",
-        h("span", { attrs: { "aria-current": "page" }, text: `Order #${orderId}` }),
+        h("span", { attrs: { "aria-current": "page" }, text: orderLabel(orderId) }),
       ),
-      h("h1", { text: `Order #${orderId}` }),
+      h("h1", { text: orderLabel(orderId) }),
+      orderNumberLine(orderId),
       placed,
       sealedCopy && !isDigitalOrder(r) ? shippingCopy(sealedCopy) : null,
       h("p", {
@@ -401,7 +404,7 @@ export default async function orderPage(ctx: PageContext): Promise<Page> {
 
   await render();
   const unsubscribe = app.onChange(() => void render().catch(() => {}));
-  return { title: `Order #${orderId}`, el: root, refresh: () => reload().catch(() => {}), dispose: unsubscribe };
+  return { title: orderLabel(orderId), el: root, refresh: () => reload().catch(() => {}), dispose: unsubscribe };
 }
 
 /**
@@ -427,9 +430,9 @@ function placedBanner(query: string | null, orderId: bigint): HTMLElement | null
       ? h(
           "ul",
           null,
-          ids.map((id) => h("li", null, link(routes.order(id), { class: "order-link" }, `Order #${id}`))),
+          ids.map((id) => h("li", null, orderLink(BigInt(id)))),
         )
-      : h("p", null, link(routes.order(orderId), { class: "order-link" }, `Order #${orderId}`)),
+      : h("p", null, orderLink(orderId)),
   );
 }
 

@@ -192,7 +192,7 @@ function storeHeader(ctx: PageContext, store: Store, stores: Store[]): HTMLEleme
         null,
         h("h1", { text: store.name }),
         officialWithEvidence(store),
-        selfArbitrated(store),
+        selfArbitrated(store, ctx.app.chain),
         store.closed ? h("p", { class: "notice", text: "This store has closed and takes no new orders." }) : null,
         // A link may carry a discount or presale code (client/code-link.ts): kept for the checkout.
         codeLinkNotice(rememberLinkedCode(app.manifest.chainId, app.manifest.merchstand, ctx.query)),

@@ -9,7 +9,6 @@ import { decodeCodeText, MAX_CODE_TEXT, type SignedCodeText, signedCodeArg } fro
 import { countryName } from "../client/countries.ts";
 import { type DropTimes, preOrderText } from "../client/drops.ts";
 import { formatAmount } from "../client/format.ts";
-import type { Currency } from "../client/manifest.ts";
 import { codeLabel, codeProblem, discountFor } from "../client/order-extras.ts";
 import type { CartOrder, Store } from "../client/protocol.ts";
 import { loadZones, shippingFor, type Zone, type ZoneRate, zoneOf } from "../client/zones.ts";
@@ -44,13 +43,18 @@ export async function checkoutDrops(
   options: {
     lines: () => CartLine[];
     country: () => string;
-    currency: Currency;
     stores: ReadonlyMap<string, Store>;
     query: URLSearchParams;
     onChange: () => void;
   },
 ): Promise<CheckoutDrops> {
-  const money = (v: bigint) => formatAmount(v, options.currency);
+  // A cart may hold several currencies (one payment each): amounts are in their store's currency.
+  const moneyOf = (storeId: string | bigint) => {
+    const currency = app.currency(
+      options.stores.get(storeId.toString())?.currency ?? "0x0000000000000000000000000000000000000000",
+    );
+    return (v: bigint) => formatAmount(v, currency);
+  };
   // The page renders its summary once this resolves; changes before then (a linked code) need no re-render.
   let started = false;
   const changed = () => {
@@ -195,6 +199,7 @@ export async function checkoutDrops(
   };
 
   const groupRows = (group: StoreGroup): HTMLElement => {
+    const money = moneyOf(group.storeId);
     const x = extras(group);
     const rows: HTMLElement[] = [];
     for (const l of group.lines) {
@@ -241,7 +246,10 @@ export async function checkoutDrops(
       problem
         ? h("span", { class: "notice danger", attrs: { role: "alert" }, text: problem })
         : code
-          ? h("span", { class: "success-text", text: `Code applied: ${codeLabel(code.code, money)}.` })
+          ? h("span", {
+              class: "success-text",
+              text: `Code applied: ${codeLabel(code.code, moneyOf(code.code.storeId))}.`,
+            })
           : null,
     );
   };

@@ -95,7 +95,8 @@ export function dropBox(
     }
     el.dataset.phase = phase.phase;
     replace(el, phase.phase === "always" ? null : timer, preOrder, announce);
-    if (lastPhase !== null && lastPhase !== phase.phase) {
+    // A change while the page is shown (not the first read of the drop) is announced, and opens or shuts Buy.
+    if (loaded && lastPhase !== null && lastPhase !== phase.phase) {
       announce.textContent =
         phase.phase === "open"
           ? "On sale now."

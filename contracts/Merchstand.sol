@@ -178,7 +178,7 @@ contract Merchstand is IMerchstand, MerchstandPurchase {
         uint8 variant = uint8(line >> 64);
         uint32 quantity = uint32(line >> 72);
         (uint256 raw, uint256 shipsFrom) = _takeLine(productId, variant, quantity, uint96(line >> 104), false);
-        uint64 storeId = uint64(raw >> _AT_STORE);
+        uint64 storeId = uint32(raw >> _AT_STORE);
         StoreHot memory hot = _openStore(storeId, uint32(line >> _LINE_TERMS));
         bool physical = raw & _DIGITAL_FLAG == 0;
         _checkShipping(storeId, shipping.length, physical);
@@ -191,7 +191,7 @@ contract Merchstand is IMerchstand, MerchstandPurchase {
         }
         orderId = _orderId(productId, variant, raw);
         uint256 buf = _newOrderBuffer(1, shipping.length);
-        _writeLine(buf, 1, 0, productId, variant, quantity, uint96(raw));
+        _writeLine(buf, 1, 0, productId, variant, quantity, raw);
         _placeOrder(buf, 1, orderId, storeId, hot, _feeBps, amount, shipsFrom << _INFO_SHIPS_FROM, 0, shipping);
         if (hot.currency == address(0)) {
             if (msg.value != amount) revert IncorrectPayment(amount, msg.value);
@@ -218,7 +218,7 @@ contract Merchstand is IMerchstand, MerchstandPurchase {
         uint64 bound = uint64(c >> _CODE_PRODUCT);
         (uint256 raw, uint256 shipsFrom) =
             _takeLine(productId, variant, quantity, uint96(line >> 104), c != 0 && bound == productId);
-        uint64 storeId = uint64(raw >> _AT_STORE);
+        uint64 storeId = uint32(raw >> _AT_STORE);
         StoreHot memory hot = _openStore(storeId, uint32(line >> _LINE_TERMS));
         bool physical = raw & _DIGITAL_FLAG == 0;
         _checkShipping(storeId, shipping.length, physical);
@@ -242,7 +242,7 @@ contract Merchstand is IMerchstand, MerchstandPurchase {
             extras = (options & 0xff) << _INFO_ZONE | shipsFrom << _INFO_SHIPS_FROM | rate << _INFO_SHIPPING;
         }
         uint256 buf = _newOrderBuffer(1, shipping.length);
-        _writeLine(buf, 1, 0, productId, variant, quantity, uint96(raw));
+        _writeLine(buf, 1, 0, productId, variant, quantity, raw);
         _placeOrder(buf, 1, orderId, storeId, hot, _feeBps, amount, extras, discount, shipping);
         if (c != 0) emit CodeRedeemed(orderId, storeId, uint32(c), discount);
         if (hot.currency == address(0)) {
@@ -415,44 +415,39 @@ contract Merchstand is IMerchstand, MerchstandPurchase {
             revert InvalidOrderStatus(orderId, status);
         }
         if (msg.sender != order.buyer) revert NotBuyer(orderId, msg.sender);
-        if (!_inOrder(order.lines, productId)) revert ProductNotInOrder(orderId, productId);
+        uint256 reviewed = _REVIEWED_FLAG << (2 * _lineOf(orderId, order.lines, productId));
         if (rating == 0 || rating > 5) revert InvalidRating(rating);
         _checkText(bytes(text), 0, MAX_TEXT_BYTES);
         uint256 kept = state & _UNREVIEWABLE != 0 ? 0 : _escrowed(orderId, order, state);
         uint256 minimum = _minReviewValue[order.currency];
         if (kept < minimum) revert ReviewValueTooLow(orderId, kept, minimum);
-        if (_isFirstProduct(orderId, productId)) {
-            // The order's first product keeps its review flags beside the status, in the slot just read: no new slot.
-            if (state & _FIRST_REVIEWED != 0) revert AlreadyReviewed(orderId, productId);
-            _orders[orderId] |= bytes32(uint256(_FIRST_REVIEWED));
-        } else {
-            mapping(uint64 => uint8) storage reviews = _reviews[orderId];
-            if (reviews[productId] != 0) revert AlreadyReviewed(orderId, productId);
-            reviews[productId] = _REVIEWED;
-        }
+        // Every product's review flags sit in the order's state, in the slot just read: no new slot.
+        if (state & reviewed != 0) revert AlreadyReviewed(orderId, productId);
+        _orders[orderId] |= bytes32(reviewed);
+        // The history pointer ({Product-lastReviewBlock}) shares the rating's slot, so keeping it costs no new write.
+        uint32 previousReviewBlock = p.lastReviewBlock;
         // unchecked: more than 2^32 reviews of one product would need more than 2^32 orders to have been reviewed.
         unchecked {
             ++p.ratingCount;
             p.ratingSum += rating;
         }
-        emit ReviewPosted(productId, orderId, msg.sender, rating, text);
+        p.lastReviewBlock = uint32(block.number);
+        emit ReviewPosted(productId, orderId, msg.sender, rating, previousReviewBlock, text);
     }
 
     /// @inheritdoc IMerchstand
-    function replyToReview(uint256 orderId, uint64 productId, string calldata text) external notEntered {
-        uint64 storeId = _products[productId].storeId;
-        if (storeId == 0) revert ProductNotFound(productId);
-        _requireStaff(storeId);
+    function replyToReview(uint256 orderId, Order calldata order, uint64 productId, string calldata text)
+        external
+        notEntered
+    {
+        (, uint256 state) = _loadOrder(orderId, order);
+        _requireStaff(order.storeId);
         _checkText(bytes(text), 1, MAX_TEXT_BYTES);
-        if (_isFirstProduct(orderId, productId)) {
-            uint256 state = uint8(uint256(_orders[orderId]));
-            if (state & (_FIRST_REVIEWED | _FIRST_REPLIED) != _FIRST_REVIEWED) revert CannotReply(orderId, productId);
-            _orders[orderId] |= bytes32(uint256(_FIRST_REPLIED));
-        } else {
-            uint8 flags = _reviews[orderId][productId];
-            if (flags != _REVIEWED) revert CannotReply(orderId, productId);
-            _reviews[orderId][productId] = _REVIEWED | _REPLIED;
+        uint256 shift = 2 * _lineOf(orderId, order.lines, productId);
+        if (state & ((_REVIEWED_FLAG | _REPLIED_FLAG) << shift) != _REVIEWED_FLAG << shift) {
+            revert CannotReply(orderId, productId);
         }
+        _orders[orderId] |= bytes32(_REPLIED_FLAG << shift);
         emit ReviewReplied(productId, orderId, text);
     }
 
@@ -481,45 +476,6 @@ contract Merchstand is IMerchstand, MerchstandPurchase {
     }
 
     // ─────────────────────────────────────────── Platform ───────────────────────────────────────────
-
-    /// @inheritdoc IMerchstand
-    function setFee(uint16 feeBps_) external nonReentrant onlyRole(FEE_ROLE) {
-        if (feeBps_ > MAX_FEE_BPS) revert FeeTooHigh(feeBps_, MAX_FEE_BPS);
-        _feeBps = feeBps_;
-        emit FeeSet(feeBps_);
-    }
-
-    /// @inheritdoc IMerchstand
-    function setFeeRecipient(address recipient) external nonReentrant onlyRole(FEE_ROLE) {
-        if (recipient == address(0)) revert ZeroAddress();
-        _feeRecipient = recipient;
-        emit FeeRecipientSet(recipient);
-    }
-
-    /// @inheritdoc IMerchstand
-    function setMinReviewValue(address currency, uint128 value) external nonReentrant onlyRole(CURRENCY_ROLE) {
-        _minReviewValue[currency] = value;
-        emit MinReviewValueSet(currency, value);
-    }
-
-    /// @inheritdoc IMerchstand
-    /// @dev Removing a token stops new stores and purchases in it; existing escrow, balances and credits in it can
-    /// still be refunded, completed and withdrawn.
-    function setCurrencyAllowed(address token, bool allowed) external nonReentrant onlyRole(CURRENCY_ROLE) {
-        if (token == address(0)) revert ZeroAddress();
-        _allowedCurrencies[token] = allowed;
-        emit CurrencyAllowed(token, allowed);
-    }
-
-    /// @inheritdoc IMerchstand
-    function pause() external nonReentrant onlyRole(PAUSER_ROLE) {
-        _pause();
-    }
-
-    /// @inheritdoc IMerchstand
-    function unpause() external nonReentrant onlyRole(PAUSER_ROLE) {
-        _unpause();
-    }
 
     // ─────────────────────────────────────────── Views ───────────────────────────────────────────
 
@@ -552,17 +508,7 @@ contract Merchstand is IMerchstand, MerchstandPurchase {
 
     /// @inheritdoc IMerchstand
     function orderStatus(uint256 orderId) external view returns (OrderStatus status) {
-        return OrderStatus(uint8(uint256(_orders[orderId])) & _STATUS_MASK);
-    }
-
-    /// @inheritdoc IMerchstand
-    function hashOrder(Order calldata order) external pure returns (bytes32) {
-        return keccak256(abi.encode(order)) & _HASH_MASK;
-    }
-
-    /// @inheritdoc IMerchstand
-    function storeTerms(uint64 storeId, uint32 version) external view returns (StoreTerms memory) {
-        return _terms[storeId][version];
+        return OrderStatus(uint256(_orders[orderId]) & _STATUS_MASK);
     }
 
     /// @inheritdoc IMerchstand
@@ -571,53 +517,14 @@ contract Merchstand is IMerchstand, MerchstandPurchase {
     }
 
     /// @inheritdoc IMerchstand
-    function pendingStoreOwner(uint64 storeId) external view returns (address) {
-        return _stores[storeId].pendingOwner;
-    }
-
-    /// @inheritdoc IMerchstand
-    function minReviewValue(address currency) external view returns (uint256) {
-        return _minReviewValue[currency];
-    }
-
-    /// @inheritdoc IMerchstand
-    function isStoreStaff(uint64 storeId, address account) external view returns (bool) {
-        return _isStaff(storeId, account);
-    }
-
-    /// @inheritdoc IMerchstand
-    function boughtBy(uint64 productId, address buyer) external view returns (uint256) {
-        return _bought[productId][buyer];
-    }
-
-    /// @inheritdoc IMerchstand
-    function reviewState(uint256 orderId, uint64 productId) external view returns (bool reviewed, bool replied) {
-        if (_isFirstProduct(orderId, productId)) {
-            uint256 state = uint8(uint256(_orders[orderId]));
-            return (state & _FIRST_REVIEWED != 0, state & _FIRST_REPLIED != 0);
-        }
-        uint8 flags = _reviews[orderId][productId];
-        return (flags & _REVIEWED != 0, flags & _REPLIED != 0);
-    }
-
-    /// @inheritdoc IMerchstand
-    function credits(address account, address currency) external view returns (uint256) {
-        return _credits[account][currency];
-    }
-
-    /// @inheritdoc IMerchstand
-    function feeBps() external view returns (uint16) {
-        return _feeBps;
-    }
-
-    /// @inheritdoc IMerchstand
-    function feeRecipient() external view returns (address) {
-        return _feeRecipient;
-    }
-
-    /// @inheritdoc IMerchstand
-    function isCurrencyAllowed(address token) external view returns (bool) {
-        return _allowedCurrencies[token];
+    function reviewState(uint256 orderId, Order calldata order, uint64 productId)
+        external
+        view
+        returns (bool reviewed, bool replied)
+    {
+        (, uint256 state) = _loadOrder(orderId, order);
+        uint256 shift = 2 * _lineOf(orderId, order.lines, productId);
+        return (state & (_REVIEWED_FLAG << shift) != 0, state & (_REPLIED_FLAG << shift) != 0);
     }
 
     /// @inheritdoc IMerchstand
@@ -665,7 +572,7 @@ contract Merchstand is IMerchstand, MerchstandPurchase {
     // ─────────────────────────────────────────── Order internals ───────────────────────────────────────────
 
     /// @dev Checks `order` against the commitment of `orderId` and returns a memory copy of `abi.encode(order)` as
-    /// `bytes` (pointer to the length word) that {_storeOrder} edits and rehashes, and the commitment's lowest byte
+    /// `bytes` (pointer to the length word) that {_storeOrder} edits and rehashes, and the commitment's low 48 bits
     /// (`state`: the status and the flags beside it, see {MerchstandStorage}).
     /// The copy is taken straight from calldata, so it equals `abi.encode(order)` only when the caller encoded the
     /// order canonically (as every ABI library does); any other encoding fails the comparison with OrderMismatch.
@@ -688,7 +595,7 @@ contract Merchstand is IMerchstand, MerchstandPurchase {
         }
         bytes32 stored = _orders[orderId];
         if ((h ^ stored) & _HASH_MASK != 0) revert OrderMismatch(orderId);
-        state = uint8(uint256(stored));
+        state = uint48(uint256(stored));
     }
 
     /// @dev {_loadOrder} that also requires `expected` status.
@@ -717,12 +624,6 @@ contract Merchstand is IMerchstand, MerchstandPurchase {
             h := keccak256(add(enc, 0x20), mload(enc))
         }
         _orders[orderId] = (h & _HASH_MASK) | bytes32((state & _FLAGS_MASK) | uint256(uint8(status)));
-    }
-
-    /// @dev Whether `productId` is the first line's product of `orderId`, whose review flags sit in the order's own
-    /// slot ({_FIRST_REVIEWED}): an order id starts with its first line's product id (see {_orderId}).
-    function _isFirstProduct(uint256 orderId, uint64 productId) private pure returns (bool) {
-        return orderId >> 40 == productId;
     }
 
     /// @dev Puts the units of a cancelled or fully refunded order back in stock, and back in the buyer's per-buyer
@@ -822,12 +723,14 @@ contract Merchstand is IMerchstand, MerchstandPurchase {
         return start + _terms[order.storeId][order.termsVersion].shipWindow;
     }
 
-    function _inOrder(Line[] calldata lines, uint64 productId) private pure returns (bool) {
+    /// @dev The first line of `lines` with `productId`, whose two review flags in the order's state are the
+    /// product's ({_REVIEWED_FLAG}); reverts {ProductNotInOrder} if there is none.
+    function _lineOf(uint256 orderId, Line[] calldata lines, uint64 productId) private pure returns (uint256) {
         uint256 n = lines.length;
         for (uint256 i; i < n; ++i) {
-            if (lines[i].productId == productId) return true;
+            if (lines[i].productId == productId) return i;
         }
-        return false;
+        revert ProductNotInOrder(orderId, productId);
     }
 
     // ─────────────────────────────────────────── Store & catalog internals ───────────────────────────────────────────

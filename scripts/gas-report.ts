@@ -25,10 +25,12 @@ export interface GasRow {
 }
 
 const ROWS: Omit<GasRow, "first" | "steady">[] = [
+  // Keeping the variant's last order block (docs/FORMATS.md, "History pointers") may cost a purchase at most 100 gas
+  // over main's 64,421: the pointer rides in the variant slot's own write and the line word's spare bits.
   {
     key: "buyEth",
     operation: "buy 1 variant, ETH, 200-byte shipping blob",
-    budget: 65_000n,
+    budget: 64_521n,
     seaport: 93_673n,
   },
   { key: "checkout5", operation: "checkout 5 lines, 1 store, ETH", budget: 110_000n },
@@ -46,13 +48,20 @@ const ROWS: Omit<GasRow, "first" | "steady">[] = [
   // names, CIDs and labels they are given, once per store or product.
   { key: "checkoutPermit", operation: "checkoutWithPermit 1 line, mUSD", budget: 115_000n },
   { key: "completeAnyone", operation: "complete (anyone, after delivery window)", budget: 55_000n },
-  { key: "refundPartial", operation: "refund partial (the first of an order writes its refunded slot)" },
+  // refundPartial and resolveDispute miss the 55,000 goal: their caps are regression caps at today's figures. A partial
+  // refund writes the order's refunded total to a new slot (22,100 gas); a ruling credits the buyer and pays the store
+  // and the fee recipient (docs/SECURITY.md, "Gas of the order operations").
+  {
+    key: "refundPartial",
+    operation: "refund partial (the first of an order writes its refunded slot)",
+    budget: 67_000n,
+  },
   { key: "refundFull", operation: "refund full (after a partial)", budget: 55_000n },
   { key: "dispute", operation: "dispute", budget: 55_000n },
-  { key: "resolveDispute", operation: "resolveDispute (arbiter, 50/50)" },
+  { key: "resolveDispute", operation: "resolveDispute (arbiter, 50/50)", budget: 78_000n },
   { key: "resolveExpired", operation: "resolveExpiredDispute (all to buyer)", budget: 55_000n },
   { key: "review", operation: "review (the order's first product)", budget: 55_000n },
-  { key: "reviewOther", operation: "review (a cart order's second product)" },
+  { key: "reviewOther", operation: "review (a cart order's second product)", budget: 55_000n },
   // The drop toolkit (docs/DROPS.md): a buy through buyWith with a zone's rate, with a discount code, a plain buy of a
   // timed product (the drop slot read), and a door check-in. The code row's steady state is a code whose counter word
   // already holds another code's count (or was prepared with prepareCodes); its first-ever column is a fresh word.
@@ -313,7 +322,7 @@ export async function measureGas(): Promise<GasRow[]> {
     await expectStatus(r.orderId, STATUS.Refunded);
 
     g.review = await gasOf(asBuyer.review(a.orderId, shippedA.order, shirtId, 5, "Great shirt, fits as described."));
-    // A product after the first of an order keeps its review flags in a slot of its own (see MerchstandStorage).
+    // A product after the first of an order: its review flags sit in the order's state too (see MerchstandStorage).
     const shippedCart = await act(asSeller.markShipped(cart.orderId, cart.order, "DHL 4"), cart.orderId, cart.order);
     await act(asBuyer.complete(cart.orderId, shippedCart.order), cart.orderId, shippedCart.order);
     g.reviewOther = await gasOf(

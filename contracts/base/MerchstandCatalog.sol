@@ -44,6 +44,8 @@ contract MerchstandCatalog is MerchstandStorage {
         unchecked {
             storeId = ++_storeCount;
         }
+        // Variant slots keep a store id in 32 bits ({MerchstandStorage-Variant}).
+        if (storeId > type(uint32).max) revert IMerchstand.TooManyStores(type(uint32).max);
         _storeHot[storeId] = StoreHot({currency: input.currency, termsVersion: 1, closed: false, zoneCount: 0});
         _storeFunds[storeId] = StoreFunds({payout: input.payout, balance: 0});
         StoreInfo storage info = _stores[storeId];
@@ -405,6 +407,7 @@ contract MerchstandCatalog is MerchstandStorage {
         pv.maxPerBuyer = p.maxPerBuyer;
         pv.ratingCount = p.ratingCount;
         pv.ratingSum = p.ratingSum;
+        pv.lastReviewBlock = p.lastReviewBlock;
         pv.name = p.name;
         pv.metadataCid = p.metadataCid;
         uint256 count = p.variantCount;
@@ -417,7 +420,8 @@ contract MerchstandCatalog is MerchstandStorage {
                 price: v.price,
                 stock: v.stock,
                 sold: v.sold,
-                active: v.flags & _VARIANT_ACTIVE != 0
+                active: v.flags & _VARIANT_ACTIVE != 0,
+                lastOrderBlock: v.lastOrderBlock
             });
         }
     }
@@ -478,7 +482,8 @@ contract MerchstandCatalog is MerchstandStorage {
             price: input.price,
             stock: input.stock,
             sold: 0,
-            storeId: storeId,
+            storeId: uint32(storeId),
+            lastOrderBlock: 0,
             maxPerBuyer: maxPerBuyer,
             flags: productFlags | _VARIANT_ACTIVE
         });

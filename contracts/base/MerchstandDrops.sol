@@ -146,7 +146,7 @@ contract MerchstandDrops is IMerchstandDrops, MerchstandPurchase {
         _requireStaff(order.storeId);
         uint64 productId = order.lines[0].productId;
         if (_products[productId].category != _CATEGORY_TICKETS) revert IMerchstand.NotATicket(orderId, productId);
-        uint256 state = uint8(uint256(stored));
+        uint256 state = uint48(uint256(stored));
         IMerchstand.OrderStatus status = IMerchstand.OrderStatus(state & _STATUS_MASK);
         // Delivered and still the buyer's: not refunded, cancelled, disputed, or resolved with (next to) nothing
         // left to the store.
@@ -194,6 +194,97 @@ contract MerchstandDrops is IMerchstandDrops, MerchstandPurchase {
     /// @notice See {IMerchstandDrops-checkedInAt}.
     function checkedInAt(uint256 orderId) external view onlyDelegated returns (uint256) {
         return _checkedIn[orderId];
+    }
+
+    // ─────────────────────────────────────────── Platform and small views ───────────────────────────────────────────
+
+    /// @inheritdoc IMerchstandDrops
+    function setFee(uint16 feeBps_) external nonReentrant onlyRole(FEE_ROLE) {
+        if (feeBps_ > MAX_FEE_BPS) revert IMerchstand.FeeTooHigh(feeBps_, MAX_FEE_BPS);
+        _feeBps = feeBps_;
+        emit IMerchstand.FeeSet(feeBps_);
+    }
+
+    /// @inheritdoc IMerchstandDrops
+    function setFeeRecipient(address recipient) external nonReentrant onlyRole(FEE_ROLE) {
+        if (recipient == address(0)) revert IMerchstand.ZeroAddress();
+        _feeRecipient = recipient;
+        emit IMerchstand.FeeRecipientSet(recipient);
+    }
+
+    /// @inheritdoc IMerchstandDrops
+    function setMinReviewValue(address currency, uint128 value) external nonReentrant onlyRole(CURRENCY_ROLE) {
+        _minReviewValue[currency] = value;
+        emit IMerchstand.MinReviewValueSet(currency, value);
+    }
+
+    /// @inheritdoc IMerchstandDrops
+    /// @dev Removing a token stops new stores and purchases in it; existing escrow, balances and credits in it can
+    /// still be refunded, completed and withdrawn.
+    function setCurrencyAllowed(address token, bool allowed) external nonReentrant onlyRole(CURRENCY_ROLE) {
+        if (token == address(0)) revert IMerchstand.ZeroAddress();
+        _allowedCurrencies[token] = allowed;
+        emit IMerchstand.CurrencyAllowed(token, allowed);
+    }
+
+    /// @inheritdoc IMerchstandDrops
+    function pause() external nonReentrant onlyRole(PAUSER_ROLE) {
+        _pause();
+    }
+
+    /// @inheritdoc IMerchstandDrops
+    function unpause() external nonReentrant onlyRole(PAUSER_ROLE) {
+        _unpause();
+    }
+
+    /// @inheritdoc IMerchstandDrops
+    function hashOrder(IMerchstand.Order calldata order) external pure returns (bytes32) {
+        return keccak256(abi.encode(order)) & _HASH_MASK;
+    }
+
+    /// @inheritdoc IMerchstandDrops
+    function storeTerms(uint64 storeId, uint32 version) external view returns (IMerchstand.StoreTerms memory) {
+        return _terms[storeId][version];
+    }
+
+    /// @inheritdoc IMerchstandDrops
+    function pendingStoreOwner(uint64 storeId) external view returns (address) {
+        return _stores[storeId].pendingOwner;
+    }
+
+    /// @inheritdoc IMerchstandDrops
+    function minReviewValue(address currency) external view returns (uint256) {
+        return _minReviewValue[currency];
+    }
+
+    /// @inheritdoc IMerchstandDrops
+    function isStoreStaff(uint64 storeId, address account) external view returns (bool) {
+        return _isStaff(storeId, account);
+    }
+
+    /// @inheritdoc IMerchstandDrops
+    function boughtBy(uint64 productId, address buyer) external view returns (uint256) {
+        return _bought[productId][buyer];
+    }
+
+    /// @inheritdoc IMerchstandDrops
+    function credits(address account, address currency) external view returns (uint256) {
+        return _credits[account][currency];
+    }
+
+    /// @inheritdoc IMerchstandDrops
+    function feeBps() external view returns (uint16) {
+        return _feeBps;
+    }
+
+    /// @inheritdoc IMerchstandDrops
+    function feeRecipient() external view returns (address) {
+        return _feeRecipient;
+    }
+
+    /// @inheritdoc IMerchstandDrops
+    function isCurrencyAllowed(address token) external view returns (bool) {
+        return _allowedCurrencies[token];
     }
 
     // ─────────────────────────────────────────── Internals ───────────────────────────────────────────

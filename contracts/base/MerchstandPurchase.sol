@@ -51,7 +51,7 @@ abstract contract MerchstandPurchase is MerchstandStorage {
                 IMerchstand.LineInput calldata li = co.lines[j];
                 (uint256 raw, uint256 lineShipsFrom) =
                     _takeLine(li.productId, li.variant, li.quantity, li.maxUnitPrice, c != 0 && bound == li.productId);
-                if (uint64(raw >> _AT_STORE) != storeId) revert IMerchstand.ProductNotInStore(li.productId, storeId);
+                if (uint32(raw >> _AT_STORE) != storeId) revert IMerchstand.ProductNotInStore(li.productId, storeId);
                 // One rule for a cart order: all its lines are digital, or none (see {CartOrder}).
                 if (j == 0) (orderId, digital) = (_orderId(li.productId, li.variant, raw), raw & _DIGITAL_FLAG);
                 else if (raw & _DIGITAL_FLAG != digital) revert IMerchstand.MixedOrder(storeId, li.productId);
@@ -62,7 +62,7 @@ abstract contract MerchstandPurchase is MerchstandStorage {
                     amount += cost;
                     if (li.productId == bound) boundGoods += cost;
                 }
-                _writeLine(buf, n, j, li.productId, li.variant, li.quantity, uint96(raw));
+                _writeLine(buf, n, j, li.productId, li.variant, li.quantity, raw);
             }
             _checkShipping(storeId, co.shipping.length, digital == 0);
             uint256 discount;
@@ -92,7 +92,8 @@ abstract contract MerchstandPurchase is MerchstandStorage {
     }
 
     /// @dev Checks one line against its variant and takes the units out of stock, with one SLOAD and one SSTORE of
-    /// the packed {Variant} slot. Returns the slot as it was (price, storeId and flags are read from it), and the
+    /// the packed {Variant} slot, which also records this block as the variant's last order block. Returns the slot as
+    /// it was (price, storeId, flags and the previous order block are read from it), and the
     /// product's pre-order ship date when it is still ahead (else 0). `presale`: the purchase carries a code bound to
     /// this product (checked by {_redeem} in the same purchase), which opens its presale ({_checkDrop}).
     function _takeLine(uint64 productId, uint8 variant, uint32 quantity, uint96 maxUnitPrice, bool presale)
@@ -133,6 +134,9 @@ abstract contract MerchstandPurchase is MerchstandStorage {
         unchecked {
             next = raw - (uint256(quantity) << _AT_STOCK) + (uint256(quantity) << _AT_SOLD);
         }
+        // The history pointer ({Variant-lastOrderBlock}): the low 32 bits of the block number, in the same write.
+        next =
+            (next & ~(uint256(type(uint32).max) << _AT_LAST_ORDER)) | (uint256(uint32(block.number)) << _AT_LAST_ORDER);
         assembly ("memory-safe") {
             sstore(slot.slot, next)
         }
@@ -181,7 +185,9 @@ abstract contract MerchstandPurchase is MerchstandStorage {
         }
     }
 
-    /// @dev Writes line `j` of an order of `lines` lines in `buf`: in full in the tuple, packed in the log data.
+    /// @dev Writes line `j` of an order of `lines` lines in `buf`: in full in the tuple, packed in the log data with
+    /// the variant's previous order block. `raw` is the variant's slot as {_takeLine} found it: its unit price and
+    /// its last order block.
     function _writeLine(
         uint256 buf,
         uint256 lines,
@@ -189,8 +195,10 @@ abstract contract MerchstandPurchase is MerchstandStorage {
         uint64 productId,
         uint8 variant,
         uint32 quantity,
-        uint256 unitPrice
+        uint256 raw
     ) internal pure {
+        uint256 unitPrice = uint96(raw);
+        uint256 previous = uint32(raw >> _AT_LAST_ORDER);
         assembly ("memory-safe") {
             let at := add(buf, add(_ORDER_LINES_offset, shl(_LINE_SIZE_SHIFT, j)))
             productId := and(productId, 0xffffffffffffffff)
@@ -200,7 +208,11 @@ abstract contract MerchstandPurchase is MerchstandStorage {
             mstore(add(at, _LINE_VARIANT_offset), variant)
             mstore(add(at, _LINE_QUANTITY_offset), quantity)
             mstore(add(at, _LINE_PRICE_offset), unitPrice)
-            let packed := or(or(productId, shl(64, variant)), or(shl(72, quantity), shl(104, unitPrice)))
+            let packed :=
+                or(
+                    or(or(productId, shl(64, variant)), or(shl(72, quantity), shl(104, unitPrice))),
+                    shl(_LINE_PREVIOUS_BLOCK, previous)
+                )
             let log := add(buf, add(_ORDER_LINES_offset, shl(_LINE_SIZE_SHIFT, lines)))
             mstore(add(log, add(_LOG_LINES_offset, shl(5, j))), packed)
         }

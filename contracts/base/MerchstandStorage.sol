@@ -20,10 +20,10 @@ import {IMerchstand} from "../interfaces/IMerchstand.sol";
 ///   and saves every buyer a cold SLOAD (2,100 gas) per line.
 /// - A store's payout address and balance share a slot, so crediting a store that was paid before is a
 ///   nonzero-to-nonzero write even right after a withdrawal.
-/// - An order is one slot holding a commitment (see {IMerchstand}) with its status and flags in the lowest byte; what
-///   was refunded of it is a second slot, written only by partial refunds and read only when the order's
-///   {_PART_REFUNDED} flag is set. The review flags of the order's first product sit in the same byte, so the usual
-///   review (of a one-product order) writes no new slot; other products of a cart order use `_reviews`.
+/// - An order is one slot holding a commitment (see {IMerchstand}): a 208-bit hash with the order's state in the low
+///   48 bits (its status and flags in the lowest byte, then two review flags per line), so a review or a reply, of
+///   any product of the order, writes no new slot. What was refunded of it is a second slot, written only by
+///   partial refunds and read only when the order's {_PART_REFUNDED} flag is set.
 abstract contract MerchstandStorage is AccessControl, Pausable, ReentrancyGuardTransient {
     // ─────────────────────────────────────────── Constants ───────────────────────────────────────────
 
@@ -83,6 +83,7 @@ abstract contract MerchstandStorage is AccessControl, Pausable, ReentrancyGuardT
     uint256 internal constant _AT_STOCK = 96;
     uint256 internal constant _AT_SOLD = 128;
     uint256 internal constant _AT_STORE = 160;
+    uint256 internal constant _AT_LAST_ORDER = 192;
     uint256 internal constant _AT_LIMIT = 224;
     uint256 internal constant _AT_FLAGS = 240;
 
@@ -104,6 +105,9 @@ abstract contract MerchstandStorage is AccessControl, Pausable, ReentrancyGuardT
     // {IMerchstand-OrderPlaced} line layout, and every bit from `_LINE_END` up must be zero.
     uint256 internal constant _LINE_TERMS = 200;
     uint256 internal constant _LINE_END = 232;
+    /// @dev Where the line words of {IMerchstand-OrderPlaced} carry their variant's previous order block (the bits the
+    /// buy input uses for the terms version).
+    uint256 internal constant _LINE_PREVIOUS_BLOCK = 200;
     // Bit offsets in the `info` word of {IMerchstand-OrderPlaced} above `termsVersion | feeBps << 32 | placedAt << 48`.
     uint256 internal constant _INFO_ZONE = 88;
     uint256 internal constant _INFO_SHIPS_FROM = 96;
@@ -138,29 +142,27 @@ abstract contract MerchstandStorage is AccessControl, Pausable, ReentrancyGuardT
     bytes32 internal constant _NAME_HASH = keccak256("Merchstand");
     bytes32 internal constant _VERSION_HASH = keccak256("1");
 
-    uint8 internal constant _REVIEWED = 1;
-    uint8 internal constant _REPLIED = 2;
-
-    // An order commitment's lowest byte: the {IMerchstand-OrderStatus} in its low 4 bits and four flags above it.
-    // The flags are not part of the hash: setting one leaves the {IMerchstand-Order} a buyer holds valid, and every
-    // status change keeps them.
-    /// @dev The {IMerchstand-OrderStatus} bits of an order commitment's lowest byte.
-    uint8 internal constant _STATUS_MASK = 0x0f;
-    /// @dev The flag bits of an order commitment's lowest byte.
-    uint8 internal constant _FLAGS_MASK = 0xf0;
-    /// @dev Flag: the buyer reviewed the order's first product (the one its id starts with); the other products'
-    /// review flags are in `_reviews`.
-    uint8 internal constant _FIRST_REVIEWED = 0x10;
-    /// @dev Flag: the store replied to the review of the order's first product.
-    uint8 internal constant _FIRST_REPLIED = 0x20;
+    // An order commitment's low 48 bits (its state): the {IMerchstand-OrderStatus} in bits 0..3, four flags in bits
+    // 4..7 (0x10 and 0x20 unused), and from bit 8 two review flags per line of the order (reviewed, replied), for the
+    // product whose first line it is: up to MAX_CART_LINES lines, 40 bits. The state is not part of the hash: setting
+    // a flag leaves the {IMerchstand-Order} a buyer holds valid, and every status change keeps the flags. The hash
+    // keeps 208 bits: finding two orders with the same commitment takes about 2^104 hashes.
+    /// @dev The {IMerchstand-OrderStatus} bits of an order's state.
+    uint256 internal constant _STATUS_MASK = 0x0f;
+    /// @dev The bits of an order's state besides its status.
+    uint256 internal constant _FLAGS_MASK = 0xffff_ffff_fff0;
+    /// @dev Where the review flags of line 0 sit in an order's state: `_REVIEWED_FLAG << 2j` is line j's.
+    uint256 internal constant _REVIEWED_FLAG = 0x100;
+    /// @dev The reply flag of line 0: `_REPLIED_FLAG << 2j` is line j's.
+    uint256 internal constant _REPLIED_FLAG = 0x200;
     /// @dev Flag: the order was partially refunded, so `_refunded` holds something for it.
-    uint8 internal constant _PART_REFUNDED = 0x40;
+    uint256 internal constant _PART_REFUNDED = 0x40;
     /// @dev Flag beside the status of a Resolved order: the store kept less than the review minimum of the moment
     /// (an expired dispute: nothing), so its buyer may not review.
-    uint8 internal constant _UNREVIEWABLE = 0x80;
+    uint256 internal constant _UNREVIEWABLE = 0x80;
 
-    /// @dev Clears the status byte of an order commitment.
-    bytes32 internal constant _HASH_MASK = ~bytes32(uint256(0xff));
+    /// @dev Clears the state bits of an order commitment.
+    bytes32 internal constant _HASH_MASK = ~bytes32(uint256(0xffff_ffff_ffff));
 
     // solhint-disable const-name-snakecase
     // (Seaport's suffix grammar for memory constants, ConsiderationConstants.sol: `_offset` from a base, `_REL` for
@@ -249,12 +251,15 @@ abstract contract MerchstandStorage is AccessControl, Pausable, ReentrancyGuardT
     }
 
     /// @dev The only catalog slot a purchase touches. `storeId`, `maxPerBuyer` and the product flags are copies of
-    /// the product's values (see the contract's NatSpec).
+    /// the product's values (see the contract's NatSpec). `storeId` is 32 bits here (store ids stop at 2^32 - 1,
+    /// {IMerchstand-TooManyStores}) to leave room for `lastOrderBlock`: the block of the variant's latest order (low
+    /// 32 bits of `block.number`), written by the purchase's own write of this slot, so keeping it costs no storage.
     struct Variant {
         uint96 price;
         uint32 stock;
         uint32 sold;
-        uint64 storeId;
+        uint32 storeId;
+        uint32 lastOrderBlock;
         uint16 maxPerBuyer;
         uint8 flags;
     }
@@ -269,6 +274,9 @@ abstract contract MerchstandStorage is AccessControl, Pausable, ReentrancyGuardT
         uint16 maxPerBuyer;
         uint32 ratingCount;
         uint64 ratingSum;
+        /// @dev The block of the product's latest review (low 32 bits of `block.number`), in the slot a review
+        /// already writes for the rating.
+        uint32 lastReviewBlock;
         string name;
         string metadataCid;
     }
@@ -299,10 +307,8 @@ abstract contract MerchstandStorage is AccessControl, Pausable, ReentrancyGuardT
     mapping(uint256 variantKey => string label) internal _labels;
     mapping(uint64 productId => mapping(address buyer => uint32 units)) internal _bought;
 
-    /// @dev keccak256(abi.encode(order)) with its lowest byte replaced by the {OrderStatus}.
+    /// @dev keccak256(abi.encode(order)) with its low 48 bits replaced by the order's state ({_STATUS_MASK}).
     mapping(uint256 orderId => bytes32 commitment) internal _orders;
-    /// @dev Review flags of the products after an order's first (whose flags are in its commitment, {_FIRST_REVIEWED}).
-    mapping(uint256 orderId => mapping(uint64 productId => uint8 flags)) internal _reviews;
 
     mapping(address account => mapping(address currency => uint256 amount)) internal _credits;
 

@@ -3,6 +3,7 @@
 // zero). The contract hashes the Order's calldata bytes as they are (Merchstand._loadOrder), so anything but the
 // canonical encoding of the committed values must fail, and nothing else may matter.
 import { expect } from "chai";
+import { previousOrderBlock, unpackLine } from "../../frontend/src/client/protocol.ts";
 import { buyEth, type Fx, load, packLine, priceOf, SHIPPING, Status, ship } from "./support/helpers.ts";
 
 const WORD = 64; // hex characters per 32-byte word
@@ -136,6 +137,23 @@ describe("Encoding", () => {
       await expect(merchstand.connect(buyer).buy_oT9la(line, SHIPPING, { value: price }))
         .to.be.revertedWithCustomError(merchstand, "InvalidLine")
         .withArgs(line);
+    });
+  });
+
+  describe("the line words of OrderPlaced", () => {
+    it("carry the line in bits 0..199, the variant's previous order block in 200..231, and zero above", async () => {
+      const { merchstand, buyer, shirtId } = fx;
+      const first = await buyEth(fx, buyer, shirtId, { variant: 2, quantity: 3n });
+      const second = await buyEth(fx, buyer, shirtId, { variant: 2 });
+      const [log] = await merchstand.queryFilter(merchstand.filters.OrderPlaced(second.orderId), "latest");
+      const w = log?.args.lines[0] as bigint;
+      const price = await priceOf(fx, shirtId, 2);
+      expect(w & ((1n << 200n) - 1n)).to.equal(packLine(shirtId, 2, 1, price, 0));
+      expect((w >> 200n) & 0xffffffffn).to.equal(BigInt(first.receipt.blockNumber));
+      expect(w >> 232n).to.equal(0n);
+      // The dapp's codec reads the same fields, and leaves the pointer out of the Line it passes back.
+      expect(unpackLine(w)).to.deep.equal({ productId: shirtId, variant: 2, quantity: 1, unitPrice: price });
+      expect(previousOrderBlock(w)).to.equal(first.receipt.blockNumber);
     });
   });
 });

@@ -2,8 +2,9 @@
 pragma solidity 0.8.30;
 
 import {Merchstand} from "../../contracts/Merchstand.sol";
+import {MerchstandDeployed} from "../../contracts/MerchstandDeployed.sol";
 import {MerchstandDrops} from "../../contracts/base/MerchstandDrops.sol";
-import {IMerchstand, IMerchstandDrops} from "../../contracts/interfaces/IMerchstand.sol";
+import {IMerchstand} from "../../contracts/interfaces/IMerchstand.sol";
 import {MockUSD} from "../../contracts/mocks/MockUSD.sol";
 import {Seeds} from "./invariant/MerchstandHandler.sol";
 import {Vm, vm} from "./support/Vm.sol";
@@ -20,7 +21,7 @@ contract MerchstandFuzzTest {
     uint32 internal constant SHIP = 7 days;
     uint32 internal constant DELIVERY = 14 days;
 
-    Merchstand internal ms;
+    MerchstandDeployed internal ms;
     MockUSD internal usd;
     address internal seller = vm.addr(0x5E11);
     address internal payout = vm.addr(0x9A1);
@@ -36,7 +37,7 @@ contract MerchstandFuzzTest {
         address[] memory allowed = new address[](1);
         allowed[0] = address(usd);
         // This contract is the admin, so it can set the fee directly.
-        ms = new Merchstand(address(this), 250, feeTo, allowed, address(new MerchstandDrops()));
+        ms = MerchstandDeployed(payable(address(new Merchstand(address(this), 250, feeTo, allowed, address(new MerchstandDrops())))));
         ethStore = _open(ETH);
         usdStore = _open(address(usd));
     }
@@ -137,7 +138,7 @@ contract MerchstandFuzzTest {
         vm.deal(buyer, total);
         vm.recordLogs();
         vm.prank(buyer);
-        uint256 id = IMerchstandDrops(address(ms)).checkout{value: total}(cart)[0];
+        uint256 id = ms.checkout{value: total}(cart)[0];
         IMerchstand.Order memory o = _placedOrder();
         vm.assertEq(o.amount, total, "order amount");
         vm.assertEq(_held(ETH), total, "held");

@@ -16,6 +16,7 @@ import {
   variant,
   ZERO,
 } from "./support/helpers.ts";
+import { NO_CODE } from "./support/drops.ts";
 
 describe("Platform", () => {
   let fx: Fx;
@@ -155,6 +156,9 @@ describe("Platform", () => {
                 termsVersion: 1,
                 lines: [{ productId: shirtId, variant: 0, quantity: 1, maxUnitPrice: shirt }],
                 shipping: SHIPPING,
+                zone: 0,
+                maxShipping: 0n,
+                code: NO_CODE,
               },
             ],
             { value: shirt },
@@ -167,6 +171,9 @@ describe("Platform", () => {
                 termsVersion: 1,
                 lines: [{ productId: mugId, variant: 0, quantity: 1, maxUnitPrice: mug }],
                 shipping: SHIPPING,
+                zone: 0,
+                maxShipping: 0n,
+                code: NO_CODE,
               },
             ],
             permit,

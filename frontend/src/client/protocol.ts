@@ -69,7 +69,16 @@ export type Store = {
   officialEvidence: string;
 };
 
-export type Variant = { index: number; label: string; price: bigint; stock: number; sold: number; active: boolean };
+export type Variant = {
+  index: number;
+  label: string;
+  price: bigint;
+  stock: number;
+  sold: number;
+  active: boolean;
+  /** The block of the variant's latest order (low 32 bits; 0 before the first): where a history walk starts. */
+  lastOrderBlock: number;
+};
 
 export type Product = {
   id: bigint;
@@ -80,6 +89,8 @@ export type Product = {
   maxPerBuyer: number;
   ratingCount: number;
   ratingSum: bigint;
+  /** The block of the product's latest review (low 32 bits; 0 before the first): where a review walk starts. */
+  lastReviewBlock: number;
   name: string;
   metadataCid: string;
   variants: Variant[];
@@ -170,7 +181,10 @@ export function packLine(line: LineInput, termsVersion: number): bigint {
   return line.productId | (variant << 64n) | (quantity << 72n) | (line.maxUnitPrice << 104n) | (version << 200n);
 }
 
-/** One line of an OrderPlaced log: `productId | variant << 64 | quantity << 72 | unitPrice << 104`. */
+/**
+ * One line of an OrderPlaced log: `productId | variant << 64 | quantity << 72 | unitPrice << 104 |
+ * previousOrderBlock << 200` (the previous order block is read by {@link previousOrderBlock}, not part of the Line).
+ */
 export function unpackLine(word: bigint): Line {
   return {
     productId: word & mask(64n),
@@ -178,6 +192,15 @@ export function unpackLine(word: bigint): Line {
     quantity: Number((word >> 72n) & mask(32n)),
     unitPrice: (word >> 104n) & mask(96n),
   };
+}
+
+/**
+ * The history pointer an OrderPlaced line word carries (docs/FORMATS.md, "History pointers"): the block of the
+ * previous order of the same variant, 0 if none, the log's own block if an earlier order or line in it took the
+ * variant.
+ */
+export function previousOrderBlock(word: bigint): number {
+  return Number((word >> 200n) & mask(32n));
 }
 
 /**

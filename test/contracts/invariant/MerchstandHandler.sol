@@ -3,8 +3,9 @@ pragma solidity 0.8.30;
 
 import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
 import {Merchstand} from "../../../contracts/Merchstand.sol";
+import {MerchstandDeployed} from "../../../contracts/MerchstandDeployed.sol";
 import {MerchstandDrops} from "../../../contracts/base/MerchstandDrops.sol";
-import {IMerchstand, IMerchstandDrops} from "../../../contracts/interfaces/IMerchstand.sol";
+import {IMerchstand} from "../../../contracts/interfaces/IMerchstand.sol";
 import {MockUSD} from "../../../contracts/mocks/MockUSD.sol";
 import {vm} from "../support/Vm.sol";
 import {packLine} from "../support/PackedLine.sol";
@@ -34,7 +35,7 @@ contract MerchstandHandler {
     uint256 internal constant OPEN = PAID | SHIPPED | DISPUTED;
     uint256 internal constant ENDED = COMPLETED | REFUNDED | CANCELLED | RESOLVED;
 
-    Merchstand public immutable MS;
+    MerchstandDeployed public immutable MS;
     MockUSD public immutable USD;
 
     // ─────────────────────────────── Actors ───────────────────────────────
@@ -140,7 +141,7 @@ contract MerchstandHandler {
         USD = new MockUSD();
         address[] memory allowed = new address[](1);
         allowed[0] = address(USD);
-        MS = new Merchstand(ADMIN, 250, FEE_A, allowed, address(new MerchstandDrops()));
+        MS = MerchstandDeployed(payable(address(new Merchstand(ADMIN, 250, FEE_A, allowed, address(new MerchstandDrops())))));
         buyers.push(vm.addr(0xB1));
         buyers.push(vm.addr(0xB2));
         buyers.push(vm.addr(0xB3));
@@ -240,7 +241,7 @@ contract MerchstandHandler {
         uint256 value = _fund(buyer, currency, cart.total);
 
         vm.prank(buyer);
-        try IMerchstandDrops(address(MS)).checkout{value: value}(cart.orders) returns (uint256[] memory ids) {
+        try MS.checkout{value: value}(cart.orders) returns (uint256[] memory ids) {
             _mustHaveFailed(cart.expected, "checkout");
             for (uint256 i; i < cart.orders.length; ++i) {
                 IMerchstand.CartOrder memory co = cart.orders[i];
@@ -599,7 +600,7 @@ contract MerchstandHandler {
         bytes memory expected;
         if (_reviews[id][pid] == 3) expected = abi.encodeWithSelector(IMerchstand.CannotReply.selector, id, pid);
         vm.prank(staff);
-        try MS.replyToReview(id, pid, _text(textSeed.bound(1, 280))) {
+        try MS.replyToReview(id, _order(id), pid, _text(textSeed.bound(1, 280))) {
             _mustHaveFailed(expected, "replyToReview");
             _reviews[id][pid] = 3;
             _count("replyToReview");

@@ -14,7 +14,7 @@
 import type { BigNumberish, ContractTransactionReceipt, Log } from "ethers";
 import { network } from "hardhat";
 import MerchstandModule, { MockUSDModule } from "../../../ignition/modules/Merchstand.ts";
-import type { Merchstand, MockUSD } from "../../../types/ethers-contracts/index.ts";
+import type { MerchstandDeployed as Merchstand, MockUSD } from "../../../types/ethers-contracts/index.ts";
 
 export const connection = await network.create();
 export const { ethers, networkHelpers, ignition } = connection;
@@ -299,7 +299,7 @@ export async function deployMerchstandFixture() {
       },
     },
   });
-  const merchstand = (await ethers.getContractAt("Merchstand", await deployed.getAddress())) as unknown as Merchstand;
+  const merchstand = (await ethers.getContractAt("MerchstandDeployed", await deployed.getAddress())) as unknown as Merchstand;
   const usd = (await ethers.getContractAt("MockUSD", usdAddress)) as unknown as MockUSD;
 
   await merchstand.connect(admin).grantRole(await merchstand.VERIFIER_ROLE(), verifier.address);

@@ -352,7 +352,14 @@ describe("Drops", () => {
         (o) => buyIn(1, rate, price + rate, buyer, o),
       );
       expect(b.status).to.equal(0);
-      await expect(buyIn(1, rate, price + rate)).to.be.revertedWithCustomError(merchstand, "PriceAboveMax");
+      const terms = await termsVersionOf(fx, shirtId);
+      await expect(
+        merchstand
+          .connect(buyer)
+          .buyWith(packLine(shirtId, 0, 1, price, terms), options(1, rate), NO_CODE, SHIPPING, { value: price + rate }),
+      )
+        .to.be.revertedWithCustomError(merchstand, "PriceAboveMax")
+        .withArgs(shirtId, 0, price * 2n, price);
     });
 
     it("go into a cart order: zone and maxShipping per order, and a full refund returns the shipping too", async () => {

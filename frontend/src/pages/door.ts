@@ -62,8 +62,8 @@ export default async function doorPage(ctx: PageContext): Promise<Page> {
     );
   };
 
-  const describeFirst = (orderId: bigint, chainAt: bigint) => {
-    const mine = device.get(orderId);
+  /** `mine`: this device's own note of the check-in, read before the chain's answer is noted here. */
+  const describeFirst = (orderId: bigint, chainAt: bigint, mine: number | null) => {
     const lines = [
       `First checked in ${formatDate(chainAt)}${mine !== null ? ", on this device" : ", at another door"}.`,
     ];
@@ -92,8 +92,9 @@ export default async function doorPage(ctx: PageContext): Promise<Page> {
       // Checked in already, at any door: the chain knows when.
       const first = await checkedInAt(app.chain, pass.orderId);
       if (first !== null) {
+        const mine = device.get(pass.orderId);
         device.save(pass.orderId, Number(first));
-        describeFirst(pass.orderId, first);
+        describeFirst(pass.orderId, first, mine);
         return;
       }
       const what = record.order.lines
@@ -105,7 +106,7 @@ export default async function doorPage(ctx: PageContext): Promise<Page> {
         onError: async (fan) => {
           // Another door checked it in a moment ago: say when.
           const again = await checkedInAt(app.chain, pass.orderId).catch(() => null);
-          if (again !== null) describeFirst(pass.orderId, again);
+          if (again !== null) describeFirst(pass.orderId, again, device.get(pass.orderId));
           else verdict("stop", "Not checked in", fan.message);
         },
       });

@@ -123,7 +123,7 @@ export async function checkoutDrops(
   };
   const codeForm = h(
     "form",
-    { class: "code-row", attrs: { "aria-label": "Discount or presale code" } },
+    { class: "code-row" },
     codeInput,
     h("button", { class: "btn secondary small", attrs: { type: "submit" }, text: "Apply" }),
   );

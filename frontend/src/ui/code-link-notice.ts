@@ -13,7 +13,8 @@ export function codeLinkNotice(linked: DecodedCode | null): HTMLElement | null {
       text: `The code in this link can't be used. ${linked.reason}`,
     });
   const { code } = linked.value;
-  const what = code.value === 0n ? "Presale code" : "Discount code";
+  // A code bound to a product opens its presale (docs/DROPS.md); one for the whole store is a discount.
+  const what = code.productId !== 0n ? "Presale code" : "Discount code";
   const until = code.expiresAt !== 0n ? ` It is valid until ${formatDate(code.expiresAt)}.` : "";
   return h("p", {
     class: "notice code-link",

@@ -58,7 +58,7 @@ export async function checkoutDrops(
   // The page renders its summary once this resolves; changes before then (a linked code) need no re-render.
   let started = false;
   const changed = () => {
-    if (started) changed();
+    if (started) options.onChange();
   };
   const storeIds = () => [...new Set(options.lines().map((l) => l.storeId))];
   const shipping = new Map<string, StoreShipping>();

@@ -298,6 +298,18 @@ export async function readyBanner(stack: RunningStack): Promise<string[]> {
         `      private key ${wallet.privateKey}  [${await balanceOf(wallet.address)}]`,
       );
     }
+    const drops = stack.seed?.drops;
+    if (drops) {
+      const dapp = stack.dapp?.subdomainUrl ?? stack.devUrl ?? "";
+      lines.push(
+        "",
+        `  Timed drop: product ${drops.productId} opens to everyone at ${new Date(Number(drops.opensAt) * 1000).toISOString()};`,
+        "  until then the fan-club presale is open to whoever holds this code (10% off):",
+        `  Presale code: ${drops.presaleCode}`,
+        `  Presale link: ${dapp}#${drops.presaleRoute}`,
+        `  Door (ticket check-in, as the store's owner): ${dapp}#/door/${drops.storeId}`,
+      );
+    }
     lines.push("", "Press Ctrl-C to stop.");
     return lines;
   } finally {

@@ -1025,24 +1025,22 @@ describe("Purchase", () => {
         [[...lines].reverse(), shirtId],
       ] as const) {
         await expect(
-          merchstand
-            .connect(buyer)
-            .checkout(
-              [
-                {
-                  storeId: ethStoreId,
-                  termsVersion: 1,
-                  lines: ordered,
-                  shipping: SHIPPING,
-                  zone: 0,
-                  maxShipping: 0n,
-                  code: NO_CODE,
-                },
-              ],
+          merchstand.connect(buyer).checkout(
+            [
               {
-                value: ebook + shirt,
+                storeId: ethStoreId,
+                termsVersion: 1,
+                lines: ordered,
+                shipping: SHIPPING,
+                zone: 0,
+                maxShipping: 0n,
+                code: NO_CODE,
               },
-            ),
+            ],
+            {
+              value: ebook + shirt,
+            },
+          ),
         )
           .to.be.revertedWithCustomError(merchstand, "MixedOrder")
           .withArgs(ethStoreId, odd);
@@ -1188,24 +1186,22 @@ describe("Purchase", () => {
         const line = (i: number) => ({ productId, variant: i % variants.length, quantity: 1, maxUnitPrice: 1000n });
         const lines = (n: bigint) => Array.from({ length: Number(n) }, (_, i) => line(i));
         await expect(
-          merchstand
-            .connect(buyer)
-            .checkout(
-              [
-                {
-                  storeId: ethStoreId,
-                  termsVersion: 1,
-                  lines: lines(max + 1n),
-                  shipping: BUYER_KEY,
-                  zone: 0,
-                  maxShipping: 0n,
-                  code: NO_CODE,
-                },
-              ],
+          merchstand.connect(buyer).checkout(
+            [
               {
-                value: 1000n * (max + 1n),
+                storeId: ethStoreId,
+                termsVersion: 1,
+                lines: lines(max + 1n),
+                shipping: BUYER_KEY,
+                zone: 0,
+                maxShipping: 0n,
+                code: NO_CODE,
               },
-            ),
+            ],
+            {
+              value: 1000n * (max + 1n),
+            },
+          ),
         )
           .to.be.revertedWithCustomError(merchstand, "CartTooLarge")
           .withArgs(max + 1n, max);
@@ -1239,24 +1235,22 @@ describe("Purchase", () => {
           .to.be.revertedWithCustomError(merchstand, "CartTooLarge")
           .withArgs(half * 2n, max);
         await expect(
-          merchstand
-            .connect(buyer)
-            .checkout(
-              [
-                {
-                  storeId: ethStoreId,
-                  termsVersion: 1,
-                  lines: lines(max),
-                  shipping: BUYER_KEY,
-                  zone: 0,
-                  maxShipping: 0n,
-                  code: NO_CODE,
-                },
-              ],
+          merchstand.connect(buyer).checkout(
+            [
               {
-                value: 1000n * max,
+                storeId: ethStoreId,
+                termsVersion: 1,
+                lines: lines(max),
+                shipping: BUYER_KEY,
+                zone: 0,
+                maxShipping: 0n,
+                code: NO_CODE,
               },
-            ),
+            ],
+            {
+              value: 1000n * max,
+            },
+          ),
         ).to.emit(merchstand, "OrderPlaced");
       });
     });
@@ -1277,19 +1271,17 @@ describe("Purchase", () => {
         // The id the order would have had: its first line is variant A, of which nothing was sold.
         const id = orderIdOf(productId, 0, 0n);
         await expect(
-          merchstand
-            .connect(buyer)
-            .checkout([
-              {
-                storeId: usdStoreId,
-                termsVersion: 1,
-                lines,
-                shipping: SHIPPING,
-                zone: 0,
-                maxShipping: 0n,
-                code: NO_CODE,
-              },
-            ]),
+          merchstand.connect(buyer).checkout([
+            {
+              storeId: usdStoreId,
+              termsVersion: 1,
+              lines,
+              shipping: SHIPPING,
+              zone: 0,
+              maxShipping: 0n,
+              code: NO_CODE,
+            },
+          ]),
         )
           .to.be.revertedWithCustomError(merchstand, "InvalidAmount")
           .withArgs(id, amount, 2n ** 128n - 1n);
@@ -1301,19 +1293,17 @@ describe("Purchase", () => {
         const { merchstand, buyer, ethStoreId } = fx;
         await expect(merchstand.connect(buyer).checkout([])).to.be.revertedWithCustomError(merchstand, "EmptyCart");
         await expect(
-          merchstand
-            .connect(buyer)
-            .checkout([
-              {
-                storeId: ethStoreId,
-                termsVersion: 1,
-                lines: [],
-                shipping: SHIPPING,
-                zone: 0,
-                maxShipping: 0n,
-                code: NO_CODE,
-              },
-            ]),
+          merchstand.connect(buyer).checkout([
+            {
+              storeId: ethStoreId,
+              termsVersion: 1,
+              lines: [],
+              shipping: SHIPPING,
+              zone: 0,
+              maxShipping: 0n,
+              code: NO_CODE,
+            },
+          ]),
         ).to.be.revertedWithCustomError(merchstand, "EmptyCart");
       });
     });
@@ -1352,44 +1342,40 @@ describe("Purchase", () => {
         const physical = [{ productId: shirtId, variant: 0, quantity: 1, maxUnitPrice: shirt }];
         const digital = [{ productId: ebookId, variant: 0, quantity: 1, maxUnitPrice: ebook }];
         await expect(
-          merchstand
-            .connect(buyer)
-            .checkout(
-              [
-                {
-                  storeId: ethStoreId,
-                  termsVersion: 1,
-                  lines: physical,
-                  shipping: "0x",
-                  zone: 0,
-                  maxShipping: 0n,
-                  code: NO_CODE,
-                },
-              ],
-              { value: shirt },
-            ),
+          merchstand.connect(buyer).checkout(
+            [
+              {
+                storeId: ethStoreId,
+                termsVersion: 1,
+                lines: physical,
+                shipping: "0x",
+                zone: 0,
+                maxShipping: 0n,
+                code: NO_CODE,
+              },
+            ],
+            { value: shirt },
+          ),
         )
           .to.be.revertedWithCustomError(merchstand, "InvalidShippingBlob")
           .withArgs(ethStoreId, 0, MAX_SHIPPING);
         await expect(
-          merchstand
-            .connect(buyer)
-            .checkout(
-              [
-                {
-                  storeId: ethStoreId,
-                  termsVersion: 1,
-                  lines: digital,
-                  shipping: shippingBlob(10),
-                  zone: 0,
-                  maxShipping: 0n,
-                  code: NO_CODE,
-                },
-              ],
+          merchstand.connect(buyer).checkout(
+            [
               {
-                value: ebook,
+                storeId: ethStoreId,
+                termsVersion: 1,
+                lines: digital,
+                shipping: shippingBlob(10),
+                zone: 0,
+                maxShipping: 0n,
+                code: NO_CODE,
               },
-            ),
+            ],
+            {
+              value: ebook,
+            },
+          ),
         )
           .to.be.revertedWithCustomError(merchstand, "InvalidShippingBlob")
           .withArgs(ethStoreId, 10, 32);

@@ -26,7 +26,9 @@ import { calendarBox } from "../ui/calendar.ts";
 import { trackingReference } from "../ui/components.ts";
 import { button, externalLink, h, keepDraft, link, replace, uid } from "../ui/dom.ts";
 import { orderLinkBox, orderLinkMissNote } from "../ui/history.ts";
+import { orderDropLines } from "../ui/order-drops.ts";
 import { orderLink, orderNumberLine } from "../ui/order-ref.ts";
+import { ticketQrBox } from "../ui/ticket-qr.ts";
 import { runTx } from "../ui/tx.ts";
 import { usdNote } from "../ui/usd.ts";
 import { parseOrderBlock, routes } from "../urls.ts";
@@ -190,7 +192,8 @@ export default async function orderPage(ctx: PageContext): Promise<Page> {
     const isBuyer = app.account?.toLowerCase() === r.order.buyer.toLowerCase();
     const digital = isDigitalOrder(r);
     const actions = buyerActions(r, terms);
-    const total = r.order.lines.reduce((s, l) => s + l.unitPrice * BigInt(l.quantity), 0n);
+    // The lines, plus shipping, less a code's discount (client/protocol.ts Order).
+    const total = r.order.amount;
 
     const actionBox = h(
       "section",
@@ -378,6 +381,7 @@ export default async function orderPage(ctx: PageContext): Promise<Page> {
               );
             }),
           ),
+          orderDropLines(app, r, store, currency, ctx.signal),
           h(
             "p",
             { class: "total" },
@@ -393,6 +397,11 @@ export default async function orderPage(ctx: PageContext): Promise<Page> {
         ),
       ),
       deliveryBox,
+      ticketQrBox(
+        app,
+        r,
+        productIds.some((id) => products.get(id)?.category === TICKET_CATEGORY),
+      ),
       actionBox,
       calendarBox(r, terms, {
         digital,

@@ -3,6 +3,7 @@
 
 import { buyNowCart } from "../client/cart.ts";
 import { averageRating, buyableVariants } from "../client/catalog.ts";
+import { heldCode, rememberLinkedCode } from "../client/code-link.ts";
 import { formatAmount, shortAddress } from "../client/format.ts";
 import { HistoryUnavailableError } from "../client/log-scan.ts";
 import type { ProductMetadata } from "../client/metadata.ts";
@@ -10,6 +11,7 @@ import { impersonatedStore, withoutBidiControls } from "../client/names.ts";
 import { loadReviews, type Review } from "../client/orders.ts";
 import type { Product, Variant } from "../client/protocol.ts";
 import { NotFound, type Page, type PageContext } from "../page.ts";
+import { codeLinkNotice } from "../ui/code-link-notice.ts";
 import {
   categoryName,
   ipfsImage,
@@ -24,6 +26,7 @@ import {
   unverifiedNotice,
 } from "../ui/components.ts";
 import { button, h, link, replace, uid } from "../ui/dom.ts";
+import { dropBox } from "../ui/drop-box.ts";
 import { historyErrorBox, historyProgress } from "../ui/history.ts";
 import { usdNote } from "../ui/usd.ts";
 import { go, hashHref, routes } from "../urls.ts";
@@ -49,6 +52,11 @@ export default async function productPage(ctx: PageContext): Promise<Page> {
 
   let selected: number | null = null;
   let quantity = 1;
+  // A timed drop's countdown and a pre-order's ship date (ui/drop-box.ts); Buy opens when the drop does.
+  // A link may carry a code (client/code-link.ts): kept for the checkout; one bound to this product opens its presale.
+  const linked = rememberLinkedCode(app.manifest.chainId, app.manifest.merchstand, ctx.query);
+  const presaleCode = heldCode(app.manifest.chainId, app.manifest.merchstand, ctx.query)?.code.productId === productId;
+  const drop = dropBox(app, productId, ctx.signal, () => renderBuyBox(), presaleCode);
 
   const renderBuyBox = () => {
     const variants = product.variants.filter((v) => v.active);
@@ -160,7 +168,7 @@ export default async function productPage(ctx: PageContext): Promise<Page> {
         renderBuyBox();
       }
     };
-    const canBuy = Boolean(variant) && maxQty > 0 && !store.closed;
+    const canBuy = Boolean(variant) && maxQty > 0 && !store.closed && drop.onSale();
     replace(
       buyBox,
       h(
@@ -168,6 +176,7 @@ export default async function productPage(ctx: PageContext): Promise<Page> {
         { class: "price", text: variant ? formatAmount(variant.price, currency) : "" },
         variant ? usdNote(app, variant.price, currency) : null,
       ),
+      drop.el,
       picker,
       stockNote,
       stepper,
@@ -325,6 +334,7 @@ export default async function productPage(ctx: PageContext): Promise<Page> {
         ),
         store.official ? null : impostorOf ? lookAlikeWarning(store, impostorOf) : unverifiedNotice(),
         selfArbitrated(store, app.chain),
+        codeLinkNotice(linked),
         buyBox,
         h("section", { class: "about" }, h("h2", { text: "About this item" }), description, details),
       ),

@@ -24,10 +24,12 @@ export const ROUTES: Route[] = [
   { path: "/sell/store/:storeId", load: () => import("./pages/seller/overview.ts") },
   { path: "/sell/store/:storeId/products", load: () => import("./pages/seller/products.ts") },
   { path: "/sell/store/:storeId/products/new", load: () => import("./pages/seller/product-editor.ts") },
+  { path: "/sell/store/:storeId/products/import", load: () => import("./pages/seller/import.ts") },
   { path: "/sell/store/:storeId/products/:productId", load: () => import("./pages/seller/product-editor.ts") },
   { path: "/sell/store/:storeId/orders", load: () => import("./pages/seller/orders.ts") },
   { path: "/sell/store/:storeId/managers", load: () => import("./pages/seller/managers.ts") },
   { path: "/sell/store/:storeId/verify", load: () => import("./pages/seller/get-verified.ts") },
+  { path: "/sell/store/:storeId/sales", load: () => import("./pages/seller/sales.ts") },
   { path: "/arbiter", load: () => import("./pages/seller/arbiter.ts") },
   { path: "/verify", load: () => import("./pages/seller/verifier.ts") },
 ];

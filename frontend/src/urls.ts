@@ -45,6 +45,8 @@ export const routes = {
     withQuery(`/sell/store/${storeId}/orders`, options),
   managers: (storeId: Id) => `/sell/store/${storeId}/managers`,
   getVerified: (storeId: Id) => `/sell/store/${storeId}/verify`,
+  sellerSales: (storeId: Id) => `/sell/store/${storeId}/sales`,
+  importProducts: (storeId: Id) => `/sell/store/${storeId}/products/import`,
   arbiter: () => "/arbiter",
   verifier: () => "/verify",
   settings: () => "/settings",

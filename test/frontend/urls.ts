@@ -34,6 +34,8 @@ describe("dapp URLs", () => {
       [routes.sellerOrders(2n), "/sell/store/:storeId/orders", { storeId: "2" }],
       [routes.managers(2n), "/sell/store/:storeId/managers", { storeId: "2" }],
       [routes.getVerified(2n), "/sell/store/:storeId/verify", { storeId: "2" }],
+      [routes.sellerSales(2n), "/sell/store/:storeId/sales", { storeId: "2" }],
+      [routes.importProducts(2n), "/sell/store/:storeId/products/import", { storeId: "2" }],
       [routes.arbiter(), "/arbiter", {}],
       [routes.verifier(), "/verify", {}],
       [routes.settings(), "/settings", {}],

@@ -145,11 +145,19 @@ interface IMerchstand {
     /// @param shipping For a physical order, the shipping address encrypted to the store's `shippingKey` (1..512
     /// bytes); for a digital one, exactly 32 bytes: the buyer's X25519 public key the store delivers to
     /// (docs/FORMATS.md).
+    /// @param zone The store's shipping zone the buyer picked, 1..zone count ({shippingZones}); 0 when the store has
+    /// no zones or the order is digital (else {InvalidZone}).
+    /// @param maxShipping The highest shipping charge the buyer accepts for this order (normally the rate they saw);
+    /// a higher current rate reverts {ShippingAboveMax}.
+    /// @param code A discount or presale code signed by the store's staff, or all zero for none (docs/DROPS.md).
     struct CartOrder {
         uint64 storeId;
         uint32 termsVersion;
         LineInput[] lines;
         bytes shipping;
+        uint8 zone;
+        uint96 maxShipping;
+        SignedCode code;
     }
 
     /// @notice One line of a placed order, at the price actually charged.
@@ -165,6 +173,12 @@ interface IMerchstand {
     /// is `amount - refunded(orderId)`.
     /// @param shippedAt 0 until shipped.
     /// @param disputedAt 0 unless disputed.
+    /// @param shipsFrom 0, or for a pre-order the latest `shipsFrom` of its products' drops when it was placed: the
+    /// ship window (and with it the buyer's right to cancel) runs from `max(placedAt, shipsFrom)`.
+    /// @param zone The shipping zone paid for (1..8), 0 for none.
+    /// @param shipping The shipping charge included in `amount` (0 when free or zone-less).
+    /// @param discount What a discount code took off the goods; `amount` is the lines' sum plus `shipping` minus
+    /// `discount`.
     struct Order {
         address buyer;
         uint64 storeId;
@@ -175,6 +189,10 @@ interface IMerchstand {
         uint40 shippedAt;
         uint40 disputedAt;
         uint128 amount;
+        uint40 shipsFrom;
+        uint8 zone;
+        uint96 shipping;
+        uint96 discount;
         Line[] lines;
     }
 
@@ -185,6 +203,74 @@ interface IMerchstand {
         uint8 v;
         bytes32 r;
         bytes32 s;
+    }
+
+    /// @notice The sale window and ship date of a product (a "drop"), set with {setDrop}. All times are unix seconds;
+    /// 0 leaves that limit out. Products without one (all zero) are on sale whenever active, and pay nothing for it.
+    /// @param presaleAt From here until `opensAt` only buyers with a code bound to this product may buy (fan-club
+    /// presale); 0 for no presale. Needs `opensAt`, and must be before it.
+    /// @param opensAt Buys before it revert {DropNotOpen} (unless in the presale).
+    /// @param closesAt Buys from it on revert {DropClosed}. Must be after `opensAt`.
+    /// @param shipsFrom A pre-order's ship date: orders placed before it carry it ({Order}), and their ship window
+    /// starts there instead of at purchase. At most MAX_PREORDER_DELAY after the moment it is set. Changing it starts
+    /// a new terms version of the store, so a buy carrying the old version reverts {TermsChanged}: no ship date can
+    /// be moved under a buyer in flight.
+    struct Drop {
+        uint40 presaleAt;
+        uint40 opensAt;
+        uint40 closesAt;
+        uint40 shipsFrom;
+    }
+
+    /// @notice The shipping charge of one zone of a store (which countries form the zone is in the store's metadata,
+    /// docs/FORMATS.md). Charged once per physical order, not per line.
+    /// @param rate The charge in the store's currency's smallest unit; 0 ships free.
+    /// @param freeFrom Orders whose goods (after any discount) come to at least this ship free; 0 never.
+    struct ShippingZone {
+        uint96 rate;
+        uint96 freeFrom;
+    }
+
+    /// @notice A discount or presale code, as staff sign it (EIP-712, domain `{name: "Merchstand", version: "1",
+    /// chainId, verifyingContract: this contract}`, type `DiscountCode(uint64 storeId,uint32 id,uint8 kind,uint80
+    /// value,uint40 expiresAt,uint32 maxUses,address buyer,uint64 productId)`). The buyer passes it packed
+    /// ({SignedCode}); see docs/DROPS.md.
+    /// @param storeId The store whose staff signs it; the contract takes it from the order, so a code works nowhere
+    /// else.
+    /// @param id The code's number in its store: uses are counted (and revoked) per id, so two codes must not share
+    /// one (if they do, they share one counter).
+    /// @param kind 0: `value` is a percentage in basis points (0..10,000); 1: `value` is an amount in the store's
+    /// currency's smallest unit. 0 with value 0 is a pure presale code.
+    /// @param value Percentage or amount off the goods (of the bound product's lines only, when `productId` is set),
+    /// never more than they cost, never off shipping.
+    /// @param expiresAt Unix time from which the code is refused ({CodeExpired}).
+    /// @param maxUses How many orders may use it; the next reverts {CodeUsedUp}, in the same block too.
+    /// @param buyer address(0) for anyone; otherwise only this address may use it (a presale list sends one code per
+    /// fan), so a copy taken from the mempool is useless to anyone else.
+    /// @param productId 0 for any product of the store; otherwise the order must contain this product, and the
+    /// code opens its presale.
+    struct DiscountCode {
+        uint64 storeId;
+        uint32 id;
+        uint8 kind;
+        uint80 value;
+        uint40 expiresAt;
+        uint32 maxUses;
+        address buyer;
+        uint64 productId;
+    }
+
+    /// @notice A {DiscountCode} as a purchase carries it: the fields that cannot be taken from the purchase, packed,
+    /// and the staff's signature in EIP-2098 compact form. All zero means no code.
+    /// @param code `id | flags << 32 | value << 40 | expiresAt << 120 | maxUses << 160 | productId << 192`, where
+    /// flags bit 0 is `kind` and bit 1 says the code is bound to a buyer: the contract then signs-checks it with
+    /// `buyer = msg.sender`, else with `buyer = address(0)`. Other flag bits must be zero.
+    /// @param r The signature's r.
+    /// @param vs The signature's s with the parity of v in its top bit (EIP-2098).
+    struct SignedCode {
+        uint256 code;
+        bytes32 r;
+        bytes32 vs;
     }
 
     // ─────────────────────────────────────────── Events ───────────────────────────────────────────
@@ -303,15 +389,17 @@ interface IMerchstand {
 
     /// @notice An order was placed and paid; its funds are in escrow. The log carries only what the chain does not
     /// already know, packed, because every byte of it is paid by the buyer. A client rebuilds the {Order} as:
-    /// `buyer` and `storeId` from the topics; `termsVersion = uint32(info)`, `feeBps = uint16(info >> 32)` and
-    /// `placedAt = uint40(info >> 48)`; `currency` is the store's currency (fixed when the store opened);
+    /// `buyer` and `storeId` from the topics; `termsVersion = uint32(info)`, `feeBps = uint16(info >> 32)`,
+    /// `placedAt = uint40(info >> 48)`, `zone = uint8(info >> 88)`, `shipsFrom = uint40(info >> 96)` and
+    /// `shipping = uint96(info >> 136)`; `currency` is the store's currency (fixed when the store opened);
     /// `shippedAt = disputedAt = 0`; line j is `productId = uint64(w)`, `variant = uint8(w >> 64)`,
-    /// `quantity = uint32(w >> 72)`, `unitPrice = uint96(w >> 104)` for `w = lines[j]`; and `amount` is the sum of
-    /// `quantity * unitPrice` over the lines.
+    /// `quantity = uint32(w >> 72)`, `unitPrice = uint96(w >> 104)` for `w = lines[j]`; `discount` is that of the
+    /// {CodeRedeemed} of the same order (0 without one); and `amount` is the sum of `quantity * unitPrice` over the
+    /// lines, plus `shipping`, minus `discount`.
     /// @param orderId The new order's id (how ids are made: see this interface's NatSpec).
     /// @param buyer Who paid.
     /// @param storeId The store it was placed with.
-    /// @param info `termsVersion | feeBps << 32 | placedAt << 48`.
+    /// @param info `termsVersion | feeBps << 32 | placedAt << 48 | zone << 88 | shipsFrom << 96 | shipping << 136`.
     /// @param lines One word per line: `productId | variant << 64 | quantity << 72 | unitPrice << 104`.
     /// @param shipping The shipping address encrypted to the store's key, or for a digital order the buyer's 32-byte
     /// X25519 public key.
@@ -428,6 +516,36 @@ interface IMerchstand {
     /// @param allowed Whether new stores and purchases may use it.
     event CurrencyAllowed(address indexed token, bool allowed);
 
+    /// @notice A product's sale window or ship date changed ({setDrop}).
+    /// @param productId The product.
+    /// @param drop The new settings (all zero: none).
+    event DropSet(uint64 indexed productId, Drop drop);
+    /// @notice A store's shipping zones changed; zone k is `zones[k - 1]`. Empty: the store ships free everywhere.
+    /// @param storeId The store.
+    /// @param zones The rates, at most MAX_ZONES.
+    event ShippingZonesSet(uint64 indexed storeId, ShippingZone[] zones);
+    /// @notice An order used a code.
+    /// @param orderId The order.
+    /// @param storeId Its store.
+    /// @param codeId The code's id in its store.
+    /// @param discount What it took off the order ({Order} `discount`).
+    event CodeRedeemed(uint256 indexed orderId, uint64 indexed storeId, uint32 codeId, uint256 discount);
+    /// @notice Staff revoked a code: it is refused from now on, whatever its cap and expiry.
+    /// @param storeId The store.
+    /// @param codeId The code's id.
+    event CodeRevoked(uint64 indexed storeId, uint32 codeId);
+    /// @notice Staff paid ahead for the use counters of codes `fromId .. fromId + count - 1` ({prepareCodes}).
+    /// @param storeId The store.
+    /// @param fromId The first code id.
+    /// @param count How many ids (rounded out to whole counter words).
+    event CodesPrepared(uint64 indexed storeId, uint32 fromId, uint32 count);
+    /// @notice Staff at the door checked in a ticket order (all its units: a group). For door devices to follow.
+    /// @param orderId The order.
+    /// @param storeId Its store.
+    /// @param staff Who checked it in.
+    /// @param checkedInAt When.
+    event TicketCheckedIn(uint256 indexed orderId, uint64 indexed storeId, address indexed staff, uint40 checkedInAt);
+
     // ─────────────────────────────────────────── Errors ───────────────────────────────────────────
 
     /// @notice No store has this id.
@@ -528,6 +646,40 @@ interface IMerchstand {
     error ZeroAddress();
     /// @notice There is nothing to withdraw.
     error NothingToWithdraw(address account, address currency);
+
+    /// @notice The product's drop has not opened (or, in its presale, the buy carries no code bound to it).
+    error DropNotOpen(uint64 productId, uint256 opensAt, uint256 closesAt, uint256 now);
+    /// @notice The product's drop has closed.
+    error DropClosed(uint64 productId, uint256 opensAt, uint256 closesAt, uint256 now);
+    /// @notice Drop settings that do not hold together: presale not before opening, opening not before closing, a
+    /// presale without an opening, or a ship date more than MAX_PREORDER_DELAY ahead.
+    error InvalidDrop(uint64 productId, uint256 presaleAt, uint256 opensAt, uint256 closesAt, uint256 shipsFrom);
+    /// @notice A physical order of a store with zones must pick one of them (1..`zoneCount`); a zone-less store's or a
+    /// digital order must pick 0.
+    error InvalidZone(uint64 storeId, uint8 zone, uint8 zoneCount);
+    /// @notice The zone's rate rose above what the buyer accepted.
+    error ShippingAboveMax(uint64 storeId, uint8 zone, uint256 rate, uint256 maxShipping);
+    /// @notice More zones than MAX_ZONES.
+    error TooManyZones(uint256 count, uint256 max);
+    /// @notice A packed code or options word with bits set where none may be, or a percentage above 10,000.
+    error InvalidCode(uint256 code);
+    /// @notice The code's signature does not come from the store's staff (a code bound to another buyer, or for
+    /// another store, recovers to a stranger); `signer` is who it recovers to.
+    error InvalidCodeSignature(uint64 storeId, uint32 codeId, address signer);
+    /// @notice The code expired.
+    error CodeExpired(uint64 storeId, uint32 codeId, uint256 expiresAt, uint256 now);
+    /// @notice The code was used as often as its cap allows.
+    error CodeUsedUp(uint64 storeId, uint32 codeId, uint256 uses, uint256 maxUses);
+    /// @notice Staff revoked the code.
+    error CodeIsRevoked(uint64 storeId, uint32 codeId);
+    /// @notice The code is bound to a product the order does not contain.
+    error CodeNotForProduct(uint64 storeId, uint32 codeId, uint64 productId);
+    /// @notice {prepareCodes} of too many ids at once.
+    error TooManyCodes(uint256 count, uint256 max);
+    /// @notice The order's first product is not a ticket (category 3).
+    error NotATicket(uint256 orderId, uint64 productId);
+    /// @notice The ticket order was checked in already, at `checkedInAt`.
+    error AlreadyCheckedIn(uint256 orderId, uint256 checkedInAt);
     /// @notice Sending ETH failed.
     error EthTransferFailed(address to, uint256 amount);
 
@@ -630,6 +782,44 @@ interface IMerchstand {
     function checkoutWithPermit(CartOrder[] calldata cart, Permit calldata permit)
         external
         returns (uint256[] memory orderIds);
+
+    /// @notice {buy_oT9la} with a shipping zone and/or a discount or presale code: one variant, packed arguments.
+    /// Not while paused.
+    /// @param line As for {buy_oT9la}.
+    /// @param options `zone | maxShipping << 8`: the zone the buyer picked (0 for none, see {CartOrder}) and the
+    /// highest shipping charge they accept (else {ShippingAboveMax}). Bits 104 and up must be zero.
+    /// @param code The signed code, or all zero for none.
+    /// @param shipping As for {buy_oT9la}.
+    /// @return orderId The new order's id.
+    function buyWith(uint256 line, uint256 options, SignedCode calldata code, bytes calldata shipping)
+        external
+        payable
+        returns (uint256 orderId);
+
+    // ─────────────────────────────────────────── Drops ───────────────────────────────────────────
+
+    /// @notice Sets a product's sale window and pre-order ship date (staff only); all zero removes them. See {Drop}.
+    function setDrop(uint64 productId, Drop calldata drop) external;
+
+    /// @notice Sets the store's shipping zones (staff only): zone k is `zones[k - 1]`, at most MAX_ZONES; an empty
+    /// list ships free everywhere. Applies to orders placed from now on; a buy in flight is held by its
+    /// `maxShipping`.
+    function setShippingZones(uint64 storeId, ShippingZone[] calldata zones) external;
+
+    /// @notice Refuses code `codeId` of the store from now on (staff only). For good: a revoked id stays revoked.
+    function revokeCode(uint64 storeId, uint32 codeId) external;
+
+    /// @notice Pays ahead for the use counters of codes `fromId .. fromId + count - 1` (staff only, at most
+    /// MAX_PREPARED_CODES ids per call): a counter's first write costs 17,100 gas more than later ones, and this
+    /// moves that cost from the fan's first use of the code to the store (counters sit 8 to a storage word).
+    function prepareCodes(uint64 storeId, uint32 fromId, uint32 count) external;
+
+    /// @notice Staff at the door check in a ticket order once. The order's first product must be a ticket (category
+    /// 3, else {NotATicket}); the order must be delivered and still valid: Shipped (delivered, not disputed),
+    /// Completed, or Resolved with the store keeping at least the review minimum ({minReviewValue}; an expired dispute
+    /// keeps nothing), else {InvalidOrderStatus}. A second check-in reverts {AlreadyCheckedIn} with the first one's
+    /// time.
+    function checkIn(uint256 orderId, Order calldata order) external;
 
     // ─────────────────────────────────────────── Orders ───────────────────────────────────────────
 
@@ -775,4 +965,19 @@ interface IMerchstand {
 
     /// @notice The block this contract was deployed in, where clients start `eth_getLogs`.
     function deploymentBlock() external view returns (uint256);
+
+    /// @notice A product's drop settings (all zero: none).
+    function getDrop(uint64 productId) external view returns (Drop memory);
+
+    /// @notice A store's shipping zones; zone k is `zones[k - 1]`.
+    function shippingZones(uint64 storeId) external view returns (ShippingZone[] memory zones);
+
+    /// @notice How often code `codeId` of the store was used, and whether staff revoked it.
+    function codeState(uint64 storeId, uint32 codeId) external view returns (uint256 uses, bool revoked);
+
+    /// @notice The EIP-712 digest staff sign for `code` (see {DiscountCode}).
+    function hashCode(DiscountCode calldata code) external view returns (bytes32);
+
+    /// @notice When a ticket order was checked in, 0 if not yet.
+    function checkedInAt(uint256 orderId) external view returns (uint256);
 }

@@ -5,7 +5,6 @@ import { loadAllStores, type SearchText } from "./client/catalog.ts";
 import { Chain } from "./client/chain.ts";
 import { type ErrorContext, explainError, type FanError } from "./client/errors.ts";
 import { IpfsClient } from "./client/ipfs.ts";
-import { idbStore, LogCache } from "./client/log-cache.ts";
 import { type Currency, currencyOf, type Manifest } from "./client/manifest.ts";
 import { PromiseCache } from "./client/memo.ts";
 import {
@@ -52,8 +51,12 @@ export class App {
     const storeRpc = new HttpRpc(manifest.rpcUrl);
     this.rpcUrl = own ?? manifest.rpcUrl;
     this.chain = new Chain(own ? new FallbackRpc(new HttpRpc(own), storeRpc) : storeRpc, manifest.merchstand);
-    const kept = idbStore();
-    if (kept) this.chain.logCache = new LogCache(kept, { chainId: manifest.chainId, address: manifest.merchstand });
+    // Logs already read are kept in IndexedDB between visits; the cache's code loads with the first history read.
+    this.chain.openLogCache = async () => {
+      const { idbStore, LogCache } = await import("./client/log-cache.ts");
+      const kept = idbStore();
+      return kept ? new LogCache(kept, { chainId: manifest.chainId, address: manifest.merchstand }) : null;
+    };
     this.ipfs = new IpfsClient(manifest.ipfsGateways);
     this.cart = new Cart(storage, manifest.chainId, manifest.merchstand);
   }

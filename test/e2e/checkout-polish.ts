@@ -3,9 +3,12 @@
 // that item alone and leaves the cart as it was; the confirmation is the order's own page, which shows
 // the fan's own copy of the address they sealed.
 import { expect } from "chai";
+import { Contract, JsonRpcProvider, parseUnits } from "ethers";
 import type { Browser, BrowserContext, Page, Route } from "playwright-core";
+import { orderLabel, orderReference } from "../../frontend/src/client/order-ref.ts";
 import { testWallet } from "../../scripts/stack/accounts.ts";
 import { launchChromium, screenshot } from "./support/browser.ts";
+import { orderIdOf } from "./support/orders.ts";
 import { startTestStack, type TestStack } from "./support/stack.ts";
 import { testWalletScript } from "./support/wallet.ts";
 
@@ -13,13 +16,17 @@ const account = (index: number) => testWallet(index);
 // Accounts the demo seed leaves alone (scripts/stack/accounts.ts), so each test starts with no orders.
 const DRAFT_FAN = account(13);
 const BUY_NOW_FAN = account(14);
+const MIXED_FAN = account(15);
+const SECOND_FAILS_FAN = account(16);
 
 const ADDRESS = {
   name: "Ada Lovelace",
   line1: "12 Owl Lane",
   city: "Leeds",
   postalCode: "LS6 1AA",
-  country: "United Kingdom",
+  // Stored and sealed as the ISO 3166-1 code; the fan picks the name from the list (ui/country-select.ts).
+  country: "GB",
+  countryName: "United Kingdom",
 };
 
 describe("checkout polish in Chromium (e2e)", function () {
@@ -72,8 +79,51 @@ describe("checkout polish in Chromium (e2e)", function () {
     await page.getByLabel("Address", { exact: true }).fill(ADDRESS.line1);
     await page.getByLabel("City").fill(ADDRESS.city);
     await page.getByLabel("Postcode / ZIP").fill(ADDRESS.postalCode);
-    await page.getByLabel("Country").fill(ADDRESS.country);
+    await page.getByLabel("Country").selectOption({ label: ADDRESS.countryName });
   }
+
+  /** Mints test mUSD (MockUSD's mint is open) to `fan`, from the stack's deployer account. */
+  async function fundMusd(fan: string, amount: string) {
+    const manifest = (await (await fetch(new URL("manifest.json", stack.dappUrl))).json()) as {
+      currencies: { address: string; symbol: string }[];
+    };
+    const musd = manifest.currencies.find((c) => c.symbol === "mUSD");
+    if (!musd) throw new Error("the stack's manifest lists no mUSD");
+    const provider = new JsonRpcProvider(stack.rpcUrl, undefined, { staticNetwork: true });
+    try {
+      const token = new Contract(musd.address, ["function mint(address to, uint256 amount)"], testWallet(0, provider));
+      await (await token.getFunction("mint")(fan, parseUnits(amount, 6))).wait();
+    } finally {
+      provider.destroy();
+    }
+  }
+
+  /** A cart of one ETH tee (Midnight Owls) and one mUSD beanie (Velvet Static). */
+  async function fillMixedCart() {
+    await openTee("M");
+    await page.getByRole("button", { name: "Add to cart" }).click();
+    await page.waitForFunction(() => document.querySelector(".cart-link .count")?.textContent?.trim() === "1");
+    await page.goto(`${stack.dappUrl}#/`);
+    await page.locator(".store-card", { hasText: "Velvet Static" }).first().click();
+    await page.locator(".product-card", { hasText: "Fuzz Beanie" }).first().click();
+    await page.getByRole("button", { name: "Add to cart" }).click();
+    await page.waitForFunction(() => document.querySelector(".cart-link .count")?.textContent?.trim() === "2");
+  }
+
+  /** Every text the payment status shows from now on, in order (stages pass too fast to wait on each). */
+  async function recordStages() {
+    await page.evaluate(() => {
+      const seen: string[] = [];
+      (window as unknown as { __stages: string[] }).__stages = seen;
+      const status = document.querySelector(".pay-status");
+      if (!status) throw new Error("no .pay-status");
+      new MutationObserver(() => {
+        const text = status.textContent?.trim() ?? "";
+        if (text && seen[seen.length - 1] !== text) seen.push(text);
+      }).observe(status, { childList: true, subtree: true, characterData: true });
+    });
+  }
+  const stages = () => page.evaluate(() => (window as unknown as { __stages: string[] }).__stages);
 
   async function cartCount(): Promise<string> {
     return ((await page.locator(".cart-link .count").textContent()) ?? "").trim();
@@ -123,7 +173,7 @@ describe("checkout polish in Chromium (e2e)", function () {
     const copy = page.locator(".order-page .shipping-copy");
     await copy.waitFor();
     expect(await copy.textContent()).to.contain(
-      `Shipping to ${ADDRESS.name}, ${ADDRESS.line1}, ${ADDRESS.city}, ${ADDRESS.postalCode}, ${ADDRESS.country}.`,
+      `Shipping to ${ADDRESS.name}, ${ADDRESS.line1}, ${ADDRESS.city}, ${ADDRESS.postalCode}, ${ADDRESS.countryName}.`,
     );
     expect(await copy.textContent()).to.contain("Only you and the band can read this address");
     await page.goBack();
@@ -180,5 +230,116 @@ describe("checkout polish in Chromium (e2e)", function () {
     const items = page.locator(".order-row .order-items", { hasText: "Owl Moon Tee" });
     await items.first().waitFor({ timeout: 30_000 });
     expect(await items.count()).to.equal(1);
+  });
+
+  it("pays a cart in ETH and mUSD from one form, one payment after the other, and lists both orders", async () => {
+    await openDapp(MIXED_FAN.address);
+    await fundMusd(MIXED_FAN.address, "100");
+    await fillMixedCart();
+
+    // One Check out button for the whole cart, one form, and the two payments announced before paying.
+    await page.goto(`${stack.dappUrl}#/cart`);
+    const checkOut = page.getByRole("link", { name: "Check out" });
+    expect(await checkOut.count()).to.equal(1);
+    await checkOut.click();
+    await page.getByLabel("Full name").waitFor();
+    expect(await page.locator("form.shipping-form").count()).to.equal(1);
+    expect(await page.getByLabel("Full name").count()).to.equal(1);
+    expect(await page.locator(".payment-title").allTextContents()).to.deep.equal([
+      "Payment 1 of 2: ETH",
+      "Payment 2 of 2: mUSD",
+    ]);
+    expect(await page.locator(".pay-sequence").textContent()).to.match(
+      /^Your cart is in 2 currencies, so you'll make 2 payments, one after the other \(1\. [\d.]+ ETH, 2\. 18 mUSD\)/,
+    );
+    await fillShipping();
+    await connect();
+    await recordStages();
+    await page.getByRole("button", { name: "Pay now (2 payments)" }).click();
+    await page.getByText("Thank you! Your order is confirmed.").waitFor({ timeout: 60_000 });
+
+    const said = await stages();
+    expect(
+      said.some((t) => /^Payment 1 of 2 \(ETH\): Confirm the payment of [\d.]+ ETH in your wallet\./.test(t)),
+    ).to.equal(true, said.join(" | "));
+    expect(said.some((t) => /^Payment 2 of 2 \(mUSD\): /.test(t))).to.equal(true, said.join(" | "));
+    const links = page.locator(".success .order-link");
+    expect(await links.count()).to.equal(2);
+    const ids = [await orderIdOf(links.nth(0)), await orderIdOf(links.nth(1))];
+    expect(await cartCount()).to.equal("");
+
+    // The order page: the reference as the heading, the full number beside it with a Copy button.
+    expect(await page.locator("h1").textContent()).to.equal(orderLabel(ids[0]!));
+    expect(await page.locator(".order-number code").textContent()).to.equal(ids[0]!.toString());
+    await page.getByRole("button", { name: `Copy the order number ${ids[0]}` }).waitFor();
+
+    // The orders list: both orders, each by its reference, with its items' names and pictures.
+    await page.goto(`${stack.dappUrl}#/orders`);
+    for (const [id, name] of [
+      [ids[0]!, "Owl Moon Tee"],
+      [ids[1]!, "Fuzz Beanie"],
+    ] as const) {
+      const row = page.locator(`.order-row[data-order-id="${id}"]`);
+      await row.waitFor({ timeout: 30_000 });
+      expect(await row.locator(".order-id").textContent()).to.equal(orderLabel(id));
+      await row.locator(".order-items", { hasText: name }).waitFor();
+      await row.locator(`.order-thumb [data-image=shown] img[alt="${name}"]`).waitFor({ timeout: 30_000 });
+    }
+    // Found by the reference as a fan may type it (any case, no dashes), or by the full number.
+    const search = page.getByLabel("Find an order");
+    await search.fill(orderReference(ids[1]!).toLowerCase().replace(/-/g, " "));
+    await page.locator(`.order-row[data-order-id="${ids[0]}"]`).waitFor({ state: "hidden" });
+    expect(await page.locator(`.order-row[data-order-id="${ids[1]}"]`).isVisible()).to.equal(true);
+    await search.fill(ids[0]!.toString());
+    await page.locator(`.order-row[data-order-id="${ids[1]}"]`).waitFor({ state: "hidden" });
+    expect(await page.locator(`.order-row[data-order-id="${ids[0]}"]`).isVisible()).to.equal(true);
+    await search.fill("MS-0000-0000");
+    await page.getByText('No order matches "MS-0000-0000".').waitFor();
+  });
+
+  it("says exactly what happened when the second payment fails: the first paid, the second charged nothing", async () => {
+    await openDapp(SECOND_FAILS_FAN.address);
+    await fundMusd(SECOND_FAILS_FAN.address, "100");
+    await fillMixedCart();
+    await page.goto(`${stack.dappUrl}#/checkout`);
+    await page.getByLabel("Full name").waitFor();
+    await fillShipping();
+    await connect();
+    // The fan refuses the mUSD permit in the wallet: the ETH payment is already mined by then.
+    await page.evaluate(() =>
+      (window as unknown as { __testWallet: { reject(m: string, on: boolean): void } }).__testWallet.reject(
+        "eth_signTypedData_v4",
+        true,
+      ),
+    );
+    await page.getByRole("button", { name: "Pay now (2 payments)" }).click();
+    const partial = page.locator(".partial-payment");
+    await partial.waitFor({ timeout: 60_000 });
+    expect(((await partial.locator("p").textContent()) ?? "").trim()).to.match(
+      /^Payment 1 of 2 went through: [\d.]+ ETH paid, Order MS-[0-9A-Z]{4}-[0-9A-Z]{4} placed\. Payment 2 of 2 \(18 mUSD\) did not go through, and nothing was charged for it\. Its items are still in your cart: press Pay to pay for them alone\.$/,
+    );
+    expect(await page.locator(".pay-status").textContent()).to.contain("You cancelled the request in your wallet.");
+    const paidId = await orderIdOf(partial.locator(".order-link"));
+    expect(await page.getByText("Thank you! Your order is confirmed.").count()).to.equal(0);
+    // Only the mUSD beanie is left to pay, in the cart and on this page.
+    expect(await cartCount()).to.equal("1");
+    expect(await page.locator(".payment-title").count()).to.equal(0);
+    expect(await page.locator(".summary-lines li").allTextContents()).to.have.length(1);
+    expect(await page.locator(".summary-lines li").first().textContent()).to.match(/^1 × Fuzz Beanie/);
+
+    // Paying again pays the beanie alone; the ETH order stands.
+    await page.evaluate(() =>
+      (window as unknown as { __testWallet: { reject(m: string, on: boolean): void } }).__testWallet.reject(
+        "eth_signTypedData_v4",
+        false,
+      ),
+    );
+    await page.getByRole("button", { name: "Pay now", exact: true }).click();
+    await page.getByText("Thank you! Your order is confirmed.").waitFor({ timeout: 60_000 });
+    const second = await orderIdOf(page.locator(".success .order-link").first());
+    expect(second).not.to.equal(paidId);
+    await page.goto(`${stack.dappUrl}#/orders`);
+    await page.locator(`.order-row[data-order-id="${paidId}"]`).waitFor({ timeout: 30_000 });
+    await page.locator(`.order-row[data-order-id="${second}"]`).waitFor();
   });
 });

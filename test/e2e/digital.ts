@@ -29,6 +29,7 @@ import { deriveShippingKey, sealShipping, shippingKeyMessage } from "../../front
 import { merchstandAbi } from "../../frontend/src/generated/merchstand-abi.ts";
 import { testWallet } from "../../scripts/stack/accounts.ts";
 import { launchChromium, screenshot } from "./support/browser.ts";
+import { orderIdOf } from "./support/orders.ts";
 import { startTestStack, type TestStack } from "./support/stack.ts";
 import { testWalletScript } from "./support/wallet.ts";
 
@@ -206,9 +207,7 @@ describe("digital goods, disputes conceded and two-step ownership in Chromium (e
     );
     await page.getByRole("button", { name: "Pay now" }).click();
     await page.getByText("Thank you! Your order is confirmed.").waitFor({ timeout: 30_000 });
-    const orderId = BigInt(
-      ((await page.locator(".success .order-link").first().textContent()) ?? "").replace(/\D/g, ""),
-    );
+    const orderId = await orderIdOf(page.locator(".success .order-link").first());
     const fanKey = deriveDeliveryKey(await FAN.signMessage(deliveryKeyMessage(FAN.address, 31337)));
     const [placedLog] = await provider.getLogs({
       address: stack.merchstand,

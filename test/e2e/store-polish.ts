@@ -19,6 +19,8 @@ const SELLER = account(1);
 const FAN = account(19);
 const AXE = resolve(ROOT, "node_modules/axe-core/axe.min.js");
 const PHONE = { width: 390, height: 844 };
+/** The narrowest common phone width (Galaxy S-series, many Androids). */
+const NARROW_PHONE = { width: 360, height: 740 };
 const DESKTOP = { width: 1280, height: 900 };
 
 type Violation = { id: string; impact: string | null; help: string; targets: string[] };
@@ -305,6 +307,46 @@ describe("store polish in Chromium (e2e)", function () {
       await page.keyboard.press("Enter");
       await page.locator(".product-card", { hasText: "Hoodie" }).first().waitFor();
       expect(await height()).to.be.at.most(64);
+    });
+
+    it("keeps the header on one row at 360 px with a wallet connected and a cart count", async () => {
+      await open({ viewport: NARROW_PHONE, account: SELLER.address, hash: "#/store/1/product/1" });
+      await connect();
+      await page.getByRole("button", { name: "Add to cart" }).click();
+      await page.locator(".cart-link .count", { hasText: "1" }).waitFor();
+      // No named helper functions inside evaluate: the test runner's transpiler would wrap them in a __name() that
+      // the page doesn't define.
+      const layout = await page.locator(".header-inner").evaluate((inner) => ({
+        pageWidth: document.documentElement.scrollWidth,
+        headerHeight: (inner.parentElement as Element).getBoundingClientRect().height,
+        items: Array.from(inner.querySelectorAll(".brand, .search-toggle, .nav-link, .account-btn"))
+          .map((e) => ({ e, r: e.getBoundingClientRect() }))
+          .filter(({ r }) => r.width > 0)
+          .map(({ e, r }) => ({
+            name: e.textContent?.trim() ?? "",
+            top: Math.round(r.top),
+            left: r.left,
+            right: r.right,
+            clipped: e.scrollWidth > e.clientWidth + 1,
+          })),
+      }));
+      expect(layout.pageWidth, "no sideways scrolling").to.be.at.most(NARROW_PHONE.width);
+      expect(layout.headerHeight).to.be.at.most(64);
+      expect(layout.items.map((i) => i.name)).to.include.members(["Sell", "Orders"]);
+      const rowTop = Math.min(...layout.items.map((i) => i.top));
+      const rowBottom = Math.max(...layout.items.map((i) => i.top));
+      for (const item of layout.items) {
+        expect(item.right, `${item.name} inside the screen`).to.be.at.most(NARROW_PHONE.width);
+        expect(item.left, `${item.name} inside the screen`).to.be.at.least(0);
+        expect(item.clipped, `${item.name} not clipped`).to.equal(false);
+        // One row: every item starts above the lowest item's top plus a line, i.e. none wrapped below another.
+        expect(item.top - rowTop, `${item.name} on the first row`).to.be.below(24);
+      }
+      expect(rowBottom - rowTop).to.be.below(24);
+      // The account button still names the wallet: the short address's last characters at least.
+      const shown = await page.locator(".account-btn").innerText();
+      expect(shown).to.match(/[0-9a-f]{4}/i);
+      await screenshot(page, "header-360-connected");
     });
 
     it("shows Add to cart without scrolling on the product page", async () => {

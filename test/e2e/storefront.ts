@@ -3,10 +3,12 @@
 import { expect } from "chai";
 import { Interface, JsonRpcProvider, Wallet } from "ethers";
 import type { Browser, BrowserContext, Page } from "playwright-core";
+import { orderLabel } from "../../frontend/src/client/order-ref.ts";
 import { deriveShippingKey, openShipping, shippingKeyMessage } from "../../frontend/src/client/shipping-crypto.ts";
 import { merchstandAbi } from "../../frontend/src/generated/merchstand-abi.ts";
 import { testWallet } from "../../scripts/stack/accounts.ts";
 import { launchChromium, screenshot } from "./support/browser.ts";
+import { orderIdOf } from "./support/orders.ts";
 import { startTestStack, type TestStack } from "./support/stack.ts";
 import { type TestWalletOptions, testWalletScript } from "./support/wallet.ts";
 
@@ -28,7 +30,7 @@ const ADDRESS = {
   city: "Leeds",
   region: "West Yorkshire",
   postalCode: "LS6 1AA",
-  country: "United Kingdom",
+  country: "GB",
   email: "ada@example.org",
 };
 
@@ -83,7 +85,8 @@ describe("storefront in Chromium (e2e)", function () {
     await page.getByLabel("City").fill(ADDRESS.city);
     await page.getByLabel("State / county (optional)").fill(ADDRESS.region);
     await page.getByLabel("Postcode / ZIP").fill(ADDRESS.postalCode);
-    await page.getByLabel("Country").fill(ADDRESS.country);
+    // The country is a list of names; the sealed address holds the ISO 3166-1 code (checked below).
+    await page.getByLabel("Country").selectOption({ label: "United Kingdom" });
   }
 
   afterEach(async function () {
@@ -111,7 +114,7 @@ describe("storefront in Chromium (e2e)", function () {
     await page.getByRole("button", { name: "Pay now" }).click();
     await page.getByText("Thank you! Your order is confirmed.").waitFor({ timeout: 30_000 });
     const orderLink = page.locator(".success .order-link").first();
-    const orderId = BigInt(((await orderLink.textContent()) ?? "").replace(/\D/g, ""));
+    const orderId = await orderIdOf(orderLink);
 
     // On chain: the order is Paid, placed by the fan, for one unit of variant M (index 1) at the price shown.
     const provider = new JsonRpcProvider(stack.rpcUrl, undefined, { staticNetwork: true });
@@ -151,8 +154,10 @@ describe("storefront in Chromium (e2e)", function () {
 
     // In the UI: the orders page lists it, and its page shows the Paid step and when a cancel becomes possible.
     await page.goto(`${stack.dappUrl}#/orders`);
-    await page.locator(".order-row", { hasText: `Order #${orderId}` }).waitFor();
-    await page.locator(".order-row", { hasText: `Order #${orderId}` }).click();
+    const row = page.locator(`.order-row[data-order-id="${orderId}"]`);
+    await row.waitFor();
+    expect(await row.locator(".order-id").textContent()).to.equal(orderLabel(orderId));
+    await row.click();
     await page.locator('[data-status="Paid"]').waitFor();
     expect(await page.locator(".timeline").textContent()).to.contain("Paid into escrow");
     expect(await page.locator(".deadline").textContent()).to.match(
@@ -236,9 +241,7 @@ describe("storefront in Chromium (e2e)", function () {
 
       await page.getByRole("button", { name: "Pay now" }).click();
       await page.getByText("Thank you! Your order is confirmed.").waitFor({ timeout: 30_000 });
-      const orderId = BigInt(
-        ((await page.locator(".success .order-link").first().textContent()) ?? "").replace(/\D/g, ""),
-      );
+      const orderId = await orderIdOf(page.locator(".success .order-link").first());
       const [log] = await provider.getLogs({
         address: stack.merchstand,
         topics: [merchstand.getEvent("OrderPlaced")!.topicHash, `0x${orderId.toString(16).padStart(64, "0")}`],

@@ -152,7 +152,12 @@ describe("dapp client units", () => {
       shipWindow: 7 * DAY,
       deliveryWindow: 14 * DAY,
     };
-    const store = { id: 4n, owner: "0x9999999999999999999999999999999999999999", terms };
+    const store = {
+      id: 4n,
+      owner: "0x9999999999999999999999999999999999999999",
+      payout: "0x8888888888888888888888888888888888888888",
+      terms,
+    };
 
     it("names the windows, when the band is paid, and an independent arbiter", () => {
       const text = termsSentences(terms, {
@@ -187,13 +192,14 @@ describe("dapp client units", () => {
       expect(text.join(" ")).to.contain("14 days after it is delivered");
     });
 
-    it("counts the owner and the store's managers as the store itself", async () => {
+    it("counts the owner, the payout wallet and the store's managers as the store itself", async () => {
       const staff = new Set(["0x1234567890123456789012345678901234567890"]);
       const chain = { read: async (_fn: string, args: unknown[]) => staff.has(String(args[1])) } as never;
       expect(await arbiterIsStore(chain, store)).to.equal(true);
       staff.clear();
       expect(await arbiterIsStore(chain, store)).to.equal(false);
       expect(await arbiterIsStore(chain, { ...store, terms: { ...terms, arbiter: store.owner } })).to.equal(true);
+      expect(await arbiterIsStore(chain, { ...store, terms: { ...terms, arbiter: store.payout } })).to.equal(true);
     });
   });
 

@@ -150,9 +150,10 @@ describe("seller client units", () => {
     it("exports orders to ship with the decrypted address, neutralised and round-trippable", () => {
       const keys = x25519.keygen();
       const r = { ...record("Paid", 10n), shipping: toHex(sealShipping(ADDRESS, keys.publicKey)) };
-      const csv = shippingCsv([
-        { record: r, shipBy: 1_700_604_800n, address: openOrderAddress(r, keys.secretKey), items: "1 × Tee (M)" },
-      ]);
+      const csv = shippingCsv(
+        [{ record: r, shipBy: 1_700_604_800n, address: openOrderAddress(r, keys.secretKey), items: "1 × Tee (M)" }],
+        "en",
+      );
       const rows = parseCsv(csv);
       expect(rows[0]).to.deep.equal([...SHIPPING_CSV_HEADER]);
       expect(rows[1]).to.deep.equal([
@@ -164,6 +165,8 @@ describe("seller client units", () => {
         "Leeds",
         "West Yorkshire",
         "LS6 1AA",
+        // An address sealed before the country list holds the name as typed: exported as its code, and the name.
+        "GB",
         "United Kingdom",
         "'@fan",
         "1 × Tee (M)",

@@ -15,8 +15,10 @@ import {
 } from "./contract.ts";
 import { decodeRevert, findRevertData } from "./errors.ts";
 import { toQuantity } from "./hex.ts";
-import { type LogCache, missingRanges } from "./log-cache.ts";
-import { type BlockRange, newScanWindow, type ScanProgress, type ScanWindow, scanLogs } from "./log-scan.ts";
+// History reading (./log-scan.ts, ./log-cache.ts) is imported by the first `getLogs`, not with the dapp's first page:
+// the storefront reads views only (scripts/bench/dapp-size.ts measures what the first page loads).
+import type { LogCache } from "./log-cache.ts";
+import type { BlockRange, ScanProgress, ScanWindow } from "./log-scan.ts";
 import {
   type Order,
   orderArg,
@@ -49,8 +51,10 @@ export class Chain {
   readonly address: string;
   /** Where logs already read are kept between visits (IndexedDB in the browser); null reads the chain each time. */
   logCache: LogCache | null = null;
-  /** The `eth_getLogs` window learned from this provider, shared by every scan. */
-  readonly scanWindow: ScanWindow = newScanWindow();
+  /** Opens {@link logCache} at the first history read, when it is still null (the browser's IndexedDB, app.ts). */
+  openLogCache: (() => Promise<LogCache | null>) | null = null;
+  /** The `eth_getLogs` window learned from this provider, shared by every scan (made at the first scan). */
+  scanWindow: ScanWindow | null = null;
   private readonly progressListeners = new Set<(progress: ScanProgress | null) => void>();
   private readonly activeScans = new Map<object, ScanProgress>();
 
@@ -198,6 +202,17 @@ export class Chain {
    * 429 backoff). `onLogs` sees logs as they arrive; {@link onHistoryProgress} listeners see how far the scan is.
    */
   async getLogs(filter: LogFilter, options: GetLogsOptions = {}): Promise<RawLog[]> {
+    const [{ newScanWindow, scanLogs }, { missingRanges }] = await Promise.all([
+      import("./log-scan.ts"),
+      import("./log-cache.ts"),
+    ]);
+    this.scanWindow ??= newScanWindow();
+    const window = this.scanWindow;
+    if (!this.logCache && this.openLogCache) {
+      const open = this.openLogCache;
+      this.openLogCache = null;
+      this.logCache = await open().catch(() => null);
+    }
     const head = filter.toBlock ?? (await this.blockNumber());
     const range = { from: filter.fromBlock, to: head };
     const cached = this.logCache ? await this.logCache.read(filter.topics) : { ranges: [], logs: [] };
@@ -216,7 +231,7 @@ export class Chain {
     try {
       for (const part of missing) {
         await scanLogs(this.rpc, { address: this.address, topics: filter.topics }, part, {
-          window: this.scanWindow,
+          window,
           signal: options.signal,
           onLogs: (logs, r) => {
             fresh.push(...logs);

@@ -1,6 +1,7 @@
 // CSV for label printers and spreadsheets (RFC 4180: CRLF records, fields quoted when they hold a comma, quote or
 // line break, quotes doubled). Every cell comes from a buyer (names, addresses) or the chain, so a cell that a
 // spreadsheet would run as a formula is neutralised with a leading apostrophe (OWASP "CSV injection").
+import { countryCode, countryLabel } from "./countries.ts";
 import type { OrderRecord } from "./orders.ts";
 import type { OpenedAddress } from "./shipping-keys.ts";
 
@@ -91,14 +92,19 @@ export const SHIPPING_CSV_HEADER = [
   "Region",
   "Postcode",
   "Country",
+  "Country name",
   "Email",
   "Items",
 ] as const;
 
+// "Country" is the ISO 3166-1 code a label printer or carrier form wants ("GB"); "Country name" is for people, in the
+// seller's language. An address sealed before codes were used holds the country as typed: its code when the text is a
+// known name ("United Kingdom", "UK"), else an empty code beside the text as typed (client/countries.ts countryCode).
+
 export type ShippingCsvRow = { record: OrderRecord; shipBy: bigint; address: OpenedAddress; items: string };
 
-/** The orders still to ship, one row each, with their addresses opened in this browser. */
-export function shippingCsv(rows: readonly ShippingCsvRow[]): string {
+/** The orders still to ship, one row each, with their addresses opened in this browser; names in `locale`. */
+export function shippingCsv(rows: readonly ShippingCsvRow[], locale?: string): string {
   return toCsv(
     SHIPPING_CSV_HEADER,
     rows.map(({ record, shipBy: by, address, items: what }) => {
@@ -123,7 +129,8 @@ export function shippingCsv(rows: readonly ShippingCsvRow[]): string {
         a.city,
         a.region,
         a.postalCode,
-        a.country,
+        countryCode(a.country, locale) ?? "",
+        countryLabel(a.country, locale),
         a.email,
         what,
       ];

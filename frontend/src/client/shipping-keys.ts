@@ -1,5 +1,6 @@
 // A store's shipping key, and a buyer's delivery key, in this browser tab: re-derived from a wallet signature
 // (./shipping-crypto.ts, ./delivery-crypto.ts), held in memory only, and used to open what was sealed to them.
+import { countryLabel } from "./countries.ts";
 import { deliveryKeyMessage, deriveDeliveryKey } from "./delivery-crypto.ts";
 import { bytes32ToBytes, hexToBytes, toHex } from "./hex.ts";
 import { PromiseCache } from "./memo.ts";
@@ -82,8 +83,9 @@ export function openOrderAddress(record: Pick<OrderRecord, "shipping">, secretKe
 }
 
 /** One line for a label: the address parts that are filled, in label order. */
-export function addressLines(a: ShippingAddress): string[] {
-  return [a.name, a.line1, a.line2, [a.city, a.region].filter(Boolean).join(", "), a.postalCode, a.country].filter(
+export function addressLines(a: ShippingAddress, locale?: string): string[] {
+  const country = countryLabel(a.country, locale);
+  return [a.name, a.line1, a.line2, [a.city, a.region].filter(Boolean).join(", "), a.postalCode, country].filter(
     (s) => s.trim() !== "",
   );
 }

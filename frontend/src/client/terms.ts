@@ -5,10 +5,25 @@ import type { Chain } from "./chain.ts";
 import { formatDays, shortAddress } from "./format.ts";
 import type { Store, StoreTerms } from "./protocol.ts";
 
-/** Whether the store's arbiter is the store itself: its owner, or one of its managers (isStoreStaff). */
-export async function arbiterIsStore(chain: Pick<Chain, "read">, store: Pick<Store, "id" | "owner" | "terms">) {
+type ArbiterOf = Pick<Store, "id" | "owner" | "payout" | "terms">;
+
+/**
+ * The part of `arbiterIsStore` the store's record answers alone: the arbiter is its owner or its payout wallet. A
+ * `true` here is final; a `false` still needs the managers checked.
+ */
+export function arbiterIsStoreWallet(store: Omit<ArbiterOf, "id">): boolean {
   const arbiter = store.terms.arbiter.toLowerCase();
-  if (arbiter === store.owner.toLowerCase()) return true;
+  return arbiter === store.owner.toLowerCase() || arbiter === store.payout.toLowerCase();
+}
+
+/**
+ * The one rule for "the arbiter is the store itself", used by the checkout's terms and the store and product pages'
+ * note (ui/components.ts selfArbitrated): the arbiter is one of the store's own wallets, its owner, its payout
+ * wallet or any of its managers (`isStoreStaff`). Such a store may rule on its own disputes; fans are told.
+ */
+export async function arbiterIsStore(chain: Pick<Chain, "read">, store: ArbiterOf): Promise<boolean> {
+  if (arbiterIsStoreWallet(store)) return true;
+  if (/^0x0{40}$/i.test(store.terms.arbiter)) return false;
   return chain.read("isStoreStaff", [store.id, store.terms.arbiter]);
 }
 

@@ -70,13 +70,16 @@ export default function cartPage(ctx: PageContext): Page {
             "div",
             { class: "summary-row" },
             h("p", null, `Total in ${c.symbol}: `, h("strong", { text: formatAmount(total, c) })),
-            link(
-              `/checkout?currency=${currency}`,
-              { class: "btn" },
-              totals.size > 1 ? `Check out ${c.symbol} items` : "Check out",
-            ),
           );
         }),
+        // One checkout for every currency: one address form, then one payment per currency (pages/checkout.ts).
+        link(routes.checkout(), { class: "btn" }, "Check out"),
+        totals.size > 1
+          ? h("p", {
+              class: "muted small",
+              text: `Your cart is in ${totals.size} currencies: you'll give your address once, then make ${totals.size} payments, one per currency.`,
+            })
+          : null,
         h("p", { class: "muted small", text: "Prices and stock are checked again on the chain before you pay." }),
       ),
     );

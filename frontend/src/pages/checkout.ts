@@ -1,11 +1,23 @@
-// Checkout for one currency: contact and shipping form (sealed in the browser to each store's key), review of
-// lines, totals and store trust notices, then payment with pending → mined → confirmed states.
+// Checkout: one contact and shipping form (sealed in the browser to each store's key), review of lines, totals and
+// store trust notices, then payment with pending → mined → confirmed states. A cart in several currencies is paid in
+// one payment per currency, one after the other, from the same form (client/checkout-plan.ts).
 
 import { buyNowCart, type CartLine, groupByStore } from "../client/cart.ts";
 import { buildCartOrders, cartTotal, type PayStage, payCart } from "../client/checkout.ts";
 import { CheckoutDraft, deviceStorage, SealedAddressCopies, tabStorage } from "../client/checkout-draft.ts";
+import {
+  type PaidPayment,
+  type PlannedPayment,
+  partialFailureText,
+  paymentPrefix,
+  planPayments,
+  sequenceNotice,
+} from "../client/checkout-plan.ts";
+import { countryCode } from "../client/countries.ts";
 import { formatAmount } from "../client/format.ts";
+import type { Currency } from "../client/manifest.ts";
 import { impersonatedStore } from "../client/names.ts";
+import { orderLabel } from "../client/order-ref.ts";
 import { ARBITER_WINDOW, ZERO_ADDRESS } from "../client/protocol.ts";
 import {
   MAX_SHIPPING_BLOB,
@@ -17,9 +29,11 @@ import { deliveryKeyring } from "../client/shipping-keys.ts";
 import { arbiterIsStore, termsSentences } from "../client/terms.ts";
 import type { Page, PageContext } from "../page.ts";
 import { emptyState, lookAlikeWarning, officialWithEvidence, unverifiedNotice } from "../ui/components.ts";
+import { countrySelect } from "../ui/country-select.ts";
 import { button, h, link, replace, uid } from "../ui/dom.ts";
 import { openWalletDialog } from "../ui/layout.ts";
-import { runTransaction, txHashLine } from "../ui/tx.ts";
+import { orderLink } from "../ui/order-ref.ts";
+import { runTransaction } from "../ui/tx.ts";
 import { hashHref, routes } from "../urls.ts";
 import { refreshCart } from "./cart-check.ts";
 
@@ -53,7 +67,8 @@ const FIELDS: FieldSpec[] = [
   { name: "city", label: "City", autocomplete: "address-level2" },
   { name: "region", label: "State / county (optional)", autocomplete: "address-level1", optional: true },
   { name: "postalCode", label: "Postcode / ZIP", autocomplete: "postal-code" },
-  { name: "country", label: "Country", autocomplete: "country-name" },
+  // The ISO 3166-1 code, chosen from a list (ui/country-select.ts); the sealed address stores the code.
+  { name: "country", label: "Country / region", autocomplete: "country" },
 ];
 
 export default async function checkoutPage(ctx: PageContext): Promise<Page> {
@@ -62,15 +77,18 @@ export default async function checkoutPage(ctx: PageContext): Promise<Page> {
   // (client/cart.ts buyNowCart), and leaves the cart as it was.
   const buyNow = ctx.query.get("buy") === "now";
   const source = (buyNow ? buyNowCart(app.manifest.chainId, app.manifest.merchstand) : null) ?? app.cart;
-  const currencyAddress = ctx.query.get("currency") ?? source.lines[0]?.currency ?? ZERO_ADDRESS;
-  const currency = app.currency(currencyAddress);
-  const linesOf = (): CartLine[] =>
-    source.lines.filter((l) => l.currency.toLowerCase() === currencyAddress.toLowerCase());
+  // Every currency of the cart, one payment each; an old `?currency=` link keeps that one.
+  const only = ctx.query.get("currency");
+  const payments = (): PlannedPayment[] => planPayments(source.lines, only);
+  const linesOf = (): CartLine[] => payments().flatMap((p) => p.lines);
 
   const notices = h("div", { class: "notices", attrs: { "aria-live": "polite" } });
   const summary = h("section", { class: "summary", attrs: { "aria-labelledby": "summary-title" } });
   const status = h("div", { class: "pay-status", attrs: { "aria-live": "assertive" } });
-  const inputs = new Map<keyof ShippingAddress, HTMLInputElement>();
+  // Above the current payment's status: what the sequence has done so far (paid payments and their orders).
+  const progress = h("div", { class: "pay-progress", attrs: { "aria-live": "polite" } });
+  const sequence = h("p", { class: "notice pay-sequence" });
+  const inputs = new Map<keyof ShippingAddress, HTMLInputElement | HTMLSelectElement>();
 
   if (linesOf().length === 0) {
     return {
@@ -139,16 +157,19 @@ export default async function checkoutPage(ctx: PageContext): Promise<Page> {
       { class: "form-grid" },
       FIELDS.map((f) => {
         const id = uid(`ship-${f.name}`);
-        const input = h("input", {
-          attrs: {
-            id,
-            name: f.name,
-            autocomplete: `shipping ${f.autocomplete}`,
-            type: f.type ?? "text",
-            required: !f.optional,
-            maxlength: 120,
-          },
-        });
+        const input =
+          f.name === "country"
+            ? countrySelect({ id, name: f.name, autocomplete: `shipping ${f.autocomplete}`, required: !f.optional })
+            : h("input", {
+                attrs: {
+                  id,
+                  name: f.name,
+                  autocomplete: `shipping ${f.autocomplete}`,
+                  type: f.type ?? "text",
+                  required: !f.optional,
+                  maxlength: 120,
+                },
+              });
         inputs.set(f.name, input);
         return h(
           "div",
@@ -164,7 +185,8 @@ export default async function checkoutPage(ctx: PageContext): Promise<Page> {
   const draft = new CheckoutDraft(tabStorage(), app.manifest.chainId, app.manifest.merchstand);
   for (const [name, value] of Object.entries(draft.load())) {
     const input = inputs.get(name as keyof ShippingAddress);
-    if (input && value) input.value = value;
+    // A draft from before the country list holds the name as typed: read it back as its code.
+    if (input && value) input.value = name === "country" ? (countryCode(value) ?? "") : value;
   }
   form.addEventListener("input", () => draft.save(address()));
   form.addEventListener("change", () => draft.save(address()));
@@ -184,11 +206,29 @@ export default async function checkoutPage(ctx: PageContext): Promise<Page> {
   };
 
   const renderSummary = () => {
-    const groups = groupByStore(linesOf());
-    const total = cartTotal(groups);
+    const plan = payments();
+    const totals = plan.map((p) => ({ amount: cartTotal(groupByStore(p.lines)), currency: app.currency(p.currency) }));
+    const notice = sequenceNotice(totals);
+    sequence.textContent = notice ?? "";
+    sequence.hidden = notice === null;
+    payButton.textContent = plan.length > 1 ? `Pay now (${plan.length} payments)` : "Pay now";
     replace(
       summary,
       h("h2", { attrs: { id: "summary-title" }, text: "Review your order" }),
+      plan.map((p, i) => currencySummary(p, i, plan.length)),
+    );
+  };
+
+  const currencySummary = (payment: PlannedPayment, index: number, count: number) => {
+    const currency = app.currency(payment.currency);
+    const groups = groupByStore(payment.lines);
+    const total = cartTotal(groups);
+    return h(
+      "div",
+      { class: "summary-payment", dataset: { currency: currency.symbol } },
+      count > 1
+        ? h("h3", { class: "payment-title", text: `Payment ${index + 1} of ${count}: ${currency.symbol}` })
+        : null,
       groups.map((g) => {
         const store = storeById.get(g.storeId);
         const impostorOf = store ? impersonatedStore(store, stores) : undefined;
@@ -227,7 +267,12 @@ export default async function checkoutPage(ctx: PageContext): Promise<Page> {
           ),
         );
       }),
-      h("p", { class: "total" }, h("span", { text: "Total" }), h("strong", { text: formatAmount(total, currency) })),
+      h(
+        "p",
+        { class: "total" },
+        h("span", { text: count > 1 ? `Total in ${currency.symbol}` : "Total" }),
+        h("strong", { text: formatAmount(total, currency) }),
+      ),
       h("p", {
         class: "muted small",
         text:
@@ -240,7 +285,11 @@ export default async function checkoutPage(ctx: PageContext): Promise<Page> {
 
   const setStatus = (...children: (Node | string | null)[]) => replace(status, ...children);
 
-  const stageText = (stage: PayStage): string | null => {
+  const stageText = (stage: PayStage, currency: Currency, prefix: string): string | null => {
+    const text = stageSentence(stage, currency);
+    return text === null ? null : `${prefix}${text}`;
+  };
+  const stageSentence = (stage: PayStage, currency: Currency): string | null => {
     switch (stage.stage) {
       case "simulating":
         return "Checking stock and prices…";
@@ -257,30 +306,14 @@ export default async function checkoutPage(ctx: PageContext): Promise<Page> {
     }
   };
 
-  const pay = async () => {
-    if (physical() && !form.reportValidity()) return;
-    const ship = physical() ? address() : null;
-    if (ship) {
-      for (const k of REQUIRED_SHIPPING_FIELDS) if (!ship[k]) return inputs.get(k)?.focus();
-      if (sealedShippingLength(ship) > MAX_SHIPPING_BLOB) {
-        setStatus(
-          h("p", {
-            class: "notice danger",
-            attrs: { role: "alert" },
-            text: "Your address is too long to send. Please shorten it (for example, abbreviate the street).",
-          }),
-        );
-        return;
-      }
-    }
-    if (!app.wallet?.account) {
-      setStatus(h("p", { class: "notice", text: "Connect a wallet to pay." }));
-      await openWalletDialog(app);
-      return;
-    }
-    payButton.disabled = true;
-    const known = linesOf();
-    const paid = await runTransaction(
+  /** Pays one currency's lines; resolves to what was paid, or null once the failure (or a changed cart) is shown. */
+  const payOne = async (payment: PlannedPayment, index: number, count: number, ship: ShippingAddress | null) => {
+    const currency = app.currency(payment.currency);
+    const prefix = paymentPrefix(index, count, currency);
+    const currencyLines = (): CartLine[] =>
+      source.lines.filter((l) => l.currency.toLowerCase() === payment.currency.toLowerCase());
+    const known = currencyLines();
+    return runTransaction(
       app,
       async (onStage) => {
         const check = await refreshCart(app, source);
@@ -293,7 +326,7 @@ export default async function checkoutPage(ctx: PageContext): Promise<Page> {
           setStatus(h("p", { class: "notice", text: "Your cart changed. Review it and press Pay again." }));
           return null;
         }
-        const lines = linesOf();
+        const lines = currencyLines();
         const groups = groupByStore(lines);
         const wallet = app.wallet;
         if (!wallet?.account) throw new Error("no wallet");
@@ -305,11 +338,11 @@ export default async function checkoutPage(ctx: PageContext): Promise<Page> {
         const cart = buildCartOrders(groups, ship, checkoutStores(groups), deliveryKey);
         const total = cartTotal(groups);
         const result = await payCart(app.chain, wallet, app.manifest.chainId, currency, cart, total, onStage);
-        return { ...result, lines, total };
+        return { ...result, lines, total, currency };
       },
       {
         status,
-        stageText,
+        stageText: (stage) => stageText(stage, currency, prefix),
         explain: (error) =>
           app.explain(error, {
             currency,
@@ -334,22 +367,86 @@ export default async function checkoutPage(ctx: PageContext): Promise<Page> {
         },
       },
     );
-    payButton.disabled = false;
-    if (!paid) return;
-    const { orderIds, receipt, lines, total } = paid;
-    source.clear(lines);
-    draft.clear();
-    // The fan's own readable copy of the sealed address, shown on each order's page (pages/order.ts).
+  };
+
+  const pay = async () => {
+    if (physical() && !form.reportValidity()) return;
+    const ship = physical() ? address() : null;
     if (ship) {
-      const copies = new SealedAddressCopies(deviceStorage(), app.manifest.chainId, app.manifest.merchstand);
-      for (const id of orderIds) copies.save(id, ship);
+      for (const k of REQUIRED_SHIPPING_FIELDS) if (!ship[k]) return inputs.get(k)?.focus();
+      if (sealedShippingLength(ship) > MAX_SHIPPING_BLOB) {
+        setStatus(
+          h("p", {
+            class: "notice danger",
+            attrs: { role: "alert" },
+            text: "Your address is too long to send. Please shorten it (for example, abbreviate the street).",
+          }),
+        );
+        return;
+      }
     }
+    if (!app.wallet?.account) {
+      setStatus(h("p", { class: "notice", text: "Connect a wallet to pay." }));
+      await openWalletDialog(app);
+      return;
+    }
+    payButton.disabled = true;
+    const plan = payments();
+    const paid: PaidPayment[] = [];
+    const placed: bigint[] = [];
+    const copies = new SealedAddressCopies(deviceStorage(), app.manifest.chainId, app.manifest.merchstand);
+    replace(progress);
+    for (const [index, payment] of plan.entries()) {
+      const result = await payOne(payment, index, plan.length, ship);
+      if (!result) {
+        // The failure sentence is in `status`; above it, what the earlier payments did and what is left.
+        if (paid.length > 0) {
+          const currency = app.currency(payment.currency);
+          const amount = cartTotal(groupByStore(payment.lines));
+          replace(
+            progress,
+            h(
+              "div",
+              { class: "notice partial-payment", attrs: { role: "alert" } },
+              h("p", {
+                text: partialFailureText(paid, { index, count: plan.length, amount, currency }),
+              }),
+              h(
+                "ul",
+                null,
+                placed.map((id) => h("li", null, orderLink(id))),
+              ),
+            ),
+          );
+          renderSummary();
+        }
+        payButton.disabled = false;
+        return;
+      }
+      const { orderIds, lines, total, currency } = result;
+      source.clear(lines);
+      // The fan's own readable copy of the sealed address, shown on each order's page (pages/order.ts).
+      if (ship) for (const id of orderIds) copies.save(id, ship);
+      placed.push(...orderIds);
+      paid.push({ amount: total, currency, orderLabels: orderIds.map(orderLabel) });
+      if (index + 1 < plan.length)
+        replace(
+          progress,
+          h("p", {
+            class: "notice ok",
+            attrs: { role: "status" },
+            text: `Payment ${index + 1} of ${plan.length} done: ${formatAmount(total, currency)} paid. Next, payment ${index + 2} of ${plan.length}.`,
+          }),
+        );
+    }
+    payButton.disabled = false;
+    draft.clear();
     // "Confirmed" is the order page's: it reads the order back from the chain, not from the receipt, and the
-    // thank-you lives in that URL (pages/order.ts placedBanner). The checkout's history entry is replaced, so Back
-    // and Forward never land on an emptied checkout.
-    const first = orderIds[0];
+    // thank-you lives in that URL (pages/order.ts placedBanner), listing every order of every payment. The
+    // checkout's history entry is replaced, so Back and Forward never land on an emptied checkout.
+    const first = placed[0];
     if (first !== undefined) {
-      location.replace(hashHref(routes.order(first, { placed: orderIds })));
+      location.replace(hashHref(routes.order(first, { placed })));
       return;
     }
     setStatus(
@@ -357,8 +454,7 @@ export default async function checkoutPage(ctx: PageContext): Promise<Page> {
         "div",
         { class: "success", attrs: { role: "status" } },
         h("h2", { text: "Payment mined." }),
-        h("p", { text: `Paid ${formatAmount(total, currency)} into escrow.` }),
-        txHashLine(app, receipt.transactionHash),
+        paid.map((p) => h("p", { text: `Paid ${formatAmount(p.amount, p.currency)} into escrow.` })),
       ),
     );
     form.remove();
@@ -383,7 +479,12 @@ export default async function checkoutPage(ctx: PageContext): Promise<Page> {
       { class: "checkout-page" },
       h("h1", { text: "Checkout" }),
       notices,
-      h("div", { class: "checkout-layout" }, form, h("div", { class: "checkout-side" }, summary, payButton, status)),
+      h(
+        "div",
+        { class: "checkout-layout" },
+        form,
+        h("div", { class: "checkout-side" }, summary, sequence, payButton, progress, status),
+      ),
     ),
     dispose: unsubscribe,
   };

@@ -9,9 +9,11 @@ import {
   reviewTx,
 } from "../client/buyer-actions.ts";
 import { deviceStorage, SealedAddressCopies } from "../client/checkout-draft.ts";
+import { countryLabel } from "../client/countries.ts";
 import { type DeliveredItem, openDelivery, openDownload } from "../client/delivery-crypto.ts";
 import { formatAmount, formatDate, shortAddress } from "../client/format.ts";
 import { hexToBytes } from "../client/hex.ts";
+import { orderLabel } from "../client/order-ref.ts";
 import { escrowedIn, isOpen } from "../client/order-state.ts";
 import { buyerActions, isDigitalOrder, loadOrder, type OrderRecord } from "../client/orders.ts";
 import { ARBITER_WINDOW, LIMITS, type Product, TICKET_CATEGORY } from "../client/protocol.ts";
@@ -22,6 +24,7 @@ import { byteLength } from "../client/validation.ts";
 import { NotFound, type Page, type PageContext } from "../page.ts";
 import { trackingReference } from "../ui/components.ts";
 import { button, externalLink, h, keepDraft, link, replace, uid } from "../ui/dom.ts";
+import { orderLink, orderNumberLine } from "../ui/order-ref.ts";
 import { runTx } from "../ui/tx.ts";
 import { routes } from "../urls.ts";
 import { statusLabel, stepLabel } from "./order-status.ts";
@@ -285,9 +288,10 @@ export default async function orderPage(ctx: PageContext): Promise<Page> {
         { class: "breadcrumb", attrs: { "aria-label": "Breadcrumb" } },
         link(routes.orders(), null, "Your orders"),
         " / ",
-        h("span", { attrs: { "aria-current": "page" }, text: `Order #${orderId}` }),
+        h("span", { attrs: { "aria-current": "page" }, text: orderLabel(orderId) }),
       ),
-      h("h1", { text: `Order #${orderId}` }),
+      h("h1", { text: orderLabel(orderId) }),
+      orderNumberLine(orderId),
       placed,
       sealedCopy && !isDigitalOrder(r) ? shippingCopy(sealedCopy) : null,
       h("p", {
@@ -391,7 +395,7 @@ export default async function orderPage(ctx: PageContext): Promise<Page> {
 
   await render();
   const unsubscribe = app.onChange(() => void render().catch(() => {}));
-  return { title: `Order #${orderId}`, el: root, refresh: () => reload().catch(() => {}), dispose: unsubscribe };
+  return { title: orderLabel(orderId), el: root, refresh: () => reload().catch(() => {}), dispose: unsubscribe };
 }
 
 /**
@@ -417,9 +421,9 @@ function placedBanner(query: string | null, orderId: bigint): HTMLElement | null
       ? h(
           "ul",
           null,
-          ids.map((id) => h("li", null, link(routes.order(id), { class: "order-link" }, `Order #${id}`))),
+          ids.map((id) => h("li", null, orderLink(BigInt(id)))),
         )
-      : h("p", null, link(routes.order(orderId), { class: "order-link" }, `Order #${orderId}`)),
+      : h("p", null, orderLink(orderId)),
   );
 }
 
@@ -430,7 +434,7 @@ function shippingCopy(address: Partial<ShippingAddress>): HTMLElement {
     address.line1,
     address.line2,
     [address.city, address.region, address.postalCode].filter(Boolean).join(", "),
-    address.country,
+    address.country ? countryLabel(address.country) : undefined,
   ].filter((line): line is string => Boolean(line));
   return h(
     "section",

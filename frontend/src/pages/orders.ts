@@ -2,20 +2,63 @@
 import { withdrawTx } from "../client/buyer-actions.ts";
 import { formatAmount, formatDate } from "../client/format.ts";
 import { withoutBidiControls } from "../client/names.ts";
+import { matchesOrder, orderLabel } from "../client/order-ref.ts";
 import { isDigitalOrder, loadBuyerOrders, type OrderRecord } from "../client/orders.ts";
+import type { Product } from "../client/protocol.ts";
 import type { Page, PageContext } from "../page.ts";
-import { emptyState } from "../ui/components.ts";
-import { button, h, link, replace } from "../ui/dom.ts";
+import { emptyState, ipfsImage } from "../ui/components.ts";
+import { button, h, link, replace, uid } from "../ui/dom.ts";
 import { historyErrorBox, historyProgress } from "../ui/history.ts";
 import { openWalletDialog } from "../ui/layout.ts";
 import { runTx } from "../ui/tx.ts";
 import { routes } from "../urls.ts";
 import { statusLabel } from "./order-status.ts";
+import { firstImage } from "./shared.ts";
+
+/** Pictures shown per order in the list; the names say the rest. */
+const MAX_THUMBS = 3;
+
+/** A product's first picture, small; its alt text is the product's name (the row's link text names it too). */
+function orderThumb(ctx: PageContext, product: Product): HTMLElement {
+  const box = h("span", { class: "order-thumb" }, ipfsImage(ctx.app, null, product.name, "media thumb"));
+  void firstImage(ctx.app, product).then(
+    (cid) => cid && !ctx.signal.aborted && box.replaceChildren(ipfsImage(ctx.app, cid, product.name, "media thumb")),
+  );
+  return box;
+}
 
 export default function ordersPage(ctx: PageContext): Page {
   const { app } = ctx;
   const body = h("div", { class: "orders" });
   const credits = h("div", { class: "credits" });
+  // Find an order by its reference (as a fan reads it out: "ms 7kq2 9xab"), its full number, or a store or item
+  // name; the list filters as the fan types (client/order-ref.ts matchesOrder).
+  const searchId = uid("order-search");
+  const search = h("input", {
+    attrs: { id: searchId, type: "search", autocomplete: "off", placeholder: "MS-7KQ2-9XAB, number or name" },
+  });
+  const noMatch = h("p", { class: "muted no-match", attrs: { hidden: true, role: "status" } });
+  const finder = h(
+    "div",
+    { class: "field order-search", attrs: { hidden: true } },
+    h("label", { attrs: { for: searchId }, text: "Find an order" }),
+    search,
+  );
+  const filter = () => {
+    const query = search.value.trim();
+    let shown = 0;
+    for (const row of Array.from(body.querySelectorAll<HTMLElement>(".order-row"))) {
+      const id = BigInt(row.dataset.orderId ?? "0");
+      const hit =
+        matchesOrder(query, id) ||
+        (query !== "" && (row.textContent ?? "").toLowerCase().includes(query.toLowerCase()));
+      row.hidden = !hit;
+      if (hit) shown++;
+    }
+    noMatch.textContent = shown === 0 && query !== "" ? `No order matches "${query}".` : "";
+    noMatch.hidden = noMatch.textContent === "";
+  };
+  search.addEventListener("input", filter);
 
   const render = async () => {
     const account = app.account;
@@ -55,6 +98,8 @@ export default function ordersPage(ctx: PageContext): Page {
             orders.map((o) => orderRow(ctx, o, storeName.get(o.order.storeId) ?? `Store ${o.order.storeId}`)),
           ),
     );
+    finder.hidden = orders.length === 0;
+    filter();
   };
 
   const renderCredits = async (account: string) => {
@@ -103,7 +148,7 @@ export default function ordersPage(ctx: PageContext): Page {
   void load();
   return {
     title: "Your orders",
-    el: h("div", { class: "orders-page" }, h("h1", { text: "Your orders" }), credits, body),
+    el: h("div", { class: "orders-page" }, h("h1", { text: "Your orders" }), credits, finder, noMatch, body),
     refresh: load,
     dispose: unsubscribe,
   };
@@ -112,24 +157,30 @@ export default function ordersPage(ctx: PageContext): Page {
 function orderRow(ctx: PageContext, record: OrderRecord, storeName: string): HTMLElement {
   const c = ctx.app.currency(record.order.currency);
   const items = record.order.lines.reduce((n, l) => n + l.quantity, 0);
-  // What was bought, by name: each product is read from the chain, filled in as it arrives (textContent only).
+  // What was bought, by name and picture: each product is read from the chain and its first image from its
+  // metadata, filled in as they arrive (textContent only; pictures load when near the viewport, ui/components.ts).
   const names = h("span", { class: "order-items" });
+  const thumbs = h("span", { class: "order-thumbs" });
   void Promise.all(
     [...new Set(record.order.lines.map((l) => l.productId))].map((id) =>
       ctx.app.chain.getProduct(id).catch(() => null),
     ),
   ).then((products) => {
     if (ctx.signal.aborted) return;
-    const known = products.filter((p) => p !== null).map((p) => p.name);
-    if (known.length > 0) names.textContent = withoutBidiControls(` · ${known.join(", ")}`);
+    const known = products.filter((p) => p !== null);
+    if (known.length > 0) names.textContent = withoutBidiControls(` · ${known.map((p) => p.name).join(", ")}`);
+    replace(
+      thumbs,
+      known.slice(0, MAX_THUMBS).map((p) => orderThumb(ctx, p)),
+    );
   });
   return h(
     "li",
-    { class: "order-row" },
+    { class: "order-row", dataset: { orderId: record.id.toString() } },
     link(
       routes.order(record.id),
-      { class: "order-link" },
-      h("span", { class: "order-id", text: `Order #${record.id}` }),
+      { class: "order-link", dataset: { orderId: record.id.toString() } },
+      h("span", { class: "order-id", text: orderLabel(record.id) }),
       h("span", { class: "order-store", text: storeName }),
       h(
         "span",
@@ -150,6 +201,7 @@ function orderRow(ctx: PageContext, record: OrderRecord, storeName: string): HTM
         class: `status-pill ${record.status.toLowerCase()}`,
         text: statusLabel(record.status, isDigitalOrder(record)),
       }),
+      thumbs,
     ),
   );
 }

@@ -313,7 +313,7 @@ export default async function productPage(ctx: PageContext): Promise<Page> {
           stars(averageRating(product), product.ratingCount),
         ),
         store.official ? null : impostorOf ? lookAlikeWarning(store, impostorOf) : unverifiedNotice(),
-        selfArbitrated(store),
+        selfArbitrated(store, app.chain),
         buyBox,
         h("section", { class: "about" }, h("h2", { text: "About this item" }), description, details),
       ),

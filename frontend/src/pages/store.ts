@@ -190,7 +190,7 @@ function storeHeader(ctx: PageContext, store: Store, stores: Store[]): HTMLEleme
         null,
         h("h1", { text: store.name }),
         officialWithEvidence(store),
-        selfArbitrated(store),
+        selfArbitrated(store, ctx.app.chain),
         store.closed ? h("p", { class: "notice", text: "This store has closed and takes no new orders." }) : null,
         bio,
         links,

@@ -1,12 +1,14 @@
 // Shared pieces of the storefront: cards, prices, badges, notices, IPFS images, error boxes.
 import type { App } from "../app.ts";
 import { averageRating, isSoldOut, priceRange } from "../client/catalog.ts";
+import type { Chain } from "../client/chain.ts";
 import type { FanError } from "../client/errors.ts";
 import { formatAmount } from "../client/format.ts";
 import { MAX_IMAGE_BYTES, sniffImageType } from "../client/ipfs.ts";
 import type { Currency } from "../client/manifest.ts";
 import { withoutBidiControls } from "../client/names.ts";
 import { ARBITER_WINDOW, CATEGORIES, DAY, type Product, type Store, type Variant } from "../client/protocol.ts";
+import { arbiterIsStore, arbiterIsStoreWallet } from "../client/terms.ts";
 import { carrierLink } from "../client/tracking.ts";
 import { routes } from "../urls.ts";
 import { type Child, externalLink, h, link } from "./dom.ts";
@@ -362,17 +364,18 @@ export function trackingReference(reference: string): HTMLElement {
   return h("span", null, a, h("span", { class: "muted small", text: ` (${found.carrier})` }));
 }
 
-/** Whether a store names its own owner or payout wallet as the arbiter of its disputes (allowed, but fans are told). */
-export function isSelfArbitrated(store: Store): boolean {
-  const arbiter = store.terms.arbiter.toLowerCase();
-  return arbiter === store.owner.toLowerCase() || arbiter === store.payout.toLowerCase();
-}
-
-/** The note fans see when a store settles its own disputes; null otherwise. */
-export function selfArbitrated(store: Store): HTMLElement | null {
-  if (!isSelfArbitrated(store)) return null;
-  return h("p", {
-    class: "muted small self-arbitrated",
-    text: `This store settles its own disputes: its arbiter is the store's own wallet. If it hasn't ruled after ${ARBITER_WINDOW / DAY} days, you can claim everything back (credited to you to withdraw); until you claim, it can still rule.`,
-  });
+/**
+ * The note fans see when a store settles its own disputes (client/terms.ts arbiterIsStore: owner, payout or a
+ * manager). Hidden until the rule answers: at once for the owner or payout wallet, after one read for a manager.
+ */
+export function selfArbitrated(store: Store, chain: Pick<Chain, "read">): HTMLElement {
+  const note = h("p", { class: "muted small self-arbitrated", attrs: { hidden: true } });
+  const show = (yes: boolean) => {
+    if (!yes) return;
+    note.textContent = `This store settles its own disputes: its arbiter is the store's own wallet. If it hasn't ruled after ${ARBITER_WINDOW / DAY} days, you can claim everything back (credited to you to withdraw); until you claim, it can still rule.`;
+    note.hidden = false;
+  };
+  if (arbiterIsStoreWallet(store)) show(true);
+  else arbiterIsStore(chain, store).then(show, () => {});
+  return note;
 }

@@ -1,10 +1,12 @@
 // The arbiter's view: disputes assigned to the connected address (orders whose terms — storeTerms(storeId,
 // termsVersion) — name it), with the buyer's reason, the tracking, the deadline, and a ruling that splits the escrow
 // between buyer and store (slider or amounts, 50/50 by default). Settled disputes are listed below.
+
 import { loadAllStores } from "../../client/catalog.ts";
 import { formatAmount, formatDate, shortAddress } from "../../client/format.ts";
 import { type Dispute, loadArbiterDisputes, TermsCache } from "../../client/history.ts";
 import type { Currency } from "../../client/manifest.ts";
+import { orderLabel } from "../../client/order-ref.ts";
 import { afterFee, escrowedIn, splitRuling } from "../../client/order-state.ts";
 import { loadBounds, resolveDisputeTx } from "../../client/seller-actions.ts";
 import { parseAmount } from "../../client/validation.ts";
@@ -85,7 +87,7 @@ export default function arbiterPage(ctx: PageContext): Page {
                 return h(
                   "li",
                   { class: "task", dataset: { orderId: d.record.id.toString() } },
-                  h("strong", { text: `Order #${d.record.id}` }),
+                  h("strong", { text: orderLabel(d.record.id) }),
                   ` · ${names.get(d.record.order.storeId) ?? ""} · `,
                   resolved
                     ? `${formatAmount(toBuyer ?? 0n, c)} to the buyer, ${formatAmount((resolved.detail.toStore as bigint) ?? 0n, c)} to the store after fee${resolved.detail.byArbiter ? "" : " (arbiter window ran out)"}`
@@ -218,7 +220,7 @@ function disputeCard(
     h(
       "div",
       { class: "seller-order-head" },
-      h("h3", { text: `Order #${r.id}` }),
+      h("h3", { text: orderLabel(r.id) }),
       h("span", { class: "status-pill disputed", text: "In dispute" }),
       link(routes.order(r.id), { class: "small" }, "Order page"),
     ),

@@ -1,8 +1,10 @@
 // Seller dashboard home: what needs doing first — orders to ship with their ship-by deadlines, open disputes and the
 // money that can be withdrawn — across every store the connected account runs, then the stores themselves.
+
 import { loadAllStores } from "../../client/catalog.ts";
 import { formatAmount, formatDate, shortAddress } from "../../client/format.ts";
 import { loadOfferedStores, loadStaffStores, type StaffStore, TermsCache } from "../../client/history.ts";
+import { orderLabel } from "../../client/order-ref.ts";
 import { escrowed, escrowedIn, shipBy } from "../../client/order-state.ts";
 import { loadStoreOrders, type OrderRecord } from "../../client/orders.ts";
 import { acceptStoreOwnershipTx, isVerifier } from "../../client/seller-actions.ts";
@@ -165,7 +167,7 @@ export default function sellerHome(ctx: PageContext): Page {
                   link(
                     routes.sellerOrders(r.staff.store.id, { filter: "to-ship", order: o.id }),
                     null,
-                    `Order #${o.id}`,
+                    orderLabel(o.id),
                   ),
                   h("span", {
                     class: "muted",
@@ -197,7 +199,7 @@ export default function sellerHome(ctx: PageContext): Page {
                   link(
                     routes.sellerOrders(r.staff.store.id, { filter: "disputed", order: o.id }),
                     null,
-                    `Order #${o.id}`,
+                    orderLabel(o.id),
                   ),
                   h("span", {
                     class: "muted",

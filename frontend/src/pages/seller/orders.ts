@@ -10,6 +10,7 @@ import type { DeliveredItem } from "../../client/delivery-crypto.ts";
 import { DeliveryProblem, type DigitalProduct, deliverTx, deliveryItems } from "../../client/digital.ts";
 import { formatAmount, formatDate, shortAddress } from "../../client/format.ts";
 import { TermsCache } from "../../client/history.ts";
+import { orderLabel } from "../../client/order-ref.ts";
 import {
   escrowedIn,
   isOpen,
@@ -505,7 +506,7 @@ export default async function sellerOrders(ctx: PageContext): Promise<Page> {
       h(
         "div",
         { class: "seller-order-head" },
-        h("h3", { text: `Order #${record.id}` }),
+        h("h3", { text: orderLabel(record.id) }),
         h("span", {
           class: `status-pill ${record.status.toLowerCase()}`,
           text: statusLabel(record.status, isDigitalOrder(record)),

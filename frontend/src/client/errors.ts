@@ -2,6 +2,7 @@
 // deployed contract's ABI (its own and OpenZeppelin's errors) and the token ABI; wallet errors by EIP-1193 code.
 import type { ErrorDescription, Interface } from "ethers/abi";
 import { erc20, merchstand } from "./contract.ts";
+import { explainDropRevert } from "./drop-errors.ts";
 import { chainName, formatAmount, formatDate, variantPhrase } from "./format.ts";
 import type { Currency } from "./manifest.ts";
 import { NetworkError, RpcError } from "./rpc.ts";
@@ -308,7 +309,10 @@ function explainRevert(name: string, args: readonly unknown[], ctx: ErrorContext
     case "CartTooLarge":
       return base("revert", `Your cart has too many lines (at most ${a(1)}). Check out in two parts.`, { revert });
     default:
-      return base("revert", `The store's contract refused this (${name}). Nothing was charged.`, { revert });
+      return (
+        explainDropRevert(name, args, ctx) ??
+        base("revert", `The store's contract refused this (${name}). Nothing was charged.`, { revert })
+      );
   }
 }
 

@@ -3,6 +3,7 @@
 
 import { buyNowCart } from "../client/cart.ts";
 import { averageRating, buyableVariants } from "../client/catalog.ts";
+import { dropTimesOf } from "../client/drops.ts";
 import { formatAmount, shortAddress } from "../client/format.ts";
 import { HistoryUnavailableError } from "../client/log-scan.ts";
 import type { ProductMetadata } from "../client/metadata.ts";
@@ -24,6 +25,7 @@ import {
   unverifiedNotice,
 } from "../ui/components.ts";
 import { button, h, link, replace, uid } from "../ui/dom.ts";
+import { dropBox } from "../ui/drop-box.ts";
 import { historyErrorBox, historyProgress } from "../ui/history.ts";
 import { go, hashHref, routes } from "../urls.ts";
 
@@ -48,6 +50,13 @@ export default async function productPage(ctx: PageContext): Promise<Page> {
 
   let selected: number | null = null;
   let quantity = 1;
+  // A timed drop's countdown and a pre-order's ship date (ui/drop-box.ts); Buy opens when the drop does.
+  const drop = dropBox(
+    app,
+    () => dropTimesOf(product),
+    ctx.signal,
+    () => renderBuyBox(),
+  );
 
   const renderBuyBox = () => {
     const variants = product.variants.filter((v) => v.active);
@@ -159,10 +168,11 @@ export default async function productPage(ctx: PageContext): Promise<Page> {
         renderBuyBox();
       }
     };
-    const canBuy = Boolean(variant) && maxQty > 0 && !store.closed;
+    const canBuy = Boolean(variant) && maxQty > 0 && !store.closed && drop.onSale();
     replace(
       buyBox,
       h("p", { class: "price", text: variant ? formatAmount(variant.price, currency) : "" }),
+      drop.el,
       picker,
       stockNote,
       stepper,

@@ -1,0 +1,79 @@
+// What the door page (pages/door.ts) decides about a scanned ticket before it asks the chain to check it in: the
+// signer is the order's buyer, the order is this store's and a ticket, delivered, and not refunded or cancelled.
+// Also the door device's own log of check-ins, so a second scan on this device is answered even offline.
+// No DOM here.
+import type { OrderRecord } from "./orders.ts";
+import { TICKET_CATEGORY } from "./protocol.ts";
+
+export type Verdict = { ok: true } | { ok: false; message: string };
+
+/**
+ * Whether `record` (rebuilt from the chain) is a ticket `signer` may walk in with at `storeId`'s door. The chain's
+ * check-in (checkIn) has the last word; this gives the staff a reason in words first.
+ */
+export function ticketVerdict(
+  record: OrderRecord,
+  signer: string | null,
+  storeId: bigint,
+  categoryOf: (productId: bigint) => number | undefined,
+): Verdict {
+  if (!signer || signer.toLowerCase() !== record.order.buyer.toLowerCase()) {
+    return { ok: false, message: "This ticket wasn't signed by the fan who bought it. Don't let it in." };
+  }
+  if (record.order.storeId !== storeId) {
+    return { ok: false, message: `This ticket is for another store's event (store ${record.order.storeId}).` };
+  }
+  if (!record.order.lines.some((l) => categoryOf(l.productId) === TICKET_CATEGORY)) {
+    return { ok: false, message: "This order holds no ticket." };
+  }
+  switch (record.status) {
+    case "Paid":
+      return { ok: false, message: "This ticket hasn't been delivered yet: the store must deliver it first." };
+    case "Refunded":
+    case "Cancelled":
+      return { ok: false, message: `This order was ${record.status.toLowerCase()}: the ticket is void.` };
+    case "Disputed":
+      return { ok: false, message: "This order is in dispute: the ticket can't be used until it is settled." };
+    default:
+      return { ok: true };
+  }
+}
+
+/** This door device's check-ins (order id → unix seconds), kept in localStorage per deployment and store. */
+export class DeviceCheckIns {
+  private readonly key: string;
+  private readonly storage: Storage;
+
+  constructor(storage: Storage, chainId: number, contract: string, storeId: bigint) {
+    this.storage = storage;
+    this.key = `merchstand.door.${chainId}.${contract.toLowerCase()}.${storeId}`;
+  }
+
+  private all(): Record<string, number> {
+    try {
+      const value = JSON.parse(this.storage.getItem(this.key) ?? "{}") as unknown;
+      return typeof value === "object" && value !== null && !Array.isArray(value)
+        ? (value as Record<string, number>)
+        : {};
+    } catch {
+      return {};
+    }
+  }
+
+  get(orderId: bigint): number | null {
+    const at = this.all()[orderId.toString()];
+    return typeof at === "number" && Number.isFinite(at) ? at : null;
+  }
+
+  /** Keeps the first time only. */
+  save(orderId: bigint, at: number): void {
+    const all = this.all();
+    if (all[orderId.toString()] !== undefined) return;
+    all[orderId.toString()] = at;
+    try {
+      this.storage.setItem(this.key, JSON.stringify(all));
+    } catch {
+      // A full or blocked storage loses only this device's note; the chain keeps the check-in.
+    }
+  }
+}

@@ -1,0 +1,203 @@
+// The fan side of the drop toolkit without a browser: a drop's phases on the chain's clock, zones from hostile
+// metadata and the rate a country pays, code text for links (round trip, and every malformed form refused in words),
+// discounts and code problems as the contract counts them, and a ticket's signature tied to its buyer.
+import { expect } from "chai";
+import { Signature, Wallet } from "ethers";
+import {
+  codeTypedData,
+  compactSignature,
+  type DiscountCode,
+  decodeCodeText,
+  encodeCodeText,
+  packCode,
+  ZERO_BUYER,
+} from "../../frontend/src/client/code-text.ts";
+import { ChainClock, countdownText, dropPhase, isOnSale, isPreOrder } from "../../frontend/src/client/drops.ts";
+import { codeProblem, discountFor } from "../../frontend/src/client/order-extras.ts";
+import { parseTicket, ticketSigner, ticketText, ticketTypedData } from "../../frontend/src/client/tickets.ts";
+import { shippingFor, validateZones, zoneOf } from "../../frontend/src/client/zones.ts";
+
+const CONTRACT = "0x5FbDB2315678afecb367f032d93F642f64180aa3";
+const fan = Wallet.createRandom();
+const staff = Wallet.createRandom();
+
+describe("drops (client/drops.ts)", () => {
+  const drop = { presaleAt: 100n, opensAt: 200n, closesAt: 300n, shipsFrom: 0n };
+
+  it("goes upcoming → presale → open → closed, and only a presale code buys in the presale", () => {
+    expect(dropPhase(drop, 50n).phase).to.equal("upcoming");
+    expect(dropPhase(drop, 100n).phase).to.equal("presale");
+    expect(dropPhase(drop, 199n)).to.deep.equal({ phase: "presale", opensAt: 200n, secondsLeft: 1 });
+    expect(dropPhase(drop, 200n)).to.deep.equal({ phase: "open", closesAt: 300n, secondsLeft: 100 });
+    expect(dropPhase(drop, 300n).phase).to.equal("closed");
+    expect(isOnSale(drop, 150n)).to.equal(false);
+    expect(isOnSale(drop, 150n, true)).to.equal(true);
+    expect(isOnSale(drop, 250n)).to.equal(true);
+    expect(isOnSale(drop, 300n, true)).to.equal(false);
+    expect(dropPhase({ opensAt: 0n, closesAt: 0n, shipsFrom: 0n }, 1n).phase).to.equal("always");
+  });
+
+  it("counts down in whole units and never below zero", () => {
+    expect(countdownText(2 * 86_400 + 3 * 3_600 + 4 * 60 + 5)).to.equal("2d 03h 04m 05s");
+    expect(countdownText(245)).to.equal("4m 05s");
+    expect(countdownText(5.9)).to.equal("5s");
+    expect(countdownText(-3)).to.equal("0s");
+  });
+
+  it("keeps the chain's clock when the chain runs ahead, and the wall clock for an old block", () => {
+    let wall = 1_000;
+    const clock = new ChainClock(() => wall);
+    clock.sync(5_000n);
+    wall += 10;
+    expect(clock.now()).to.equal(5_010n);
+    clock.sync(900n);
+    expect(clock.now()).to.equal(1_010n);
+  });
+
+  it("is a pre-order only while its ship date is ahead", () => {
+    expect(isPreOrder({ shipsFrom: 500n }, 400n)).to.equal(true);
+    expect(isPreOrder({ shipsFrom: 500n }, 500n)).to.equal(false);
+    expect(isPreOrder({ shipsFrom: 0n }, 1n)).to.equal(false);
+  });
+});
+
+describe("shipping zones (client/zones.ts)", () => {
+  const zones = validateZones([
+    { name: "UK", countries: ["GB"] },
+    { name: "Europe", countries: ["DE", "FR"] },
+    { name: "Rest of world", countries: ["*"] },
+  ]);
+
+  it("numbers zones from 1 as the chain does and finds a country's zone, else the rest of the world", () => {
+    expect(zones.ok).to.equal(true);
+    if (!zones.ok) return;
+    expect(zoneOf(zones.value, "GB")?.number).to.equal(1);
+    expect(zoneOf(zones.value, "de")?.name).to.equal("Europe");
+    expect(zoneOf(zones.value, "JP")?.name).to.equal("Rest of world");
+    expect(zoneOf(zones.value.slice(0, 2), "JP")).to.equal(null);
+  });
+
+  it("refuses hostile metadata: a country in two zones, a non-code, too many zones, a non-list", () => {
+    expect(
+      validateZones([
+        { name: "A", countries: ["GB"] },
+        { name: "B", countries: ["GB"] },
+      ]).ok,
+    ).to.equal(false);
+    expect(validateZones([{ name: "A", countries: ["<img>"] }]).ok).to.equal(false);
+    expect(validateZones(Array.from({ length: 9 }, (_, i) => ({ name: `Z${i}`, countries: [`A${i}`] }))).ok).to.equal(
+      false,
+    );
+    expect(validateZones("GB").ok).to.equal(false);
+    expect(validateZones(undefined)).to.deep.equal({ ok: true, value: [] });
+  });
+
+  it("charges the zone's rate, free from its threshold, nothing for a zone the chain lacks", () => {
+    const rates = [
+      { rate: 2n, freeFrom: 100n },
+      { rate: 9n, freeFrom: 0n },
+    ];
+    expect(shippingFor(rates, 1, 99n)).to.equal(2n);
+    expect(shippingFor(rates, 1, 100n)).to.equal(0n);
+    expect(shippingFor(rates, 2, 10_000n)).to.equal(9n);
+    expect(shippingFor(rates, 3, 1n)).to.equal(null);
+  });
+});
+
+describe("codes (client/code-text.ts, client/order-extras.ts)", () => {
+  const code: DiscountCode = {
+    storeId: 4n,
+    id: 7,
+    kind: 0,
+    value: 1_000n,
+    expiresAt: 2_000_000_000n,
+    maxUses: 100,
+    buyer: ZERO_BUYER,
+    productId: 15n,
+  };
+
+  async function sign(c: DiscountCode) {
+    const typed = codeTypedData(c, 31337, CONTRACT);
+    const { EIP712Domain: _, ...types } = typed.types;
+    return compactSignature(await staff.signTypedData(typed.domain, types as never, typed.message));
+  }
+
+  it("round-trips a signed code through its text, bound to a buyer or not, and packs it as the contract reads it", async () => {
+    for (const c of [code, { ...code, kind: 1 as const, value: 5n, buyer: fan.address.toLowerCase() }]) {
+      const signed = { code: c, ...(await sign(c)) };
+      const text = encodeCodeText(signed);
+      expect(text).to.match(/^[A-Za-z0-9_-]+$/);
+      const back = decodeCodeText(text);
+      expect(back.ok && back.value).to.deep.equal(signed);
+    }
+    expect(packCode(code)).to.equal(7n | (1_000n << 40n) | (2_000_000_000n << 120n) | (100n << 160n) | (15n << 192n));
+  });
+
+  it("makes the compact signature EIP-2098 expects", async () => {
+    const typed = codeTypedData(code, 31337, CONTRACT);
+    const { EIP712Domain: _, ...types } = typed.types;
+    const full = await staff.signTypedData(typed.domain, types as never, typed.message);
+    const { r, vs } = compactSignature(full);
+    const sig = Signature.from(full);
+    expect(r).to.equal(sig.r);
+    expect(vs).to.equal(sig.yParityAndS);
+  });
+
+  it("refuses malformed text with a sentence", async () => {
+    const good = encodeCodeText({ code, ...(await sign(code)) });
+    for (const bad of ["", "not a code!", good.slice(0, -4), `${good}AAAA`, "A".repeat(400)]) {
+      const decoded = decodeCodeText(bad);
+      expect(decoded.ok, bad).to.equal(false);
+      if (!decoded.ok) expect(decoded.reason).to.match(/^(Enter a code\.|This code isn't complete or was mistyped)/);
+    }
+  });
+
+  it("takes a percentage of the bound product's lines only, and never more than the goods", () => {
+    const lines = [
+      { productId: 15n, quantity: 2, unitPrice: 100n },
+      { productId: 16n, quantity: 1, unitPrice: 1_000n },
+    ];
+    expect(discountFor(code, lines)).to.equal(20n);
+    expect(discountFor({ ...code, productId: 0n }, lines)).to.equal(120n);
+    expect(discountFor({ ...code, kind: 1, value: 5_000n }, lines)).to.equal(200n);
+  });
+
+  it("says why a code can't be used: store, withdrawn, expired, used up, another wallet, another product", () => {
+    const check = {
+      account: fan.address,
+      now: 1_000n,
+      storeIds: [4n],
+      productIds: [15n],
+      uses: 0n,
+      revoked: false,
+      productName: (id: bigint) => (id === 15n ? "Friday Drop Tee" : undefined),
+      storeName: () => "Lantern Parade",
+    };
+    expect(codeProblem(code, check)).to.equal(null);
+    expect(codeProblem(code, { ...check, storeIds: [1n] })).to.match(/^This code is for Lantern Parade/);
+    expect(codeProblem(code, { ...check, revoked: true })).to.equal("The store withdrew this code.");
+    expect(codeProblem(code, { ...check, now: 2_000_000_000n })).to.match(/^This code expired on /);
+    expect(codeProblem(code, { ...check, uses: 100n })).to.equal(
+      "This code has been used as often as it can be (100 times).",
+    );
+    expect(codeProblem({ ...code, buyer: staff.address }, check)).to.match(/^This code is for another wallet/);
+    expect(codeProblem(code, { ...check, productIds: [16n] })).to.equal(
+      "This code is only for Friday Drop Tee, which isn't in this checkout.",
+    );
+  });
+});
+
+describe("tickets (client/tickets.ts)", () => {
+  it("recovers the buyer from a signed ticket and refuses other deployments and garbage", async () => {
+    const typed = ticketTypedData(31337, CONTRACT, 42n);
+    const signature = await fan.signTypedData(typed.domain, { Ticket: [...typed.types.Ticket] }, typed.message);
+    const text = ticketText({ chainId: 31337, contract: CONTRACT, orderId: 42n, signature });
+    const pass = parseTicket(text, { chainId: 31337, contract: CONTRACT });
+    expect(pass.orderId).to.equal(42n);
+    expect(ticketSigner(pass)?.toLowerCase()).to.equal(fan.address.toLowerCase());
+    // The same signature for another order recovers to a stranger.
+    expect(ticketSigner({ ...pass, orderId: 43n })?.toLowerCase()).not.to.equal(fan.address.toLowerCase());
+    expect(() => parseTicket(text, { chainId: 1, contract: CONTRACT })).to.throw(/another Merchstand/);
+    expect(() => parseTicket("hello", { chainId: 31337, contract: CONTRACT })).to.throw(/not a Merchstand ticket/);
+  });
+});

@@ -30,6 +30,8 @@ export const ROUTES: Route[] = [
   { path: "/sell/store/:storeId/managers", load: () => import("./pages/seller/managers.ts") },
   { path: "/sell/store/:storeId/verify", load: () => import("./pages/seller/get-verified.ts") },
   { path: "/sell/store/:storeId/sales", load: () => import("./pages/seller/sales.ts") },
+  { path: "/sell/store/:storeId/zones", load: () => import("./pages/seller/zones.ts") },
+  { path: "/sell/store/:storeId/codes", load: () => import("./pages/seller/codes.ts") },
   { path: "/arbiter", load: () => import("./pages/seller/arbiter.ts") },
   { path: "/verify", load: () => import("./pages/seller/verifier.ts") },
 ];

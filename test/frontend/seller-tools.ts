@@ -1,13 +1,33 @@
 // The seller's drop tools with no chain: the sales figures the charts draw (client/sales.ts), the CSV reader's
-// additions (client/csv.ts), hostile HTML reduced to text (client/html-text.ts) and a Shopify product export
-// mapped to listProduct calls, with one error per bad row (client/shopify-csv.ts).
+// additions (client/csv.ts), hostile HTML reduced to text (client/html-text.ts), a Shopify product export mapped to
+// listProduct calls with one error per bad row (client/shopify-csv.ts), the shipping zones form (client/zone-form.ts)
+// and discount codes as staff make them (client/codes.ts).
 import { expect } from "chai";
+import { Wallet } from "ethers";
+import {
+  codeTypedData,
+  compactSignature,
+  decodeCodeText,
+  encodeCodeText,
+  ZERO_BUYER,
+} from "../../frontend/src/client/code-text.ts";
+import {
+  type CodeForm,
+  checkCodeForm,
+  codeRoute,
+  describeCode,
+  loadSavedCodes,
+  newCodeId,
+  saveCode,
+} from "../../frontend/src/client/codes.ts";
 import { parseCsv } from "../../frontend/src/client/csv.ts";
 import { htmlToText } from "../../frontend/src/client/html-text.ts";
 import type { OrderRecord } from "../../frontend/src/client/orders.ts";
 import type { Line, Product } from "../../frontend/src/client/protocol.ts";
 import { barFraction, netOfOrder, salesSummary, utcDay } from "../../frontend/src/client/sales.ts";
 import { categoryOf, planShopifyImport, SHOPIFY_COLUMNS } from "../../frontend/src/client/shopify-csv.ts";
+import { checkZones, withZones, zoneRows } from "../../frontend/src/client/zone-form.ts";
+import { validateZones } from "../../frontend/src/client/zones.ts";
 
 const ETH = { symbol: "ETH", decimals: 18 };
 const MILLI = 10n ** 15n;
@@ -350,5 +370,182 @@ describe("Shopify product export (client/shopify-csv.ts)", () => {
     expect(categoryOf("Concert ticket", "")).to.equal(3);
     expect(categoryOf("", "Apparel & Accessories > Handbags > Tote Bags")).to.equal(4);
     expect(categoryOf("Gift card", "")).to.equal(6);
+  });
+});
+
+describe("shipping zones form (client/zone-form.ts)", () => {
+  const rows = [
+    { name: "UK", countries: "gb", rate: "0.002", freeFrom: "0.1" },
+    { name: "Europe", countries: "FR, de; IE", rate: "0.005", freeFrom: "" },
+    { name: "Rest of world", countries: "*", rate: "0.01", freeFrom: "" },
+  ];
+
+  it("splits the countries into metadata and the rates onto the chain, zone k in both at k - 1", () => {
+    const checked = checkZones(rows, ETH);
+    expect(checked.ok).to.equal(true);
+    if (!checked.ok) return;
+    expect(checked.value.zones).to.deep.equal([
+      { name: "UK", countries: ["GB"] },
+      { name: "Europe", countries: ["FR", "DE", "IE"] },
+      { name: "Rest of world", countries: ["*"] },
+    ]);
+    expect(checked.value.rates).to.deep.equal([
+      { rate: 2n * MILLI, freeFrom: 100n * MILLI },
+      { rate: 5n * MILLI, freeFrom: 0n },
+      { rate: 10n * MILLI, freeFrom: 0n },
+    ]);
+    // What is written reads back through the fan side's reader, numbered from 1.
+    const back = validateZones(
+      withZones({ schema: "merchstand/store@1", bio: "Hi", logo: CID }, checked.value.zones).zones,
+    );
+    expect(back.ok && back.value.map((z) => [z.number, z.name])).to.deep.equal([
+      [1, "UK"],
+      [2, "Europe"],
+      [3, "Rest of world"],
+    ]);
+  });
+
+  it("keeps the rest of the store's metadata and drops `zones` when none are left", () => {
+    const doc = withZones(
+      { schema: "merchstand/store@1", bio: "Hi", links: [], zones: [{ name: "X", countries: ["GB"] }] },
+      [],
+    );
+    expect(doc).to.deep.equal({ schema: "merchstand/store@1", bio: "Hi", links: [] });
+  });
+
+  it("refuses a code that is not ISO 3166, a country in two zones, a bad rate, and a ninth zone", () => {
+    const bad = (changed: Partial<(typeof rows)[number]>, i = 1) =>
+      checkZones(
+        rows.map((r, j) => (j === i ? { ...r, ...changed } : r)),
+        ETH,
+      );
+    const notIso = bad({ countries: "FR, UK" });
+    expect(!notIso.ok && notIso.message).to.equal(
+      '"UK" in zone "Europe" is not an ISO 3166 country code (two letters, like GB or JP).',
+    );
+    expect(!notIso.ok && notIso.field).to.equal("zone-1-countries");
+    const twice = bad({ countries: "FR, GB" });
+    expect(!twice.ok && twice.message).to.match(/GB is in zone "UK" and in zone "Europe"/);
+    const rate = bad({ rate: "cheap" });
+    expect(!rate.ok && rate.field).to.equal("zone-1-rate");
+    const none = bad({ countries: " , " });
+    expect(!none.ok && none.message).to.equal('Zone "Europe" lists no country.');
+    const nine = checkZones(
+      Array.from({ length: 9 }, (_, i) => ({
+        name: `Z${i}`,
+        countries: ["GB", "FR", "DE", "IE", "JP", "US", "CA", "AU", "NZ"][i] ?? "",
+        rate: "0",
+        freeFrom: "",
+      })),
+      ETH,
+    );
+    expect(!nine.ok && nine.message).to.equal("A store can have at most 8 zones.");
+  });
+
+  it("fills the form from metadata zones and chain rates", () => {
+    const zones = [{ number: 1, name: "UK", countries: ["GB"] }];
+    const rates = [
+      { rate: 2n * MILLI, freeFrom: 100n * MILLI },
+      { rate: 1n * MILLI, freeFrom: 0n },
+    ];
+    expect(zoneRows(zones, rates, (v) => (Number(v) / 1e18).toString())).to.deep.equal([
+      { name: "UK", countries: "GB", rate: "0.002", freeFrom: "0.1" },
+      { name: "Zone 2", countries: "", rate: "0.001", freeFrom: "" },
+    ]);
+  });
+});
+
+describe("discount and presale codes (client/codes.ts)", () => {
+  const form = (changed: Partial<CodeForm> = {}): CodeForm => ({
+    kind: "percent",
+    value: "12.5",
+    expires: "2026-12-10T12:00:00Z",
+    maxUses: "50",
+    buyer: "",
+    productId: "",
+    ...changed,
+  });
+
+  it("turns the form into the DiscountCode staff sign, a percentage in basis points", () => {
+    const checked = checkCodeForm(form(), 3n, 77, ETH, NOW);
+    expect(checked).to.deep.equal({
+      ok: true,
+      value: {
+        storeId: 3n,
+        id: 77,
+        kind: 0,
+        value: 1250n,
+        expiresAt: BigInt(Date.parse("2026-12-10T12:00:00Z") / 1000),
+        maxUses: 50,
+        buyer: ZERO_BUYER,
+        productId: 0n,
+      },
+    });
+    const amount = checkCodeForm(
+      form({ kind: "amount", value: "0.005", buyer: "0x90f79bf6eb2c4f870365e785982e1f101e93b906", productId: "4" }),
+      3n,
+      1,
+      ETH,
+      NOW,
+    );
+    expect(
+      amount.ok && [amount.value.kind, amount.value.value, amount.value.buyer, amount.value.productId],
+    ).to.deep.equal([1, 5n * MILLI, "0x90F79bf6EB2c4f870365E785982E1f101E93b906", 4n]);
+  });
+
+  it("refuses past expiries, more than 100%, no uses, bad addresses and an empty non-presale code", () => {
+    const message = (changed: Partial<CodeForm>) => {
+      const c = checkCodeForm(form(changed), 3n, 1, ETH, NOW);
+      return c.ok ? null : c.message;
+    };
+    expect(message({ expires: "2026-12-01T00:00:00Z" })).to.equal("The expiry is in the past.");
+    expect(message({ value: "101" })).to.equal("The percentage can be at most 100.");
+    expect(message({ maxUses: "0" })).to.match(/at least 1/);
+    expect(message({ buyer: "0x1234" })).to.match(/must be an Ethereum address/);
+    expect(message({ value: "0" })).to.match(/must be a presale code/);
+    expect(message({ value: "0", productId: "9" })).to.equal(null);
+  });
+
+  it("signs as the fan side reads it: the text decodes to the same code, the link carries it", async () => {
+    const checked = checkCodeForm(
+      form({ buyer: "0x90F79bf6EB2c4f870365E785982E1f101E93b906", productId: "4" }),
+      3n,
+      9,
+      ETH,
+      NOW,
+    );
+    if (!checked.ok) throw new Error(checked.message);
+    const staff = new Wallet("0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d");
+    const typed = codeTypedData(checked.value, 31337, "0x5FbDB2315678afecb367f032d93F642f64180aa3");
+    const { EIP712Domain: _, ...types } = typed.types;
+    const signature = await staff.signTypedData(typed.domain, types as never, typed.message);
+    const text = encodeCodeText({ code: checked.value, ...compactSignature(signature) });
+    const decoded = decodeCodeText(text);
+    expect(decoded.ok && decoded.value.code).to.deep.equal({
+      ...checked.value,
+      buyer: checked.value.buyer.toLowerCase(),
+    });
+    expect(codeRoute(3n, 4n, text)).to.equal(`/store/3/product/4?code=${text}`);
+    expect(codeRoute(3n, 0n, "a+b")).to.equal("/store/3?code=a%2Bb");
+    expect(describeCode(checked.value, (v) => `${v}`)).to.equal("12.5% off");
+  });
+
+  it("keeps this device's codes per store and deployment, newest first, and draws ids that are not taken", () => {
+    const map = new Map<string, string>();
+    const store = { getItem: (k: string) => map.get(k) ?? null, setItem: (k: string, v: string) => void map.set(k, v) };
+    const code = (id: number) => {
+      const c = checkCodeForm(form(), 3n, id, ETH, NOW);
+      if (!c.ok) throw new Error(c.message);
+      return c.value;
+    };
+    saveCode(store, 31337, "0xAbC", code(1), "t1", "first", 1);
+    const all = saveCode(store, 31337, "0xabc", code(2), "t2", "second", 2);
+    expect(all.map((c) => c.id)).to.deep.equal([2, 1]);
+    expect(loadSavedCodes(store, 31337, "0xABC", 3n).map((c) => c.note)).to.deep.equal(["second", "first"]);
+    expect(loadSavedCodes(store, 1, "0xABC", 3n)).to.deep.equal([]);
+    map.set([...map.keys()][0] as string, "{not json");
+    expect(loadSavedCodes(store, 31337, "0xabc", 3n)).to.deep.equal([]);
+    const draws = [0, 0, 0.5];
+    expect(newCodeId([1], () => draws.shift() ?? 0.5)).to.equal(1 + Math.floor(0.5 * (2 ** 32 - 2)));
   });
 });

@@ -36,6 +36,8 @@ describe("dapp URLs", () => {
       [routes.getVerified(2n), "/sell/store/:storeId/verify", { storeId: "2" }],
       [routes.sellerSales(2n), "/sell/store/:storeId/sales", { storeId: "2" }],
       [routes.importProducts(2n), "/sell/store/:storeId/products/import", { storeId: "2" }],
+      [routes.shippingZones(2n), "/sell/store/:storeId/zones", { storeId: "2" }],
+      [routes.storeCodes(2n), "/sell/store/:storeId/codes", { storeId: "2" }],
       [routes.arbiter(), "/arbiter", {}],
       [routes.verifier(), "/verify", {}],
       [routes.settings(), "/settings", {}],

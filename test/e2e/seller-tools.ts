@@ -1,7 +1,8 @@
 // The seller's drop tools in a real browser against the real local stack (`npm start` on random ports): the sales
-// page on orders placed in this test (its figures match them, a refunded order left out), and a Shopify CSV import
-// with bad rows (each shown with its row and column, the good products listed, one transaction each, checked on
-// chain and on the gateway).
+// page on orders placed in this test (its figures match them, a refunded order left out), a Shopify CSV import with
+// bad rows (each shown with its row and column, the good products listed, one transaction each, checked on chain
+// and on the gateway), shipping zones saved and read back, and a code signed in the page, checked against the
+// contract's EIP-712 digest, then revoked.
 import { expect } from "chai";
 import {
   Contract,
@@ -11,9 +12,12 @@ import {
   Interface,
   JsonRpcProvider,
   parseEther,
+  recoverAddress,
+  Signature,
   type TransactionReceipt,
 } from "ethers";
 import type { Browser, BrowserContext, Page } from "playwright-core";
+import { decodeCodeText } from "../../frontend/src/client/code-text.ts";
 import { orderArg, orderFromPlaced, packLine } from "../../frontend/src/client/protocol.ts";
 import {
   deriveShippingKey,
@@ -30,6 +34,8 @@ import { testWalletScript } from "./support/wallet.ts";
 const SELLER = testWallet(12);
 const BUYER = testWallet(13);
 const IMPORTER = testWallet(14);
+const ZONER = testWallet(15);
+const CODER = testWallet(16);
 const ETH = "0x0000000000000000000000000000000000000000";
 const DAY = 86_400;
 const ADDRESS: ShippingAddress = {
@@ -274,5 +280,91 @@ describe("seller tools in Chromium (e2e)", function () {
     expect(await teeCard.locator(".import-result a").getAttribute("href")).to.match(
       new RegExp(`#/sell/store/${storeId}/products/${tee.id}$`),
     );
+  });
+
+  it("saves shipping zones: countries in the store's metadata, rates on chain, read back after a reload", async () => {
+    const { storeId } = await openStore(ZONER, "Zone Test Merch");
+    await openDapp(ZONER.address, `#/sell/store/${storeId}`);
+    await page.locator(".seller-tabs").getByRole("link", { name: "Shipping" }).click();
+    await page.getByRole("button", { name: "Add a zone" }).click();
+    await page.getByLabel("Zone 1 name").fill("UK");
+    await page.getByLabel("Zone 1 countries").fill("gb");
+    await page.getByLabel("Zone 1 rate (ETH)").fill("0.002");
+    await page.getByLabel("Zone 1 free from (ETH)").fill("0.1");
+    await page.getByRole("button", { name: "Add a zone" }).click();
+    await page.getByLabel("Zone 2 name").fill("Japan");
+    // Not an ISO code: refused before the wallet opens.
+    await page.getByLabel("Zone 2 countries").fill("JP, XX");
+    await page.getByLabel("Zone 2 rate (ETH)").fill("0.01");
+    await page.getByRole("button", { name: "Save zones" }).click();
+    await page.getByText('"XX" in zone "Japan" is not an ISO 3166 country code').waitFor();
+    expect((await call("shippingZones", [storeId]))[0]).to.have.length(0);
+    await page.getByLabel("Zone 2 countries").fill("JP");
+    expect(await page.locator(".zone-country-names").nth(1).textContent()).to.equal("Japan");
+    await page.getByRole("button", { name: "Save zones" }).click();
+    await page.locator(".zones-saved").waitFor({ timeout: 60_000 });
+
+    const zones = (await call("shippingZones", [storeId]))[0];
+    expect(zones.map((z: { rate: bigint; freeFrom: bigint }) => [z.rate, z.freeFrom])).to.deep.equal([
+      [parseEther("0.002"), parseEther("0.1")],
+      [parseEther("0.01"), 0n],
+    ]);
+    const store = (await call("getStore", [storeId]))[0];
+    const meta = (await (await fetch(`${stack.gatewayUrl}/ipfs/${store.metadataCid}`)).json()) as Record<
+      string,
+      unknown
+    >;
+    expect(meta.zones).to.deep.equal([
+      { name: "UK", countries: ["GB"] },
+      { name: "Japan", countries: ["JP"] },
+    ]);
+    expect(store.name).to.equal("Zone Test Merch");
+
+    await page.reload();
+    await page.getByLabel("Zone 2 name").waitFor();
+    expect(await page.getByLabel("Zone 1 countries").inputValue()).to.equal("GB");
+    expect(await page.getByLabel("Zone 1 free from (ETH)").inputValue()).to.equal("0.1");
+    expect(await page.getByLabel("Zone 2 name").inputValue()).to.equal("Japan");
+    expect(await page.getByLabel("Zone 2 rate (ETH)").inputValue()).to.equal("0.01");
+  });
+
+  it("makes a code signed by the staff wallet, shows it as text and link, lists it with its uses, and revokes it", async () => {
+    const { storeId } = await openStore(CODER, "Code Test Merch");
+    await openDapp(CODER.address, `#/sell/store/${storeId}/codes`);
+    await page.getByLabel("Value").fill("15");
+    await page.getByLabel("Uses").fill("3");
+    await page.getByLabel("Only for this fan (optional)").fill(BUYER.address);
+    await page.getByLabel("Note (kept on this device only)").fill("Fan club");
+    await page.getByRole("button", { name: "Sign the code" }).click();
+    const textInput = page.locator('input[name="made-code-text"]');
+    await textInput.waitFor({ timeout: 30_000 });
+    const text = await textInput.inputValue();
+    const decoded = decodeCodeText(text);
+    if (!decoded.ok) throw new Error(decoded.reason);
+    const { code, r, vs } = decoded.value;
+    expect([code.storeId, code.kind, code.value, code.maxUses, code.buyer.toLowerCase()]).to.deep.equal([
+      storeId,
+      0,
+      1500n,
+      3,
+      BUYER.address.toLowerCase(),
+    ]);
+    // The contract's own EIP-712 digest of the code recovers the staff wallet that signed in the page.
+    const digest = (await call("hashCode", [code]))[0];
+    expect(recoverAddress(digest, Signature.from({ r, yParityAndS: vs }))).to.equal(CODER.address);
+    expect(await page.locator('input[name="made-code-link"]').inputValue()).to.contain(
+      `#/store/${storeId}?code=${encodeURIComponent(text)}`,
+    );
+    const row = page.locator(`tr.code-row[data-code-id="${code.id}"]`);
+    expect(await row.locator(".code-uses").textContent()).to.equal("0 of 3");
+    expect(await row.locator(".code-status").textContent()).to.equal("Active");
+
+    await row.getByRole("button", { name: "Revoke" }).click();
+    await row.locator(".code-status", { hasText: "Revoked" }).waitFor({ timeout: 60_000 });
+    const state = await call("codeState", [storeId, code.id]);
+    expect(state.revoked).to.equal(true);
+    // The list is this device's: a reload keeps it.
+    await page.reload();
+    await page.locator(`tr.code-row[data-code-id="${code.id}"] .code-status`, { hasText: "Revoked" }).waitFor();
   });
 });

@@ -17,19 +17,11 @@ import {
 } from "../../client/codes.ts";
 import { formatAmount, formatDate, shortAddress } from "../../client/format.ts";
 import type { Page, PageContext } from "../../page.ts";
-import { errorBox, spinner } from "../../ui/components.ts";
 import { button, h, replace } from "../../ui/dom.ts";
 import { hashHref } from "../../urls.ts";
 import "./tools.css";
-import {
-  field,
-  loadStoreForStaff,
-  notStaffNotice,
-  onAccountChange,
-  runTx,
-  type StaffContext,
-  storeHeader,
-} from "./shared.ts";
+import { field, notStaffNotice, runTx, type StaffContext } from "./shared.ts";
+import { storePage } from "./store-page.ts";
 
 const DAY_MS = 86_400_000;
 
@@ -52,16 +44,12 @@ function localInput(ms: number): string {
   return d.toISOString().slice(0, 16);
 }
 
-export default async function codesPage(ctx: PageContext): Promise<Page> {
+export default function codesPage(ctx: PageContext): Promise<Page> {
   const { app } = ctx;
-  let staff: StaffContext = await loadStoreForStaff(ctx);
-  const root = h("div", { class: "seller-page seller-codes" });
-  const body = h("div", null, spinner("Loading codes…"));
   const chainId = app.manifest.chainId;
   const contract = app.manifest.merchstand;
 
-  const render = async () => {
-    staff = await loadStoreForStaff(ctx);
+  const render = async (staff: StaffContext, body: HTMLElement) => {
     const { store, currency } = staff;
     const money = (v: bigint) => formatAmount(v, currency);
     const [products, now] = await Promise.all([loadStoreProducts(app.chain, store.id), app.chain.blockTimestamp()]);
@@ -311,24 +299,13 @@ export default async function codesPage(ctx: PageContext): Promise<Page> {
     await showList();
   };
 
-  const load = () =>
-    render().catch((error) => {
-      if (!ctx.signal.aborted)
-        replace(
-          body,
-          errorBox(app.explain(error), () => void load()),
-        );
-    });
-  replace(root, storeHeader(staff, "codes"), body);
-  void load();
-  const unsubscribe = onAccountChange(ctx, () => {
-    void loadStoreForStaff(ctx).then((next) => {
-      staff = next;
-      replace(root, storeHeader(staff, "codes"), body);
-      void load();
-    });
+  return storePage(ctx, {
+    tab: "codes",
+    className: "seller-codes",
+    title: (staff) => `Codes · ${staff.store.name}`,
+    loading: "Loading codes…",
+    render,
   });
-  return { title: `Codes · ${staff.store.name}`, el: root, dispose: unsubscribe };
 }
 
 function readonly(text: string, name: string): HTMLInputElement {

@@ -6,10 +6,10 @@ import { formatAmount } from "../../client/format.ts";
 import { loadStoreOrders } from "../../client/orders.ts";
 import { SALES_DAYS, salesSummary } from "../../client/sales.ts";
 import type { Page, PageContext } from "../../page.ts";
-import { errorBox, spinner } from "../../ui/components.ts";
 import { h, replace } from "../../ui/dom.ts";
 import { barChart } from "./bar-chart.ts";
-import { loadStoreForStaff, onAccountChange, stat, storeHeader } from "./shared.ts";
+import { type StaffContext, stat } from "./shared.ts";
+import { storePage } from "./store-page.ts";
 
 const units = (n: number) => `${n} ${n === 1 ? "unit" : "units"}`;
 
@@ -22,13 +22,9 @@ function dayLabel(key: string): string {
   });
 }
 
-export default async function salesPage(ctx: PageContext): Promise<Page> {
+export default function salesPage(ctx: PageContext): Promise<Page> {
   const { app } = ctx;
-  let staff = await loadStoreForStaff(ctx);
-  const root = h("div", { class: "seller-page seller-sales" });
-  const body = h("div", null, spinner("Reading sales from the chain…"));
-
-  const render = async () => {
+  const render = async (staff: StaffContext, body: HTMLElement) => {
     const { store, currency } = staff;
     const [orders, products, now] = await Promise.all([
       loadStoreOrders(app.chain, store.id, app.manifest.deploymentBlock),
@@ -115,21 +111,12 @@ export default async function salesPage(ctx: PageContext): Promise<Page> {
     );
   };
 
-  const load = () =>
-    render().catch((error) => {
-      if (!ctx.signal.aborted)
-        replace(
-          body,
-          errorBox(app.explain(error), () => void load()),
-        );
-    });
-  replace(root, storeHeader(staff, "sales"), body);
-  void load();
-  const unsubscribe = onAccountChange(ctx, () => {
-    void loadStoreForStaff(ctx).then((next) => {
-      staff = next;
-      replace(root, storeHeader(staff, "sales"), body);
-    });
+  return storePage(ctx, {
+    tab: "sales",
+    className: "seller-sales",
+    title: (staff) => `Sales · ${staff.store.name}`,
+    loading: "Reading sales from the chain…",
+    render,
+    live: true,
   });
-  return { title: `Sales · ${staff.store.name}`, el: root, refresh: () => void load(), dispose: unsubscribe };
 }

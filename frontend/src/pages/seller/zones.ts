@@ -16,10 +16,10 @@ import {
 } from "../../client/zone-form.ts";
 import { MAX_ZONES, REST_OF_WORLD, validateZones, type ZoneRate } from "../../client/zones.ts";
 import type { Page, PageContext } from "../../page.ts";
-import { errorBox, spinner } from "../../ui/components.ts";
 import { button, h, replace } from "../../ui/dom.ts";
 import "./tools.css";
-import { loadStoreForStaff, notStaffNotice, onAccountChange, runTx, type StaffContext, storeHeader } from "./shared.ts";
+import { notStaffNotice, runTx, type StaffContext } from "./shared.ts";
+import { storePage } from "./store-page.ts";
 
 type ZoneRow = { name: HTMLInputElement; countries: HTMLInputElement; rate: HTMLInputElement; free: HTMLInputElement };
 
@@ -31,14 +31,9 @@ async function loadMetadataDoc(ctx: PageContext, cid: string): Promise<Record<st
   return typeof doc === "object" && doc !== null && !Array.isArray(doc) ? (doc as Record<string, unknown>) : null;
 }
 
-export default async function zonesPage(ctx: PageContext): Promise<Page> {
+export default function zonesPage(ctx: PageContext): Promise<Page> {
   const { app } = ctx;
-  let staff: StaffContext = await loadStoreForStaff(ctx);
-  const root = h("div", { class: "seller-page seller-zones" });
-  const body = h("div", null, spinner("Reading the store's zones…"));
-
-  const render = async () => {
-    staff = await loadStoreForStaff(ctx);
+  const render = async (staff: StaffContext, body: HTMLElement, reload: () => Promise<void>) => {
     const { store, currency } = staff;
     const [doc, chainRates] = await Promise.all([
       loadMetadataDoc(ctx, store.metadataCid),
@@ -176,7 +171,7 @@ export default async function zonesPage(ctx: PageContext): Promise<Page> {
               );
               if (!ok) return;
             }
-            await load();
+            await reload();
             replace(
               body.querySelector(".form-status") ?? status,
               h("p", { class: "notice ok zones-saved", attrs: { role: "status" }, text: "Shipping zones saved." }),
@@ -243,22 +238,11 @@ export default async function zonesPage(ctx: PageContext): Promise<Page> {
     );
   };
 
-  const load = () =>
-    render().catch((error) => {
-      if (!ctx.signal.aborted)
-        replace(
-          body,
-          errorBox(app.explain(error), () => void load()),
-        );
-    });
-  replace(root, storeHeader(staff, "zones"), body);
-  void load();
-  const unsubscribe = onAccountChange(ctx, () => {
-    void loadStoreForStaff(ctx).then((next) => {
-      staff = next;
-      replace(root, storeHeader(staff, "zones"), body);
-      void load();
-    });
+  return storePage(ctx, {
+    tab: "zones",
+    className: "seller-zones",
+    title: (staff) => `Shipping zones · ${staff.store.name}`,
+    loading: "Reading the store's zones…",
+    render,
   });
-  return { title: `Shipping zones · ${staff.store.name}`, el: root, dispose: unsubscribe };
 }

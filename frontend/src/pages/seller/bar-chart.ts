@@ -27,6 +27,8 @@ export type ChartOptions = {
   rows: ChartRow[];
   /** Shown instead of the chart when there are no rows. */
   empty: string;
+  /** The table starts open (the page re-renders on each block and keeps what the seller opened). */
+  open?: boolean;
 };
 
 const SVG = "http://www.w3.org/2000/svg";
@@ -128,7 +130,7 @@ export function barChart(options: ChartOptions): HTMLElement {
     chart,
     h(
       "details",
-      { class: "chart-details" },
+      { class: "chart-details", attrs: { open: options.open ?? false }, dataset: { chart: options.title } },
       h("summary", { text: "Show as a table" }),
       h("div", { class: "table-scroll" }, table),
     ),

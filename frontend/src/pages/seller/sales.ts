@@ -7,7 +7,7 @@ import { loadStoreOrders } from "../../client/orders.ts";
 import { SALES_DAYS, salesSummary } from "../../client/sales.ts";
 import type { Page, PageContext } from "../../page.ts";
 import { h, replace } from "../../ui/dom.ts";
-import { barChart } from "./bar-chart.ts";
+import { barChart, type ChartOptions } from "./bar-chart.ts";
 import { type StaffContext, stat } from "./shared.ts";
 import { storePage } from "./store-page.ts";
 
@@ -33,6 +33,11 @@ export default function salesPage(ctx: PageContext): Promise<Page> {
     ]);
     if (ctx.signal.aborted) return;
     const s = salesSummary(orders, products, now);
+    // Tables the seller opened stay open when a new block redraws the page.
+    const opened = new Set(
+      Array.from(body.querySelectorAll<HTMLElement>("details.chart-details[open]"), (d) => d.dataset.chart),
+    );
+    const chart = (options: ChartOptions) => barChart({ ...options, open: opened.has(options.title) });
     const money = (v: bigint) => formatAmount(v, currency);
     replace(
       body,
@@ -56,7 +61,7 @@ export default function salesPage(ctx: PageContext): Promise<Page> {
           "Orders left out of the figures",
         ),
       ),
-      barChart({
+      chart({
         title: `Sales by day (last ${SALES_DAYS} days, UTC)`,
         note: "What fans paid on each day, less refunds.",
         columns: ["Day", "Net sales", "Orders", "Units"],
@@ -68,7 +73,7 @@ export default function salesPage(ctx: PageContext): Promise<Page> {
         })),
         empty: "",
       }),
-      barChart({
+      chart({
         title: "By product",
         note: "Units sold and their value at the price paid.",
         columns: ["Product", "Sold", "Value", "Orders"],
@@ -80,7 +85,7 @@ export default function salesPage(ctx: PageContext): Promise<Page> {
         })),
         empty: "Nothing sold yet.",
       }),
-      barChart({
+      chart({
         title: "By size and variant",
         columns: ["Variant", "Sold", "Value"],
         rows: s.byVariant.map((v) => ({
@@ -91,7 +96,7 @@ export default function salesPage(ctx: PageContext): Promise<Page> {
         })),
         empty: "Nothing sold yet.",
       }),
-      barChart({
+      chart({
         title: "Stock left",
         note: "What is left of each variant now, beside what has sold. Sold-out variants are marked.",
         columns: ["Variant", "In stock", "Sold", "On sale"],

@@ -17,7 +17,7 @@ import {
   codeRoute,
   describeCode,
   loadSavedCodes,
-  newCodeId,
+  nextCodeId,
   saveCode,
 } from "../../frontend/src/client/codes.ts";
 import { parseCsv } from "../../frontend/src/client/csv.ts";
@@ -530,7 +530,7 @@ describe("discount and presale codes (client/codes.ts)", () => {
     expect(describeCode(checked.value, (v) => `${v}`)).to.equal("12.5% off");
   });
 
-  it("keeps this device's codes per store and deployment, newest first, and draws ids that are not taken", () => {
+  it("keeps this device's codes per store and deployment, newest first, and hands out the next id after every one seen", () => {
     const map = new Map<string, string>();
     const store = { getItem: (k: string) => map.get(k) ?? null, setItem: (k: string, v: string) => void map.set(k, v) };
     const code = (id: number) => {
@@ -545,7 +545,7 @@ describe("discount and presale codes (client/codes.ts)", () => {
     expect(loadSavedCodes(store, 1, "0xABC", 3n)).to.deep.equal([]);
     map.set([...map.keys()][0] as string, "{not json");
     expect(loadSavedCodes(store, 31337, "0xabc", 3n)).to.deep.equal([]);
-    const draws = [0, 0, 0.5];
-    expect(newCodeId([1], () => draws.shift() ?? 0.5)).to.equal(1 + Math.floor(0.5 * (2 ** 32 - 2)));
+    expect(nextCodeId([])).to.equal(1);
+    expect(nextCodeId([3, 9, 4])).to.equal(10);
   });
 });

@@ -3,7 +3,10 @@
 // of codes made on this device (localStorage: codes live off chain, nothing else remembers them), and the revoke
 // call. The code text and the EIP-712 typed data are client/code-text.ts's.
 import { getAddress, isAddress } from "ethers/address";
+import type { Chain } from "./chain.ts";
 import { CODE_KIND, type DiscountCode, ZERO_BUYER } from "./code-text.ts";
+import { decodeEvent, topicOf } from "./contract.ts";
+import { uintTopic } from "./hex.ts";
 import type { Currency } from "./manifest.ts";
 import type { TxRequest } from "./transactions.ts";
 import { type Checked, parseAmount } from "./validation.ts";
@@ -34,6 +37,8 @@ export type SavedCode = {
 };
 
 const MAX_UINT32 = 2 ** 32 - 1;
+/** Codes whose use counters one `prepareCodes` call pays ahead for. */
+export const PREPARE_BATCH = 8;
 /** The code word holds the expiry in 40 bits (client/code-text.ts packCode). */
 const MAX_EXPIRY = 2 ** 40 - 1;
 /** The code word holds the value in 80 bits. */
@@ -103,15 +108,26 @@ export function checkCodeForm(
 }
 
 /**
- * A fresh code id. Ids are counted (and revoked) per store, and codes are made on several devices by several staff
- * with no shared list, so an id is drawn at random (1 in 4 billion of meeting another) rather than counted up;
- * ids this device already used are skipped.
+ * The next code id of a store: one above every id this device made and every id the chain has seen used or revoked
+ * (docs/DROPS.md: ids are handed out in sequence, so counters share storage words and `prepareCodes` can pay for
+ * them ahead). Two devices that pick the same id make codes that share one counter, which only makes them stricter.
  */
-export function newCodeId(used: readonly number[], random: () => number = Math.random): number {
-  for (;;) {
-    const id = 1 + Math.floor(random() * (MAX_UINT32 - 1));
-    if (!used.includes(id)) return id;
+export function nextCodeId(used: readonly number[]): number {
+  return used.reduce((max, id) => Math.max(max, id), 0) + 1;
+}
+
+/** Ids of the store's codes the chain has seen: used by an order (CodeRedeemed) or revoked (CodeRevoked). */
+export async function chainCodeIds(chain: Chain, storeId: bigint, deploymentBlock: number): Promise<number[]> {
+  const [redeemed, revoked] = await Promise.all([
+    chain.getLogs({ topics: [topicOf("CodeRedeemed"), null, uintTopic(storeId)], fromBlock: deploymentBlock }),
+    chain.getLogs({ topics: [topicOf("CodeRevoked"), uintTopic(storeId)], fromBlock: deploymentBlock }),
+  ]);
+  const ids: number[] = [];
+  for (const log of [...redeemed, ...revoked]) {
+    const event = decodeEvent(log);
+    if (event?.name === "CodeRedeemed" || event?.name === "CodeRevoked") ids.push(Number(event.args.codeId));
   }
+  return ids;
 }
 
 /** The hash route that carries a code: the product's page for a product's code, else the store's page. */
@@ -181,6 +197,15 @@ export function saveCode(
   const all = [saved, ...loadSavedCodes(storage, chainId, contract, code.storeId).filter((c) => c.id !== code.id)];
   storage?.setItem(key(chainId, contract, code.storeId), JSON.stringify(all));
   return all;
+}
+
+/** Pays ahead for the use counters of the next `count` codes, so fans' first uses cost no more than later ones. */
+export function prepareCodesTx(storeId: bigint, fromId: number, count: number): TxRequest {
+  return {
+    fn: "prepareCodes",
+    args: [storeId, fromId, count],
+    what: `Pay ahead for the use counters of codes #${fromId} to #${fromId + count - 1}`,
+  };
 }
 
 export function revokeCodeTx(storeId: bigint, id: number, label: string): TxRequest {

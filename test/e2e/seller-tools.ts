@@ -4,18 +4,7 @@
 // and on the gateway), shipping zones saved and read back, and a code signed in the page, checked against the
 // contract's EIP-712 digest, then revoked.
 import { expect } from "chai";
-import {
-  Contract,
-  type ContractTransactionResponse,
-  type HDNodeWallet,
-  hexlify,
-  Interface,
-  JsonRpcProvider,
-  parseEther,
-  recoverAddress,
-  Signature,
-  type TransactionReceipt,
-} from "ethers";
+import { type HDNodeWallet, hexlify, JsonRpcProvider, parseEther, recoverAddress, Signature } from "ethers";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { decodeCodeText } from "../../frontend/src/client/code-text.ts";
 import { orderArg, orderFromPlaced, packLine } from "../../frontend/src/client/protocol.ts";
@@ -25,9 +14,9 @@ import {
   sealShipping,
   shippingKeyMessage,
 } from "../../frontend/src/client/shipping-crypto.ts";
-import { merchstandAbi } from "../../frontend/src/generated/merchstand-abi.ts";
 import { testWallet } from "../../scripts/stack/accounts.ts";
 import { launchChromium, screenshot } from "./support/browser.ts";
+import { eventArgs, protocolCalls } from "./support/chain.ts";
 import { startTestStack, type TestStack } from "./support/stack.ts";
 import { testWalletScript } from "./support/wallet.ts";
 
@@ -48,7 +37,6 @@ const ADDRESS: ShippingAddress = {
   country: "GB",
   email: "",
 };
-const merchstand = new Interface(merchstandAbi);
 
 describe("seller tools in Chromium (e2e)", function () {
   this.timeout(420_000);
@@ -57,12 +45,15 @@ describe("seller tools in Chromium (e2e)", function () {
   let context: BrowserContext;
   let page: Page;
   let provider: JsonRpcProvider;
+  let call: ReturnType<typeof protocolCalls>["call"];
+  let send: ReturnType<typeof protocolCalls>["send"];
 
   before(async () => {
     stack = await startTestStack();
     browser = await launchChromium();
     provider = new JsonRpcProvider(stack.rpcUrl, undefined, { staticNetwork: true, cacheTimeout: -1 });
     provider.pollingInterval = 100;
+    ({ call, send } = protocolCalls(provider, stack.merchstand));
   });
 
   after(async () => {
@@ -87,29 +78,6 @@ describe("seller tools in Chromium (e2e)", function () {
     await page.locator(".site-header").getByRole("button", { name: "Connect wallet" }).click();
     await page.getByRole("button", { name: "Test Wallet" }).click();
     await page.locator(".account .address").waitFor();
-  }
-
-  const call = async (fn: string, args: unknown[]) =>
-    merchstand.decodeFunctionResult(
-      fn,
-      await provider.call({ to: stack.merchstand, data: merchstand.encodeFunctionData(fn, args) }),
-    );
-
-  async function send(from: HDNodeWallet, fn: string, args: unknown[], value = 0n): Promise<TransactionReceipt> {
-    const signer = await provider.getSigner(from.address);
-    const contract = new Contract(stack.merchstand, merchstandAbi as never, signer);
-    const tx = (await contract.getFunction(fn)(...args, { value })) as ContractTransactionResponse;
-    const receipt = await tx.wait();
-    if (receipt?.status !== 1) throw new Error(`${fn} failed`);
-    return receipt;
-  }
-
-  function eventArgs(receipt: TransactionReceipt, name: string) {
-    for (const log of receipt.logs) {
-      const parsed = merchstand.parseLog(log);
-      if (parsed?.name === name) return parsed.args;
-    }
-    throw new Error(`no ${name} event in ${receipt.hash}`);
   }
 
   async function openStore(owner: HDNodeWallet, name: string) {

@@ -2,10 +2,9 @@
 pragma solidity 0.8.30;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
-import {IERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Permit.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
-import {MerchstandStorage} from "./base/MerchstandStorage.sol";
 import {MerchstandCatalog} from "./base/MerchstandCatalog.sol";
+import {MerchstandPurchase} from "./base/MerchstandPurchase.sol";
 import {IMerchstand} from "./interfaces/IMerchstand.sol";
 
 /// @title Merchstand
@@ -15,17 +14,16 @@ import {IMerchstand} from "./interfaces/IMerchstand.sol";
 /// code that releases the escrow, under them. A new version deploys to new addresses, and orders placed here finish
 /// here. State and its gas-driven layout are in {MerchstandStorage}; store, catalog and paged-view code is in
 /// {MerchstandCatalog}, which this contract deploys and runs by `delegatecall` (EIP-170 keeps it out of this one).
-contract Merchstand is IMerchstand, MerchstandStorage {
+contract Merchstand is IMerchstand, MerchstandPurchase {
     using SafeERC20 for IERC20;
-
-    /// @notice No function has this selector.
-    error UnknownCall(bytes4 selector);
 
     /// @dev Selector-sized tag that marks a self-call from {_viaViews} to the fallback.
     bytes4 private constant _VIEW_CALL = 0x6d737476;
 
     /// @dev The store, catalog and paged-view code, deployed by the constructor; see {_viaCatalog} and {_viaViews}.
     address private immutable _CATALOG;
+    /// @dev Carts and the drop toolkit ({MerchstandDrops}), fixed at deployment; see the fallback.
+    address private immutable _DROPS;
     uint256 private immutable _DEPLOYMENT_BLOCK;
 
     // ─────────────────────────────────────────── Setup ───────────────────────────────────────────
@@ -35,8 +33,16 @@ contract Merchstand is IMerchstand, MerchstandStorage {
     /// @param feeBps_ The platform fee for new orders, at most MAX_FEE_BPS.
     /// @param feeRecipient_ Who is credited fees.
     /// @param allowedCurrencies ERC-20s stores and buyers may use from the start.
-    constructor(address admin, uint16 feeBps_, address feeRecipient_, address[] memory allowedCurrencies) {
-        if (admin == address(0) || feeRecipient_ == address(0)) revert ZeroAddress();
+    /// @param drops A {MerchstandDrops} deployed for this contract (its code is public: verify it as this one's).
+    constructor(
+        address admin,
+        uint16 feeBps_,
+        address feeRecipient_,
+        address[] memory allowedCurrencies,
+        address drops
+    ) {
+        if (admin == address(0) || feeRecipient_ == address(0) || drops.code.length == 0) revert ZeroAddress();
+        _DROPS = drops;
         if (feeBps_ > MAX_FEE_BPS) revert FeeTooHigh(feeBps_, MAX_FEE_BPS);
         _DEPLOYMENT_BLOCK = block.number;
         _CATALOG = address(new MerchstandCatalog());
@@ -171,10 +177,13 @@ contract Merchstand is IMerchstand, MerchstandStorage {
         uint64 productId = uint64(line);
         uint8 variant = uint8(line >> 64);
         uint32 quantity = uint32(line >> 72);
-        uint256 raw = _takeLine(productId, variant, quantity, uint96(line >> 104));
-        uint64 storeId = uint64(raw >> _AT_STORE);
+        (uint256 raw, uint256 shipsFrom) = _takeLine(productId, variant, quantity, uint96(line >> 104), false);
+        uint64 storeId = uint32(raw >> _AT_STORE);
         StoreHot memory hot = _openStore(storeId, uint32(line >> _LINE_TERMS));
-        _checkShipping(storeId, shipping.length, (raw >> _AT_FLAGS) & _DIGITAL == 0);
+        bool physical = raw & _DIGITAL_FLAG == 0;
+        _checkShipping(storeId, shipping.length, physical);
+        // A store with zones charges shipping: its physical orders go through {buyWith} or {checkout}.
+        if (physical && hot.zoneCount != 0) revert InvalidZone(storeId, 0, hot.zoneCount);
         uint256 amount;
         // unchecked: price < 2^96 and quantity < 2^32, so the product is below 2^128.
         unchecked {
@@ -182,8 +191,8 @@ contract Merchstand is IMerchstand, MerchstandStorage {
         }
         orderId = _orderId(productId, variant, raw);
         uint256 buf = _newOrderBuffer(1, shipping.length);
-        _writeLine(buf, 1, 0, productId, variant, quantity, uint96(raw));
-        _placeOrder(buf, 1, orderId, storeId, hot, _feeBps, amount, shipping);
+        _writeLine(buf, 1, 0, productId, variant, quantity, raw);
+        _placeOrder(buf, 1, orderId, storeId, hot, _feeBps, amount, shipsFrom << _INFO_SHIPS_FROM, 0, shipping);
         if (hot.currency == address(0)) {
             if (msg.value != amount) revert IncorrectPayment(amount, msg.value);
         } else {
@@ -192,37 +201,55 @@ contract Merchstand is IMerchstand, MerchstandStorage {
     }
 
     /// @inheritdoc IMerchstand
-    function checkout(CartOrder[] calldata cart)
+    /// @dev {buy_oT9la} with the shipping charge and the code; kept apart so that a plain purchase pays for neither.
+    function buyWith(uint256 line, uint256 options, SignedCode calldata code, bytes calldata shipping)
         external
         payable
-        nonReentrant
         whenNotPaused
-        returns (uint256[] memory orderIds)
+        returns (uint256 orderId)
     {
-        address currency;
-        uint256 total;
-        (orderIds, currency, total) = _checkout(cart);
-        _collect(currency, total, msg.value);
-    }
-
-    /// @inheritdoc IMerchstand
-    function checkoutWithPermit(CartOrder[] calldata cart, Permit calldata permit)
-        external
-        nonReentrant
-        whenNotPaused
-        returns (uint256[] memory orderIds)
-    {
-        address currency;
-        uint256 total;
-        (orderIds, currency, total) = _checkout(cart);
-        if (currency == address(0)) revert CurrencyNotAllowed(address(0));
-        if (permit.value < total) revert PermitTooSmall(permit.value, total);
-        // A permit that fails (already used, e.g. front-run from the mempool) is fine as long as the allowance it
-        // granted is in place; if it is not, the transfer below reverts.
-        try IERC20Permit(currency)
-            .permit(msg.sender, address(this), permit.value, permit.deadline, permit.v, permit.r, permit.s) {}
-            catch {}
-        _collect(currency, total, 0);
+        if (_reentrancyGuardEntered()) revert ReentrancyGuardReentrantCall();
+        if (line >> _LINE_END != 0) revert InvalidLine(line);
+        if (options >> _OPTIONS_END != 0) revert InvalidLine(options);
+        uint64 productId = uint64(line);
+        uint8 variant = uint8(line >> 64);
+        uint32 quantity = uint32(line >> 72);
+        uint256 c = code.code;
+        uint64 bound = uint64(c >> _CODE_PRODUCT);
+        (uint256 raw, uint256 shipsFrom) =
+            _takeLine(productId, variant, quantity, uint96(line >> 104), c != 0 && bound == productId);
+        uint64 storeId = uint32(raw >> _AT_STORE);
+        StoreHot memory hot = _openStore(storeId, uint32(line >> _LINE_TERMS));
+        bool physical = raw & _DIGITAL_FLAG == 0;
+        _checkShipping(storeId, shipping.length, physical);
+        uint256 goods;
+        // unchecked: price < 2^96 and quantity < 2^32, so the product is below 2^128.
+        unchecked {
+            goods = uint96(raw) * uint256(quantity);
+        }
+        orderId = _orderId(productId, variant, raw);
+        uint256 discount;
+        if (c != 0) {
+            if (bound != 0 && bound != productId) revert CodeNotForProduct(storeId, uint32(c), bound);
+            discount = _redeem(storeId, code, goods);
+        }
+        uint256 amount;
+        uint256 extras;
+        // unchecked: discount <= goods (see {_redeem}), and goods and the rate are below 2^128 and 2^96.
+        unchecked {
+            uint256 rate = _shippingCharge(storeId, hot.zoneCount, physical, options, goods - discount);
+            amount = goods - discount + rate;
+            extras = (options & 0xff) << _INFO_ZONE | shipsFrom << _INFO_SHIPS_FROM | rate << _INFO_SHIPPING;
+        }
+        uint256 buf = _newOrderBuffer(1, shipping.length);
+        _writeLine(buf, 1, 0, productId, variant, quantity, raw);
+        _placeOrder(buf, 1, orderId, storeId, hot, _feeBps, amount, extras, discount, shipping);
+        if (c != 0) emit CodeRedeemed(orderId, storeId, uint32(c), discount);
+        if (hot.currency == address(0)) {
+            if (msg.value != amount) revert IncorrectPayment(amount, msg.value);
+        } else {
+            _collectLocked(hot.currency, amount);
+        }
     }
 
     // ─────────────────────────────────────────── Orders ───────────────────────────────────────────
@@ -388,44 +415,39 @@ contract Merchstand is IMerchstand, MerchstandStorage {
             revert InvalidOrderStatus(orderId, status);
         }
         if (msg.sender != order.buyer) revert NotBuyer(orderId, msg.sender);
-        if (!_inOrder(order.lines, productId)) revert ProductNotInOrder(orderId, productId);
+        uint256 reviewed = _REVIEWED_FLAG << (2 * _lineOf(orderId, order.lines, productId));
         if (rating == 0 || rating > 5) revert InvalidRating(rating);
         _checkText(bytes(text), 0, MAX_TEXT_BYTES);
         uint256 kept = state & _UNREVIEWABLE != 0 ? 0 : _escrowed(orderId, order, state);
         uint256 minimum = _minReviewValue[order.currency];
         if (kept < minimum) revert ReviewValueTooLow(orderId, kept, minimum);
-        if (_isFirstProduct(orderId, productId)) {
-            // The order's first product keeps its review flags beside the status, in the slot just read: no new slot.
-            if (state & _FIRST_REVIEWED != 0) revert AlreadyReviewed(orderId, productId);
-            _orders[orderId] |= bytes32(uint256(_FIRST_REVIEWED));
-        } else {
-            mapping(uint64 => uint8) storage reviews = _reviews[orderId];
-            if (reviews[productId] != 0) revert AlreadyReviewed(orderId, productId);
-            reviews[productId] = _REVIEWED;
-        }
+        // Every product's review flags sit in the order's state, in the slot just read: no new slot.
+        if (state & reviewed != 0) revert AlreadyReviewed(orderId, productId);
+        _orders[orderId] |= bytes32(reviewed);
+        // The history pointer ({Product-lastReviewBlock}) shares the rating's slot, so keeping it costs no new write.
+        uint32 previousReviewBlock = p.lastReviewBlock;
         // unchecked: more than 2^32 reviews of one product would need more than 2^32 orders to have been reviewed.
         unchecked {
             ++p.ratingCount;
             p.ratingSum += rating;
         }
-        emit ReviewPosted(productId, orderId, msg.sender, rating, text);
+        p.lastReviewBlock = uint32(block.number);
+        emit ReviewPosted(productId, orderId, msg.sender, rating, previousReviewBlock, text);
     }
 
     /// @inheritdoc IMerchstand
-    function replyToReview(uint256 orderId, uint64 productId, string calldata text) external notEntered {
-        uint64 storeId = _products[productId].storeId;
-        if (storeId == 0) revert ProductNotFound(productId);
-        _requireStaff(storeId);
+    function replyToReview(uint256 orderId, Order calldata order, uint64 productId, string calldata text)
+        external
+        notEntered
+    {
+        (, uint256 state) = _loadOrder(orderId, order);
+        _requireStaff(order.storeId);
         _checkText(bytes(text), 1, MAX_TEXT_BYTES);
-        if (_isFirstProduct(orderId, productId)) {
-            uint256 state = uint8(uint256(_orders[orderId]));
-            if (state & (_FIRST_REVIEWED | _FIRST_REPLIED) != _FIRST_REVIEWED) revert CannotReply(orderId, productId);
-            _orders[orderId] |= bytes32(uint256(_FIRST_REPLIED));
-        } else {
-            uint8 flags = _reviews[orderId][productId];
-            if (flags != _REVIEWED) revert CannotReply(orderId, productId);
-            _reviews[orderId][productId] = _REVIEWED | _REPLIED;
+        uint256 shift = 2 * _lineOf(orderId, order.lines, productId);
+        if (state & ((_REVIEWED_FLAG | _REPLIED_FLAG) << shift) != _REVIEWED_FLAG << shift) {
+            revert CannotReply(orderId, productId);
         }
+        _orders[orderId] |= bytes32(_REPLIED_FLAG << shift);
         emit ReviewReplied(productId, orderId, text);
     }
 
@@ -454,45 +476,6 @@ contract Merchstand is IMerchstand, MerchstandStorage {
     }
 
     // ─────────────────────────────────────────── Platform ───────────────────────────────────────────
-
-    /// @inheritdoc IMerchstand
-    function setFee(uint16 feeBps_) external nonReentrant onlyRole(FEE_ROLE) {
-        if (feeBps_ > MAX_FEE_BPS) revert FeeTooHigh(feeBps_, MAX_FEE_BPS);
-        _feeBps = feeBps_;
-        emit FeeSet(feeBps_);
-    }
-
-    /// @inheritdoc IMerchstand
-    function setFeeRecipient(address recipient) external nonReentrant onlyRole(FEE_ROLE) {
-        if (recipient == address(0)) revert ZeroAddress();
-        _feeRecipient = recipient;
-        emit FeeRecipientSet(recipient);
-    }
-
-    /// @inheritdoc IMerchstand
-    function setMinReviewValue(address currency, uint128 value) external nonReentrant onlyRole(CURRENCY_ROLE) {
-        _minReviewValue[currency] = value;
-        emit MinReviewValueSet(currency, value);
-    }
-
-    /// @inheritdoc IMerchstand
-    /// @dev Removing a token stops new stores and purchases in it; existing escrow, balances and credits in it can
-    /// still be refunded, completed and withdrawn.
-    function setCurrencyAllowed(address token, bool allowed) external nonReentrant onlyRole(CURRENCY_ROLE) {
-        if (token == address(0)) revert ZeroAddress();
-        _allowedCurrencies[token] = allowed;
-        emit CurrencyAllowed(token, allowed);
-    }
-
-    /// @inheritdoc IMerchstand
-    function pause() external nonReentrant onlyRole(PAUSER_ROLE) {
-        _pause();
-    }
-
-    /// @inheritdoc IMerchstand
-    function unpause() external nonReentrant onlyRole(PAUSER_ROLE) {
-        _unpause();
-    }
 
     // ─────────────────────────────────────────── Views ───────────────────────────────────────────
 
@@ -525,17 +508,7 @@ contract Merchstand is IMerchstand, MerchstandStorage {
 
     /// @inheritdoc IMerchstand
     function orderStatus(uint256 orderId) external view returns (OrderStatus status) {
-        return OrderStatus(uint8(uint256(_orders[orderId])) & _STATUS_MASK);
-    }
-
-    /// @inheritdoc IMerchstand
-    function hashOrder(Order calldata order) external pure returns (bytes32) {
-        return keccak256(abi.encode(order)) & _HASH_MASK;
-    }
-
-    /// @inheritdoc IMerchstand
-    function storeTerms(uint64 storeId, uint32 version) external view returns (StoreTerms memory) {
-        return _terms[storeId][version];
+        return OrderStatus(uint256(_orders[orderId]) & _STATUS_MASK);
     }
 
     /// @inheritdoc IMerchstand
@@ -544,53 +517,14 @@ contract Merchstand is IMerchstand, MerchstandStorage {
     }
 
     /// @inheritdoc IMerchstand
-    function pendingStoreOwner(uint64 storeId) external view returns (address) {
-        return _stores[storeId].pendingOwner;
-    }
-
-    /// @inheritdoc IMerchstand
-    function minReviewValue(address currency) external view returns (uint256) {
-        return _minReviewValue[currency];
-    }
-
-    /// @inheritdoc IMerchstand
-    function isStoreStaff(uint64 storeId, address account) external view returns (bool) {
-        return _isStaff(storeId, account);
-    }
-
-    /// @inheritdoc IMerchstand
-    function boughtBy(uint64 productId, address buyer) external view returns (uint256) {
-        return _bought[productId][buyer];
-    }
-
-    /// @inheritdoc IMerchstand
-    function reviewState(uint256 orderId, uint64 productId) external view returns (bool reviewed, bool replied) {
-        if (_isFirstProduct(orderId, productId)) {
-            uint256 state = uint8(uint256(_orders[orderId]));
-            return (state & _FIRST_REVIEWED != 0, state & _FIRST_REPLIED != 0);
-        }
-        uint8 flags = _reviews[orderId][productId];
-        return (flags & _REVIEWED != 0, flags & _REPLIED != 0);
-    }
-
-    /// @inheritdoc IMerchstand
-    function credits(address account, address currency) external view returns (uint256) {
-        return _credits[account][currency];
-    }
-
-    /// @inheritdoc IMerchstand
-    function feeBps() external view returns (uint16) {
-        return _feeBps;
-    }
-
-    /// @inheritdoc IMerchstand
-    function feeRecipient() external view returns (address) {
-        return _feeRecipient;
-    }
-
-    /// @inheritdoc IMerchstand
-    function isCurrencyAllowed(address token) external view returns (bool) {
-        return _allowedCurrencies[token];
+    function reviewState(uint256 orderId, Order calldata order, uint64 productId)
+        external
+        view
+        returns (bool reviewed, bool replied)
+    {
+        (, uint256 state) = _loadOrder(orderId, order);
+        uint256 shift = 2 * _lineOf(orderId, order.lines, productId);
+        return (state & (_REVIEWED_FLAG << shift) != 0, state & (_REPLIED_FLAG << shift) != 0);
     }
 
     /// @inheritdoc IMerchstand
@@ -598,13 +532,31 @@ contract Merchstand is IMerchstand, MerchstandStorage {
         return _DEPLOYMENT_BLOCK;
     }
 
-    /// @dev Reached only from {_viaViews}: runs the {MerchstandCatalog} code of the view named in the rest of the
-    /// calldata against this contract's storage. The caller check means the `delegatecall` only ever happens inside
-    /// the STATICCALL that {_viaViews} makes, where the EVM itself forbids any state change. Every other unknown call
-    /// reverts, as it would without a fallback.
+    /// @dev Two routes. From {_viaViews} (this contract calling itself with the {_VIEW_CALL} tag): runs the
+    /// {MerchstandCatalog} code of the view named in the rest of the calldata against this contract's storage; the
+    /// caller check means that `delegatecall` only ever happens inside the STATICCALL that {_viaViews} makes, where the
+    /// EVM itself forbids any state change. Every other call goes to {MerchstandDrops} ({IMerchstandDrops}), whose
+    /// functions check their callers as this contract's own do, and which reverts UnknownCall for anything else.
+    /// @dev Plain ETH transfers are refused: ETH comes in only with a purchase.
+    receive() external payable {
+        revert IncorrectPayment(0, msg.value);
+    }
+
     // solhint-disable-next-line no-complex-fallback
-    fallback() external {
-        if (msg.sender != address(this) || msg.sig != _VIEW_CALL) revert UnknownCall(msg.sig);
+    fallback() external payable {
+        if (msg.sender != address(this) || msg.sig != _VIEW_CALL) {
+            // Carts and the drop toolkit ({IMerchstandDrops}): run {MerchstandDrops} on this contract's storage,
+            // as {_viaCatalog} does for the catalog; it reverts UnknownCall for a selector it does not know.
+            address drops = _DROPS;
+            assembly ("memory-safe") {
+                let ptr := mload(0x40)
+                calldatacopy(ptr, 0, calldatasize())
+                let ok := delegatecall(gas(), drops, ptr, calldatasize(), 0, 0)
+                returndatacopy(ptr, 0, returndatasize())
+                if iszero(ok) { revert(ptr, returndatasize()) }
+                return(ptr, returndatasize())
+            }
+        }
         address catalog = _CATALOG;
         assembly ("memory-safe") {
             let ptr := mload(0x40)
@@ -617,262 +569,10 @@ contract Merchstand is IMerchstand, MerchstandStorage {
         }
     }
 
-    // ─────────────────────────────────────────── Purchase internals ───────────────────────────────────────────
-
-    /// @dev Places every order of a cart (all or nothing) and returns what the caller must then collect.
-    function _checkout(CartOrder[] calldata cart)
-        private
-        returns (uint256[] memory orderIds, address currency, uint256 total)
-    {
-        uint256 orders = cart.length;
-        if (orders == 0) revert EmptyCart();
-        uint256 lineCount;
-        for (uint256 i; i < orders; ++i) {
-            uint256 n = cart[i].lines.length;
-            if (n == 0) revert EmptyCart();
-            lineCount += n;
-        }
-        if (lineCount > MAX_CART_LINES) revert CartTooLarge(lineCount, MAX_CART_LINES);
-        uint16 fee = _feeBps;
-        orderIds = new uint256[](orders);
-        for (uint256 i; i < orders; ++i) {
-            CartOrder calldata co = cart[i];
-            uint64 storeId = co.storeId;
-            StoreHot memory hot = _openStore(storeId, co.termsVersion);
-            if (i == 0) currency = hot.currency;
-            else if (hot.currency != currency) revert CurrencyMismatch(currency, hot.currency);
-            uint256 n = co.lines.length;
-            uint256 buf = _newOrderBuffer(n, co.shipping.length);
-            uint256 amount;
-            uint256 orderId;
-            uint256 digital;
-            for (uint256 j; j < n; ++j) {
-                LineInput calldata li = co.lines[j];
-                uint256 raw = _takeLine(li.productId, li.variant, li.quantity, li.maxUnitPrice);
-                if (uint64(raw >> _AT_STORE) != storeId) revert ProductNotInStore(li.productId, storeId);
-                // One rule for a cart order: all its lines are digital, or none (see {CartOrder}).
-                if (j == 0) (orderId, digital) = (_orderId(li.productId, li.variant, raw), raw & _DIGITAL_FLAG);
-                else if (raw & _DIGITAL_FLAG != digital) revert MixedOrder(storeId, li.productId);
-                // unchecked: each line is below 2^128 and there are at most MAX_CART_LINES of them.
-                unchecked {
-                    amount += uint96(raw) * uint256(li.quantity);
-                }
-                _writeLine(buf, n, j, li.productId, li.variant, li.quantity, uint96(raw));
-            }
-            _checkShipping(storeId, co.shipping.length, digital == 0);
-            if (amount > type(uint128).max) revert InvalidAmount(orderId, amount, type(uint128).max);
-            orderIds[i] = orderId;
-            _placeOrder(buf, n, orderId, storeId, hot, fee, amount, co.shipping);
-            // unchecked: total is a sum of at most MAX_CART_LINES amounts below 2^128.
-            unchecked {
-                total += amount;
-            }
-        }
-    }
-
-    /// @dev Checks one line against its variant and takes the units out of stock, with one SLOAD and one SSTORE of
-    /// the packed {Variant} slot. Returns the slot as it was (price, storeId and flags are read from it).
-    function _takeLine(uint64 productId, uint8 variant, uint32 quantity, uint96 maxUnitPrice)
-        private
-        returns (uint256 raw)
-    {
-        Variant storage slot = _variants[_variantKey(productId, variant)];
-        assembly ("memory-safe") {
-            raw := sload(slot.slot)
-        }
-        uint256 price = uint96(raw);
-        if (price == 0) {
-            if (productId == 0 || productId > _productCount) revert ProductNotFound(productId);
-            revert VariantNotFound(productId, variant);
-        }
-        if ((raw >> _AT_FLAGS) & _ON_SALE != _ON_SALE) revert NotForSale(productId, variant);
-        if (quantity == 0) revert ZeroQuantity(productId, variant);
-        if (price > maxUnitPrice) revert PriceAboveMax(productId, variant, price, maxUnitPrice);
-        uint256 stock = uint32(raw >> _AT_STOCK);
-        if (quantity > stock) revert InsufficientStock(productId, variant, quantity, stock);
-        uint256 limit = uint16(raw >> _AT_LIMIT);
-        if (limit != 0) {
-            uint256 already = _bought[productId][msg.sender];
-            if (already + quantity > limit) revert PerBuyerLimitExceeded(productId, limit, already, quantity);
-            // unchecked: already + quantity <= limit < 2^16.
-            unchecked {
-                _bought[productId][msg.sender] = uint32(already + quantity);
-            }
-        }
-        uint256 sold = uint32(raw >> _AT_SOLD) + uint256(quantity);
-        // Order ids are made from `sold` (see {_orderId}), so it must keep growing: it may not wrap or saturate.
-        if (sold > type(uint32).max) revert SoldCounterFull(productId, variant);
-        uint256 next;
-        // unchecked: quantity <= stock, so subtracting it from the stock field cannot borrow from the next field, and
-        // quantity added to `sold` stays inside its 32-bit field (checked above).
-        unchecked {
-            next = raw - (uint256(quantity) << _AT_STOCK) + (uint256(quantity) << _AT_SOLD);
-        }
-        assembly ("memory-safe") {
-            sstore(slot.slot, next)
-        }
-    }
-
-    /// @dev The id of an order whose first line is `variant` of `productId`, from that variant's slot as it was before
-    /// the order took its units: unique because {_takeLine} raises the sold counter by at least one and never lets it
-    /// wrap. Costs no storage, unlike a global counter (a warm write, 2,900 gas, on every purchase).
-    function _orderId(uint64 productId, uint8 variant, uint256 raw) private pure returns (uint256) {
-        return (uint256(productId) << 40) | (uint256(variant) << 32) | uint32(raw >> _AT_SOLD);
-    }
-
-    /// @dev The hot slot of a store that exists, takes orders, and still has the terms version the buyer was shown.
-    function _openStore(uint64 storeId, uint32 termsVersion) private view returns (StoreHot memory hot) {
-        hot = _storeHot[storeId];
-        if (hot.termsVersion == 0) revert StoreNotFound(storeId);
-        if (hot.closed) revert StoreIsClosed(storeId);
-        if (hot.termsVersion != termsVersion) revert TermsChanged(storeId, termsVersion, hot.termsVersion);
-        if (hot.currency != address(0) && !_allowedCurrencies[hot.currency]) revert CurrencyNotAllowed(hot.currency);
-    }
-
-    /// @dev A physical order carries a sealed address of 1..MAX_SHIPPING_BYTES; a digital one the buyer's key.
-    function _checkShipping(uint64 storeId, uint256 length, bool physical) private pure {
-        if (physical) {
-            if (length == 0 || length > MAX_SHIPPING_BYTES) {
-                revert InvalidShippingBlob(storeId, length, MAX_SHIPPING_BYTES);
-            }
-        } else if (length != _BUYER_KEY_BYTES) {
-            revert InvalidShippingBlob(storeId, length, _BUYER_KEY_BYTES);
-        }
-    }
-
-    /// @dev Allocates the memory a new order is built in, once, for both its commitment and its {OrderPlaced} log:
-    /// `[0x20][abi tuple of the Order: 10 head words, lines length, 4 words per line]` (which is `abi.encode(order)`)
-    /// followed by the log data `[info][0x60][offset of shipping][lines length][1 word per line][shipping length]
-    /// [shipping, zero-padded]`.
-    function _newOrderBuffer(uint256 lines, uint256 shippingLength) private pure returns (uint256 buf) {
-        assembly ("memory-safe") {
-            buf := mload(0x40)
-            let size :=
-                add(
-                    add(_ORDER_BUFFER_FIXED_SIZE, mul(_ORDER_BUFFER_LINE_SIZE, lines)),
-                    and(add(shippingLength, 31), not(31))
-                )
-            mstore(0x40, add(buf, size))
-        }
-    }
-
-    /// @dev Writes line `j` of an order of `lines` lines in `buf`: in full in the tuple, packed in the log data.
-    function _writeLine(
-        uint256 buf,
-        uint256 lines,
-        uint256 j,
-        uint64 productId,
-        uint8 variant,
-        uint32 quantity,
-        uint256 unitPrice
-    ) private pure {
-        assembly ("memory-safe") {
-            let at := add(buf, add(_ORDER_LINES_offset, shl(_LINE_SIZE_SHIFT, j)))
-            productId := and(productId, 0xffffffffffffffff)
-            variant := and(variant, 0xff)
-            quantity := and(quantity, 0xffffffff)
-            mstore(at, productId)
-            mstore(add(at, _LINE_VARIANT_offset), variant)
-            mstore(add(at, _LINE_QUANTITY_offset), quantity)
-            mstore(add(at, _LINE_PRICE_offset), unitPrice)
-            let packed := or(or(productId, shl(64, variant)), or(shl(72, quantity), shl(104, unitPrice)))
-            let log := add(buf, add(_ORDER_LINES_offset, shl(_LINE_SIZE_SHIFT, lines)))
-            mstore(add(log, add(_LOG_LINES_offset, shl(5, j))), packed)
-        }
-    }
-
-    /// @dev Fills in the order in `buf`, stores its commitment as Paid, emits {OrderPlaced}. Digital orders too: they
-    /// wait in escrow for {deliver}.
-    function _placeOrder(
-        uint256 buf,
-        uint256 lines,
-        uint256 orderId,
-        uint64 storeId,
-        StoreHot memory hot,
-        uint16 fee,
-        uint256 amount,
-        bytes calldata shipping
-    ) private {
-        uint256 status = uint8(OrderStatus.Paid);
-        uint256 store = storeId;
-        uint256 terms = hot.termsVersion;
-        uint256 feeWord = fee;
-        address currency = hot.currency;
-        bytes32 mask = _HASH_MASK;
-        uint256 e;
-        assembly ("memory-safe") {
-            mstore(buf, _ORDER_HEAD_offset)
-            mstore(add(buf, _ORDER_BUYER_offset), caller())
-            mstore(add(buf, _ORDER_STORE_offset), store)
-            mstore(add(buf, _ORDER_TERMS_offset), terms)
-            mstore(add(buf, _ORDER_FEE_offset), feeWord)
-            mstore(add(buf, _ORDER_CURRENCY_offset), and(currency, 0xffffffffffffffffffffffffffffffffffffffff))
-            mstore(add(buf, _ORDER_PLACED_AT_offset), timestamp())
-            mstore(add(buf, _ORDER_SHIPPED_AT_offset), 0)
-            mstore(add(buf, _ORDER_DISPUTED_AT_offset), 0)
-            mstore(add(buf, _ORDER_AMOUNT_offset), amount)
-            mstore(add(buf, _ORDER_LINES_HEAD_offset), _ORDER_LINES_REL)
-            mstore(add(buf, _ORDER_LINES_LENGTH_offset), lines)
-            // keccak256(abi.encode(order)) is the hash of [0x20][tuple].
-            e := add(buf, add(_ORDER_LINES_offset, shl(_LINE_SIZE_SHIFT, lines)))
-            let h := keccak256(buf, sub(e, buf))
-            mstore(0, orderId)
-            mstore(0x20, _orders.slot)
-            sstore(keccak256(0, 0x40), or(and(h, mask), status))
-        }
-        _emitPlaced(e, lines, orderId, store, terms | (feeWord << 32) | (block.timestamp << 48), shipping);
-    }
-
-    /// @dev Emits {OrderPlaced} from the log data {_placeOrder} laid out at `e` (its packed lines already written by
-    /// {_writeLine}): `abi.encode(info, lines, shipping)`.
-    function _emitPlaced(
-        uint256 e,
-        uint256 lines,
-        uint256 orderId,
-        uint256 store,
-        uint256 info,
-        bytes calldata shipping
-    ) private {
-        bytes32 topic = OrderPlaced.selector;
-        assembly ("memory-safe") {
-            mstore(add(e, _LOG_INFO_offset), info)
-            mstore(add(e, _LOG_LINES_HEAD_offset), _LOG_LINES_REL)
-            let shipAt := add(_LOG_LINES_offset, shl(5, lines))
-            mstore(add(e, _LOG_SHIPPING_HEAD_offset), shipAt)
-            mstore(add(e, _LOG_LINES_LENGTH_offset), lines)
-            let sp := add(e, shipAt)
-            let len := shipping.length
-            let padded := and(add(len, 31), not(31))
-            mstore(sp, len)
-            if padded { mstore(add(sp, padded), 0) }
-            calldatacopy(add(sp, 0x20), shipping.offset, len)
-            log4(e, add(add(shipAt, 0x20), padded), topic, orderId, caller(), store)
-        }
-    }
-
-    /// @dev {_collect} of a token payment under the re-entrancy lock, for {buy_oT9la}, which does not hold it.
-    function _collectLocked(address currency, uint256 total) private nonReentrant {
-        _collect(currency, total, msg.value);
-    }
-
-    /// @dev Takes payment for a purchase: exact ETH, or an exact ERC-20 pull that must arrive in full.
-    function _collect(address currency, uint256 total, uint256 value) private {
-        if (currency == address(0)) {
-            if (value != total) revert IncorrectPayment(total, value);
-            return;
-        }
-        if (value != 0) revert IncorrectPayment(0, value);
-        IERC20 token = IERC20(currency);
-        uint256 before = token.balanceOf(address(this));
-        token.safeTransferFrom(msg.sender, address(this), total);
-        uint256 received = token.balanceOf(address(this)) - before;
-        if (received != total) revert FeeOnTransferToken(currency, total, received);
-    }
-
     // ─────────────────────────────────────────── Order internals ───────────────────────────────────────────
 
     /// @dev Checks `order` against the commitment of `orderId` and returns a memory copy of `abi.encode(order)` as
-    /// `bytes` (pointer to the length word) that {_storeOrder} edits and rehashes, and the commitment's lowest byte
+    /// `bytes` (pointer to the length word) that {_storeOrder} edits and rehashes, and the commitment's low 48 bits
     /// (`state`: the status and the flags beside it, see {MerchstandStorage}).
     /// The copy is taken straight from calldata, so it equals `abi.encode(order)` only when the caller encoded the
     /// order canonically (as every ABI library does); any other encoding fails the comparison with OrderMismatch.
@@ -895,7 +595,7 @@ contract Merchstand is IMerchstand, MerchstandStorage {
         }
         bytes32 stored = _orders[orderId];
         if ((h ^ stored) & _HASH_MASK != 0) revert OrderMismatch(orderId);
-        state = uint8(uint256(stored));
+        state = uint48(uint256(stored));
     }
 
     /// @dev {_loadOrder} that also requires `expected` status.
@@ -924,12 +624,6 @@ contract Merchstand is IMerchstand, MerchstandStorage {
             h := keccak256(add(enc, 0x20), mload(enc))
         }
         _orders[orderId] = (h & _HASH_MASK) | bytes32((state & _FLAGS_MASK) | uint256(uint8(status)));
-    }
-
-    /// @dev Whether `productId` is the first line's product of `orderId`, whose review flags sit in the order's own
-    /// slot ({_FIRST_REVIEWED}): an order id starts with its first line's product id (see {_orderId}).
-    function _isFirstProduct(uint256 orderId, uint64 productId) private pure returns (bool) {
-        return orderId >> 40 == productId;
     }
 
     /// @dev Puts the units of a cancelled or fully refunded order back in stock, and back in the buyer's per-buyer
@@ -1023,16 +717,20 @@ contract Merchstand is IMerchstand, MerchstandStorage {
     }
 
     /// @dev When the ship window of `order` ends: staff may ship before, the buyer may cancel from then on.
+    /// A pre-order's window runs from its ship date ({Order} `shipsFrom`).
     function _shipDeadline(Order calldata order) private view returns (uint256) {
-        return uint256(order.placedAt) + _terms[order.storeId][order.termsVersion].shipWindow;
+        uint256 start = order.shipsFrom > order.placedAt ? order.shipsFrom : order.placedAt;
+        return start + _terms[order.storeId][order.termsVersion].shipWindow;
     }
 
-    function _inOrder(Line[] calldata lines, uint64 productId) private pure returns (bool) {
+    /// @dev The first line of `lines` with `productId`, whose two review flags in the order's state are the
+    /// product's ({_REVIEWED_FLAG}); reverts {ProductNotInOrder} if there is none.
+    function _lineOf(uint256 orderId, Line[] calldata lines, uint64 productId) private pure returns (uint256) {
         uint256 n = lines.length;
         for (uint256 i; i < n; ++i) {
-            if (lines[i].productId == productId) return true;
+            if (lines[i].productId == productId) return i;
         }
-        return false;
+        revert ProductNotInOrder(orderId, productId);
     }
 
     // ─────────────────────────────────────────── Store & catalog internals ───────────────────────────────────────────

@@ -25,10 +25,12 @@ export interface GasRow {
 }
 
 const ROWS: Omit<GasRow, "first" | "steady">[] = [
+  // Keeping the variant's last order block (docs/FORMATS.md, "History pointers") may cost a purchase at most 100 gas
+  // over main's 64,421: the pointer rides in the variant slot's own write and the line word's spare bits.
   {
     key: "buyEth",
     operation: "buy 1 variant, ETH, 200-byte shipping blob",
-    budget: 65_000n,
+    budget: 64_521n,
     seaport: 93_673n,
   },
   { key: "checkout5", operation: "checkout 5 lines, 1 store, ETH", budget: 110_000n },
@@ -46,13 +48,27 @@ const ROWS: Omit<GasRow, "first" | "steady">[] = [
   // names, CIDs and labels they are given, once per store or product.
   { key: "checkoutPermit", operation: "checkoutWithPermit 1 line, mUSD", budget: 115_000n },
   { key: "completeAnyone", operation: "complete (anyone, after delivery window)", budget: 55_000n },
-  { key: "refundPartial", operation: "refund partial (the first of an order writes its refunded slot)" },
+  // refundPartial and resolveDispute miss the 55,000 goal: their caps are regression caps at today's figures. A partial
+  // refund writes the order's refunded total to a new slot (22,100 gas); a ruling credits the buyer and pays the store
+  // and the fee recipient (docs/SECURITY.md, "Gas of the order operations").
+  {
+    key: "refundPartial",
+    operation: "refund partial (the first of an order writes its refunded slot)",
+    budget: 67_000n,
+  },
   { key: "refundFull", operation: "refund full (after a partial)", budget: 55_000n },
   { key: "dispute", operation: "dispute", budget: 55_000n },
-  { key: "resolveDispute", operation: "resolveDispute (arbiter, 50/50)" },
+  { key: "resolveDispute", operation: "resolveDispute (arbiter, 50/50)", budget: 78_000n },
   { key: "resolveExpired", operation: "resolveExpiredDispute (all to buyer)", budget: 55_000n },
   { key: "review", operation: "review (the order's first product)", budget: 55_000n },
-  { key: "reviewOther", operation: "review (a cart order's second product)" },
+  { key: "reviewOther", operation: "review (a cart order's second product)", budget: 55_000n },
+  // The drop toolkit (docs/DROPS.md): a buy through buyWith with a zone's rate, with a discount code, a plain buy of a
+  // timed product (the drop slot read), and a door check-in. The code row's steady state is a code whose counter word
+  // already holds another code's count (or was prepared with prepareCodes); its first-ever column is a fresh word.
+  { key: "buyZone", operation: "buyWith 1 variant, ETH, shipping zone rate", budget: 68_000n },
+  { key: "buyCode", operation: "buyWith 1 variant, ETH, 20% code (EIP-712)", budget: 80_000n },
+  { key: "buyTimed", operation: "buy 1 variant of a timed drop (a pre-order reads the same slot), ETH" },
+  { key: "checkIn", operation: "checkIn (ticket at the door)" },
   { key: "openStore", operation: "openStore", budget: 215_000n },
   { key: "listProduct", operation: "listProduct (3 variants)", budget: 290_000n },
 ];
@@ -100,6 +116,48 @@ export async function measureGas(): Promise<GasRow[]> {
   const capId = posterId + 1n;
   await usd.connect(buyer).approve(address, ethers.MaxUint256);
 
+  // The drop toolkit's scene: a store with shipping zones, a pre-order vinyl, a ticket, and codes signed by staff.
+  await merchstand.connect(other).openStore({
+    name: "Zoned",
+    metadataCid: "",
+    payout: other.address,
+    currency: ethers.ZeroAddress,
+    shippingKey: SHIPPING_KEY,
+    terms: f.terms,
+  });
+  const zonedStoreId = f.usdStoreId + 1n;
+  const rate = SHIRT_PRICE / 4n;
+  await merchstand.connect(other).setShippingZones(zonedStoreId, [
+    { rate, freeFrom: 0n },
+    { rate: rate * 3n, freeFrom: 0n },
+  ]);
+  await merchstand
+    .connect(other)
+    .listProduct(
+      zonedStoreId,
+      { name: "Zoned Tee", metadataCid: "", category: 0, maxPerBuyer: 0, digital: false },
+      [{ label: "M", price: SHIRT_PRICE, stock: 100 }],
+    );
+  const zonedId = capId + 1n;
+  await asSeller.listProduct(
+    ethStoreId,
+    { name: "Vinyl (pre-order)", metadataCid: "", category: 1, maxPerBuyer: 0, digital: false },
+    [{ label: "Black", price: SHIRT_PRICE, stock: 100 }],
+  );
+  const vinylId = zonedId + 1n;
+  const opened = BigInt((await ethers.provider.getBlock("latest"))?.timestamp ?? 0);
+  // A sale window only: a ship date would start a new terms version of the store, which the other rows' buys pin.
+  // A pre-order's ship date sits in the same slot, so it costs a purchase the same.
+  await asSeller.setDrop(vinylId, { presaleAt: 0n, opensAt: opened, closesAt: opened + 365n * DAY, shipsFrom: 0n });
+  await asSeller.listProduct(
+    ethStoreId,
+    { name: "Show, Leeds", metadataCid: "", category: 3, maxPerBuyer: 0, digital: true },
+    [{ label: "GA", price: EBOOK_PRICE, stock: 1000 }],
+  );
+  const ticketId = vinylId + 1n;
+  const { NO_CODE, options, signCode } = await import("../test/contracts/support/drops.ts");
+  let codeId = 1;
+
   const gasOf = async (tx: Promise<ContractTransactionResponse>): Promise<bigint> => {
     const receipt = await (await tx).wait();
     if (receipt === null || receipt.status !== 1) throw new Error("transaction failed");
@@ -132,11 +190,12 @@ export async function measureGas(): Promise<GasRow[]> {
     const h = await buyShirt(0);
     const i = await buyShirt(2);
 
+    const terms = (await merchstand.getStore(ethStoreId)).termsVersion;
     const cartTx = asBuyer.checkout(
       [
         {
           storeId: ethStoreId,
-          termsVersion: 1,
+          termsVersion: terms,
           lines: [
             { productId: shirtId, variant: 0 },
             { productId: shirtId, variant: 1 },
@@ -145,6 +204,9 @@ export async function measureGas(): Promise<GasRow[]> {
             { productId: capId, variant: 0 },
           ].map((l) => ({ ...l, quantity: 1, maxUnitPrice: SHIRT_PRICE })),
           shipping: blob,
+          zone: 0,
+          maxShipping: 0n,
+          code: NO_CODE,
         },
       ],
       { value: SHIRT_PRICE * 5n },
@@ -167,11 +229,48 @@ export async function measureGas(): Promise<GasRow[]> {
           termsVersion: 1,
           lines: [{ productId: mugId, variant: 0, quantity: 1, maxUnitPrice: MUG_PRICE }],
           shipping: blob,
+          zone: 0,
+          maxShipping: 0n,
+          code: NO_CODE,
         },
       ],
       permit,
     );
     g.checkoutPermit = await gasOf(permitTx);
+
+    g.buyZone = await gasOf(
+      asBuyer.buyWith(packLine(zonedId, 0, 1, SHIRT_PRICE), options(1, rate), NO_CODE, blob, {
+        value: SHIRT_PRICE + rate,
+      }),
+    );
+    const expiresAt = BigInt((await ethers.provider.getBlock("latest"))?.timestamp ?? 0) + 30n * DAY;
+    const code = await signCode(f, seller, {
+      storeId: ethStoreId,
+      id: codeId++,
+      kind: 0,
+      value: 2_000n,
+      expiresAt,
+      maxUses: 100,
+      buyer: ethers.ZeroAddress,
+      productId: 0n,
+    });
+    const termsNow = (await merchstand.getStore(ethStoreId)).termsVersion;
+    g.buyCode = await gasOf(
+      asBuyer.buyWith(packLine(posterId, 0, 1, SHIRT_PRICE, termsNow), 0n, code, blob, {
+        value: SHIRT_PRICE - SHIRT_PRICE / 5n,
+      }),
+    );
+    g.buyTimed = await gasOf(asBuyer.buy_oT9la(packLine(vinylId, 0, 1, SHIRT_PRICE, termsNow), blob, pay));
+    const ticketTx = asBuyer.buy_oT9la(packLine(ticketId, 0, 1, EBOOK_PRICE, termsNow), BUYER_KEY, {
+      value: EBOOK_PRICE,
+    });
+    const ticket = await orderFromReceipt(merchstand, await (await ticketTx).wait());
+    const delivered = await act(
+      asSeller.deliver([ticket.orderId], [ticket.order], [shippingBlob(200, "ticket")]),
+      ticket.orderId,
+      ticket.order,
+    );
+    g.checkIn = await gasOf(asSeller.checkIn(ticket.orderId, delivered.order));
 
     const shippedA = await act(
       asSeller.markShipped(a.orderId, a.order, "DHL 00340434161094042557"),
@@ -223,7 +322,7 @@ export async function measureGas(): Promise<GasRow[]> {
     await expectStatus(r.orderId, STATUS.Refunded);
 
     g.review = await gasOf(asBuyer.review(a.orderId, shippedA.order, shirtId, 5, "Great shirt, fits as described."));
-    // A product after the first of an order keeps its review flags in a slot of its own (see MerchstandStorage).
+    // A product after the first of an order: its review flags sit in the order's state too (see MerchstandStorage).
     const shippedCart = await act(asSeller.markShipped(cart.orderId, cart.order, "DHL 4"), cart.orderId, cart.order);
     await act(asBuyer.complete(cart.orderId, shippedCart.order), cart.orderId, shippedCart.order);
     g.reviewOther = await gasOf(

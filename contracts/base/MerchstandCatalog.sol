@@ -44,7 +44,9 @@ contract MerchstandCatalog is MerchstandStorage {
         unchecked {
             storeId = ++_storeCount;
         }
-        _storeHot[storeId] = StoreHot({currency: input.currency, termsVersion: 1, closed: false});
+        // Variant slots keep a store id in 32 bits ({MerchstandStorage-Variant}).
+        if (storeId > type(uint32).max) revert IMerchstand.TooManyStores(type(uint32).max);
+        _storeHot[storeId] = StoreHot({currency: input.currency, termsVersion: 1, closed: false, zoneCount: 0});
         _storeFunds[storeId] = StoreFunds({payout: input.payout, balance: 0});
         StoreInfo storage info = _stores[storeId];
         info.owner = msg.sender;
@@ -275,7 +277,7 @@ contract MerchstandCatalog is MerchstandStorage {
         uint8 index = p.variantCount;
         if (index + 1 > MAX_VARIANTS) revert IMerchstand.InvalidVariantCount(uint256(index) + 1, MAX_VARIANTS);
         p.variantCount = index + 1;
-        uint8 productFlags = (p.active ? _PRODUCT_ACTIVE : 0) | (p.digital ? _DIGITAL : 0);
+        uint8 productFlags = (p.active ? _PRODUCT_ACTIVE : 0) | (p.digital ? _DIGITAL : 0) | _timedFlag(productId);
         _writeVariant(productId, index, storeId, p.maxPerBuyer, productFlags, input);
         emit IMerchstand.VariantAdded(productId, index, input);
     }
@@ -405,6 +407,7 @@ contract MerchstandCatalog is MerchstandStorage {
         pv.maxPerBuyer = p.maxPerBuyer;
         pv.ratingCount = p.ratingCount;
         pv.ratingSum = p.ratingSum;
+        pv.lastReviewBlock = p.lastReviewBlock;
         pv.name = p.name;
         pv.metadataCid = p.metadataCid;
         uint256 count = p.variantCount;
@@ -417,7 +420,8 @@ contract MerchstandCatalog is MerchstandStorage {
                 price: v.price,
                 stock: v.stock,
                 sold: v.sold,
-                active: v.flags & _VARIANT_ACTIVE != 0
+                active: v.flags & _VARIANT_ACTIVE != 0,
+                lastOrderBlock: v.lastOrderBlock
             });
         }
     }
@@ -478,7 +482,8 @@ contract MerchstandCatalog is MerchstandStorage {
             price: input.price,
             stock: input.stock,
             sold: 0,
-            storeId: storeId,
+            storeId: uint32(storeId),
+            lastOrderBlock: 0,
             maxPerBuyer: maxPerBuyer,
             flags: productFlags | _VARIANT_ACTIVE
         });

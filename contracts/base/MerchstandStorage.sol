@@ -4,6 +4,7 @@ pragma solidity 0.8.30;
 import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+import {MessageHashUtils} from "@openzeppelin/contracts/utils/cryptography/MessageHashUtils.sol";
 import {IMerchstand} from "../interfaces/IMerchstand.sol";
 
 /// @title MerchstandStorage
@@ -19,10 +20,10 @@ import {IMerchstand} from "../interfaces/IMerchstand.sol";
 ///   and saves every buyer a cold SLOAD (2,100 gas) per line.
 /// - A store's payout address and balance share a slot, so crediting a store that was paid before is a
 ///   nonzero-to-nonzero write even right after a withdrawal.
-/// - An order is one slot holding a commitment (see {IMerchstand}) with its status and flags in the lowest byte; what
-///   was refunded of it is a second slot, written only by partial refunds and read only when the order's
-///   {_PART_REFUNDED} flag is set. The review flags of the order's first product sit in the same byte, so the usual
-///   review (of a one-product order) writes no new slot; other products of a cart order use `_reviews`.
+/// - An order is one slot holding a commitment (see {IMerchstand}): a 208-bit hash with the order's state in the low
+///   48 bits (its status and flags in the lowest byte, then two review flags per line), so a review or a reply, of
+///   any product of the order, writes no new slot. What was refunded of it is a second slot, written only by
+///   partial refunds and read only when the order's {_PART_REFUNDED} flag is set.
 abstract contract MerchstandStorage is AccessControl, Pausable, ReentrancyGuardTransient {
     // ─────────────────────────────────────────── Constants ───────────────────────────────────────────
 
@@ -71,20 +72,31 @@ abstract contract MerchstandStorage is AccessControl, Pausable, ReentrancyGuardT
     uint256 public constant MAX_EVIDENCE_BYTES = 200;
     /// @notice Highest category value (0 apparel .. 6 other).
     uint8 public constant MAX_CATEGORY = 6;
+    /// @notice Most shipping zones a store may have.
+    uint8 public constant MAX_ZONES = 8;
+    /// @notice Furthest ahead a pre-order's ship date may be set.
+    uint32 public constant MAX_PREORDER_DELAY = 365 days;
+    /// @notice Most code ids one {IMerchstand-prepareCodes} may cover.
+    uint32 public constant MAX_PREPARED_CODES = 1024;
 
     // Bit offsets of the {Variant} fields in its packed slot (Solidity packs the first member lowest).
     uint256 internal constant _AT_STOCK = 96;
     uint256 internal constant _AT_SOLD = 128;
     uint256 internal constant _AT_STORE = 160;
+    uint256 internal constant _AT_LAST_ORDER = 192;
     uint256 internal constant _AT_LIMIT = 224;
     uint256 internal constant _AT_FLAGS = 240;
 
     uint8 internal constant _VARIANT_ACTIVE = 1;
     uint8 internal constant _PRODUCT_ACTIVE = 2;
     uint8 internal constant _DIGITAL = 4;
+    /// @dev The product has a {IMerchstand-Drop} (sale window or ship date): only then does a purchase read `_drops`.
+    uint8 internal constant _TIMED = 8;
     uint8 internal constant _ON_SALE = _VARIANT_ACTIVE | _PRODUCT_ACTIVE;
     /// @dev {_DIGITAL} where it sits in the packed {Variant} slot.
     uint256 internal constant _DIGITAL_FLAG = uint256(_DIGITAL) << _AT_FLAGS;
+    /// @dev {_TIMED} where it sits in the packed {Variant} slot.
+    uint256 internal constant _TIMED_FLAG = uint256(_TIMED) << _AT_FLAGS;
 
     /// @dev The ticket category (see {IMerchstand-ProductInput}): reviewable once delivered.
     uint8 internal constant _CATEGORY_TICKETS = 3;
@@ -93,37 +105,71 @@ abstract contract MerchstandStorage is AccessControl, Pausable, ReentrancyGuardT
     // {IMerchstand-OrderPlaced} line layout, and every bit from `_LINE_END` up must be zero.
     uint256 internal constant _LINE_TERMS = 200;
     uint256 internal constant _LINE_END = 232;
+    /// @dev Where the line words of {IMerchstand-OrderPlaced} carry their variant's previous order block (the bits the
+    /// buy input uses for the terms version).
+    uint256 internal constant _LINE_PREVIOUS_BLOCK = 200;
+    // Bit offsets in the `info` word of {IMerchstand-OrderPlaced} above `termsVersion | feeBps << 32 | placedAt << 48`.
+    uint256 internal constant _INFO_ZONE = 88;
+    uint256 internal constant _INFO_SHIPS_FROM = 96;
+    uint256 internal constant _INFO_SHIPPING = 136;
+    /// @dev The options word of {IMerchstand-buyWith}: `zone | maxShipping << 8`, nothing from bit 104 up.
+    uint256 internal constant _OPTIONS_END = 104;
 
-    uint8 internal constant _REVIEWED = 1;
-    uint8 internal constant _REPLIED = 2;
+    // The packed code of {IMerchstand-SignedCode}: `id | flags << 32 | value << 40 | expiresAt << 120 |
+    // maxUses << 160 | productId << 192`.
+    uint256 internal constant _CODE_FLAGS = 32;
+    uint256 internal constant _CODE_VALUE = 40;
+    uint256 internal constant _CODE_EXPIRES = 120;
+    uint256 internal constant _CODE_MAX_USES = 160;
+    uint256 internal constant _CODE_PRODUCT = 192;
+    /// @dev Code flag bit 0: `value` is an amount (else basis points).
+    uint256 internal constant _CODE_AMOUNT = 1;
+    /// @dev Code flag bit 1: the code is bound to the buyer (signed with `buyer = msg.sender`).
+    uint256 internal constant _CODE_BOUND = 2;
+    uint256 internal constant _BPS = 10_000;
+    // A use-counter word holds 8 lanes of 31 bits, lane i at bit 31 i: 30 bits of uses and the revoked bit above
+    // them. Bit 255 is set by {IMerchstand-prepareCodes} only to make the word nonzero.
+    uint256 internal constant _LANE_BITS = 31;
+    uint256 internal constant _LANE_USES = (1 << 30) - 1;
+    uint256 internal constant _LANE_REVOKED = 1 << 30;
+    uint256 internal constant _WORD_PREPARED = 1 << 255;
+    /// @dev EIP-712 type hashes of {IMerchstand-DiscountCode} and of the domain.
+    bytes32 internal constant _CODE_TYPEHASH = keccak256(
+        "DiscountCode(uint64 storeId,uint32 id,uint8 kind,uint80 value,uint40 expiresAt,uint32 maxUses,address buyer,uint64 productId)"
+    );
+    bytes32 internal constant _DOMAIN_TYPEHASH =
+        keccak256("EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)");
+    bytes32 internal constant _NAME_HASH = keccak256("Merchstand");
+    bytes32 internal constant _VERSION_HASH = keccak256("1");
 
-    // An order commitment's lowest byte: the {IMerchstand-OrderStatus} in its low 4 bits and four flags above it.
-    // The flags are not part of the hash: setting one leaves the {IMerchstand-Order} a buyer holds valid, and every
-    // status change keeps them.
-    /// @dev The {IMerchstand-OrderStatus} bits of an order commitment's lowest byte.
-    uint8 internal constant _STATUS_MASK = 0x0f;
-    /// @dev The flag bits of an order commitment's lowest byte.
-    uint8 internal constant _FLAGS_MASK = 0xf0;
-    /// @dev Flag: the buyer reviewed the order's first product (the one its id starts with); the other products'
-    /// review flags are in `_reviews`.
-    uint8 internal constant _FIRST_REVIEWED = 0x10;
-    /// @dev Flag: the store replied to the review of the order's first product.
-    uint8 internal constant _FIRST_REPLIED = 0x20;
+    // An order commitment's low 48 bits (its state): the {IMerchstand-OrderStatus} in bits 0..3, four flags in bits
+    // 4..7 (0x10 and 0x20 unused), and from bit 8 two review flags per line of the order (reviewed, replied), for the
+    // product whose first line it is: up to MAX_CART_LINES lines, 40 bits. The state is not part of the hash: setting
+    // a flag leaves the {IMerchstand-Order} a buyer holds valid, and every status change keeps the flags. The hash
+    // keeps 208 bits: finding two orders with the same commitment takes about 2^104 hashes.
+    /// @dev The {IMerchstand-OrderStatus} bits of an order's state.
+    uint256 internal constant _STATUS_MASK = 0x0f;
+    /// @dev The bits of an order's state besides its status.
+    uint256 internal constant _FLAGS_MASK = 0xffff_ffff_fff0;
+    /// @dev Where the review flags of line 0 sit in an order's state: `_REVIEWED_FLAG << 2j` is line j's.
+    uint256 internal constant _REVIEWED_FLAG = 0x100;
+    /// @dev The reply flag of line 0: `_REPLIED_FLAG << 2j` is line j's.
+    uint256 internal constant _REPLIED_FLAG = 0x200;
     /// @dev Flag: the order was partially refunded, so `_refunded` holds something for it.
-    uint8 internal constant _PART_REFUNDED = 0x40;
+    uint256 internal constant _PART_REFUNDED = 0x40;
     /// @dev Flag beside the status of a Resolved order: the store kept less than the review minimum of the moment
     /// (an expired dispute: nothing), so its buyer may not review.
-    uint8 internal constant _UNREVIEWABLE = 0x80;
+    uint256 internal constant _UNREVIEWABLE = 0x80;
 
-    /// @dev Clears the status byte of an order commitment.
-    bytes32 internal constant _HASH_MASK = ~bytes32(uint256(0xff));
+    /// @dev Clears the state bits of an order commitment.
+    bytes32 internal constant _HASH_MASK = ~bytes32(uint256(0xffff_ffff_ffff));
 
     // solhint-disable const-name-snakecase
     // (Seaport's suffix grammar for memory constants, ConsiderationConstants.sol: `_offset` from a base, `_REL` for
     // a value that is itself an offset.)
     // Memory layout of `abi.encode(order)` for an {Order} of n lines, as {Merchstand} builds it for a new order and
     // copies it from calldata for an existing one (Seaport's naming: `_offset` from the start of the encoding).
-    // [0x00] 0x20, the offset of the tuple; [0x20 + 32k] head field k; [0x160] lines length; [0x180 + 0x80 j] line j.
+    // [0x00] 0x20, the offset of the tuple; [0x20 + 32k] head field k; [0x1e0] lines length; [0x200 + 0x80 j] line j.
     uint256 internal constant _ORDER_HEAD_offset = 0x20;
     uint256 internal constant _ORDER_BUYER_offset = 0x20;
     uint256 internal constant _ORDER_STORE_offset = 0x40;
@@ -134,13 +180,17 @@ abstract contract MerchstandStorage is AccessControl, Pausable, ReentrancyGuardT
     uint256 internal constant _ORDER_SHIPPED_AT_offset = 0xe0;
     uint256 internal constant _ORDER_DISPUTED_AT_offset = 0x100;
     uint256 internal constant _ORDER_AMOUNT_offset = 0x120;
-    /// @dev The lines' offset word, and its value: the lines start 0x140 after the tuple's start.
-    uint256 internal constant _ORDER_LINES_HEAD_offset = 0x140;
-    uint256 internal constant _ORDER_LINES_REL = 0x140;
-    uint256 internal constant _ORDER_LINES_LENGTH_offset = 0x160;
-    uint256 internal constant _ORDER_LINES_offset = 0x180;
-    /// @dev The tuple's size before its lines (10 head words and the lines length), as copied from calldata.
-    uint256 internal constant _ORDER_TUPLE_FIXED_SIZE = 0x160;
+    uint256 internal constant _ORDER_SHIPS_FROM_offset = 0x140;
+    uint256 internal constant _ORDER_ZONE_offset = 0x160;
+    uint256 internal constant _ORDER_SHIPPING_offset = 0x180;
+    uint256 internal constant _ORDER_DISCOUNT_offset = 0x1a0;
+    /// @dev The lines' offset word, and its value: the lines start 0x1c0 after the tuple's start.
+    uint256 internal constant _ORDER_LINES_HEAD_offset = 0x1c0;
+    uint256 internal constant _ORDER_LINES_REL = 0x1c0;
+    uint256 internal constant _ORDER_LINES_LENGTH_offset = 0x1e0;
+    uint256 internal constant _ORDER_LINES_offset = 0x200;
+    /// @dev The tuple's size before its lines (14 head words and the lines length), as copied from calldata.
+    uint256 internal constant _ORDER_TUPLE_FIXED_SIZE = 0x1e0;
     /// @dev A line is 4 words (0x80 bytes): index << 7.
     uint256 internal constant _LINE_SIZE_SHIFT = 7;
     uint256 internal constant _LINE_VARIANT_offset = 0x20;
@@ -158,7 +208,7 @@ abstract contract MerchstandStorage is AccessControl, Pausable, ReentrancyGuardT
     uint256 internal constant _LOG_LINES_REL = 0x60;
     /// @dev Bytes of a new order's buffer besides its lines and shipping: the encoding up to its lines, the log's
     /// four head words and the shipping length word.
-    uint256 internal constant _ORDER_BUFFER_FIXED_SIZE = 0x220; // _ORDER_LINES_offset + _LOG_LINES_offset + 0x20
+    uint256 internal constant _ORDER_BUFFER_FIXED_SIZE = 0x2a0; // _ORDER_LINES_offset + _LOG_LINES_offset + 0x20
     /// @dev Bytes per line in a new order's buffer: 4 words in the encoding, one packed word in the log.
     uint256 internal constant _ORDER_BUFFER_LINE_SIZE = 0xa0;
 
@@ -176,6 +226,8 @@ abstract contract MerchstandStorage is AccessControl, Pausable, ReentrancyGuardT
         address currency;
         uint32 termsVersion;
         bool closed;
+        /// @dev How many shipping zones the store has (`_zones`); 0: it ships free everywhere.
+        uint8 zoneCount;
     }
 
     /// @dev Payout and earnings share a slot so that crediting a store is a nonzero-to-nonzero write.
@@ -199,12 +251,15 @@ abstract contract MerchstandStorage is AccessControl, Pausable, ReentrancyGuardT
     }
 
     /// @dev The only catalog slot a purchase touches. `storeId`, `maxPerBuyer` and the product flags are copies of
-    /// the product's values (see the contract's NatSpec).
+    /// the product's values (see the contract's NatSpec). `storeId` is 32 bits here (store ids stop at 2^32 - 1,
+    /// {IMerchstand-TooManyStores}) to leave room for `lastOrderBlock`: the block of the variant's latest order (low
+    /// 32 bits of `block.number`), written by the purchase's own write of this slot, so keeping it costs no storage.
     struct Variant {
         uint96 price;
         uint32 stock;
         uint32 sold;
-        uint64 storeId;
+        uint32 storeId;
+        uint32 lastOrderBlock;
         uint16 maxPerBuyer;
         uint8 flags;
     }
@@ -219,6 +274,9 @@ abstract contract MerchstandStorage is AccessControl, Pausable, ReentrancyGuardT
         uint16 maxPerBuyer;
         uint32 ratingCount;
         uint64 ratingSum;
+        /// @dev The block of the product's latest review (low 32 bits of `block.number`), in the slot a review
+        /// already writes for the rating.
+        uint32 lastReviewBlock;
         string name;
         string metadataCid;
     }
@@ -249,10 +307,8 @@ abstract contract MerchstandStorage is AccessControl, Pausable, ReentrancyGuardT
     mapping(uint256 variantKey => string label) internal _labels;
     mapping(uint64 productId => mapping(address buyer => uint32 units)) internal _bought;
 
-    /// @dev keccak256(abi.encode(order)) with its lowest byte replaced by the {OrderStatus}.
+    /// @dev keccak256(abi.encode(order)) with its low 48 bits replaced by the order's state ({_STATUS_MASK}).
     mapping(uint256 orderId => bytes32 commitment) internal _orders;
-    /// @dev Review flags of the products after an order's first (whose flags are in its commitment, {_FIRST_REVIEWED}).
-    mapping(uint256 orderId => mapping(uint64 productId => uint8 flags)) internal _reviews;
 
     mapping(address account => mapping(address currency => uint256 amount)) internal _credits;
 
@@ -260,6 +316,15 @@ abstract contract MerchstandStorage is AccessControl, Pausable, ReentrancyGuardT
     /// that a refund never changes it (see {IMerchstand}).
     mapping(uint256 orderId => uint128 amount) internal _refunded;
     mapping(address currency => uint128 value) internal _minReviewValue;
+
+    /// @dev Read by a purchase only when the variant's {_TIMED} flag is set.
+    mapping(uint64 productId => IMerchstand.Drop) internal _drops;
+    /// @dev Zone k of a store, 1..`StoreHot.zoneCount`.
+    mapping(uint64 storeId => mapping(uint256 zone => IMerchstand.ShippingZone)) internal _zones;
+    /// @dev Use counters of codes, keyed by `storeId << 32 | id >> 3`: 8 lanes a word (see {_LANE_BITS}).
+    mapping(uint256 wordKey => uint256 lanes) internal _codeUses;
+    /// @dev When a ticket order was checked in.
+    mapping(uint256 orderId => uint256 at) internal _checkedIn;
 
     // ─────────────────────────────────────────── Shared helpers ───────────────────────────────────────────
 
@@ -287,6 +352,31 @@ abstract contract MerchstandStorage is AccessControl, Pausable, ReentrancyGuardT
 
     function _checkText(bytes calldata text, uint256 min, uint256 max) internal pure {
         if (text.length < min || text.length > max) revert IMerchstand.InvalidLength(text.length, max);
+    }
+
+    /// @dev The EIP-712 digest of a {IMerchstand-DiscountCode}, under the domain of the contract whose storage this
+    /// runs on (`address(this)` is {Merchstand} in {MerchstandCatalog}'s delegatecalled code too).
+    function _codeDigest(IMerchstand.DiscountCode memory c) internal view returns (bytes32) {
+        bytes32 domain =
+            keccak256(abi.encode(_DOMAIN_TYPEHASH, _NAME_HASH, _VERSION_HASH, block.chainid, address(this)));
+        bytes32 structHash = keccak256(
+            abi.encode(
+                _CODE_TYPEHASH, c.storeId, c.id, c.kind, c.value, c.expiresAt, c.maxUses, c.buyer, c.productId
+            )
+        );
+        return MessageHashUtils.toTypedDataHash(domain, structHash);
+    }
+
+    /// @dev {_TIMED} when the product has a drop, else 0: the flag its variants carry.
+    function _timedFlag(uint64 productId) internal view returns (uint8) {
+        IMerchstand.Drop storage d = _drops[productId];
+        return d.presaleAt | d.opensAt | d.closesAt | d.shipsFrom != 0 ? _TIMED : 0;
+    }
+
+    /// @dev Where the use counter of code `id` of a store sits: its word's key and the lane's bit offset.
+    function _codeLane(uint64 storeId, uint32 id) internal pure returns (uint256 key, uint256 shift) {
+        key = (uint256(storeId) << 32) | (id >> 3);
+        shift = uint256(id & 7) * _LANE_BITS;
     }
 
     function _variantKey(uint64 productId, uint8 variant) internal pure returns (uint256) {

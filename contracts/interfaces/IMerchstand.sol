@@ -112,6 +112,9 @@ interface IMerchstand {
         uint32 stock;
         uint32 sold;
         bool active;
+        /// @dev The block of the variant's latest order (low 32 bits of its number; 0 before the first): where a
+        /// walk back through {OrderPlaced} starts (see {OrderPlaced}, `lines`).
+        uint32 lastOrderBlock;
     }
 
     /// @notice A product with its variants and rating as returned by the views (one `eth_call` per page).
@@ -124,6 +127,9 @@ interface IMerchstand {
         uint16 maxPerBuyer;
         uint32 ratingCount;
         uint64 ratingSum;
+        /// @dev The block of the product's latest review (low 32 bits of its number; 0 before the first): where a
+        /// walk back through {ReviewPosted} starts.
+        uint32 lastReviewBlock;
         string name;
         string metadataCid;
         VariantView[] variants;
@@ -396,11 +402,17 @@ interface IMerchstand {
     /// `quantity = uint32(w >> 72)`, `unitPrice = uint96(w >> 104)` for `w = lines[j]`; `discount` is that of the
     /// {CodeRedeemed} of the same order (0 without one); and `amount` is the sum of `quantity * unitPrice` over the
     /// lines, plus `shipping`, minus `discount`.
+    /// Each line word also carries, in bits 200..231, `previousOrderBlock = uint32(w >> 200)`: the block of the
+    /// previous order of the same variant (0 if none; the current block when an earlier order or line in the same
+    /// block took that variant). From {VariantView-lastOrderBlock}, `eth_getLogs` of that one block for the store
+    /// gives the next block back, so a client lists every order of a variant one block at a time, on any provider,
+    /// at any chain age (docs/FORMATS.md, "History pointers").
     /// @param orderId The new order's id (how ids are made: see this interface's NatSpec).
     /// @param buyer Who paid.
     /// @param storeId The store it was placed with.
     /// @param info `termsVersion | feeBps << 32 | placedAt << 48 | zone << 88 | shipsFrom << 96 | shipping << 136`.
-    /// @param lines One word per line: `productId | variant << 64 | quantity << 72 | unitPrice << 104`.
+    /// @param lines One word per line: `productId | variant << 64 | quantity << 72 | unitPrice << 104 |
+    /// previousOrderBlock << 200`.
     /// @param shipping The shipping address encrypted to the store's key, or for a digital order the buyer's 32-byte
     /// X25519 public key.
     event OrderPlaced(
@@ -471,9 +483,17 @@ interface IMerchstand {
     /// @param orderId The order that proves the purchase.
     /// @param reviewer The buyer.
     /// @param rating 1..5.
+    /// @param previousReviewBlock The block of the product's previous review (low 32 bits; 0 if none; this block
+    /// when another review of the product came earlier in it): with {ProductView-lastReviewBlock}, a client walks
+    /// back through every review of a product one block at a time.
     /// @param text At most 280 bytes, or an IPFS CID of a longer review.
     event ReviewPosted(
-        uint64 indexed productId, uint256 indexed orderId, address indexed reviewer, uint8 rating, string text
+        uint64 indexed productId,
+        uint256 indexed orderId,
+        address indexed reviewer,
+        uint8 rating,
+        uint32 previousReviewBlock,
+        string text
     );
     /// @notice The store replied to a review.
     /// @param productId The product.
@@ -550,6 +570,8 @@ interface IMerchstand {
 
     /// @notice No store has this id.
     error StoreNotFound(uint64 storeId);
+    /// @notice Store ids stop at `max` (a variant slot keeps its store's id in 32 bits).
+    error TooManyStores(uint256 max);
     /// @notice The store is closed to new business.
     error StoreIsClosed(uint64 storeId);
     /// @notice `account` is not the store's owner.
@@ -773,16 +795,6 @@ interface IMerchstand {
     /// @return orderId The new order's id.
     function buy_oT9la(uint256 line, bytes calldata shipping) external payable returns (uint256 orderId);
 
-    /// @notice Buys a cart: one order per {CartOrder}, all in one currency, all or nothing. Not while paused.
-    /// @return orderIds The new orders' ids, one per {CartOrder}, in cart order.
-    function checkout(CartOrder[] calldata cart) external payable returns (uint256[] memory orderIds);
-
-    /// @notice {checkout} in an ERC-20 with an EIP-2612 permit for the total: one signature, one transaction.
-    /// A permit that was already used (e.g. front-run) is skipped when the allowance already covers the total.
-    function checkoutWithPermit(CartOrder[] calldata cart, Permit calldata permit)
-        external
-        returns (uint256[] memory orderIds);
-
     /// @notice {buy_oT9la} with a shipping zone and/or a discount or presale code: one variant, packed arguments.
     /// Not while paused.
     /// @param line As for {buy_oT9la}.
@@ -795,31 +807,6 @@ interface IMerchstand {
         external
         payable
         returns (uint256 orderId);
-
-    // ─────────────────────────────────────────── Drops ───────────────────────────────────────────
-
-    /// @notice Sets a product's sale window and pre-order ship date (staff only); all zero removes them. See {Drop}.
-    function setDrop(uint64 productId, Drop calldata drop) external;
-
-    /// @notice Sets the store's shipping zones (staff only): zone k is `zones[k - 1]`, at most MAX_ZONES; an empty
-    /// list ships free everywhere. Applies to orders placed from now on; a buy in flight is held by its
-    /// `maxShipping`.
-    function setShippingZones(uint64 storeId, ShippingZone[] calldata zones) external;
-
-    /// @notice Refuses code `codeId` of the store from now on (staff only). For good: a revoked id stays revoked.
-    function revokeCode(uint64 storeId, uint32 codeId) external;
-
-    /// @notice Pays ahead for the use counters of codes `fromId .. fromId + count - 1` (staff only, at most
-    /// MAX_PREPARED_CODES ids per call): a counter's first write costs 17,100 gas more than later ones, and this
-    /// moves that cost from the fan's first use of the code to the store (counters sit 8 to a storage word).
-    function prepareCodes(uint64 storeId, uint32 fromId, uint32 count) external;
-
-    /// @notice Staff at the door check in a ticket order once. The order's first product must be a ticket (category
-    /// 3, else {NotATicket}); the order must be delivered and still valid: Shipped (delivered, not disputed),
-    /// Completed, or Resolved with the store keeping at least the review minimum ({minReviewValue}; an expired dispute
-    /// keeps nothing), else {InvalidOrderStatus}. A second check-in reverts {AlreadyCheckedIn} with the first one's
-    /// time.
-    function checkIn(uint256 orderId, Order calldata order) external;
 
     // ─────────────────────────────────────────── Orders ───────────────────────────────────────────
 
@@ -871,8 +858,9 @@ interface IMerchstand {
     function review(uint256 orderId, Order calldata order, uint64 productId, uint8 rating, string calldata text)
         external;
 
-    /// @notice The store replies once to a review (staff only).
-    function replyToReview(uint256 orderId, uint64 productId, string calldata text) external;
+    /// @notice The store replies once to a review (staff only). Takes the {Order} back, like every call on an order:
+    /// the review flags of its products sit in its commitment, by line.
+    function replyToReview(uint256 orderId, Order calldata order, uint64 productId, string calldata text) external;
 
     // ─────────────────────────────────────────── Money ───────────────────────────────────────────
 
@@ -883,25 +871,6 @@ interface IMerchstand {
     function withdraw(address currency, address to) external;
 
     // ─────────────────────────────────────────── Platform ───────────────────────────────────────────
-
-    /// @notice Sets the fee for new orders, at most MAX_FEE_BPS (FEE_ROLE).
-    function setFee(uint16 feeBps) external;
-
-    /// @notice Sets who is credited the fees (FEE_ROLE).
-    function setFeeRecipient(address recipient) external;
-
-    /// @notice Sets the least a store must keep from an order in `currency` for its buyer to review (CURRENCY_ROLE).
-    function setMinReviewValue(address currency, uint128 value) external;
-
-    /// @notice Adds or removes an ERC-20 from the allow-list (CURRENCY_ROLE).
-    function setCurrencyAllowed(address token, bool allowed) external;
-
-    /// @notice Stops new stores, listings and purchases (PAUSER_ROLE). Refunds, cancels, completions, disputes and
-    /// withdrawals go on.
-    function pause() external;
-
-    /// @notice Lifts a pause (PAUSER_ROLE).
-    function unpause() external;
 
     // ─────────────────────────────────────────── Views ───────────────────────────────────────────
 
@@ -926,14 +895,106 @@ interface IMerchstand {
     /// @notice An order's status and the commitment it is checked against.
     function orderStatus(uint256 orderId) external view returns (OrderStatus status);
 
-    /// @notice The commitment an {Order} must hash to (lowest byte masked), for clients that check their rebuild.
-    function hashOrder(Order calldata order) external pure returns (bytes32);
-
-    /// @notice The terms of `storeId` at `version`.
-    function storeTerms(uint64 storeId, uint32 version) external view returns (StoreTerms memory);
-
     /// @notice What partial refunds have returned to the buyer of `orderId` while it was open.
     function refunded(uint256 orderId) external view returns (uint256);
+
+    /// @notice Whether the buyer of `orderId` reviewed `productId`, and whether the store replied. Reverts
+    /// {OrderMismatch} if `order` is not the order's current {Order}, {ProductNotInOrder} if it has no such line.
+    function reviewState(uint256 orderId, Order calldata order, uint64 productId)
+        external
+        view
+        returns (bool reviewed, bool replied);
+
+    /// @notice The block this contract was deployed in, where clients start `eth_getLogs`.
+    function deploymentBlock() external view returns (uint256);
+}
+
+/// @title Merchstand: carts and the drop toolkit
+/// @notice The rest of what the deployed {Merchstand} answers: cart checkouts, timed drops and pre-orders, shipping
+/// zones, discount and presale codes, ticket check-in (docs/DROPS.md). The types, events and errors are
+/// {IMerchstand}'s. These functions run in {MerchstandDrops}, which {Merchstand}'s fallback reaches by
+/// `delegatecall`; a client calls them on the {Merchstand} address like any other (the dapp's ABI merges both).
+interface IMerchstandDrops {
+    // ─────────────────────────────────────────── Buying ───────────────────────────────────────────
+
+    /// @notice Buys a cart: one order per {IMerchstand-CartOrder}, all in one currency, all or nothing. Not while paused.
+    /// @return orderIds The new orders' ids, one per {IMerchstand-CartOrder}, in cart order.
+    function checkout(IMerchstand.CartOrder[] calldata cart) external payable returns (uint256[] memory orderIds);
+
+    /// @notice {checkout} in an ERC-20 with an EIP-2612 permit for the total: one signature, one transaction.
+    /// A permit that was already used (e.g. front-run) is skipped when the allowance already covers the total.
+    function checkoutWithPermit(IMerchstand.CartOrder[] calldata cart, IMerchstand.Permit calldata permit)
+        external
+        returns (uint256[] memory orderIds);
+
+    // ─────────────────────────────────────────── Drops ───────────────────────────────────────────
+
+    /// @notice Sets a product's sale window and pre-order ship date (staff only); all zero removes them. See {IMerchstand-Drop}.
+    function setDrop(uint64 productId, IMerchstand.Drop calldata drop) external;
+
+    /// @notice Sets the store's shipping zones (staff only): zone k is `zones[k - 1]`, at most MAX_ZONES; an empty
+    /// list ships free everywhere. Applies to orders placed from now on; a buy in flight is held by its
+    /// `maxShipping`.
+    function setShippingZones(uint64 storeId, IMerchstand.ShippingZone[] calldata zones) external;
+
+    /// @notice Refuses code `codeId` of the store from now on (staff only). For good: a revoked id stays revoked.
+    function revokeCode(uint64 storeId, uint32 codeId) external;
+
+    /// @notice Pays ahead for the use counters of codes `fromId .. fromId + count - 1` (staff only, at most
+    /// MAX_PREPARED_CODES ids per call): a counter's first write costs 17,100 gas more than later ones, and this
+    /// moves that cost from the fan's first use of the code to the store (counters sit 8 to a storage word).
+    function prepareCodes(uint64 storeId, uint32 fromId, uint32 count) external;
+
+    /// @notice Staff at the door check in a ticket order once. The order's first product must be a ticket (category
+    /// 3, else {IMerchstand-NotATicket}); the order must be delivered and still valid: Shipped (delivered, not disputed),
+    /// Completed, or Resolved with the store keeping at least the review minimum ({IMerchstand-minReviewValue}; an expired dispute
+    /// keeps nothing), else {IMerchstand-InvalidOrderStatus}. A second check-in reverts {IMerchstand-AlreadyCheckedIn} with the first one's
+    /// time.
+    function checkIn(uint256 orderId, IMerchstand.Order calldata order) external;
+
+    // ─────────────────────────────────────────── Views ───────────────────────────────────────────
+
+    /// @notice A product's drop settings (all zero: none).
+    function getDrop(uint64 productId) external view returns (IMerchstand.Drop memory);
+
+    /// @notice A store's shipping zones; zone k is `zones[k - 1]`.
+    function shippingZones(uint64 storeId) external view returns (IMerchstand.ShippingZone[] memory zones);
+
+    /// @notice How often code `codeId` of the store was used, and whether staff revoked it.
+    function codeState(uint64 storeId, uint32 codeId) external view returns (uint256 uses, bool revoked);
+
+    /// @notice The EIP-712 digest staff sign for `code` (see {IMerchstand-DiscountCode}).
+    function hashCode(IMerchstand.DiscountCode calldata code) external view returns (bytes32);
+
+    /// @notice When a ticket order was checked in, 0 if not yet.
+    function checkedInAt(uint256 orderId) external view returns (uint256);
+
+    // ─────────────────────────────────────────── Platform and small views ───────────────────────────────────────────
+
+    /// @notice Sets the fee for new orders, at most MAX_FEE_BPS (FEE_ROLE).
+    function setFee(uint16 feeBps) external;
+
+    /// @notice Sets who is credited the fees (FEE_ROLE).
+    function setFeeRecipient(address recipient) external;
+
+    /// @notice Sets the least a store must keep from an order in `currency` for its buyer to review (CURRENCY_ROLE).
+    function setMinReviewValue(address currency, uint128 value) external;
+
+    /// @notice Adds or removes an ERC-20 from the allow-list (CURRENCY_ROLE).
+    function setCurrencyAllowed(address token, bool allowed) external;
+
+    /// @notice Stops new stores, listings and purchases (PAUSER_ROLE). Refunds, cancels, completions, disputes and
+    /// withdrawals go on.
+    function pause() external;
+
+    /// @notice Lifts a pause (PAUSER_ROLE).
+    function unpause() external;
+
+    /// @notice The commitment an {IMerchstand-Order} must hash to (lowest byte masked), for clients that check their rebuild.
+    function hashOrder(IMerchstand.Order calldata order) external pure returns (bytes32);
+
+    /// @notice The terms of `storeId` at `version`.
+    function storeTerms(uint64 storeId, uint32 version) external view returns (IMerchstand.StoreTerms memory);
 
     /// @notice Who may accept the store ({acceptStoreOwnership}), or address(0).
     function pendingStoreOwner(uint64 storeId) external view returns (address);
@@ -948,9 +1009,6 @@ interface IMerchstand {
     /// limit).
     function boughtBy(uint64 productId, address buyer) external view returns (uint256);
 
-    /// @notice Whether the buyer of `orderId` reviewed `productId`, and whether the store replied.
-    function reviewState(uint256 orderId, uint64 productId) external view returns (bool reviewed, bool replied);
-
     /// @notice An account's withdrawable credits in `currency`.
     function credits(address account, address currency) external view returns (uint256);
 
@@ -962,22 +1020,4 @@ interface IMerchstand {
 
     /// @notice Whether the ERC-20 may be used by new stores and purchases.
     function isCurrencyAllowed(address token) external view returns (bool);
-
-    /// @notice The block this contract was deployed in, where clients start `eth_getLogs`.
-    function deploymentBlock() external view returns (uint256);
-
-    /// @notice A product's drop settings (all zero: none).
-    function getDrop(uint64 productId) external view returns (Drop memory);
-
-    /// @notice A store's shipping zones; zone k is `zones[k - 1]`.
-    function shippingZones(uint64 storeId) external view returns (ShippingZone[] memory zones);
-
-    /// @notice How often code `codeId` of the store was used, and whether staff revoked it.
-    function codeState(uint64 storeId, uint32 codeId) external view returns (uint256 uses, bool revoked);
-
-    /// @notice The EIP-712 digest staff sign for `code` (see {DiscountCode}).
-    function hashCode(DiscountCode calldata code) external view returns (bytes32);
-
-    /// @notice When a ticket order was checked in, 0 if not yet.
-    function checkedInAt(uint256 orderId) external view returns (uint256);
 }

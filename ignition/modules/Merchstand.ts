@@ -15,8 +15,11 @@ const MerchstandModule = buildModule("Merchstand", (m) => {
   const feeBps = m.getParameter("feeBps", 250);
   const feeRecipient = m.getParameter("feeRecipient", m.getAccount(0));
   const allowedCurrencies = m.getParameter<string[]>("allowedCurrencies", []);
-  const merchstand = m.contract("Merchstand", [admin, feeBps, feeRecipient, allowedCurrencies]);
-  return { merchstand };
+  // Carts and the drop toolkit: a module Merchstand runs by delegatecall (contracts/base/MerchstandDrops.sol),
+  // deployed first because Merchstand's own creation code has no room left for it.
+  const drops = m.contract("MerchstandDrops");
+  const merchstand = m.contract("Merchstand", [admin, feeBps, feeRecipient, allowedCurrencies, drops]);
+  return { merchstand, drops };
 });
 
 export default MerchstandModule;

@@ -71,7 +71,7 @@ export async function measureHistory(budgetSeconds: number, log: (line: string) 
     });
     const address = await deployed.getAddress();
     const deploymentBlock = await ethers.provider.getBlockNumber();
-    const merchstand = await ethers.getContractAt("Merchstand", address);
+    const merchstand = await ethers.getContractAt("MerchstandDeployed", address);
     const price = ethers.parseEther("0.02");
     await (
       await merchstand.connect(seller).openStore({

@@ -38,7 +38,7 @@ export async function measurePurchaseCost(chainType: "l1" | "op"): Promise<Chain
       defaultSender: admin.address,
       parameters: { Merchstand: { admin: admin.address, feeRecipient: admin.address } },
     });
-    const merchstand = await ethers.getContractAt("Merchstand", await deployed.getAddress());
+    const merchstand = await ethers.getContractAt("MerchstandDeployed", await deployed.getAddress());
     const asSeller = merchstand.connect(seller);
     await (
       await asSeller.openStore({

@@ -322,7 +322,7 @@ export async function seedDemo(
       await mined(demo.buyer, market, "review", [orderId, orderArg(order), productId, review.rating, review.text]);
       summary.reviews++;
       if (review.reply !== undefined) {
-        await mined(store.owner, market, "replyToReview", [orderId, productId, review.reply]);
+        await mined(store.owner, market, "replyToReview", [orderId, orderArg(order), productId, review.reply]);
       }
     }
   }

@@ -3,6 +3,7 @@
 // zero). The contract hashes the Order's calldata bytes as they are (Merchstand._loadOrder), so anything but the
 // canonical encoding of the committed values must fail, and nothing else may matter.
 import { expect } from "chai";
+import { previousOrderBlock, unpackLine } from "../../frontend/src/client/protocol.ts";
 import { buyEth, type Fx, load, packLine, priceOf, SHIPPING, Status, ship } from "./support/helpers.ts";
 
 const WORD = 64; // hex characters per 32-byte word
@@ -33,16 +34,18 @@ describe("Encoding", () => {
   const word = (n: bigint) => n.toString(16).padStart(WORD, "0");
 
   describe("the Order passed back", () => {
-    it("is laid out as the spec says: id, offset 0x40, 10 head words, lines offset 0x140, length, 4 words a line", async () => {
+    it("is laid out as the spec says: id, offset 0x40, 14 head words, lines offset 0x1c0, length, 4 words a line", async () => {
       const { orderId, order, words } = await completeCall();
       expect(BigInt(`0x${words[0]}`)).to.equal(orderId);
       expect(BigInt(`0x${words[1]}`), "offset of the Order tuple").to.equal(0x40n);
       expect(BigInt(`0x${words[2]}`), "buyer").to.equal(BigInt(order.buyer));
       expect(BigInt(`0x${words[8]}`), "shippedAt").to.equal(order.shippedAt);
       expect(BigInt(`0x${words[10]}`), "amount").to.equal(order.amount);
-      expect(BigInt(`0x${words[11]}`), "offset of the lines, from the tuple's start").to.equal(0x140n);
-      expect(BigInt(`0x${words[12]}`), "lines length").to.equal(1n);
-      expect(words.length, "2 + 10 + 1 + 4 words").to.equal(17);
+      expect(BigInt(`0x${words[11]}`), "shipsFrom").to.equal(order.shipsFrom);
+      expect(BigInt(`0x${words[14]}`), "discount").to.equal(order.discount);
+      expect(BigInt(`0x${words[15]}`), "offset of the lines, from the tuple's start").to.equal(0x1c0n);
+      expect(BigInt(`0x${words[16]}`), "lines length").to.equal(1n);
+      expect(words.length, "2 + 14 + 1 + 4 words").to.equal(21);
     });
 
     it("is accepted in its canonical encoding, and with bytes after it (the decoder ignores them)", async () => {
@@ -75,7 +78,7 @@ describe("Encoding", () => {
       const { merchstand } = fx;
       const { orderId, selector, words } = await completeCall();
       // Same values, lines moved one word further with a spare word in between: decodes to the same Order.
-      const moved = [...words.slice(0, 11), word(0x160n), word(0n), ...words.slice(12)];
+      const moved = [...words.slice(0, 15), word(0x1e0n), word(0n), ...words.slice(16)];
       const decoded = merchstand.interface.decodeFunctionData("complete", `${selector}${moved.join("")}`);
       expect(decoded[1].amount).to.equal(BigInt(`0x${words[10]}`));
       await expect(send(`${selector}${moved.join("")}`))
@@ -87,7 +90,7 @@ describe("Encoding", () => {
       const { merchstand } = fx;
       const { orderId, selector, words } = await completeCall();
       const longer = [...words];
-      longer[12] = word(2n);
+      longer[16] = word(2n);
       // The ABI decoder itself refuses it (no error data), before any hashing.
       await expect(send(`${selector}${longer.join("")}`)).to.revert(fx.ethers);
       expect(await merchstand.orderStatus(orderId)).to.equal(Status.Shipped);
@@ -97,7 +100,7 @@ describe("Encoding", () => {
       const { merchstand } = fx;
       const { orderId, selector, words } = await completeCall();
       const more = [...words];
-      more[15] = word(BigInt(`0x${words[15]}`) + 1n);
+      more[19] = word(BigInt(`0x${words[19]}`) + 1n);
       await expect(send(`${selector}${more.join("")}`))
         .to.be.revertedWithCustomError(merchstand, "OrderMismatch")
         .withArgs(orderId);
@@ -134,6 +137,23 @@ describe("Encoding", () => {
       await expect(merchstand.connect(buyer).buy_oT9la(line, SHIPPING, { value: price }))
         .to.be.revertedWithCustomError(merchstand, "InvalidLine")
         .withArgs(line);
+    });
+  });
+
+  describe("the line words of OrderPlaced", () => {
+    it("carry the line in bits 0..199, the variant's previous order block in 200..231, and zero above", async () => {
+      const { merchstand, buyer, shirtId } = fx;
+      const first = await buyEth(fx, buyer, shirtId, { variant: 2, quantity: 3n });
+      const second = await buyEth(fx, buyer, shirtId, { variant: 2 });
+      const [log] = await merchstand.queryFilter(merchstand.filters.OrderPlaced(second.orderId), "latest");
+      const w = log?.args.lines[0] as bigint;
+      const price = await priceOf(fx, shirtId, 2);
+      expect(w & ((1n << 200n) - 1n)).to.equal(packLine(shirtId, 2, 1, price, 0));
+      expect((w >> 200n) & 0xffffffffn).to.equal(BigInt(first.receipt.blockNumber));
+      expect(w >> 232n).to.equal(0n);
+      // The dapp's codec reads the same fields, and leaves the pointer out of the Line it passes back.
+      expect(unpackLine(w)).to.deep.equal({ productId: shirtId, variant: 2, quantity: 1, unitPrice: price });
+      expect(previousOrderBlock(w)).to.equal(first.receipt.blockNumber);
     });
   });
 });

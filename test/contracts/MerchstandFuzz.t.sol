@@ -2,6 +2,8 @@
 pragma solidity 0.8.30;
 
 import {Merchstand} from "../../contracts/Merchstand.sol";
+import {MerchstandDeployed} from "../../contracts/MerchstandDeployed.sol";
+import {MerchstandDrops} from "../../contracts/base/MerchstandDrops.sol";
 import {IMerchstand} from "../../contracts/interfaces/IMerchstand.sol";
 import {MockUSD} from "../../contracts/mocks/MockUSD.sol";
 import {Seeds} from "./invariant/MerchstandHandler.sol";
@@ -19,7 +21,7 @@ contract MerchstandFuzzTest {
     uint32 internal constant SHIP = 7 days;
     uint32 internal constant DELIVERY = 14 days;
 
-    Merchstand internal ms;
+    MerchstandDeployed internal ms;
     MockUSD internal usd;
     address internal seller = vm.addr(0x5E11);
     address internal payout = vm.addr(0x9A1);
@@ -35,7 +37,7 @@ contract MerchstandFuzzTest {
         address[] memory allowed = new address[](1);
         allowed[0] = address(usd);
         // This contract is the admin, so it can set the fee directly.
-        ms = new Merchstand(address(this), 250, feeTo, allowed);
+        ms = MerchstandDeployed(payable(address(new Merchstand(address(this), 250, feeTo, allowed, address(new MerchstandDrops())))));
         ethStore = _open(ETH);
         usdStore = _open(address(usd));
     }

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
-import {Merchstand} from "../../contracts/Merchstand.sol";
+import {MerchstandDeployed} from "../../contracts/MerchstandDeployed.sol";
 import {IMerchstand} from "../../contracts/interfaces/IMerchstand.sol";
 import {MockUSD} from "../../contracts/mocks/MockUSD.sol";
 import {MerchstandHandler} from "./invariant/MerchstandHandler.sol";
@@ -13,7 +13,7 @@ import {vm} from "./support/Vm.sol";
 /// with the handler's ghost model and with the tokens' own balances.
 contract MerchstandInvariantTest {
     MerchstandHandler internal h;
-    Merchstand internal ms;
+    MerchstandDeployed internal ms;
     MockUSD internal usd;
     address[] internal _targets;
 

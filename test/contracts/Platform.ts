@@ -16,6 +16,7 @@ import {
   variant,
   ZERO,
 } from "./support/helpers.ts";
+import { NO_CODE } from "./support/drops.ts";
 
 describe("Platform", () => {
   let fx: Fx;
@@ -155,6 +156,9 @@ describe("Platform", () => {
                 termsVersion: 1,
                 lines: [{ productId: shirtId, variant: 0, quantity: 1, maxUnitPrice: shirt }],
                 shipping: SHIPPING,
+                zone: 0,
+                maxShipping: 0n,
+                code: NO_CODE,
               },
             ],
             { value: shirt },
@@ -167,6 +171,9 @@ describe("Platform", () => {
                 termsVersion: 1,
                 lines: [{ productId: mugId, variant: 0, quantity: 1, maxUnitPrice: mug }],
                 shipping: SHIPPING,
+                zone: 0,
+                maxShipping: 0n,
+                code: NO_CODE,
               },
             ],
             permit,
@@ -253,18 +260,24 @@ describe("Platform", () => {
       const { merchstand, ethers, admin, feeRecipient } = fx;
       const factory = await ethers.getContractFactory("Merchstand");
       const max = await merchstand.MAX_FEE_BPS();
-      await expect(factory.deploy(ZERO, 100, feeRecipient.address, [])).to.be.revertedWithCustomError(
+      const drops = await (await ethers.deployContract("MerchstandDrops")).getAddress();
+      await expect(factory.deploy(ZERO, 100, feeRecipient.address, [], drops)).to.be.revertedWithCustomError(
         merchstand,
         "ZeroAddress",
       );
-      await expect(factory.deploy(admin.address, 100, ZERO, [])).to.be.revertedWithCustomError(
+      await expect(factory.deploy(admin.address, 100, ZERO, [], drops)).to.be.revertedWithCustomError(
         merchstand,
         "ZeroAddress",
       );
-      await expect(factory.deploy(admin.address, max + 1n, feeRecipient.address, []))
+      await expect(factory.deploy(admin.address, max + 1n, feeRecipient.address, [], drops))
         .to.be.revertedWithCustomError(merchstand, "FeeTooHigh")
         .withArgs(max + 1n, max);
-      await expect(factory.deploy(admin.address, 100, feeRecipient.address, [ZERO])).to.be.revertedWithCustomError(
+      await expect(factory.deploy(admin.address, 100, feeRecipient.address, [ZERO], drops)).to.be.revertedWithCustomError(
+        merchstand,
+        "ZeroAddress",
+      );
+      // The drop toolkit's module must be a contract (an address without code would make every cart a no-op).
+      await expect(factory.deploy(admin.address, 100, feeRecipient.address, [], admin.address)).to.be.revertedWithCustomError(
         merchstand,
         "ZeroAddress",
       );
@@ -273,7 +286,8 @@ describe("Platform", () => {
     it("grants the admin the admin, pauser, currency and fee roles at construction and announces the settings", async () => {
       const { ethers, admin, feeRecipient, usd } = fx;
       const token = await usd.getAddress();
-      const fresh = await ethers.deployContract("Merchstand", [admin.address, 250, feeRecipient.address, [token]]);
+      const drops = await (await ethers.deployContract("MerchstandDrops")).getAddress();
+      const fresh = await ethers.deployContract("Merchstand", [admin.address, 250, feeRecipient.address, [token], drops]);
       const tx = fresh.deploymentTransaction();
       if (tx === null) throw new Error("no deployment transaction");
       await expect(tx).to.emit(fresh, "FeeSet").withArgs(250);

@@ -26,6 +26,7 @@ import {
   variant,
   ZERO,
 } from "./support/helpers.ts";
+import { NO_CODE } from "./support/drops.ts";
 
 /** The id rule: `productId << 40 | variant << 32 | sold`, `sold` being the variant's sold counter before the order. */
 function orderIdOf(productId: bigint, variantIndex: bigint | number, sold: bigint): bigint {
@@ -37,9 +38,28 @@ function infoWord(termsVersion: bigint, feeBps: bigint, placedAt: bigint): bigin
   return termsVersion | (feeBps << 32n) | (placedAt << 48n);
 }
 
-/** One word of OrderPlaced's `lines`: `productId | variant << 64 | quantity << 72 | unitPrice << 104`. */
-function lineWord(productId: bigint, variantIndex: bigint | number, quantity: bigint, unitPrice: bigint): bigint {
-  return productId | (BigInt(variantIndex) << 64n) | (quantity << 72n) | (unitPrice << 104n);
+/**
+ * One word of OrderPlaced's `lines`: `productId | variant << 64 | quantity << 72 | unitPrice << 104 |
+ * previousOrderBlock << 200`.
+ */
+function lineWord(
+  productId: bigint,
+  variantIndex: bigint | number,
+  quantity: bigint,
+  unitPrice: bigint,
+  previousOrderBlock = 0n,
+): bigint {
+  return (
+    productId | (BigInt(variantIndex) << 64n) | (quantity << 72n) | (unitPrice << 104n) | (previousOrderBlock << 200n)
+  );
+}
+
+/** The variant's last order block as getProduct reports it: what its next order's line word carries. */
+async function lastOrderOf(fx: Fx, productId: bigint, variantIndex = 0): Promise<bigint> {
+  const p = await fx.merchstand.getProduct(productId);
+  const v = p.variants[variantIndex];
+  if (v === undefined) throw new Error("no such variant");
+  return v.lastOrderBlock;
 }
 
 async function soldOf(fx: Fx, productId: bigint, variantIndex = 0): Promise<bigint> {
@@ -77,8 +97,14 @@ describe("Purchase", () => {
           shippedAt: 0n,
           disputedAt: 0n,
           amount: price * 2n,
+          shipsFrom: 0n,
+          zone: 0n,
+          shipping: 0n,
+          discount: 0n,
           lines: [{ productId: BigInt(shirtId), variant: 1n, quantity: 2n, unitPrice: price }],
         };
+        const previous = await lastOrderOf(fx, shirtId, 1);
+        expect(previous).to.not.equal(0n);
         const tx = merchstand.connect(buyer).buy_oT9la(packLine(shirtId, 1, 2, price), SHIPPING, { value: price * 2n });
         await expect(tx)
           .to.emit(merchstand, "OrderPlaced")
@@ -87,7 +113,7 @@ describe("Purchase", () => {
             buyer.address,
             ethStoreId,
             infoWord(1n, feeBps, t),
-            [lineWord(shirtId, 1, 2n, price)],
+            [lineWord(shirtId, 1, 2n, price, previous)],
             SHIPPING,
           );
         await expect(tx).to.changeEtherBalances(ethers, [buyer, merchstand], [-price * 2n, price * 2n]);
@@ -247,9 +273,17 @@ describe("Purchase", () => {
         const id = orderIdOf(shirtId, 0, await soldOf(fx, shirtId));
         const blob = shippingBlob(512);
         const t = await pinNextTimestamp(fx);
+        const previous = await lastOrderOf(fx, shirtId, 0);
         await expect(merchstand.connect(buyer).buy_oT9la(packLine(shirtId, 0, 1, price), blob, { value: price }))
           .to.emit(merchstand, "OrderPlaced")
-          .withArgs(id, buyer.address, ethStoreId, infoWord(1n, feeBps, t), [lineWord(shirtId, 0, 1n, price)], blob);
+          .withArgs(
+            id,
+            buyer.address,
+            ethStoreId,
+            infoWord(1n, feeBps, t),
+            [lineWord(shirtId, 0, 1n, price, previous)],
+            blob,
+          );
         await expect(
           merchstand.connect(buyer).buy_oT9la(packLine(shirtId, 0, 1, price), shippingBlob(513), { value: price }),
         )
@@ -302,6 +336,7 @@ describe("Purchase", () => {
         const feeBefore = await merchstand.credits(feeRecipient.address, ZERO);
         const id = orderIdOf(ebookId, 0, await soldOf(fx, ebookId));
         const t = await pinNextTimestamp(fx);
+        const previous = await lastOrderOf(fx, ebookId, 0);
         const tx = merchstand.connect(buyer).buy_oT9la(packLine(ebookId, 0, 1, price), BUYER_KEY, { value: price });
         // The OrderPlaced log carries the buyer's key the store will seal the content key to.
         await expect(tx)
@@ -311,7 +346,7 @@ describe("Purchase", () => {
             buyer.address,
             ethStoreId,
             infoWord(1n, feeBps, t),
-            [lineWord(ebookId, 0, 1n, price)],
+            [lineWord(ebookId, 0, 1n, price, previous)],
             BUYER_KEY,
           );
         await expect(tx).not.to.emit(merchstand, "OrderCompleted");
@@ -425,6 +460,9 @@ describe("Purchase", () => {
             termsVersion: 1,
             lines: [{ productId, variant: 0, quantity: 1, maxUnitPrice: 1n }],
             shipping: BUYER_KEY,
+            zone: 0,
+            maxShipping: 0n,
+            code: NO_CODE,
           },
         ];
         await expect(merchstand.connect(buyer).checkout(cart, { value: 1n }))
@@ -456,6 +494,9 @@ describe("Purchase", () => {
               termsVersion: 1,
               lines: [{ productId, variant: 1, quantity: 1, maxUnitPrice: 1n }],
               shipping: BUYER_KEY,
+              zone: 0,
+              maxShipping: 0n,
+              code: NO_CODE,
             },
           ]),
         )
@@ -531,6 +572,9 @@ describe("Purchase", () => {
               { productId: shirtId, variant: 1, quantity: 1, maxUnitPrice: price },
             ],
             shipping: SHIPPING,
+            zone: 0,
+            maxShipping: 0n,
+            code: NO_CODE,
           },
         ];
         await expect(merchstand.connect(buyer).checkout(cart, { value: price * 3n }))
@@ -555,11 +599,19 @@ describe("Purchase", () => {
         const feeBps = BigInt(await merchstand.feeBps());
         const id = orderIdOf(mugId, 0, await soldOf(fx, mugId));
         const t = await pinNextTimestamp(fx);
+        const previous = await lastOrderOf(fx, mugId, 0);
         const tx = merchstand.connect(buyer).buy_oT9la(packLine(mugId, 0, 1, price), SHIPPING);
         await expect(tx).to.changeTokenBalances(ethers, usd, [buyer, merchstand], [-price, price]);
         await expect(tx)
           .to.emit(merchstand, "OrderPlaced")
-          .withArgs(id, buyer.address, usdStoreId, infoWord(1n, feeBps, t), [lineWord(mugId, 0, 1n, price)], SHIPPING);
+          .withArgs(
+            id,
+            buyer.address,
+            usdStoreId,
+            infoWord(1n, feeBps, t),
+            [lineWord(mugId, 0, 1n, price, previous)],
+            SHIPPING,
+          );
         // The log does not carry the currency: the order committed to has the store's, and no other.
         const order = {
           buyer: buyer.address,
@@ -571,6 +623,10 @@ describe("Purchase", () => {
           shippedAt: 0n,
           disputedAt: 0n,
           amount: price,
+          shipsFrom: 0n,
+          zone: 0n,
+          shipping: 0n,
+          discount: 0n,
           lines: [{ productId: mugId, variant: 0n, quantity: 1n, unitPrice: price }],
         };
         await merchstand.connect(seller).markShipped.staticCall(id, order, "DHL 1");
@@ -818,12 +874,18 @@ describe("Purchase", () => {
             { productId: shirtId, variant: 1, quantity: 1, maxUnitPrice: medium },
           ],
           shipping: SHIPPING,
+          zone: 0,
+          maxShipping: 0n,
+          code: NO_CODE,
         },
         {
           storeId,
           termsVersion: 1,
           lines: [{ productId: capId, variant: 0, quantity: 3, maxUnitPrice: cap }],
           shipping: shippingBlob(150),
+          zone: 0,
+          maxShipping: 0n,
+          code: NO_CODE,
         },
       ];
       const total = shirt * 2n + medium + cap * 3n;
@@ -835,6 +897,11 @@ describe("Purchase", () => {
       );
       const feeBps = BigInt(await merchstand.feeBps());
       const t = await pinNextTimestamp(fx);
+      const previous = [
+        await lastOrderOf(fx, shirtId, 2),
+        await lastOrderOf(fx, shirtId, 1),
+        await lastOrderOf(fx, capId, 0),
+      ] as const;
       const tx = merchstand.connect(buyer).checkout(cart, { value: total });
       await expect(tx).to.changeEtherBalances(ethers, [buyer, merchstand], [-total, total]);
       await expect(tx)
@@ -844,7 +911,7 @@ describe("Purchase", () => {
           buyer.address,
           ethStoreId,
           infoWord(1n, feeBps, t),
-          [lineWord(shirtId, 2, 2n, shirt), lineWord(shirtId, 1, 1n, medium)],
+          [lineWord(shirtId, 2, 2n, shirt, previous[0]), lineWord(shirtId, 1, 1n, medium, previous[1])],
           SHIPPING,
         );
       await expect(tx)
@@ -854,7 +921,7 @@ describe("Purchase", () => {
           buyer.address,
           storeId,
           infoWord(1n, feeBps, t),
-          [lineWord(capId, 0, 3n, cap)],
+          [lineWord(capId, 0, 3n, cap, previous[2])],
           shippingBlob(150),
         );
       const receipt = await (await tx).wait();
@@ -878,8 +945,8 @@ describe("Purchase", () => {
       const sold = await soldOf(fx, shirtId);
       const line = (quantity: number) => ({ productId: shirtId, variant: 0, quantity, maxUnitPrice: price });
       const cart = [
-        { storeId: ethStoreId, termsVersion: 1, lines: [line(2)], shipping: SHIPPING },
-        { storeId: ethStoreId, termsVersion: 1, lines: [line(1)], shipping: shippingBlob(100) },
+        { storeId: ethStoreId, termsVersion: 1, lines: [line(2)], shipping: SHIPPING, zone: 0, maxShipping: 0n, code: NO_CODE },
+        { storeId: ethStoreId, termsVersion: 1, lines: [line(1)], shipping: shippingBlob(100), zone: 0, maxShipping: 0n, code: NO_CODE },
       ];
       // The second order's id is taken after the first took its two units.
       const ids = [orderIdOf(shirtId, 0, sold), orderIdOf(shirtId, 0, sold + 2n)];
@@ -906,12 +973,18 @@ describe("Purchase", () => {
           termsVersion: 1,
           lines: [{ productId: ebookId, variant: 0, quantity: 1, maxUnitPrice: ebook }],
           shipping: BUYER_KEY,
+          zone: 0,
+          maxShipping: 0n,
+          code: NO_CODE,
         },
         {
           storeId,
           termsVersion: 1,
           lines: [{ productId: capId, variant: 0, quantity: 1, maxUnitPrice: cap }],
           shipping: SHIPPING,
+          zone: 0,
+          maxShipping: 0n,
+          code: NO_CODE,
         },
       ];
       const digital = orderIdOf(ebookId, 0, await soldOf(fx, ebookId));
@@ -938,7 +1011,7 @@ describe("Purchase", () => {
         await expect(
           merchstand
             .connect(buyer)
-            .checkout([{ storeId: ethStoreId, termsVersion: 1, lines: ordered, shipping: SHIPPING }], {
+            .checkout([{ storeId: ethStoreId, termsVersion: 1, lines: ordered, shipping: SHIPPING, zone: 0, maxShipping: 0n, code: NO_CODE }], {
               value: ebook + shirt,
             }),
         )
@@ -949,8 +1022,8 @@ describe("Purchase", () => {
       await expect(
         merchstand.connect(buyer).checkout(
           [
-            { storeId: ethStoreId, termsVersion: 1, lines: [lines[0] as (typeof lines)[0]], shipping: SHIPPING },
-            { storeId: ethStoreId, termsVersion: 1, lines: [lines[1] as (typeof lines)[0]], shipping: BUYER_KEY },
+            { storeId: ethStoreId, termsVersion: 1, lines: [lines[0] as (typeof lines)[0]], shipping: SHIPPING, zone: 0, maxShipping: 0n, code: NO_CODE },
+            { storeId: ethStoreId, termsVersion: 1, lines: [lines[1] as (typeof lines)[0]], shipping: BUYER_KEY, zone: 0, maxShipping: 0n, code: NO_CODE },
           ],
           { value: ebook + shirt },
         ),
@@ -973,12 +1046,18 @@ describe("Purchase", () => {
             termsVersion: 1,
             lines: [{ productId: shirtId, variant: 0, quantity: 1, maxUnitPrice: shirt }],
             shipping: SHIPPING,
+            zone: 0,
+            maxShipping: 0n,
+            code: NO_CODE,
           },
           {
             storeId,
             termsVersion: 1,
             lines: [{ productId: capId, variant: 0, quantity: 5, maxUnitPrice: cap }],
             shipping: SHIPPING,
+            zone: 0,
+            maxShipping: 0n,
+            code: NO_CODE,
           },
         ];
         await expect(merchstand.connect(buyer).checkout(cart, { value: shirt + cap * 5n }))
@@ -1005,6 +1084,9 @@ describe("Purchase", () => {
               { productId: shirtId, variant: 0, quantity: half, maxUnitPrice: price },
             ],
             shipping: SHIPPING,
+            zone: 0,
+            maxShipping: 0n,
+            code: NO_CODE,
           },
         ];
         await expect(merchstand.connect(buyer).checkout(cart, { value: price * half * 2n }))
@@ -1024,12 +1106,18 @@ describe("Purchase", () => {
             termsVersion: 1,
             lines: [{ productId: shirtId, variant: 0, quantity: 1, maxUnitPrice: shirt }],
             shipping: SHIPPING,
+            zone: 0,
+            maxShipping: 0n,
+            code: NO_CODE,
           },
           {
             storeId: usdStoreId,
             termsVersion: 1,
             lines: [{ productId: mugId, variant: 0, quantity: 1, maxUnitPrice: mug }],
             shipping: SHIPPING,
+            zone: 0,
+            maxShipping: 0n,
+            code: NO_CODE,
           },
         ];
         await expect(merchstand.connect(buyer).checkout(cart, { value: shirt }))
@@ -1057,7 +1145,7 @@ describe("Purchase", () => {
         await expect(
           merchstand
             .connect(buyer)
-            .checkout([{ storeId: ethStoreId, termsVersion: 1, lines: lines(max + 1n), shipping: BUYER_KEY }], {
+            .checkout([{ storeId: ethStoreId, termsVersion: 1, lines: lines(max + 1n), shipping: BUYER_KEY, zone: 0, maxShipping: 0n, code: NO_CODE }], {
               value: 1000n * (max + 1n),
             }),
         )
@@ -1068,8 +1156,8 @@ describe("Purchase", () => {
         await expect(
           merchstand.connect(buyer).checkout(
             [
-              { storeId: ethStoreId, termsVersion: 1, lines: lines(half), shipping: BUYER_KEY },
-              { storeId: ethStoreId, termsVersion: 1, lines: lines(half), shipping: BUYER_KEY },
+              { storeId: ethStoreId, termsVersion: 1, lines: lines(half), shipping: BUYER_KEY, zone: 0, maxShipping: 0n, code: NO_CODE },
+              { storeId: ethStoreId, termsVersion: 1, lines: lines(half), shipping: BUYER_KEY, zone: 0, maxShipping: 0n, code: NO_CODE },
             ],
             { value: 1000n * half * 2n },
           ),
@@ -1079,7 +1167,7 @@ describe("Purchase", () => {
         await expect(
           merchstand
             .connect(buyer)
-            .checkout([{ storeId: ethStoreId, termsVersion: 1, lines: lines(max), shipping: BUYER_KEY }], {
+            .checkout([{ storeId: ethStoreId, termsVersion: 1, lines: lines(max), shipping: BUYER_KEY, zone: 0, maxShipping: 0n, code: NO_CODE }], {
               value: 1000n * max,
             }),
         ).to.emit(merchstand, "OrderPlaced");
@@ -1114,7 +1202,7 @@ describe("Purchase", () => {
         const { merchstand, buyer, ethStoreId } = fx;
         await expect(merchstand.connect(buyer).checkout([])).to.be.revertedWithCustomError(merchstand, "EmptyCart");
         await expect(
-          merchstand.connect(buyer).checkout([{ storeId: ethStoreId, termsVersion: 1, lines: [], shipping: SHIPPING }]),
+          merchstand.connect(buyer).checkout([{ storeId: ethStoreId, termsVersion: 1, lines: [], shipping: SHIPPING, zone: 0, maxShipping: 0n, code: NO_CODE }]),
         ).to.be.revertedWithCustomError(merchstand, "EmptyCart");
       });
     });
@@ -1132,6 +1220,9 @@ describe("Purchase", () => {
                 termsVersion: 1,
                 lines: [{ productId: ebookId, variant: 0, quantity: 1, maxUnitPrice: ebook }],
                 shipping: BUYER_KEY,
+                zone: 0,
+                maxShipping: 0n,
+                code: NO_CODE,
               },
             ],
             { value: ebook },
@@ -1152,14 +1243,14 @@ describe("Purchase", () => {
         await expect(
           merchstand
             .connect(buyer)
-            .checkout([{ storeId: ethStoreId, termsVersion: 1, lines: physical, shipping: "0x" }], { value: shirt }),
+            .checkout([{ storeId: ethStoreId, termsVersion: 1, lines: physical, shipping: "0x", zone: 0, maxShipping: 0n, code: NO_CODE }], { value: shirt }),
         )
           .to.be.revertedWithCustomError(merchstand, "InvalidShippingBlob")
           .withArgs(ethStoreId, 0, MAX_SHIPPING);
         await expect(
           merchstand
             .connect(buyer)
-            .checkout([{ storeId: ethStoreId, termsVersion: 1, lines: digital, shipping: shippingBlob(10) }], {
+            .checkout([{ storeId: ethStoreId, termsVersion: 1, lines: digital, shipping: shippingBlob(10), zone: 0, maxShipping: 0n, code: NO_CODE }], {
               value: ebook,
             }),
         )
@@ -1179,12 +1270,18 @@ describe("Purchase", () => {
             termsVersion: 1,
             lines: [{ productId: shirtId, variant: 0, quantity: 1, maxUnitPrice: shirt }],
             shipping: SHIPPING,
+            zone: 0,
+            maxShipping: 0n,
+            code: NO_CODE,
           },
           {
             storeId: ethStoreId,
             termsVersion: 1,
             lines: [{ productId: ebookId, variant: 0, quantity: 2, maxUnitPrice: ebook }],
             shipping: BUYER_KEY,
+            zone: 0,
+            maxShipping: 0n,
+            code: NO_CODE,
           },
         ];
         await expect(merchstand.connect(buyer).checkout(cart, { value: shirt + ebook }))
@@ -1206,12 +1303,18 @@ describe("Purchase", () => {
             termsVersion: 1,
             lines: [{ productId: ebookId, variant: 0, quantity: 1, maxUnitPrice: ebook }],
             shipping: BUYER_KEY,
+            zone: 0,
+            maxShipping: 0n,
+            code: NO_CODE,
           },
           {
             storeId,
             termsVersion: 1,
             lines: [{ productId: capId, variant: 0, quantity: 1, maxUnitPrice: cap }],
             shipping: SHIPPING,
+            zone: 0,
+            maxShipping: 0n,
+            code: NO_CODE,
           },
         ];
         await expect(merchstand.connect(buyer).checkout(cart, { value: ebook + cap }))
@@ -1232,6 +1335,9 @@ describe("Purchase", () => {
                 termsVersion: 1,
                 lines: [{ productId: ebookId, variant: 0, quantity: 1, maxUnitPrice: ebook }],
                 shipping: BUYER_KEY,
+                zone: 0,
+                maxShipping: 0n,
+                code: NO_CODE,
               },
             ],
             {
@@ -1256,6 +1362,9 @@ describe("Purchase", () => {
             termsVersion: 1,
             lines: [{ productId: mugId, variant: 0, quantity: 3, maxUnitPrice: mug }],
             shipping: SHIPPING,
+            zone: 0,
+            maxShipping: 0n,
+            code: NO_CODE,
           },
         ];
         await expect(merchstand.connect(buyer).checkout(cart)).to.changeTokenBalances(
@@ -1278,6 +1387,9 @@ describe("Purchase", () => {
             termsVersion: 1,
             lines: [{ productId: mugId, variant: 0, quantity: 1, maxUnitPrice: mug }],
             shipping: SHIPPING,
+            zone: 0,
+            maxShipping: 0n,
+            code: NO_CODE,
           },
         ];
         await expect(merchstand.connect(buyer).checkout(cart, { value: 5 }))
@@ -1299,6 +1411,9 @@ describe("Purchase", () => {
                 termsVersion: 1,
                 lines: [{ productId: ebookId, variant: 0, quantity: 1, maxUnitPrice: ebook }],
                 shipping: BUYER_KEY,
+                zone: 0,
+                maxShipping: 0n,
+                code: NO_CODE,
               },
             ],
             {
@@ -1321,6 +1436,9 @@ describe("Purchase", () => {
             termsVersion: 1,
             lines: [{ productId: fx.mugId, variant: 0, quantity, maxUnitPrice: mug }],
             shipping: SHIPPING,
+            zone: 0,
+            maxShipping: 0n,
+            code: NO_CODE,
           },
         ],
       };
@@ -1425,6 +1543,9 @@ describe("Purchase", () => {
                 termsVersion: 1,
                 lines: [{ productId: ebookId, variant: 0, quantity: 1, maxUnitPrice: ebook }],
                 shipping: BUYER_KEY,
+                zone: 0,
+                maxShipping: 0n,
+                code: NO_CODE,
               },
             ],
             permit,

@@ -16,6 +16,7 @@ import {
   ship,
   variant,
 } from "./support/helpers.ts";
+import { NO_CODE } from "./support/drops.ts";
 
 describe("Reviews", () => {
   let fx: Fx;
@@ -40,7 +41,7 @@ describe("Reviews", () => {
     const value = lines.reduce((sum, l) => sum + l.maxUnitPrice, 0n);
     const tx = merchstand
       .connect(buyer)
-      .checkout([{ storeId: ethStoreId, termsVersion: 1, lines, shipping: SHIPPING }], { value });
+      .checkout([{ storeId: ethStoreId, termsVersion: 1, lines, shipping: SHIPPING, zone: 0, maxShipping: 0n, code: NO_CODE }], { value });
     const receipt = await (await tx).wait();
     if (receipt === null) throw new Error("no receipt");
     const [placed] = await placedAll(merchstand, receipt);
@@ -56,11 +57,11 @@ describe("Reviews", () => {
       const { orderId, order } = await completedShirt();
       await expect(merchstand.connect(buyer).review(orderId, order, shirtId, 4, "Great print, runs small."))
         .to.emit(merchstand, "ReviewPosted")
-        .withArgs(shirtId, orderId, buyer.address, 4, "Great print, runs small.");
+        .withArgs(shirtId, orderId, buyer.address, 4, 0, "Great print, runs small.");
       const p = await merchstand.getProduct(shirtId);
       expect(p.ratingCount).to.equal(1);
       expect(p.ratingSum).to.equal(4);
-      expect(await merchstand.reviewState(orderId, shirtId)).to.deep.equal([true, false]);
+      expect(await merchstand.reviewState(orderId, order, shirtId)).to.deep.equal([true, false]);
 
       const second = await completedShirt(fx.buyer2);
       await merchstand.connect(fx.buyer2).review(second.orderId, second.order, shirtId, 1, "");
@@ -98,7 +99,7 @@ describe("Reviews", () => {
       const delivered = await deliverDigital(fx, { orderId, order });
       await expect(merchstand.connect(buyer).review(orderId, delivered, ticketId, 5, "great gig"))
         .to.emit(merchstand, "ReviewPosted")
-        .withArgs(ticketId, orderId, buyer.address, 5, "great gig");
+        .withArgs(ticketId, orderId, buyer.address, 5, 0, "great gig");
     });
 
     it("accepts a Resolved order", async () => {
@@ -122,12 +123,12 @@ describe("Reviews", () => {
       const { orderId, order } = await completedCart(shirtId, ebookId);
       await merchstand.connect(buyer).review(orderId, order, shirtId, 5, "");
       await merchstand.connect(buyer).review(orderId, order, ebookId, 3, "");
-      expect(await merchstand.reviewState(orderId, shirtId)).to.deep.equal([true, false]);
-      expect(await merchstand.reviewState(orderId, ebookId)).to.deep.equal([true, false]);
+      expect(await merchstand.reviewState(orderId, order, shirtId)).to.deep.equal([true, false]);
+      expect(await merchstand.reviewState(orderId, order, ebookId)).to.deep.equal([true, false]);
     });
 
-    // The first line's product keeps its flags beside the order's status, the others in a mapping: both kinds must
-    // work on their own, whichever is reviewed or answered first.
+    // Each product's flags sit in the order's state at its first line: they must work on their own, whichever is
+    // reviewed or answered first.
     it("keeps the review flags of each product of a cart order apart", async () => {
       const { merchstand, seller, buyer, shirtId, ethStoreId } = fx;
       const capId = await listProduct(fx, seller, ethStoreId, productInput({ name: "Cap" }), [
@@ -136,24 +137,24 @@ describe("Reviews", () => {
       const { orderId, order: sent } = await completedCart(capId, shirtId);
       // The second product first: the first product's flags stay clear.
       await merchstand.connect(buyer).review(orderId, sent, shirtId, 4, "");
-      expect(await merchstand.reviewState(orderId, shirtId)).to.deep.equal([true, false]);
-      expect(await merchstand.reviewState(orderId, capId)).to.deep.equal([false, false]);
-      await expect(merchstand.connect(seller).replyToReview(orderId, capId, "thanks"))
+      expect(await merchstand.reviewState(orderId, sent, shirtId)).to.deep.equal([true, false]);
+      expect(await merchstand.reviewState(orderId, sent, capId)).to.deep.equal([false, false]);
+      await expect(merchstand.connect(seller).replyToReview(orderId, sent, capId, "thanks"))
         .to.be.revertedWithCustomError(merchstand, "CannotReply")
         .withArgs(orderId, capId);
-      await merchstand.connect(seller).replyToReview(orderId, shirtId, "thanks");
-      expect(await merchstand.reviewState(orderId, shirtId)).to.deep.equal([true, true]);
-      expect(await merchstand.reviewState(orderId, capId)).to.deep.equal([false, false]);
+      await merchstand.connect(seller).replyToReview(orderId, sent, shirtId, "thanks");
+      expect(await merchstand.reviewState(orderId, sent, shirtId)).to.deep.equal([true, true]);
+      expect(await merchstand.reviewState(orderId, sent, capId)).to.deep.equal([false, false]);
       await merchstand.connect(buyer).review(orderId, sent, capId, 5, "");
-      expect(await merchstand.reviewState(orderId, capId)).to.deep.equal([true, false]);
+      expect(await merchstand.reviewState(orderId, sent, capId)).to.deep.equal([true, false]);
       await expect(merchstand.connect(buyer).review(orderId, sent, capId, 5, ""))
         .to.be.revertedWithCustomError(merchstand, "AlreadyReviewed")
         .withArgs(orderId, capId);
       await expect(merchstand.connect(buyer).review(orderId, sent, shirtId, 5, ""))
         .to.be.revertedWithCustomError(merchstand, "AlreadyReviewed")
         .withArgs(orderId, shirtId);
-      await merchstand.connect(seller).replyToReview(orderId, capId, "thanks");
-      expect(await merchstand.reviewState(orderId, capId)).to.deep.equal([true, true]);
+      await merchstand.connect(seller).replyToReview(orderId, sent, capId, "thanks");
+      expect(await merchstand.reviewState(orderId, sent, capId)).to.deep.equal([true, true]);
       expect(await merchstand.orderStatus(orderId)).to.equal(Status.Completed);
     });
 
@@ -167,18 +168,18 @@ describe("Reviews", () => {
       const { orderId, order } = await buyEth(fx, buyer, ticketId, { shipping: BUYER_KEY });
       const delivered = await deliverDigital(fx, { orderId, order });
       await merchstand.connect(buyer).review(orderId, delivered, ticketId, 5, "great gig");
-      await merchstand.connect(seller).replyToReview(orderId, ticketId, "see you next tour");
+      await merchstand.connect(seller).replyToReview(orderId, delivered, ticketId, "see you next tour");
       expect(await merchstand.orderStatus(orderId)).to.equal(Status.Shipped);
       // The struct held from before the review still matches: the dispute goes through.
       const disputed = await disputeOrder(fx, orderId, delivered);
-      expect(await merchstand.reviewState(orderId, ticketId)).to.deep.equal([true, true]);
+      expect(await merchstand.reviewState(orderId, disputed, ticketId)).to.deep.equal([true, true]);
       await merchstand.connect(arbiter).resolveDispute(orderId, disputed, 0n);
       expect(await merchstand.orderStatus(orderId)).to.equal(Status.Resolved);
-      expect(await merchstand.reviewState(orderId, ticketId)).to.deep.equal([true, true]);
+      expect(await merchstand.reviewState(orderId, disputed, ticketId)).to.deep.equal([true, true]);
       await expect(merchstand.connect(buyer).review(orderId, disputed, ticketId, 1, "again"))
         .to.be.revertedWithCustomError(merchstand, "AlreadyReviewed")
         .withArgs(orderId, ticketId);
-      await expect(merchstand.connect(seller).replyToReview(orderId, ticketId, "again"))
+      await expect(merchstand.connect(seller).replyToReview(orderId, disputed, ticketId, "again"))
         .to.be.revertedWithCustomError(merchstand, "CannotReply")
         .withArgs(orderId, ticketId);
     });
@@ -306,11 +307,11 @@ describe("Reviews", () => {
       const { merchstand, buyer, manager, seller, shirtId } = fx;
       const { orderId, order } = await completedShirt();
       await merchstand.connect(buyer).review(orderId, order, shirtId, 2, "faded after one wash");
-      await expect(merchstand.connect(manager).replyToReview(orderId, shirtId, "Sorry! Write to us for a swap."))
+      await expect(merchstand.connect(manager).replyToReview(orderId, order, shirtId, "Sorry! Write to us for a swap."))
         .to.emit(merchstand, "ReviewReplied")
         .withArgs(shirtId, orderId, "Sorry! Write to us for a swap.");
-      expect(await merchstand.reviewState(orderId, shirtId)).to.deep.equal([true, true]);
-      await expect(merchstand.connect(seller).replyToReview(orderId, shirtId, "again"))
+      expect(await merchstand.reviewState(orderId, order, shirtId)).to.deep.equal([true, true]);
+      await expect(merchstand.connect(seller).replyToReview(orderId, order, shirtId, "again"))
         .to.be.revertedWithCustomError(merchstand, "CannotReply")
         .withArgs(orderId, shirtId);
     });
@@ -318,8 +319,8 @@ describe("Reviews", () => {
     describe("when there is no review to reply to", () => {
       it("reverts with CannotReply", async () => {
         const { merchstand, seller, shirtId } = fx;
-        const { orderId } = await completedShirt();
-        await expect(merchstand.connect(seller).replyToReview(orderId, shirtId, "thanks"))
+        const { orderId, order } = await completedShirt();
+        await expect(merchstand.connect(seller).replyToReview(orderId, order, shirtId, "thanks"))
           .to.be.revertedWithCustomError(merchstand, "CannotReply")
           .withArgs(orderId, shirtId);
       });
@@ -330,18 +331,31 @@ describe("Reviews", () => {
         const { merchstand, buyer, other, shirtId, ethStoreId } = fx;
         const { orderId, order } = await completedShirt();
         await merchstand.connect(buyer).review(orderId, order, shirtId, 5, "");
-        await expect(merchstand.connect(other).replyToReview(orderId, shirtId, "hi"))
+        await expect(merchstand.connect(other).replyToReview(orderId, order, shirtId, "hi"))
           .to.be.revertedWithCustomError(merchstand, "NotStoreStaff")
           .withArgs(ethStoreId, other.address);
       });
     });
 
-    describe("when the product does not exist", () => {
-      it("reverts with ProductNotFound", async () => {
-        const { merchstand, seller } = fx;
-        await expect(merchstand.connect(seller).replyToReview(1, 999, "hi"))
-          .to.be.revertedWithCustomError(merchstand, "ProductNotFound")
-          .withArgs(999);
+    describe("when the product is not in the order", () => {
+      it("reverts with ProductNotInOrder", async () => {
+        const { merchstand, buyer, seller, shirtId } = fx;
+        const { orderId, order } = await completedShirt();
+        await merchstand.connect(buyer).review(orderId, order, shirtId, 5, "");
+        await expect(merchstand.connect(seller).replyToReview(orderId, order, 999, "hi"))
+          .to.be.revertedWithCustomError(merchstand, "ProductNotInOrder")
+          .withArgs(orderId, 999);
+      });
+    });
+
+    describe("when the order given is not the order's", () => {
+      it("reverts with OrderMismatch", async () => {
+        const { merchstand, buyer, seller, shirtId } = fx;
+        const { orderId, order } = await completedShirt();
+        await merchstand.connect(buyer).review(orderId, order, shirtId, 5, "");
+        await expect(merchstand.connect(seller).replyToReview(orderId, { ...order, amount: 1n }, shirtId, "hi"))
+          .to.be.revertedWithCustomError(merchstand, "OrderMismatch")
+          .withArgs(orderId);
       });
     });
 
@@ -350,10 +364,10 @@ describe("Reviews", () => {
         const { merchstand, buyer, seller, shirtId } = fx;
         const { orderId, order } = await completedShirt();
         await merchstand.connect(buyer).review(orderId, order, shirtId, 5, "");
-        await expect(merchstand.connect(seller).replyToReview(orderId, shirtId, ""))
+        await expect(merchstand.connect(seller).replyToReview(orderId, order, shirtId, ""))
           .to.be.revertedWithCustomError(merchstand, "InvalidLength")
           .withArgs(0, 280);
-        await expect(merchstand.connect(seller).replyToReview(orderId, shirtId, "y".repeat(281)))
+        await expect(merchstand.connect(seller).replyToReview(orderId, order, shirtId, "y".repeat(281)))
           .to.be.revertedWithCustomError(merchstand, "InvalidLength")
           .withArgs(281, 280);
       });
@@ -364,7 +378,7 @@ describe("Reviews", () => {
       const { orderId, order } = await completedShirt();
       await merchstand.connect(buyer).review(orderId, order, shirtId, 5, "");
       await merchstand.connect(admin).pause();
-      await expect(merchstand.connect(seller).replyToReview(orderId, shirtId, "thank you")).to.emit(
+      await expect(merchstand.connect(seller).replyToReview(orderId, order, shirtId, "thank you")).to.emit(
         merchstand,
         "ReviewReplied",
       );

@@ -33,7 +33,14 @@ const LABELS = [["S", "M", "L", "XL"], ["Größe 38"], ["黒 / M", "白 / L"], [
 const ADDED = 23; // + the fixture's 2 = 25 products: three pages of 10.
 const PAGE = 10;
 
-type ModelVariant = { label: string; price: bigint; stock: number; sold: number; active: boolean };
+type ModelVariant = {
+  label: string;
+  price: bigint;
+  stock: number;
+  sold: number;
+  active: boolean;
+  lastOrderBlock: number;
+};
 type ModelProduct = {
   id: bigint;
   storeId: bigint;
@@ -45,6 +52,7 @@ type ModelProduct = {
   active: boolean;
   ratingCount: number;
   ratingSum: bigint;
+  lastReviewBlock: number;
   variants: ModelVariant[];
 };
 
@@ -95,7 +103,8 @@ async function seededCatalog() {
       active: true,
       ratingCount: 0,
       ratingSum: 0n,
-      variants: variants.map((v) => ({ ...v, sold: 0, active: true })),
+      lastReviewBlock: 0,
+      variants: variants.map((v) => ({ ...v, sold: 0, active: true, lastOrderBlock: 0 })),
     });
   }
   const byId = (id: bigint) => model[Number(id) - 1]!;
@@ -118,15 +127,21 @@ async function seededCatalog() {
     // productId << 40 | variant << 32 | the variant's sold counter before the order (IMerchstand's NatSpec).
     const orderId = (productId << 40n) | (BigInt(variant) << 32n) | BigInt(v.sold);
     const line = packLine({ productId, variant, quantity, maxUnitPrice: v.price }, 1);
-    await f.merchstand.connect(f.buyer).buy_oT9la(line, sealed, { value: v.price * BigInt(quantity) });
+    const bought = await (
+      await f.merchstand.connect(f.buyer).buy_oT9la(line, sealed, { value: v.price * BigInt(quantity) })
+    ).wait();
     v.stock -= quantity;
     v.sold += quantity;
+    v.lastOrderBlock = bought!.blockNumber;
     if (rating === undefined) return;
     const placed = await loadOrder(chain, orderId, f.deploymentBlock);
     await f.merchstand.connect(ownerOf(productId)).markShipped(orderId, placed!.order as never, "DHL 123");
     const shipped = await loadOrder(chain, orderId, f.deploymentBlock);
     await f.merchstand.connect(f.buyer).complete(orderId, shipped!.order as never);
-    await f.merchstand.connect(f.buyer).review(orderId, shipped!.order as never, productId, rating, "Très bien 👍");
+    const reviewed = await (
+      await f.merchstand.connect(f.buyer).review(orderId, shipped!.order as never, productId, rating, "Très bien 👍")
+    ).wait();
+    byId(productId).lastReviewBlock = reviewed!.blockNumber;
     byId(productId).ratingCount += 1;
     byId(productId).ratingSum += BigInt(rating);
   };

@@ -73,6 +73,10 @@ function record(lines: OrderRecord["order"]["lines"], shipping: string, id = 77n
       shippedAt: 0n,
       disputedAt: 0n,
       amount: lines.reduce((s, l) => s + l.unitPrice * BigInt(l.quantity), 0n),
+      shipsFrom: 0n,
+      zone: 0,
+      shipping: 0n,
+      discount: 0n,
       lines,
     },
   };

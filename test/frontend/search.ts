@@ -34,9 +34,10 @@ function product(id: bigint, storeId: bigint, name: string, category = 0): Produ
     maxPerBuyer: 0,
     ratingCount: 0,
     ratingSum: 0n,
+    lastReviewBlock: 0,
     name,
     metadataCid: `product-${id}`,
-    variants: [{ index: 0, label: "M", price: 1n, stock: 5, sold: 0, active: true }],
+    variants: [{ index: 0, label: "M", price: 1n, stock: 5, sold: 0, active: true, lastOrderBlock: 0 }],
   };
 }
 

@@ -25,6 +25,7 @@ import {
   ship,
   ZERO,
 } from "../contracts/support/helpers.ts";
+import { NO_CODE } from "../contracts/support/drops.ts";
 
 const GWEI = 1_000_000_000n;
 /** The counterparty pays the higher tip so the block orders it first; both carry a fixed gas limit (no estimate). */
@@ -96,6 +97,9 @@ describe("Security: the counterparty moves first", () => {
           termsVersion: 1,
           lines: [{ productId: shirtId, variant: 1, quantity: 1, maxUnitPrice: price }],
           shipping: SHIPPING,
+          zone: 0,
+          maxShipping: 0n,
+          code: NO_CODE,
         },
       ];
       const { b } = await sameBlock(
@@ -354,7 +358,7 @@ describe("Security: the counterparty moves first", () => {
         (o) => merchstand.connect(buyer).review(a.orderId, aShipped, shirtId, 4, "fits", o),
       );
       expect(reviewed.status).to.equal(1);
-      expect(await merchstand.reviewState(a.orderId, shirtId)).to.deep.equal([true, false]);
+      expect(await merchstand.reviewState(a.orderId, aShipped, shirtId)).to.deep.equal([true, false]);
       await (await merchstand.connect(admin).unpause()).wait();
 
       const c = await buyEth(fx, buyer, shirtId, { variant: 1 });

@@ -25,6 +25,7 @@ import {
   variant,
   ZERO,
 } from "../contracts/support/helpers.ts";
+import { NO_CODE } from "../contracts/support/drops.ts";
 
 /** Coverage instrumentation inflates gas, so gas bounds are only checked on uninstrumented runs. */
 const MEASURING_GAS = !hre.globalOptions.coverage;
@@ -164,7 +165,7 @@ describe("Security: griefing", () => {
         send: async (n) => {
           const o = await completed();
           await (await m.connect(buyer).review(o.orderId, o.order, shirtId, 4, "ok")).wait();
-          return m.connect(seller).replyToReview(o.orderId, shirtId, text(n));
+          return m.connect(seller).replyToReview(o.orderId, o.order, shirtId, text(n));
         },
       },
       {
@@ -255,6 +256,9 @@ describe("Security: griefing", () => {
           termsVersion: 1,
           lines: slots.slice(0, lines).map((s) => ({ ...s, quantity: 1, maxUnitPrice: 1n })),
           shipping: shippingBlob(512),
+          zone: 0,
+          maxShipping: 0n,
+          code: NO_CODE,
         },
       ];
       const tx = await merchstand.connect(buyer).checkout(cart(max), { value: BigInt(max) });
@@ -271,6 +275,9 @@ describe("Security: griefing", () => {
         termsVersion: 1,
         lines: [{ ...s, quantity: 1, maxUnitPrice: 1n }],
         shipping: shippingBlob(512),
+        zone: 0,
+        maxShipping: 0n,
+        code: NO_CODE,
       }));
       await expect(merchstand.connect(buyer).checkout(perLine, { value: BigInt(max + 1) }))
         .to.be.revertedWithCustomError(merchstand, "CartTooLarge")
@@ -363,6 +370,9 @@ describe("Security: griefing", () => {
         termsVersion: 1,
         lines: [{ productId, variant: 0, quantity: 5, maxUnitPrice: 1n }],
         shipping: SHIPPING,
+        zone: 0,
+        maxShipping: 0n,
+        code: NO_CODE,
       }));
       // Each order's id is its first line's productId << 40 | variant << 32 | units sold before: all fresh here.
       const ids = stores.map(({ productId }) => productId << 40n);

@@ -23,6 +23,7 @@ import {
   variant,
   ZERO,
 } from "../contracts/support/helpers.ts";
+import { NO_CODE } from "../contracts/support/drops.ts";
 
 // MaliciousToken.Mode
 const HONEST = 0;
@@ -97,6 +98,9 @@ describe("Security: malicious ERC-20s", () => {
           termsVersion: 1,
           lines: [{ productId, variant: 0, quantity: 3, maxUnitPrice: 10_000n }],
           shipping: SHIPPING,
+          zone: 0,
+          maxShipping: 0n,
+          code: NO_CODE,
         },
       ];
       await expect(merchstand.connect(buyer).checkout(cart))

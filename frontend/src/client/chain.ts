@@ -171,8 +171,13 @@ export class Chain {
     return this.read("boughtBy", [productId, buyer]);
   }
 
-  async reviewState(orderId: bigint, productId: bigint): Promise<{ reviewed: boolean; replied: boolean }> {
-    return this.read("reviewState", [orderId, productId]);
+  /** Review flags sit in the order's commitment, by line, so the contract checks the Order it is given. */
+  async reviewState(
+    orderId: bigint,
+    order: Order,
+    productId: bigint,
+  ): Promise<{ reviewed: boolean; replied: boolean }> {
+    return this.read("reviewState", [orderId, orderArg(order), productId]);
   }
 
   async blockNumber(): Promise<number> {

@@ -143,11 +143,12 @@ export function orderIdsFromReceipt(receipt: Receipt, contract: string): bigint[
   return ids;
 }
 
-/** The call that places `cart`: `buy_oT9la` for a single line, `checkout` otherwise. */
+/** The call that places `cart`: `buy_oT9la` for a single line without a zone or code, `checkout` otherwise. */
 export function purchaseCall(cart: CartOrder[]): MerchstandCall {
   const [only] = cart;
   const [line] = only?.lines ?? [];
-  if (cart.length === 1 && only?.lines.length === 1 && line !== undefined) {
+  const plain = !only?.zone && only?.code === undefined;
+  if (cart.length === 1 && only?.lines.length === 1 && line !== undefined && plain) {
     return { fn: "buy_oT9la", args: [packLine(line, only.termsVersion), only.shipping] };
   }
   return { fn: "checkout", args: [cartArg(cart)] };

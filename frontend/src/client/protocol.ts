@@ -69,7 +69,16 @@ export type Store = {
   officialEvidence: string;
 };
 
-export type Variant = { index: number; label: string; price: bigint; stock: number; sold: number; active: boolean };
+export type Variant = {
+  index: number;
+  label: string;
+  price: bigint;
+  stock: number;
+  sold: number;
+  active: boolean;
+  /** The block of the variant's latest order (low 32 bits; 0 before the first): where a history walk starts. */
+  lastOrderBlock: number;
+};
 
 export type Product = {
   id: bigint;
@@ -80,6 +89,8 @@ export type Product = {
   maxPerBuyer: number;
   ratingCount: number;
   ratingSum: bigint;
+  /** The block of the product's latest review (low 32 bits; 0 before the first): where a review walk starts. */
+  lastReviewBlock: number;
   name: string;
   metadataCid: string;
   variants: Variant[];
@@ -97,12 +108,33 @@ export type Order = {
   shippedAt: bigint;
   disputedAt: bigint;
   amount: bigint;
+  /** A pre-order's ship date (0 for none): its ship window runs from max(placedAt, shipsFrom). */
+  shipsFrom: bigint;
+  /** The shipping zone paid for, 0 for none. */
+  zone: number;
+  /** The shipping charge included in `amount`. */
+  shipping: bigint;
+  /** What a discount code took off (from the order's CodeRedeemed log). */
+  discount: bigint;
   lines: Line[];
 };
 
 export type LineInput = { productId: bigint; variant: number; quantity: number; maxUnitPrice: bigint };
 /** One order of a cart: all physical (shipping = the sealed address) or all digital (the buyer's 32-byte key). */
-export type CartOrder = { storeId: bigint; termsVersion: number; lines: LineInput[]; shipping: string };
+export type CartOrder = {
+  storeId: bigint;
+  termsVersion: number;
+  lines: LineInput[];
+  shipping: string;
+  /** The store's shipping zone (docs/DROPS.md); 0 or absent for none. */
+  zone?: number;
+  /** The highest shipping charge the buyer accepts. */
+  maxShipping?: bigint;
+  /** A signed discount or presale code ({code, r, vs}); absent for none. */
+  code?: SignedCode;
+};
+/** A discount or presale code as a purchase carries it (IMerchstand.SignedCode, docs/DROPS.md). */
+export type SignedCode = { code: bigint; r: string; vs: string };
 
 type AbiStore = FunctionResult<MerchstandAbi, "getStore">;
 type AbiProduct = FunctionResult<MerchstandAbi, "getProduct">;
@@ -149,7 +181,10 @@ export function packLine(line: LineInput, termsVersion: number): bigint {
   return line.productId | (variant << 64n) | (quantity << 72n) | (line.maxUnitPrice << 104n) | (version << 200n);
 }
 
-/** One line of an OrderPlaced log: `productId | variant << 64 | quantity << 72 | unitPrice << 104`. */
+/**
+ * One line of an OrderPlaced log: `productId | variant << 64 | quantity << 72 | unitPrice << 104 |
+ * previousOrderBlock << 200` (the previous order block is read by {@link previousOrderBlock}, not part of the Line).
+ */
 export function unpackLine(word: bigint): Line {
   return {
     productId: word & mask(64n),
@@ -160,15 +195,26 @@ export function unpackLine(word: bigint): Line {
 }
 
 /**
+ * The history pointer an OrderPlaced line word carries (docs/FORMATS.md, "History pointers"): the block of the
+ * previous order of the same variant, 0 if none, the log's own block if an earlier order or line in it took the
+ * variant.
+ */
+export function previousOrderBlock(word: bigint): number {
+  return Number((word >> 200n) & mask(32n));
+}
+
+/**
  * The Order an OrderPlaced log announces, rebuilt as IMerchstand's NatSpec of the event says: the log carries only
  * what the chain does not already know, packed; `currency` is the store's (fixed when it opened).
  */
 export function orderFromPlaced(
   args: Pick<EventArgs<"OrderPlaced">, "buyer" | "storeId" | "info" | "lines">,
   currency: string,
+  discount = 0n,
 ): Order {
   const info = BigInt(args.info);
   const lines = Array.from(args.lines, (w) => unpackLine(BigInt(w)));
+  const shipping = (info >> 136n) & mask(96n);
   return {
     buyer: String(args.buyer),
     storeId: BigInt(args.storeId),
@@ -178,7 +224,11 @@ export function orderFromPlaced(
     placedAt: (info >> 48n) & mask(40n),
     shippedAt: 0n,
     disputedAt: 0n,
-    amount: lines.reduce((sum, l) => sum + BigInt(l.quantity) * l.unitPrice, 0n),
+    amount: lines.reduce((sum, l) => sum + BigInt(l.quantity) * l.unitPrice, 0n) + shipping - discount,
+    shipsFrom: (info >> 96n) & mask(40n),
+    zone: Number((info >> 88n) & mask(8n)),
+    shipping,
+    discount,
     lines,
   };
 }
@@ -195,6 +245,7 @@ export function orderArg(order: Order): OrderArg {
     placedAt: Number(order.placedAt),
     shippedAt: Number(order.shippedAt),
     disputedAt: Number(order.disputedAt),
+    shipsFrom: Number(order.shipsFrom),
     lines: order.lines.map((l) => ({ ...l })),
   };
 }
@@ -205,6 +256,9 @@ export function cartArg(cart: CartOrder[]): CartArg {
     termsVersion: o.termsVersion,
     lines: o.lines.map((l) => ({ ...l })),
     shipping: o.shipping,
+    zone: o.zone ?? 0,
+    maxShipping: o.maxShipping ?? 0n,
+    code: o.code ?? { code: 0n, r: ZERO_BYTES32, vs: ZERO_BYTES32 },
   }));
 }
 

@@ -268,7 +268,7 @@ export default async function orderPage(ctx: PageContext): Promise<Page> {
           : [];
       if (reviewable.length > 0) {
         for (const productId of reviewable) {
-          const state = await app.chain.reviewState(orderId, productId);
+          const state = await app.chain.reviewState(orderId, r.order, productId);
           const name = products.get(productId)?.name ?? `Item ${productId}`;
           actionBox.append(
             state.reviewed

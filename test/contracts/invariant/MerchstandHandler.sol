@@ -3,6 +3,8 @@ pragma solidity 0.8.30;
 
 import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
 import {Merchstand} from "../../../contracts/Merchstand.sol";
+import {MerchstandDeployed} from "../../../contracts/MerchstandDeployed.sol";
+import {MerchstandDrops} from "../../../contracts/base/MerchstandDrops.sol";
 import {IMerchstand} from "../../../contracts/interfaces/IMerchstand.sol";
 import {MockUSD} from "../../../contracts/mocks/MockUSD.sol";
 import {vm} from "../support/Vm.sol";
@@ -33,7 +35,7 @@ contract MerchstandHandler {
     uint256 internal constant OPEN = PAID | SHIPPED | DISPUTED;
     uint256 internal constant ENDED = COMPLETED | REFUNDED | CANCELLED | RESOLVED;
 
-    Merchstand public immutable MS;
+    MerchstandDeployed public immutable MS;
     MockUSD public immutable USD;
 
     // ─────────────────────────────── Actors ───────────────────────────────
@@ -139,7 +141,7 @@ contract MerchstandHandler {
         USD = new MockUSD();
         address[] memory allowed = new address[](1);
         allowed[0] = address(USD);
-        MS = new Merchstand(ADMIN, 250, FEE_A, allowed);
+        MS = MerchstandDeployed(payable(address(new Merchstand(ADMIN, 250, FEE_A, allowed, address(new MerchstandDrops())))));
         buyers.push(vm.addr(0xB1));
         buyers.push(vm.addr(0xB2));
         buyers.push(vm.addr(0xB3));
@@ -598,7 +600,7 @@ contract MerchstandHandler {
         bytes memory expected;
         if (_reviews[id][pid] == 3) expected = abi.encodeWithSelector(IMerchstand.CannotReply.selector, id, pid);
         vm.prank(staff);
-        try MS.replyToReview(id, pid, _text(textSeed.bound(1, 280))) {
+        try MS.replyToReview(id, _order(id), pid, _text(textSeed.bound(1, 280))) {
             _mustHaveFailed(expected, "replyToReview");
             _reviews[id][pid] = 3;
             _count("replyToReview");
@@ -1005,7 +1007,10 @@ contract MerchstandHandler {
                 storeId: cartStores[i],
                 termsVersion: _stores[cartStores[i]].termsVersion,
                 lines: lines,
-                shipping: physical ? _blob(extraSeed ^ i) : _buyerKey(buyer)
+                shipping: physical ? _blob(extraSeed ^ i) : _buyerKey(buyer),
+                zone: 0,
+                maxShipping: 0,
+                code: IMerchstand.SignedCode(0, 0, 0)
             });
         }
         if (ghostPaused) cart.expected = abi.encodeWithSelector(Pausable.EnforcedPause.selector);
@@ -1033,6 +1038,10 @@ contract MerchstandHandler {
             shippedAt: 0,
             disputedAt: 0,
             amount: uint128(amount),
+            shipsFrom: 0,
+            zone: 0,
+            shipping: 0,
+            discount: 0,
             lines: lines
         });
         for (uint256 i; i < lines.length; ++i) {

@@ -14,7 +14,7 @@
 import type { BigNumberish, ContractTransactionReceipt, Log } from "ethers";
 import { network } from "hardhat";
 import MerchstandModule, { MockUSDModule } from "../../../ignition/modules/Merchstand.ts";
-import type { Merchstand, MockUSD } from "../../../types/ethers-contracts/index.ts";
+import type { MerchstandDeployed as Merchstand, MockUSD } from "../../../types/ethers-contracts/index.ts";
 
 export const connection = await network.create();
 export const { ethers, networkHelpers, ignition } = connection;
@@ -66,6 +66,10 @@ export interface Order {
   shippedAt: bigint;
   disputedAt: bigint;
   amount: bigint;
+  shipsFrom: bigint;
+  zone: bigint;
+  shipping: bigint;
+  discount: bigint;
   lines: Line[];
 }
 
@@ -134,6 +138,12 @@ export const BUYER_KEY = ethers.keccak256(ethers.toUtf8Bytes("merchstand fixture
 export async function ordersFromLogs(merchstand: Merchstand, logs: readonly Log[]): Promise<PlacedOrder[]> {
   const currencies = new Map<bigint, string>();
   const placed: PlacedOrder[] = [];
+  // A code's discount is announced beside the order, by CodeRedeemed.
+  const discounts = new Map<bigint, bigint>();
+  for (const log of logs) {
+    const ev = parse(merchstand, log);
+    if (ev?.name === "CodeRedeemed") discounts.set(BigInt(ev.args.orderId), BigInt(ev.args.discount));
+  }
   for (const log of logs) {
     const ev = parse(merchstand, log);
     if (ev?.name !== "OrderPlaced") continue;
@@ -159,9 +169,14 @@ export async function ordersFromLogs(merchstand: Merchstand, logs: readonly Log[
       placedAt: (info >> 48n) & mask(40n),
       shippedAt: 0n,
       disputedAt: 0n,
-      amount: lines.reduce((sum, l) => sum + l.quantity * l.unitPrice, 0n),
+      amount: 0n,
+      shipsFrom: (info >> 96n) & mask(40n),
+      zone: (info >> 88n) & mask(8n),
+      shipping: (info >> 136n) & mask(96n),
+      discount: discounts.get(BigInt(ev.args.orderId)) ?? 0n,
       lines,
     };
+    order.amount = lines.reduce((sum, l) => sum + l.quantity * l.unitPrice, 0n) + order.shipping - order.discount;
     placed.push({ orderId: BigInt(ev.args.orderId), order, shipping: ev.args.shipping });
   }
   return placed;
@@ -284,7 +299,7 @@ export async function deployMerchstandFixture() {
       },
     },
   });
-  const merchstand = (await ethers.getContractAt("Merchstand", await deployed.getAddress())) as unknown as Merchstand;
+  const merchstand = (await ethers.getContractAt("MerchstandDeployed", await deployed.getAddress())) as unknown as Merchstand;
   const usd = (await ethers.getContractAt("MockUSD", usdAddress)) as unknown as MockUSD;
 
   await merchstand.connect(admin).grantRole(await merchstand.VERIFIER_ROLE(), verifier.address);

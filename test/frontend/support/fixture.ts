@@ -4,7 +4,7 @@ import { x25519 } from "@noble/curves/ed25519.js";
 import { network } from "hardhat";
 import type { FetchLike } from "../../../frontend/src/client/rpc.ts";
 import MerchstandModule, { MockUSDModule } from "../../../ignition/modules/Merchstand.ts";
-import type { Merchstand, MockUSD } from "../../../types/ethers-contracts/index.ts";
+import type { MerchstandDeployed as Merchstand, MockUSD } from "../../../types/ethers-contracts/index.ts";
 
 export const connection = await network.create();
 export const { ethers, ignition, networkHelpers } = connection;
@@ -52,7 +52,7 @@ export async function deployCatalog() {
     parameters: { Merchstand: { allowedCurrencies: [usdAddress] } },
   });
   const address = await deployed.getAddress();
-  const merchstand = (await ethers.getContractAt("Merchstand", address)) as unknown as Merchstand;
+  const merchstand = (await ethers.getContractAt("MerchstandDeployed", address)) as unknown as Merchstand;
   const usd = (await ethers.getContractAt("MockUSD", usdAddress)) as unknown as MockUSD;
   const deploymentBlock = Number(await merchstand.deploymentBlock());
   const terms = { arbiter: admin.address, shipWindow: 7 * 86400, deliveryWindow: 14 * 86400 };

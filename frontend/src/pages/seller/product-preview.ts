@@ -31,10 +31,13 @@ function draftProduct(input: PreviewInput): Product {
     maxPerBuyer: 0,
     ratingCount: 0,
     ratingSum: 0n,
+    lastReviewBlock: 0,
     name: input.name,
     metadataCid: "",
     variants: input.variants.flatMap((v, index) =>
-      v.price === null ? [] : [{ index, label: v.label, price: v.price, stock: v.stock, sold: 0, active: true }],
+      v.price === null
+        ? []
+        : [{ index, label: v.label, price: v.price, stock: v.stock, sold: 0, active: true, lastOrderBlock: 0 }],
     ),
   };
 }

@@ -2,14 +2,17 @@
 // Vite dev server (hot reload) instead of from IPFS. The manifest the dapp fetches (./manifest.json) is answered
 // from memory by a small Vite plugin, so nothing is written into frontend/.
 import type { ServerResponse } from "node:http";
+import { DEMO_ACCOUNTS_FILE } from "../frontend/src/client/demo-accounts.ts";
 import { serializeDappManifest } from "./publish/dapp-manifest.ts";
 import { main } from "./stack/cli.ts";
 import { FRONTEND_DIR } from "./stack/dapp.ts";
+import { demoAccountsFile } from "./stack/demo-accounts.ts";
 
 await main("dev", {
   startDevServer: async (manifest, devPort) => {
     const { createServer } = await import("vite");
     const body = serializeDappManifest(manifest);
+    const demo = demoAccountsFile(manifest);
     const server = await createServer({
       root: FRONTEND_DIR,
       clearScreen: false,
@@ -20,9 +23,15 @@ await main("dev", {
           configureServer(dev) {
             // Any path ending in /manifest.json: the dapp asks relative to the page it is on.
             dev.middlewares.use((req, res: ServerResponse, next) => {
-              if (!(req.url ?? "").split("?")[0]!.endsWith("/manifest.json")) return next();
+              const path = (req.url ?? "").split("?")[0]!;
+              const served = path.endsWith("/manifest.json")
+                ? body
+                : demo && path.endsWith(`/${DEMO_ACCOUNTS_FILE}`)
+                  ? JSON.stringify(demo)
+                  : null;
+              if (served === null) return next();
               res.writeHead(200, { "content-type": "application/json", "cache-control": "no-store" });
-              res.end(body);
+              res.end(served);
             });
           },
         },

@@ -3,6 +3,7 @@
 import { Cart } from "./client/cart.ts";
 import { loadAllStores, type SearchText } from "./client/catalog.ts";
 import { Chain } from "./client/chain.ts";
+import { demoWallets } from "./client/demo-accounts.ts";
 import { type ErrorContext, explainError, type FanError } from "./client/errors.ts";
 import { IpfsClient } from "./client/ipfs.ts";
 import { type Currency, currencyOf, type Manifest } from "./client/manifest.ts";
@@ -188,7 +189,9 @@ export class App {
   }
 
   async discover(): Promise<WalletInfo[]> {
-    this.wallets = await discoverWallets(window);
+    // Injected wallets (EIP-6963), then the local chain's demo accounts (none on any other chain).
+    const [injected, demo] = await Promise.all([discoverWallets(window), demoWallets(this.manifest, location.href)]);
+    this.wallets = [...injected, ...demo];
     return this.wallets;
   }
 
@@ -239,9 +242,11 @@ export class App {
       return;
     }
     try {
-      this.balance = await this.chain.balanceOf(account, ZERO_ADDRESS);
+      const balance = await this.chain.balanceOf(account, ZERO_ADDRESS);
+      // A read for an account the wallet has since switched away from would show its balance under the new one.
+      if (this.account === account) this.balance = balance;
     } catch {
-      this.balance = null;
+      if (this.account === account) this.balance = null;
     }
   }
 }

@@ -34,6 +34,8 @@ export const ROUTES: Route[] = [
   { path: "/sell/store/:storeId/codes", load: () => import("./pages/seller/codes.ts") },
   { path: "/arbiter", load: () => import("./pages/seller/arbiter.ts") },
   { path: "/verify", load: () => import("./pages/seller/verifier.ts") },
+  // A store's event door: staff scan and check in tickets.
+  { path: "/door/:storeId", load: () => import("./pages/door.ts") },
 ];
 
 const NOT_FOUND: Route = { path: "*", load: () => import("./pages/not-found.ts") };

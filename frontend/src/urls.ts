@@ -52,6 +52,8 @@ export const routes = {
   arbiter: () => "/arbiter",
   verifier: () => "/verify",
   settings: () => "/settings",
+  /** The door of a store's event (pages/door.ts): staff check tickets in. */
+  door: (storeId: Id) => `/door/${storeId}`,
 };
 
 /** The `href` of a route. */

@@ -1,4 +1,4 @@
-// The demo catalog `npm start` seeds: three stores, fourteen products, prices in ETH and mUSD.
+// The demo catalog `npm start` seeds: four stores, seventeen products, prices in ETH and mUSD.
 //
 // The cast tells the story the dapp has to handle (official stores and look-alikes): The Midnight Owls run the official store (attested
 // by the platform verifier); someone else opened "The Midnlght 0wls — Official Store", a look-alike that differs
@@ -40,7 +40,15 @@ export type DemoProduct = {
   digital?: boolean;
   /** A digital download's file (its name and text), encrypted and pinned by the seed as the dashboard does. */
   download?: { name: string; text: string };
+  /**
+   * A timed drop, in seconds from the moment the seed runs (scripts/seed/drops.ts): a presale from `presaleIn`, open
+   * from `opensIn` to `closesIn`, a pre-order shipping from `shipsIn` (IMerchstand Drop).
+   */
+  drop?: { presaleIn?: number; opensIn?: number; closesIn?: number; shipsIn?: number };
 };
+
+/** A shipping zone: its countries go in the store's metadata, its rate on chain (docs/DROPS.md). */
+export type DemoZone = { name: string; countries: string[]; rate: string; freeFrom?: string };
 
 export type DemoStore = {
   key: string;
@@ -56,7 +64,15 @@ export type DemoStore = {
   links: Array<{ label: string; url: string }>;
   palette: Palette;
   products: DemoProduct[];
+  zones?: DemoZone[];
 };
+
+const MINUTE = 60;
+const DAY = 24 * 60 * MINUTE;
+/** Europe as the demo's zone lists it: the EU, the EEA and Switzerland (ISO 3166-1 alpha-2). */
+const EUROPE = "AT BE BG HR CY CZ DK EE FI FR DE GR HU IE IT LV LT LU MT NL PL PT RO SK SI ES SE NO IS LI CH".split(
+  " ",
+);
 
 const APPAREL_SIZES = (price: string, stock: [number, number, number, number]): DemoVariant[] =>
   ["S", "M", "L", "XL"].map((label, i) => ({ label, price, stock: stock[i]! }));
@@ -232,6 +248,61 @@ export const DEMO_STORES: DemoStore[] = [
     ],
   },
   {
+    // The drop toolkit (scripts/seed/drops.ts): shipping zones, a timed drop with a presale, a pre-order, a ticket.
+    key: "lanterns",
+    owner: "sellerB",
+    name: "Lantern Parade",
+    mark: "LANTERN PARADE",
+    currency: "ETH",
+    official: false,
+    evidence: "https://lanternparade.example/shop",
+    bio: "Indie-folk from Bristol. Drops on Fridays at noon, fan club first, shipped worldwide from the van.",
+    links: [{ label: "Website", url: "https://lanternparade.example" }],
+    palette: { background: [28, 40, 34], ink: [250, 204, 102], accent: [236, 120, 80] },
+    zones: [
+      { name: "UK", countries: ["GB"], rate: "0.002", freeFrom: "0.1" },
+      { name: "Europe", countries: EUROPE, rate: "0.004" },
+      { name: "Japan and rest of world", countries: ["JP", "*"], rate: "0.009" },
+    ],
+    products: [
+      {
+        key: "lantern-drop-tee",
+        name: "Friday Drop Tee",
+        category: "apparel",
+        art: "tee",
+        caption: ["FRIDAY", "DROP"],
+        description:
+          "This week's drop: a glow-in-the-dark lantern print. Fan club presale now with the code, on sale to everyone ten minutes after the stack starts, for one week.",
+        details: { Material: "100% organic cotton", Print: "Glow-in-the-dark ink" },
+        variants: APPAREL_SIZES("0.02", [10, 10, 10, 10]),
+        drop: { presaleIn: 0, opensIn: 10 * MINUTE, closesIn: 7 * DAY },
+      },
+      {
+        key: "lantern-vinyl",
+        name: 'Paper Moons — 12" Vinyl (pre-order)',
+        category: "music",
+        art: "vinyl",
+        caption: ["PAPER", "MOONS"],
+        description: "The new album on 180 g vinyl. Pre-order now; it ships from the release date.",
+        details: { Format: '12" LP, 33 rpm', Tracks: "11" },
+        variants: [{ label: "Black", price: "0.03", stock: 100 }],
+        drop: { shipsIn: 60 * DAY },
+      },
+      {
+        key: "lantern-ticket",
+        name: "Lantern Parade at the Fleece — Ticket",
+        category: "tickets",
+        art: "ticket",
+        caption: ["LIVE", "THE FLEECE"],
+        description: "General admission at The Fleece, Bristol. Show the ticket's QR code at the door.",
+        details: { Venue: "The Fleece, Bristol", Doors: "19:00" },
+        variants: [{ label: "General admission", price: "0.015", stock: 200 }],
+        maxPerBuyer: 4,
+        digital: true,
+      },
+    ],
+  },
+  {
     key: "impostor",
     owner: "impostor",
     name: "The Midnlght 0wls — Official Store",
@@ -357,6 +428,13 @@ export const DEMO_ORDERS: DemoOrder[] = [
     store: "owls",
     lines: [{ product: "owl-album", variant: "Download", quantity: 1 }],
     stage: "paid",
+  },
+  // A delivered ticket to show at the door (#/door/<store id> on the seller's device).
+  {
+    buyer: "buyer",
+    store: "lanterns",
+    lines: [{ product: "lantern-ticket", variant: "General admission", quantity: 1 }],
+    stage: "shipped",
   },
 ];
 

@@ -13,6 +13,7 @@ import {
   Signature,
   type TransactionReceipt,
 } from "ethers";
+import { NO_CODE } from "../../frontend/src/client/code-text.ts";
 import {
   type DeliveredItem,
   deliveryKeyMessage,
@@ -27,6 +28,7 @@ import { ROOT } from "../cli/root.ts";
 import { type CastRole, castWallet } from "../stack/accounts.ts";
 import { productImages, storeBanner, storeLogo } from "./art.ts";
 import { CATEGORY, DEMO_ADDRESSES, DEMO_ORDERS, DEMO_STORES, type DemoStore } from "./catalog.ts";
+import { type DropsSummary, seedDrops } from "./drops.ts";
 
 const ETH = "0x0000000000000000000000000000000000000000";
 const DAY = 24 * 60 * 60;
@@ -57,6 +59,8 @@ export type SeedSummary = {
   images: number;
   /** Secret shipping keys by store id, so a test can open the sealed addresses like the seller's browser does. */
   shippingSecrets: Record<string, Uint8Array>;
+  /** The timed drop, its presale code and link (scripts/seed/drops.ts). */
+  drops: DropsSummary | null;
 };
 
 async function loadAbi(artifact: string): Promise<unknown[]> {
@@ -87,7 +91,17 @@ export async function publishDemoContent(ipfs: ContentSink, options: { chainId?:
     images += 2;
     storeCids.set(
       store.key,
-      await ipfs.addBytes(json({ schema: "merchstand/store@1", bio: store.bio, logo, banner, links: store.links })),
+      await ipfs.addBytes(
+        json({
+          schema: "merchstand/store@1",
+          bio: store.bio,
+          logo,
+          banner,
+          links: store.links,
+          // Which countries form each shipping zone (client/zones.ts); the rates go on chain (scripts/seed/drops.ts).
+          ...(store.zones ? { zones: store.zones.map(({ name, countries }) => ({ name, countries })) } : {}),
+        }),
+      ),
     );
     for (const product of store.products) {
       const pictures: string[] = [];
@@ -184,6 +198,7 @@ export async function seedDemo(
     reviews: 0,
     images: 0,
     shippingSecrets: {},
+    drops: null,
   };
 
   const { storeCids, productCids } = await content;
@@ -282,7 +297,10 @@ export async function seedDemo(
       ? null
       : deriveDeliveryKey(await buyer.signMessage(deliveryKeyMessage(buyer.address, target.chainId)));
     const shipping = deliveryKey ? deliveryKey.publicKey : sealShipping(DEMO_ADDRESSES[demo.buyer]!, bytes32(storeKey));
-    const cart = [{ storeId, termsVersion: onChain.termsVersion, lines, shipping }];
+    // No shipping zone (the demo's zones are set after its orders, scripts/seed/drops.ts) and no code.
+    const cart = [
+      { storeId, termsVersion: onChain.termsVersion, lines, shipping, zone: 0, maxShipping: 0n, code: NO_CODE },
+    ];
 
     let receipt: TransactionReceipt;
     if (store.currency === "ETH") {
@@ -327,6 +345,14 @@ export async function seedDemo(
     }
   }
   log(`${summary.orders} orders placed, ${summary.reviews} reviews written`);
+  summary.drops = await seedDrops({
+    market,
+    mined,
+    wallet,
+    chainId: target.chainId,
+    storeIds,
+    productIds: summary.productIds,
+  });
   return summary;
 }
 

@@ -9,6 +9,7 @@ import type { SeedSummary } from "../seed/seed.ts";
 import { CAST, castWallet } from "./accounts.ts";
 import { compileContracts } from "./compile.ts";
 import { buildDapp, DAPP_DIST, localChainName, stackManifest, stageBuild, writeManifest } from "./dapp.ts";
+import { demoAccountsFile, writeDemoAccounts } from "./demo-accounts.ts";
 import type { Deployment } from "./deploy.ts";
 import { type Chain, connectExternalNode, startHardhatNode } from "./hardhat-node.ts";
 import type { IpfsBackend } from "./ipfs-backend.ts";
@@ -176,6 +177,7 @@ export async function startStack(options: StackOptions, hooks: StackHooks = {}):
         let added: Awaited<ReturnType<IpfsBackend["addDirectory"]>>;
         try {
           await writeManifest(staged, manifest);
+          await writeDemoAccounts(staged, manifest);
           added = await ipfs.addDirectory(staged);
         } finally {
           await rm(staged, { recursive: true, force: true });
@@ -223,9 +225,15 @@ export function openAndWalletLines(stack: Pick<RunningStack, "dapp" | "devUrl" |
       : stack.devUrl !== null
         ? [`  → Open ${stack.devUrl} in your browser.`]
         : [];
+  const chain = { chainId: Number(stack.chain.chainId), rpcUrl: stack.chain.rpcUrl };
   return [
     ...open,
-    "  To buy or sell, add the local chain to your wallet (MetaMask: Settings → Networks → Add a network manually):",
+    ...(open.length > 0 && demoAccountsFile(chain) !== null
+      ? [
+          "  No wallet needed to try it: Connect wallet → a demo account (the buyer, or the seller of The Midnight Owls).",
+        ]
+      : []),
+    "  Or, with your own wallet, add the local chain to it (MetaMask: Settings → Networks → Add a network manually):",
     `      Network name: ${localChainName(Number(stack.chain.chainId))}`,
     `      RPC URL: ${stack.chain.rpcUrl}`,
     `      Chain ID: ${stack.chain.chainId}`,
@@ -287,6 +295,18 @@ export async function readyBanner(stack: RunningStack): Promise<string[]> {
       lines.push(
         `  ${label} (account #${CAST[role]}): ${wallet.address}${owns ? ` — owns ${owns}` : ""}`,
         `      private key ${wallet.privateKey}  [${await balanceOf(wallet.address)}]`,
+      );
+    }
+    const drops = stack.seed?.drops;
+    if (drops) {
+      const dapp = stack.dapp?.subdomainUrl ?? stack.devUrl ?? "";
+      lines.push(
+        "",
+        `  Timed drop: product ${drops.productId} opens to everyone at ${new Date(Number(drops.opensAt) * 1000).toISOString()};`,
+        "  until then the fan-club presale is open to whoever holds this code (10% off):",
+        `  Presale code: ${drops.presaleCode}`,
+        `  Presale link: ${dapp}#${drops.presaleRoute}`,
+        `  Door (ticket check-in, as the store's owner): ${dapp}#/door/${drops.storeId}`,
       );
     }
     lines.push("", "Press Ctrl-C to stop.");

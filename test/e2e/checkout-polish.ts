@@ -84,9 +84,11 @@ describe("checkout polish in Chromium (e2e)", function () {
 
   /** Mints test mUSD (MockUSD's mint is open) to `fan`, from the stack's deployer account. */
   async function fundMusd(fan: string, amount: string) {
-    const manifest = (await (await fetch(new URL("manifest.json", stack.dappUrl))).json()) as {
-      currencies: { address: string; symbol: string }[];
-    };
+    // Read in the page: Node can't resolve the gateway's *.localhost subdomain the dapp is served from.
+    const manifest = await page.evaluate(
+      async () =>
+        (await (await fetch("manifest.json")).json()) as { currencies: { address: string; symbol: string }[] },
+    );
     const musd = manifest.currencies.find((c) => c.symbol === "mUSD");
     if (!musd) throw new Error("the stack's manifest lists no mUSD");
     const provider = new JsonRpcProvider(stack.rpcUrl, undefined, { staticNetwork: true });
@@ -239,6 +241,7 @@ describe("checkout polish in Chromium (e2e)", function () {
 
     // One Check out button for the whole cart, one form, and the two payments announced before paying.
     await page.goto(`${stack.dappUrl}#/cart`);
+    await page.locator(".cart-summary").waitFor();
     const checkOut = page.getByRole("link", { name: "Check out" });
     expect(await checkOut.count()).to.equal(1);
     await checkOut.click();

@@ -5,7 +5,9 @@
 import { randomBytes } from "node:crypto";
 import { resolve } from "node:path";
 import { expect } from "chai";
+import { Interface, JsonRpcProvider } from "ethers";
 import type { Browser, BrowserContext, Page } from "playwright-core";
+import { merchstandAbi } from "../../frontend/src/generated/merchstand-abi.ts";
 import { ROOT } from "../../scripts/cli/root.ts";
 import { encodePng } from "../../scripts/seed/png.ts";
 import { testWallet } from "../../scripts/stack/accounts.ts";
@@ -411,6 +413,59 @@ describe("store polish in Chromium (e2e)", function () {
       expect(await page.getByLabel("Arbiter", { exact: true }).inputValue()).to.equal(SELLER.address);
       await note.waitFor();
       expect(await note.innerText()).to.match(/settles its own disputes/);
+    });
+
+    it("says a store settles its own disputes when its arbiter is one of its managers, as the checkout does", async () => {
+      // One rule (client/terms.ts arbiterIsStore): owner, payout wallet or any manager. The seed's store 1 names an
+      // independent arbiter; it makes a manager its arbiter, then puts its terms back.
+      const provider = new JsonRpcProvider(stack.rpcUrl, undefined, { staticNetwork: true });
+      const protocol = new Interface(merchstandAbi);
+      const owner = testWallet(1, provider);
+      const manager = account(18).address;
+      // Nonces counted here: the provider may answer a second eth_getTransactionCount from its short-lived cache.
+      let nonce = await provider.getTransactionCount(owner.address, "latest");
+      const send = async (fn: "setStoreTerms" | "setStoreManager", args: unknown[]) =>
+        (
+          await owner.sendTransaction({
+            to: stack.merchstand,
+            data: protocol.encodeFunctionData(fn, args),
+            nonce: nonce++,
+          })
+        ).wait();
+      const [store] = protocol.decodeFunctionResult(
+        "getStore",
+        await provider.call({ to: stack.merchstand, data: protocol.encodeFunctionData("getStore", [1n]) }),
+      );
+      const terms = {
+        arbiter: String(store.terms.arbiter),
+        shipWindow: Number(store.terms.shipWindow),
+        deliveryWindow: Number(store.terms.deliveryWindow),
+      };
+      expect(String(store.owner)).to.equal(SELLER.address);
+      try {
+        await open({ hash: "#/store/1" });
+        const note = page.locator(".store-header .self-arbitrated");
+        await page.locator(".store-header h1").waitFor();
+        expect(await note.isVisible()).to.equal(false);
+
+        await send("setStoreManager", [1n, manager, true]);
+        await send("setStoreTerms", [1n, { ...terms, arbiter: manager }]);
+        await page.reload();
+        await settled();
+        await note.waitFor();
+        expect(await note.textContent()).to.match(/^This store settles its own disputes/);
+        await visit("#/store/1/product/1");
+        await page.locator(".product-page .self-arbitrated").waitFor();
+        await page.getByRole("button", { name: "Add to cart" }).click();
+        await visit("#/checkout");
+        const shown = page.locator(".summary .store-terms.self-arbiter");
+        await shown.waitFor();
+        expect(await shown.textContent()).to.contain("Disputes are decided by the store itself");
+      } finally {
+        await send("setStoreTerms", [1n, terms]);
+        await send("setStoreManager", [1n, manager, false]);
+        provider.destroy();
+      }
     });
 
     it("resizes a photo over 2 MB in the browser and uploads it under the cap", async () => {

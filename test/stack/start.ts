@@ -146,11 +146,13 @@ describe("npm start, end to end", function () {
 
     it("prints the CID that ipfs-car computes on its own for the same build folder", async () => {
       const cid = field(output, "Dapp CID");
-      // The folder the stack added is frontend/dist plus this run's manifest.json, byte for byte as served.
-      const manifest = await httpGet(gatewayPort, `/ipfs/${cid}/manifest.json`);
+      // The folder the stack added is frontend/dist plus this run's manifest.json and (the local chain's)
+      // demo-accounts.json, byte for byte as served.
       const folder = join(work, "dist-copy");
       await cp(join(ROOT, "frontend/dist"), folder, { recursive: true });
-      await writeFile(join(folder, "manifest.json"), manifest.body);
+      for (const file of ["manifest.json", "demo-accounts.json"]) {
+        await writeFile(join(folder, file), (await httpGet(gatewayPort, `/ipfs/${cid}/${file}`)).body);
+      }
       const { stdout } = await runFile(
         join(ROOT, "node_modules/.bin/ipfs-car"),
         ["pack", folder, "--no-wrap", "--output", join(work, "dist.car")],

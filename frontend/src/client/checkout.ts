@@ -5,6 +5,7 @@
 
 import type { StoreGroup } from "./cart.ts";
 import type { Chain } from "./chain.ts";
+import { NO_CODE } from "./code-text.ts";
 import { decodeEvent, type MerchstandCall } from "./contract.ts";
 import { FanFacingError, InsufficientFundsError } from "./errors.ts";
 import { formatAmount } from "./format.ts";
@@ -143,13 +144,20 @@ export function orderIdsFromReceipt(receipt: Receipt, contract: string): bigint[
   return ids;
 }
 
-/** The call that places `cart`: `buy_oT9la` for a single line without a zone or code, `checkout` otherwise. */
+/**
+ * The call that places `cart`: `buy_oT9la` for a single line, `buyWith` for a single line with a shipping
+ * zone or a code (docs/DROPS.md), `checkout` otherwise.
+ */
 export function purchaseCall(cart: CartOrder[]): MerchstandCall {
   const [only] = cart;
   const [line] = only?.lines ?? [];
-  const plain = !only?.zone && only?.code === undefined;
-  if (cart.length === 1 && only?.lines.length === 1 && line !== undefined && plain) {
-    return { fn: "buy_oT9la", args: [packLine(line, only.termsVersion), only.shipping] };
+  if (cart.length === 1 && only?.lines.length === 1 && line !== undefined) {
+    const zone = only.zone ?? 0;
+    const code = only.code ?? NO_CODE;
+    if (zone === 0 && code.code === 0n)
+      return { fn: "buy_oT9la", args: [packLine(line, only.termsVersion), only.shipping] };
+    const options = BigInt(zone) | ((only.maxShipping ?? 0n) << 8n);
+    return { fn: "buyWith", args: [packLine(line, only.termsVersion), options, code, only.shipping] };
   }
   return { fn: "checkout", args: [cartArg(cart)] };
 }

@@ -1,7 +1,7 @@
 // A code carried by a link (`#/store/ID?code=…`, `#/store/ID/product/PID?code=…`): read from the page's query,
 // validated (client/code-text.ts), and kept for this tab (sessionStorage, per deployment) so the checkout fills it
 // in and the product page opens a presale to it. No DOM here.
-import { type DecodedCode, decodeCodeText } from "./code-text.ts";
+import { type DecodedCode, decodeCodeText, type SignedCodeText } from "./code-text.ts";
 
 function key(chainId: number, contract: string): string {
   return `merchstand.code.${chainId}.${contract.toLowerCase()}`;
@@ -51,4 +51,12 @@ export function forgetLinkedCode(chainId: number, contract: string): void {
   } catch {
     // Nothing kept.
   }
+}
+
+/** The code this tab holds (the page's own `?code=`, else the last a link carried), decoded; null for none or a bad one. */
+export function heldCode(chainId: number, contract: string, query: URLSearchParams): SignedCodeText | null {
+  const text = linkedCode(chainId, contract, query);
+  if (text === null) return null;
+  const decoded = decodeCodeText(text);
+  return decoded.ok ? decoded.value : null;
 }

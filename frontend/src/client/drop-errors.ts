@@ -58,6 +58,17 @@ export function explainDropRevert(name: string, args: readonly unknown[], ctx: E
         `This code is only for ${ctx.describeVariant?.(n(2), 0)?.product ?? "another product"}, which isn't in this order. Nothing was charged.`,
         revert,
       );
+    // Staff settings (the dashboard says these first; here for any page that meets them).
+    case "InvalidDrop":
+      return fan(
+        "revert",
+        "Those drop times don't fit together: the presale must come before the opening, the opening before the close, and a pre-order ship date can be at most a year ahead.",
+        revert,
+      );
+    case "TooManyZones":
+      return fan("revert", `A store can have at most ${n(1)} shipping zones.`, revert);
+    case "TooManyCodes":
+      return fan("revert", `At most ${n(1)} codes can be prepared at once.`, revert);
     case "NotATicket":
       return fan("revert", `Order #${n(0)} isn't a ticket.`, revert);
     case "AlreadyCheckedIn":

@@ -1,5 +1,4 @@
 // How amounts, addresses and dates look to a fan. Pure functions, shared by pages and error sentences.
-import { formatUnits } from "ethers/utils";
 import type { Currency } from "./manifest.ts";
 import { DAY } from "./protocol.ts";
 
@@ -19,8 +18,11 @@ export function formatAmountCompact(
 
 export function formatNumber(value: bigint, decimals: number, maxFraction = decimals): string {
   const negative = value < 0n;
-  const text = formatUnits(negative ? -value : value, decimals);
-  let [whole = "0", fraction = ""] = text.split(".");
+  // Exact bigint arithmetic (no ethers formatUnits: its FixedNumber would ride along in the first page's script).
+  const abs = negative ? -value : value;
+  const unit = 10n ** BigInt(decimals);
+  let whole = (abs / unit).toString();
+  let fraction = decimals > 0 ? (abs % unit).toString().padStart(decimals, "0") : "";
   fraction = fraction.slice(0, maxFraction).replace(/0+$/, "");
   if (decimals <= 8 && fraction.length > 0 && fraction.length < 2) fraction = fraction.padEnd(2, "0");
   whole = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ",");

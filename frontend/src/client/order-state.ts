@@ -59,7 +59,8 @@ export function afterFee(amount: bigint, feeBps: number): { toStore: bigint; fee
 
 /** When the store must have shipped by: after this the buyer may cancel for a full refund. */
 export function shipBy(order: Order, terms: Pick<StoreTerms, "shipWindow">): bigint {
-  return order.placedAt + BigInt(terms.shipWindow);
+  // A pre-order's ship window runs from its ship date (docs/DROPS.md).
+  return (order.shipsFrom > order.placedAt ? order.shipsFrom : order.placedAt) + BigInt(terms.shipWindow);
 }
 
 /** A ruling that gives `percentToBuyer` % of what is escrowed to the buyer (rounded down), the rest to the store. */

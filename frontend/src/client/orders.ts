@@ -50,6 +50,8 @@ const LATER_EVENTS = [
   "OrderCancelled",
   "OrderDisputed",
   "DisputeResolved",
+  // Mined with OrderPlaced: what a discount code took off (the Order's `discount`, docs/DROPS.md).
+  "CodeRedeemed",
 ] as const;
 
 function placedRecord(log: RawLog, currencyOf: ReadonlyMap<bigint, string>): OrderRecord {
@@ -97,6 +99,11 @@ export function applyOrderEvent(record: OrderRecord, log: RawLog): void {
   if (!parsed) return;
   const base = { blockNumber: Number(BigInt(log.blockNumber)), txHash: log.transactionHash };
   switch (parsed.name) {
+    case "CodeRedeemed": {
+      const discount = BigInt(parsed.args.discount);
+      record.order = { ...record.order, discount, amount: record.order.amount - discount };
+      break;
+    }
     case "OrderShipped":
       record.order = { ...record.order, shippedAt: BigInt(parsed.args.shippedAt) };
       record.status = "Shipped";
@@ -311,7 +318,11 @@ export function buyerActions(record: OrderRecord, terms: { shipWindow: number; d
   const o = record.order;
   return {
     confirm: record.status === "Shipped",
-    cancelFrom: record.status === "Paid" ? o.placedAt + BigInt(terms.shipWindow) : null,
+    // A pre-order's ship window runs from its ship date (docs/DROPS.md).
+    cancelFrom:
+      record.status === "Paid"
+        ? (o.shipsFrom > o.placedAt ? o.shipsFrom : o.placedAt) + BigInt(terms.shipWindow)
+        : null,
     disputeUntil: record.status === "Shipped" ? o.shippedAt + BigInt(terms.deliveryWindow) : null,
     review: record.status === "Completed" || record.status === "Resolved",
   };

@@ -6,6 +6,7 @@ import { formatAmount } from "../client/format.ts";
 import type { Page, PageContext } from "../page.ts";
 import { emptyState, ipfsImage, officialBadge } from "../ui/components.ts";
 import { button, h, link, replace, uid } from "../ui/dom.ts";
+import { preOrderNotes } from "../ui/pre-order.ts";
 import { routes } from "../urls.ts";
 import { refreshCart } from "./cart-check.ts";
 import { firstImage } from "./shared.ts";
@@ -53,6 +54,7 @@ export default function cartPage(ctx: PageContext): Page {
             { class: "cart-lines" },
             g.lines.map((l) => cartLine(ctx, l)),
           ),
+          preOrderNotes(app, g.lines, ctx.signal),
           h(
             "p",
             { class: "subtotal" },

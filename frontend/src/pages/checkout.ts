@@ -3,7 +3,7 @@
 // one payment per currency, one after the other, from the same form (client/checkout-plan.ts).
 
 import { buyNowCart, type CartLine, groupByStore } from "../client/cart.ts";
-import { buildCartOrders, cartTotal, type PayStage, payCart } from "../client/checkout.ts";
+import { buildCartOrders, type PayStage, payCart } from "../client/checkout.ts";
 import { CheckoutDraft, deviceStorage, SealedAddressCopies, tabStorage } from "../client/checkout-draft.ts";
 import {
   type PaidPayment,
@@ -13,6 +13,7 @@ import {
   planPayments,
   sequenceNotice,
 } from "../client/checkout-plan.ts";
+import { forgetLinkedCode } from "../client/code-link.ts";
 import { countryCode } from "../client/countries.ts";
 import { formatAmount } from "../client/format.ts";
 import type { Currency } from "../client/manifest.ts";
@@ -28,6 +29,7 @@ import {
 import { deliveryKeyring } from "../client/shipping-keys.ts";
 import { arbiterIsStore, termsSentences } from "../client/terms.ts";
 import type { Page, PageContext } from "../page.ts";
+import { checkoutDrops } from "../ui/checkout-drops.ts";
 import { emptyState, lookAlikeWarning, officialWithEvidence, unverifiedNotice } from "../ui/components.ts";
 import { countrySelect } from "../ui/country-select.ts";
 import { button, h, link, replace, uid } from "../ui/dom.ts";
@@ -128,6 +130,14 @@ export default async function checkoutPage(ctx: PageContext): Promise<Page> {
     );
   };
   await loadTerms();
+  // Shipping zones and rates, the discount or presale code, pre-order dates (ui/checkout-drops.ts).
+  const drops = await checkoutDrops(app, {
+    lines: linesOf,
+    country: () => inputs.get("country")?.value ?? "",
+    stores: storeById,
+    query: ctx.query,
+    onChange: () => renderSummary(),
+  });
 
   const checkoutStores = (groups: ReturnType<typeof groupByStore>) =>
     new Map(
@@ -190,6 +200,7 @@ export default async function checkoutPage(ctx: PageContext): Promise<Page> {
   }
   form.addEventListener("input", () => draft.save(address()));
   form.addEventListener("change", () => draft.save(address()));
+  form.addEventListener("change", () => renderSummary());
 
   const address = (): ShippingAddress => {
     const value = (k: keyof ShippingAddress) => (inputs.get(k)?.value ?? "").trim();
@@ -207,7 +218,10 @@ export default async function checkoutPage(ctx: PageContext): Promise<Page> {
 
   const renderSummary = () => {
     const plan = payments();
-    const totals = plan.map((p) => ({ amount: cartTotal(groupByStore(p.lines)), currency: app.currency(p.currency) }));
+    const totals = plan.map((p) => ({
+      amount: drops.total(groupByStore(p.lines)),
+      currency: app.currency(p.currency),
+    }));
     const notice = sequenceNotice(totals);
     sequence.textContent = notice ?? "";
     sequence.hidden = notice === null;
@@ -222,7 +236,7 @@ export default async function checkoutPage(ctx: PageContext): Promise<Page> {
   const currencySummary = (payment: PlannedPayment, index: number, count: number) => {
     const currency = app.currency(payment.currency);
     const groups = groupByStore(payment.lines);
-    const total = cartTotal(groups);
+    const total = drops.total(groups);
     return h(
       "div",
       { class: "summary-payment", dataset: { currency: currency.symbol } },
@@ -265,6 +279,7 @@ export default async function checkoutPage(ctx: PageContext): Promise<Page> {
               ),
             ),
           ),
+          drops.groupRows(g),
         );
       }),
       h(
@@ -335,8 +350,8 @@ export default async function checkoutPage(ctx: PageContext): Promise<Page> {
           ? (await deliveryKeyring.unlock(account, app.manifest.chainId, (message) => wallet.personalSign(message)))
               .publicKey
           : null;
-        const cart = buildCartOrders(groups, ship, checkoutStores(groups), deliveryKey);
-        const total = cartTotal(groups);
+        const cart = drops.apply(buildCartOrders(groups, ship, checkoutStores(groups), deliveryKey), groups);
+        const total = drops.total(groups);
         const result = await payCart(app.chain, wallet, app.manifest.chainId, currency, cart, total, onStage);
         return { ...result, lines, total, currency };
       },
@@ -385,6 +400,11 @@ export default async function checkoutPage(ctx: PageContext): Promise<Page> {
         return;
       }
     }
+    const blocked = drops.problem(groupByStore(linesOf()), physical());
+    if (blocked) {
+      setStatus(h("p", { class: "notice danger", attrs: { role: "alert" }, text: blocked }));
+      return;
+    }
     if (!app.wallet?.account) {
       setStatus(h("p", { class: "notice", text: "Connect a wallet to pay." }));
       await openWalletDialog(app);
@@ -402,7 +422,7 @@ export default async function checkoutPage(ctx: PageContext): Promise<Page> {
         // The failure sentence is in `status`; above it, what the earlier payments did and what is left.
         if (paid.length > 0) {
           const currency = app.currency(payment.currency);
-          const amount = cartTotal(groupByStore(payment.lines));
+          const amount = drops.total(groupByStore(payment.lines));
           replace(
             progress,
             h(
@@ -441,6 +461,7 @@ export default async function checkoutPage(ctx: PageContext): Promise<Page> {
     }
     payButton.disabled = false;
     draft.clear();
+    forgetLinkedCode(app.manifest.chainId, app.manifest.merchstand);
     // "Confirmed" is the order page's: it reads the order back from the chain, not from the receipt, and the
     // thank-you lives in that URL (pages/order.ts placedBanner), listing every order of every payment. The
     // checkout's history entry is replaced, so Back and Forward never land on an emptied checkout.
@@ -483,7 +504,7 @@ export default async function checkoutPage(ctx: PageContext): Promise<Page> {
         "div",
         { class: "checkout-layout" },
         form,
-        h("div", { class: "checkout-side" }, summary, sequence, payButton, progress, status),
+        h("div", { class: "checkout-side" }, summary, drops.codeField, sequence, payButton, progress, status),
       ),
     ),
     dispose: unsubscribe,

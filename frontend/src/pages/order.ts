@@ -24,7 +24,9 @@ import { byteLength } from "../client/validation.ts";
 import { NotFound, type Page, type PageContext } from "../page.ts";
 import { trackingReference } from "../ui/components.ts";
 import { button, externalLink, h, keepDraft, link, replace, uid } from "../ui/dom.ts";
+import { orderDropLines } from "../ui/order-drops.ts";
 import { orderLink, orderNumberLine } from "../ui/order-ref.ts";
+import { ticketQrBox } from "../ui/ticket-qr.ts";
 import { runTx } from "../ui/tx.ts";
 import { routes } from "../urls.ts";
 import { statusLabel, stepLabel } from "./order-status.ts";
@@ -178,7 +180,8 @@ export default async function orderPage(ctx: PageContext): Promise<Page> {
     const isBuyer = app.account?.toLowerCase() === r.order.buyer.toLowerCase();
     const digital = isDigitalOrder(r);
     const actions = buyerActions(r, terms);
-    const total = r.order.lines.reduce((s, l) => s + l.unitPrice * BigInt(l.quantity), 0n);
+    // The lines, plus shipping, less a code's discount (client/protocol.ts Order).
+    const total = r.order.amount;
 
     const actionBox = h(
       "section",
@@ -364,6 +367,7 @@ export default async function orderPage(ctx: PageContext): Promise<Page> {
               );
             }),
           ),
+          orderDropLines(app, r, store, currency, ctx.signal),
           h(
             "p",
             { class: "total" },
@@ -379,6 +383,11 @@ export default async function orderPage(ctx: PageContext): Promise<Page> {
         ),
       ),
       deliveryBox,
+      ticketQrBox(
+        app,
+        r,
+        productIds.some((id) => products.get(id)?.category === TICKET_CATEGORY),
+      ),
       actionBox,
       feedback,
     );

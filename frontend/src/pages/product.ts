@@ -3,7 +3,7 @@
 
 import { buyNowCart } from "../client/cart.ts";
 import { averageRating, buyableVariants } from "../client/catalog.ts";
-import { dropTimesOf } from "../client/drops.ts";
+import { heldCode, rememberLinkedCode } from "../client/code-link.ts";
 import { formatAmount, shortAddress } from "../client/format.ts";
 import { HistoryUnavailableError } from "../client/log-scan.ts";
 import type { ProductMetadata } from "../client/metadata.ts";
@@ -11,6 +11,7 @@ import { impersonatedStore, withoutBidiControls } from "../client/names.ts";
 import { loadReviews } from "../client/orders.ts";
 import type { Product, Variant } from "../client/protocol.ts";
 import { NotFound, type Page, type PageContext } from "../page.ts";
+import { codeLinkNotice } from "../ui/code-link-notice.ts";
 import {
   categoryName,
   ipfsImage,
@@ -51,12 +52,10 @@ export default async function productPage(ctx: PageContext): Promise<Page> {
   let selected: number | null = null;
   let quantity = 1;
   // A timed drop's countdown and a pre-order's ship date (ui/drop-box.ts); Buy opens when the drop does.
-  const drop = dropBox(
-    app,
-    () => dropTimesOf(product),
-    ctx.signal,
-    () => renderBuyBox(),
-  );
+  // A link may carry a code (client/code-link.ts): kept for the checkout; one bound to this product opens its presale.
+  const linked = rememberLinkedCode(app.manifest.chainId, app.manifest.merchstand, ctx.query);
+  const presaleCode = heldCode(app.manifest.chainId, app.manifest.merchstand, ctx.query)?.code.productId === productId;
+  const drop = dropBox(app, productId, ctx.signal, () => renderBuyBox(), presaleCode);
 
   const renderBuyBox = () => {
     const variants = product.variants.filter((v) => v.active);
@@ -324,6 +323,7 @@ export default async function productPage(ctx: PageContext): Promise<Page> {
         ),
         store.official ? null : impostorOf ? lookAlikeWarning(store, impostorOf) : unverifiedNotice(),
         selfArbitrated(store, app.chain),
+        codeLinkNotice(linked),
         buyBox,
         h("section", { class: "about" }, h("h2", { text: "About this item" }), description, details),
       ),

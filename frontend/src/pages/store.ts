@@ -2,9 +2,11 @@
 // products with category filter, search, availability and sort.
 
 import { filterProducts, loadStoreProducts, SORT_KEYS, type SortKey } from "../client/catalog.ts";
+import { rememberLinkedCode } from "../client/code-link.ts";
 import { impersonatedStore, withoutBidiControls } from "../client/names.ts";
 import { CATEGORIES, type Product, type Store } from "../client/protocol.ts";
 import { NotFound, type Page, type PageContext } from "../page.ts";
+import { codeLinkNotice } from "../ui/code-link-notice.ts";
 import {
   emptyState,
   errorBox,
@@ -192,6 +194,8 @@ function storeHeader(ctx: PageContext, store: Store, stores: Store[]): HTMLEleme
         officialWithEvidence(store),
         selfArbitrated(store, ctx.app.chain),
         store.closed ? h("p", { class: "notice", text: "This store has closed and takes no new orders." }) : null,
+        // A link may carry a discount or presale code (client/code-link.ts): kept for the checkout.
+        codeLinkNotice(rememberLinkedCode(app.manifest.chainId, app.manifest.merchstand, ctx.query)),
         bio,
         links,
       ),

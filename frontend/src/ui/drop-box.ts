@@ -2,7 +2,16 @@
 // closed state, and a pre-order's ship-from date. It ticks every second on the chain's clock (client/drops.ts
 // ChainClock, re-read on every block) and tells the page when the phase changes, so the Buy button opens with it.
 import type { App } from "../app.ts";
-import { ChainClock, countdownText, type DropTimes, dropPhase, isOnSale, preOrderText } from "../client/drops.ts";
+import {
+  ChainClock,
+  countdownText,
+  type DropTimes,
+  dropPhase,
+  isOnSale,
+  NO_DROP,
+  preOrderText,
+  toDropTimes,
+} from "../client/drops.ts";
 import { formatDate } from "../client/format.ts";
 import { h, replace } from "./dom.ts";
 import "./drops.css";
@@ -13,8 +22,22 @@ export type DropBox = {
   onSale(): boolean;
 };
 
-export function dropBox(app: App, times: () => DropTimes, signal: AbortSignal, onPhaseChange: () => void): DropBox {
+/**
+ * The drop box of product `productId`; its drop is read from the chain (getDrop) with the block, on every block.
+ * `presaleCode`: whether the fan holds a code bound to this product (a link brought one), which opens its presale.
+ */
+export function dropBox(
+  app: App,
+  productId: bigint,
+  signal: AbortSignal,
+  onPhaseChange: () => void,
+  presaleCode: boolean,
+): DropBox {
   const clock = new ChainClock();
+  let drop: DropTimes = NO_DROP;
+  // Until the drop is read, Buy stays shut: a product may not be on sale yet.
+  let loaded = false;
+  const times = () => drop;
   const el = h("div", { class: "drop-box" });
   // The countdown itself is not announced every second; the change of phase is.
   const timer = h("p", { class: "drop-timer", attrs: { role: "timer", "aria-live": "off" } });
@@ -37,6 +60,21 @@ export function dropBox(app: App, times: () => DropTimes, signal: AbortSignal, o
           h("span", { class: "muted small", text: ` · on sale from ${formatDate(phase.opensAt)}` }),
         );
         break;
+      case "presale":
+        replace(
+          timer,
+          h("strong", {
+            class: "drop-countdown",
+            text: `Presale: opens to everyone in ${countdownText(phase.secondsLeft)}`,
+          }),
+          h("span", {
+            class: "muted small",
+            text: presaleCode
+              ? " · your code opens it to you now"
+              : ` · until then, only fans with a presale code · on sale from ${formatDate(phase.opensAt)}`,
+          }),
+        );
+        break;
       case "open":
         replace(
           timer,
@@ -57,9 +95,16 @@ export function dropBox(app: App, times: () => DropTimes, signal: AbortSignal, o
     }
     el.dataset.phase = phase.phase;
     replace(el, phase.phase === "always" ? null : timer, preOrder, announce);
-    if (lastPhase !== null && lastPhase !== phase.phase) {
+    // A change while the page is shown (not the first read of the drop) is announced, and opens or shuts Buy.
+    if (loaded && lastPhase !== null && lastPhase !== phase.phase) {
       announce.textContent =
-        phase.phase === "open" ? "On sale now." : phase.phase === "closed" ? "This drop has closed." : "";
+        phase.phase === "open"
+          ? "On sale now."
+          : phase.phase === "closed"
+            ? "This drop has closed."
+            : phase.phase === "presale"
+              ? "The presale has started."
+              : "";
       onPhaseChange();
     }
     lastPhase = phase.phase;
@@ -67,11 +112,19 @@ export function dropBox(app: App, times: () => DropTimes, signal: AbortSignal, o
 
   const sync = async () => {
     try {
-      clock.sync(await app.chain.blockTimestamp());
+      const [time, read] = await Promise.all([app.chain.blockTimestamp(), app.chain.read("getDrop", [productId])]);
+      clock.sync(time);
+      drop = toDropTimes(read);
     } catch {
-      // Unreachable network: the countdown keeps the last offset (the page's banner says the network is down).
+      // Unreachable network: the countdown keeps the last offset (the page's banner says the network is down);
+      // the contract still refuses a buy outside the window.
     }
-    if (!signal.aborted) render();
+    if (signal.aborted) return;
+    render();
+    if (!loaded) {
+      loaded = true;
+      onPhaseChange();
+    }
   };
   render();
   void sync();
@@ -81,5 +134,5 @@ export function dropBox(app: App, times: () => DropTimes, signal: AbortSignal, o
     clearInterval(interval);
     unsubscribe();
   });
-  return { el, onSale: () => isOnSale(times(), clock.now()) };
+  return { el, onSale: () => loaded && isOnSale(times(), clock.now(), presaleCode) };
 }

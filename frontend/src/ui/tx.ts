@@ -6,6 +6,7 @@ import type { PayStage } from "../client/checkout.ts";
 import type { FanError } from "../client/errors.ts";
 import { shortAddress } from "../client/format.ts";
 import { type Receipt, sendContractTx, type TxRequest } from "../client/transactions.ts";
+import { transactionDone } from "./balances.ts";
 import { externalLink, h, replace } from "./dom.ts";
 import { openWalletDialog } from "./layout.ts";
 
@@ -103,6 +104,9 @@ export async function runTransaction<R>(
     }
     await options.onError?.(fan);
     return null;
+  } finally {
+    // Balances and credits are read again whatever happened: a transaction that failed on chain still paid gas.
+    transactionDone(app);
   }
 }
 

@@ -1,0 +1,276 @@
+// The band's drop toolkit in a real browser against the real local stack (`npm start` on random ports, its demo
+// catalog: scripts/seed/drops.ts): a presale link fills its code and opens the presale to its holder, the discount and
+// the zone's rate are in the total before paying and on the order after; a pre-order shipped to Japan pays the
+// rest-of-world rate and says its ship date on every page; a timed drop counts down and opens when the chain's clock
+// passes its time; a delivered ticket's QR is checked in at the door once, and a second scan says when, on this
+// device and on another. axe-core finds no violation on the new parts.
+import { resolve } from "node:path";
+import { expect } from "chai";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { ROOT } from "../../scripts/cli/root.ts";
+import { castWallet, testWallet } from "../../scripts/stack/accounts.ts";
+import { launchChromium, screenshot } from "./support/browser.ts";
+import { startTestStack, type TestStack } from "./support/stack.ts";
+import { testWalletScript } from "./support/wallet.ts";
+
+const AXE = resolve(ROOT, "node_modules/axe-core/axe.min.js");
+// Fresh accounts of this file's own chain (each e2e file starts its own stack).
+const PRESALE_FAN = testWallet(10);
+const JAPAN_FAN = testWallet(11);
+const DROP_FAN = testWallet(12);
+/** The demo buyer holds a delivered Lantern Parade ticket (scripts/seed/catalog.ts DEMO_ORDERS). */
+const TICKET_HOLDER = castWallet("buyer");
+/** Owner of Lantern Parade, staff at its door. */
+const DOOR_STAFF = castWallet("sellerB");
+
+type Violation = { id: string; impact: string | null; help: string; targets: string[] };
+
+describe("drops, zones, codes and tickets in Chromium (e2e)", function () {
+  this.timeout(400_000);
+  let stack: TestStack;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let storeId: string;
+  let dropProductId: string;
+  let presaleCode: string;
+  let opensAt: number;
+
+  before(async () => {
+    stack = await startTestStack();
+    browser = await launchChromium();
+    const out = stack.output();
+    presaleCode = /Presale code: (\S+)/.exec(out)?.[1] ?? "";
+    storeId = /#\/door\/(\d+)/.exec(out)?.[1] ?? "";
+    const drop = /Timed drop: product (\d+) opens to everyone at (\S+);/.exec(out);
+    dropProductId = drop?.[1] ?? "";
+    opensAt = Math.floor(Date.parse(drop?.[2] ?? "") / 1000);
+    if (!presaleCode || !storeId || !dropProductId || !opensAt) throw new Error(`no drop in the ready banner:\n${out}`);
+  });
+
+  after(async () => {
+    await browser?.close();
+    await stack?.stop();
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === "failed" && page) {
+      const path = await screenshot(page, `drops-${this.currentTest.title}`).catch(() => null);
+      if (path) console.log(`    screenshot: ${path}`);
+    }
+    await context?.close();
+  });
+
+  async function rpc(method: string, params: unknown[] = []): Promise<unknown> {
+    const response = await fetch(stack.rpcUrl, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }),
+    });
+    const body = (await response.json()) as { result?: unknown; error?: { message: string } };
+    if (body.error) throw new Error(body.error.message);
+    return body.result;
+  }
+
+  async function open(account: string, hash: string, into?: BrowserContext): Promise<Page> {
+    // bypassCSP: axe is injected as a script tag, which the dapp's Content-Security-Policy would refuse.
+    const ctx = into ?? (await browser.newContext({ viewport: { width: 1280, height: 900 }, bypassCSP: true }));
+    if (!into) {
+      context = ctx;
+      await ctx.addInitScript({ content: testWalletScript({ rpcUrl: stack.rpcUrl, account }) });
+    }
+    const p = await ctx.newPage();
+    await p.goto(`${stack.dappUrl}${hash}`);
+    await p.locator("#main:not([aria-busy])").waitFor();
+    return p;
+  }
+
+  async function connect(p: Page) {
+    await p.locator(".site-header").getByRole("button", { name: "Connect wallet" }).click();
+    await p.getByRole("button", { name: "Test Wallet" }).click();
+    await p.locator(".account .address").waitFor();
+  }
+
+  async function axe(p: Page): Promise<string[]> {
+    if (!(await p.evaluate(() => "axe" in window))) await p.addScriptTag({ path: AXE });
+    const found: Violation[] = await p.evaluate(async () => {
+      // biome-ignore lint/suspicious/noExplicitAny: axe-core's global, injected above
+      const result = await (window as any).axe.run(document, { resultTypes: ["violations"] });
+      return result.violations.map(
+        (v: { id: string; impact: string | null; help: string; nodes: { target: string[] }[] }) => ({
+          id: v.id,
+          impact: v.impact,
+          help: v.help,
+          targets: v.nodes.slice(0, 3).map((n) => n.target.join(" ")),
+        }),
+      );
+    });
+    return found.map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.targets.join(", ")}`);
+  }
+
+  async function fillAddress(p: Page, countryName: string) {
+    await p.getByLabel("Full name").fill("Aki Fan");
+    await p.getByLabel("Address", { exact: true }).fill("1-2-3 Shibuya");
+    await p.getByLabel("City").fill("Tokyo");
+    await p.getByLabel("Postcode / ZIP").fill("150-0002");
+    await p.getByLabel("Country").selectOption({ label: countryName });
+  }
+
+  const text = async (p: Page, selector: string) => ((await p.locator(selector).first().textContent()) ?? "").trim();
+
+  it("fills a presale link's code, opens the presale to it, and charges the discount and the zone's rate", async () => {
+    // A malformed code in a link is a sentence, not a crash.
+    page = await open(PRESALE_FAN.address, `#/store/${storeId}/product/${dropProductId}?code=not-a-code`);
+    await page.locator(".code-link.danger", { hasText: "The code in this link can't be used." }).waitFor();
+
+    // Before the drop opens, only the presale code's holder can buy.
+    await page.goto(`${stack.dappUrl}#/store/${storeId}/product/${dropProductId}`);
+    await page.locator(".drop-box[data-phase=presale]").waitFor();
+    expect(await page.getByRole("button", { name: "Buy now" }).isDisabled()).to.equal(true);
+    await page.goto(`${stack.dappUrl}#/store/${storeId}/product/${dropProductId}?code=${presaleCode}`);
+    await page.locator(".code-link", { hasText: "Presale code ready" }).waitFor();
+    await page.locator(".drop-countdown", { hasText: /^Presale: opens to everyone in / }).waitFor();
+    const buy = page.getByRole("button", { name: "Buy now" });
+    await page.waitForFunction(() => {
+      const b = Array.from(document.querySelectorAll("button")).find((x) => x.textContent === "Buy now");
+      return b && !(b as HTMLButtonElement).disabled;
+    });
+    expect(await axe(page)).to.deep.equal([]);
+    await page.getByRole("radio", { name: "M", exact: true }).click();
+    await buy.click();
+
+    // The checkout has the code filled in and shows the discount and, once the country is chosen, the zone's rate.
+    const field = page.getByLabel("Discount or presale code");
+    await field.waitFor();
+    expect(await field.inputValue()).to.equal(presaleCode);
+    await page.locator(".code-status", { hasText: "Code applied: 10% off." }).waitFor();
+    await page.locator(".discount-line", { hasText: "−0.002 ETH" }).waitFor();
+    await fillAddress(page, "Germany");
+    await page.locator(".shipping-line", { hasText: "Shipping to Germany (Europe)" }).waitFor();
+    expect(await text(page, ".shipping-line span:last-child")).to.equal("0.004 ETH");
+    // 0.02 less 10%, plus Europe's 0.004.
+    expect(await text(page, ".summary .total strong")).to.equal("0.022 ETH");
+    expect(await axe(page)).to.deep.equal([]);
+
+    await connect(page);
+    await page.getByRole("button", { name: "Pay now" }).click();
+    await page.getByText("Thank you! Your order is confirmed.").waitFor({ timeout: 60_000 });
+    await page.locator(".order-page .shipping-line", { hasText: "Shipping: Europe" }).waitFor();
+    expect(await text(page, ".order-page .shipping-line span:last-child")).to.equal("0.004 ETH");
+    expect(await text(page, ".order-page .discount-line span:last-child")).to.equal("−0.002 ETH");
+    expect(await text(page, ".order-page .total strong")).to.equal("0.022 ETH");
+  });
+
+  it("ships a pre-order to Japan at its rate and says the ship date on every page", async () => {
+    page = await open(JAPAN_FAN.address, `#/store/${storeId}`);
+    await page.locator(".product-card", { hasText: "Paper Moons" }).first().click();
+    await page.locator(".drop-box .pre-order", { hasText: /^Pre-order: ships from / }).waitFor();
+    const shipDate = await text(page, ".drop-box .pre-order");
+    await page.getByRole("button", { name: "Add to cart" }).click();
+    await page.goto(`${stack.dappUrl}#/cart`);
+    await page.locator(".pre-order-notes .pre-order", { hasText: shipDate }).waitFor();
+    await page.getByRole("link", { name: "Check out" }).click();
+    await page.locator(".pre-order-line .pre-order", { hasText: shipDate }).waitFor();
+
+    // A code for another product is refused in words before paying.
+    await page.getByLabel("Discount or presale code").fill(presaleCode);
+    await page.getByRole("button", { name: "Apply" }).click();
+    await page.locator(".code-status", { hasText: /^This code is only for / }).waitFor();
+    await page.getByLabel("Discount or presale code").fill("");
+    await page.getByRole("button", { name: "Apply" }).click();
+    await page.locator(".code-status:empty").waitFor();
+
+    await fillAddress(page, "Japan");
+    await page.locator(".shipping-line", { hasText: "Shipping to Japan (Japan and rest of world)" }).waitFor();
+    expect(await text(page, ".shipping-line span:last-child")).to.equal("0.009 ETH");
+    expect(await text(page, ".summary .total strong")).to.equal("0.039 ETH");
+    await connect(page);
+    await page.getByRole("button", { name: "Pay now" }).click();
+    await page.getByText("Thank you! Your order is confirmed.").waitFor({ timeout: 60_000 });
+    await page.locator(".order-page .pre-order", { hasText: shipDate }).waitFor();
+    await page.locator(".order-page .shipping-line", { hasText: "Shipping: Japan and rest of world" }).waitFor();
+    expect(await text(page, ".order-page .shipping-line span:last-child")).to.equal("0.009 ETH");
+    expect(await text(page, ".order-page .total strong")).to.equal("0.039 ETH");
+    // The cancel right runs from the ship date, not from today.
+    expect(await text(page, ".order-actions .deadline")).to.match(/^You can cancel for a full refund from /);
+  });
+
+  it("counts down to a timed drop and opens Buy when the chain's clock passes its time", async () => {
+    page = await open(DROP_FAN.address, `#/store/${storeId}/product/${dropProductId}`);
+    await page.locator(".drop-box[data-phase=presale]").waitFor();
+    expect(await page.getByRole("button", { name: "Add to cart" }).isDisabled()).to.equal(true);
+    // The countdown ticks on its own.
+    const first = await text(page, ".drop-countdown");
+    await page.waitForFunction((before) => document.querySelector(".drop-countdown")?.textContent !== before, first);
+
+    const latest = (await rpc("eth_getBlockByNumber", ["latest", false])) as { timestamp: string };
+    await rpc("evm_increaseTime", [opensAt - Number(BigInt(latest.timestamp)) + 5]);
+    await rpc("evm_mine");
+    await page.locator(".drop-box[data-phase=open]").waitFor({ timeout: 30_000 });
+    await page.locator(".drop-countdown", { hasText: /^Closes in / }).waitFor();
+    await page.waitForFunction(() => {
+      const b = Array.from(document.querySelectorAll("button")).find((x) => x.textContent === "Add to cart");
+      return b && !(b as HTMLButtonElement).disabled;
+    });
+    expect(await axe(page)).to.deep.equal([]);
+  });
+
+  it("checks a ticket in at the door once, and says when on a second scan, on this device and another", async () => {
+    page = await open(TICKET_HOLDER.address, "#/orders");
+    await connect(page);
+    await page.locator(".order-row", { hasText: "Lantern Parade at the Fleece" }).first().waitFor({ timeout: 30_000 });
+    await page
+      .locator(".order-row", { hasText: "Lantern Parade at the Fleece" })
+      .first()
+      .getByRole("link")
+      .first()
+      .click();
+    await page.getByRole("button", { name: "Show my ticket QR" }).click();
+    const qr = page.locator("img.ticket-qr");
+    await qr.waitFor();
+    await page.waitForFunction(() => (document.querySelector("img.ticket-qr") as HTMLImageElement | null)?.complete);
+    const picture = await qr.screenshot();
+    const ticket = await page.locator(".ticket-text").evaluate((e) => e.textContent ?? "");
+    const orderId = /:(\d+):0x[0-9a-f]{130}$/.exec(ticket)?.[1];
+    expect(orderId, ticket).to.be.a("string");
+    expect(await axe(page)).to.deep.equal([]);
+    await context.close();
+
+    // The door, from a photo of the phone's screen: checked in.
+    page = await open(DOOR_STAFF.address, `#/door/${storeId}`);
+    await connect(page);
+    expect(await axe(page)).to.deep.equal([]);
+    await page
+      .getByLabel("Photo of the ticket")
+      .setInputFiles({ name: "ticket.png", mimeType: "image/png", buffer: picture });
+    await page.locator(".door-verdict.in", { hasText: `Let in: order #${orderId}` }).waitFor({ timeout: 60_000 });
+    expect(await axe(page)).to.deep.equal([]);
+
+    // The same ticket again on this device: when it was first checked in.
+    await page.getByLabel("Ticket text").fill(ticket);
+    await page.getByRole("button", { name: "Check ticket" }).click();
+    const again = page.locator(".door-verdict.again", { hasText: `Already checked in: order #${orderId}` });
+    await again.waitFor({ timeout: 30_000 });
+    expect(await again.textContent()).to.match(/First checked in .+, on this device\./);
+
+    // And on another door device, which learns it from the chain.
+    const other = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    try {
+      await other.addInitScript({ content: testWalletScript({ rpcUrl: stack.rpcUrl, account: DOOR_STAFF.address }) });
+      const door2 = await open(DOOR_STAFF.address, `#/door/${storeId}`, other);
+      await door2.getByLabel("Ticket text").fill(ticket);
+      await door2.getByRole("button", { name: "Check ticket" }).click();
+      const seen = door2.locator(".door-verdict.again", { hasText: `Already checked in: order #${orderId}` });
+      await seen.waitFor({ timeout: 30_000 });
+      expect(await seen.textContent()).to.match(/First checked in .+, at another door\./);
+
+      // A ticket signed by someone else is refused.
+      const forged = ticket.replace(/0x[0-9a-f]{130}$/, `0x${"1b".repeat(65)}`);
+      await door2.getByLabel("Ticket text").fill(forged);
+      await door2.getByRole("button", { name: "Check ticket" }).click();
+      await door2.locator(".door-verdict.stop").waitFor({ timeout: 30_000 });
+    } finally {
+      await other.close();
+    }
+  });
+});

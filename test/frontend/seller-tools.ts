@@ -54,6 +54,7 @@ function product(id: bigint, name: string, variants: [string, number, number][])
       stock,
       sold,
       active: true,
+      lastOrderBlock: 0,
     })),
   };
 }
@@ -79,6 +80,10 @@ function order(status: OrderRecord["status"], placedAt: bigint, lines: Line[], e
       shippedAt: 0n,
       disputedAt: 0n,
       amount,
+      shipsFrom: 0n,
+      zone: 0,
+      shipping: 0n,
+      discount: 0n,
       lines,
     },
     ...extra,
@@ -148,6 +153,15 @@ describe("sales at a glance (client/sales.ts)", () => {
       ["Vinyl · LP", 10, 2],
     ]);
     expect(s.byProduct).to.deep.equal([]);
+  });
+
+  it("counts shipping charged and what codes took off in the orders that count", () => {
+    const shipped = order("Paid", NOW, [line(1n, 0, 1)]);
+    shipped.order = { ...shipped.order, zone: 2, shipping: 5n * MILLI, discount: 2n * MILLI, amount: 23n * MILLI };
+    const cancelled = order("Cancelled", NOW, [line(1n, 0, 1)]);
+    cancelled.order = { ...cancelled.order, shipping: 5n * MILLI };
+    const s = salesSummary([shipped, cancelled], [tee], NOW);
+    expect([s.net, s.shipping, s.discount]).to.deep.equal([23n * MILLI, 5n * MILLI, 2n * MILLI]);
   });
 
   it("takes partial refunds and a ruling's buyer share off the net", () => {

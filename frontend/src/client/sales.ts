@@ -15,6 +15,10 @@ export type SalesSummary = {
   units: number;
   /** What those orders paid, less partial refunds and the buyer's share of a dispute ruling. */
   net: bigint;
+  /** Shipping charged in those orders (part of `net`). */
+  shipping: bigint;
+  /** What discount codes took off those orders. */
+  discount: bigint;
   /** Orders refunded in full or cancelled (left out of every other figure). */
   undone: number;
   /** Net sales per UTC day, oldest first, every day of the window present (zero when nothing sold). */
@@ -84,6 +88,8 @@ export function salesSummary(
   let count = 0;
   let units = 0;
   let net = 0n;
+  let shipping = 0n;
+  let discount = 0n;
   let undone = 0;
   for (const record of orders) {
     if (!countsAsSale(record)) {
@@ -93,6 +99,8 @@ export function salesSummary(
     count++;
     const orderNet = netOfOrder(record);
     net += orderNet;
+    shipping += record.order.shipping;
+    discount += record.order.discount;
     const orderUnits = record.order.lines.reduce((n, l) => n + l.quantity, 0);
     units += orderUnits;
     const day = byDay.get(utcDay(record.order.placedAt));
@@ -125,6 +133,8 @@ export function salesSummary(
     orders: count,
     units,
     net,
+    shipping,
+    discount,
     undone,
     byDay: [...byDay.values()],
     byProduct: [...byProduct.values()].sort(bestFirst),

@@ -47,14 +47,18 @@ export default function salesPage(ctx: PageContext): Promise<Page> {
         stat(
           "Net sales",
           h("span", { class: "sales-net", text: money(s.net) }),
-          "Less refunds, before the platform fee",
+          "Shipping included, less refunds, before the platform fee",
         ),
         stat(
           "Orders",
           h("span", { class: "sales-orders", text: String(s.orders) }),
           "Every order not refunded or cancelled",
         ),
-        stat("Units sold", h("span", { class: "sales-units", text: String(s.units) })),
+        stat(
+          "Units sold",
+          h("span", { class: "sales-units", text: String(s.units) }),
+          `Shipping charged ${money(s.shipping)} · codes took off ${money(s.discount)}`,
+        ),
         stat(
           "Refunded or cancelled",
           h("span", { class: "sales-undone", text: String(s.undone) }),
@@ -63,7 +67,7 @@ export default function salesPage(ctx: PageContext): Promise<Page> {
       ),
       chart({
         title: `Sales by day (last ${SALES_DAYS} days, UTC)`,
-        note: "What fans paid on each day, less refunds.",
+        note: "What fans paid on each day (shipping included, discounts taken off), less refunds.",
         columns: ["Day", "Net sales", "Orders", "Units"],
         rows: s.byDay.map((d) => ({
           label: dayLabel(d.key),

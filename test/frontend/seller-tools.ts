@@ -45,6 +45,7 @@ function product(id: bigint, name: string, variants: [string, number, number][])
     maxPerBuyer: 0,
     ratingCount: 0,
     ratingSum: 0n,
+    lastReviewBlock: 0,
     name,
     metadataCid: "",
     variants: variants.map(([label, stock, sold], index) => ({

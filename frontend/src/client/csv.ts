@@ -25,15 +25,23 @@ export function toCsv(header: readonly string[], rows: readonly (readonly (strin
   return `${lines.join("\r\n")}\r\n`;
 }
 
-/** Reads RFC 4180 CSV back into rows (tests and round-trip checks). Accepts CRLF or LF record ends. */
+/**
+ * Reads RFC 4180 CSV into rows: round-trip checks, and files sellers import (client/shopify-csv.ts). Accepts CRLF or
+ * LF record ends and drops a leading byte-order mark (spreadsheet exports often start with one). An unclosed quote
+ * throws, naming the line its field started on.
+ */
 export function parseCsv(text: string): string[][] {
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   const rows: string[][] = [];
+  let line = 1;
+  let quoteLine = 1;
   let row: string[] = [];
   let cell = "";
   let quoted = false;
   let i = 0;
   while (i < text.length) {
     const ch = text[i] as string;
+    if (ch === "\n") line++;
     if (quoted) {
       if (ch === '"') {
         if (text[i + 1] === '"') {
@@ -46,18 +54,21 @@ export function parseCsv(text: string): string[][] {
       i++;
       continue;
     }
-    if (ch === '"' && cell === "") quoted = true;
-    else if (ch === ",") {
+    if (ch === '"' && cell === "") {
+      quoted = true;
+      quoteLine = line;
+    } else if (ch === ",") {
       row.push(cell);
       cell = "";
     } else if (ch === "\r" && text[i + 1] === "\n") {
       endRecord();
+      line++;
       i++;
     } else if (ch === "\n") endRecord();
     else cell += ch;
     i++;
   }
-  if (quoted) throw new Error("CSV ends inside a quoted field");
+  if (quoted) throw new Error(`CSV ends inside a quoted field that starts on line ${quoteLine}`);
   if (cell !== "" || row.length > 0) endRecord();
   return rows;
 

@@ -26,7 +26,14 @@ export default async function productsPage(ctx: PageContext): Promise<Page> {
     replace(
       body,
       staff.role ? null : notStaffNotice(app, staff.store),
-      staff.role ? h("p", { class: "seller-links" }, newButton) : null,
+      staff.role
+        ? h(
+            "p",
+            { class: "seller-links" },
+            newButton,
+            link(routes.importProducts(staff.store.id), { class: "btn secondary" }, "Import a Shopify CSV"),
+          )
+        : null,
       products.length === 0
         ? emptyState(
             "No products yet",

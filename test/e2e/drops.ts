@@ -7,6 +7,7 @@
 import { resolve } from "node:path";
 import { expect } from "chai";
 import type { Browser, BrowserContext, Page } from "playwright-core";
+import { orderReference } from "../../frontend/src/client/order-ref.ts";
 import { ROOT } from "../../scripts/cli/root.ts";
 import { castWallet, testWallet } from "../../scripts/stack/accounts.ts";
 import { launchChromium, screenshot } from "./support/browser.ts";
@@ -232,8 +233,8 @@ describe("drops, zones, codes and tickets in Chromium (e2e)", function () {
     await page.waitForFunction(() => (document.querySelector("img.ticket-qr") as HTMLImageElement | null)?.complete);
     const picture = await qr.screenshot();
     const ticket = await page.locator(".ticket-text").evaluate((e) => e.textContent ?? "");
-    const orderId = /:(\d+):0x[0-9a-f]{130}$/.exec(ticket)?.[1];
-    expect(orderId, ticket).to.be.a("string");
+    const orderId = BigInt(/:(\d+):0x[0-9a-f]{130}$/.exec(ticket)?.[1] ?? "0");
+    expect(orderId > 0n, `no order id in ${ticket}`).to.equal(true);
     expect(await axe(page)).to.deep.equal([]);
     await context.close();
 
@@ -244,13 +245,17 @@ describe("drops, zones, codes and tickets in Chromium (e2e)", function () {
     await page
       .getByLabel("Photo of the ticket")
       .setInputFiles({ name: "ticket.png", mimeType: "image/png", buffer: picture });
-    await page.locator(".door-verdict.in", { hasText: `Let in: order #${orderId}` }).waitFor({ timeout: 60_000 });
+    await page
+      .locator(".door-verdict.in", { hasText: `Let in: order ${orderReference(orderId)}` })
+      .waitFor({ timeout: 60_000 });
     expect(await axe(page)).to.deep.equal([]);
 
     // The same ticket again on this device: when it was first checked in.
     await page.getByLabel("Ticket text").fill(ticket);
     await page.getByRole("button", { name: "Check ticket" }).click();
-    const again = page.locator(".door-verdict.again", { hasText: `Already checked in: order #${orderId}` });
+    const again = page.locator(".door-verdict.again", {
+      hasText: `Already checked in: order ${orderReference(orderId)}`,
+    });
     await again.waitFor({ timeout: 30_000 });
     expect(await again.textContent()).to.match(/First checked in .+, on this device\./);
 
@@ -261,7 +266,9 @@ describe("drops, zones, codes and tickets in Chromium (e2e)", function () {
       const door2 = await open(DOOR_STAFF.address, `#/door/${storeId}`, other);
       await door2.getByLabel("Ticket text").fill(ticket);
       await door2.getByRole("button", { name: "Check ticket" }).click();
-      const seen = door2.locator(".door-verdict.again", { hasText: `Already checked in: order #${orderId}` });
+      const seen = door2.locator(".door-verdict.again", {
+        hasText: `Already checked in: order ${orderReference(orderId)}`,
+      });
       await seen.waitFor({ timeout: 30_000 });
       expect(await seen.textContent()).to.match(/First checked in .+, at another door\./);
 

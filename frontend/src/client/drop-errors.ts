@@ -2,6 +2,7 @@
 // Drops section); client/errors.ts explainRevert asks here for any name it doesn't know itself.
 import type { ErrorContext, FanError } from "./errors.ts";
 import { formatAmount, formatDate } from "./format.ts";
+import { orderReference } from "./order-ref.ts";
 
 function fan(kind: FanError["kind"], message: string, revert: FanError["revert"], refreshCart = false): FanError {
   return { kind, message, retry: false, refreshCart, revert };
@@ -70,7 +71,7 @@ export function explainDropRevert(name: string, args: readonly unknown[], ctx: E
     case "TooManyCodes":
       return fan("revert", `At most ${n(1)} codes can be prepared at once.`, revert);
     case "NotATicket":
-      return fan("revert", `Order #${n(0)} isn't a ticket.`, revert);
+      return fan("revert", `Order ${orderReference(n(0))} isn't a ticket.`, revert);
     case "AlreadyCheckedIn":
       return fan("revert", `This ticket was already checked in, ${formatDate(n(1))}.`, revert);
     default:

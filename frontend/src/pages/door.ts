@@ -13,6 +13,7 @@ import { NotFound, type Page, type PageContext } from "../page.ts";
 import { button, h, replace, uid } from "../ui/dom.ts";
 import { runTx } from "../ui/tx.ts";
 import "../ui/drops.css";
+import { orderReference } from "../client/order-ref.ts";
 
 /** What a scanner answers: the native BarcodeDetector's shape, which `qr/decode.js` also offers. */
 type Detector = { detect(image: ImageBitmapSource): Promise<{ rawValue: string }[]> };
@@ -67,7 +68,7 @@ export default async function doorPage(ctx: PageContext): Promise<Page> {
     const lines = [
       `First checked in ${formatDate(chainAt)}${mine !== null ? ", on this device" : ", at another door"}.`,
     ];
-    verdict("again", `Already checked in: order #${orderId}`, ...lines);
+    verdict("again", `Already checked in: order ${orderReference(orderId)}`, ...lines);
   };
 
   const check = async (text: string) => {
@@ -79,7 +80,7 @@ export default async function doorPage(ctx: PageContext): Promise<Page> {
       const pass = parseTicket(text, { chainId: app.manifest.chainId, contract: app.manifest.merchstand });
       const record = await loadOrder(app.chain, pass.orderId, app.manifest.deploymentBlock);
       if (!record) {
-        verdict("stop", "Not a ticket", `There is no order #${pass.orderId}.`);
+        verdict("stop", "Not a ticket", `There is no order ${orderReference(pass.orderId)}.`);
         return;
       }
       for (const line of record.order.lines)
@@ -102,7 +103,8 @@ export default async function doorPage(ctx: PageContext): Promise<Page> {
         .join(", ");
       const receipt = await runTx(app, checkInTx(record), {
         status,
-        stageText: (stage) => (stage.stage === "wallet" ? `Check in order #${pass.orderId} in your wallet.` : null),
+        stageText: (stage) =>
+          stage.stage === "wallet" ? `Check in order ${orderReference(pass.orderId)} in your wallet.` : null,
         onError: async (fan) => {
           // Another door checked it in a moment ago: say when.
           const again = await checkedInAt(app.chain, pass.orderId).catch(() => null);
@@ -114,7 +116,7 @@ export default async function doorPage(ctx: PageContext): Promise<Page> {
       const at = (await checkedInAt(app.chain, pass.orderId)) ?? BigInt(Math.floor(Date.now() / 1000));
       device.save(pass.orderId, Number(at));
       replace(status);
-      verdict("in", `Let in: order #${pass.orderId}`, what, `Checked in ${formatDate(at)}.`);
+      verdict("in", `Let in: order ${orderReference(pass.orderId)}`, what, `Checked in ${formatDate(at)}.`);
     } catch (error) {
       const fan = app.explain(error);
       verdict("stop", "Can't check this ticket", fan.message);

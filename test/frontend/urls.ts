@@ -41,6 +41,7 @@ describe("dapp URLs", () => {
       [routes.arbiter(), "/arbiter", {}],
       [routes.verifier(), "/verify", {}],
       [routes.settings(), "/settings", {}],
+      [routes.door(2n), "/door/:storeId", { storeId: "2" }],
     ];
     for (const [route, path, params] of cases) expect(resolve(`#${route}`), route).to.deep.equal({ path, params });
     // Every route of the table is built by `routes`.

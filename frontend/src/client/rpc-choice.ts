@@ -1,7 +1,7 @@
 // The fan's own RPC endpoint: kept in the browser per chain, tried before the manifest's, checked before it is kept
 // (an http(s) URL that answers eth_chainId with the store's chain). FallbackRpc sends to the fan's endpoint and, when
 // it cannot be reached, to the store's.
-import { classifyRefusal } from "./log-scan.ts";
+import { classifyRefusal } from "./log-refusal.ts";
 import { type FetchLike, HttpRpc, NetworkError, RateLimitedError, type RpcClient, RpcError } from "./rpc.ts";
 
 const KEY = (chainId: number) => `merchstand.rpc.${chainId}`;

@@ -5,7 +5,7 @@ import { buyNowCart } from "../client/cart.ts";
 import { averageRating, buyableVariants } from "../client/catalog.ts";
 import { heldCode, rememberLinkedCode } from "../client/code-link.ts";
 import { formatAmount, shortAddress } from "../client/format.ts";
-import { HistoryUnavailableError } from "../client/log-scan.ts";
+import { HistoryUnavailableError } from "../client/log-refusal.ts";
 import type { ProductMetadata } from "../client/metadata.ts";
 import { impersonatedStore, withoutBidiControls } from "../client/names.ts";
 import { loadReviews, type Review } from "../client/orders.ts";

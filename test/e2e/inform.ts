@@ -311,7 +311,9 @@ describe("staying informed in Chromium (e2e)", function () {
     const store = (await loadAllStores(chain)).find((s) => s.id === id);
     expect(store?.shippingKey.toLowerCase()).to.equal(backup.publicKey);
     // The same tab's Orders page finds the key without asking the wallet.
-    await p.goto(`${stack.dappUrl}#/sell/store/${id}/orders`);
+    await p.evaluate((hash) => {
+      location.hash = hash;
+    }, `#/sell/store/${id}/orders`);
     await p.locator(".key-box .notice.ok", { hasText: "Addresses are unlocked" }).waitFor({ timeout: 60_000 });
   });
 

@@ -83,6 +83,25 @@ describe("staying informed in Chromium (e2e)", function () {
     return ((await response.json()) as { result: unknown }).result;
   }
 
+  // A signer that randomises its signatures (as some hardware wallets and passkeys do): personal_sign answers a
+  // different 65-byte value every time, everything else goes to the node.
+  const varying = async (context: BrowserContext) => {
+    let n = 0;
+    await context.route(stack.rpcUrl, async (route) => {
+      const body = route.request().postData();
+      const call = body ? (JSON.parse(body) as { id?: number; method?: string }) : null;
+      if (call && !Array.isArray(call) && call.method === "personal_sign") {
+        n++;
+        const sig = `0x${n.toString(16).padStart(2, "0").repeat(65)}`;
+        return route.fulfill({
+          headers: { "access-control-allow-origin": "*", "content-type": "application/json" },
+          body: JSON.stringify({ jsonrpc: "2.0", id: call.id, result: sig }),
+        });
+      }
+      return route.continue();
+    });
+  };
+
   it("shows ≈ dollars beside ETH prices from the mock feed, and dollars for mUSD, at both widths", async () => {
     const owls = await storeId("The Midnight Owls", OWLS_OWNER.address);
     const velvet = await storeId("Velvet Static", VELVET_OWNER.address);
@@ -227,24 +246,6 @@ describe("staying informed in Chromium (e2e)", function () {
 
   it("refuses a seller wallet whose signatures vary, makes a random key with a backup, and restores it", async () => {
     const velvet = await storeId("Velvet Static", VELVET_OWNER.address);
-    // A signer that randomises its signatures (as some hardware wallets and passkeys do): personal_sign answers a
-    // different 65-byte value every time, everything else goes to the node.
-    const varying = async (context: BrowserContext) => {
-      let n = 0;
-      await context.route(stack.rpcUrl, async (route) => {
-        const body = route.request().postData();
-        const call = body ? (JSON.parse(body) as { id?: number; method?: string }) : null;
-        if (call && !Array.isArray(call) && call.method === "personal_sign") {
-          n++;
-          const sig = `0x${n.toString(16).padStart(2, "0").repeat(65)}`;
-          return route.fulfill({
-            headers: { "access-control-allow-origin": "*", "content-type": "application/json" },
-            body: JSON.stringify({ jsonrpc: "2.0", id: call.id, result: sig }),
-          });
-        }
-        return route.continue();
-      });
-    };
     for (const width of WIDTHS) {
       const p = await open(VELVET_OWNER.address, `#/sell/store/${velvet}/orders`, width, varying);
       await connect(p);
@@ -283,6 +284,37 @@ describe("staying informed in Chromium (e2e)", function () {
       await q.locator(".key-box .notice.ok", { hasText: "Addresses are unlocked" }).waitFor({ timeout: 180_000 });
       await screenshot(q, "inform-key-restored-390");
     }
+  });
+
+  it("opens a store for a seller wallet whose signatures vary, with a random key saved as a backup", async () => {
+    const p = await open(VELVET_OWNER.address, "#/sell/new", 1280, varying);
+    await connect(p);
+    const name = "Random Key Records";
+    await p.getByLabel("Store name").fill(name);
+    await p.getByLabel("Arbiter").fill(OWLS_OWNER.address);
+    await p.getByRole("button", { name: "Open store" }).click();
+    const alert = p.locator(".form-status .notice.danger");
+    await alert.waitFor();
+    expect(await alert.textContent()).to.contain("signed the same message two different ways");
+    const form = p.locator("details.random-key");
+    expect(await form.getAttribute("open")).to.not.equal(null);
+    await form.getByLabel("Passphrase (at least 10 characters)").fill(PASSPHRASE);
+    await form.getByLabel("The passphrase again").fill(PASSPHRASE);
+    const [download] = await Promise.all([
+      p.waitForEvent("download", { timeout: 180_000 }),
+      p.getByRole("button", { name: "Open store" }).click(),
+    ]);
+    const backup = JSON.parse(await readFile(await download.path(), "utf8"));
+    const id = await storeId(name, VELVET_OWNER.address);
+    expect(backup).to.include({ format: "merchstand-shipping-key", version: 1, storeId: id.toString() });
+    expect(download.suggestedFilename()).to.equal(`merchstand-store-${id}-chain-${backup.chainId}-shipping-key.json`);
+    const store = (await loadAllStores(chain)).find((s) => s.id === id);
+    expect(store?.shippingKey.toLowerCase()).to.equal(backup.publicKey);
+    // The same tab's Orders page finds the key without asking the wallet.
+    await p.evaluate((hash) => {
+      location.hash = hash;
+    }, `#/sell/store/${id}/orders`);
+    await p.locator(".key-box .notice.ok", { hasText: "Addresses are unlocked" }).waitFor({ timeout: 60_000 });
   });
 
   it("shows no dollar figure once the mock feed is stale, at both widths", async () => {

@@ -34,8 +34,36 @@ function say(status: HTMLElement, text: string, kind: "ok" | "danger" | "progres
   );
 }
 
-function backupName(staff: StaffContext, app: App): string {
-  return `merchstand-store-${staff.store.id}-chain-${app.manifest.chainId}-shipping-key.json`;
+function backupName(storeId: bigint, app: App): string {
+  return `merchstand-store-${storeId}-chain-${app.manifest.chainId}-shipping-key.json`;
+}
+
+/** A new passphrase typed twice: its fields, the problem with it (or null), and clearing both. */
+export function passphrasePair(): {
+  el: HTMLElement[];
+  problem: () => string | null;
+  value: () => string;
+  clear: () => void;
+} {
+  const pass = passwordField("Passphrase (at least 10 characters)", "new-password");
+  const again = passwordField("The passphrase again", "new-password");
+  return {
+    el: [pass.el, again.el],
+    problem: () =>
+      passphraseProblem(pass.input.value) ??
+      (pass.input.value === again.input.value ? null : "The two passphrases differ."),
+    value: () => pass.input.value,
+    clear: () => {
+      pass.input.value = "";
+      again.input.value = "";
+    },
+  };
+}
+
+/** Encrypts `keys` under `passphrase` for store `storeId` and downloads the backup file. */
+export async function saveBackupFile(app: App, storeId: bigint, keys: ShippingKeys, passphrase: string): Promise<void> {
+  const backup = await createBackup(keys, passphrase, { chainId: app.manifest.chainId, storeId });
+  downloadText(serializeBackup(backup), backupName(storeId, app), "application/json");
 }
 
 /**
@@ -105,26 +133,18 @@ function backupForm(
   after: (keys: ShippingKeys) => Promise<void> | void,
 ): HTMLElement {
   const status = h("div", { attrs: { "aria-live": "polite" } });
-  const pass = passwordField("Passphrase (at least 10 characters)", "new-password");
-  const again = passwordField("The passphrase again", "new-password");
+  const pair = passphrasePair();
   const save = button(
     action,
     async () => {
-      const problem =
-        passphraseProblem(pass.input.value) ??
-        (pass.input.value === again.input.value ? null : "The two passphrases differ.");
+      const problem = pair.problem();
       if (problem) return say(status, problem, "danger");
       save.disabled = true;
       say(status, "Encrypting the key…", "progress");
       try {
         const k = keys();
-        const backup = await createBackup(k, pass.input.value, {
-          chainId: app.manifest.chainId,
-          storeId: staff.store.id,
-        });
-        downloadText(serializeBackup(backup), backupName(staff, app), "application/json");
-        pass.input.value = "";
-        again.input.value = "";
+        await saveBackupFile(app, staff.store.id, k, pair.value());
+        pair.clear();
         say(status, "Backup saved. Keep the file and its passphrase apart, and somewhere safe.", "ok");
         await after(k);
       } catch (error) {
@@ -140,8 +160,7 @@ function backupForm(
     { class: "key-backup", on: { submit: (e) => e.preventDefault() } },
     h("h3", { text: title }),
     h("p", { class: "muted small", text: note }),
-    pass.el,
-    again.el,
+    pair.el,
     save,
     status,
   );

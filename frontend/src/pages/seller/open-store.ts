@@ -5,9 +5,11 @@
 import { formatNumber } from "../../client/format.ts";
 import { toHex } from "../../client/hex.ts";
 import { openedStoreId } from "../../client/history.ts";
+import { randomShippingKey } from "../../client/key-backup.ts";
 import { MAX_BIO, storeMetadata } from "../../client/metadata.ts";
 import { DAY, LIMITS, ZERO_ADDRESS } from "../../client/protocol.ts";
 import { loadBounds, openStoreTx } from "../../client/seller-actions.ts";
+import { NondeterministicSignerError, type ShippingKeys, sessionKeyring } from "../../client/shipping-keys.ts";
 import { UploadError, uploadJson } from "../../client/upload.ts";
 import { checkStoreForm } from "../../client/validation.ts";
 import type { Page, PageContext } from "../../page.ts";
@@ -15,6 +17,7 @@ import { lockIcon } from "../../ui/components.ts";
 import { button, h, link, replace } from "../../ui/dom.ts";
 import { go, routes } from "../../urls.ts";
 import { imageField } from "./image-field.ts";
+import { passphrasePair, saveBackupFile } from "./key-backup.ts";
 import {
   byteCounter,
   charCounter,
@@ -86,6 +89,21 @@ export default async function openStorePage(ctx: PageContext): Promise<Page> {
       attrs: { name: "arbiter", required: true, spellcheck: "false", autocomplete: "off", placeholder: "0x…" },
     });
     const status = h("div", { class: "form-status", attrs: { "aria-live": "assertive" } });
+    // A wallet that doesn't sign the same way twice (NondeterministicSignerError), or a seller who prefers it: a
+    // random key, published with the store and saved as a backup file (pages/seller/key-backup.ts), kept in this
+    // tab's keyring as a restored key is, so the store's Orders page unlocks with it.
+    const pair = passphrasePair();
+    const randomKey = h(
+      "details",
+      { class: "random-key" },
+      h("summary", { text: "Use a random key kept in a backup file instead" }),
+      h("p", {
+        class: "muted small",
+        text: "For a wallet that doesn't sign the same way twice. A new key is made in this browser and published with the store; when it is open, the key is saved encrypted under your passphrase as a file you download. You (or a manager) restore the file on the Orders page to read addresses. Lose the file or the passphrase and the addresses sealed to it can't be read.",
+      }),
+      pair.el,
+    );
+    let fresh: ShippingKeys | null = null;
     const submit = h("button", { class: "btn", attrs: { type: "submit" }, text: "Open store" });
 
     const form = h(
@@ -153,6 +171,7 @@ export default async function openStorePage(ctx: PageContext): Promise<Page> {
           text: "The secret key never leaves this browser and is never stored. You can re-create it on any device by signing with the same wallet. Only the public key goes on-chain.",
         }),
         h("p", { class: "muted small", text: PRIVACY_SENTENCE }),
+        randomKey,
       ),
       status,
       submit,
@@ -187,6 +206,9 @@ export default async function openStorePage(ctx: PageContext): Promise<Page> {
           app.manifest.currencies,
         );
         if (!checked.ok) return showProblem(checked.message, checked.field);
+        const random = randomKey.open;
+        const weak = random ? pair.problem() : null;
+        if (weak) return showProblem(weak);
         if (logo.busy()) {
           replace(status, h("p", { class: "tx-stage", text: "Waiting for the logo upload…" }));
           await logo.settled();
@@ -202,22 +224,50 @@ export default async function openStorePage(ctx: PageContext): Promise<Page> {
               storeMetadata({ bio: bio.value.slice(0, 2000), logo: logoCid }),
             );
           }
-          replace(
-            status,
-            h("p", {
-              class: "tx-stage",
-              text: "Step 2 of 3: sign the message in your wallet to create your shipping key…",
-            }),
-          );
-          const keys = await unlockShippingKey(app);
+          let keys: ShippingKeys;
+          if (random) {
+            fresh ??= randomShippingKey();
+            keys = fresh;
+          } else {
+            replace(
+              status,
+              h("p", {
+                class: "tx-stage",
+                text: "Step 2 of 3: sign the message in your wallet to create your shipping key…",
+              }),
+            );
+            keys = await unlockShippingKey(app);
+          }
           const input = { ...checked.value, metadataCid, shippingKey: toHex(keys.publicKey) };
           const receipt = await runTx(app, status, openStoreTx(input), {
             done: `"${input.name}" is open.`,
             errorContext: { currency: app.currency(input.currency) },
           });
           const id = receipt ? openedStoreId(receipt.logs) : null;
+          if (id !== null && random && app.account) {
+            sessionKeyring.install(app.account, app.manifest.chainId, keys);
+            replace(
+              status,
+              h("p", { class: "tx-stage", text: `"${input.name}" is open. Encrypting the key's backup…` }),
+            );
+            fresh = null;
+            try {
+              await saveBackupFile(app, id, keys, pair.value());
+              pair.clear();
+            } catch {
+              // The key is in this tab's keyring: the Orders page's key tools (keyBackupTools) can still save it.
+              go(routes.sellerOrders(id));
+              return;
+            }
+          }
           if (id !== null) go(routes.newProduct(id));
         } catch (error) {
+          if (error instanceof NondeterministicSignerError) {
+            randomKey.open = true;
+            return showProblem(
+              "Your wallet signed the same message two different ways, so it can't re-create the same shipping key each time. Use a random key kept in a backup file: type a passphrase twice below and press Open store again.",
+            );
+          }
           const message =
             error instanceof UploadError
               ? error.message

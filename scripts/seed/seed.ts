@@ -55,6 +55,8 @@ export type SeedSummary = {
   orders: number;
   /** The id of each of DEMO_ORDERS, in its order (ids are made from the product and its sales, see IMerchstand). */
   orderIds: bigint[];
+  /** The Order each of DEMO_ORDERS ends with (protocol.ts orderArg), as a buyer or the store passes it back. */
+  orderArgs: ReturnType<typeof orderArg>[];
   reviews: number;
   images: number;
   /** Secret shipping keys by store id, so a test can open the sealed addresses like the seller's browser does. */
@@ -195,6 +197,7 @@ export async function seedDemo(
     products: 0,
     orders: 0,
     orderIds: [],
+    orderArgs: [],
     reviews: 0,
     images: 0,
     shippingSecrets: {},
@@ -343,6 +346,7 @@ export async function seedDemo(
         await mined(store.owner, market, "replyToReview", [orderId, orderArg(order), productId, review.reply]);
       }
     }
+    summary.orderArgs.push(orderArg(order));
   }
   log(`${summary.orders} orders placed, ${summary.reviews} reviews written`);
   summary.drops = await seedDrops({

@@ -195,6 +195,7 @@ describe("the demo catalog, read back through the contracts", function () {
       for (const review of demo.reviews ?? []) {
         const [reviewed, replied] = (await market.getFunction("reviewState")(
           orderId,
+          seed.orderArgs[i]!,
           seed.productIds[review.product]!,
         )) as [boolean, boolean];
         expect([reviewed, replied]).to.deep.equal([true, review.reply !== undefined]);

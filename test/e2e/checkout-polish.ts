@@ -229,9 +229,17 @@ describe("checkout polish in Chromium (e2e)", function () {
 
     // The orders list names what each order holds.
     await page.goto(`${stack.dappUrl}#/orders`);
-    const items = page.locator(".order-row .order-items", { hasText: "Owl Moon Tee" });
-    await items.first().waitFor({ timeout: 30_000 });
-    expect(await items.count()).to.equal(1);
+    // Rows show as the history is read, then the whole list replaces them (client/orders.ts onPartial), and each
+    // row's item names arrive with its product: wait for the state, one row naming the tee.
+    await page.waitForFunction(
+      () =>
+        Array.from(document.querySelectorAll(".order-row .order-items")).filter((e) =>
+          e.textContent?.includes("Owl Moon Tee"),
+        ).length === 1,
+      undefined,
+      { timeout: 30_000 },
+    );
+    expect(await page.locator(".order-row").count()).to.equal(1);
   });
 
   it("pays a cart in ETH and mUSD from one form, one payment after the other, and lists both orders", async () => {

@@ -191,7 +191,7 @@ describe("order history through a capped provider on an old chain (e2e)", functi
     await page.getByLabel("Address", { exact: true }).fill("1 Chapel Street");
     await page.getByLabel("City").fill("Leeds");
     await page.getByLabel("Postcode / ZIP").fill("LS6 1AA");
-    await page.getByLabel("Country").fill("United Kingdom");
+    await page.getByLabel("Country").selectOption({ label: "United Kingdom" });
     await page.getByRole("button", { name: "Connect wallet" }).first().click();
     await page.getByRole("button", { name: "Test Wallet" }).click();
     await page.locator(".account .address").waitFor();

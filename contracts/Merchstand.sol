@@ -241,7 +241,8 @@ contract Merchstand is IMerchstand, MerchstandPurchase {
         unchecked {
             uint256 rate = _shippingCharge(storeId, hot.zoneCount, physical, options, goods - discount);
             amount = goods - discount + rate;
-            extras = (options & 0xff) << _INFO_ZONE | shipsFrom << _INFO_SHIPS_FROM | rate << _INFO_SHIPPING;
+            extras = (options & 0xff) << _INFO_ZONE | shipsFrom << _INFO_SHIPS_FROM | rate << _INFO_SHIPPING
+                | (c == 0 ? 0 : _INFO_CODE_USED);
         }
         uint256 buf = _newOrderBuffer(1, shipping.length);
         _writeLine(buf, 1, 0, productId, variant, quantity, raw);

@@ -85,6 +85,7 @@ abstract contract MerchstandPurchase is MerchstandStorage {
                 amount = amount - discount + rate;
                 extras = uint256(co.zone) << _INFO_ZONE | shipsFrom << _INFO_SHIPS_FROM | rate << _INFO_SHIPPING;
             }
+            if (c != 0) extras |= _INFO_CODE_USED;
             if (amount > type(uint128).max) revert IMerchstand.InvalidAmount(orderId, amount, type(uint128).max);
             orderIds[i] = orderId;
             _placeOrder(buf, n, orderId, storeId, hot, fee, amount, extras, discount, co.shipping);

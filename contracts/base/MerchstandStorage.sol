@@ -112,6 +112,9 @@ abstract contract MerchstandStorage is AccessControl, Pausable, ReentrancyGuardT
     uint256 internal constant _INFO_ZONE = 88;
     uint256 internal constant _INFO_SHIPS_FROM = 96;
     uint256 internal constant _INFO_SHIPPING = 136;
+    /// @dev Set when the order used a code: its {IMerchstand-CodeRedeemed}, in the same transaction, carries the
+    /// discount a client needs to rebuild the {IMerchstand-Order}.
+    uint256 internal constant _INFO_CODE_USED = 1 << 232;
     /// @dev The options word of {IMerchstand-buyWith}: `zone | maxShipping << 8`, nothing from bit 104 up.
     uint256 internal constant _OPTIONS_END = 104;
 

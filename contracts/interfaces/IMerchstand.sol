@@ -400,10 +400,10 @@ interface IMerchstand {
     /// already know, packed, because every byte of it is paid by the buyer. A client rebuilds the {Order} as:
     /// `buyer` and `storeId` from the topics; `termsVersion = uint32(info)`, `feeBps = uint16(info >> 32)`,
     /// `placedAt = uint40(info >> 48)`, `zone = uint8(info >> 88)`, `shipsFrom = uint40(info >> 96)` and
-    /// `shipping = uint96(info >> 136)`; `currency` is the store's currency (fixed when the store opened);
+    /// `shipping = uint96(info >> 136)`, and bit 232 set when the order used a code; `currency` is the store's currency (fixed when the store opened);
     /// `shippedAt = disputedAt = 0`; line j is `productId = uint64(w)`, `variant = uint8(w >> 64)`,
     /// `quantity = uint32(w >> 72)`, `unitPrice = uint96(w >> 104)` for `w = lines[j]`; `discount` is that of the
-    /// {CodeRedeemed} of the same order (0 without one); and `amount` is the sum of `quantity * unitPrice` over the
+    /// {CodeRedeemed} of the same order, emitted in the same transaction (0 when bit 232 of `info` is clear); and `amount` is the sum of `quantity * unitPrice` over the
     /// lines, plus `shipping`, minus `discount`.
     /// Each line word also carries, in bits 200..231, `previousOrderBlock = uint32(w >> 200)`: the block of the
     /// previous order of the same variant (0 if none; the current block when an earlier order or line in the same
@@ -413,7 +413,8 @@ interface IMerchstand {
     /// @param orderId The new order's id (how ids are made: see this interface's NatSpec).
     /// @param buyer Who paid.
     /// @param storeId The store it was placed with.
-    /// @param info `termsVersion | feeBps << 32 | placedAt << 48 | zone << 88 | shipsFrom << 96 | shipping << 136`.
+    /// @param info `termsVersion | feeBps << 32 | placedAt << 48 | zone << 88 | shipsFrom << 96 | shipping << 136 |
+    /// codeUsed << 232`.
     /// @param lines One word per line: `productId | variant << 64 | quantity << 72 | unitPrice << 104 |
     /// previousOrderBlock << 200`.
     /// @param shipping The shipping address encrypted to the store's key, or for a digital order the buyer's 32-byte

@@ -13,6 +13,7 @@ import {
   packLine,
   pinNextTimestamp,
   placed,
+  placedInfo,
   priceOf,
   productInput,
   SHIPPING,
@@ -394,8 +395,9 @@ describe("Drops", () => {
     });
 
     it("leave a zone-less store's orders as they were (zone 0, no shipping)", async () => {
-      const { order } = await buyEth(fx, fx.buyer, fx.shirtId);
+      const { order, receipt } = await buyEth(fx, fx.buyer, fx.shirtId);
       expect([order.zone, order.shipping, order.discount, order.shipsFrom]).to.deep.equal([0n, 0n, 0n, 0n]);
+      expect(placedInfo(fx.merchstand, receipt) >> 232n, "no code: info bit 232 clear").to.equal(0n);
     });
   });
 
@@ -431,9 +433,10 @@ describe("Drops", () => {
       const signed = await signCode(fx, seller, await code());
       const discount = (price * 2_000n) / 10_000n;
       const tx = buyCoded(signed, price - discount);
-      const { orderId, order } = await placed(merchstand, tx);
+      const { orderId, order, receipt } = await placed(merchstand, tx);
       await expect(tx).to.emit(merchstand, "CodeRedeemed").withArgs(orderId, ethStoreId, 1, discount);
       expect(order.discount).to.equal(discount);
+      expect(placedInfo(merchstand, receipt) >> 232n, "OrderPlaced info bit 232: a code was used").to.equal(1n);
       expect(order.amount).to.equal(price - discount);
       const [uses, revoked] = await merchstand.codeState(ethStoreId, 1);
       expect([uses, revoked]).to.deep.equal([1n, false]);

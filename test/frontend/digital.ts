@@ -62,6 +62,7 @@ function record(lines: OrderRecord["order"]["lines"], shipping: string, id = 77n
     tracking: null,
     delivery: null,
     refunded: 0n,
+    codePending: false,
     timeline: [],
     order: {
       buyer: FAN.address,

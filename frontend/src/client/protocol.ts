@@ -233,6 +233,11 @@ export function orderFromPlaced(
   };
 }
 
+/** Whether an OrderPlaced `info` word says the order used a code (bit 232): its discount is in CodeRedeemed. */
+export function usedCode(info: bigint | string | number): boolean {
+  return ((BigInt(info) >> 232n) & 1n) === 1n;
+}
+
 /** What an order still holds in escrow: its amount less the partial refunds (`refunded(orderId)`). */
 export function escrowOf(order: Pick<Order, "amount">, refunded: bigint): bigint {
   return order.amount > refunded ? order.amount - refunded : 0n;

@@ -77,6 +77,15 @@ export async function placed(merchstand: Merchstand, tx: Promise<ContractTransac
   return { orderId, order, receipt };
 }
 
+/** The `info` word of the first OrderPlaced in a receipt (IMerchstand's NatSpec of the event lays out its bits). */
+export function placedInfo(merchstand: Merchstand, receipt: TransactionReceipt): bigint {
+  for (const log of receipt.logs) {
+    const ev = merchstand.interface.parseLog(log);
+    if (ev?.name === "OrderPlaced") return BigInt(ev.args.info);
+  }
+  throw new Error("no OrderPlaced event in receipt");
+}
+
 /** Every order a receipt placed, in log order (a cart places several). */
 export async function placedAll(
   merchstand: Merchstand,

@@ -404,16 +404,16 @@ export async function loadOrdersById(chain: Chain, ids: bigint[], deploymentBloc
 /**
  * One order by id, rebuilt; null when no such order was placed. `block` is where the order link says it was placed
  * (client/placed.ts findPlaced): one `eth_getLogs` of that block instead of a scan; `onHintMissed` hears when that
- * block did not hold it and the scan ran instead.
+ * block did not hold it and the scan ran instead; `onScan` hears when a scan starts (no cache, no block that held it).
  */
 export async function loadOrder(
   chain: Chain,
   orderId: bigint,
   deploymentBlock: number,
-  options: { block?: number | null; onHintMissed?: () => void } = {},
+  options: { block?: number | null; onHintMissed?: () => void; onScan?: (hintMissed: boolean) => void } = {},
 ): Promise<OrderRecord | null> {
   const toBlock = await chain.blockNumber();
-  const { log, hintMissed } = await findPlaced(chain, orderId, deploymentBlock, toBlock, options.block);
+  const { log, hintMissed } = await findPlaced(chain, orderId, deploymentBlock, toBlock, options.block, options.onScan);
   if (hintMissed) options.onHintMissed?.();
   if (!log) return null;
   const [record] = await rebuild(chain, deploymentBlock, toBlock, [log]);

@@ -68,7 +68,8 @@ const FOUND = new Error("found");
 /**
  * The OrderPlaced log of `orderId`: from the log cache when this device has it, from block `hint` when given (the
  * order link's), else by a scan from `deploymentBlock` to `toBlock` that stops at the first match. A hint that is
- * out of range or holds no such log falls back to the scan, with `hintMissed` set so the page can say so.
+ * out of range or holds no such log falls back to the scan, with `hintMissed` set so the page can say so. `onScan`
+ * hears when the scan is about to start (with `hintMissed`), so a page can show its progress while it runs.
  */
 export async function findPlaced(
   chain: Chain,
@@ -76,6 +77,7 @@ export async function findPlaced(
   deploymentBlock: number,
   toBlock: number,
   hint?: number | null,
+  onScan?: (hintMissed: boolean) => void,
 ): Promise<PlacedFind> {
   const topics = [topicOf("OrderPlaced"), uintTopic(orderId)];
   const kept = chain.logCache ? (await chain.logCache.read(topics)).logs[0] : undefined;
@@ -88,6 +90,7 @@ export async function findPlaced(
     }
     hintMissed = true;
   }
+  onScan?.(hintMissed);
   let found: RawLog | null = null;
   const stop = new AbortController();
   try {

@@ -21,13 +21,14 @@ import { type ShippingAddress, ShippingCryptoError } from "../client/shipping-cr
 import { deliveryKeyring } from "../client/shipping-keys.ts";
 import type { TxRequest } from "../client/transactions.ts";
 import { byteLength } from "../client/validation.ts";
-import { NotFound, type Page, type PageContext } from "../page.ts";
+import type { Page, PageContext } from "../page.ts";
 import { calendarBox } from "../ui/calendar.ts";
 import { trackingReference } from "../ui/components.ts";
 import { button, externalLink, h, keepDraft, link, replace, uid } from "../ui/dom.ts";
-import { orderLinkBox, orderLinkMissNote } from "../ui/history.ts";
+import { orderLinkBox } from "../ui/history.ts";
 import { orderDropLines } from "../ui/order-drops.ts";
 import { orderLink, orderNumberLine } from "../ui/order-ref.ts";
+import { type OrderHint, orderOrScan } from "../ui/order-scan.ts";
 import { ticketQrBox } from "../ui/ticket-qr.ts";
 import { runTx } from "../ui/tx.ts";
 import { usdNote } from "../ui/usd.ts";
@@ -36,19 +37,24 @@ import { statusLabel, stepLabel } from "./order-status.ts";
 
 const MAX_TEXT_BYTES = LIMITS.text;
 
-export default async function orderPage(ctx: PageContext): Promise<Page> {
-  const { app } = ctx;
+export default function orderPage(ctx: PageContext): Promise<Page> {
   const orderId = BigInt(ctx.params.orderId as string);
-  // An order link carries the block of OrderPlaced (urls.ts routes.order `block`); a wrong one falls back to a scan.
+  // An order link carries the block of OrderPlaced (urls.ts routes.order `block`); a wrong one falls back to a scan,
+  // whose progress shows while it runs (ui/order-scan.ts).
   const hint = parseOrderBlock(ctx.query);
-  let linkNote = hint === "malformed" ? orderLinkMissNote(true) : null;
-  let record = await loadOrder(app.chain, orderId, app.manifest.deploymentBlock, {
-    block: hint === "malformed" ? null : hint,
-    onHintMissed: () => {
-      linkNote = orderLinkMissNote(false);
-    },
-  });
-  if (!record) throw new NotFound();
+  return orderOrScan(ctx, orderId, hint, (record, linkNote) => orderView(ctx, orderId, hint, record, linkNote));
+}
+
+/** The order's page, once its record is found. */
+async function orderView(
+  ctx: PageContext,
+  orderId: bigint,
+  hint: OrderHint,
+  found: OrderRecord,
+  linkNote: HTMLElement | null,
+): Promise<Page> {
+  const { app } = ctx;
+  let record = found;
   const linkBox = orderLinkBox(orderId, record.timeline[0]?.blockNumber ?? 0);
   const productIds = [...new Set(record.order.lines.map((l) => l.productId))];
   const products = new Map<bigint, Product | null>(
@@ -235,7 +241,7 @@ export default async function orderPage(ctx: PageContext): Promise<Page> {
               () =>
                 void run(
                   cancelOrderTx(r),
-                  "Order cancelled. The payment was sent back to your wallet (if your wallet couldn't take it, it is credited to you: withdraw it from your orders page).",
+                  "Order cancelled. The payment was sent back to your wallet (if your wallet couldn't take it, it is credited to you: collect it from the notice at the top of the page).",
                 ),
               { class: "btn secondary" },
             ),
@@ -265,7 +271,11 @@ export default async function orderPage(ctx: PageContext): Promise<Page> {
           now >= opens
             ? button(
                 "Claim your refund",
-                () => void run(resolveExpiredDisputeTx(r), "Refund credited. Withdraw it from your orders page."),
+                () =>
+                  void run(
+                    resolveExpiredDisputeTx(r),
+                    "Refund credited: collect it from the notice at the top of the page.",
+                  ),
                 { class: "btn" },
               )
             : h("p", {

@@ -1,5 +1,5 @@
-// "My orders": the connected account's orders rebuilt from logs, and credits (refunds) it can withdraw.
-import { withdrawTx } from "../client/buyer-actions.ts";
+// "My orders": the connected account's orders rebuilt from logs. Credits (refunds) to withdraw are not here: the
+// notice on every page says them (ui/credits-notice.ts).
 import { formatAmount, formatDate } from "../client/format.ts";
 import { withoutBidiControls } from "../client/names.ts";
 import { matchesOrder, orderLabel } from "../client/order-ref.ts";
@@ -12,7 +12,6 @@ import { button, h, link, replace, uid } from "../ui/dom.ts";
 import { fallbackNotice, historyErrorBox, historyProgress } from "../ui/history.ts";
 import { openWalletDialog } from "../ui/layout.ts";
 import { changedMark, seenTracker } from "../ui/seen-marks.ts";
-import { runTx } from "../ui/tx.ts";
 import { usdNote } from "../ui/usd.ts";
 import { routes } from "../urls.ts";
 import { statusLabel } from "./order-status.ts";
@@ -33,7 +32,6 @@ function orderThumb(ctx: PageContext, product: Product): HTMLElement {
 export default function ordersPage(ctx: PageContext): Page {
   const { app } = ctx;
   const body = h("div", { class: "orders" });
-  const credits = h("div", { class: "credits" });
   // Find an order by its reference (as a fan reads it out: "ms 7kq2 9xab"), its full number, or a store or item
   // name; the list filters as the fan types (client/order-ref.ts matchesOrder).
   const searchId = uid("order-search");
@@ -77,7 +75,6 @@ export default function ordersPage(ctx: PageContext): Page {
           button("Connect wallet", () => void openWalletDialog(app), { class: "btn connect-prompt" }),
         ),
       );
-      replace(credits);
       return;
     }
     shownSoFar = null;
@@ -113,7 +110,6 @@ export default function ordersPage(ctx: PageContext): Page {
       progress.stop();
     });
     if (ctx.signal.aborted || account !== app.account) return;
-    await renderCredits(account);
     const changes = changesSince(account, orders);
     replace(
       body,
@@ -127,40 +123,6 @@ export default function ordersPage(ctx: PageContext): Page {
     );
     finder.hidden = orders.length === 0;
     filter();
-  };
-
-  const renderCredits = async (account: string) => {
-    const balances = await Promise.all(
-      app.manifest.currencies.map(async (c) => ({ c, amount: await app.chain.credits(account, c.address) })),
-    );
-    const owed = balances.filter((b) => b.amount > 0n);
-    replace(
-      credits,
-      owed.length === 0
-        ? null
-        : h(
-            "section",
-            { class: "notice credit-box", attrs: { "aria-labelledby": "credits-title" } },
-            h("h2", { attrs: { id: "credits-title" }, text: "Refunds you can withdraw" }),
-            owed.map(({ c, amount }) => {
-              const withdraw = button(
-                `Withdraw ${formatAmount(amount, c)}`,
-                async () => {
-                  withdraw.disabled = true;
-                  const receipt = await runTx(app, withdrawTx(c, account, amount), {
-                    status: null,
-                    done: `${formatAmount(amount, c)} sent to your wallet.`,
-                    explain: (error) => app.explain(error, { currency: c }),
-                  });
-                  if (receipt) await render();
-                  else withdraw.disabled = false;
-                },
-                { class: "btn" },
-              );
-              return h("p", null, withdraw);
-            }),
-          ),
-    );
   };
 
   const load = () =>
@@ -177,7 +139,7 @@ export default function ordersPage(ctx: PageContext): Page {
   void load();
   return {
     title: "Your orders",
-    el: h("div", { class: "orders-page" }, h("h1", { text: "Your orders" }), notice.el, credits, finder, noMatch, body),
+    el: h("div", { class: "orders-page" }, h("h1", { text: "Your orders" }), notice.el, finder, noMatch, body),
     refresh: load,
     dispose: () => {
       unsubscribe();

@@ -36,7 +36,8 @@ import { checkText, parseAmount } from "../../client/validation.ts";
 import type { Page, PageContext } from "../../page.ts";
 import { emptyState, lockIcon, trackingReference } from "../../ui/components.ts";
 import { button, h, keepDraft, replace, uid } from "../../ui/dom.ts";
-import { historyErrorBox, historyProgress } from "../../ui/history.ts";
+import { type FoundProgress, foundProgress } from "../../ui/found-progress.ts";
+import { fallbackNotice, historyErrorBox } from "../../ui/history.ts";
 import { shippedMailLink } from "../../ui/shipped-mail.ts";
 import { replaceRoute, routes } from "../../urls.ts";
 import { statusLabel } from "../order-status.ts";
@@ -52,6 +53,8 @@ import {
   storeHeader,
   unlockShippingKey,
 } from "./shared.ts";
+
+const noop = () => {};
 
 export default async function sellerOrders(ctx: PageContext): Promise<Page> {
   const { app } = ctx;
@@ -77,8 +80,13 @@ export default async function sellerOrders(ctx: PageContext): Promise<Page> {
   const root = h("div", { class: "seller-page seller-orders" });
   const keyBox = h("section", { class: "key-box", attrs: { "aria-labelledby": "addr-title" } });
   const tabs = h("div", { class: "filter-tabs", attrs: { role: "group", "aria-label": "Show orders" } });
-  const progress = historyProgress(app, "Loading orders…");
-  const list = h("div", { class: "order-cards" }, progress.el);
+  // The first load shows the orders as they are found (client/orders.ts `onPartial`) under its progress, the list
+  // inert until the whole history is read (a card's actions need the rebuilt order); later loads refresh in place.
+  let progress: FoundProgress | null = null;
+  let partial = false;
+  const loadStatus = h("div", { class: "orders-load" });
+  const notice = fallbackNotice(app);
+  const list = h("div", { class: "order-cards" });
   const exportStatus = h("div", { attrs: { "aria-live": "polite" } });
   const deliverBox = h("section", { class: "deliver-box", attrs: { "aria-live": "polite" } });
   const deliverStatus = h("div", { attrs: { "aria-live": "polite" } });
@@ -297,6 +305,12 @@ export default async function sellerOrders(ctx: PageContext): Promise<Page> {
 
   const renderList = () => {
     const shown = orders.filter((o) => orderFilterOf(o.status) === filter);
+    list.inert = partial;
+    list.setAttribute("aria-busy", String(partial));
+    if (shown.length === 0 && partial) {
+      replace(list);
+      return;
+    }
     if (shown.length === 0) {
       const label = ORDER_FILTERS.find((f) => f.key === filter)?.label.toLowerCase() ?? "";
       replace(
@@ -522,7 +536,7 @@ export default async function sellerOrders(ctx: PageContext): Promise<Page> {
           h("div", { class: "inline" }, amount, refund),
           h("p", {
             class: "muted small",
-            text: "The full amount ends the order and puts its stock back. Less keeps it open with the rest in escrow. The buyer withdraws refunds from their orders page.",
+            text: "The full amount ends the order and puts its stock back. Less keeps it open with the rest in escrow. The buyer collects refunds from the notice the dapp shows them on every page.",
           }),
         ),
       );
@@ -606,14 +620,37 @@ export default async function sellerOrders(ctx: PageContext): Promise<Page> {
   let shown = 0;
   const load = async (force = false) => {
     const id = ++started;
+    const streaming = shown === 0;
+    if (streaming && !progress) {
+      progress = foundProgress(app, "Loading orders…", "order");
+      replace(loadStatus, progress.el);
+    }
     const loadedStaff = await loadStoreForStaff(ctx);
+    const productsRead = loadStoreProducts(app.chain, loadedStaff.store.id);
+    // Found orders name their items as soon as the products are read.
+    if (streaming)
+      productsRead.then((ps) => {
+        if (shown === 0) products = new Map(ps.map((p) => [p.id, p]));
+      }, noop);
+    const onPartial = (found: OrderRecord[]) => {
+      if (ctx.signal.aborted || shown !== 0) return;
+      partial = true;
+      orders = found;
+      progress?.found(found.length);
+      renderTabs();
+      renderList();
+    };
     const [fresh, storeProducts, t] = await Promise.all([
-      loadStoreOrders(app.chain, loadedStaff.store.id, app.manifest.deploymentBlock),
-      loadStoreProducts(app.chain, loadedStaff.store.id),
+      loadStoreOrders(app.chain, loadedStaff.store.id, app.manifest.deploymentBlock, streaming ? { onPartial } : {}),
+      productsRead,
       app.chain.blockTimestamp(),
     ]);
     if (ctx.signal.aborted || id < shown) return;
     shown = id;
+    progress?.stop();
+    progress = null;
+    replace(loadStatus);
+    partial = false;
     staff = loadedStaff;
     now = t;
     products = new Map(storeProducts.map((p) => [p.id, p]));
@@ -627,11 +664,14 @@ export default async function sellerOrders(ctx: PageContext): Promise<Page> {
     renderList();
     await renderDeliverBox();
   };
+  // An error shows above the list, which keeps what was shown (orders found before a refusal stay, inert).
   const reload = (force = false) =>
     load(force).catch((error) => {
+      progress?.stop();
+      progress = null;
       if (!ctx.signal.aborted)
         replace(
-          list,
+          loadStatus,
           historyErrorBox(app.explain(error), () => void reload(true)),
         );
     });
@@ -645,12 +685,15 @@ export default async function sellerOrders(ctx: PageContext): Promise<Page> {
       deliverBox,
       deliverStatus,
       mailNotice,
+      notice.el,
+      loadStatus,
       tabs,
       list,
     );
   };
+  renderKeyBox();
   mount();
-  await reload(true);
+  void reload(true);
   const unsubscribe = onAccountChange(ctx, () => {
     keys = null;
     void reload(true).then(mount);
@@ -658,10 +701,14 @@ export default async function sellerOrders(ctx: PageContext): Promise<Page> {
   return {
     title: `Orders · ${staff.store.name}`,
     el: root,
-    refresh: () => void reload(),
+    // A new block while the first load reads the history would start a second read of it.
+    refresh: () => {
+      if (shown > 0) void reload();
+    },
     dispose: () => {
       unsubscribe();
-      progress.stop();
+      progress?.stop();
+      notice.stop();
     },
   };
 }

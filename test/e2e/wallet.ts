@@ -321,7 +321,16 @@ describe("wallet onboarding in Chromium (e2e)", function () {
 
       const notice = page.locator(".credit-notice");
       await notice.getByRole("heading", { name: "You have 0.006 ETH to collect" }).waitFor({ timeout: 45_000 });
-      // On every page: the orders page and a store page show it too.
+      // On every page: the orders page and a store page show it too. The orders page shows it once, in this notice
+      // (it has no box of its own for credits), once its history is read.
+      await page.evaluate(() => {
+        location.hash = "#/orders";
+      });
+      await page.locator(".order-row").first().waitFor({ timeout: 60_000 });
+      await page.getByText(/Reading your order history/).waitFor({ state: "detached", timeout: 60_000 });
+      await notice.getByRole("heading", { name: "You have 0.006 ETH to collect" }).waitFor();
+      expect(await page.locator(".credit-notice").count()).to.equal(1);
+      expect(await page.getByText("Refunds you can withdraw").count()).to.equal(0);
       await page.evaluate(() => {
         location.hash = "#/store/1";
       });

@@ -9,7 +9,8 @@ import type { OrderChange } from "../client/seen.ts";
 import type { Page, PageContext } from "../page.ts";
 import { emptyState, ipfsImage } from "../ui/components.ts";
 import { button, h, link, replace, uid } from "../ui/dom.ts";
-import { fallbackNotice, historyErrorBox, historyProgress } from "../ui/history.ts";
+import { foundProgress } from "../ui/found-progress.ts";
+import { fallbackNotice, historyErrorBox } from "../ui/history.ts";
 import { openWalletDialog } from "../ui/layout.ts";
 import { changedMark, seenTracker } from "../ui/seen-marks.ts";
 import { usdNote } from "../ui/usd.ts";
@@ -78,7 +79,7 @@ export default function ordersPage(ctx: PageContext): Page {
       return;
     }
     shownSoFar = null;
-    const progress = historyProgress(app, "Reading your order history…");
+    const progress = foundProgress(app, "Reading your order history…", "order");
     // Progress replaces nothing or the connect prompt; a list already shown stays while it refreshes.
     if (body.childElementCount === 0 || body.querySelector(".connect-prompt")) replace(body, progress.el);
     const stores = app.stores();
@@ -99,6 +100,7 @@ export default function ordersPage(ctx: PageContext): Page {
         .then((all) => {
           if (done || ctx.signal.aborted || account !== app.account) return;
           shownSoFar = list(partial, nameMap(all));
+          progress.found(partial.length);
           replace(body, progress.el, shownSoFar);
         })
         .catch(() => {});

@@ -90,16 +90,24 @@ describe("orders from the receipt and from order links", () => {
     fetch.methods = {};
     let missed = 0;
     const onHintMissed = () => missed++;
-    const record = await loadOrder(chain, id, deploymentBlock, { block, onHintMissed });
+    // onScan hears a scan before it reads anything (the order page shows its progress, ui/order-scan.ts).
+    const scans: { hintMissed: boolean; logCallsBefore: number }[] = [];
+    const onScan = (hintMissed: boolean) => scans.push({ hintMissed, logCallsBefore: fetch.methods.eth_getLogs ?? 0 });
+    const record = await loadOrder(chain, id, deploymentBlock, { block, onHintMissed, onScan });
     expect(record?.id).to.equal(id);
     expect(fetch.methods.eth_getLogs).to.equal(1);
     expect(missed).to.equal(0);
+    expect(scans).to.deep.equal([]);
 
     for (const wrong of [block - 1, block + 1_000_000, deploymentBlock - 1]) {
-      const found = await loadOrder(chain, id, deploymentBlock, { block: wrong, onHintMissed });
+      const before = fetch.methods.eth_getLogs ?? 0;
+      const found = await loadOrder(chain, id, deploymentBlock, { block: wrong, onHintMissed, onScan });
       expect(found?.id).to.equal(id);
+      // The link's block is read only when it is in range; the scan is heard before its first call.
+      expect(scans.at(-1)?.logCallsBefore).to.equal(before + (wrong === block - 1 ? 1 : 0));
     }
     expect(missed).to.equal(3);
+    expect(scans.map((s) => s.hintMissed)).to.deep.equal([true, true, true]);
   });
 
   it("reads no later logs for an order the chain reports Paid, and reads them once it changed", async () => {

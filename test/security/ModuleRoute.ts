@@ -22,7 +22,6 @@ import { CODE_TYPES, type Code, codeDomain, NO_CODE, signCode } from "../contrac
 import {
   BUYER_KEY,
   buyEth,
-  deliverDigital,
   type Fx,
   listProduct,
   load,
@@ -36,6 +35,7 @@ import {
   ZERO,
 } from "../contracts/support/helpers.ts";
 import { zeroOf } from "./support/abi.ts";
+import { deliveredTicket } from "./support/tickets.ts";
 
 const DAY = 86_400n;
 /** The tag {Merchstand-_viaViews} puts in front of a view's calldata on its STATICCALL to itself. */
@@ -446,18 +446,10 @@ describe("Security: the module route", () => {
     });
 
     it("keeps the door open while paused: a delivered ticket checks in", async () => {
-      const { merchstand, admin, seller, buyer, ethStoreId } = fx;
-      const ticketId = await listProduct(
-        fx,
-        seller,
-        ethStoreId,
-        productInput({ name: "Show", category: 3, digital: true }),
-        [variant("GA", 1_000_000_000_000_000n, 10)],
-      );
-      const bought = await buyEth(fx, buyer, ticketId, { shipping: BUYER_KEY });
-      const delivered = await deliverDigital(fx, bought);
+      const { merchstand, admin, seller } = fx;
+      const bought = await deliveredTicket(fx);
       await merchstand.connect(admin).pause();
-      await expect(merchstand.connect(seller).checkIn(bought.orderId, delivered)).to.emit(
+      await expect(merchstand.connect(seller).checkIn(bought.orderId, bought.order)).to.emit(
         merchstand,
         "TicketCheckedIn",
       );

@@ -12,7 +12,9 @@ import {MerchstandPurchase} from "./MerchstandPurchase.sol";
 /// and {Merchstand}'s creation code (which carries the catalog's) at the EIP-3860 limit, so this one is deployed
 /// first and its address fixed in {Merchstand}'s constructor (an immutable: no upgrade path). {Merchstand}'s
 /// fallback runs it with `delegatecall` on its own storage, whose layout it shares by inheriting
-/// {MerchstandStorage}. Called directly, every function reverts.
+/// {MerchstandStorage}. Called directly, every state-changing function reverts (NotDelegated, or no role in this
+/// contract's own storage); the views without `onlyDelegated` answer from that storage, which is empty, so only the
+/// {Merchstand} address tells the truth (test/security/ModuleRoute.ts).
 contract MerchstandDrops is IMerchstandDrops, MerchstandPurchase {
     /// @dev This contract's own address, to tell a direct call from a `delegatecall`.
     address private immutable _SELF = address(this);

@@ -26,6 +26,11 @@ describe("ics", () => {
       const d = orderDeadlines(record("Paid"), terms, options);
       expect(d.map((x) => [x.kind, x.at])).to.deep.equal([["cancel-from", PLACED + 7n * DAY]]);
     });
+    it("gives a pre-order its cancel date from its ship date, as the contract's cancel does", () => {
+      const shipsFrom = PLACED + 90n * DAY;
+      const d = orderDeadlines(record("Paid", { shipsFrom }), terms, options);
+      expect(d.map((x) => [x.kind, x.at])).to.deep.equal([["cancel-from", shipsFrom + 7n * DAY]]);
+    });
     it("gives a shipped order its dispute deadline and completion: shipped + delivery window", () => {
       const shipped = PLACED + 2n * DAY;
       const d = orderDeadlines(record("Shipped", { shippedAt: shipped }), terms, options);

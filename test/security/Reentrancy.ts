@@ -7,7 +7,7 @@
 // buy_oT9la holds no lock of its own for ETH (it calls no one) and takes the lock only around an ERC-20 pull; it
 // refuses to run while the lock is held. The last block checks both halves of that with a buy as the re-entry.
 import { expect } from "chai";
-import { type FunctionFragment, Interface, type ParamType } from "ethers";
+import { type FunctionFragment, Interface } from "ethers";
 import type { MaliciousToken, ReentrantReceiver } from "../../types/ethers-contracts/index.ts";
 import { NO_CODE } from "../contracts/support/drops.ts";
 import {
@@ -31,28 +31,10 @@ import {
   variant,
   ZERO,
 } from "../contracts/support/helpers.ts";
+import { zeroOf } from "./support/abi.ts";
 
 /** AccessControl's own role functions carry no guard: they move no money and need the admin role anyway. */
 const UNGUARDED = new Set(["grantRole", "revokeRole", "renounceRole"]);
-
-/** The zero value of an ABI type: the guard runs before any argument is looked at, so any well-formed call does. */
-function zeroOf(p: ParamType): unknown {
-  if (p.baseType === "tuple") return (p.components ?? []).map(zeroOf);
-  if (p.baseType === "array") {
-    const child = p.arrayChildren;
-    const length = p.arrayLength ?? -1;
-    if (child === null) throw new Error(`array without child type: ${p.format()}`);
-    return length > 0 ? Array.from({ length }, () => zeroOf(child)) : [];
-  }
-  if (p.baseType === "string") return "";
-  if (p.baseType === "bytes") return "0x";
-  if (p.baseType === "address") return ZERO;
-  if (p.baseType === "bool") return false;
-  const fixed = /^bytes(\d+)$/.exec(p.baseType);
-  if (fixed !== null) return `0x${"00".repeat(Number(fixed[1]))}`;
-  if (/^u?int\d*$/.test(p.baseType)) return 0n;
-  throw new Error(`no zero value for ${p.type}`);
-}
 
 /** One well-formed call of every function that can change state, by name. */
 function everyStateChangingCall(fx: Fx): { name: string; data: string }[] {

@@ -23,7 +23,9 @@ export function ticketVerdict(
   if (record.order.storeId !== storeId) {
     return { ok: false, message: `This ticket is for another store's event (store ${record.order.storeId}).` };
   }
-  if (!record.order.lines.some((l) => categoryOf(l.productId) === TICKET_CATEGORY)) {
+  // checkIn reads the order's first product only (NotATicket otherwise).
+  const first = record.order.lines[0];
+  if (first === undefined || categoryOf(first.productId) !== TICKET_CATEGORY) {
     return { ok: false, message: "This order holds no ticket." };
   }
   switch (record.status) {

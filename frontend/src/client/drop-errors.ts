@@ -18,7 +18,7 @@ export function explainDropRevert(name: string, args: readonly unknown[], ctx: E
     case "DropNotOpen":
       return fan(
         "too-early",
-        `${product()} isn't on sale yet: it opens ${formatDate(n(1))} (before then, only with a presale code for it). Nothing was charged.`,
+        `${product()} isn't on sale yet: it opens ${formatDate(n(1))} (if it has a presale, a presale code for it lets you in earlier). Nothing was charged.`,
         revert,
       );
     case "DropClosed":

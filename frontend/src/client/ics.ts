@@ -2,6 +2,7 @@
 // fan's own calendar does. Pure text building, no DOM, so Node tests import it.
 
 import { orderReference } from "./order-ref.ts";
+import { shipBy } from "./order-state.ts";
 import type { OrderRecord } from "./orders.ts";
 import type { StoreTerms } from "./protocol.ts";
 
@@ -30,7 +31,7 @@ export function orderDeadlines(
       return [
         {
           kind: "cancel-from",
-          at: o.placedAt + BigInt(terms.shipWindow),
+          at: shipBy(o, terms),
           summary: `Cancel possible: ${label}`,
           description: `If ${label} hasn't ${options.digital ? "been delivered" : "shipped"} by now, you can cancel it for a full refund. The dispute and completion dates are set when it ${options.digital ? "is delivered" : "ships"}: add the calendar again from the order page then.`,
         },

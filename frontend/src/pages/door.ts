@@ -214,7 +214,7 @@ export default async function doorPage(ctx: PageContext): Promise<Page> {
     h("h1", { text: `Door · ${store.name}` }),
     h("p", {
       class: "muted",
-      text: "Scan a fan's ticket. Each ticket is checked in once, on the chain, so every door device sees it. Connect the wallet of a store manager to check tickets in.",
+      text: "Scan a fan's ticket. Each ticket is checked in once, on the chain, so every door device sees it. Connect the wallet of the store's owner or a manager to check tickets in.",
     }),
     h(
       "section",

@@ -37,7 +37,9 @@ export function ticketQrBox(app: App, record: OrderRecord, isTicket: boolean): H
     replace(
       box,
       h("h2", { attrs: { id: "ticket-title" }, text: "Your ticket" }),
-      h("p", { text: "Show this code at the door. It is checked in once." }),
+      h("p", {
+        text: "Show this code at the door. It is checked in once: whoever shows it first gets in, so don't share it.",
+      }),
       h("figure", { class: "ticket-qr-wrap" }, qrImage(text, `Ticket QR code for order ${record.id}`)),
       h("details", null, h("summary", { text: "Ticket text" }), h("code", { class: "ticket-text", text })),
     );

@@ -1,0 +1,225 @@
+// The counterparty moves first, for the drop toolkit (docs/SECURITY.md, "The drop toolkit's rules"): a zone, code,
+// drop or door action of the store mined in the same block right in front of a fan's buy, checkout or dispute. The
+// fan's transaction either goes through or reverts with nothing taken (the fan pays only its gas), and the fan's
+// exits stay open. Both transactions go into one block, the store's first (support/drops.ts sameBlock). The races
+// test/contracts/Drops.ts already runs (a rate or price rise, an opening moved, a code used twice, a ticket on two
+// devices, a ship date moved in front of a one-line buy) are not repeated here.
+import { expect } from "chai";
+import type { ContractTransactionReceipt } from "ethers";
+import { type Code, NO_CODE, options, sameBlock, signCode } from "../contracts/support/drops.ts";
+import {
+  disputeOrder,
+  type Fx,
+  load,
+  packLine,
+  priceOf,
+  SHIPPING,
+  Status,
+  termsVersionOf,
+  ZERO,
+} from "../contracts/support/helpers.ts";
+import { deliveredTicket } from "./support/tickets.ts";
+
+const DAY = 86_400n;
+
+describe("Security: the store moves first, drop toolkit", () => {
+  let fx: Fx;
+  beforeEach(async () => {
+    fx = await load();
+  });
+
+  /** The fan's failed transaction cost it its gas and nothing else. */
+  async function expectNothingTaken(receipt: ContractTransactionReceipt, before: bigint): Promise<void> {
+    expect(receipt.status, "the fan's transaction reverted").to.equal(0);
+    const after = await fx.ethers.provider.getBalance(fx.buyer.address);
+    expect(before - after, "only gas was paid").to.equal(receipt.gasUsed * receipt.gasPrice);
+  }
+
+  /** buyWith of one shirt (size S) naming `zone` with `maxShipping`, paying `value`. */
+  async function buyShirt(
+    o: object,
+    {
+      zone = 0,
+      maxShipping = 0n,
+      code = NO_CODE,
+      value,
+    }: { zone?: number; maxShipping?: bigint; code?: typeof NO_CODE; value: bigint },
+  ) {
+    const price = await priceOf(fx, fx.shirtId);
+    const terms = await termsVersionOf(fx, fx.shirtId);
+    return fx.merchstand
+      .connect(fx.buyer)
+      .buyWith(packLine(fx.shirtId, 0, 1, price, terms), options(zone, maxShipping), code, SHIPPING, { value, ...o });
+  }
+
+  describe("shipping zones", () => {
+    it("free shipping withdrawn in front (threshold removed): the buy sent for free reverts ShippingAboveMax", async () => {
+      const { merchstand, seller, ethStoreId } = fx;
+      const price = await priceOf(fx, fx.shirtId);
+      const rate = 5_000_000_000_000_000n;
+      await merchstand.connect(seller).setShippingZones(ethStoreId, [{ rate, freeFrom: price }]);
+      const before = await fx.ethers.provider.getBalance(fx.buyer.address);
+      // The checkout sends maxShipping = the shipping it showed: 0 for an order over the threshold.
+      const { a, b } = await sameBlock(
+        fx,
+        (o) => merchstand.connect(seller).setShippingZones(ethStoreId, [{ rate, freeFrom: 0n }], o),
+        (o) => buyShirt(o, { zone: 1, maxShipping: 0n, value: price }),
+      );
+      expect(a.status).to.equal(1);
+      await expectNothingTaken(b, before);
+      await expect(buyShirt({}, { zone: 1, maxShipping: 0n, value: price }))
+        .to.be.revertedWithCustomError(merchstand, "ShippingAboveMax")
+        .withArgs(ethStoreId, 1, rate, 0n);
+    });
+
+    it("zones removed in front: the buy naming a zone reverts InvalidZone", async () => {
+      const { merchstand, seller, ethStoreId } = fx;
+      const price = await priceOf(fx, fx.shirtId);
+      const rate = 5_000_000_000_000_000n;
+      await merchstand.connect(seller).setShippingZones(ethStoreId, [{ rate, freeFrom: 0n }]);
+      const before = await fx.ethers.provider.getBalance(fx.buyer.address);
+      const { b } = await sameBlock(
+        fx,
+        (o) => merchstand.connect(seller).setShippingZones(ethStoreId, [], o),
+        (o) => buyShirt(o, { zone: 1, maxShipping: rate, value: price + rate }),
+      );
+      await expectNothingTaken(b, before);
+      await expect(buyShirt({}, { zone: 1, maxShipping: rate, value: price + rate }))
+        .to.be.revertedWithCustomError(merchstand, "InvalidZone")
+        .withArgs(ethStoreId, 1, 0);
+    });
+  });
+
+  describe("codes", () => {
+    const code = async (over: Partial<Code> = {}): Promise<Code> => ({
+      storeId: fx.ethStoreId,
+      id: 3,
+      kind: 0,
+      value: 2_000n,
+      expiresAt: BigInt(await fx.networkHelpers.time.latest()) + DAY,
+      maxUses: 5,
+      buyer: ZERO,
+      productId: 0n,
+      ...over,
+    });
+
+    it("a code revoked in front: the buy reverts CodeIsRevoked and pays nothing", async () => {
+      const { merchstand, seller, ethStoreId } = fx;
+      const price = await priceOf(fx, fx.shirtId);
+      const signed = await signCode(fx, seller, await code());
+      const before = await fx.ethers.provider.getBalance(fx.buyer.address);
+      const { b } = await sameBlock(
+        fx,
+        (o) => merchstand.connect(seller).revokeCode(ethStoreId, 3, o),
+        (o) => buyShirt(o, { code: signed, value: price - price / 5n }),
+      );
+      await expectNothingTaken(b, before);
+      expect((await merchstand.codeState(ethStoreId, 3)).uses).to.equal(0n);
+    });
+
+    it("the manager who signed it removed in front: the buy reverts InvalidCodeSignature", async () => {
+      const { merchstand, seller, manager, ethStoreId } = fx;
+      const price = await priceOf(fx, fx.shirtId);
+      const signed = await signCode(fx, manager, await code());
+      const before = await fx.ethers.provider.getBalance(fx.buyer.address);
+      const { b } = await sameBlock(
+        fx,
+        (o) => merchstand.connect(seller).setStoreManager(ethStoreId, manager.address, false, o),
+        (o) => buyShirt(o, { code: signed, value: price - price / 5n }),
+      );
+      await expectNothingTaken(b, before);
+      await expect(buyShirt({}, { code: signed, value: price - price / 5n }))
+        .to.be.revertedWithCustomError(merchstand, "InvalidCodeSignature")
+        .withArgs(ethStoreId, 3, manager.address);
+    });
+  });
+
+  describe("drops", () => {
+    it("the sale closed early in front: the buy reverts DropClosed", async () => {
+      const { merchstand, seller, shirtId } = fx;
+      const price = await priceOf(fx, shirtId);
+      const t = BigInt(await fx.networkHelpers.time.latest());
+      await merchstand
+        .connect(seller)
+        .setDrop(shirtId, { presaleAt: 0n, opensAt: t - DAY, closesAt: t + DAY, shipsFrom: 0n });
+      const before = await fx.ethers.provider.getBalance(fx.buyer.address);
+      const { b } = await sameBlock(
+        fx,
+        (o) =>
+          merchstand
+            .connect(seller)
+            .setDrop(shirtId, { presaleAt: 0n, opensAt: t - DAY, closesAt: t - 1n, shipsFrom: 0n }, o),
+        (o) => buyShirt(o, { value: price }),
+      );
+      await expectNothingTaken(b, before);
+      await expect(buyShirt({}, { value: price })).to.be.revertedWithCustomError(merchstand, "DropClosed");
+    });
+
+    it("a ship date set in front of a cart checkout (through the module): TermsChanged, nothing paid", async () => {
+      const { merchstand, seller, ethStoreId, shirtId } = fx;
+      const price = await priceOf(fx, shirtId);
+      const terms = await termsVersionOf(fx, shirtId);
+      const cart = [
+        {
+          storeId: ethStoreId,
+          termsVersion: terms,
+          lines: [{ productId: shirtId, variant: 0, quantity: 1, maxUnitPrice: price }],
+          shipping: SHIPPING,
+          zone: 0,
+          maxShipping: 0n,
+          code: NO_CODE,
+        },
+      ];
+      const shipsFrom = BigInt(await fx.networkHelpers.time.latest()) + 200n * DAY;
+      const before = await fx.ethers.provider.getBalance(fx.buyer.address);
+      const { b } = await sameBlock(
+        fx,
+        (o) => merchstand.connect(seller).setDrop(shirtId, { presaleAt: 0n, opensAt: 0n, closesAt: 0n, shipsFrom }, o),
+        (o) => merchstand.connect(fx.buyer).checkout(cart, { value: price, ...o }),
+      );
+      await expectNothingTaken(b, before);
+      await expect(merchstand.connect(fx.buyer).checkout(cart, { value: price }))
+        .to.be.revertedWithCustomError(merchstand, "TermsChanged")
+        .withArgs(ethStoreId, terms, terms + 1n);
+    });
+  });
+
+  describe("the door", () => {
+    it("a check-in in front of the fan's dispute: the dispute still goes through (the arbiter sees checkedInAt)", async () => {
+      const { merchstand, seller, buyer } = fx;
+      const { orderId, order } = await deliveredTicket(fx);
+      const { a, b } = await sameBlock(
+        fx,
+        (o) => merchstand.connect(seller).checkIn(orderId, order, o),
+        (o) => merchstand.connect(buyer).dispute(orderId, order, "the show was cancelled", o),
+      );
+      expect(a.status).to.equal(1);
+      expect(b.status, "the fan's dispute").to.equal(1);
+      expect(await merchstand.orderStatus(orderId)).to.equal(Status.Disputed);
+      expect(await merchstand.checkedInAt(orderId)).to.not.equal(0n);
+    });
+
+    it("the fan's dispute in front of a check-in: the door refuses the ticket (InvalidOrderStatus)", async () => {
+      const { merchstand, seller } = fx;
+      const { orderId, order } = await deliveredTicket(fx);
+      const disputed = await disputeOrder(fx, orderId, order);
+      await expect(merchstand.connect(seller).checkIn(orderId, disputed))
+        .to.be.revertedWithCustomError(merchstand, "InvalidOrderStatus")
+        .withArgs(orderId, Status.Disputed);
+    });
+
+    // Known defect, reported to the lead and not fixed here (the fix belongs to resolveDispute): with the currency's
+    // review minimum at 0 (the default), a ruling of everything to the fan leaves no mark on the order, so checkIn
+    // still admits a ticket whose whole price went back to its buyer. Un-skip when resolveDispute marks it.
+    it.skip("refuses a ticket whose dispute the arbiter ruled wholly to the fan (KNOWN DEFECT, see comment)", async () => {
+      const { merchstand, seller, arbiter } = fx;
+      const { orderId, order } = await deliveredTicket(fx);
+      const disputed = await disputeOrder(fx, orderId, order);
+      await merchstand.connect(arbiter).resolveDispute(orderId, disputed, disputed.amount);
+      await expect(merchstand.connect(seller).checkIn(orderId, disputed)).to.be.revertedWithCustomError(
+        merchstand,
+        "InvalidOrderStatus",
+      );
+    });
+  });
+});

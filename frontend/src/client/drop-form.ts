@@ -29,8 +29,10 @@ export function parseLocalTime(text: string): number | null {
     number,
     number,
   ];
+  if (hh > 23 || mm > 59 || ss > 59) return null;
   const date = new Date(y, mo - 1, d, hh, mm, ss);
-  // new Date rolls 31 Feb over into March: a date that didn't exist is refused.
+  // new Date rolls 31 Feb over into March: a date that didn't exist is refused. (A clock time skipped by a
+  // daylight-saving change is moved on by the browser, as the input itself does.)
   if (date.getFullYear() !== y || date.getMonth() !== mo - 1 || date.getDate() !== d) return null;
   return Math.floor(date.getTime() / 1000);
 }

@@ -5,16 +5,19 @@
 // nothing; once the chain's clock passes the opening, the same checkout pays. A pre-order ship date set in the editor
 // shows on the product page and at checkout, the drop can be removed again, and a store that sells tickets links its
 // door page from the dashboard.
+import { resolve } from "node:path";
 import { expect } from "chai";
 import { hexlify, JsonRpcProvider, parseEther } from "ethers";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { deriveShippingKey, shippingKeyMessage } from "../../frontend/src/client/shipping-crypto.ts";
+import { ROOT } from "../../scripts/cli/root.ts";
 import { testWallet } from "../../scripts/stack/accounts.ts";
 import { launchChromium, screenshot } from "./support/browser.ts";
 import { eventArgs, protocolCalls } from "./support/chain.ts";
 import { startTestStack, type TestStack } from "./support/stack.ts";
 import { testWalletScript } from "./support/wallet.ts";
 
+const AXE = resolve(ROOT, "node_modules/axe-core/axe.min.js");
 const SELLER = testWallet(17);
 const FAN = testWallet(18);
 const ETH = "0x0000000000000000000000000000000000000000";
@@ -93,8 +96,9 @@ describe("the seller's drop editor in Chromium (e2e)", function () {
     return Number(BigInt(block.timestamp));
   }
 
-  async function browserFor(account: string, timezoneId?: string): Promise<BrowserContext> {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, timezoneId });
+  async function browserFor(account: string, timezoneId?: string, width = 1280): Promise<BrowserContext> {
+    // bypassCSP: axe is injected as a script tag, which the dapp's Content-Security-Policy would refuse.
+    const context = await browser.newContext({ viewport: { width, height: 900 }, timezoneId, bypassCSP: true });
     await context.addInitScript({ content: testWalletScript({ rpcUrl: stack.rpcUrl, account }) });
     contexts.push(context);
     return context;
@@ -121,6 +125,22 @@ describe("the seller's drop editor in Chromium (e2e)", function () {
       closesAt: Number(d.closesAt),
       shipsFrom: Number(d.shipsFrom),
     };
+  }
+
+  /** axe-core's violations on the page, one line each. */
+  async function axe(p: Page): Promise<string[]> {
+    if (!(await p.evaluate(() => "axe" in window))) await p.addScriptTag({ path: AXE });
+    return p.evaluate(async () => {
+      // biome-ignore lint/suspicious/noExplicitAny: axe-core's global, injected above
+      const result = await (window as any).axe.run(document, { resultTypes: ["violations"] });
+      return result.violations.map(
+        (v: { id: string; impact: string | null; help: string; nodes: { target: string[] }[] }) =>
+          `${v.id} (${v.impact}): ${v.help} at ${v.nodes
+            .slice(0, 3)
+            .map((n) => n.target.join(" "))
+            .join(", ")}`,
+      );
+    });
   }
 
   const buttonEnabled = (p: Page, name: string) =>
@@ -221,6 +241,7 @@ describe("the seller's drop editor in Chromium (e2e)", function () {
     await editor.getByRole("button", { name: "Save drop" }).click();
     await editor.locator(".drop-editor .tx-stage.ok", { hasText: "The drop is saved." }).waitFor({ timeout: 60_000 });
     expect((await drop(teeId)).shipsFrom).to.equal(shipsFrom);
+    expect(await axe(editor)).to.deep.equal([]);
     // A new ship date is a new terms version, as the note says.
     expect(Number((await call("getStore", [storeId]))[0].termsVersion)).to.equal(termsBefore + 1);
 
@@ -248,7 +269,19 @@ describe("the seller's drop editor in Chromium (e2e)", function () {
     const door = overview.locator(".door-section").getByRole("link", { name: "Open the door page" });
     await door.waitFor({ timeout: 30_000 });
     expect(await door.getAttribute("href")).to.equal(`#/door/${storeId}`);
+    expect(await axe(overview)).to.deep.equal([]);
     await door.click();
     await overview.getByLabel("Ticket text").waitFor();
+  });
+
+  it("fits the drop editor on a phone without sideways scrolling", async () => {
+    const phone = await browserFor(SELLER.address, SELLER_ZONE, 375);
+    const editor = await open(phone, `#/sell/store/${storeId}/products/${teeId}`, true);
+    await editor.getByLabel("Pre-order: ships from").waitFor();
+    const overflow = await editor.evaluate(
+      () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    );
+    expect(overflow, `the editor scrolls sideways by ${overflow}px`).to.be.at.most(0);
+    expect(await axe(editor)).to.deep.equal([]);
   });
 });

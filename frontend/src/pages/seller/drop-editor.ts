@@ -18,8 +18,9 @@ import { decodeRevert, findRevertData } from "../../client/errors.ts";
 import { formatDate } from "../../client/format.ts";
 import { explainSellerError } from "../../client/seller-errors.ts";
 import { errorBox, spinner } from "../../ui/components.ts";
-import { button, h, replace } from "../../ui/dom.ts";
+import { button, h, link, replace } from "../../ui/dom.ts";
 import { runTx } from "../../ui/tx.ts";
+import { routes } from "../../urls.ts";
 import type { ProductAdminContext } from "./product-admin.ts";
 import { field } from "./shared.ts";
 
@@ -92,7 +93,12 @@ export function dropSection(ctx: ProductAdminContext): HTMLElement {
       const input = h("input", { attrs: { type: "datetime-local", name: `drop-${key}`, "data-field": key } });
       input.value = toLocalInput(current[key]);
       inputs.set(key, input);
-      return field(label, input, hint);
+      // The presale is for holders of a code bound to this product: those are made on the store's Codes page.
+      const codes =
+        key === "presaleAt"
+          ? [" ", link(routes.storeCodes(product.storeId), null, "Make presale codes on the Codes page.")]
+          : [];
+      return field(label, input, [hint, ...codes]);
     });
     const values = (): DropFormValues => ({
       presaleAt: inputs.get("presaleAt")?.value ?? "",

@@ -1,7 +1,8 @@
 // Product editor with a live preview of the card and page fans will see. New products: name, category, description,
 // pictures (uploaded to IPFS, shown with their CID), variants with label, price and stock; the product metadata JSON
 // is uploaded too, then listProduct. Existing products: the same details (updateProduct), per-variant price, stock
-// (restock) and on-sale switches, new variants, the per-fan limit, and taking the product off sale.
+// (restock) and on-sale switches, new variants, the per-fan limit, its drop and pre-order date (./drop-editor.ts; a
+// ticket also links its door page), and taking the product off sale.
 
 import { normalizeCidRef } from "../../client/cid.ts";
 import { prepareDownload } from "../../client/digital.ts";

@@ -585,9 +585,7 @@ export default async function sellerOrders(ctx: PageContext): Promise<Page> {
               ),
             ),
           ),
-          record.order.zone > 0 || record.order.discount > 0n || record.order.shipsFrom > 0n
-            ? orderDropLines(app, record, staff.store, c, ctx.signal)
-            : null,
+          orderDropLines(app, record, staff.store, c, ctx.signal),
           h(
             "p",
             { class: "small" },

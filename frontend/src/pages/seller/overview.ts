@@ -11,6 +11,7 @@ import type { Page, PageContext } from "../../page.ts";
 import { errorBox, lockIcon, spinner } from "../../ui/components.ts";
 import { button, h, link, replace } from "../../ui/dom.ts";
 import { routes } from "../../urls.ts";
+import { doorSection } from "./door-link.ts";
 import {
   loadStoreForStaff,
   notStaffNotice,
@@ -102,6 +103,7 @@ export default async function storeOverview(ctx: PageContext): Promise<Page> {
           text: `Fans pay into escrow. When a buyer confirms delivery, or once ${store.terms.deliveryWindow / DAY} days have passed since you shipped with no dispute (then anyone, you too, can release it from the orders page), the payment less the platform fee (${feeBps / 100}% for new orders) is added to "Withdrawable". Anyone can trigger a withdrawal, but the money only ever goes to the store's payout address.`,
         }),
       ),
+      doorSection(app, store.id, ctx.signal),
       keySection(ctx, staff),
       h(
         "section",

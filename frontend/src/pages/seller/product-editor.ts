@@ -1,7 +1,8 @@
 // Product editor with a live preview of the card and page fans will see. New products: name, category, description,
 // pictures (uploaded to IPFS, shown with their CID), variants with label, price and stock; the product metadata JSON
 // is uploaded too, then listProduct. Existing products: the same details (updateProduct), per-variant price, stock
-// (restock) and on-sale switches, new variants, the per-fan limit, and taking the product off sale.
+// (restock) and on-sale switches, new variants, the per-fan limit, its drop and pre-order date (./drop-editor.ts; a
+// ticket also links its door page), and taking the product off sale.
 
 import { normalizeCidRef } from "../../client/cid.ts";
 import { prepareDownload } from "../../client/digital.ts";
@@ -17,6 +18,8 @@ import { checkText, checkVariants, parseAmount, parseCount } from "../../client/
 import { NotFound, type Page, type PageContext } from "../../page.ts";
 import { append, button, h, replace, uid } from "../../ui/dom.ts";
 import { go, routes } from "../../urls.ts";
+import { doorLink } from "./door-link.ts";
+import { dropSection } from "./drop-editor.ts";
 import { type ImageField, imageField } from "./image-field.ts";
 import { saleSection, variantsSection } from "./product-admin.ts";
 import { renderPreview } from "./product-preview.ts";
@@ -278,11 +281,13 @@ export default async function productEditor(ctx: PageContext): Promise<Page> {
   // ── existing products: variants and on-sale state, each saved on its own (./product-admin.ts) ──
   const variantsBox = h("div");
   const activeBox = h("div");
+  const dropBox = h("div");
   const showAdmin = () => {
     if (!existing) return;
     const admin = { app, product: existing, currency, onSaved: reloadExisting };
     replace(variantsBox, variantsSection(admin));
     replace(activeBox, saleSection(admin));
+    replace(dropBox, dropSection(admin), existing.category === TICKET_CATEGORY ? doorLink(staff.store.id) : null);
   };
   if (!existing) {
     rows.add();
@@ -382,7 +387,12 @@ export default async function productEditor(ctx: PageContext): Promise<Page> {
             text: `"${existing.name}" is listed and on sale. You can keep editing it here.`,
           })
         : null,
-      h("div", { class: "editor-layout" }, h("div", { class: "editor-main" }, form, variantsBox, activeBox), preview),
+      h(
+        "div",
+        { class: "editor-layout" },
+        h("div", { class: "editor-main" }, form, variantsBox, dropBox, activeBox),
+        preview,
+      ),
     ),
   };
 }

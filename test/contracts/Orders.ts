@@ -582,7 +582,9 @@ describe("Orders", () => {
       const { merchstand, arbiter, buyer, ethStoreId, ethers } = fx;
       const a = await disputed();
       const all = merchstand.connect(arbiter).resolveDispute(a.orderId, a.order, a.order.amount);
-      await expect(all).to.emit(merchstand, "DisputeResolved").withArgs(a.orderId, ethStoreId, a.order.amount, 0, 0, true);
+      await expect(all)
+        .to.emit(merchstand, "DisputeResolved")
+        .withArgs(a.orderId, ethStoreId, a.order.amount, 0, 0, true);
       await expect(all).to.changeEtherBalance(ethers, buyer, a.order.amount);
       expect(await merchstand.storeFeesOwed(ethStoreId)).to.equal(0);
       const b = await disputed();

@@ -265,7 +265,11 @@ export default async function orderPage(ctx: PageContext): Promise<Page> {
           now >= opens
             ? button(
                 "Claim your refund",
-                () => void run(resolveExpiredDisputeTx(r), "Refund credited. Withdraw it from your orders page."),
+                () =>
+                  void run(
+                    resolveExpiredDisputeTx(r),
+                    "Dispute settled. The payment was sent back to your wallet (if your wallet couldn't take it, it is credited to you: withdraw it from your orders page).",
+                  ),
                 { class: "btn" },
               )
             : h("p", {

@@ -342,6 +342,45 @@ describe("Security: the counterparty moves first", () => {
       await expectConserved(fx, tokenAddress);
     });
 
+    it("credits a refund and a ruling to a buyer the token blocklisted after paying", async () => {
+      const { merchstand, admin, seller, buyer, arbiter, other, ethers } = fx;
+      const token = (await ethers.deployContract("BlocklistToken")) as unknown as BlocklistToken;
+      const tokenAddress = await token.getAddress();
+      await (await merchstand.connect(admin).setCurrencyAllowed(tokenAddress, true)).wait();
+      const storeId = await openStore(fx, seller, {
+        currency: tokenAddress,
+        name: "Blocklist Store",
+        terms: { ...(await fixtureTerms(fx)), arbiter: arbiter.address },
+      });
+      await (
+        await merchstand
+          .connect(seller)
+          .listProduct(storeId, { name: "Tee", metadataCid: "", category: 0, maxPerBuyer: 0, digital: false }, [
+            { label: "M", price: 20_000_000n, stock: 5 },
+          ])
+      ).wait();
+      const productId = (await merchstand.getProducts(0, 0))[1];
+      await (await token.mint(buyer.address, 40_000_000n)).wait();
+      await (await token.connect(buyer).approve(await merchstand.getAddress(), 40_000_000n)).wait();
+      const buy = () =>
+        placed(merchstand, merchstand.connect(buyer).buy_oT9la(packLine(productId, 0, 1, 20_000_000n), SHIPPING));
+      const refunded = await buy();
+      const ruled = await buy();
+      const disputed = await disputeOrder(fx, ruled.orderId, await ship(fx, ruled.orderId, ruled.order));
+      await (await token.connect(admin).setBlocklisted(buyer.address, true)).wait();
+
+      // Neither the store's refund nor the arbiter's ruling depends on the token accepting the buyer.
+      await expect(merchstand.connect(seller).refund(refunded.orderId, refunded.order, 5_000_000n))
+        .to.emit(merchstand, "Credited")
+        .withArgs(buyer.address, tokenAddress, 5_000_000n);
+      await expect(merchstand.connect(arbiter).resolveDispute(ruled.orderId, disputed, 8_000_000n))
+        .to.emit(merchstand, "Credited")
+        .withArgs(buyer.address, tokenAddress, 8_000_000n);
+      await (await merchstand.connect(buyer).withdraw(tokenAddress, other.address)).wait();
+      expect(await token.balanceOf(other.address)).to.equal(13_000_000n);
+      await expectConserved(fx, tokenAddress);
+    });
+
     it("credits a buyer contract that rejects ETH, which withdraws to an address that takes it", async () => {
       const { merchstand, shirtId, other, ethers } = fx;
       const receiver = (await ethers.deployContract("RevertingReceiver")) as unknown as RevertingReceiver;

@@ -17,6 +17,13 @@ import {IMerchstand} from "./interfaces/IMerchstand.sol";
 contract Merchstand is IMerchstand, MerchstandPurchase {
     using SafeERC20 for IERC20;
 
+    /// @dev Gas an ETH payout pushed to a buyer may use ({_payBuyer}): enough for a smart-contract wallet's
+    /// `receive` (a Safe proxy logs the payment in about 3,000), far below what a refund or ruling costs.
+    uint256 private constant _PUSH_GAS_ETH = 10_000;
+    /// @dev Gas a token payout pushed to a buyer may use ({_payBuyer}): a cold `transfer` of an allow-listed ERC-20
+    /// behind a proxy, with a blocklist check and a new balance slot, takes about 60,000.
+    uint256 private constant _PUSH_GAS_TOKEN = 100_000;
+
     /// @dev Selector-sized tag that marks a self-call from {_viaViews} to the fallback.
     bytes4 private constant _VIEW_CALL = 0x6d737476;
 
@@ -306,7 +313,8 @@ contract Merchstand is IMerchstand, MerchstandPurchase {
     }
 
     /// @inheritdoc IMerchstand
-    function refund(uint256 orderId, Order calldata order, uint128 amount) external notEntered {
+    /// @dev `nonReentrant`: the buyer's share is pushed to the buyer ({_payBuyer}).
+    function refund(uint256 orderId, Order calldata order, uint128 amount) external nonReentrant {
         (uint256 enc, uint256 state) = _loadOrder(orderId, order);
         OrderStatus status = _status(state);
         bool disputed = status == OrderStatus.Disputed;
@@ -322,8 +330,8 @@ contract Merchstand is IMerchstand, MerchstandPurchase {
         if (amount == escrowed) {
             _storeOrder(orderId, enc, 0, 0, state, OrderStatus.Refunded);
             _returnStock(order.buyer, order.lines);
-            _credit(order.buyer, order.currency, amount);
             emit OrderRefunded(orderId, order.storeId, amount);
+            _payBuyer(order.currency, order.buyer, amount);
         } else {
             // The commitment stays as it was, so a cancel or dispute the buyer already sent still matches; only the
             // {_PART_REFUNDED} flag beside its status is set, once, so that orders never refunded skip reading
@@ -334,7 +342,7 @@ contract Merchstand is IMerchstand, MerchstandPurchase {
                 _refunded[orderId] += uint128(amount);
                 emit OrderPartiallyRefunded(orderId, order.storeId, amount, escrowed - amount);
             }
-            _credit(order.buyer, order.currency, amount);
+            _payBuyer(order.currency, order.buyer, amount);
         }
     }
 
@@ -367,7 +375,8 @@ contract Merchstand is IMerchstand, MerchstandPurchase {
     }
 
     /// @inheritdoc IMerchstand
-    function resolveDispute(uint256 orderId, Order calldata order, uint128 toBuyer) external notEntered {
+    /// @dev `nonReentrant`: the buyer's share is pushed to the buyer ({_payBuyer}).
+    function resolveDispute(uint256 orderId, Order calldata order, uint128 toBuyer) external nonReentrant {
         (uint256 enc, uint256 state) = _loadOrder(orderId, order, OrderStatus.Disputed);
         if (msg.sender != _terms[order.storeId][order.termsVersion].arbiter) revert NotArbiter(orderId, msg.sender);
         uint256 escrowed = _escrowed(orderId, order, state);
@@ -379,7 +388,6 @@ contract Merchstand is IMerchstand, MerchstandPurchase {
             if (escrowed - toBuyer < _minReviewValue[order.currency]) state |= _UNREVIEWABLE;
         }
         _storeOrder(orderId, enc, 0, 0, state, OrderStatus.Resolved);
-        if (toBuyer != 0) _credit(order.buyer, order.currency, toBuyer);
         uint256 toStore;
         uint256 fee;
         // unchecked: toBuyer <= escrowed was checked above.
@@ -387,18 +395,20 @@ contract Merchstand is IMerchstand, MerchstandPurchase {
             (toStore, fee) = _settle(order.storeId, order.currency, escrowed - toBuyer, order.feeBps);
         }
         emit DisputeResolved(orderId, order.storeId, toBuyer, toStore, fee, true);
+        if (toBuyer != 0) _payBuyer(order.currency, order.buyer, toBuyer);
     }
 
     /// @inheritdoc IMerchstand
-    function resolveExpiredDispute(uint256 orderId, Order calldata order) external notEntered {
+    /// @dev `nonReentrant`: the escrow is pushed to the buyer ({_payBuyer}).
+    function resolveExpiredDispute(uint256 orderId, Order calldata order) external nonReentrant {
         (uint256 enc, uint256 state) = _loadOrder(orderId, order, OrderStatus.Disputed);
         uint256 opensAt = uint256(order.disputedAt) + ARBITER_WINDOW;
         if (block.timestamp < opensAt) revert TooEarly(orderId, opensAt);
         // Marked, at no extra storage cost, so that {review} knows the store kept nothing.
         _storeOrder(orderId, enc, 0, 0, state | _UNREVIEWABLE, OrderStatus.Resolved);
         uint256 escrowed = _escrowed(orderId, order, state);
-        _credit(order.buyer, order.currency, escrowed);
         emit DisputeResolved(orderId, order.storeId, escrowed, 0, 0, false);
+        _payBuyer(order.currency, order.buyer, escrowed);
     }
 
     // ─────────────────────────────────────────── Reviews ───────────────────────────────────────────
@@ -457,15 +467,22 @@ contract Merchstand is IMerchstand, MerchstandPurchase {
     // ─────────────────────────────────────────── Money ───────────────────────────────────────────
 
     /// @inheritdoc IMerchstand
+    /// @dev Also moves the fees the store's orders owe ({StoreFunds}) to the fee recipient's credits, so anyone can
+    /// bring the platform its fees; the store's earnings go to its payout address, or are credited to it if that
+    /// address refuses them, so that no payout address can hold the fees back.
     function withdrawStoreBalance(uint64 storeId) external nonReentrant {
-        StoreFunds storage funds = _storeFunds[storeId];
-        address payout = funds.payout;
-        uint256 amount = funds.balance;
+        StoreFunds memory funds = _storeFunds[storeId];
+        address payout = _stores[storeId].payout;
         address currency = _storeHot[storeId].currency;
-        if (amount == 0) revert NothingToWithdraw(payout, currency);
-        funds.balance = 0;
-        emit StoreWithdrawal(storeId, payout, currency, amount);
-        _pay(currency, payout, amount);
+        uint256 amount = funds.balance;
+        uint256 fees = funds.fees;
+        if (amount == 0 && fees == 0) revert NothingToWithdraw(payout, currency);
+        _storeFunds[storeId] = StoreFunds({balance: 0, fees: 0, opened: true});
+        if (fees != 0) _credits[_feeRecipient][currency] += fees;
+        if (amount != 0) {
+            emit StoreWithdrawal(storeId, payout, currency, amount);
+            if (!_tryPay(currency, payout, amount)) _credit(payout, currency, amount);
+        }
     }
 
     /// @inheritdoc IMerchstand
@@ -655,9 +672,9 @@ contract Merchstand is IMerchstand, MerchstandPurchase {
         }
     }
 
-    /// @dev Releases `amount` to the store less the fee, and credits the fee to the fee recipient. The fee is not
-    /// announced with {Credited}: the caller's {OrderCompleted} or {DisputeResolved} carries it, which saves every
-    /// completion a second log.
+    /// @dev Releases `amount` to the store less the fee, and adds the fee to what the store owes the platform
+    /// ({StoreFunds}): one slot written. The fee is not announced with {Credited}: the caller's {OrderCompleted} or
+    /// {DisputeResolved} carries it, which saves every completion a second log.
     function _settle(uint64 storeId, address currency, uint256 amount, uint16 fee)
         private
         returns (uint256 toStore, uint256 feeAmount)
@@ -667,16 +684,20 @@ contract Merchstand is IMerchstand, MerchstandPurchase {
             feeAmount = amount * fee / 10_000;
             toStore = amount - feeAmount;
         }
-        if (toStore != 0) {
-            StoreFunds storage funds = _storeFunds[storeId];
-            uint256 balance = uint256(funds.balance) + toStore;
-            // The balance shares its slot with the payout address and holds 96 bits. Earnings that would not fit are
-            // credited to the payout address instead of reverting, so no completion can be blocked by the size of
-            // a store's balance or of an order.
-            if (balance < 1 << 96) funds.balance = uint96(balance);
-            else _credit(funds.payout, currency, toStore);
+        if (amount == 0) return (0, 0);
+        StoreFunds storage funds = _storeFunds[storeId];
+        uint256 balance = funds.balance;
+        uint256 fees = funds.fees;
+        // unchecked: both are below 2^120 and both additions below 2^128.
+        unchecked {
+            // Each holds 120 bits. What would not fit is credited (to the payout address, to the fee recipient)
+            // instead of reverting, so no completion can be blocked by the size of a store's balance or of an order.
+            if (balance + toStore < 1 << 120) balance += toStore;
+            else _credit(_stores[storeId].payout, currency, toStore);
+            if (fees + feeAmount < 1 << 120) fees += feeAmount;
+            else _credits[_feeRecipient][currency] += feeAmount;
         }
-        if (feeAmount != 0) _credits[_feeRecipient][currency] += feeAmount;
+        _storeFunds[storeId] = StoreFunds({balance: uint120(balance), fees: uint120(fees), opened: true});
     }
 
     function _credit(address account, address currency, uint256 amount) private {
@@ -696,6 +717,38 @@ contract Merchstand is IMerchstand, MerchstandPurchase {
         } else {
             IERC20(currency).safeTransfer(to, amount);
         }
+    }
+
+    /// @dev Pays a buyer's share of a refund or a ruling straight to the buyer, with a fixed gas allowance
+    /// ({_PUSH_GAS_ETH}, {_PUSH_GAS_TOKEN}), and credits it (withdrawable to any address, {withdraw}) when the push
+    /// fails: ETH refused or out of its allowance, a token that blocklists the buyer, reverts or returns false.
+    /// Called last, after every effect, by `nonReentrant` functions: a receiver that calls back finds the lock
+    /// taken. The allowance bounds what a receiver can burn of the caller's gas, so a buyer can neither block nor
+    /// tax the store's refund or the arbiter's ruling; and the credit runs on the gas the call leaves
+    /// (docs/SECURITY.md, "Payouts to the buyer").
+    function _payBuyer(address currency, address to, uint256 amount) private {
+        bool ok;
+        if (currency == address(0)) {
+            assembly ("memory-safe") {
+                ok := call(_PUSH_GAS_ETH, to, amount, 0, 0, 0, 0)
+            }
+        } else {
+            bytes4 selector = IERC20.transfer.selector;
+            // SafeERC20's `trySafeTransfer` with a gas allowance: success is a call that returned true, or returned
+            // nothing from an address with code.
+            assembly ("memory-safe") {
+                let fmp := mload(0x40)
+                mstore(0x00, selector)
+                mstore(0x04, and(to, shr(96, not(0))))
+                mstore(0x24, amount)
+                ok := call(_PUSH_GAS_TOKEN, currency, 0, 0x00, 0x44, 0x00, 0x20)
+                if iszero(and(ok, eq(mload(0x00), 1))) {
+                    ok := and(ok, and(iszero(returndatasize()), gt(extcodesize(currency), 0)))
+                }
+                mstore(0x40, fmp)
+            }
+        }
+        if (!ok) _credit(to, currency, amount);
     }
 
     /// @dev {_pay} that reports failure instead of reverting.

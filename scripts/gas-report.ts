@@ -42,24 +42,27 @@ const ROWS: Omit<GasRow, "first" | "steady">[] = [
   { key: "complete", operation: "complete (by buyer)", budget: 55_000n },
   { key: "cancel", operation: "cancel (ETH paid back to buyer)", budget: 55_000n },
   { key: "withdrawStore", operation: "withdrawStoreBalance (ETH)", budget: 55_000n },
-  { key: "withdraw", operation: "withdraw (buyer's credits, ETH)", budget: 55_000n },
+  { key: "withdraw", operation: "withdraw (a credited refund, ETH, through the buyer's contract)", budget: 55_000n },
   { key: "buyDigital", operation: "buy digital (escrowed, 32-byte buyer key)", budget: 65_000n },
   // The budgets of checkoutWithPermit, openStore and listProduct are regression caps (about 5-8% over today), not
   // targets: a permit purchase is a token purchase plus the permit's signature check, and the other two write the
   // names, CIDs and labels they are given, once per store or product.
   { key: "checkoutPermit", operation: "checkoutWithPermit 1 line, mUSD", budget: 115_000n },
   { key: "completeAnyone", operation: "complete (anyone, after delivery window)", budget: 55_000n },
-  // refundPartial and resolveDispute miss the 55,000 goal: their caps are regression caps at today's figures. A partial
-  // refund writes the order's refunded total to a new slot (22,100 gas); a ruling credits the buyer and pays the store
-  // and the fee recipient (docs/SECURITY.md, "Gas of the order operations").
+  // refundPartial and resolveDispute miss the 55,000 goal: their caps are regression caps a few hundred gas over
+  // today's figures. A partial refund writes the order's refunded total to a new slot (22,100 gas); a ruling pushes
+  // the buyer's share (9,300), writes the store's funds and reads the review minimum (docs/SECURITY.md, "Gas of the
+  // order operations"). refundRefused is the fallback of every payout to a buyer: the push fails and the buyer is
+  // credited in a new slot; it has no budget (the receiver chooses it).
   {
     key: "refundPartial",
     operation: "refund partial (the first of an order writes its refunded slot)",
-    budget: 67_000n,
+    budget: 69_500n,
   },
   { key: "refundFull", operation: "refund full (after a partial)", budget: 55_000n },
+  { key: "refundRefused", operation: "refund full to a buyer contract that refuses ETH (credited)" },
   { key: "dispute", operation: "dispute", budget: 55_000n },
-  { key: "resolveDispute", operation: "resolveDispute (arbiter, 50/50)", budget: 78_000n },
+  { key: "resolveDispute", operation: "resolveDispute (arbiter, 50/50)", budget: 56_000n },
   { key: "resolveExpired", operation: "resolveExpiredDispute (all to buyer)", budget: 55_000n },
   { key: "review", operation: "review (the order's first product)", budget: 55_000n },
   { key: "reviewOther", operation: "review (a cart order's second product)", budget: 55_000n },
@@ -72,7 +75,9 @@ const ROWS: Omit<GasRow, "first" | "steady">[] = [
   { key: "buyCode", operation: "buyWith 1 variant, ETH, 20% code (EIP-712)", budget: 82_500n },
   { key: "buyTimed", operation: "buy 1 variant of a timed drop (a pre-order reads the same slot), ETH" },
   { key: "checkIn", operation: "checkIn (ticket at the door)" },
-  { key: "openStore", operation: "openStore", budget: 215_000n },
+  // openStore writes one slot more than before: the payout address moved out of the store's funds slot (which now
+  // packs the balance and the fees owed, so that every settle writes one slot), 22,100 gas once per store.
+  { key: "openStore", operation: "openStore", budget: 226_000n },
   { key: "listProduct", operation: "listProduct (3 variants)", budget: 290_000n },
 ];
 
@@ -118,6 +123,10 @@ export async function measureGas(): Promise<GasRow[]> {
   );
   const capId = posterId + 1n;
   await usd.connect(buyer).approve(address, ethers.MaxUint256);
+  // A buyer contract that refuses ETH: its refund cannot be pushed, so it is credited, and its withdrawal is the
+  // "withdraw" row (an EOA buyer is paid straight away and never holds a credit).
+  const refuser = await ethers.deployContract("RevertingReceiver");
+  const refuserAddress = await refuser.getAddress();
 
   // The drop toolkit's scene: a store with shipping zones, a pre-order vinyl, a ticket, and codes signed by staff.
   await merchstand.connect(other).openStore({
@@ -339,9 +348,32 @@ export async function measureGas(): Promise<GasRow[]> {
     await expectStatus(h.orderId, STATUS.Resolved);
 
     g.withdrawStore = await gasOf(merchstand.connect(other).withdrawStoreBalance(ethStoreId));
-    // The buyer's refund and dispute credits of this pass. Fee credits are never withdrawn here, so every pass
-    // after the first adds to a fee credit that is already nonzero, as on a live deployment.
-    g.withdraw = await gasOf(asBuyer.withdraw(ethers.ZeroAddress, buyer.address));
+    // A refund the buyer's address refuses is credited; the buyer withdraws it to an address that accepts ETH. The
+    // withdrawal goes through the buyer contract's `execute`, so its row includes that call's few thousand gas.
+    // Fee credits are never withdrawn here, so every pass after the first adds to a fee credit that is already
+    // nonzero, as on a live deployment.
+    const refused = await orderFromReceipt(
+      merchstand,
+      await (
+        await refuser.execute(
+          address,
+          SHIRT_PRICE,
+          merchstand.interface.encodeFunctionData("buy_oT9la", [packLine(shirtId, 0, 1, SHIRT_PRICE, termsNow), blob]),
+          pay,
+        )
+      ).wait(),
+    );
+    g.refundRefused = await gasOf(asSeller.refund(refused.orderId, refused.order, refused.order.amount));
+    if ((await merchstand.credits(refuserAddress, ethers.ZeroAddress)) !== refused.order.amount) {
+      throw new Error("the refused refund was not credited");
+    }
+    g.withdraw = await gasOf(
+      refuser.execute(
+        address,
+        0n,
+        merchstand.interface.encodeFunctionData("withdraw", [ethers.ZeroAddress, buyer.address]),
+      ),
+    );
 
     g.openStore = await gasOf(
       merchstand.connect(other).openStore({

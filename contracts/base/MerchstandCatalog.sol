@@ -47,9 +47,10 @@ contract MerchstandCatalog is MerchstandStorage {
         // Variant slots keep a store id in 32 bits ({MerchstandStorage-Variant}).
         if (storeId > type(uint32).max) revert IMerchstand.TooManyStores(type(uint32).max);
         _storeHot[storeId] = StoreHot({currency: input.currency, termsVersion: 1, closed: false, zoneCount: 0});
-        _storeFunds[storeId] = StoreFunds({payout: input.payout, balance: 0});
+        _storeFunds[storeId] = StoreFunds({balance: 0, fees: 0, opened: true});
         StoreInfo storage info = _stores[storeId];
         info.owner = msg.sender;
+        info.payout = input.payout;
         info.shippingKey = input.shippingKey;
         info.name = input.name;
         info.metadataCid = input.metadataCid;
@@ -97,7 +98,7 @@ contract MerchstandCatalog is MerchstandStorage {
     function setStorePayout(uint64 storeId, address payout) external onlyDelegated nonReentrant {
         _requireOwner(storeId);
         if (payout == address(0)) revert IMerchstand.ZeroAddress();
-        _storeFunds[storeId].payout = payout;
+        _stores[storeId].payout = payout;
         emit IMerchstand.StorePayoutSet(storeId, payout);
     }
 
@@ -383,7 +384,7 @@ contract MerchstandCatalog is MerchstandStorage {
         StoreInfo storage info = _stores[storeId];
         s.id = storeId;
         s.owner = info.owner;
-        s.payout = funds.payout;
+        s.payout = info.payout;
         s.currency = hot.currency;
         s.closed = hot.closed;
         s.official = info.official;

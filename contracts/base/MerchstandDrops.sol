@@ -274,6 +274,11 @@ contract MerchstandDrops is IMerchstandDrops, MerchstandPurchase {
     }
 
     /// @inheritdoc IMerchstandDrops
+    function storeFeesOwed(uint64 storeId) external view returns (uint256) {
+        return _storeFunds[storeId].fees;
+    }
+
+    /// @inheritdoc IMerchstandDrops
     function credits(address account, address currency) external view returns (uint256) {
         return _credits[account][currency];
     }

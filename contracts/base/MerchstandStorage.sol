@@ -18,8 +18,10 @@ import {IMerchstand} from "../interfaces/IMerchstand.sol";
 ///   product-level fields a purchase needs (active, digital, maxPerBuyer, storeId) are copied into every variant
 ///   slot and rewritten on all of a product's variants when they change: that costs the seller a few writes, once,
 ///   and saves every buyer a cold SLOAD (2,100 gas) per line.
-/// - A store's payout address and balance share a slot, so crediting a store that was paid before is a
-///   nonzero-to-nonzero write even right after a withdrawal.
+/// - A store's balance and the platform fees its orders owe share a slot ({StoreFunds}), so settling an order writes
+///   one slot, and a flag keeps that slot nonzero after a withdrawal, so the next settle is a nonzero-to-nonzero
+///   write. The fees reach the fee recipient's credits when the store's funds are withdrawn (which anyone may
+///   trigger).
 /// - An order is one slot holding a commitment (see {IMerchstand}): a 208-bit hash with the order's state in the low
 ///   48 bits (its status and flags in the lowest byte, then two review flags per line), so a review or a reply, of
 ///   any product of the order, writes no new slot. What was refunded of it is a second slot, written only by
@@ -235,10 +237,13 @@ abstract contract MerchstandStorage is AccessControl, Pausable, ReentrancyGuardT
         uint8 zoneCount;
     }
 
-    /// @dev Payout and earnings share a slot so that crediting a store is a nonzero-to-nonzero write.
+    /// @dev A store's earnings and the fees its settled orders owe the platform: one slot, so that a settle writes
+    /// one slot. `opened` is set when the store opens and never cleared, so the slot is never zero again and crediting
+    /// a store is a nonzero-to-nonzero write even right after a withdrawal.
     struct StoreFunds {
-        address payout;
-        uint96 balance;
+        uint120 balance;
+        uint120 fees;
+        bool opened;
     }
 
     /// @dev Everything about a store that purchases never touch.
@@ -253,6 +258,8 @@ abstract contract MerchstandStorage is AccessControl, Pausable, ReentrancyGuardT
         string officialEvidence;
         /// @dev Proposed by the owner; becomes owner on {IMerchstand-acceptStoreOwnership}.
         address pendingOwner;
+        /// @dev Where {IMerchstand-withdrawStoreBalance} sends the store's earnings; read by withdrawals only.
+        address payout;
     }
 
     /// @dev The only catalog slot a purchase touches. `storeId`, `maxPerBuyer` and the product flags are copies of

@@ -445,19 +445,19 @@ interface IMerchstand {
     /// @param orderId The order.
     /// @param storeId Its store.
     /// @param toStore Credited to the store's balance.
-    /// @param fee Credited to the fee recipient.
+    /// @param fee Added to the fees the store owes the platform ({storeFeesOwed}).
     event OrderCompleted(uint256 indexed orderId, uint64 indexed storeId, uint256 toStore, uint256 fee);
     /// @notice Staff refunded part of an order; `remaining` is still escrowed (`order.amount` does not change).
     /// @param orderId The order.
     /// @param storeId Its store.
-    /// @param amount Credited to the buyer.
+    /// @param amount Paid to the buyer directly, or credited to the buyer ({Credited}) when that payment fails ({refund}).
     /// @param remaining Still escrowed.
     event OrderPartiallyRefunded(uint256 indexed orderId, uint64 indexed storeId, uint256 amount, uint256 remaining);
     /// @notice Staff refunded an order in full (a disputed one too: the store conceded); its stock and the buyer's
     /// per-buyer allowance returned.
     /// @param orderId The order.
     /// @param storeId Its store.
-    /// @param amount Credited to the buyer.
+    /// @param amount Paid to the buyer directly, or credited to the buyer ({Credited}) when that payment fails ({refund}).
     event OrderRefunded(uint256 indexed orderId, uint64 indexed storeId, uint256 amount);
     /// @notice The buyer cancelled an order that was not shipped in time; stock and per-buyer allowance returned.
     /// The escrow is paid back to the buyer directly, or credited to the buyer ({Credited}) when that payment fails.
@@ -474,9 +474,9 @@ interface IMerchstand {
     /// @notice A dispute was settled, by the arbiter or (after the arbiter window) by default in the buyer's favour.
     /// @param orderId The order.
     /// @param storeId Its store.
-    /// @param toBuyer Credited to the buyer.
-    /// @param toStore Credited to the store.
-    /// @param fee Credited to the fee recipient (taken from the store's share only).
+    /// @param toBuyer Paid to the buyer directly, or credited to the buyer ({Credited}) when that payment fails ({refund}).
+    /// @param toStore Credited to the store's balance.
+    /// @param fee Added to the fees the store owes the platform ({storeFeesOwed}; taken from the store's share only).
     /// @param byArbiter True when the arbiter ruled, false when the arbiter window ran out.
     event DisputeResolved(
         uint256 indexed orderId, uint64 indexed storeId, uint256 toBuyer, uint256 toStore, uint256 fee, bool byArbiter
@@ -517,9 +517,10 @@ interface IMerchstand {
     /// @param currency Which currency.
     /// @param amount How much.
     event Withdrawal(address indexed account, address indexed to, address indexed currency, uint256 amount);
-    /// @notice An account was credited: a buyer's refund or dispute share, or (rarely) store earnings that did not fit
-    /// the store's 96-bit balance, credited to its payout address. Fees are not announced with this event: the `fee`
-    /// of {OrderCompleted} and {DisputeResolved} is credited to the fee recipient of that moment ({FeeRecipientSet}).
+    /// @notice An account was credited: a buyer's refund or dispute share that could not be paid to the buyer's
+    /// address, store earnings its payout address refused, or (rarely) earnings that did not fit the store's 120-bit
+    /// balance. Fees are not announced with this event: the `fee` of {OrderCompleted} and {DisputeResolved} is owed by
+    /// the store ({storeFeesOwed}) and credited to the fee recipient of the moment by {withdrawStoreBalance}.
     /// @param account Who.
     /// @param currency Which currency.
     /// @param amount How much.
@@ -826,11 +827,16 @@ interface IMerchstand {
     function deliver(uint256[] calldata orderIds, Order[] calldata orders, bytes[] calldata payloads) external;
 
     /// @notice Completes a shipped order: the buyer at any time, anyone once the delivery window has passed.
-    /// Credits the store with the amount less the fee it was placed under.
+    /// Credits the store with the amount less the fee it was placed under; the fee is added to what the store owes
+    /// the platform ({storeFeesOwed}).
     function complete(uint256 orderId, Order calldata order) external;
 
-    /// @notice Refunds `amount` to the buyer's credits (staff only): any part while Paid or Shipped, only the whole
-    /// escrow while Disputed (the store concedes). A full refund ends the order and returns its stock and the buyer's
+    /// @notice Refunds `amount` to the buyer (staff only): any part while Paid or Shipped, only the whole escrow while
+    /// Disputed (the store concedes). The amount is sent to the buyer's address with a fixed gas allowance (10,000 for
+    /// ETH, 100,000 for a token), or, when that payment fails (a contract that refuses ETH or burns the allowance, a
+    /// token that blocklisted the buyer), credited to the buyer, who withdraws it to any address with {withdraw}: no
+    /// buyer can block or tax the store's call, and no store can keep the buyer's money. The same holds for the
+    /// buyer's share of {resolveDispute} and {resolveExpiredDispute}. A full refund ends the order and returns its stock and the buyer's
     /// per-buyer allowance; a partial one leaves the order, its commitment and its deadlines as they were, with less
     /// in escrow.
     function refund(uint256 orderId, Order calldata order, uint128 amount) external;
@@ -843,11 +849,12 @@ interface IMerchstand {
     /// @notice The buyer disputes a shipped order within the delivery window. Freezes it for the arbiter.
     function dispute(uint256 orderId, Order calldata order, string calldata reason) external;
 
-    /// @notice The arbiter fixed at purchase settles a dispute: `toBuyer` to the buyer, the rest (less the fee) to
-    /// the store.
+    /// @notice The arbiter fixed at purchase settles a dispute: `toBuyer` to the buyer (paid or credited as by
+    /// {refund}), the rest (less the fee) to the store's balance.
     function resolveDispute(uint256 orderId, Order calldata order, uint128 toBuyer) external;
 
-    /// @notice Anyone settles a dispute the arbiter left unruled for ARBITER_WINDOW: everything back to the buyer.
+    /// @notice Anyone settles a dispute the arbiter left unruled for ARBITER_WINDOW: everything back to the buyer
+    /// (paid or credited as by {refund}).
     /// @dev The store chose the arbiter, so the cost of an absent arbiter falls on the store.
     function resolveExpiredDispute(uint256 orderId, Order calldata order) external;
 
@@ -868,7 +875,9 @@ interface IMerchstand {
 
     // ─────────────────────────────────────────── Money ───────────────────────────────────────────
 
-    /// @notice Sends the store's whole balance to its payout address. Anyone may call.
+    /// @notice Sends the store's whole balance to its payout address (credited to that address if it refuses the
+    /// payment), and credits the fees the store owes ({storeFeesOwed}) to the fee recipient of the moment. Anyone may
+    /// call, so the fee recipient too can collect the fees a store owes.
     function withdrawStoreBalance(uint64 storeId) external;
 
     /// @notice Sends the caller's credits in `currency` to `to`.
@@ -978,7 +987,8 @@ interface IMerchstandDrops {
     /// @notice Sets the fee for new orders, at most MAX_FEE_BPS (FEE_ROLE).
     function setFee(uint16 feeBps) external;
 
-    /// @notice Sets who is credited the fees (FEE_ROLE).
+    /// @notice Sets who is credited the fees (FEE_ROLE): all fees credited from then on, including fees already owed
+    /// by stores ({storeFeesOwed}) and not yet withdrawn.
     function setFeeRecipient(address recipient) external;
 
     /// @notice Sets the least a store must keep from an order in `currency` for its buyer to review (CURRENCY_ROLE).
@@ -1013,6 +1023,10 @@ interface IMerchstandDrops {
     /// @notice Units of a product `buyer` holds in open or completed orders (tracked only while the product has a
     /// limit).
     function boughtBy(uint64 productId, address buyer) external view returns (uint256);
+
+    /// @notice Platform fees on the store's settled orders, not yet credited to the fee recipient (see
+    /// {withdrawStoreBalance}).
+    function storeFeesOwed(uint64 storeId) external view returns (uint256);
 
     /// @notice An account's withdrawable credits in `currency`.
     function credits(address account, address currency) external view returns (uint256);

@@ -148,11 +148,12 @@ describe("Orders", () => {
       await expect(tx)
         .to.emit(merchstand, "OrderCompleted")
         .withArgs(orderId, ethStoreId, order.amount - f, f);
-      // The fee is credited without a Credited log: OrderCompleted's `fee` announces it (see IMerchstand).
+      // The fee is owed by the store without a Credited log: OrderCompleted's `fee` announces it (see IMerchstand).
       await expect(tx).not.to.emit(merchstand, "Credited");
       expect(await merchstand.orderStatus(orderId)).to.equal(Status.Completed);
       expect((await merchstand.getStore(ethStoreId)).balance).to.equal(before + order.amount - f);
-      expect(await merchstand.credits(feeRecipient.address, ZERO)).to.equal(f);
+      expect(await merchstand.storeFeesOwed(ethStoreId)).to.equal(f);
+      expect(await merchstand.credits(feeRecipient.address, ZERO)).to.equal(0);
       await expectConserved(fx, ZERO);
     });
 
@@ -213,6 +214,7 @@ describe("Orders", () => {
       await expect(merchstand.connect(buyer).complete(orderId, order))
         .to.emit(merchstand, "OrderCompleted")
         .withArgs(orderId, ethStoreId, order.amount, 0);
+      expect(await merchstand.storeFeesOwed(ethStoreId)).to.equal(0);
       expect(await merchstand.credits(feeRecipient.address, ZERO)).to.equal(0);
       expect((await merchstand.getStore(ethStoreId)).balance).to.equal(order.amount);
     });
@@ -220,16 +222,17 @@ describe("Orders", () => {
 
   describe("refund", () => {
     describe("in full", () => {
-      it("ends a paid order, credits the buyer and returns the stock", async () => {
-        const { merchstand, seller, buyer, shirtId, ethStoreId } = fx;
+      it("ends a paid order, pays the buyer back and returns the stock", async () => {
+        const { merchstand, seller, buyer, shirtId, ethStoreId, ethers } = fx;
         const stock = await stockOf(fx, shirtId);
         const { orderId, order } = await paid(3n);
         expect(await stockOf(fx, shirtId)).to.equal(stock - 3n);
         const tx = merchstand.connect(seller).refund(orderId, order, order.amount);
         await expect(tx).to.emit(merchstand, "OrderRefunded").withArgs(orderId, ethStoreId, order.amount);
-        await expect(tx).to.emit(merchstand, "Credited").withArgs(buyer.address, ZERO, order.amount);
+        await expect(tx).to.changeEtherBalances(ethers, [buyer, merchstand], [order.amount, -order.amount]);
+        await expect(tx).not.to.emit(merchstand, "Credited");
         expect(await merchstand.orderStatus(orderId)).to.equal(Status.Refunded);
-        expect(await merchstand.credits(buyer.address, ZERO)).to.equal(order.amount);
+        expect(await merchstand.credits(buyer.address, ZERO)).to.equal(0);
         expect(await stockOf(fx, shirtId)).to.equal(stock);
         await expectConserved(fx, ZERO);
       });
@@ -246,7 +249,7 @@ describe("Orders", () => {
 
     describe("in part", () => {
       it("leaves the order open with less in escrow and does not return stock", async () => {
-        const { merchstand, seller, buyer, shirtId, ethStoreId } = fx;
+        const { merchstand, seller, buyer, shirtId, ethStoreId, ethers } = fx;
         const { orderId, order } = await paid(2n);
         const stock = await stockOf(fx, shirtId);
         const part = order.amount / 4n;
@@ -254,7 +257,7 @@ describe("Orders", () => {
         await expect(tx)
           .to.emit(merchstand, "OrderPartiallyRefunded")
           .withArgs(orderId, ethStoreId, part, order.amount - part);
-        await expect(tx).to.emit(merchstand, "Credited").withArgs(buyer.address, ZERO, part);
+        await expect(tx).to.changeEtherBalance(ethers, buyer, part);
         expect(await merchstand.orderStatus(orderId)).to.equal(Status.Paid);
         expect(await stockOf(fx, shirtId)).to.equal(stock);
         await expectConserved(fx, ZERO);
@@ -277,9 +280,10 @@ describe("Orders", () => {
       });
 
       it("twice, then the rest in full, ends the order and returns the stock", async () => {
-        const { merchstand, seller, shirtId, ethStoreId } = fx;
+        const { merchstand, seller, shirtId, ethStoreId, ethers } = fx;
         const stock = await stockOf(fx, shirtId);
         const { orderId, order } = await paid(2n);
+        const before = await ethers.provider.getBalance(fx.buyer.address);
         await merchstand.connect(seller).refund(orderId, order, 1n);
         await merchstand.connect(seller).refund(orderId, order, 2n);
         await expect(merchstand.connect(seller).refund(orderId, order, order.amount - 2n))
@@ -290,7 +294,7 @@ describe("Orders", () => {
           .withArgs(orderId, ethStoreId, order.amount - 3n);
         expect(await merchstand.orderStatus(orderId)).to.equal(Status.Refunded);
         expect(await stockOf(fx, shirtId)).to.equal(stock);
-        expect(await merchstand.credits(fx.buyer.address, ZERO)).to.equal(order.amount);
+        expect((await ethers.provider.getBalance(fx.buyer.address)) - before).to.equal(order.amount);
       });
     });
 
@@ -370,11 +374,16 @@ describe("Orders", () => {
       expect(await stockOf(fx, shirtId)).to.equal(max);
     });
 
-    it("in an ERC-20 credits the buyer in that token", async () => {
-      const { merchstand, seller, buyer, usd } = fx;
+    it("in an ERC-20 pays the buyer in that token", async () => {
+      const { merchstand, seller, buyer, usd, ethers } = fx;
       const { orderId, order } = await buyUsd(fx, buyer);
-      await merchstand.connect(seller).refund(orderId, order, order.amount);
-      expect(await merchstand.credits(buyer.address, await usd.getAddress())).to.equal(order.amount);
+      await expect(merchstand.connect(seller).refund(orderId, order, order.amount)).to.changeTokenBalance(
+        ethers,
+        usd,
+        buyer,
+        order.amount,
+      );
+      expect(await merchstand.credits(buyer.address, await usd.getAddress())).to.equal(0);
       expect(await merchstand.credits(buyer.address, ZERO)).to.equal(0);
       await expectConserved(fx, await usd.getAddress());
     });
@@ -548,8 +557,8 @@ describe("Orders", () => {
   });
 
   describe("resolveDispute", () => {
-    it("splits the escrow: the buyer's share as credit, the rest to the store less the fee", async () => {
-      const { merchstand, arbiter, buyer, feeRecipient, ethStoreId } = fx;
+    it("splits the escrow: the buyer's share paid to the buyer, the rest to the store less the fee", async () => {
+      const { merchstand, arbiter, buyer, feeRecipient, ethStoreId, ethers } = fx;
       const { orderId, order } = await disputed(2n);
       const toBuyer = order.amount / 3n;
       const rest = order.amount - toBuyer;
@@ -559,31 +568,36 @@ describe("Orders", () => {
       await expect(tx)
         .to.emit(merchstand, "DisputeResolved")
         .withArgs(orderId, ethStoreId, toBuyer, rest - f, f, true);
-      await expect(tx).to.emit(merchstand, "Credited").withArgs(buyer.address, ZERO, toBuyer);
+      await expect(tx).to.changeEtherBalances(ethers, [buyer, merchstand], [toBuyer, -toBuyer]);
+      await expect(tx).not.to.emit(merchstand, "Credited");
       expect(await merchstand.orderStatus(orderId)).to.equal(Status.Resolved);
-      expect(await merchstand.credits(buyer.address, ZERO)).to.equal(toBuyer);
-      expect(await merchstand.credits(feeRecipient.address, ZERO)).to.equal(f);
+      expect(await merchstand.credits(buyer.address, ZERO)).to.equal(0);
+      expect(await merchstand.storeFeesOwed(ethStoreId)).to.equal(f);
+      expect(await merchstand.credits(feeRecipient.address, ZERO)).to.equal(0);
       expect((await merchstand.getStore(ethStoreId)).balance).to.equal(before + rest - f);
       await expectConserved(fx, ZERO);
     });
 
-    it("all to the buyer takes no fee; nothing to the buyer credits no buyer", async () => {
-      const { merchstand, arbiter, buyer, feeRecipient, ethStoreId } = fx;
+    it("all to the buyer takes no fee; nothing to the buyer pays no buyer", async () => {
+      const { merchstand, arbiter, buyer, ethStoreId, ethers } = fx;
       const a = await disputed();
-      await expect(merchstand.connect(arbiter).resolveDispute(a.orderId, a.order, a.order.amount))
+      const all = merchstand.connect(arbiter).resolveDispute(a.orderId, a.order, a.order.amount);
+      await expect(all)
         .to.emit(merchstand, "DisputeResolved")
         .withArgs(a.orderId, ethStoreId, a.order.amount, 0, 0, true);
+      await expect(all).to.changeEtherBalance(ethers, buyer, a.order.amount);
+      expect(await merchstand.storeFeesOwed(ethStoreId)).to.equal(0);
       const b = await disputed();
       const f = fee(b.order.amount, b.order.feeBps);
       const tx = merchstand.connect(arbiter).resolveDispute(b.orderId, b.order, 0);
       await expect(tx)
         .to.emit(merchstand, "DisputeResolved")
         .withArgs(b.orderId, ethStoreId, 0, b.order.amount - f, f, true);
-      // Neither the buyer (nothing to credit) nor the fee recipient (fees are announced by DisputeResolved) gets a
+      // Neither the buyer (nothing to pay) nor the fee recipient (fees are announced by DisputeResolved) gets a
       // Credited log.
       await expect(tx).not.to.emit(merchstand, "Credited");
-      expect(await merchstand.credits(buyer.address, ZERO)).to.equal(a.order.amount);
-      expect(await merchstand.credits(feeRecipient.address, ZERO)).to.equal(f);
+      await expect(tx).to.changeEtherBalance(ethers, buyer, 0);
+      expect(await merchstand.storeFeesOwed(ethStoreId)).to.equal(f);
       await expectConserved(fx, ZERO);
     });
 
@@ -658,7 +672,7 @@ describe("Orders", () => {
 
     describe("once ARBITER_WINDOW has passed", () => {
       it("lets anyone give everything back to the buyer, with no fee", async () => {
-        const { merchstand, other, buyer, ethStoreId } = fx;
+        const { merchstand, other, buyer, ethStoreId, ethers } = fx;
         const { orderId, order } = await disputed();
         const opensAt = order.disputedAt + BigInt(await merchstand.ARBITER_WINDOW());
         await setNext(opensAt);
@@ -666,9 +680,9 @@ describe("Orders", () => {
         await expect(tx)
           .to.emit(merchstand, "DisputeResolved")
           .withArgs(orderId, ethStoreId, order.amount, 0, 0, false);
-        await expect(tx).to.emit(merchstand, "Credited").withArgs(buyer.address, ZERO, order.amount);
+        await expect(tx).to.changeEtherBalances(ethers, [buyer, merchstand], [order.amount, -order.amount]);
         expect(await merchstand.orderStatus(orderId)).to.equal(Status.Resolved);
-        expect(await merchstand.credits(buyer.address, ZERO)).to.equal(order.amount);
+        expect(await merchstand.credits(buyer.address, ZERO)).to.equal(0);
         await expectConserved(fx, ZERO);
       });
 

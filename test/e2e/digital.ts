@@ -113,6 +113,9 @@ describe("digital goods, disputes conceded and two-step ownership in Chromium (e
     );
   const orderStatus = async (id: bigint) => Number((await call("orderStatus", [id]))[0]);
   const credits = async (who: string) => BigInt((await call("credits", [who, ETH]))[0]);
+  // Refunds and rulings are paid straight to the buyer (credited only when that fails): what reached the buyer is
+  // its balance plus its credits.
+  const received = async (who: string) => (await provider.getBalance(who)) + (await credits(who));
 
   async function send(from: HDNodeWallet, fn: string, args: unknown[], value = 0n): Promise<TransactionReceipt> {
     const signer = await provider.getSigner(from.address);
@@ -256,7 +259,7 @@ describe("digital goods, disputes conceded and two-step ownership in Chromium (e
     const shipped = await send(owner, "markShipped", [orderId, orderArg(order), "DHL 1"]);
     order.shippedAt = BigInt(eventArgs(shipped, "OrderShipped").shippedAt);
     await send(DISPUTING_FAN, "dispute", [orderId, orderArg(order), "Wrong size"]);
-    const before = await credits(DISPUTING_FAN.address);
+    const before = await received(DISPUTING_FAN.address);
 
     await openDapp(owner.address, `#/sell/store/${storeId}/orders?filter=disputed`);
     await page.locator(".seller-head .badge.role", { hasText: "Owner" }).waitFor();
@@ -265,7 +268,7 @@ describe("digital goods, disputes conceded and two-step ownership in Chromium (e
     await card.getByRole("button", { name: "Refund in full and close the dispute" }).click();
     await page.locator('[data-filter="closed"]', { hasText: "Refunded & cancelled (1)" }).waitFor({ timeout: 30_000 });
     expect(await orderStatus(orderId)).to.equal(4);
-    expect((await credits(DISPUTING_FAN.address)) - before).to.equal(price);
+    expect((await received(DISPUTING_FAN.address)) - before).to.equal(price);
   });
 
   it("hands a store over in two steps: propose, withdraw, propose again, and the new owner accepts", async () => {

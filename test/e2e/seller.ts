@@ -130,6 +130,9 @@ describe("seller dashboard in Chromium (e2e)", function () {
   const getStore = async (id: bigint) => (await call("getStore", [id]))[0];
   const orderStatus = async (id: bigint) => Number((await call("orderStatus", [id]))[0]);
   const credits = async (who: string) => BigInt((await call("credits", [who, ETH]))[0]);
+  // Refunds and rulings are paid straight to the buyer (credited only when that fails): what reached the buyer is
+  // its balance plus its credits.
+  const received = async (who: string) => (await provider.getBalance(who)) + (await credits(who));
 
   async function gatewayJson(cid: string): Promise<Record<string, unknown>> {
     const response = await fetch(`${stack.gatewayUrl}/ipfs/${cid}`);
@@ -380,7 +383,6 @@ describe("seller dashboard in Chromium (e2e)", function () {
   it("settles a dispute 50/50 from the arbiter view, and the money lands as ruled", async () => {
     const price = parseEther("0.02");
     const { storeId, orderId, feeBps } = await shippedOrder(SECOND_SELLER, DISPUTING_BUYER, ARBITER.address, price);
-    const creditsBefore = await credits(DISPUTING_BUYER.address);
 
     // The buyer disputes from the order page.
     await openDapp(DISPUTING_BUYER.address, `#/orders/${orderId}`);
@@ -397,6 +399,7 @@ describe("seller dashboard in Chromium (e2e)", function () {
     await sellerCard.locator(".deadline", { hasText: "The arbiter" }).waitFor();
 
     // The arbiter sees the dispute assigned to them, 50/50 by default, and rules.
+    const receivedBefore = await received(DISPUTING_BUYER.address);
     await switchTo(ARBITER);
     await go("/arbiter");
     const card = page.locator(`.dispute-card[data-order-id="${orderId}"]`);
@@ -409,11 +412,11 @@ describe("seller dashboard in Chromium (e2e)", function () {
     await card.getByRole("button", { name: "Rule and settle" }).click();
     await page.locator(`.task[data-order-id="${orderId}"]`).waitFor({ timeout: 30_000 });
 
-    // On chain: Resolved, half credited to the buyer, the other half less the fee to the store.
+    // On chain: Resolved, half paid to the buyer, the other half less the fee to the store.
     const half = price / 2n;
     const fee = (half * BigInt(feeBps)) / 10_000n;
     expect(await orderStatus(orderId)).to.equal(7);
-    expect((await credits(DISPUTING_BUYER.address)) - creditsBefore).to.equal(half);
+    expect((await received(DISPUTING_BUYER.address)) - receivedBefore).to.equal(half);
     expect((await getStore(storeId)).balance).to.equal(half - fee);
     const [resolved] = await provider.getLogs({
       address: stack.merchstand,
@@ -467,7 +470,7 @@ describe("seller dashboard in Chromium (e2e)", function () {
     const manager = account(9);
     const price = parseEther("0.02");
     const { storeId, orderId } = await shippedOrder(owner, buyer, ARBITER.address, price);
-    const before = await credits(buyer.address);
+    const before = await received(buyer.address);
 
     await openDapp(owner.address, `#/sell/store/${storeId}/orders?filter=shipped`);
     // The page has reloaded for the connected owner (its role shows in the header) before the form is used.
@@ -482,7 +485,7 @@ describe("seller dashboard in Chromium (e2e)", function () {
     await amount.fill("0.005");
     await card.getByRole("button", { name: "Refund" }).click();
     await card.getByText("0.015 ETH still in escrow").waitFor({ timeout: 30_000 });
-    expect((await credits(buyer.address)) - before).to.equal(parseEther("0.005"));
+    expect((await received(buyer.address)) - before).to.equal(parseEther("0.005"));
     expect(await orderStatus(orderId)).to.equal(2);
 
     await card.locator("summary", { hasText: "Refund…" }).click();
@@ -490,7 +493,7 @@ describe("seller dashboard in Chromium (e2e)", function () {
     await card.getByRole("button", { name: "Refund" }).click();
     await page.locator('[data-filter="closed"]', { hasText: "Refunded & cancelled (1)" }).waitFor({ timeout: 30_000 });
     expect(await orderStatus(orderId)).to.equal(4);
-    expect((await credits(buyer.address)) - before).to.equal(price);
+    expect((await received(buyer.address)) - before).to.equal(price);
 
     await go(`/sell/store/${storeId}/managers`);
     await page.getByLabel("Manager's wallet address").fill(manager.address);

@@ -171,7 +171,7 @@ describe("dapp client units", () => {
       );
       expect(text.join(" ")).to.contain("releases it 14 days after it ships; only then is the band paid");
       expect(text.at(-1)).to.equal(
-        "Disputes are decided by the arbiter 0x1234…7890. If the arbiter hasn't ruled after 30 days, you (or anyone) can settle the dispute in your favour: the whole payment is credited to you to withdraw. Until someone does, the arbiter can still rule.",
+        "Disputes are decided by the arbiter 0x1234…7890. If the arbiter hasn't ruled after 30 days, you (or anyone) can settle the dispute in your favour: the whole payment is sent back to you. Until someone does, the arbiter can still rule.",
       );
       expect(text.join(" ")).to.not.match(/notif|when it ships|encrypted to a key/);
     });

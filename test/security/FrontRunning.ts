@@ -169,7 +169,10 @@ describe("Security: the counterparty moves first", () => {
       );
       expect([a.status, b.status]).to.deep.equal([1, 1]);
       expect(await merchstand.orderStatus(orderId)).to.equal(Status.Cancelled);
-      expect(await merchstand.credits(buyer.address, ZERO)).to.equal(1n);
+      expect(await merchstand.refunded(orderId)).to.equal(1n);
+      const cancelled = b.logs.map((l) => merchstand.interface.parseLog(l)).find((e) => e?.name === "OrderCancelled");
+      expect(cancelled?.args.amount, "the cancel pays back the rest").to.equal(order.amount - 1n);
+      expect(await merchstand.credits(buyer.address, ZERO)).to.equal(0n);
       await expectConserved(fx, ZERO);
     });
 
@@ -202,11 +205,12 @@ describe("Security: the counterparty moves first", () => {
   });
 
   describe("when staff refund in full in front of the fan's dispute", () => {
-    it("reverts the dispute, but the fan already holds the whole escrow as a credit it can withdraw", async () => {
-      const { merchstand, seller, buyer, shirtId, other, ethers } = fx;
+    it("reverts the dispute, but the fan has already been paid the whole escrow", async () => {
+      const { merchstand, seller, buyer, shirtId, ethers } = fx;
       const bought = await buyEth(fx, buyer, shirtId);
       const shipped = await ship(fx, bought.orderId, bought.order);
-      const { b } = await sameBlock(
+      const escrow = await ethers.provider.getBalance(await merchstand.getAddress());
+      const { a, b } = await sameBlock(
         (o) => merchstand.connect(seller).refund(bought.orderId, shipped, shipped.amount, o),
         (o) => merchstand.connect(buyer).dispute(bought.orderId, shipped, "torn", o),
       );
@@ -214,33 +218,40 @@ describe("Security: the counterparty moves first", () => {
       await expect(merchstand.connect(buyer).dispute.staticCall(bought.orderId, shipped, "torn"))
         .to.be.revertedWithCustomError(merchstand, "InvalidOrderStatus")
         .withArgs(bought.orderId, Status.Refunded);
-      await expect(merchstand.connect(buyer).withdraw(ZERO, other.address)).to.changeEtherBalance(
-        ethers,
-        other,
-        shipped.amount,
-      );
+      const names = a.logs.map((l) => merchstand.interface.parseLog(l)?.name);
+      expect(names).to.include("OrderRefunded");
+      expect(names, "paid, not credited").to.not.include("Credited");
+      expect(await ethers.provider.getBalance(await merchstand.getAddress())).to.equal(escrow - shipped.amount);
+      expect(await merchstand.credits(buyer.address, ZERO)).to.equal(0n);
     });
   });
 
   describe("when the store concedes a dispute", () => {
     it("refunds the whole escrow to the fan and ends the order Refunded", async () => {
-      const { merchstand, seller, buyer, shirtId, ethStoreId } = fx;
+      const { merchstand, seller, buyer, shirtId, ethStoreId, ethers } = fx;
       const bought = await buyEth(fx, buyer, shirtId);
       const disputed = await disputeOrder(fx, bought.orderId, await ship(fx, bought.orderId, bought.order));
       await expect(merchstand.connect(seller).refund(bought.orderId, disputed, disputed.amount - 1n))
         .to.be.revertedWithCustomError(merchstand, "InvalidAmount")
         .withArgs(bought.orderId, disputed.amount - 1n, disputed.amount);
-      await expect(merchstand.connect(seller).refund(bought.orderId, disputed, disputed.amount))
-        .to.emit(merchstand, "OrderRefunded")
-        .withArgs(bought.orderId, ethStoreId, disputed.amount);
+      const conceded = merchstand.connect(seller).refund(bought.orderId, disputed, disputed.amount);
+      await expect(conceded).to.emit(merchstand, "OrderRefunded").withArgs(bought.orderId, ethStoreId, disputed.amount);
+      await expect(conceded).to.changeEtherBalance(ethers, buyer, disputed.amount);
       expect(await merchstand.orderStatus(bought.orderId)).to.equal(Status.Refunded);
-      expect(await merchstand.credits(buyer.address, ZERO)).to.equal(disputed.amount);
     });
   });
 
   describe("when an admin moves first", () => {
     it("lets the fan cancel, dispute, confirm and withdraw through a pause", async () => {
       const { merchstand, admin, seller, buyer, shirtId, other, ethers } = fx;
+      // A buyer contract that refuses ETH holds its refund as a credit, to withdraw during the pause.
+      const receiver = (await ethers.deployContract("RevertingReceiver")) as unknown as RevertingReceiver;
+      const target = await merchstand.getAddress();
+      const price = await priceOf(fx, shirtId);
+      const buy = merchstand.interface.encodeFunctionData("buy_oT9la", [packLine(shirtId, 0, 1, price), SHIPPING]);
+      const w = await placed(merchstand, receiver.execute(target, price, buy, { value: price }));
+      await (await merchstand.connect(seller).refund(w.orderId, w.order, 1n)).wait();
+      expect(await merchstand.credits(await receiver.getAddress(), ZERO)).to.equal(1n);
       const x = await buyEth(fx, buyer, shirtId);
       const y = await buyEth(fx, buyer, shirtId, { variant: 1 });
       const z = await buyEth(fx, buyer, shirtId, { variant: 2 });
@@ -255,7 +266,8 @@ describe("Security: the counterparty moves first", () => {
       expect(b.status).to.equal(1);
       await expect(merchstand.connect(buyer).dispute(y.orderId, yShipped, "late")).to.emit(merchstand, "OrderDisputed");
       await expect(merchstand.connect(buyer).complete(z.orderId, zShipped)).to.emit(merchstand, "OrderCompleted");
-      await expect(merchstand.connect(buyer).withdraw(ZERO, other.address)).to.changeEtherBalance(ethers, other, 1n);
+      const withdraw = merchstand.interface.encodeFunctionData("withdraw", [ZERO, other.address]);
+      await expect(receiver.execute(target, 0, withdraw)).to.changeEtherBalance(ethers, other, 1n);
     });
 
     it("lets the fan's buy through a fee change: the fan pays the price, the fee comes out of the store's share", async () => {
@@ -274,21 +286,23 @@ describe("Security: the counterparty moves first", () => {
       );
     });
 
-    it("lets the fan withdraw credits in a token the admin just de-listed", async () => {
-      const { merchstand, admin, seller, buyer, usd, mugId } = fx;
+    it("lets the fan cancel and be paid in a token the admin just de-listed", async () => {
+      const { merchstand, admin, buyer, usd, mugId } = fx;
       const price = await priceOf(fx, mugId);
       await (await usd.connect(buyer).approve(await merchstand.getAddress(), price)).wait();
       const { orderId, order } = await placed(
         merchstand,
         merchstand.connect(buyer).buy_oT9la(packLine(mugId, 0, 1, price), SHIPPING),
       );
-      await (await merchstand.connect(seller).refund(orderId, order, price)).wait();
+      await fx.networkHelpers.time.increase(await shipWindow());
       const token = await usd.getAddress();
+      const before = await usd.balanceOf(buyer.address);
       const { b } = await sameBlock(
         (o) => merchstand.connect(admin).setCurrencyAllowed(token, false, o),
-        (o) => merchstand.connect(buyer).withdraw(token, buyer.address, o),
+        (o) => merchstand.connect(buyer).cancel(orderId, order, o),
       );
       expect(b.status).to.equal(1);
+      expect((await usd.balanceOf(buyer.address)) - before).to.equal(order.amount);
       expect(await merchstand.credits(buyer.address, token)).to.equal(0n);
     });
   });
@@ -328,6 +342,45 @@ describe("Security: the counterparty moves first", () => {
       await expectConserved(fx, tokenAddress);
     });
 
+    it("credits a refund and a ruling to a buyer the token blocklisted after paying", async () => {
+      const { merchstand, admin, seller, buyer, arbiter, other, ethers } = fx;
+      const token = (await ethers.deployContract("BlocklistToken")) as unknown as BlocklistToken;
+      const tokenAddress = await token.getAddress();
+      await (await merchstand.connect(admin).setCurrencyAllowed(tokenAddress, true)).wait();
+      const storeId = await openStore(fx, seller, {
+        currency: tokenAddress,
+        name: "Blocklist Store",
+        terms: { ...(await fixtureTerms(fx)), arbiter: arbiter.address },
+      });
+      await (
+        await merchstand
+          .connect(seller)
+          .listProduct(storeId, { name: "Tee", metadataCid: "", category: 0, maxPerBuyer: 0, digital: false }, [
+            { label: "M", price: 20_000_000n, stock: 5 },
+          ])
+      ).wait();
+      const productId = (await merchstand.getProducts(0, 0))[1];
+      await (await token.mint(buyer.address, 40_000_000n)).wait();
+      await (await token.connect(buyer).approve(await merchstand.getAddress(), 40_000_000n)).wait();
+      const buy = () =>
+        placed(merchstand, merchstand.connect(buyer).buy_oT9la(packLine(productId, 0, 1, 20_000_000n), SHIPPING));
+      const refunded = await buy();
+      const ruled = await buy();
+      const disputed = await disputeOrder(fx, ruled.orderId, await ship(fx, ruled.orderId, ruled.order));
+      await (await token.connect(admin).setBlocklisted(buyer.address, true)).wait();
+
+      // Neither the store's refund nor the arbiter's ruling depends on the token accepting the buyer.
+      await expect(merchstand.connect(seller).refund(refunded.orderId, refunded.order, 5_000_000n))
+        .to.emit(merchstand, "Credited")
+        .withArgs(buyer.address, tokenAddress, 5_000_000n);
+      await expect(merchstand.connect(arbiter).resolveDispute(ruled.orderId, disputed, 8_000_000n))
+        .to.emit(merchstand, "Credited")
+        .withArgs(buyer.address, tokenAddress, 8_000_000n);
+      await (await merchstand.connect(buyer).withdraw(tokenAddress, other.address)).wait();
+      expect(await token.balanceOf(other.address)).to.equal(13_000_000n);
+      await expectConserved(fx, tokenAddress);
+    });
+
     it("credits a buyer contract that rejects ETH, which withdraws to an address that takes it", async () => {
       const { merchstand, shirtId, other, ethers } = fx;
       const receiver = (await ethers.deployContract("RevertingReceiver")) as unknown as RevertingReceiver;
@@ -344,6 +397,68 @@ describe("Security: the counterparty moves first", () => {
       const withdraw = merchstand.interface.encodeFunctionData("withdraw", [ZERO, other.address]);
       await expect(receiver.execute(target, 0, withdraw)).to.changeEtherBalance(ethers, other, order.amount);
       await expectConserved(fx, ZERO, [receiverAddress]);
+    });
+
+    /** A buyer contract (RevertingReceiver or GasBurner) places a shirt order; returns it shipped and disputed. */
+    async function puppetDisputes(name: "RevertingReceiver" | "GasBurner") {
+      const { merchstand, shirtId, ethers } = fx;
+      const puppet = (await ethers.deployContract(name)) as unknown as RevertingReceiver;
+      const target = await merchstand.getAddress();
+      const price = await priceOf(fx, shirtId);
+      const buy = merchstand.interface.encodeFunctionData("buy_oT9la", [packLine(shirtId, 0, 1, price), SHIPPING]);
+      const { orderId, order } = await placed(merchstand, puppet.execute(target, price, buy, { value: price }));
+      const shipped = await ship(fx, orderId, order);
+      const dispute = merchstand.interface.encodeFunctionData("dispute", [orderId, shipped, "torn"]);
+      const receipt = await (await puppet.execute(target, 0, dispute)).wait();
+      const log = receipt?.logs.map((l) => merchstand.interface.parseLog(l)).find((e) => e?.name === "OrderDisputed");
+      return {
+        puppet,
+        address: await puppet.getAddress(),
+        orderId,
+        order,
+        disputed: { ...shipped, disputedAt: BigInt(log?.args.disputedAt) },
+      };
+    }
+
+    it("credits a refund and a ruling a buyer contract refuses, and the store's and arbiter's calls go through", async () => {
+      const { merchstand, seller, arbiter, other, ethers } = fx;
+      const { puppet, address, orderId, disputed } = await puppetDisputes("RevertingReceiver");
+      const half = disputed.amount / 2n;
+      await expect(merchstand.connect(arbiter).resolveDispute(orderId, disputed, half))
+        .to.emit(merchstand, "Credited")
+        .withArgs(address, ZERO, half);
+      const second = await puppetDisputes("RevertingReceiver");
+      await expect(merchstand.connect(seller).refund(second.orderId, second.disputed, second.disputed.amount))
+        .to.emit(merchstand, "Credited")
+        .withArgs(second.address, ZERO, second.disputed.amount);
+      const withdraw = merchstand.interface.encodeFunctionData("withdraw", [ZERO, other.address]);
+      await expect(puppet.execute(await merchstand.getAddress(), 0, withdraw)).to.changeEtherBalance(
+        ethers,
+        other,
+        half,
+      );
+      await expectConserved(fx, ZERO, [address, second.address]);
+    });
+
+    it("caps what a gas-burning buyer can burn of the arbiter's or anyone's gas; its share is credited", async () => {
+      const { merchstand, arbiter, other } = fx;
+      const a = await puppetDisputes("GasBurner");
+      const ruled = await (
+        await merchstand
+          .connect(arbiter)
+          .resolveDispute(a.orderId, a.disputed, a.disputed.amount, { gasLimit: 10_000_000 })
+      ).wait();
+      // The push may burn its 10,000 allowance; the rest is the ruling and the fallback credit in a new slot.
+      expect(ruled?.gasUsed).to.be.below(100_000n);
+      expect(await merchstand.credits(a.address, ZERO)).to.equal(a.disputed.amount);
+      const b = await puppetDisputes("GasBurner");
+      await fx.networkHelpers.time.increase(Number(await merchstand.ARBITER_WINDOW()));
+      const expired = await (
+        await merchstand.connect(other).resolveExpiredDispute(b.orderId, b.disputed, { gasLimit: 10_000_000 })
+      ).wait();
+      expect(expired?.gasUsed).to.be.below(100_000n);
+      expect(await merchstand.credits(b.address, ZERO)).to.equal(b.disputed.amount);
+      await expectConserved(fx, ZERO, [a.address, b.address]);
     });
   });
 

@@ -86,9 +86,13 @@ describe("Security: re-entrancy", () => {
       const { receiver, address, target } = await attacker();
       const withdraw = merchstand.interface.encodeFunctionData("withdraw", [ZERO, address]);
       for (const call of everyStateChangingCall(fx)) {
-        // Fresh credits each round: a refunded order of the attacker's own.
+        // Fresh credits each round: a refunded order of the attacker's own, whose push the attacker makes fail (it
+        // re-enters and reverts), so the refund is credited.
         const { orderId, order } = await attackerBuys(receiver, target);
-        await (await merchstand.connect(seller).refund(orderId, order, order.amount)).wait();
+        await (await receiver.armCall(call.data, true)).wait();
+        await expect(merchstand.connect(seller).refund(orderId, order, order.amount))
+          .to.emit(merchstand, "Credited")
+          .withArgs(address, ZERO, order.amount);
         await (await receiver.armCall(call.data, false)).wait();
         await expect(receiver.execute(target, 0, withdraw), call.name).to.changeEtherBalances(
           ethers,

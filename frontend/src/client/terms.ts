@@ -56,8 +56,8 @@ export function termsSentences(
   );
   out.push(
     options.storeIsArbiter
-      ? `Disputes are decided by the store itself (${shortAddress(terms.arbiter)}), not by an independent arbiter. If it hasn't ruled after ${days(options.arbiterWindow)}, you (or anyone) can settle the dispute in your favour: the whole payment is credited to you to withdraw. Until someone does, it can still rule.`
-      : `Disputes are decided by the arbiter ${shortAddress(terms.arbiter)}. If the arbiter hasn't ruled after ${days(options.arbiterWindow)}, you (or anyone) can settle the dispute in your favour: the whole payment is credited to you to withdraw. Until someone does, the arbiter can still rule.`,
+      ? `Disputes are decided by the store itself (${shortAddress(terms.arbiter)}), not by an independent arbiter. If it hasn't ruled after ${days(options.arbiterWindow)}, you (or anyone) can settle the dispute in your favour: the whole payment is sent back to you. Until someone does, it can still rule.`
+      : `Disputes are decided by the arbiter ${shortAddress(terms.arbiter)}. If the arbiter hasn't ruled after ${days(options.arbiterWindow)}, you (or anyone) can settle the dispute in your favour: the whole payment is sent back to you. Until someone does, the arbiter can still rule.`,
   );
   return out;
 }

@@ -217,6 +217,7 @@ export const merchstandAbi = [
   {"inputs":[{"name":"productId","type":"uint64"},{"name":"variant","type":"uint8"},{"name":"price","type":"uint96"}],"name":"setVariantPrice","outputs":[],"stateMutability":"nonpayable","type":"function"},
   {"inputs":[{"name":"productId","type":"uint64"},{"name":"variant","type":"uint8"},{"name":"stock","type":"uint32"}],"name":"setVariantStock","outputs":[],"stateMutability":"nonpayable","type":"function"},
   {"inputs":[{"name":"storeId","type":"uint64"}],"name":"shippingZones","outputs":[{"components":[{"name":"rate","type":"uint96"},{"name":"freeFrom","type":"uint96"}],"name":"zones","type":"tuple[]"}],"stateMutability":"view","type":"function"},
+  {"inputs":[{"name":"storeId","type":"uint64"}],"name":"storeFeesOwed","outputs":[{"name":"","type":"uint256"}],"stateMutability":"view","type":"function"},
   {"inputs":[{"name":"storeId","type":"uint64"},{"name":"version","type":"uint32"}],"name":"storeTerms","outputs":[{"components":[{"name":"arbiter","type":"address"},{"name":"shipWindow","type":"uint32"},{"name":"deliveryWindow","type":"uint32"}],"name":"","type":"tuple"}],"stateMutability":"view","type":"function"},
   {"inputs":[{"name":"interfaceId","type":"bytes4"}],"name":"supportsInterface","outputs":[{"name":"","type":"bool"}],"stateMutability":"view","type":"function"},
   {"inputs":[{"name":"storeId","type":"uint64"},{"name":"newOwner","type":"address"}],"name":"transferStoreOwnership","outputs":[],"stateMutability":"nonpayable","type":"function"},

@@ -274,7 +274,7 @@ async function orderView(
                 () =>
                   void run(
                     resolveExpiredDisputeTx(r),
-                    "Refund credited: collect it from the notice at the top of the page.",
+                    "Dispute settled. The payment was sent back to your wallet (if your wallet couldn't take it, it is credited to you: collect it from the notice at the top of the page).",
                   ),
                 { class: "btn" },
               )

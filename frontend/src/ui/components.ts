@@ -372,7 +372,7 @@ export function selfArbitrated(store: Store, chain: Pick<Chain, "read">): HTMLEl
   const note = h("p", { class: "muted small self-arbitrated", attrs: { hidden: true } });
   const show = (yes: boolean) => {
     if (!yes) return;
-    note.textContent = `This store settles its own disputes: its arbiter is the store's own wallet. If it hasn't ruled after ${ARBITER_WINDOW / DAY} days, you can claim everything back (credited to you to withdraw); until you claim, it can still rule.`;
+    note.textContent = `This store settles its own disputes: its arbiter is the store's own wallet. If it hasn't ruled after ${ARBITER_WINDOW / DAY} days, you can claim everything back (sent to your wallet); until you claim, it can still rule.`;
     note.hidden = false;
   };
   if (arbiterIsStoreWallet(store)) show(true);

@@ -1,8 +1,9 @@
 // "You have 0.006 ETH to collect", on every page (ui/layout.ts mounts it under the banners) while the connected
-// account holds credits in the contract (`credits(account, currency)`): a store's refund or a dispute settled in
-// the fan's favour is credited, not sent, and stays there until withdrawn. A cancelled order's payment is sent
-// straight back (Merchstand.cancel), so it only lands here when that push failed. Read on each account change,
-// after each transaction, and on new blocks at most every CREDITS_MIN_INTERVAL_MS.
+// account holds credits in the contract (`credits(account, currency)`). A cancelled order's payment, a store's refund
+// and the fan's share of a dispute are sent straight to the fan's address (Merchstand.cancel, refund, resolveDispute,
+// resolveExpiredDispute); they land here only when that payment failed (a contract wallet that refuses it, a token
+// that blocks the address), and stay until withdrawn. Read on each account change, after each transaction, and on
+// new blocks at most every CREDITS_MIN_INTERVAL_MS.
 import type { App } from "../app.ts";
 import { formatAmount } from "../client/format.ts";
 import type { Currency } from "../client/manifest.ts";
@@ -47,7 +48,7 @@ export function mountCreditsNotice(app: App): HTMLElement {
         }),
         h("p", {
           class: "muted small",
-          text: "A refund from a store or a dispute settled in your favour waits in the Merchstand contract until you collect it. (A cancelled order's payment goes straight back to your wallet.)",
+          text: "Refunds, cancelled orders and disputes settled in your favour are paid straight to your wallet. This payment couldn't be delivered to it, so it waits in the Merchstand contract until you collect it, to any address you choose.",
         }),
         h(
           "p",

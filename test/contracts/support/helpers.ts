@@ -192,9 +192,15 @@ export async function expectConserved(fx: Fx, currency: string, extraAccounts: s
     if (OPEN.has(BigInt(await merchstand.orderStatus(id)))) escrowed += amount;
   }
 
+  // A store's balance and the fees its orders owe the platform (credited to the fee recipient on withdrawal).
   let storeBalances = 0n;
+  let feesOwed = 0n;
   const [stores] = await merchstand.getStores(0, 1_000);
-  for (const s of stores) if (ethers.getAddress(s.currency) === cur) storeBalances += BigInt(s.balance);
+  for (const s of stores) {
+    if (ethers.getAddress(s.currency) !== cur) continue;
+    storeBalances += BigInt(s.balance);
+    feesOwed += BigInt(await merchstand.storeFeesOwed(s.id));
+  }
 
   const accounts = new Set<string>(extraAccounts.map((a) => ethers.getAddress(a)));
   for (const signer of await ethers.getSigners()) accounts.add(signer.address);
@@ -209,9 +215,10 @@ export async function expectConserved(fx: Fx, currency: string, extraAccounts: s
   for (const a of accounts) credited += BigInt(await merchstand.credits(a, cur));
 
   const held = cur === ZERO ? await ethers.provider.getBalance(address) : await tokenBalance(fx, cur, address);
-  expect(held, `contract holds escrow ${escrowed} + stores ${storeBalances} + credits ${credited}`).to.equal(
-    escrowed + storeBalances + credited,
-  );
+  expect(
+    held,
+    `contract holds escrow ${escrowed} + stores ${storeBalances} + fees owed ${feesOwed} + credits ${credited}`,
+  ).to.equal(escrowed + storeBalances + feesOwed + credited);
 }
 
 export async function tokenBalance(fx: Fx, token: string, account: string): Promise<bigint> {

@@ -256,6 +256,7 @@ abstract contract MerchstandPurchase is MerchstandStorage {
         bytes32 mask = _HASH_MASK;
         uint256 discount = code & _CODE_WORD_DISCOUNT;
         uint256 e;
+        uint256 words;
         assembly ("memory-safe") {
             mstore(buf, _ORDER_HEAD_offset)
             mstore(add(buf, _ORDER_BUYER_offset), caller())
@@ -269,7 +270,8 @@ abstract contract MerchstandPurchase is MerchstandStorage {
             mstore(add(buf, _ORDER_AMOUNT_offset), amount)
             mstore(add(buf, _ORDER_SHIPS_FROM_offset), and(shr(_INFO_SHIPS_FROM, extras), 0xffffffffff))
             mstore(add(buf, _ORDER_ZONE_offset), and(shr(_INFO_ZONE, extras), 0xff))
-            mstore(add(buf, _ORDER_SHIPPING_offset), shr(_INFO_SHIPPING, extras))
+            // Masked to its 96 bits: `extras` carries the code-used bit (_INFO_CODE_USED) above the rate.
+            mstore(add(buf, _ORDER_SHIPPING_offset), and(shr(_INFO_SHIPPING, extras), 0xffffffffffffffffffffffff))
             mstore(add(buf, _ORDER_DISCOUNT_offset), discount)
             mstore(add(buf, _ORDER_LINES_HEAD_offset), _ORDER_LINES_REL)
             mstore(add(buf, _ORDER_LINES_LENGTH_offset), lines)
@@ -279,9 +281,6 @@ abstract contract MerchstandPurchase is MerchstandStorage {
             mstore(0, orderId)
             mstore(0x20, _orders.slot)
             sstore(keccak256(0, 0x40), or(and(h, mask), status))
-        }
-        uint256 words;
-        assembly ("memory-safe") {
             // The code word goes right after the line words. Written without a branch: without a code, this word is
             // where {_emitPlaced} writes the shipping length next, and `words` stays `lines`.
             mstore(add(e, add(_LOG_LINES_offset, shl(5, lines))), code)
@@ -356,9 +355,10 @@ abstract contract MerchstandPurchase is MerchstandStorage {
         if (rate > maxShipping) revert IMerchstand.ShippingAboveMax(storeId, zone, rate, maxShipping);
     }
 
-    /// @dev Checks a signed code (packed `c`, signature `r`, `vs`: {IMerchstand-SignedCode}) for an order of `storeId` and counts its use; returns what it takes off `base` (the
-    /// goods it applies to). The code's `storeId` and `buyer` are not in the packed code: they are taken from the
-    /// purchase, so a code signed for another store or buyer recovers to a stranger and is refused.
+    /// @dev Checks a signed code (packed `c`, signature `r`, `vs`: {IMerchstand-SignedCode}) for an order of `storeId`
+    /// and counts its use; returns what it takes off `base` (the goods it applies to). The code's `storeId` and
+    /// `buyer` are not in the packed code: they are taken from the purchase, so a code signed for another store or
+    /// buyer recovers to a stranger and is refused.
     function _redeem(uint64 storeId, uint256 c, bytes32 r, bytes32 vs, uint256 base)
         internal
         returns (uint256 discount)
@@ -373,9 +373,8 @@ abstract contract MerchstandPurchase is MerchstandStorage {
         // solhint-disable-next-line gas-strict-inequalities
         if (block.timestamp >= expiresAt) revert IMerchstand.CodeExpired(storeId, id, expiresAt, block.timestamp);
         uint256 maxUses = uint32(c >> _CODE_MAX_USES);
-        address signer = _recoverCompact(
-            _packedCodeDigest(storeId, c, flags & _CODE_BOUND != 0 ? msg.sender : address(0)), r, vs
-        );
+        address signer =
+            _recoverCompact(_packedCodeDigest(storeId, c, flags & _CODE_BOUND != 0 ? msg.sender : address(0)), r, vs);
         if (signer == address(0) || !_isStaff(storeId, signer)) {
             revert IMerchstand.InvalidCodeSignature(storeId, id, signer);
         }

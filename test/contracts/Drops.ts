@@ -396,12 +396,21 @@ describe("Drops", () => {
     });
 
     describe("through buyShipped_eaaaa (no code words in the calldata)", () => {
-      const buyShipped_eaaaa = async (zone: number, maxShipping: bigint, value: bigint, who = fx.buyer, o: object = {}) => {
+      const buyShipped_eaaaa = async (
+        zone: number,
+        maxShipping: bigint,
+        value: bigint,
+        who = fx.buyer,
+        o: object = {},
+      ) => {
         const price = await priceOf(fx, fx.shirtId);
         const terms = await termsVersionOf(fx, fx.shirtId);
         return fx.merchstand
           .connect(who)
-          .buyShipped_eaaaa(packLine(fx.shirtId, 0, 1, price, terms), options(zone, maxShipping), SHIPPING, { value, ...o });
+          .buyShipped_eaaaa(packLine(fx.shirtId, 0, 1, price, terms), options(zone, maxShipping), SHIPPING, {
+            value,
+            ...o,
+          });
       };
 
       it("places the same order as buyWith without a code: zone, rate, amount, no code word", async () => {
@@ -467,7 +476,10 @@ describe("Drops", () => {
         const price = await priceOf(fx, shirtId);
         const rate = ZONES[0]?.rate ?? 0n;
         await merchstand.connect(admin).pause();
-        await expect(buyShipped_eaaaa(1, rate, price + rate)).to.be.revertedWithCustomError(merchstand, "EnforcedPause");
+        await expect(buyShipped_eaaaa(1, rate, price + rate)).to.be.revertedWithCustomError(
+          merchstand,
+          "EnforcedPause",
+        );
       });
     });
 
@@ -533,6 +545,18 @@ describe("Drops", () => {
       expect(order.amount).to.equal(price - discount);
       const [uses, revoked] = await merchstand.codeState(ethStoreId, 1);
       expect([uses, revoked]).to.deep.equal([1n, false]);
+    });
+
+    it("leaves the buyer's own exit working: a code order rebuilt from OrderPlaced is cancelled after the ship window", async () => {
+      const { merchstand, seller, buyer, ethStoreId, networkHelpers } = fx;
+      const price = await priceOf(fx, fx.shirtId);
+      const signed = await signCode(fx, seller, await code());
+      const discount = (price * 2_000n) / 10_000n;
+      const { orderId, order } = await placed(merchstand, buyCoded(signed, price - discount));
+      await networkHelpers.time.increase(8n * DAY);
+      await expect(merchstand.connect(buyer).cancel(orderId, order))
+        .to.emit(merchstand, "OrderCancelled")
+        .withArgs(orderId, ethStoreId, price - discount);
     });
 
     it("takes an amount off, never more than the goods", async () => {

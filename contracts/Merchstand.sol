@@ -199,7 +199,7 @@ contract Merchstand is IMerchstand, MerchstandPurchase {
             amount = uint96(raw) * uint256(quantity);
         }
         orderId = _orderId(productId, variant, raw);
-        uint256 buf = _newOrderBuffer(1, shipping.length);
+        uint256 buf = _newOrderBuffer(1, shipping.length, 0);
         _writeLine(buf, 1, 0, productId, variant, quantity, raw);
         _placeOrder(buf, 1, orderId, storeId, hot, _feeBps, amount, shipsFrom << _INFO_SHIPS_FROM, 0, shipping);
         if (hot.currency == address(0)) {
@@ -217,13 +217,31 @@ contract Merchstand is IMerchstand, MerchstandPurchase {
         whenNotPaused
         returns (uint256 orderId)
     {
+        return _buyWith(line, options, code.code, code.r, code.vs, shipping);
+    }
+
+    /// @inheritdoc IMerchstand
+    /// @dev {buyWith} without the code's three calldata words, which a purchase without a code would pay as zeros.
+    function buyShipped_eaaaa(uint256 line, uint256 options, bytes calldata shipping)
+        external
+        payable
+        whenNotPaused
+        returns (uint256 orderId)
+    {
+        return _buyWith(line, options, 0, 0, 0, shipping);
+    }
+
+    /// @dev The body of {buyWith} and {buyShipped_eaaaa}: `c`, `r`, `vs` are the {SignedCode}, `c` 0 for none.
+    function _buyWith(uint256 line, uint256 options, uint256 c, bytes32 r, bytes32 vs, bytes calldata shipping)
+        private
+        returns (uint256 orderId)
+    {
         if (_reentrancyGuardEntered()) revert ReentrancyGuardReentrantCall();
         if (line >> _LINE_END != 0) revert InvalidLine(line);
         if (options >> _OPTIONS_END != 0) revert InvalidLine(options);
         uint64 productId = uint64(line);
         uint8 variant = uint8(line >> 64);
         uint32 quantity = uint32(line >> 72);
-        uint256 c = code.code;
         uint64 bound = uint64(c >> _CODE_PRODUCT);
         (uint256 raw, uint256 shipsFrom) =
             _takeLine(productId, variant, quantity, uint96(line >> 104), c != 0 && bound == productId);
@@ -240,7 +258,7 @@ contract Merchstand is IMerchstand, MerchstandPurchase {
         uint256 discount;
         if (c != 0) {
             if (bound != 0 && bound != productId) revert CodeNotForProduct(storeId, uint32(c), bound);
-            discount = _redeem(storeId, code, goods);
+            discount = _redeem(storeId, c, r, vs, goods);
         }
         uint256 amount;
         uint256 extras;
@@ -251,10 +269,9 @@ contract Merchstand is IMerchstand, MerchstandPurchase {
             extras = (options & 0xff) << _INFO_ZONE | shipsFrom << _INFO_SHIPS_FROM | rate << _INFO_SHIPPING
                 | (c == 0 ? 0 : _INFO_CODE_USED);
         }
-        uint256 buf = _newOrderBuffer(1, shipping.length);
+        uint256 buf = _newOrderBuffer(1, shipping.length, c == 0 ? 0 : 1);
         _writeLine(buf, 1, 0, productId, variant, quantity, raw);
-        _placeOrder(buf, 1, orderId, storeId, hot, _feeBps, amount, extras, discount, shipping);
-        if (c != 0) emit CodeRedeemed(orderId, storeId, uint32(c), discount);
+        _placeOrder(buf, 1, orderId, storeId, hot, _feeBps, amount, extras, _codeWord(discount, c), shipping);
         if (hot.currency == address(0)) {
             if (msg.value != amount) revert IncorrectPayment(amount, msg.value);
         } else {

@@ -3,7 +3,6 @@ pragma solidity 0.8.30;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
-import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {IMerchstand} from "../interfaces/IMerchstand.sol";
 import {MerchstandStorage} from "./MerchstandStorage.sol";
 
@@ -40,8 +39,8 @@ abstract contract MerchstandPurchase is MerchstandStorage {
             if (i == 0) currency = hot.currency;
             else if (hot.currency != currency) revert IMerchstand.CurrencyMismatch(currency, hot.currency);
             uint256 n = co.lines.length;
-            uint256 buf = _newOrderBuffer(n, co.shipping.length);
             uint256 c = co.code.code;
+            uint256 buf = _newOrderBuffer(n, co.shipping.length, c == 0 ? 0 : 1);
             uint64 bound = uint64(c >> _CODE_PRODUCT);
             uint256 amount;
             uint256 boundGoods;
@@ -70,7 +69,7 @@ abstract contract MerchstandPurchase is MerchstandStorage {
             if (c != 0) {
                 // Every line costs something (prices are never 0), so no bound goods means no bound product.
                 if (bound != 0 && boundGoods == 0) revert IMerchstand.CodeNotForProduct(storeId, uint32(c), bound);
-                discount = _redeem(storeId, co.code, bound == 0 ? amount : boundGoods);
+                discount = _redeem(storeId, c, co.code.r, co.code.vs, bound == 0 ? amount : boundGoods);
             }
             uint256 extras;
             // unchecked: discount <= the goods (see {_redeem}); the rate is below 2^96.
@@ -88,8 +87,7 @@ abstract contract MerchstandPurchase is MerchstandStorage {
             if (c != 0) extras |= _INFO_CODE_USED;
             if (amount > type(uint128).max) revert IMerchstand.InvalidAmount(orderId, amount, type(uint128).max);
             orderIds[i] = orderId;
-            _placeOrder(buf, n, orderId, storeId, hot, fee, amount, extras, discount, co.shipping);
-            if (c != 0) emit IMerchstand.CodeRedeemed(orderId, storeId, uint32(c), discount);
+            _placeOrder(buf, n, orderId, storeId, hot, fee, amount, extras, _codeWord(discount, c), co.shipping);
             // unchecked: total is a sum of at most MAX_CART_LINES amounts below 2^128.
             unchecked {
                 total += amount;
@@ -180,19 +178,26 @@ abstract contract MerchstandPurchase is MerchstandStorage {
     }
 
     /// @dev Allocates the memory a new order is built in, once, for both its commitment and its {OrderPlaced} log:
-    /// `[0x20][abi tuple of the Order: 10 head words, lines length, 4 words per line]` (which is `abi.encode(order)`)
-    /// followed by the log data `[info][0x60][offset of shipping][lines length][1 word per line][shipping length]
-    /// [shipping, zero-padded]`.
-    function _newOrderBuffer(uint256 lines, uint256 shippingLength) internal pure returns (uint256 buf) {
+    /// `[0x20][abi tuple of the Order: 14 head words, lines length, 4 words per line]` (which is `abi.encode(order)`)
+    /// followed by the log data `[info][0x60][offset of shipping][words length][1 word per line][code word, if any]
+    /// [shipping length][shipping, zero-padded]`. `code`: 1 when the order used a code (its {_codeWord} follows the
+    /// lines in the log), else 0.
+    function _newOrderBuffer(uint256 lines, uint256 shippingLength, uint256 code) internal pure returns (uint256 buf) {
         assembly ("memory-safe") {
             buf := mload(0x40)
             let size :=
                 add(
-                    add(_ORDER_BUFFER_FIXED_SIZE, mul(_ORDER_BUFFER_LINE_SIZE, lines)),
+                    add(add(_ORDER_BUFFER_FIXED_SIZE, mul(_ORDER_BUFFER_LINE_SIZE, lines)), shl(5, code)),
                     and(add(shippingLength, 31), not(31))
                 )
             mstore(0x40, add(buf, size))
         }
+    }
+
+    /// @dev The word {OrderPlaced} carries after the lines of an order that used code `c`: `discount | codeId << 224`
+    /// (a discount is at most the order's goods, below 2^133; see {IMerchstand-OrderPlaced}). 0 without a code.
+    function _codeWord(uint256 discount, uint256 c) internal pure returns (uint256) {
+        return c == 0 ? 0 : discount | uint256(uint32(c)) << _CODE_WORD_ID;
     }
 
     /// @dev Writes line `j` of an order of `lines` lines in `buf`: in full in the tuple, packed in the log data with
@@ -229,7 +234,8 @@ abstract contract MerchstandPurchase is MerchstandStorage {
     }
 
     /// @dev Fills in the order in `buf`, stores its commitment as Paid, emits {OrderPlaced}. Digital orders too: they
-    /// wait in escrow for {deliver}.
+    /// wait in escrow for {deliver}. `code` is the order's {_codeWord} (its discount in the low 224 bits), written
+    /// after the lines in the log when `extras` has {_INFO_CODE_USED}.
     function _placeOrder(
         uint256 buf,
         uint256 lines,
@@ -239,7 +245,7 @@ abstract contract MerchstandPurchase is MerchstandStorage {
         uint16 fee,
         uint256 amount,
         uint256 extras,
-        uint256 discount,
+        uint256 code,
         bytes calldata shipping
     ) internal {
         uint256 status = uint8(IMerchstand.OrderStatus.Paid);
@@ -248,7 +254,9 @@ abstract contract MerchstandPurchase is MerchstandStorage {
         uint256 feeWord = fee;
         address currency = hot.currency;
         bytes32 mask = _HASH_MASK;
+        uint256 discount = code & _CODE_WORD_DISCOUNT;
         uint256 e;
+        uint256 words;
         assembly ("memory-safe") {
             mstore(buf, _ORDER_HEAD_offset)
             mstore(add(buf, _ORDER_BUYER_offset), caller())
@@ -262,7 +270,8 @@ abstract contract MerchstandPurchase is MerchstandStorage {
             mstore(add(buf, _ORDER_AMOUNT_offset), amount)
             mstore(add(buf, _ORDER_SHIPS_FROM_offset), and(shr(_INFO_SHIPS_FROM, extras), 0xffffffffff))
             mstore(add(buf, _ORDER_ZONE_offset), and(shr(_INFO_ZONE, extras), 0xff))
-            mstore(add(buf, _ORDER_SHIPPING_offset), shr(_INFO_SHIPPING, extras))
+            // Masked to its 96 bits: `extras` carries the code-used bit (_INFO_CODE_USED) above the rate.
+            mstore(add(buf, _ORDER_SHIPPING_offset), and(shr(_INFO_SHIPPING, extras), 0xffffffffffffffffffffffff))
             mstore(add(buf, _ORDER_DISCOUNT_offset), discount)
             mstore(add(buf, _ORDER_LINES_HEAD_offset), _ORDER_LINES_REL)
             mstore(add(buf, _ORDER_LINES_LENGTH_offset), lines)
@@ -272,12 +281,16 @@ abstract contract MerchstandPurchase is MerchstandStorage {
             mstore(0, orderId)
             mstore(0x20, _orders.slot)
             sstore(keccak256(0, 0x40), or(and(h, mask), status))
+            // The code word goes right after the line words. Written without a branch: without a code, this word is
+            // where {_emitPlaced} writes the shipping length next, and `words` stays `lines`.
+            mstore(add(e, add(_LOG_LINES_offset, shl(5, lines))), code)
+            words := add(lines, and(shr(_INFO_CODE_BIT, extras), 1))
         }
-        _emitPlaced(e, lines, orderId, store, terms | (feeWord << 32) | (block.timestamp << 48) | extras, shipping);
+        _emitPlaced(e, words, orderId, store, terms | (feeWord << 32) | (block.timestamp << 48) | extras, shipping);
     }
 
     /// @dev Emits {OrderPlaced} from the log data {_placeOrder} laid out at `e` (its packed lines already written by
-    /// {_writeLine}): `abi.encode(info, lines, shipping)`.
+    /// {_writeLine}, and the code word after them): `abi.encode(info, words, shipping)`, `lines` words long.
     function _emitPlaced(
         uint256 e,
         uint256 lines,
@@ -328,22 +341,28 @@ abstract contract MerchstandPurchase is MerchstandStorage {
             return 0;
         }
         if (zone == 0 || zone > zoneCount) revert IMerchstand.InvalidZone(storeId, zone, zoneCount);
-        IMerchstand.ShippingZone memory z = _zones[storeId][zone];
+        // The packed {IMerchstand-ShippingZone} slot, read once: `rate` in bits 0..95, `freeFrom` in bits 96..191.
+        IMerchstand.ShippingZone storage z = _zones[_zoneKey(storeId, zone)];
+        uint256 raw;
+        assembly ("memory-safe") {
+            raw := sload(z.slot)
+        }
+        uint256 freeFrom = uint96(raw >> 96);
         // solhint-disable-next-line gas-strict-inequalities
-        if (z.freeFrom != 0 && goods >= z.freeFrom) return 0;
-        rate = z.rate;
+        if (freeFrom != 0 && goods >= freeFrom) return 0;
+        rate = uint96(raw);
         uint256 maxShipping = options >> 8;
         if (rate > maxShipping) revert IMerchstand.ShippingAboveMax(storeId, zone, rate, maxShipping);
     }
 
-    /// @dev Checks a signed code for an order of `storeId` and counts its use; returns what it takes off `base` (the
-    /// goods it applies to). The code's `storeId` and `buyer` are not in the packed code: they are taken from the
-    /// purchase, so a code signed for another store or buyer recovers to a stranger and is refused.
-    function _redeem(uint64 storeId, IMerchstand.SignedCode calldata code, uint256 base)
+    /// @dev Checks a signed code (packed `c`, signature `r`, `vs`: {IMerchstand-SignedCode}) for an order of `storeId`
+    /// and counts its use; returns what it takes off `base` (the goods it applies to). The code's `storeId` and
+    /// `buyer` are not in the packed code: they are taken from the purchase, so a code signed for another store or
+    /// buyer recovers to a stranger and is refused.
+    function _redeem(uint64 storeId, uint256 c, bytes32 r, bytes32 vs, uint256 base)
         internal
         returns (uint256 discount)
     {
-        uint256 c = code.code;
         uint32 id = uint32(c);
         uint256 flags = uint8(c >> _CODE_FLAGS);
         uint256 value = uint80(c >> _CODE_VALUE);
@@ -354,20 +373,9 @@ abstract contract MerchstandPurchase is MerchstandStorage {
         // solhint-disable-next-line gas-strict-inequalities
         if (block.timestamp >= expiresAt) revert IMerchstand.CodeExpired(storeId, id, expiresAt, block.timestamp);
         uint256 maxUses = uint32(c >> _CODE_MAX_USES);
-        bytes32 digest = _codeDigest(
-            IMerchstand.DiscountCode({
-                storeId: storeId,
-                id: id,
-                kind: uint8(flags & _CODE_AMOUNT),
-                value: uint80(value),
-                expiresAt: uint40(expiresAt),
-                maxUses: uint32(maxUses),
-                buyer: flags & _CODE_BOUND != 0 ? msg.sender : address(0),
-                productId: uint64(c >> _CODE_PRODUCT)
-            })
-        );
-        (address signer, ECDSA.RecoverError err,) = ECDSA.tryRecover(digest, code.r, code.vs);
-        if (err != ECDSA.RecoverError.NoError || !_isStaff(storeId, signer)) {
+        address signer =
+            _recoverCompact(_packedCodeDigest(storeId, c, flags & _CODE_BOUND != 0 ? msg.sender : address(0)), r, vs);
+        if (signer == address(0) || !_isStaff(storeId, signer)) {
             revert IMerchstand.InvalidCodeSignature(storeId, id, signer);
         }
         (uint256 key, uint256 shift) = _codeLane(storeId, id);

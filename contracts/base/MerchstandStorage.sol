@@ -114,9 +114,13 @@ abstract contract MerchstandStorage is AccessControl, Pausable, ReentrancyGuardT
     uint256 internal constant _INFO_ZONE = 88;
     uint256 internal constant _INFO_SHIPS_FROM = 96;
     uint256 internal constant _INFO_SHIPPING = 136;
-    /// @dev Set when the order used a code: its {IMerchstand-CodeRedeemed}, in the same transaction, carries the
-    /// discount a client needs to rebuild the {IMerchstand-Order}.
-    uint256 internal constant _INFO_CODE_USED = 1 << 232;
+    /// @dev Set when the order used a code: the log's `lines` then end with one more word, `discount | codeId << 224`,
+    /// which carries the discount a client needs to rebuild the {IMerchstand-Order}.
+    uint256 internal constant _INFO_CODE_USED = 1 << _INFO_CODE_BIT;
+    uint256 internal constant _INFO_CODE_BIT = 232;
+    /// @dev The code word of {IMerchstand-OrderPlaced}: the discount in bits 0..223, the code's id from bit 224.
+    uint256 internal constant _CODE_WORD_ID = 224;
+    uint256 internal constant _CODE_WORD_DISCOUNT = (1 << 224) - 1;
     /// @dev The options word of {IMerchstand-buyWith}: `zone | maxShipping << 8`, nothing from bit 104 up.
     uint256 internal constant _OPTIONS_END = 104;
 
@@ -150,7 +154,7 @@ abstract contract MerchstandStorage is AccessControl, Pausable, ReentrancyGuardT
     bytes32 internal constant _VERSION_HASH = keccak256("1");
 
     // An order commitment's low 48 bits (its state): the {IMerchstand-OrderStatus} in bits 0..3, four flags in bits
-    // 4..7 (0x10 and 0x20 unused), and from bit 8 two review flags per line of the order (reviewed, replied), for the
+    // 4..7 (0x20 unused), and from bit 8 two review flags per line of the order (reviewed, replied), for the
     // product whose first line it is: up to MAX_CART_LINES lines, 40 bits. The state is not part of the hash: setting
     // a flag leaves the {IMerchstand-Order} a buyer holds valid, and every status change keeps the flags. The hash
     // keeps 208 bits: finding two orders with the same commitment takes about 2^104 hashes.
@@ -162,6 +166,9 @@ abstract contract MerchstandStorage is AccessControl, Pausable, ReentrancyGuardT
     uint256 internal constant _REVIEWED_FLAG = 0x100;
     /// @dev The reply flag of line 0: `_REPLIED_FLAG << 2j` is line j's.
     uint256 internal constant _REPLIED_FLAG = 0x200;
+    /// @dev Flag: the ticket order was checked in at the door ({IMerchstandDrops-checkIn}). Kept in the slot that
+    /// check-in reads anyway, so it writes no new slot; when is in the order's {IMerchstand-TicketCheckedIn} log.
+    uint256 internal constant _CHECKED_IN = 0x10;
     /// @dev Flag: the order was partially refunded, so `_refunded` holds something for it.
     uint256 internal constant _PART_REFUNDED = 0x40;
     /// @dev Flag beside the status of a Resolved order: the store kept less than the review minimum of the moment
@@ -331,12 +338,10 @@ abstract contract MerchstandStorage is AccessControl, Pausable, ReentrancyGuardT
 
     /// @dev Read by a purchase only when the variant's {_TIMED} flag is set.
     mapping(uint64 productId => IMerchstand.Drop) internal _drops;
-    /// @dev Zone k of a store, 1..`StoreHot.zoneCount`.
-    mapping(uint64 storeId => mapping(uint256 zone => IMerchstand.ShippingZone)) internal _zones;
+    /// @dev Zone k of a store, 1..`StoreHot.zoneCount`, keyed by `storeId << 8 | k` ({_zoneKey}): one hash per lookup.
+    mapping(uint256 zoneKey => IMerchstand.ShippingZone) internal _zones;
     /// @dev Use counters of codes, keyed by `storeId << 32 | id >> 3`: 8 lanes a word (see {_LANE_BITS}).
     mapping(uint256 wordKey => uint256 lanes) internal _codeUses;
-    /// @dev When a ticket order was checked in.
-    mapping(uint256 orderId => uint256 at) internal _checkedIn;
 
     // ─────────────────────────────────────────── Shared helpers ───────────────────────────────────────────
 
@@ -367,14 +372,74 @@ abstract contract MerchstandStorage is AccessControl, Pausable, ReentrancyGuardT
     }
 
     /// @dev The EIP-712 digest of a {IMerchstand-DiscountCode}, under the domain of the contract whose storage this
-    /// runs on (`address(this)` is {Merchstand} in {MerchstandCatalog}'s delegatecalled code too).
+    /// runs on (`address(this)` is {Merchstand} in {MerchstandCatalog}'s delegatecalled code too). For
+    /// {IMerchstandDrops-hashCode}; a purchase hashes the packed code itself ({_packedCodeDigest}).
     function _codeDigest(IMerchstand.DiscountCode memory c) internal view returns (bytes32) {
-        bytes32 domain =
-            keccak256(abi.encode(_DOMAIN_TYPEHASH, _NAME_HASH, _VERSION_HASH, block.chainid, address(this)));
         bytes32 structHash = keccak256(
             abi.encode(_CODE_TYPEHASH, c.storeId, c.id, c.kind, c.value, c.expiresAt, c.maxUses, c.buyer, c.productId)
         );
-        return MessageHashUtils.toTypedDataHash(domain, structHash);
+        return MessageHashUtils.toTypedDataHash(_domainSeparator(), structHash);
+    }
+
+    /// @dev {_codeDigest} of the packed code `c` of {IMerchstand-SignedCode} (field offsets `_CODE_*`) for a purchase
+    /// of `storeId` by `buyer` (the purchase's `msg.sender` for a bound code, else 0): the same EIP-712 encoding,
+    /// written in scratch memory past the free memory pointer (nothing is allocated) instead of through a memory
+    /// struct and `abi.encode`. Every field is masked to its type's width, as `abi.encode` of the struct would.
+    function _packedCodeDigest(uint64 storeId, uint256 c, address buyer) internal view returns (bytes32 digest) {
+        bytes32 domain = _domainSeparator();
+        bytes32 typeHash = _CODE_TYPEHASH;
+        assembly ("memory-safe") {
+            let m := mload(0x40)
+            mstore(m, typeHash)
+            mstore(add(m, 0x20), and(storeId, 0xffffffffffffffff))
+            mstore(add(m, 0x40), and(c, 0xffffffff))
+            mstore(add(m, 0x60), and(shr(_CODE_FLAGS, c), _CODE_AMOUNT))
+            mstore(add(m, 0x80), and(shr(_CODE_VALUE, c), 0xffffffffffffffffffff))
+            mstore(add(m, 0xa0), and(shr(_CODE_EXPIRES, c), 0xffffffffff))
+            mstore(add(m, 0xc0), and(shr(_CODE_MAX_USES, c), 0xffffffff))
+            mstore(add(m, 0xe0), and(buyer, 0xffffffffffffffffffffffffffffffffffffffff))
+            mstore(add(m, 0x100), shr(_CODE_PRODUCT, c))
+            let structHash := keccak256(m, 0x120)
+            // MessageHashUtils.toTypedDataHash: keccak256("\x19\x01" || domain || structHash).
+            mstore(m, hex"1901")
+            mstore(add(m, 0x02), domain)
+            mstore(add(m, 0x22), structHash)
+            digest := keccak256(m, 0x42)
+        }
+    }
+
+    /// @dev The EIP-712 domain separator of {Merchstand} (name "Merchstand", version "1", this chain, this address).
+    function _domainSeparator() internal view returns (bytes32 domain) {
+        (bytes32 typeHash, bytes32 name, bytes32 version) = (_DOMAIN_TYPEHASH, _NAME_HASH, _VERSION_HASH);
+        assembly ("memory-safe") {
+            let m := mload(0x40)
+            mstore(m, typeHash)
+            mstore(add(m, 0x20), name)
+            mstore(add(m, 0x40), version)
+            mstore(add(m, 0x60), chainid())
+            mstore(add(m, 0x80), address())
+            domain := keccak256(m, 0xa0)
+        }
+    }
+
+    /// @dev The signer of `digest` under an EIP-2098 compact signature (`r`, `vs`), 0 when none recovers. Refuses an
+    /// `s` in the upper half of the curve order, as OpenZeppelin's ECDSA does (no second signature for the same
+    /// message). The precompile is called straight from scratch memory, restored after.
+    function _recoverCompact(bytes32 digest, bytes32 r, bytes32 vs) internal view returns (address signer) {
+        assembly ("memory-safe") {
+            let s := and(vs, 0x7fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff)
+            if iszero(gt(s, 0x7fffffffffffffffffffffffffffffff5d576e7357a4501ddfe92f46681b20a0)) {
+                let m := mload(0x40)
+                mstore(0x00, digest)
+                mstore(0x20, add(shr(255, vs), 27))
+                mstore(0x40, r)
+                mstore(0x60, s)
+                let ok := staticcall(gas(), 0x01, 0x00, 0x80, 0x00, 0x20)
+                signer := mul(mload(0x00), and(ok, eq(returndatasize(), 0x20)))
+                mstore(0x40, m)
+                mstore(0x60, 0)
+            }
+        }
     }
 
     /// @dev {_TIMED} when the product has a drop, else 0: the flag its variants carry.
@@ -387,6 +452,10 @@ abstract contract MerchstandStorage is AccessControl, Pausable, ReentrancyGuardT
     function _codeLane(uint64 storeId, uint32 id) internal pure returns (uint256 key, uint256 shift) {
         key = (uint256(storeId) << 32) | (id >> 3);
         shift = uint256(id & 7) * _LANE_BITS;
+    }
+
+    function _zoneKey(uint64 storeId, uint256 zone) internal pure returns (uint256) {
+        return (uint256(storeId) << 8) | zone;
     }
 
     function _variantKey(uint64 productId, uint8 variant) internal pure returns (uint256) {

@@ -402,9 +402,12 @@ interface IMerchstand {
     /// `placedAt = uint40(info >> 48)`, `zone = uint8(info >> 88)`, `shipsFrom = uint40(info >> 96)` and
     /// `shipping = uint96(info >> 136)`, and bit 232 set when the order used a code; `currency` is the store's currency (fixed when the store opened);
     /// `shippedAt = disputedAt = 0`; line j is `productId = uint64(w)`, `variant = uint8(w >> 64)`,
-    /// `quantity = uint32(w >> 72)`, `unitPrice = uint96(w >> 104)` for `w = lines[j]`; `discount` is that of the
-    /// {CodeRedeemed} of the same order, emitted in the same transaction (0 when bit 232 of `info` is clear); and `amount` is the sum of `quantity * unitPrice` over the
-    /// lines, plus `shipping`, minus `discount`.
+    /// `quantity = uint32(w >> 72)`, `unitPrice = uint96(w >> 104)` for `w = lines[j]`, j below the order's line
+    /// count; when bit 232 of `info` is set (the order used a code), `lines` holds one more word after the lines, the
+    /// code word `c`: `discount = c & (2^224 - 1)` and `codeId = uint32(c >> 224)` (else `discount = 0` and there is
+    /// no such word); and `amount` is the sum of `quantity * unitPrice` over the lines, plus `shipping`, minus
+    /// `discount`. (The code word rides in this log instead of a log of its own: a second log cost a code purchase
+    /// about 2,000 gas, this word 256.)
     /// Each line word also carries, in bits 200..231, `previousOrderBlock = uint32(w >> 200)`: the block of the
     /// previous order of the same variant (0 if none; the current block when an earlier order or line in the same
     /// block took that variant). From {VariantView-lastOrderBlock}, `eth_getLogs` of that one block for the store
@@ -416,7 +419,7 @@ interface IMerchstand {
     /// @param info `termsVersion | feeBps << 32 | placedAt << 48 | zone << 88 | shipsFrom << 96 | shipping << 136 |
     /// codeUsed << 232`.
     /// @param lines One word per line: `productId | variant << 64 | quantity << 72 | unitPrice << 104 |
-    /// previousOrderBlock << 200`.
+    /// previousOrderBlock << 200`; then, only when `info` bit 232 is set, the code word `discount | codeId << 224`.
     /// @param shipping The shipping address encrypted to the store's key, or for a digital order the buyer's 32-byte
     /// X25519 public key.
     event OrderPlaced(
@@ -549,12 +552,6 @@ interface IMerchstand {
     /// @param storeId The store.
     /// @param zones The rates, at most MAX_ZONES.
     event ShippingZonesSet(uint64 indexed storeId, ShippingZone[] zones);
-    /// @notice An order used a code.
-    /// @param orderId The order.
-    /// @param storeId Its store.
-    /// @param codeId The code's id in its store.
-    /// @param discount What it took off the order ({Order} `discount`).
-    event CodeRedeemed(uint256 indexed orderId, uint64 indexed storeId, uint32 codeId, uint256 discount);
     /// @notice Staff revoked a code: it is refused from now on, whatever its cap and expiry.
     /// @param storeId The store.
     /// @param codeId The code's id.
@@ -705,8 +702,9 @@ interface IMerchstand {
     error TooManyCodes(uint256 count, uint256 max);
     /// @notice The order's first product is not a ticket (category 3).
     error NotATicket(uint256 orderId, uint64 productId);
-    /// @notice The ticket order was checked in already, at `checkedInAt`.
-    error AlreadyCheckedIn(uint256 orderId, uint256 checkedInAt);
+    /// @notice The ticket order was checked in already. When is in its {TicketCheckedIn} log: the contract keeps only
+    /// a flag beside the order's status (a new slot for the time would cost every check-in 19,200 gas more).
+    error AlreadyCheckedIn(uint256 orderId);
     /// @notice Sending ETH failed.
     error EthTransferFailed(address to, uint256 amount);
 
@@ -809,6 +807,18 @@ interface IMerchstand {
     /// @param shipping As for {buy_oT9la}.
     /// @return orderId The new order's id.
     function buyWith(uint256 line, uint256 options, SignedCode calldata code, bytes calldata shipping)
+        external
+        payable
+        returns (uint256 orderId);
+
+    /// @notice {buyWith} without a code: a shipping zone's purchase, without the code's three calldata words (which a
+    /// purchase without a code would pay as zeros). Not while paused. The suffix gives it the second-lowest selector
+    /// (0x000b3ad0), right after {buy_oT9la}'s, for the reason given there.
+    /// @param line As for {buy_oT9la}.
+    /// @param options As for {buyWith}.
+    /// @param shipping As for {buy_oT9la}.
+    /// @return orderId The new order's id.
+    function buyShipped_eaaaa(uint256 line, uint256 options, bytes calldata shipping)
         external
         payable
         returns (uint256 orderId);
@@ -961,8 +971,8 @@ interface IMerchstandDrops {
     /// @notice Staff at the door check in a ticket order once. The order's first product must be a ticket (category
     /// 3, else {IMerchstand-NotATicket}); the order must be delivered and still valid: Shipped (delivered, not disputed),
     /// Completed, or Resolved with the store keeping at least the review minimum ({IMerchstand-minReviewValue}; an expired dispute
-    /// keeps nothing), else {IMerchstand-InvalidOrderStatus}. A second check-in reverts {IMerchstand-AlreadyCheckedIn} with the first one's
-    /// time.
+    /// keeps nothing), else {IMerchstand-InvalidOrderStatus}. A second check-in reverts {IMerchstand-AlreadyCheckedIn}; the first
+    /// one's time is in the order's {IMerchstand-TicketCheckedIn} log (the only one it has).
     function checkIn(uint256 orderId, IMerchstand.Order calldata order) external;
 
     // ─────────────────────────────────────────── Views ───────────────────────────────────────────
@@ -979,8 +989,8 @@ interface IMerchstandDrops {
     /// @notice The EIP-712 digest staff sign for `code` (see {IMerchstand-DiscountCode}).
     function hashCode(IMerchstand.DiscountCode calldata code) external view returns (bytes32);
 
-    /// @notice When a ticket order was checked in, 0 if not yet.
-    function checkedInAt(uint256 orderId) external view returns (uint256);
+    /// @notice Whether a ticket order was checked in. When: its {IMerchstand-TicketCheckedIn} log.
+    function isCheckedIn(uint256 orderId) external view returns (bool);
 
     // ─────────────────────────────────────────── Platform and small views ───────────────────────────────────────────
 

@@ -14,6 +14,7 @@ import {
   pinNextTimestamp,
   placed,
   placedInfo,
+  placedWords,
   priceOf,
   productInput,
   SHIPPING,
@@ -394,6 +395,94 @@ describe("Drops", () => {
         .withArgs(orderId, ethStoreId, price * 3n + rate);
     });
 
+    describe("through buyShipped_eaaaa (no code words in the calldata)", () => {
+      const buyShipped_eaaaa = async (
+        zone: number,
+        maxShipping: bigint,
+        value: bigint,
+        who = fx.buyer,
+        o: object = {},
+      ) => {
+        const price = await priceOf(fx, fx.shirtId);
+        const terms = await termsVersionOf(fx, fx.shirtId);
+        return fx.merchstand
+          .connect(who)
+          .buyShipped_eaaaa(packLine(fx.shirtId, 0, 1, price, terms), options(zone, maxShipping), SHIPPING, {
+            value,
+            ...o,
+          });
+      };
+
+      it("places the same order as buyWith without a code: zone, rate, amount, no code word", async () => {
+        const { merchstand, shirtId } = fx;
+        await setZones();
+        const price = await priceOf(fx, shirtId);
+        const rate = ZONES[1]?.rate ?? 0n;
+        const viaShipped = await placed(merchstand, buyShipped_eaaaa(2, rate, price + rate));
+        const viaWith = await placed(merchstand, buyIn(2, rate, price + rate));
+        for (const { order } of [viaShipped, viaWith]) {
+          expect([order.zone, order.shipping, order.discount, order.amount]).to.deep.equal([
+            2n,
+            rate,
+            0n,
+            price + rate,
+          ]);
+        }
+        expect(placedWords(merchstand, viaShipped.receipt)[0]).to.have.length(1);
+        expect(placedInfo(merchstand, viaShipped.receipt) >> 232n).to.equal(0n);
+      });
+
+      it("holds the fan's maximum when the rate rises in front of the buy: ShippingAboveMax", async () => {
+        const { merchstand, seller, buyer, ethStoreId, shirtId } = fx;
+        await setZones();
+        const price = await priceOf(fx, shirtId);
+        const rate = ZONES[0]?.rate ?? 0n;
+        const { a, b } = await sameBlock(
+          fx,
+          (o) => merchstand.connect(seller).setShippingZones(ethStoreId, [{ rate: rate * 3n, freeFrom: 0n }], o),
+          (o) => buyShipped_eaaaa(1, rate, price + rate, buyer, o),
+        );
+        expect([a.status, b.status]).to.deep.equal([1, 0]);
+        await expect(buyShipped_eaaaa(1, rate, price + rate))
+          .to.be.revertedWithCustomError(merchstand, "ShippingAboveMax")
+          .withArgs(ethStoreId, 1, rate * 3n, rate);
+      });
+
+      it("refuses a zone the store does not have, options bits from 104, and a wrong payment", async () => {
+        const { merchstand, ethStoreId, shirtId } = fx;
+        await setZones();
+        const price = await priceOf(fx, shirtId);
+        const rate = ZONES[0]?.rate ?? 0n;
+        await expect(buyShipped_eaaaa(3, rate, price + rate))
+          .to.be.revertedWithCustomError(merchstand, "InvalidZone")
+          .withArgs(ethStoreId, 3, 2);
+        const bad = options(1, rate) | (1n << 104n);
+        const terms = await termsVersionOf(fx, shirtId);
+        await expect(
+          merchstand
+            .connect(fx.buyer)
+            .buyShipped_eaaaa(packLine(shirtId, 0, 1, price, terms), bad, SHIPPING, { value: price + rate }),
+        )
+          .to.be.revertedWithCustomError(merchstand, "InvalidLine")
+          .withArgs(bad);
+        await expect(buyShipped_eaaaa(1, rate, price))
+          .to.be.revertedWithCustomError(merchstand, "IncorrectPayment")
+          .withArgs(price + rate, price);
+      });
+
+      it("is refused while paused", async () => {
+        const { merchstand, admin, shirtId } = fx;
+        await setZones();
+        const price = await priceOf(fx, shirtId);
+        const rate = ZONES[0]?.rate ?? 0n;
+        await merchstand.connect(admin).pause();
+        await expect(buyShipped_eaaaa(1, rate, price + rate)).to.be.revertedWithCustomError(
+          merchstand,
+          "EnforcedPause",
+        );
+      });
+    });
+
     it("leave a zone-less store's orders as they were (zone 0, no shipping)", async () => {
       const { order, receipt } = await buyEth(fx, fx.buyer, fx.shirtId);
       expect([order.zone, order.shipping, order.discount, order.shipsFrom]).to.deep.equal([0n, 0n, 0n, 0n]);
@@ -427,19 +516,47 @@ describe("Drops", () => {
       expect(await fx.merchstand.hashCode(c)).to.equal(TypedDataEncoder.hash(await codeDomain(fx), CODE_TYPES, c));
     });
 
-    it("takes a percentage off, counts the use and announces it with CodeRedeemed", async () => {
+    it("takes a percentage off, counts the use and carries the code word after the lines of OrderPlaced", async () => {
+      const { merchstand, seller, ethStoreId } = fx;
+      const price = await priceOf(fx, fx.shirtId);
+      const signed = await signCode(fx, seller, await code({ id: 7 }));
+      const discount = (price * 2_000n) / 10_000n;
+      const { order, receipt } = await placed(merchstand, buyCoded(signed, price - discount));
+      expect(order.discount).to.equal(discount);
+      expect(placedInfo(merchstand, receipt) >> 232n, "OrderPlaced info bit 232: a code was used").to.equal(1n);
+      // One line word, then the code word `discount | codeId << 224`; no second log.
+      const [words] = placedWords(merchstand, receipt);
+      expect(words).to.have.length(2);
+      expect(words?.[1]).to.equal(discount | (7n << 224n));
+      expect(receipt.logs, "OrderPlaced only").to.have.length(1);
+      const [uses, revoked] = await merchstand.codeState(ethStoreId, 7);
+      expect([uses, revoked]).to.deep.equal([1n, false]);
+    });
+
+    it("rebuilds to the committed Order: staff can refund the order rebuilt from the log", async () => {
       const { merchstand, seller, ethStoreId } = fx;
       const price = await priceOf(fx, fx.shirtId);
       const signed = await signCode(fx, seller, await code());
       const discount = (price * 2_000n) / 10_000n;
-      const tx = buyCoded(signed, price - discount);
-      const { orderId, order, receipt } = await placed(merchstand, tx);
-      await expect(tx).to.emit(merchstand, "CodeRedeemed").withArgs(orderId, ethStoreId, 1, discount);
-      expect(order.discount).to.equal(discount);
-      expect(placedInfo(merchstand, receipt) >> 232n, "OrderPlaced info bit 232: a code was used").to.equal(1n);
+      const { orderId, order } = await placed(merchstand, buyCoded(signed, price - discount));
+      await expect(merchstand.connect(seller).refund(orderId, order, order.amount))
+        .to.emit(merchstand, "OrderRefunded")
+        .withArgs(orderId, ethStoreId, price - discount);
       expect(order.amount).to.equal(price - discount);
       const [uses, revoked] = await merchstand.codeState(ethStoreId, 1);
       expect([uses, revoked]).to.deep.equal([1n, false]);
+    });
+
+    it("leaves the buyer's own exit working: a code order rebuilt from OrderPlaced is cancelled after the ship window", async () => {
+      const { merchstand, seller, buyer, ethStoreId, networkHelpers } = fx;
+      const price = await priceOf(fx, fx.shirtId);
+      const signed = await signCode(fx, seller, await code());
+      const discount = (price * 2_000n) / 10_000n;
+      const { orderId, order } = await placed(merchstand, buyCoded(signed, price - discount));
+      await networkHelpers.time.increase(8n * DAY);
+      await expect(merchstand.connect(buyer).cancel(orderId, order))
+        .to.emit(merchstand, "OrderCancelled")
+        .withArgs(orderId, ethStoreId, price - discount);
     });
 
     it("takes an amount off, never more than the goods", async () => {
@@ -456,7 +573,8 @@ describe("Drops", () => {
       const price = await priceOf(fx, fx.shirtId);
       const signed = await signCode(fx, manager, await code());
       const discount = (price * 2_000n) / 10_000n;
-      await expect(buyCoded(signed, price - discount)).to.emit(merchstand, "CodeRedeemed");
+      const { order } = await placed(merchstand, buyCoded(signed, price - discount));
+      expect(order.discount).to.equal(discount);
       await merchstand.connect(seller).setStoreManager(ethStoreId, manager.address, false);
       await expect(buyCoded(signed, price - discount))
         .to.be.revertedWithCustomError(merchstand, "InvalidCodeSignature")
@@ -567,7 +685,8 @@ describe("Drops", () => {
       const anyProduct = await signCode(fx, seller, await code({ id: 2, value: 0n }));
       await expect(buyShirt()).to.be.revertedWithCustomError(merchstand, "DropNotOpen");
       await expect(buyCoded(anyProduct, price)).to.be.revertedWithCustomError(merchstand, "DropNotOpen");
-      await expect(buyCoded(presale, price)).to.emit(merchstand, "CodeRedeemed");
+      const { receipt } = await placed(merchstand, buyCoded(presale, price));
+      expect(placedInfo(merchstand, receipt) >> 232n, "the presale code was used").to.equal(1n);
     });
 
     it("takes a product-bound discount off that product's lines only, in a cart", async () => {
@@ -594,11 +713,18 @@ describe("Drops", () => {
           code: signed,
         },
       ];
-      const { order } = await placed(
+      const { orderId, order, receipt } = await placed(
         merchstand,
         merchstand.connect(buyer).checkout(cart, { value: shirt + poster / 2n }),
       );
       expect(order.discount).to.equal(poster / 2n);
+      // Two line words, then the code word; the lines rebuilt from the log are the two lines, not three.
+      const [words] = placedWords(merchstand, receipt);
+      expect(words).to.have.length(3);
+      expect(words?.[2]).to.equal((poster / 2n) | (1n << 224n));
+      expect(order.lines.map((l) => l.productId)).to.deep.equal([shirtId, posterId]);
+      // The Order rebuilt from the log is the committed one.
+      await expect(merchstand.connect(seller).refund(orderId, order, 1n)).to.emit(merchstand, "OrderPartiallyRefunded");
     });
 
     it("costs its first use less once staff prepared its counter word (prepareCodes)", async () => {
@@ -635,17 +761,53 @@ describe("Drops", () => {
       const { merchstand, seller, ethStoreId } = fx;
       const { orderId, order } = await ticketOrder();
       const delivered = await deliverDigital(fx, { orderId, order });
+      expect(await merchstand.isCheckedIn(orderId)).to.equal(false);
       const at = await pinNextTimestamp(fx);
       await expect(merchstand.connect(seller).checkIn(orderId, delivered))
         .to.emit(merchstand, "TicketCheckedIn")
         .withArgs(orderId, ethStoreId, seller.address, at);
-      expect(await merchstand.checkedInAt(orderId)).to.equal(at);
+      expect(await merchstand.isCheckedIn(orderId)).to.equal(true);
       await expect(merchstand.connect(seller).checkIn(orderId, delivered))
         .to.be.revertedWithCustomError(merchstand, "AlreadyCheckedIn")
-        .withArgs(orderId, at);
+        .withArgs(orderId);
+      // The time is kept only in the log, which any door device finds by the order's id (its first indexed topic).
+      const logs = await merchstand.queryFilter(merchstand.filters.TicketCheckedIn(orderId));
+      expect(logs.map((l) => l.args.checkedInAt)).to.deep.equal([at]);
     });
 
-    it("admits a ticket scanned on two door devices in one block once: the second says when", async () => {
+    it("keeps the check-in beside the order's status: the buyer's Order stays valid, and completing and reviewing keep it", async () => {
+      const { merchstand, seller, buyer } = fx;
+      const { orderId, order, ticketId } = await ticketOrder();
+      const delivered = await deliverDigital(fx, { orderId, order });
+      const before = await merchstand.hashOrder(delivered);
+      await merchstand.connect(seller).checkIn(orderId, delivered);
+      // The flag sits in the state bits, not the hash bits: the same Order is accepted by the next operations.
+      expect(await merchstand.hashOrder(delivered)).to.equal(before);
+      expect(await merchstand.reviewState(orderId, delivered, ticketId)).to.deep.equal([false, false]);
+      await merchstand.connect(buyer).complete(orderId, delivered);
+      expect(await merchstand.orderStatus(orderId)).to.equal(Status.Completed);
+      await merchstand.connect(buyer).review(orderId, delivered, ticketId, 5, "Great show, quick door.");
+      expect(await merchstand.reviewState(orderId, delivered, ticketId)).to.deep.equal([true, false]);
+      expect(await merchstand.isCheckedIn(orderId)).to.equal(true);
+      await expect(merchstand.connect(seller).checkIn(orderId, delivered))
+        .to.be.revertedWithCustomError(merchstand, "AlreadyCheckedIn")
+        .withArgs(orderId);
+    });
+
+    it("checks in a ticket that was reviewed first: the review flags and the check-in flag are apart", async () => {
+      const { merchstand, seller, buyer } = fx;
+      const { orderId, order, ticketId } = await ticketOrder();
+      const delivered = await deliverDigital(fx, { orderId, order });
+      await merchstand.connect(buyer).complete(orderId, delivered);
+      await merchstand.connect(buyer).review(orderId, delivered, ticketId, 4, "Reviewed before the door.");
+      expect(await merchstand.isCheckedIn(orderId)).to.equal(false);
+      await expect(merchstand.connect(seller).checkIn(orderId, delivered)).to.emit(merchstand, "TicketCheckedIn");
+      expect(await merchstand.isCheckedIn(orderId)).to.equal(true);
+      expect(await merchstand.reviewState(orderId, delivered, ticketId)).to.deep.equal([true, false]);
+      expect(await merchstand.orderStatus(orderId)).to.equal(Status.Completed);
+    });
+
+    it("admits a ticket scanned on two door devices in one block once: the second is refused, the log says when", async () => {
       const { merchstand, seller, manager } = fx;
       const { orderId, order } = await ticketOrder();
       const delivered = await deliverDigital(fx, { orderId, order });
@@ -659,7 +821,11 @@ describe("Drops", () => {
       const block = await fx.ethers.provider.getBlock(a.blockNumber);
       await expect(merchstand.connect(manager).checkIn(orderId, delivered))
         .to.be.revertedWithCustomError(merchstand, "AlreadyCheckedIn")
-        .withArgs(orderId, block?.timestamp);
+        .withArgs(orderId);
+      const logs = await merchstand.queryFilter(merchstand.filters.TicketCheckedIn(orderId));
+      expect(logs.map((l) => [l.args.staff, l.args.checkedInAt])).to.deep.equal([
+        [seller.address, BigInt(block?.timestamp ?? 0)],
+      ]);
     });
 
     it("refuses a ticket not yet delivered, or refunded", async () => {

@@ -62,7 +62,6 @@ function record(lines: OrderRecord["order"]["lines"], shipping: string, id = 77n
     tracking: null,
     delivery: null,
     refunded: 0n,
-    codePending: false,
     timeline: [],
     order: {
       buyer: FAN.address,

@@ -3,17 +3,20 @@
 // discounts and code problems as the contract counts them, and a ticket's signature tied to its buyer.
 import { expect } from "chai";
 import { Signature, Wallet } from "ethers";
+import { purchaseCall } from "../../frontend/src/client/checkout.ts";
 import {
   codeTypedData,
   compactSignature,
   type DiscountCode,
   decodeCodeText,
   encodeCodeText,
+  NO_CODE,
   packCode,
   ZERO_BUYER,
 } from "../../frontend/src/client/code-text.ts";
 import { ChainClock, countdownText, dropPhase, isOnSale, isPreOrder } from "../../frontend/src/client/drops.ts";
 import { codeProblem, discountFor } from "../../frontend/src/client/order-extras.ts";
+import { orderFromPlaced, placedWords } from "../../frontend/src/client/protocol.ts";
 import { parseTicket, ticketSigner, ticketText, ticketTypedData } from "../../frontend/src/client/tickets.ts";
 import { checkOrderZone, shippingFor, validateZones, zoneOf } from "../../frontend/src/client/zones.ts";
 
@@ -234,5 +237,47 @@ describe("tickets (client/tickets.ts)", () => {
     expect(ticketSigner({ ...pass, orderId: 43n })?.toLowerCase()).not.to.equal(fan.address.toLowerCase());
     expect(() => parseTicket(text, { chainId: 1, contract: CONTRACT })).to.throw(/another Merchstand/);
     expect(() => parseTicket("hello", { chainId: 31337, contract: CONTRACT })).to.throw(/not a Merchstand ticket/);
+  });
+});
+
+describe("a code's word in OrderPlaced (client/protocol.ts placedWords, orderFromPlaced)", () => {
+  const line = 7n | (0n << 64n) | (1n << 72n) | (1_000n << 104n);
+  const args = (info: bigint, lines: bigint[]) => ({ buyer: fan.address, storeId: 3n, info, lines });
+
+  it("splits the code word off the lines when info bit 232 is set, and rebuilds the discount and amount", () => {
+    const codeWord = 200n | (9n << 224n);
+    const info = 1n | (1n << 232n);
+    expect(placedWords(args(info, [line, codeWord]))).to.deep.equal({
+      lines: [line],
+      code: { id: 9, discount: 200n },
+    });
+    const order = orderFromPlaced(args(info, [line, codeWord]), ZERO_BUYER);
+    expect(order.lines).to.have.length(1);
+    expect([order.discount, order.amount]).to.deep.equal([200n, 800n]);
+  });
+
+  it("reads every word as a line without a code, and refuses a code order without its word", () => {
+    expect(placedWords(args(1n, [line, line]))).to.deep.equal({ lines: [line, line], code: null });
+    expect(orderFromPlaced(args(1n, [line]), ZERO_BUYER).discount).to.equal(0n);
+    expect(() => placedWords(args(1n << 232n, []))).to.throw(/no code word/);
+  });
+});
+
+describe("the one-line purchase call (client/checkout.ts purchaseCall)", () => {
+  const base = {
+    storeId: 3n,
+    termsVersion: 1,
+    lines: [{ productId: 7n, variant: 0, quantity: 1, maxUnitPrice: 1_000n }],
+    shipping: "0x01",
+    maxShipping: 50n,
+  };
+
+  it("takes buy_oT9la without zone or code, buyShipped_eaaaa with a zone only, buyWith with a code", () => {
+    expect(purchaseCall([{ ...base, zone: 0, code: NO_CODE }]).fn).to.equal("buy_oT9la");
+    const shipped = purchaseCall([{ ...base, zone: 2, code: NO_CODE }]);
+    expect(shipped.fn).to.equal("buyShipped_eaaaa");
+    expect(shipped.args[1]).to.equal(2n | (50n << 8n));
+    const code = { code: 1n, r: `0x${"1".repeat(64)}`, vs: `0x${"2".repeat(64)}` };
+    expect(purchaseCall([{ ...base, zone: 2, code }]).fn).to.equal("buyWith");
   });
 });

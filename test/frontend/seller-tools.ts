@@ -70,7 +70,6 @@ function order(status: OrderRecord["status"], placedAt: bigint, lines: Line[], e
     tracking: null,
     delivery: null,
     refunded: 0n,
-    codePending: false,
     timeline: [],
     order: {
       buyer: "0x90F79bf6EB2c4f870365E785982E1f101E93b906",

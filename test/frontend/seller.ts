@@ -79,7 +79,6 @@ function record(status: OrderRecord["status"], amount: bigint, extra: Partial<Or
     tracking: null,
     delivery: null,
     refunded: 0n,
-    codePending: false,
     timeline: [],
     order: {
       buyer: "0x90F79bf6EB2c4f870365E785982E1f101E93b906",

@@ -43,6 +43,7 @@ describe("Gas budget", function () {
     "listProduct",
     "buyZone",
     "buyCode",
+    "checkIn",
   ];
   for (const key of budgeted) {
     it(`keeps a steady-state ${key} within its budget`, () => {
@@ -73,6 +74,12 @@ describe("Gas budget", function () {
     for (const key of [...orderOps, "withdraw", "withdrawStore"]) {
       expect(row(key).budget, key).to.equal(55_000n);
     }
+  });
+
+  it("budgets the drop toolkit at its issue's numbers: a zone's rate 68,000, a code 80,000, a check-in 55,000", () => {
+    expect(row("buyZone").budget).to.equal(68_000n);
+    expect(row("buyCode").budget).to.equal(80_000n);
+    expect(row("checkIn").budget).to.equal(55_000n);
   });
 
   it("beats Seaport 1.6 on both purchase paths", () => {

@@ -145,8 +145,8 @@ export function orderIdsFromReceipt(receipt: Receipt, contract: string): bigint[
 }
 
 /**
- * The call that places `cart`: `buy_oT9la` for a single line, `buyWith` for a single line with a shipping
- * zone or a code (docs/DROPS.md), `checkout` otherwise.
+ * The call that places `cart`: `buy_oT9la` for a single line, `buyShipped_eaaaa` for a single line with a shipping zone
+ * and no code, `buyWith` for a single line with a code (docs/DROPS.md), `checkout` otherwise.
  */
 export function purchaseCall(cart: CartOrder[]): MerchstandCall {
   const [only] = cart;
@@ -157,6 +157,8 @@ export function purchaseCall(cart: CartOrder[]): MerchstandCall {
     if (zone === 0 && code.code === 0n)
       return { fn: "buy_oT9la", args: [packLine(line, only.termsVersion), only.shipping] };
     const options = BigInt(zone) | ((only.maxShipping ?? 0n) << 8n);
+    if (code.code === 0n)
+      return { fn: "buyShipped_eaaaa", args: [packLine(line, only.termsVersion), options, only.shipping] };
     return { fn: "buyWith", args: [packLine(line, only.termsVersion), options, code, only.shipping] };
   }
   return { fn: "checkout", args: [cartArg(cart)] };

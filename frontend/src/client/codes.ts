@@ -8,6 +8,7 @@ import { CODE_KIND, type DiscountCode, ZERO_BUYER } from "./code-text.ts";
 import { decodeEvent, topicOf } from "./contract.ts";
 import { uintTopic } from "./hex.ts";
 import type { Currency } from "./manifest.ts";
+import { placedWords } from "./protocol.ts";
 import type { TxRequest } from "./transactions.ts";
 import { type Checked, parseAmount } from "./validation.ts";
 
@@ -116,16 +117,23 @@ export function nextCodeId(used: readonly number[]): number {
   return used.reduce((max, id) => Math.max(max, id), 0) + 1;
 }
 
-/** Ids of the store's codes the chain has seen: used by an order (CodeRedeemed) or revoked (CodeRevoked). */
+/**
+ * Ids of the store's codes the chain has seen: used by an order (the code word of its OrderPlaced, which the store's
+ * topic finds) or revoked (CodeRevoked).
+ */
 export async function chainCodeIds(chain: Chain, storeId: bigint, deploymentBlock: number): Promise<number[]> {
-  const [redeemed, revoked] = await Promise.all([
-    chain.getLogs({ topics: [topicOf("CodeRedeemed"), null, uintTopic(storeId)], fromBlock: deploymentBlock }),
+  const [placed, revoked] = await Promise.all([
+    chain.getLogs({ topics: [topicOf("OrderPlaced"), null, null, uintTopic(storeId)], fromBlock: deploymentBlock }),
     chain.getLogs({ topics: [topicOf("CodeRevoked"), uintTopic(storeId)], fromBlock: deploymentBlock }),
   ]);
   const ids: number[] = [];
-  for (const log of [...redeemed, ...revoked]) {
+  for (const log of [...placed, ...revoked]) {
     const event = decodeEvent(log);
-    if (event?.name === "CodeRedeemed" || event?.name === "CodeRevoked") ids.push(Number(event.args.codeId));
+    if (event?.name === "CodeRevoked") ids.push(Number(event.args.codeId));
+    if (event?.name === "OrderPlaced") {
+      const code = placedWords(event.args).code;
+      if (code) ids.push(code.id);
+    }
   }
   return ids;
 }

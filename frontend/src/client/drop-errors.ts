@@ -73,7 +73,7 @@ export function explainDropRevert(name: string, args: readonly unknown[], ctx: E
     case "NotATicket":
       return fan("revert", `Order ${orderReference(n(0))} isn't a ticket.`, revert);
     case "AlreadyCheckedIn":
-      return fan("revert", `This ticket was already checked in, ${formatDate(n(1))}.`, revert);
+      return fan("revert", "This ticket was already checked in at the door.", revert);
     default:
       return null;
   }

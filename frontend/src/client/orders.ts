@@ -10,7 +10,7 @@ import { decodeEvent, topicOf } from "./contract.ts";
 import { addressTopic, uintTopic } from "./hex.ts";
 import { findPlaced } from "./placed.ts";
 import { BrokenWalkError, type VariantPointer, walkReviews, walkStoreOrders } from "./pointer-walk.ts";
-import { ORDER_STATUS, type Order, type OrderStatus, orderFromPlaced, usedCode } from "./protocol.ts";
+import { ORDER_STATUS, type Order, type OrderStatus, orderFromPlaced } from "./protocol.ts";
 import { findChangeBlocks, logsOfBlocks } from "./state-search.ts";
 
 export type TimelineEvent = {
@@ -42,11 +42,6 @@ export type OrderRecord = {
   delivery: string | null;
   /** What partial refunds returned while the order was open (the contract's refunded(orderId)). */
   refunded: bigint;
-  /**
-   * The order used a code (OrderPlaced `info` bit 232) and its CodeRedeemed, which carries the discount the Order's
-   * `amount` and `discount` need, has not been applied yet: until it is, the Order would not match the chain's.
-   */
-  codePending: boolean;
   timeline: TimelineEvent[];
 };
 
@@ -59,8 +54,6 @@ const LATER_EVENTS = [
   "OrderCancelled",
   "OrderDisputed",
   "DisputeResolved",
-  // Mined with OrderPlaced: what a discount code took off (the Order's `discount`, docs/DROPS.md).
-  "CodeRedeemed",
 ] as const;
 
 function placedRecord(log: RawLog, currencyOf: ReadonlyMap<bigint, string>): OrderRecord {
@@ -77,7 +70,6 @@ function placedRecord(log: RawLog, currencyOf: ReadonlyMap<bigint, string>): Ord
     tracking: null,
     delivery: null,
     refunded: 0n,
-    codePending: usedCode(parsed.args.info),
     timeline: [
       {
         kind: "placed",
@@ -117,13 +109,6 @@ export function applyOrderEvent(record: OrderRecord, log: RawLog): void {
   if (!parsed) return;
   const base = { blockNumber: Number(BigInt(log.blockNumber)), txHash: log.transactionHash };
   switch (parsed.name) {
-    case "CodeRedeemed": {
-      if (!record.codePending) break;
-      const discount = BigInt(parsed.args.discount);
-      record.order = { ...record.order, discount, amount: record.order.amount - discount };
-      record.codePending = false;
-      break;
-    }
     case "OrderShipped":
       record.order = { ...record.order, shippedAt: BigInt(parsed.args.shippedAt) };
       record.status = "Shipped";
@@ -210,10 +195,10 @@ async function rebuild(
       placed.map((l) => BigInt(l.topics[1] ?? "0x0")),
     ),
   ]);
-  // A Paid order with nothing refunded has no later event, except the CodeRedeemed mined with it when it used a code.
+  // A Paid order with nothing refunded has no later event (a code's discount is in its OrderPlaced).
   const changed = records.filter((r) => {
     const state = states.get(r.id);
-    return r.codePending || state?.status !== "Paid" || state.refunded !== 0n;
+    return state?.status !== "Paid" || state.refunded !== 0n;
   });
   if (changed.length === 0) return records;
   // First the blocks where each changed order's state moved, found from the chain's state (client/state-search.ts):
@@ -272,14 +257,13 @@ async function searchedRecords(
   const logs = await logsOfBlocks(
     chain,
     [LATER_EVENTS.map(topicOf), changed.map((r) => uintTopic(r.id))],
-    // An order that used a code has its CodeRedeemed in its placing block.
-    [...blocks.values()].flat().concat(changed.filter((r) => r.codePending).map(blockOf)),
+    [...blocks.values()].flat(),
   );
   const copies = records.map((r) => structuredClone(r));
   applyAll(copies, logs);
   const agrees = copies.every((r) => {
     const state = states.get(r.id);
-    return !r.codePending && (!state || (state.status === r.status && state.refunded === r.refunded));
+    return !state || (state.status === r.status && state.refunded === r.refunded);
   });
   return agrees ? copies : null;
 }

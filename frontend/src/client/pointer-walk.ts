@@ -9,6 +9,7 @@ import { callMany } from "./batch-read.ts";
 import type { Chain, RawLog } from "./chain.ts";
 import { decodeEvent, topicOf } from "./contract.ts";
 import { toQuantity, uintTopic } from "./hex.ts";
+import { placedWords } from "./protocol.ts";
 import { RateLimitedError } from "./rpc.ts";
 
 const SPAN = 2 ** 32;
@@ -126,8 +127,8 @@ export async function walkStoreOrders(
       for (const log of logs) {
         const parsed = decodeEvent(log);
         if (parsed?.name !== "OrderPlaced") continue;
-        for (const w of parsed.args.lines) {
-          const word = BigInt(w);
+        // Only the line words: an order that used a code ends its `lines` with the code word (placedWords).
+        for (const word of placedWords(parsed.args).lines) {
           if (`${word & 0xffff_ffff_ffff_ffffn}:${Number((word >> 64n) & 0xffn)}` !== key) continue;
           const p = fullBlock(previousOrderBlock(word), block);
           if (p !== block) previous = p;

@@ -114,7 +114,7 @@ export type Order = {
   zone: number;
   /** The shipping charge included in `amount`. */
   shipping: bigint;
-  /** What a discount code took off (from the order's CodeRedeemed log). */
+  /** What a discount code took off (the code word of the order's OrderPlaced log). */
   discount: bigint;
   lines: Line[];
 };
@@ -204,17 +204,33 @@ export function previousOrderBlock(word: bigint): number {
 }
 
 /**
+ * The words of an OrderPlaced log's `lines`, split as IMerchstand's NatSpec of the event says: one per line, then,
+ * when `info` bit 232 says the order used a code, the code word `discount | codeId << 224`.
+ */
+export function placedWords(args: Pick<EventArgs<"OrderPlaced">, "info" | "lines">): {
+  lines: bigint[];
+  code: { id: number; discount: bigint } | null;
+} {
+  const words = Array.from(args.lines, (w) => BigInt(w));
+  if (!usedCode(args.info)) return { lines: words, code: null };
+  const last = words.pop();
+  if (last === undefined) throw new Error("OrderPlaced used a code but carries no code word");
+  return { lines: words, code: { id: Number(last >> 224n), discount: last & mask(224n) } };
+}
+
+/**
  * The Order an OrderPlaced log announces, rebuilt as IMerchstand's NatSpec of the event says: the log carries only
  * what the chain does not already know, packed; `currency` is the store's (fixed when it opened).
  */
 export function orderFromPlaced(
   args: Pick<EventArgs<"OrderPlaced">, "buyer" | "storeId" | "info" | "lines">,
   currency: string,
-  discount = 0n,
 ): Order {
   const info = BigInt(args.info);
-  const lines = Array.from(args.lines, (w) => unpackLine(BigInt(w)));
+  const words = placedWords(args);
+  const lines = words.lines.map(unpackLine);
   const shipping = (info >> 136n) & mask(96n);
+  const discount = words.code?.discount ?? 0n;
   return {
     buyer: String(args.buyer),
     storeId: BigInt(args.storeId),
@@ -233,7 +249,7 @@ export function orderFromPlaced(
   };
 }
 
-/** Whether an OrderPlaced `info` word says the order used a code (bit 232): its discount is in CodeRedeemed. */
+/** Whether an OrderPlaced `info` word says the order used a code (bit 232): its `lines` end with the code word. */
 export function usedCode(info: bigint | string | number): boolean {
   return ((BigInt(info) >> 232n) & 1n) === 1n;
 }

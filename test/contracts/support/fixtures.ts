@@ -138,12 +138,6 @@ export const BUYER_KEY = ethers.keccak256(ethers.toUtf8Bytes("merchstand fixture
 export async function ordersFromLogs(merchstand: Merchstand, logs: readonly Log[]): Promise<PlacedOrder[]> {
   const currencies = new Map<bigint, string>();
   const placed: PlacedOrder[] = [];
-  // A code's discount is announced beside the order, by CodeRedeemed.
-  const discounts = new Map<bigint, bigint>();
-  for (const log of logs) {
-    const ev = parse(merchstand, log);
-    if (ev?.name === "CodeRedeemed") discounts.set(BigInt(ev.args.orderId), BigInt(ev.args.discount));
-  }
   for (const log of logs) {
     const ev = parse(merchstand, log);
     if (ev?.name !== "OrderPlaced") continue;
@@ -154,7 +148,11 @@ export async function ordersFromLogs(merchstand: Merchstand, logs: readonly Log[
       currencies.set(storeId, currency);
     }
     const info = BigInt(ev.args.info);
-    const lines = Array.from(ev.args.lines as bigint[], (w) => ({
+    const words = Array.from(ev.args.lines as bigint[]);
+    // An order that used a code (info bit 232) ends its words with the code word: `discount | codeId << 224`.
+    const codeWord = (info >> 232n) & 1n ? words.pop() : undefined;
+    if ((info >> 232n) & 1n && codeWord === undefined) throw new Error("code order without its code word");
+    const lines = words.map((w) => ({
       productId: w & mask(64n),
       variant: (w >> 64n) & mask(8n),
       quantity: (w >> 72n) & mask(32n),
@@ -173,7 +171,7 @@ export async function ordersFromLogs(merchstand: Merchstand, logs: readonly Log[
       shipsFrom: (info >> 96n) & mask(40n),
       zone: (info >> 88n) & mask(8n),
       shipping: (info >> 136n) & mask(96n),
-      discount: discounts.get(BigInt(ev.args.orderId)) ?? 0n,
+      discount: codeWord === undefined ? 0n : codeWord & mask(224n),
       lines,
     };
     order.amount = lines.reduce((sum, l) => sum + l.quantity * l.unitPrice, 0n) + order.shipping - order.discount;

@@ -86,6 +86,16 @@ export function placedInfo(merchstand: Merchstand, receipt: TransactionReceipt):
   throw new Error("no OrderPlaced event in receipt");
 }
 
+/** The raw `lines` words of every OrderPlaced in a receipt, in log order (a code order's end with its code word). */
+export function placedWords(merchstand: Merchstand, receipt: TransactionReceipt): bigint[][] {
+  const out: bigint[][] = [];
+  for (const log of receipt.logs) {
+    const ev = merchstand.interface.parseLog(log);
+    if (ev?.name === "OrderPlaced") out.push(Array.from(ev.args.lines as bigint[]));
+  }
+  return out;
+}
+
 /** Every order a receipt placed, in log order (a cart places several). */
 export async function placedAll(
   merchstand: Merchstand,

@@ -223,7 +223,7 @@ describe("order history through a capped provider on an old chain (e2e)", functi
     await page.locator(".product-card", { hasText: "Owl Moon Tee" }).first().click();
     const reviews = page.locator(".review");
     // The calls made when the reviews first show: a few blocks walked. A scan would read 2,000,000 blocks at 10 a
-    // call (200,000 calls) before showing any; the replies' scan that follows the walk is not counted.
+    // call (200,000 calls) before showing any; the replies come by the same walk.
     let callsWhenShown: number | null = null;
     const deadline = Date.now() + 120_000;
     while (callsWhenShown === null) {

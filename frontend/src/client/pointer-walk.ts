@@ -41,7 +41,7 @@ type Walk<K> = { key: K; block: number };
  * Walks many linked lists of blocks at once. `topics` is the filter of every block read; `step` answers, for a walk
  * at `block` and that block's logs, the walk's earlier blocks it names (the exact previous one first; none when it
  * ends), or null when the block holds nothing of the walk (broken). Each round reads every named block not read yet,
- * so a list whose logs name several earlier blocks is walked several blocks a round. `onLogs` sees each block's logs
+ * so a list whose logs name several earlier blocks is walked several blocks a round. `onLogs` sees each round's logs
  * as they arrive.
  */
 async function walkBlocks<K>(
@@ -77,11 +77,14 @@ async function walkBlocks<K>(
           })),
         ),
       );
+      // One call per round, not per block: a caller that redraws what it has found does so once per answer.
+      const arrived: RawLog[] = [];
       blocks.forEach((b, i) => {
         const logs = Array.isArray(answers[i]) ? (answers[i] as RawLog[]) : [];
         read.set(b, logs);
-        if (logs.length > 0) onLogs?.(logs);
+        arrived.push(...logs);
       });
+      if (arrived.length > 0) onLogs?.(arrived);
     }
     const next: Walk<K>[] = [];
     for (const w of walks) {

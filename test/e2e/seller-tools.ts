@@ -1,7 +1,8 @@
 // The seller's drop tools in a real browser against the real local stack (`npm start` on random ports): the sales
 // page on orders placed in this test (its figures match them, a refunded order left out), a Shopify CSV import with
 // bad rows (each shown with its row and column, the good products listed, one transaction each, checked on chain
-// and on the gateway), shipping zones saved and read back, and a code signed in the page, checked against the
+// and on the gateway), shipping zones saved and read back (and an order whose address lies in a cheaper zone than the
+// one paid for, flagged to the seller and refunded the difference), and a code signed in the page, checked against the
 // contract's EIP-712 digest, then revoked.
 import { expect } from "chai";
 import { type HDNodeWallet, hexlify, JsonRpcProvider, parseEther, recoverAddress, Signature } from "ethers";
@@ -251,7 +252,7 @@ describe("seller tools in Chromium (e2e)", function () {
   });
 
   it("saves shipping zones: countries in the store's metadata, rates on chain, read back after a reload", async () => {
-    const { storeId } = await openStore(ZONER, "Zone Test Merch");
+    const { storeId, keys: zonerKeys } = await openStore(ZONER, "Zone Test Merch");
     await openDapp(ZONER.address, `#/sell/store/${storeId}`);
     await page.locator(".seller-tabs").getByRole("link", { name: "Shipping" }).click();
     await page.getByRole("button", { name: "Add a zone" }).click();
@@ -294,11 +295,51 @@ describe("seller tools in Chromium (e2e)", function () {
     expect(await page.getByLabel("Zone 1 free from (ETH)").inputValue()).to.equal("0.1");
     expect(await page.getByLabel("Zone 2 name").inputValue()).to.equal("Japan");
     expect(await page.getByLabel("Zone 2 rate (ETH)").inputValue()).to.equal("0.01");
+
+    // A buyer pays the Japan rate (zone 2) for an address in Leeds (zone 1): only the seller, who opens the sealed
+    // address, can see it. The orders page says so and refunds the 0.008 ETH difference in one click.
+    const poster = BigInt(
+      eventArgs(
+        await send(ZONER, "listProduct", [storeId, ["Zone Poster", "", 2, 0, false], [["A2", parseEther("0.03"), 5]]]),
+        "ProductListed",
+      ).productId,
+    );
+    const line = packLine({ productId: poster, variant: 0, quantity: 1, maxUnitPrice: parseEther("0.03") }, 1);
+    const options = 2n | (parseEther("0.01") << 8n);
+    const noCode = [0n, `0x${"0".repeat(64)}`, `0x${"0".repeat(64)}`];
+    const placedOrder = eventArgs(
+      await send(
+        BUYER,
+        "buyWith",
+        [line, options, noCode, hexlify(sealShipping(ADDRESS, zonerKeys.publicKey))],
+        parseEther("0.04"),
+      ),
+      "OrderPlaced",
+    );
+    const orderId = BigInt(placedOrder.orderId);
+    await page.locator(".seller-tabs").getByRole("link", { name: "Orders" }).click();
+    await page.getByRole("button", { name: "Show addresses (sign in your wallet)" }).click();
+    const card = page.locator(`.seller-order[data-order-id="${orderId}"]`);
+    await card.locator(".shipping-line", { hasText: "Shipping: Japan" }).waitFor();
+    const note = card.locator(".zone-check .notice");
+    await note.waitFor({ timeout: 30_000 });
+    expect(await note.textContent()).to.equal(
+      "The address is in United Kingdom, but the buyer paid for zone Japan (0.01 ETH); zone UK charges 0.002 ETH for this order at today's rates, so 0.008 ETH was paid too much.",
+    );
+    expect(await card.textContent()).to.contain("Paid 0.04 ETH");
+    await card.getByRole("button", { name: "Refund the 0.008 ETH difference" }).click();
+    await page
+      .locator(".tx-stage.ok", { hasText: "0.008 ETH of shipping refunded to the buyer" })
+      .waitFor({ timeout: 60_000 });
+    expect((await call("refunded", [orderId]))[0]).to.equal(parseEther("0.008"));
   });
 
   it("makes a code signed by the staff wallet, shows it as text and link, lists it with its uses, and revokes it", async () => {
     const { storeId } = await openStore(CODER, "Code Test Merch");
     await openDapp(CODER.address, `#/sell/store/${storeId}/codes`);
+    // The page renders again once the wallet connects (the staff role decides what it allows): fill the form that
+    // render leaves, whose "Sign the code" is enabled for staff.
+    await page.locator(".seller-codes button:not([disabled])", { hasText: "Sign the code" }).waitFor();
     await page.getByLabel("Value").fill("15");
     await page.getByLabel("Uses").fill("3");
     await page.getByLabel("Only for this fan (optional)").fill(BUYER.address);

@@ -15,7 +15,7 @@ import {
 import { ChainClock, countdownText, dropPhase, isOnSale, isPreOrder } from "../../frontend/src/client/drops.ts";
 import { codeProblem, discountFor } from "../../frontend/src/client/order-extras.ts";
 import { parseTicket, ticketSigner, ticketText, ticketTypedData } from "../../frontend/src/client/tickets.ts";
-import { shippingFor, validateZones, zoneOf } from "../../frontend/src/client/zones.ts";
+import { checkOrderZone, shippingFor, validateZones, zoneOf } from "../../frontend/src/client/zones.ts";
 
 const CONTRACT = "0x5FbDB2315678afecb367f032d93F642f64180aa3";
 const fan = Wallet.createRandom();
@@ -101,6 +101,41 @@ describe("shipping zones (client/zones.ts)", () => {
     expect(shippingFor(rates, 1, 100n)).to.equal(0n);
     expect(shippingFor(rates, 2, 10_000n)).to.equal(9n);
     expect(shippingFor(rates, 3, 1n)).to.equal(null);
+  });
+
+  it("tells the seller when an address is not in the zone paid for, and what the difference is", () => {
+    if (!zones.ok) throw new Error(zones.reason);
+    const rates = [
+      { rate: 5n, freeFrom: 0n },
+      { rate: 12n, freeFrom: 0n },
+      { rate: 30n, freeFrom: 200n },
+    ];
+    const order = (zone: number, shipping: bigint, discount = 0n) => ({
+      zone,
+      shipping,
+      discount,
+      lines: [{ quantity: 2, unitPrice: 50n }],
+    });
+    expect(checkOrderZone(zones.value, rates, order(0, 0n), "GB"), "no zone paid: nothing to check").to.equal(null);
+    expect(checkOrderZone(zones.value, rates, order(1, 5n), "gb")).to.deep.include({ kind: "match" });
+    // Paid the rest-of-world rate for a UK address: 30 paid, the UK charges 5, so 25 back.
+    expect(checkOrderZone(zones.value, rates, order(3, 30n), "GB")).to.deep.include({
+      kind: "other-zone",
+      paid: 30n,
+      due: 5n,
+      difference: 25n,
+    });
+    // Paid the UK rate for a Japanese address: the buyer underpaid, nothing to refund.
+    const under = checkOrderZone(zones.value, rates, order(1, 5n), "JP");
+    expect(under).to.deep.include({ kind: "other-zone", paid: 5n, due: 30n, difference: 0n });
+    expect(under?.kind === "other-zone" && under.paidZone?.name).to.equal("UK");
+    // The threshold counts the goods after the discount, as the contract does: 100 - 0 < 200, but 250 ≥ 200.
+    const big = { zone: 1, shipping: 5n, discount: 50n, lines: [{ quantity: 6, unitPrice: 50n }] };
+    expect(checkOrderZone(zones.value, rates, big, "JP")).to.deep.include({ due: 0n, difference: 5n });
+    expect(checkOrderZone(zones.value.slice(0, 2), rates, order(1, 5n), "JP")).to.deep.equal({
+      kind: "uncovered",
+      country: "JP",
+    });
   });
 });
 

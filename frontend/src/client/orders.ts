@@ -11,6 +11,7 @@ import { addressTopic, uintTopic } from "./hex.ts";
 import { findPlaced } from "./placed.ts";
 import { BrokenWalkError, type VariantPointer, walkReviews, walkStoreOrders } from "./pointer-walk.ts";
 import { ORDER_STATUS, type Order, type OrderStatus, orderFromPlaced, usedCode } from "./protocol.ts";
+import { findChangeBlocks, logsOfBlocks } from "./state-search.ts";
 
 export type TimelineEvent = {
   kind:
@@ -215,9 +216,15 @@ async function rebuild(
     return r.codePending || state?.status !== "Paid" || state.refunded !== 0n;
   });
   if (changed.length === 0) return records;
+  // First the blocks where each changed order's state moved, found from the chain's state (client/state-search.ts):
+  // a few batched requests on any provider. The result must agree with the chain's current state, else (and on a
+  // provider that cannot answer calls at past blocks) the later events are read by scan.
+  if (changed.length <= MAX_SEARCHED_ORDERS) {
+    const searched = await searchedRecords(chain, records, changed, toBlock, states).catch(() => null);
+    if (searched) return searched;
+  }
   // An order changes only after it is placed: its later events are read from the oldest changed order's block on.
   const start = Math.max(fromBlock, Math.min(...changed.map((r) => r.timeline[0]?.blockNumber ?? fromBlock)));
-  const byId = new Map(records.map((r) => [r.id, r]));
   // One query for all later events of these orders: topic0 is any of the events, topic1 any of the order ids (all
   // of them, so the filter, and the log cache's entry for it, stay the same from one visit to the next).
   const ids = records.map((r) => uintTopic(r.id));
@@ -231,11 +238,50 @@ async function rebuild(
       })),
     );
   }
-  for (const log of logs.sort(byPosition)) {
+  applyAll(records, logs);
+  return records;
+}
+
+/** More changed orders than this are read by scan: the search asks about 30 calls per order and round. */
+const MAX_SEARCHED_ORDERS = 50;
+
+function applyAll(records: OrderRecord[], logs: RawLog[]): void {
+  const byId = new Map(records.map((r) => [r.id, r]));
+  for (const log of [...logs].sort(byPosition)) {
     const record = byId.get(BigInt(log.topics[1] ?? "0x0"));
     if (record) applyOrderEvent(record, log);
   }
-  return records;
+}
+
+/**
+ * The records with their later events read from the blocks where their state changed; null when the result does not
+ * match the chain's current state (a change after `toBlock`, a provider giving wrong answers): the caller scans.
+ */
+async function searchedRecords(
+  chain: Chain,
+  records: OrderRecord[],
+  changed: OrderRecord[],
+  toBlock: number,
+  states: Map<bigint, { status: OrderStatus; refunded: bigint }>,
+): Promise<OrderRecord[] | null> {
+  const blocks = await findChangeBlocks(
+    chain,
+    changed.map((r) => ({ id: r.id, placed: blockOf(r) })),
+    toBlock,
+  );
+  const logs = await logsOfBlocks(
+    chain,
+    [LATER_EVENTS.map(topicOf), changed.map((r) => uintTopic(r.id))],
+    // An order that used a code has its CodeRedeemed in its placing block.
+    [...blocks.values()].flat().concat(changed.filter((r) => r.codePending).map(blockOf)),
+  );
+  const copies = records.map((r) => structuredClone(r));
+  applyAll(copies, logs);
+  const agrees = copies.every((r) => {
+    const state = states.get(r.id);
+    return !r.codePending && (!state || (state.status === r.status && state.refunded === r.refunded));
+  });
+  return agrees ? copies : null;
 }
 
 /** Orders as they are found, before the load ends: what was placed, with the status the chain reports now. */

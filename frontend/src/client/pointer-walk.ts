@@ -103,7 +103,7 @@ async function walkBlocks<K>(
 }
 
 /** Retries a batch the provider refused for the rate, as long as it asks (Retry-After), a few times. */
-async function withRetry<T>(run: () => Promise<T>): Promise<T> {
+export async function withRetry<T>(run: () => Promise<T>): Promise<T> {
   for (let attempt = 0; ; attempt++) {
     try {
       return await run();

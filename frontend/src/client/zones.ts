@@ -80,3 +80,42 @@ export async function loadZones(ipfs: IpfsClient, metadataCid: string): Promise<
     return fail(error instanceof Error ? error.message : String(error));
   }
 }
+
+/** What the seller learns by comparing the zone an order paid for with the country of its (decrypted) address. */
+export type ZoneVerdict =
+  /** The address is in the zone paid for. */
+  | { kind: "match"; zone: Zone }
+  /** No zone of the store covers the address's country (the store's zones changed, or the address was typed so). */
+  | { kind: "uncovered"; country: string }
+  /**
+   * The address is in another zone: `due` is what that zone charges for the order's goods at today's rates; when the
+   * buyer paid more (`paid > due`), `difference` is what the seller may refund, else 0.
+   */
+  | { kind: "other-zone"; zone: Zone; paidZone: Zone | null; paid: bigint; due: bigint; difference: bigint };
+
+/**
+ * Checks an order's zone against the country of its address (an ISO code): null when the order paid no zone (the
+ * store had none, or a digital order). The goods for the free-shipping threshold are the lines less the discount,
+ * as the contract counts them (MerchstandPurchase `_shippingCharge`).
+ */
+export function checkOrderZone(
+  zones: readonly Zone[],
+  rates: readonly ZoneRate[],
+  order: {
+    zone: number;
+    shipping: bigint;
+    discount: bigint;
+    lines: readonly { quantity: number | bigint; unitPrice: bigint }[];
+  },
+  country: string,
+): ZoneVerdict | null {
+  if (order.zone === 0) return null;
+  const zone = zoneOf(zones, country);
+  if (!zone) return { kind: "uncovered", country: country.toUpperCase() };
+  if (zone.number === order.zone) return { kind: "match", zone };
+  const goods = order.lines.reduce((sum, l) => sum + BigInt(l.quantity) * l.unitPrice, 0n) - order.discount;
+  const due = shippingFor(rates, zone.number, goods) ?? 0n;
+  const paidZone = zones.find((z) => z.number === order.zone) ?? null;
+  const paid = order.shipping;
+  return { kind: "other-zone", zone, paidZone, paid, due, difference: paid > due ? paid - due : 0n };
+}

@@ -17,8 +17,10 @@ export function orderDropLines(
   store: Store | null,
   currency: Currency,
   signal: AbortSignal,
-): HTMLElement {
+): HTMLElement | null {
   const o = record.order;
+  // Most orders have none of these: no empty list then.
+  if (o.shipsFrom === 0n && o.zone === 0 && o.discount === 0n) return null;
   const money = (v: bigint) => formatAmount(v, currency);
   const zoneText = h("span", { text: `Shipping zone ${o.zone}` });
   const el = h(

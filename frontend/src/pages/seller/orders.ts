@@ -37,7 +37,9 @@ import type { Page, PageContext } from "../../page.ts";
 import { emptyState, lockIcon, trackingReference } from "../../ui/components.ts";
 import { button, h, keepDraft, replace, uid } from "../../ui/dom.ts";
 import { historyErrorBox, historyProgress } from "../../ui/history.ts";
+import { orderDropLines } from "../../ui/order-drops.ts";
 import { shippedMailLink } from "../../ui/shipped-mail.ts";
+import { storeZonesLoader, zoneCheckNote } from "../../ui/zone-check.ts";
 import { replaceRoute, routes } from "../../urls.ts";
 import { statusLabel } from "../order-status.ts";
 import { keyBackupTools, nondeterministicNotice } from "./key-backup.ts";
@@ -73,6 +75,8 @@ export default async function sellerOrders(ctx: PageContext): Promise<Page> {
   const drafts = new Map<string, string>();
   const keep = (input: HTMLInputElement, key: string) => keepDraft(drafts, input, key);
   const openRefunds = new Set<string>();
+  // The store's zones and rates, read once when the first opened address needs them (ui/zone-check.ts).
+  const storeZones = storeZonesLoader(app, staff.store.id, staff.store.metadataCid);
 
   const root = h("div", { class: "seller-page seller-orders" });
   const keyBox = h("section", { class: "key-box", attrs: { "aria-labelledby": "addr-title" } });
@@ -323,7 +327,6 @@ export default async function sellerOrders(ctx: PageContext): Promise<Page> {
   const orderCard = (record: OrderRecord): HTMLElement => {
     const c = app.currency(record.order.currency);
     const status = h("div", { class: "order-status", attrs: { "aria-live": "polite" } });
-    const total = record.order.lines.reduce((s, l) => s + l.unitPrice * BigInt(l.quantity), 0n);
     const deadline = h("p", { class: "deadline" });
     void terms.get(record.order.storeId, record.order.termsVersion).then((t) => {
       if (record.status === "Paid") {
@@ -370,6 +373,17 @@ export default async function sellerOrders(ctx: PageContext): Promise<Page> {
         " Address locked. Use “Show addresses” above.",
       );
     }
+
+    const refundDifference = async (amount: bigint, b: HTMLButtonElement) => {
+      b.disabled = true;
+      const ok = await runTx(app, status, refundTx(record, amount, c), {
+        done: `${formatAmount(amount, c)} of shipping refunded to the buyer of order ${orderReference(record.id)}.`,
+        errorContext: { currency: c },
+      });
+      if (ok) await reload(true);
+      else b.disabled = false;
+    };
+    const zoneNote = shipTo ? zoneCheckNote(record, shipTo, c, storeZones, staff.role ? refundDifference : null) : null;
 
     const disputed = record.timeline.find((e) => e.kind === "disputed");
     const refunds = record.timeline.filter((e) => e.kind === "partially-refunded");
@@ -571,10 +585,11 @@ export default async function sellerOrders(ctx: PageContext): Promise<Page> {
               ),
             ),
           ),
+          orderDropLines(app, record, staff.store, c, ctx.signal),
           h(
             "p",
             { class: "small" },
-            `Paid ${formatAmount(total, c)}`,
+            `Paid ${formatAmount(record.order.amount, c)}`,
             record.refunded > 0n
               ? ` · ${formatAmount(record.refunded, c)} refunded${isOpen(record.status) ? `, ${formatAmount(escrowedIn(record), c)} still in escrow` : ""}`
               : "",
@@ -593,7 +608,7 @@ export default async function sellerOrders(ctx: PageContext): Promise<Page> {
             : null,
           deadline,
         ),
-        h("div", { class: "ship-to-box" }, h("p", { class: "small strong", text: "Ship to" }), addressBlock),
+        h("div", { class: "ship-to-box" }, h("p", { class: "small strong", text: "Ship to" }), addressBlock, zoneNote),
       ),
       actions,
       status,

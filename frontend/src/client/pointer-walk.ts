@@ -190,7 +190,7 @@ export function earlierReviewBlocks(block: number, logs: readonly RawLog[]): num
 /**
  * Every ReviewPosted and ReviewReplied log of product `productId`, walked back from the product's lastReviewBlock (the
  * block of its latest review or reply). Each log names its previous block and up to three before it, so a round reads
- * about four blocks in one batched request: 50 blocks of reviews take about 13 rounds.
+ * about four blocks in one batched request: 50 blocks of reviews take 14 rounds.
  */
 export async function walkReviews(
   chain: Chain,

@@ -53,7 +53,7 @@ contract Merchstand is IMerchstand, MerchstandPurchase {
         }
         _DROPS = drops;
         if (feeBps_ > MAX_FEE_BPS) revert FeeTooHigh(feeBps_, MAX_FEE_BPS);
-        _DEPLOYMENT_BLOCK = block.number;
+        _DEPLOYMENT_BLOCK = _blockNumber();
         _CATALOG = address(new MerchstandCatalog());
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
         _grantRole(PAUSER_ROLE, admin);
@@ -454,15 +454,15 @@ contract Merchstand is IMerchstand, MerchstandPurchase {
         // Every product's review flags sit in the order's state, in the slot just read: no new slot.
         if (state & reviewed != 0) revert AlreadyReviewed(orderId, productId);
         _orders[orderId] |= bytes32(reviewed);
-        // The history pointer ({Product-lastReviewBlock}) shares the rating's slot, so keeping it costs no new write.
-        uint32 previousReviewBlock = p.lastReviewBlock;
-        // unchecked: more than 2^32 reviews of one product would need more than 2^32 orders to have been reviewed.
+        // unchecked: more than 2^32 reviews of one product would need more than 2^32 orders to have been reviewed, and
+        // 5 x (2^32 - 1) fits the 40-bit sum.
         unchecked {
             ++p.ratingCount;
             p.ratingSum += rating;
         }
-        p.lastReviewBlock = uint32(block.number);
-        emit ReviewPosted(productId, orderId, msg.sender, rating, previousReviewBlock, text);
+        // The history pointers ({Product-lastReviewBlock}) share the rating's slot, so keeping them costs no new write.
+        (uint32 previousReviewBlock, uint32[3] memory earlierReviewBlocks) = _pushReviewBlock(p);
+        emit ReviewPosted(productId, orderId, msg.sender, rating, previousReviewBlock, earlierReviewBlocks, text);
     }
 
     /// @inheritdoc IMerchstand
@@ -478,7 +478,9 @@ contract Merchstand is IMerchstand, MerchstandPurchase {
             revert CannotReply(orderId, productId);
         }
         _orders[orderId] |= bytes32(_REPLIED_FLAG << shift);
-        emit ReviewReplied(productId, orderId, text);
+        // A reply joins the product's review history, so the walk that finds the reviews finds the replies too.
+        (uint32 previousReviewBlock, uint32[3] memory earlierReviewBlocks) = _pushReviewBlock(_products[productId]);
+        emit ReviewReplied(productId, orderId, previousReviewBlock, earlierReviewBlocks, text);
     }
 
     // ─────────────────────────────────────────── Money ───────────────────────────────────────────

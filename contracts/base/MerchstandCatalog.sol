@@ -210,7 +210,8 @@ contract MerchstandCatalog is MerchstandStorage {
             productId = ++_productCount;
         }
         Product storage p = _products[productId];
-        p.storeId = storeId;
+        // Store ids stop at 2^32 - 1 ({IMerchstand-TooManyStores}), and this one exists: the cast keeps it whole.
+        p.storeId = uint32(storeId);
         p.category = product.category;
         p.variantCount = uint8(count);
         p.active = true;

@@ -141,8 +141,8 @@ abstract contract MerchstandPurchase is MerchstandStorage {
             next = raw - (uint256(quantity) << _AT_STOCK) + (uint256(quantity) << _AT_SOLD);
         }
         // The history pointer ({Variant-lastOrderBlock}): the low 32 bits of the block number, in the same write.
-        next =
-            (next & ~(uint256(type(uint32).max) << _AT_LAST_ORDER)) | (uint256(uint32(block.number)) << _AT_LAST_ORDER);
+        next = (next & ~(uint256(type(uint32).max) << _AT_LAST_ORDER))
+            | (uint256(uint32(_blockNumber())) << _AT_LAST_ORDER);
         assembly ("memory-safe") {
             sstore(slot.slot, next)
         }

@@ -6,6 +6,7 @@ import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {MessageHashUtils} from "@openzeppelin/contracts/utils/cryptography/MessageHashUtils.sol";
 import {IMerchstand} from "../interfaces/IMerchstand.sol";
+import {IArbSys} from "../interfaces/IArbSys.sol";
 
 /// @title MerchstandStorage
 /// @notice The state, constants and storage types shared by {Merchstand} and {MerchstandCatalog}.
@@ -283,22 +284,45 @@ abstract contract MerchstandStorage is AccessControl, Pausable, ReentrancyGuardT
         uint8 flags;
     }
 
-    /// @dev The product header, read by views and staff functions only.
+    /// @dev The product header, read by views and staff functions only. Its first slot is full (32 + 4 x 8 + 16 + 32 +
+    /// 40 + 32 + 72 bits): `storeId` is 32 bits as in {Variant} (store ids stop at 2^32 - 1), `ratingSum` 40 (at most
+    /// 5 x (2^32 - 1)), which leaves room for the review history pointers a review writes with the rating.
     struct Product {
-        uint64 storeId;
+        uint32 storeId;
         uint8 category;
         uint8 variantCount;
         bool active;
         bool digital;
         uint16 maxPerBuyer;
         uint32 ratingCount;
-        uint64 ratingSum;
-        /// @dev The block of the product's latest review (low 32 bits of `block.number`), in the slot a review
-        /// already writes for the rating.
+        uint40 ratingSum;
+        /// @dev The block of the product's latest review or reply (low 32 bits of {_blockNumber}).
         uint32 lastReviewBlock;
+        /// @dev The gaps between the distinct blocks of its three reviews or replies before that: `gap i` (bits
+        /// 24 i .. 24 i + 23) leads from the block i steps back to the one before it; 0 = unknown (a gap of 2^24
+        /// blocks or more, or no such block). See docs/FORMATS.md, "History pointers".
+        uint72 reviewGaps;
         string name;
         string metadataCid;
     }
+
+    /// @dev Bits of one gap in {Product-reviewGaps}, and how many gaps it keeps.
+    uint256 internal constant _GAP_BITS = 24;
+    uint256 internal constant _GAP_MASK = (1 << _GAP_BITS) - 1;
+    uint256 internal constant _REVIEW_GAPS = 3;
+
+    /// @dev Arbitrum One and Arbitrum Sepolia, where `block.number` is an L1 block number and the chain's own block
+    /// number (the one `eth_getLogs` takes) comes from ArbSys.
+    uint256 internal constant _ARBITRUM_ONE = 42_161;
+    uint256 internal constant _ARBITRUM_SEPOLIA = 421_614;
+    /// @dev ArbSys, the Arbitrum system contract at address 100.
+    address internal constant _ARB_SYS = address(100);
+
+    // ─────────────────────────────────────────── Immutables ───────────────────────────────────────────
+
+    /// @dev Set once at deployment: every contract built on this one ({Merchstand} and the modules it delegatecalls)
+    /// runs on the chain it was deployed on.
+    bool private immutable _ON_ARBITRUM = block.chainid == _ARBITRUM_ONE || block.chainid == _ARBITRUM_SEPOLIA;
 
     // ─────────────────────────────────────────── Storage ───────────────────────────────────────────
 
@@ -456,6 +480,42 @@ abstract contract MerchstandStorage is AccessControl, Pausable, ReentrancyGuardT
 
     function _zoneKey(uint64 storeId, uint256 zone) internal pure returns (uint256) {
         return (uint256(storeId) << 8) | zone;
+    }
+
+    /// @dev The number of the block this runs in, as the chain's `eth_getLogs` counts blocks: `block.number`, except
+    /// on Arbitrum, where that is an L1 block number and ArbSys answers the L2 one. The history pointers
+    /// ({Variant-lastOrderBlock}, {Product-lastReviewBlock}) keep its low 32 bits.
+    function _blockNumber() internal view returns (uint256) {
+        if (_ON_ARBITRUM) return IArbSys(_ARB_SYS).arbBlockNumber();
+        return block.number;
+    }
+
+    /// @dev Moves product `p`'s review history to this block (a review or a reply) and answers what its event carries:
+    /// `previous`, the product's last review block before (this block when an earlier review or reply of the product
+    /// came in it; 0 for none), and `earlier`, the three distinct blocks before `previous`, newest first, each 0 from
+    /// the first unknown one on. Everything lives in the product's first slot, which a review writes anyway.
+    function _pushReviewBlock(Product storage p) internal returns (uint32 previous, uint32[3] memory earlier) {
+        previous = p.lastReviewBlock;
+        uint256 gaps = p.reviewGaps;
+        uint32 here = uint32(_blockNumber());
+        // unchecked: block numbers and their gaps are kept modulo 2^32, as the pointers themselves are.
+        unchecked {
+            uint32 at = previous;
+            for (uint256 i; i < _REVIEW_GAPS; ++i) {
+                uint32 gap = uint32((gaps >> (_GAP_BITS * i)) & _GAP_MASK);
+                if (gap == 0 || at == 0) break;
+                at -= gap;
+                earlier[i] = at;
+            }
+            if (here != previous) {
+                uint256 gap = uint32(here - previous);
+                // A gap that does not fit is kept as 0, "unknown": a client follows `previous` there instead.
+                if (previous == 0 || gap > _GAP_MASK) gap = 0;
+                // uint72 keeps the three newest gaps: the oldest falls off the top.
+                p.reviewGaps = uint72((gaps << _GAP_BITS) | gap);
+                p.lastReviewBlock = here;
+            }
+        }
     }
 
     function _variantKey(uint64 productId, uint8 variant) internal pure returns (uint256) {

@@ -129,8 +129,8 @@ interface IMerchstand {
         uint16 maxPerBuyer;
         uint32 ratingCount;
         uint64 ratingSum;
-        /// @dev The block of the product's latest review (low 32 bits of its number; 0 before the first): where a
-        /// walk back through {ReviewPosted} starts.
+        /// @dev The block of the product's latest review or reply (low 32 bits of its number; 0 before the first):
+        /// where a walk back through {ReviewPosted} and {ReviewReplied} starts.
         uint32 lastReviewBlock;
         string name;
         string metadataCid;
@@ -490,9 +490,13 @@ interface IMerchstand {
     /// @param orderId The order that proves the purchase.
     /// @param reviewer The buyer.
     /// @param rating 1..5.
-    /// @param previousReviewBlock The block of the product's previous review (low 32 bits; 0 if none; this block
-    /// when another review of the product came earlier in it): with {ProductView-lastReviewBlock}, a client walks
-    /// back through every review of a product one block at a time.
+    /// @param previousReviewBlock The block of the product's previous review or reply (low 32 bits; 0 if none; this
+    /// block when another review or reply of the product came earlier in it): with {ProductView-lastReviewBlock}, a
+    /// client walks back through every review and reply of a product one block at a time.
+    /// @param earlierReviewBlocks The three distinct blocks of the product's reviews or replies before
+    /// `previousReviewBlock`, newest first (low 32 bits; 0 from the first one not known on: none, or 2^24 blocks or
+    /// more from the next newer one). A client reads them in the same round as `previousReviewBlock`, about four
+    /// blocks a round (docs/FORMATS.md, "History pointers").
     /// @param text At most 280 bytes, or an IPFS CID of a longer review.
     event ReviewPosted(
         uint64 indexed productId,
@@ -500,13 +504,22 @@ interface IMerchstand {
         address indexed reviewer,
         uint8 rating,
         uint32 previousReviewBlock,
+        uint32[3] earlierReviewBlocks,
         string text
     );
     /// @notice The store replied to a review.
     /// @param productId The product.
     /// @param orderId The reviewed order.
+    /// @param previousReviewBlock As in {ReviewPosted}: a reply is a step of its product's review history.
+    /// @param earlierReviewBlocks As in {ReviewPosted}.
     /// @param text At most 280 bytes.
-    event ReviewReplied(uint64 indexed productId, uint256 indexed orderId, string text);
+    event ReviewReplied(
+        uint64 indexed productId,
+        uint256 indexed orderId,
+        uint32 previousReviewBlock,
+        uint32[3] earlierReviewBlocks,
+        string text
+    );
 
     /// @notice A store's balance was sent to its payout address.
     /// @param storeId The store.

@@ -7,7 +7,7 @@
 // - "Your orders" on the device that bought: its log cache holds the 5 payments' receipts (client/placed.ts
 //   keepPlacedFromReceipt, an in-memory store standing in for IndexedDB); time and requests until the 5 orders show;
 // - an order opened from its link (the OrderPlaced block in the URL) on a new device;
-// - the product's 50 reviews on a new device (walked by pointers; replies then read by scan from the oldest review);
+// - the product's 50 reviews on a new device (walked by pointers, about four blocks a round, replies in the same walk);
 // - the seller's orders page, 200 orders, on a new device (walked by pointers from each size's last order);
 // - "Your orders" on a new device (a scan of the whole chain).
 // A load that runs past the time budget is stopped and reported with how far it got.
@@ -219,7 +219,7 @@ export async function measureHistory(budgetSeconds: number, log: (line: string) 
             calls: Object.values(sim.stats.calls).reduce((a, b) => a + b, 0),
           });
           // Once the page shows what it is for, the case ends: what the reader does after (the scan for older
-          // orders, the replies' scan) is stopped, so it neither runs into the next case nor counts in it.
+          // orders) is stopped, so it neither runs into the next case nor counts in it.
           const shown = () => {
             at ??= snapshot();
             stopped = true;
@@ -304,7 +304,7 @@ export async function measureHistory(budgetSeconds: number, log: (line: string) 
               if (all.length !== REVIEWS) throw new Error(`${all.length} reviews, not ${REVIEWS}`);
               return "";
             },
-            "then the store's replies are read by scan from the oldest review, under them with progress",
+            "the walk reads the store's replies with them: nothing is scanned",
           ),
         );
 

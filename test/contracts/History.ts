@@ -229,5 +229,87 @@ describe("History pointers", () => {
       const found = await walkReviews(fx, shirtId, Number((await merchstand.getProduct(shirtId)).lastReviewBlock));
       expect([...found].sort()).to.deep.equal([a.orderId, b.orderId, c.orderId, d.orderId].sort());
     });
+
+    it("names the three blocks before the previous one, a reply among them, and 0 past a gap of 2^24 blocks", async () => {
+      const { merchstand, buyer, buyer2, seller, shirtId } = fx;
+      const orders: { who: typeof buyer; orderId: bigint; order: Awaited<ReturnType<typeof ship>> }[] = [];
+      for (let i = 0; i < 8; i++) {
+        const who = i % 2 === 0 ? buyer : buyer2;
+        const { orderId, order } = await buyEth(fx, who, shirtId, {});
+        const sent = await ship(fx, orderId, order);
+        await (await merchstand.connect(who).complete(orderId, sent)).wait();
+        orders.push({ who, orderId, order: sent });
+      }
+      const posted = async (i: number) => {
+        const o = orders[i]!;
+        const receipt = await (await merchstand.connect(o.who).review(o.orderId, o.order, shirtId, 5, `r${i}`)).wait();
+        const [log] = await merchstand.queryFilter(merchstand.filters.ReviewPosted(shirtId, o.orderId));
+        // The pointer is the block number itself off Arbitrum (MerchstandStorage._blockNumber).
+        expect(Number((await merchstand.getProduct(shirtId)).lastReviewBlock)).to.equal(receipt?.blockNumber);
+        return {
+          block: receipt?.blockNumber as number,
+          previous: Number(log?.args.previousReviewBlock),
+          earlier: [...(log?.args.earlierReviewBlocks ?? [])].map(Number),
+        };
+      };
+      const b0 = await posted(0);
+      expect([b0.previous, b0.earlier]).to.deep.equal([0, [0, 0, 0]]);
+      await fx.networkHelpers.mine(5);
+      const b1 = await posted(1);
+      expect([b1.previous, b1.earlier]).to.deep.equal([b0.block, [0, 0, 0]]);
+      await fx.networkHelpers.mine(7);
+      // The store's reply is a step of the history too.
+      const reply = await (
+        await merchstand.connect(seller).replyToReview(orders[0]!.orderId, orders[0]!.order, shirtId, "thanks")
+      ).wait();
+      const [replied] = await merchstand.queryFilter(merchstand.filters.ReviewReplied(shirtId));
+      expect(Number(replied?.args.previousReviewBlock)).to.equal(b1.block);
+      expect([...(replied?.args.earlierReviewBlocks ?? [])].map(Number)).to.deep.equal([b0.block, 0, 0]);
+      const b3 = await posted(2);
+      expect([b3.previous, b3.earlier]).to.deep.equal([reply?.blockNumber, [b1.block, b0.block, 0]]);
+      const b4 = await posted(3);
+      expect([b4.previous, b4.earlier]).to.deep.equal([b3.block, [reply?.blockNumber, b1.block, b0.block]]);
+      const b5 = await posted(4);
+      // Three gaps kept: the oldest falls off.
+      expect([b5.previous, b5.earlier]).to.deep.equal([b4.block, [b3.block, reply?.blockNumber, b1.block]]);
+      // A gap of 2^24 blocks or more is kept as unknown: the exact previous block still leads there.
+      await fx.networkHelpers.mine(2 ** 24);
+      const b6 = await posted(5);
+      expect([b6.previous, b6.earlier]).to.deep.equal([b5.block, [b4.block, b3.block, reply?.blockNumber]]);
+      const b7 = await posted(6);
+      expect([b7.previous, b7.earlier]).to.deep.equal([b6.block, [0, 0, 0]]);
+      await fx.networkHelpers.mine(3);
+      const b8 = await posted(7);
+      expect([b8.previous, b8.earlier]).to.deep.equal([b7.block, [b6.block, 0, 0]]);
+      const product = await merchstand.getProduct(shirtId);
+      expect([product.ratingCount, product.ratingSum]).to.deep.equal([8n, 40n]);
+    });
+
+    it("keeps the distinct blocks when several reviews share one", async () => {
+      const { merchstand, buyer, buyer2, shirtId } = fx;
+      const orders: { who: typeof buyer; orderId: bigint; order: Awaited<ReturnType<typeof ship>> }[] = [];
+      for (const who of [buyer, buyer2, buyer]) {
+        const { orderId, order } = await buyEth(fx, who, shirtId, {});
+        const sent = await ship(fx, orderId, order);
+        await (await merchstand.connect(who).complete(orderId, sent)).wait();
+        orders.push({ who, orderId, order: sent });
+      }
+      const first = await (
+        await merchstand.connect(buyer).review(orders[0]!.orderId, orders[0]!.order, shirtId, 5, "a")
+      ).wait();
+      await fx.networkHelpers.mine(4);
+      const block = await inOneBlock(
+        fx,
+        orders.slice(1).map((o) => () => merchstand.connect(o.who).review(o.orderId, o.order, shirtId, 4, "b", GAS)),
+      );
+      const logs = await merchstand.queryFilter(merchstand.filters.ReviewPosted(shirtId), block, block);
+      expect(
+        logs.map((l) => [Number(l.args.previousReviewBlock), [...l.args.earlierReviewBlocks].map(Number)]),
+      ).to.deep.equal([
+        [first?.blockNumber, [0, 0, 0]],
+        // The second of the block points at the block, and names the blocks before it.
+        [block, [first?.blockNumber, 0, 0]],
+      ]);
+    });
   });
 });

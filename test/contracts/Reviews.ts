@@ -60,7 +60,7 @@ describe("Reviews", () => {
       const { orderId, order } = await completedShirt();
       await expect(merchstand.connect(buyer).review(orderId, order, shirtId, 4, "Great print, runs small."))
         .to.emit(merchstand, "ReviewPosted")
-        .withArgs(shirtId, orderId, buyer.address, 4, 0, "Great print, runs small.");
+        .withArgs(shirtId, orderId, buyer.address, 4, 0, [0, 0, 0], "Great print, runs small.");
       const p = await merchstand.getProduct(shirtId);
       expect(p.ratingCount).to.equal(1);
       expect(p.ratingSum).to.equal(4);
@@ -102,7 +102,7 @@ describe("Reviews", () => {
       const delivered = await deliverDigital(fx, { orderId, order });
       await expect(merchstand.connect(buyer).review(orderId, delivered, ticketId, 5, "great gig"))
         .to.emit(merchstand, "ReviewPosted")
-        .withArgs(ticketId, orderId, buyer.address, 5, 0, "great gig");
+        .withArgs(ticketId, orderId, buyer.address, 5, 0, [0, 0, 0], "great gig");
     });
 
     it("accepts a Resolved order", async () => {
@@ -309,10 +309,13 @@ describe("Reviews", () => {
     it("lets staff reply once and emits ReviewReplied", async () => {
       const { merchstand, buyer, manager, seller, shirtId } = fx;
       const { orderId, order } = await completedShirt();
-      await merchstand.connect(buyer).review(orderId, order, shirtId, 2, "faded after one wash");
+      const posted = await (
+        await merchstand.connect(buyer).review(orderId, order, shirtId, 2, "faded after one wash")
+      ).wait();
+      // The reply is a step of the product's review history: it points back to the review's block.
       await expect(merchstand.connect(manager).replyToReview(orderId, order, shirtId, "Sorry! Write to us for a swap."))
         .to.emit(merchstand, "ReviewReplied")
-        .withArgs(shirtId, orderId, "Sorry! Write to us for a swap.");
+        .withArgs(shirtId, orderId, posted?.blockNumber, [0, 0, 0], "Sorry! Write to us for a swap.");
       expect(await merchstand.reviewState(orderId, order, shirtId)).to.deep.equal([true, true]);
       await expect(merchstand.connect(seller).replyToReview(orderId, order, shirtId, "again"))
         .to.be.revertedWithCustomError(merchstand, "CannotReply")

@@ -4,7 +4,7 @@
 import { expect } from "chai";
 import { Chain, type RawLog } from "../../frontend/src/client/chain.ts";
 import { loadOrder, loadReviews, loadStoreOrders } from "../../frontend/src/client/orders.ts";
-import { fullBlock, previousOrderBlock } from "../../frontend/src/client/pointer-walk.ts";
+import { fullBlock, previousOrderBlock, walkReviews } from "../../frontend/src/client/pointer-walk.ts";
 import { packLine } from "../../frontend/src/client/protocol.ts";
 import type { FetchLike } from "../../frontend/src/client/rpc.ts";
 import { connection, deployCatalog, ethers, networkHelpers, providerFetch, SHIRT_PRICE } from "./support/fixture.ts";
@@ -100,8 +100,69 @@ describe("history by the contract's pointers", () => {
     const reviews = await loadReviews(chain, productId, deploymentBlock, { onReviews: (r) => shown.push(r.length) });
     expect(reviews.map((r) => r.text)).to.deep.equal(reviewed.map((id) => `Review of ${id}`).reverse());
     expect(shown).to.deep.equal([1, 2]);
-    // Two blocks walked, then the replies read by scan from the oldest review (one block per call at this cap).
-    expect(fetch.methods.eth_getLogs).to.be.below(200);
+    // Two blocks walked, one eth_getLogs each, and nothing scanned: replies are steps of the same walk.
+    expect(fetch.methods.eth_getLogs).to.equal(2);
+  });
+
+  it("reads about four review blocks a round, with the store's replies, and reaches past a gap it cannot name", async () => {
+    const f = await networkHelpers.loadFixture(deployCatalog);
+    const { merchstand, buyer, seller, deploymentBlock } = f;
+    const open = Chain.fromManifest({ rpcUrl: "http://in-process", merchstand: f.address }, providerFetch());
+    const { termsVersion } = (await open.getStore(1n))!;
+    await merchstand
+      .connect(seller)
+      .listProduct(1n, { name: "Live LP", metadataCid: "", category: 0, maxPerBuyer: 0, digital: false }, [
+        { label: "Black", price: SHIRT_PRICE, stock: 100 },
+      ]);
+    const productId = BigInt((await open.getProducts(0, 1)).total);
+    const completed: { id: bigint; order: unknown }[] = [];
+    for (let i = 0; i < 10; i++) {
+      const tx = await merchstand
+        .connect(buyer)
+        .buy_oT9la(
+          packLine({ productId, variant: 0, quantity: 1, maxUnitPrice: SHIRT_PRICE }, termsVersion),
+          `0x01${"ab".repeat(99)}`,
+          {
+            value: SHIRT_PRICE,
+          },
+        );
+      const receipt = await tx.wait();
+      const placed = receipt?.logs.find((l) => l.topics[0] === merchstand.interface.getEvent("OrderPlaced")?.topicHash);
+      const id = BigInt(placed?.topics[1] ?? "0x0");
+      const order = (await loadOrder(open, id, deploymentBlock))!.order;
+      await merchstand.connect(seller).markShipped(id, order as never, "DHL");
+      const shipped = (await loadOrder(open, id, deploymentBlock))!.order;
+      await merchstand.connect(buyer).complete(id, shipped as never);
+      completed.push({ id, order: shipped });
+    }
+    // Ten reviews in ten blocks, 20 blocks apart, a reply after the second, and a gap of 2^24 blocks (kept as unknown,
+    // docs/FORMATS.md) before the sixth.
+    for (const [i, o] of completed.entries()) {
+      await connection.provider.request({ method: "hardhat_mine", params: [i === 5 ? "0x1000000" : "0x14"] });
+      await merchstand.connect(buyer).review(o.id, o.order as never, productId, 4, `Review ${i}`);
+      if (i === 1) await merchstand.connect(seller).replyToReview(o.id, o.order as never, productId, "Thank you!");
+    }
+    const fetch = providerFetch();
+    const chain = Chain.fromManifest({ rpcUrl: "http://in-process", merchstand: f.address }, capped(fetch, 1));
+    const product = await open.getProduct(productId);
+    const head = await open.blockNumber();
+    const { logs, stats } = await walkReviews(
+      chain,
+      productId,
+      Number(product!.lastReviewBlock),
+      head,
+      deploymentBlock,
+    );
+    // 11 blocks (10 reviews, 1 reply): the newest names the next four, the oldest of those the four before, and so
+    // on: 4 rounds, not 11. The sixth review names the fifth exactly, across the gap.
+    expect(stats.blocks).to.equal(11);
+    expect(stats.rounds).to.equal(4);
+    expect(logs).to.have.length(11);
+    fetch.methods = {};
+    const reviews = await loadReviews(chain, productId, deploymentBlock);
+    expect(reviews.map((r) => r.text)).to.deep.equal(completed.map((_, i) => `Review ${i}`).reverse());
+    expect(reviews.find((r) => r.text === "Review 1")?.reply).to.equal("Thank you!");
+    expect(fetch.methods.eth_getLogs).to.equal(11);
   });
 
   it("reads by scan when a pointer leads to a block without the log it promised", async () => {

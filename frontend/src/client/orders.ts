@@ -474,10 +474,10 @@ export type Review = {
 };
 
 /**
- * A product's reviews (every one from a buyer of a completed order, by construction) with the store's replies. The
- * reviews are walked back through the contract's pointers from the product's lastReviewBlock (client/pointer-walk.ts),
- * shown to `onReviews` as they arrive; replies in other blocks than their review are read by scan from the oldest
- * review on. Without pointers (a product reviewed with none) or when the walk breaks, everything is read by scan.
+ * A product's reviews (every one from a buyer of a completed order, by construction) with the store's replies. Both
+ * are walked back through the contract's pointers from the product's lastReviewBlock (client/pointer-walk.ts: a reply
+ * is a step of its product's review history), shown to `onReviews` as they arrive. Without pointers (a product
+ * reviewed with none) or when the walk breaks, everything is read by scan.
  */
 export async function loadReviews(
   chain: Chain,
@@ -502,17 +502,7 @@ export async function loadReviews(
       if (!(error instanceof BrokenWalkError)) throw error;
     }
   }
-  if (walked) {
-    const reviews = reviewsOf(kept);
-    if (reviews.length === 0) return reviews;
-    const oldest = Math.min(...reviews.map((r) => r.blockNumber));
-    const replies = await chain.getLogs({
-      topics: [topicOf("ReviewReplied"), uintTopic(productId)],
-      fromBlock: oldest,
-      toBlock,
-    });
-    return reviewsOf([...kept, ...replies]);
-  }
+  if (walked) return reviewsOf(kept);
   if (product && product.ratingCount === 0) return [];
   return reviewsOf(await chain.getLogs({ topics, fromBlock: deploymentBlock, toBlock }));
 }

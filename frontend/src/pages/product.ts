@@ -230,7 +230,7 @@ export default async function productPage(ctx: PageContext): Promise<Page> {
 
   const renderReviews = async () => {
     const list = await loadReviews(app.chain, product.id, app.manifest.deploymentBlock, {
-      // Reviews show as they are found, the progress line under them until the replies are read.
+      // Reviews and their replies show as they are found, the progress line under them until the walk ends.
       onReviews: (found) => !ctx.signal.aborted && showReviews(found, reviewsProgress.el),
     });
     if (!ctx.signal.aborted) showReviews(list, null);

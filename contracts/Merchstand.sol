@@ -398,11 +398,13 @@ contract Merchstand is IMerchstand, MerchstandPurchase {
         if (msg.sender != _terms[order.storeId][order.termsVersion].arbiter) revert NotArbiter(orderId, msg.sender);
         uint256 escrowed = _escrowed(orderId, order, state);
         if (toBuyer > escrowed) revert InvalidAmount(orderId, toBuyer, escrowed);
-        // The store keeps `escrowed - toBuyer`; below the review minimum the order is marked so that {review}
-        // refuses it, at no extra storage cost (the mark sits beside the status).
+        // The store keeps `escrowed - toBuyer`; below the review minimum, or nothing at all, the order is marked so
+        // that {review} and the door ({IMerchstandDrops-checkIn}) refuse it, at no extra storage cost (the mark sits
+        // beside the status).
         // unchecked: toBuyer <= escrowed was checked above.
         unchecked {
-            if (escrowed - toBuyer < _minReviewValue[order.currency]) state |= _UNREVIEWABLE;
+            uint256 kept = escrowed - toBuyer;
+            if (kept == 0 || kept < _minReviewValue[order.currency]) state |= _UNREVIEWABLE;
         }
         _storeOrder(orderId, enc, 0, 0, state, OrderStatus.Resolved);
         uint256 toStore;
@@ -463,24 +465,6 @@ contract Merchstand is IMerchstand, MerchstandPurchase {
         // The history pointers ({Product-lastReviewBlock}) share the rating's slot, so keeping them costs no new write.
         (uint32 previousReviewBlock, uint32[3] memory earlierReviewBlocks) = _pushReviewBlock(p);
         emit ReviewPosted(productId, orderId, msg.sender, rating, previousReviewBlock, earlierReviewBlocks, text);
-    }
-
-    /// @inheritdoc IMerchstand
-    function replyToReview(uint256 orderId, Order calldata order, uint64 productId, string calldata text)
-        external
-        notEntered
-    {
-        (, uint256 state) = _loadOrder(orderId, order);
-        _requireStaff(order.storeId);
-        _checkText(bytes(text), 1, MAX_TEXT_BYTES);
-        uint256 shift = 2 * _lineOf(orderId, order.lines, productId);
-        if (state & ((_REVIEWED_FLAG | _REPLIED_FLAG) << shift) != _REVIEWED_FLAG << shift) {
-            revert CannotReply(orderId, productId);
-        }
-        _orders[orderId] |= bytes32(_REPLIED_FLAG << shift);
-        // A reply joins the product's review history, so the walk that finds the reviews finds the replies too.
-        (uint32 previousReviewBlock, uint32[3] memory earlierReviewBlocks) = _pushReviewBlock(_products[productId]);
-        emit ReviewReplied(productId, orderId, previousReviewBlock, earlierReviewBlocks, text);
     }
 
     // ─────────────────────────────────────────── Money ───────────────────────────────────────────
@@ -553,17 +537,6 @@ contract Merchstand is IMerchstand, MerchstandPurchase {
     /// @inheritdoc IMerchstand
     function refunded(uint256 orderId) external view returns (uint256) {
         return _refunded[orderId];
-    }
-
-    /// @inheritdoc IMerchstand
-    function reviewState(uint256 orderId, Order calldata order, uint64 productId)
-        external
-        view
-        returns (bool reviewed, bool replied)
-    {
-        (, uint256 state) = _loadOrder(orderId, order);
-        uint256 shift = 2 * _lineOf(orderId, order.lines, productId);
-        return (state & (_REVIEWED_FLAG << shift) != 0, state & (_REPLIED_FLAG << shift) != 0);
     }
 
     /// @inheritdoc IMerchstand
@@ -796,16 +769,6 @@ contract Merchstand is IMerchstand, MerchstandPurchase {
     function _shipDeadline(Order calldata order) private view returns (uint256) {
         uint256 start = order.shipsFrom > order.placedAt ? order.shipsFrom : order.placedAt;
         return start + _terms[order.storeId][order.termsVersion].shipWindow;
-    }
-
-    /// @dev The first line of `lines` with `productId`, whose two review flags in the order's state are the
-    /// product's ({_REVIEWED_FLAG}); reverts {ProductNotInOrder} if there is none.
-    function _lineOf(uint256 orderId, Line[] calldata lines, uint64 productId) private pure returns (uint256) {
-        uint256 n = lines.length;
-        for (uint256 i; i < n; ++i) {
-            if (lines[i].productId == productId) return i;
-        }
-        revert ProductNotInOrder(orderId, productId);
     }
 
     // ─────────────────────────────────────────── Store & catalog internals ───────────────────────────────────────────

@@ -249,7 +249,9 @@ export async function measureGas(): Promise<GasRow[]> {
     g.checkoutPermit = await gasOf(permitTx);
 
     g.buyZone = await gasOf(
-      asBuyer.buyShipped_eaaaa(packLine(zonedId, 0, 1, SHIRT_PRICE), options(1, rate), blob, { value: SHIRT_PRICE + rate }),
+      asBuyer.buyShipped_eaaaa(packLine(zonedId, 0, 1, SHIRT_PRICE), options(1, rate), blob, {
+        value: SHIRT_PRICE + rate,
+      }),
     );
     const expiresAt = BigInt((await ethers.provider.getBlock("latest"))?.timestamp ?? 0) + 30n * DAY;
     const code = await signCode(f, seller, {

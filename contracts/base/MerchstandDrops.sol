@@ -149,8 +149,7 @@ contract MerchstandDrops is IMerchstandDrops, MerchstandPurchase {
     /// warm nonzero-to-nonzero write (2,900 gas) instead of a new slot (22,100). Every later status change keeps it
     /// ({Merchstand-_storeOrder} keeps the flags), and the hash bits are untouched, so the buyer's Order stays valid.
     function checkIn(uint256 orderId, IMerchstand.Order calldata order) external onlyDelegated nonReentrant {
-        bytes32 stored = _orders[orderId];
-        if ((keccak256(abi.encode(order)) ^ stored) & _HASH_MASK != 0) revert IMerchstand.OrderMismatch(orderId);
+        bytes32 stored = _checkedOrder(orderId, order);
         _requireStaff(order.storeId);
         uint64 productId = order.lines[0].productId;
         if (_products[productId].category != _CATEGORY_TICKETS) revert IMerchstand.NotATicket(orderId, productId);
@@ -165,6 +164,37 @@ contract MerchstandDrops is IMerchstandDrops, MerchstandPurchase {
         if (state & _CHECKED_IN != 0) revert IMerchstand.AlreadyCheckedIn(orderId);
         _orders[orderId] = stored | bytes32(_CHECKED_IN);
         emit IMerchstand.TicketCheckedIn(orderId, order.storeId, msg.sender, uint40(block.timestamp));
+    }
+
+    /// @notice See {IMerchstandDrops-replyToReview}.
+    function replyToReview(uint256 orderId, IMerchstand.Order calldata order, uint64 productId, string calldata text)
+        external
+        onlyDelegated
+        notEntered
+    {
+        uint256 state = uint48(uint256(_checkedOrder(orderId, order)));
+        _requireStaff(order.storeId);
+        _checkText(bytes(text), 1, MAX_TEXT_BYTES);
+        uint256 shift = 2 * _lineOf(orderId, order.lines, productId);
+        if (state & ((_REVIEWED_FLAG | _REPLIED_FLAG) << shift) != _REVIEWED_FLAG << shift) {
+            revert IMerchstand.CannotReply(orderId, productId);
+        }
+        _orders[orderId] |= bytes32(_REPLIED_FLAG << shift);
+        // A reply joins the product's review history, so the walk that finds the reviews finds the replies too.
+        (uint32 previousReviewBlock, uint32[3] memory earlierReviewBlocks) = _pushReviewBlock(_products[productId]);
+        emit IMerchstand.ReviewReplied(productId, orderId, previousReviewBlock, earlierReviewBlocks, text);
+    }
+
+    /// @notice See {IMerchstandDrops-reviewState}.
+    function reviewState(uint256 orderId, IMerchstand.Order calldata order, uint64 productId)
+        external
+        view
+        onlyDelegated
+        returns (bool reviewed, bool replied)
+    {
+        uint256 state = uint48(uint256(_checkedOrder(orderId, order)));
+        uint256 shift = 2 * _lineOf(orderId, order.lines, productId);
+        return (state & (_REVIEWED_FLAG << shift) != 0, state & (_REPLIED_FLAG << shift) != 0);
     }
 
     /// @notice See {IMerchstandDrops-getDrop}.
@@ -306,5 +336,12 @@ contract MerchstandDrops is IMerchstandDrops, MerchstandPurchase {
         uint64 storeId = p.storeId;
         if (storeId == 0) revert IMerchstand.ProductNotFound(productId);
         _requireStaff(storeId);
+    }
+
+    /// @dev The stored commitment of `orderId`, after checking `order` against it (else {IMerchstand-OrderMismatch}).
+    /// `abi.encode` re-encodes the calldata canonically, so the check is on the decoded values.
+    function _checkedOrder(uint256 orderId, IMerchstand.Order calldata order) private view returns (bytes32 stored) {
+        stored = _orders[orderId];
+        if ((keccak256(abi.encode(order)) ^ stored) & _HASH_MASK != 0) revert IMerchstand.OrderMismatch(orderId);
     }
 }

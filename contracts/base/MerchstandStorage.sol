@@ -478,6 +478,20 @@ abstract contract MerchstandStorage is AccessControl, Pausable, ReentrancyGuardT
         shift = uint256(id & 7) * _LANE_BITS;
     }
 
+    /// @dev The first line of `lines` with `productId`, whose two review flags in the order's state are the
+    /// product's ({_REVIEWED_FLAG}); reverts {IMerchstand-ProductNotInOrder} if there is none.
+    function _lineOf(uint256 orderId, IMerchstand.Line[] calldata lines, uint64 productId)
+        internal
+        pure
+        returns (uint256)
+    {
+        uint256 n = lines.length;
+        for (uint256 i; i < n; ++i) {
+            if (lines[i].productId == productId) return i;
+        }
+        revert IMerchstand.ProductNotInOrder(orderId, productId);
+    }
+
     function _zoneKey(uint64 storeId, uint256 zone) internal pure returns (uint256) {
         return (uint256(storeId) << 8) | zone;
     }

@@ -892,10 +892,6 @@ interface IMerchstand {
     function review(uint256 orderId, Order calldata order, uint64 productId, uint8 rating, string calldata text)
         external;
 
-    /// @notice The store replies once to a review (staff only). Takes the {Order} back, like every call on an order:
-    /// the review flags of its products sit in its commitment, by line.
-    function replyToReview(uint256 orderId, Order calldata order, uint64 productId, string calldata text) external;
-
     // ─────────────────────────────────────────── Money ───────────────────────────────────────────
 
     /// @notice Sends the store's whole balance to its payout address (credited to that address if it refuses the
@@ -933,13 +929,6 @@ interface IMerchstand {
 
     /// @notice What partial refunds have returned to the buyer of `orderId` while it was open.
     function refunded(uint256 orderId) external view returns (uint256);
-
-    /// @notice Whether the buyer of `orderId` reviewed `productId`, and whether the store replied. Reverts
-    /// {OrderMismatch} if `order` is not the order's current {Order}, {ProductNotInOrder} if it has no such line.
-    function reviewState(uint256 orderId, Order calldata order, uint64 productId)
-        external
-        view
-        returns (bool reviewed, bool replied);
 
     /// @notice The block this contract was deployed in, where clients start `eth_getLogs`.
     function deploymentBlock() external view returns (uint256);
@@ -980,6 +969,20 @@ interface IMerchstandDrops {
     /// MAX_PREPARED_CODES ids per call): a counter's first write costs 17,100 gas more than later ones, and this
     /// moves that cost from the fan's first use of the code to the store (counters sit 8 to a storage word).
     function prepareCodes(uint64 storeId, uint32 fromId, uint32 count) external;
+
+    /// @notice The store replies once to a review (staff only). Takes the {IMerchstand-Order} back, like every call on
+    /// an order: the review flags of its products sit in its commitment, by line. Runs in this module (reached through
+    /// {Merchstand}'s fallback) because {Merchstand} is at the EIP-170 code size limit.
+    function replyToReview(uint256 orderId, IMerchstand.Order calldata order, uint64 productId, string calldata text)
+        external;
+
+    /// @notice Whether the buyer of `orderId` reviewed `productId`, and whether the store replied. Reverts
+    /// {IMerchstand-OrderMismatch} if `order` is not the order's current {IMerchstand-Order},
+    /// {IMerchstand-ProductNotInOrder} if it has no such line.
+    function reviewState(uint256 orderId, IMerchstand.Order calldata order, uint64 productId)
+        external
+        view
+        returns (bool reviewed, bool replied);
 
     /// @notice Staff at the door check in a ticket order once. The order's first product must be a ticket (category
     /// 3, else {IMerchstand-NotATicket}); the order must be delivered and still valid: Shipped (delivered, not disputed),

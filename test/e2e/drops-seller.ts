@@ -202,7 +202,7 @@ describe("the seller's drop editor in Chromium (e2e)", function () {
     const sentence = checkout.locator(".error-sentence");
     await sentence.waitFor({ timeout: 60_000 });
     expect(await sentence.textContent()).to.match(
-      /^Drop Editor Tee isn't on sale yet: it opens .+ \(before then, only with a presale code for it\)\. Nothing was charged\.$/,
+      /^Drop Editor Tee isn't on sale yet: it opens .+ \(if it has a presale, a presale code for it lets you in earlier\)\. Nothing was charged\.$/,
     );
     expect(await provider.getBalance(FAN.address)).to.equal(balanceBefore);
     expect(await provider.getTransactionCount(FAN.address)).to.equal(nonceBefore);

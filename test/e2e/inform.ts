@@ -158,6 +158,8 @@ describe("staying informed in Chromium (e2e)", function () {
       await p.reload();
       await p.locator(".order-row").first().waitFor();
       expect(await p.locator(".changed-mark").count()).to.equal(0);
+      // The page records what it showed once the whole history is read: wait for that before editing the record.
+      await p.getByText(/Reading your order history/).waitFor({ state: "detached", timeout: 120_000 });
       // As if the last visit had seen the shipped order still waiting for shipment. The orders page is left first,
       // so none of its renders records what it shows over this.
       await p.goto(`${stack.dappUrl}#/cart`);

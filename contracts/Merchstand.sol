@@ -325,7 +325,7 @@ contract Merchstand is IMerchstand, MerchstandPurchase {
         }
         _storeOrder(orderId, enc, 0, 0, state, OrderStatus.Completed);
         (uint256 toStore, uint256 fee) =
-            _settle(order.storeId, order.currency, _escrowed(orderId, order, state), order.feeBps);
+            _settle(order.storeId, order.currency, _escrowedOf(order.amount, state), order.feeBps);
         emit OrderCompleted(orderId, order.storeId, toStore, fee);
     }
 
@@ -339,7 +339,7 @@ contract Merchstand is IMerchstand, MerchstandPurchase {
             revert InvalidOrderStatus(orderId, status);
         }
         _requireStaff(order.storeId);
-        uint256 escrowed = _escrowed(orderId, order, state);
+        uint256 escrowed = _escrowedOf(order.amount, state);
         // A dispute can only be conceded in full: a partial refund would leave the arbiter less to rule on.
         if (amount == 0 || amount > escrowed || (disputed && amount != escrowed)) {
             revert InvalidAmount(orderId, amount, escrowed);
@@ -350,16 +350,20 @@ contract Merchstand is IMerchstand, MerchstandPurchase {
             emit OrderRefunded(orderId, order.storeId, amount);
             _payBuyer(order.currency, order.buyer, amount);
         } else {
-            // The commitment stays as it was, so a cancel or dispute the buyer already sent still matches; only the
-            // {_PART_REFUNDED} flag beside its status is set, once, so that orders never refunded skip reading
-            // `_refunded` ({_escrowed}).
-            if (state & _PART_REFUNDED == 0) _orders[orderId] |= bytes32(uint256(_PART_REFUNDED));
-            // unchecked: amount < escrowed <= order.amount < 2^128, so the new total fits 128 bits.
+            // Counted in the order's refund unit, rounded up (the buyer never gets less than `amount`), in the state
+            // bits beside the status: the hash stays as it was, so a cancel or dispute the buyer already sent still
+            // matches, and no new slot is written.
+            uint256 unit = _refundUnit(order.amount);
+            // unchecked: amount < escrowed <= order.amount < 2^128.
             unchecked {
-                _refunded[orderId] += uint128(amount);
-                emit OrderPartiallyRefunded(orderId, order.storeId, amount, escrowed - amount);
+                uint256 units = (amount + unit - 1) / unit;
+                uint256 paid = units * unit;
+                // Something must stay escrowed, which also keeps the count below 2^20 ({_refundUnit}).
+                if (paid > escrowed - 1) revert InvalidAmount(orderId, amount, escrowed);
+                _orders[orderId] = bytes32(uint256(_orders[orderId]) + (units << _REFUND_UNITS_SHIFT));
+                emit OrderPartiallyRefunded(orderId, order.storeId, paid, escrowed - paid);
+                _payBuyer(order.currency, order.buyer, paid);
             }
-            _payBuyer(order.currency, order.buyer, amount);
         }
     }
 
@@ -371,7 +375,7 @@ contract Merchstand is IMerchstand, MerchstandPurchase {
         if (block.timestamp < opensAt) revert TooEarly(orderId, opensAt);
         _storeOrder(orderId, enc, 0, 0, state, OrderStatus.Cancelled);
         _returnStock(msg.sender, order.lines);
-        uint256 amount = _escrowed(orderId, order, state);
+        uint256 amount = _escrowedOf(order.amount, state);
         emit OrderCancelled(orderId, order.storeId, amount);
         // A buyer who cannot receive (blocklisted by the token, a contract refusing ETH) gets a credit instead, to
         // withdraw to any address: the exit never depends on the buyer's address accepting a payment.
@@ -396,15 +400,26 @@ contract Merchstand is IMerchstand, MerchstandPurchase {
     function resolveDispute(uint256 orderId, Order calldata order, uint128 toBuyer) external nonReentrant {
         (uint256 enc, uint256 state) = _loadOrder(orderId, order, OrderStatus.Disputed);
         if (msg.sender != _terms[order.storeId][order.termsVersion].arbiter) revert NotArbiter(orderId, msg.sender);
-        uint256 escrowed = _escrowed(orderId, order, state);
+        uint256 escrowed = _escrowedOf(order.amount, state);
         if (toBuyer > escrowed) revert InvalidAmount(orderId, toBuyer, escrowed);
-        // The store keeps `escrowed - toBuyer`; below the review minimum, or nothing at all, the order is marked so
-        // that {review} and the door ({IMerchstandDrops-checkIn}) refuse it, at no extra storage cost (the mark sits
-        // beside the status).
-        // unchecked: toBuyer <= escrowed was checked above.
+        // unchecked: toBuyer <= escrowed <= order.amount was checked above.
         unchecked {
             uint256 kept = escrowed - toBuyer;
-            if (kept == 0 || kept < _minReviewValue[order.currency]) state |= _UNREVIEWABLE;
+            // What the store keeps decides whether the buyer may review ({review}) and the ticket get in
+            // ({IMerchstandDrops-checkIn}); it is recorded at no extra storage cost, in the state written anyway:
+            // nothing kept is a flag; otherwise the refund units become what the buyer got back in all, rounded up
+            // (so what {_escrowedOf} then gives never exceeds what the store kept) and never past the amount.
+            if (kept == 0) {
+                state |= _UNREVIEWABLE;
+            } else if (toBuyer != 0) {
+                uint256 amount = order.amount;
+                uint256 unit = _refundUnit(amount);
+                uint256 units = (amount - kept + unit - 1) / unit;
+                uint256 most = amount / unit;
+                if (units > most) units = most;
+                if (units > _REFUND_UNITS_MAX) units = _REFUND_UNITS_MAX;
+                state = (state & ~(_REFUND_UNITS_MAX << _REFUND_UNITS_SHIFT)) | (units << _REFUND_UNITS_SHIFT);
+            }
         }
         _storeOrder(orderId, enc, 0, 0, state, OrderStatus.Resolved);
         uint256 toStore;
@@ -425,7 +440,7 @@ contract Merchstand is IMerchstand, MerchstandPurchase {
         if (block.timestamp < opensAt) revert TooEarly(orderId, opensAt);
         // Marked, at no extra storage cost, so that {review} knows the store kept nothing.
         _storeOrder(orderId, enc, 0, 0, state | _UNREVIEWABLE, OrderStatus.Resolved);
-        uint256 escrowed = _escrowed(orderId, order, state);
+        uint256 escrowed = _escrowedOf(order.amount, state);
         emit DisputeResolved(orderId, order.storeId, escrowed, 0, 0, false);
         _payBuyer(order.currency, order.buyer, escrowed);
     }
@@ -447,10 +462,10 @@ contract Merchstand is IMerchstand, MerchstandPurchase {
             revert InvalidOrderStatus(orderId, status);
         }
         if (msg.sender != order.buyer) revert NotBuyer(orderId, msg.sender);
-        uint256 reviewed = _REVIEWED_FLAG << (2 * _lineOf(orderId, order.lines, productId));
+        uint256 reviewed = _REVIEWED_FLAG << _lineOf(orderId, order.lines, productId);
         if (rating == 0 || rating > 5) revert InvalidRating(rating);
         _checkText(bytes(text), 0, MAX_TEXT_BYTES);
-        uint256 kept = state & _UNREVIEWABLE != 0 ? 0 : _escrowed(orderId, order, state);
+        uint256 kept = state & _UNREVIEWABLE != 0 ? 0 : _escrowedOf(order.amount, state);
         uint256 minimum = _minReviewValue[order.currency];
         if (kept < minimum) revert ReviewValueTooLow(orderId, kept, minimum);
         // Every product's review flags sit in the order's state, in the slot just read: no new slot.
@@ -535,8 +550,8 @@ contract Merchstand is IMerchstand, MerchstandPurchase {
     }
 
     /// @inheritdoc IMerchstand
-    function refunded(uint256 orderId) external view returns (uint256) {
-        return _refunded[orderId];
+    function refundedUnits(uint256 orderId) external view returns (uint256) {
+        return (uint256(_orders[orderId]) >> _REFUND_UNITS_SHIFT) & _REFUND_UNITS_MAX;
     }
 
     /// @inheritdoc IMerchstand
@@ -751,16 +766,6 @@ contract Merchstand is IMerchstand, MerchstandPurchase {
             }
         } else {
             ok = IERC20(currency).trySafeTransfer(to, amount);
-        }
-    }
-
-    /// @dev What is still escrowed for an order: what was paid less what was refunded. `_refunded` is read only when
-    /// the commitment's {_PART_REFUNDED} flag says there is something in it.
-    function _escrowed(uint256 orderId, Order calldata order, uint256 state) private view returns (uint256) {
-        if (state & _PART_REFUNDED == 0) return order.amount;
-        // unchecked: refunds never exceed what was paid.
-        unchecked {
-            return uint256(order.amount) - _refunded[orderId];
         }
     }
 

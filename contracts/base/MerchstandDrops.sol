@@ -155,12 +155,15 @@ contract MerchstandDrops is IMerchstandDrops, MerchstandPurchase {
         if (_products[productId].category != _CATEGORY_TICKETS) revert IMerchstand.NotATicket(orderId, productId);
         uint256 state = uint48(uint256(stored));
         IMerchstand.OrderStatus status = IMerchstand.OrderStatus(state & _STATUS_MASK);
-        // Delivered and still the buyer's: not refunded, cancelled, disputed, or resolved with (next to) nothing
-        // left to the store.
-        if (
-            status != IMerchstand.OrderStatus.Shipped && status != IMerchstand.OrderStatus.Completed
-                && (status != IMerchstand.OrderStatus.Resolved || state & _UNREVIEWABLE != 0)
-        ) revert IMerchstand.InvalidOrderStatus(orderId, status);
+        // Delivered and still the buyer's: not refunded, cancelled or disputed; resolved only with the store keeping
+        // at least the review minimum, as {Merchstand-review} asks (the minimum is read only for a ruled order).
+        if (status == IMerchstand.OrderStatus.Resolved) {
+            if (state & _UNREVIEWABLE != 0 || _escrowedOf(order.amount, state) < _minReviewValue[order.currency]) {
+                revert IMerchstand.InvalidOrderStatus(orderId, status);
+            }
+        } else if (status != IMerchstand.OrderStatus.Shipped && status != IMerchstand.OrderStatus.Completed) {
+            revert IMerchstand.InvalidOrderStatus(orderId, status);
+        }
         if (state & _CHECKED_IN != 0) revert IMerchstand.AlreadyCheckedIn(orderId);
         _orders[orderId] = stored | bytes32(_CHECKED_IN);
         emit IMerchstand.TicketCheckedIn(orderId, order.storeId, msg.sender, uint40(block.timestamp));
@@ -175,26 +178,25 @@ contract MerchstandDrops is IMerchstandDrops, MerchstandPurchase {
         uint256 state = uint48(uint256(_checkedOrder(orderId, order)));
         _requireStaff(order.storeId);
         _checkText(bytes(text), 1, MAX_TEXT_BYTES);
-        uint256 shift = 2 * _lineOf(orderId, order.lines, productId);
-        if (state & ((_REVIEWED_FLAG | _REPLIED_FLAG) << shift) != _REVIEWED_FLAG << shift) {
+        // A store may reply again: the latest reply is the one shown (an edited reply). Nothing is written to the
+        // order, so a reply never touches what the buyer holds.
+        if (state & (_REVIEWED_FLAG << _lineOf(orderId, order.lines, productId)) == 0) {
             revert IMerchstand.CannotReply(orderId, productId);
         }
-        _orders[orderId] |= bytes32(_REPLIED_FLAG << shift);
         // A reply joins the product's review history, so the walk that finds the reviews finds the replies too.
         (uint32 previousReviewBlock, uint32[3] memory earlierReviewBlocks) = _pushReviewBlock(_products[productId]);
         emit IMerchstand.ReviewReplied(productId, orderId, previousReviewBlock, earlierReviewBlocks, text);
     }
 
-    /// @notice See {IMerchstandDrops-reviewState}.
-    function reviewState(uint256 orderId, IMerchstand.Order calldata order, uint64 productId)
+    /// @notice See {IMerchstandDrops-isReviewed}.
+    function isReviewed(uint256 orderId, IMerchstand.Order calldata order, uint64 productId)
         external
         view
         onlyDelegated
-        returns (bool reviewed, bool replied)
+        returns (bool)
     {
         uint256 state = uint48(uint256(_checkedOrder(orderId, order)));
-        uint256 shift = 2 * _lineOf(orderId, order.lines, productId);
-        return (state & (_REVIEWED_FLAG << shift) != 0, state & (_REPLIED_FLAG << shift) != 0);
+        return state & (_REVIEWED_FLAG << _lineOf(orderId, order.lines, productId)) != 0;
     }
 
     /// @notice See {IMerchstandDrops-getDrop}.

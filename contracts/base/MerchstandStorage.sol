@@ -24,9 +24,8 @@ import {IArbSys} from "../interfaces/IArbSys.sol";
 ///   write. The fees reach the fee recipient's credits when the store's funds are withdrawn (which anyone may
 ///   trigger).
 /// - An order is one slot holding a commitment (see {IMerchstand}): a 208-bit hash with the order's state in the low
-///   48 bits (its status and flags in the lowest byte, then two review flags per line), so a review or a reply, of
-///   any product of the order, writes no new slot. What was refunded of it is a second slot, written only by
-///   partial refunds and read only when the order's {_PART_REFUNDED} flag is set.
+///   48 bits (its status and flags in the lowest byte, a review flag per line, and what partial refunds returned,
+///   counted in the order's refund unit), so a review, a reply or a partial refund writes no new slot.
 abstract contract MerchstandStorage is AccessControl, Pausable, ReentrancyGuardTransient {
     // ─────────────────────────────────────────── Constants ───────────────────────────────────────────
 
@@ -154,27 +153,32 @@ abstract contract MerchstandStorage is AccessControl, Pausable, ReentrancyGuardT
     bytes32 internal constant _NAME_HASH = keccak256("Merchstand");
     bytes32 internal constant _VERSION_HASH = keccak256("1");
 
-    // An order commitment's low 48 bits (its state): the {IMerchstand-OrderStatus} in bits 0..3, four flags in bits
-    // 4..7 (0x20 unused), and from bit 8 two review flags per line of the order (reviewed, replied), for the
-    // product whose first line it is: up to MAX_CART_LINES lines, 40 bits. The state is not part of the hash: setting
-    // a flag leaves the {IMerchstand-Order} a buyer holds valid, and every status change keeps the flags. The hash
-    // keeps 208 bits: finding two orders with the same commitment takes about 2^104 hashes.
+    // An order commitment's low 48 bits (its state): the {IMerchstand-OrderStatus} in bits 0..3, three flags in bits
+    // 4..7 (0x20 and 0x40 unused), from bit 8 one review flag per line of the order, for the product whose first line
+    // it is (up to MAX_CART_LINES lines: bits 8..27), and in bits 28..47 the refund units ({_REFUND_UNITS_SHIFT}).
+    // The state is not part of the hash: setting a flag or refunding part of an order leaves the {IMerchstand-Order}
+    // a buyer holds valid, and every status change keeps the state. The hash keeps 208 bits: finding two orders with
+    // the same commitment takes about 2^104 hashes.
     /// @dev The {IMerchstand-OrderStatus} bits of an order's state.
     uint256 internal constant _STATUS_MASK = 0x0f;
     /// @dev The bits of an order's state besides its status.
     uint256 internal constant _FLAGS_MASK = 0xffff_ffff_fff0;
-    /// @dev Where the review flags of line 0 sit in an order's state: `_REVIEWED_FLAG << 2j` is line j's.
+    /// @dev Where the review flag of line 0 sits in an order's state: `_REVIEWED_FLAG << j` is line j's.
     uint256 internal constant _REVIEWED_FLAG = 0x100;
-    /// @dev The reply flag of line 0: `_REPLIED_FLAG << 2j` is line j's.
-    uint256 internal constant _REPLIED_FLAG = 0x200;
     /// @dev Flag: the ticket order was checked in at the door ({IMerchstandDrops-checkIn}). Kept in the slot that
     /// check-in reads anyway, so it writes no new slot; when is in the order's {IMerchstand-TicketCheckedIn} log.
     uint256 internal constant _CHECKED_IN = 0x10;
-    /// @dev Flag: the order was partially refunded, so `_refunded` holds something for it.
-    uint256 internal constant _PART_REFUNDED = 0x40;
-    /// @dev Flag beside the status of a Resolved order: the store kept less than the review minimum of the moment
-    /// (an expired dispute: nothing), so its buyer may not review.
+    /// @dev Flag beside the status of a Resolved order: the store kept nothing, so its buyer may not review and its
+    /// ticket does not get in.
     uint256 internal constant _UNREVIEWABLE = 0x80;
+    /// @dev Where an order's refund units sit in its state: 20 bits. Partial refunds are counted in units of
+    /// {_refundUnit} of the order's amount, so the count stays below 2^20 while something is escrowed. After a ruling
+    /// that leaves the store something, the count is what the buyer got back in all, rounded up
+    /// ({IMerchstand-refundedUnits}).
+    uint256 internal constant _REFUND_UNITS_SHIFT = 28;
+    uint256 internal constant _REFUND_UNITS_MAX = 0xf_ffff;
+    /// @dev {_refundUnit} makes `unit << _REFUND_UNITS_BITS >= amount`.
+    uint256 internal constant _REFUND_UNITS_BITS = 20;
 
     /// @dev Clears the state bits of an order commitment.
     bytes32 internal constant _HASH_MASK = ~bytes32(uint256(0xffff_ffff_ffff));
@@ -355,9 +359,6 @@ abstract contract MerchstandStorage is AccessControl, Pausable, ReentrancyGuardT
 
     mapping(address account => mapping(address currency => uint256 amount)) internal _credits;
 
-    /// @dev Refunded to an order's buyer while it was open (partial refunds): kept beside the order's commitment so
-    /// that a refund never changes it (see {IMerchstand}).
-    mapping(uint256 orderId => uint128 amount) internal _refunded;
     mapping(address currency => uint128 value) internal _minReviewValue;
 
     /// @dev Read by a purchase only when the variant's {_TIMED} flag is set.
@@ -478,7 +479,7 @@ abstract contract MerchstandStorage is AccessControl, Pausable, ReentrancyGuardT
         shift = uint256(id & 7) * _LANE_BITS;
     }
 
-    /// @dev The first line of `lines` with `productId`, whose two review flags in the order's state are the
+    /// @dev The first line of `lines` with `productId`, whose review flag in the order's state is the
     /// product's ({_REVIEWED_FLAG}); reverts {IMerchstand-ProductNotInOrder} if there is none.
     function _lineOf(uint256 orderId, IMerchstand.Line[] calldata lines, uint64 productId)
         internal
@@ -490,6 +491,28 @@ abstract contract MerchstandStorage is AccessControl, Pausable, ReentrancyGuardT
             if (lines[i].productId == productId) return i;
         }
         revert IMerchstand.ProductNotInOrder(orderId, productId);
+    }
+
+    /// @dev The unit an order's partial refunds are counted in: the smallest power of ten `unit` with
+    /// `unit << 20 >= amount`, so fewer than 2^20 units are ever refunded while something stays escrowed. A power of
+    /// ten keeps the amounts people type exact: 0.008 ETH of a 0.05 ETH order is 80,000 units of 10^11 wei.
+    function _refundUnit(uint256 amount) internal pure returns (uint256 unit) {
+        unit = 1;
+        // unchecked: amount < 2^128, so unit stays below 10^33.
+        unchecked {
+            while (unit << _REFUND_UNITS_BITS < amount) unit *= 10;
+        }
+    }
+
+    /// @dev What is still escrowed for an order of `amount` with `state`: `amount` less its refund units. After a
+    /// ruling, what the store kept, rounded down to the unit (see {_REFUND_UNITS_SHIFT}).
+    function _escrowedOf(uint256 amount, uint256 state) internal pure returns (uint256) {
+        uint256 units = (state >> _REFUND_UNITS_SHIFT) & _REFUND_UNITS_MAX;
+        if (units == 0) return amount;
+        // unchecked: fewer units than fit in `amount` are ever recorded ({_refundUnit}).
+        unchecked {
+            return amount - units * _refundUnit(amount);
+        }
     }
 
     function _zoneKey(uint64 storeId, uint256 zone) internal pure returns (uint256) {

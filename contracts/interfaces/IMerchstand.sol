@@ -178,8 +178,8 @@ interface IMerchstand {
     }
 
     /// @notice An order, as committed to in storage and passed back to every call that acts on it.
-    /// @param amount What the buyer paid. Never lowered: refunds are kept in {refunded}, and what is still escrowed
-    /// is `amount - refunded(orderId)`.
+    /// @param amount What the buyer paid. Never lowered: partial refunds are counted beside the commitment, in the
+    /// order's refund unit ({refundedUnits}), and what is still escrowed is `amount - refundedUnits(orderId) * unit`.
     /// @param shippedAt 0 until shipped.
     /// @param disputedAt 0 unless disputed.
     /// @param shipsFrom 0, or for a pre-order the latest `shipsFrom` of its products' drops when it was placed: the
@@ -662,7 +662,7 @@ interface IMerchstand {
     error InvalidRating(uint8 rating);
     /// @notice This order's buyer already reviewed this product.
     error AlreadyReviewed(uint256 orderId, uint64 productId);
-    /// @notice The store already replied to this review, or there is no review to reply to.
+    /// @notice There is no review of `productId` in this order to reply to.
     error CannotReply(uint256 orderId, uint64 productId);
     /// @notice The product is not part of the order.
     error ProductNotInOrder(uint256 orderId, uint64 productId);
@@ -861,7 +861,9 @@ interface IMerchstand {
     /// buyer can block or tax the store's call, and no store can keep the buyer's money. The same holds for the
     /// buyer's share of {resolveDispute} and {resolveExpiredDispute}. A full refund ends the order and returns its stock and the buyer's
     /// per-buyer allowance; a partial one leaves the order, its commitment and its deadlines as they were, with less
-    /// in escrow.
+    /// in escrow. A partial refund is counted in the order's refund unit, the smallest power of ten `unit` with
+    /// `unit * 2^20 >= amount` (10^11 wei for a 0.05 ETH order): `amount` is rounded up to a whole number of units, so
+    /// the buyer never gets less than asked, and must leave something escrowed (else {InvalidAmount}).
     function refund(uint256 orderId, Order calldata order, uint128 amount) external;
 
     /// @notice The buyer cancels a paid order that was not shipped within the ship window. Pays the escrow back to
@@ -873,7 +875,9 @@ interface IMerchstand {
     function dispute(uint256 orderId, Order calldata order, string calldata reason) external;
 
     /// @notice The arbiter fixed at purchase settles a dispute: `toBuyer` to the buyer (paid or credited as by
-    /// {refund}), the rest (less the fee) to the store's balance.
+    /// {refund}), the rest (less the fee) to the store's balance. What the store keeps is recorded in the order's
+    /// state, for {review} and the door: nothing is a flag, anything else sets {refundedUnits} to what the buyer got
+    /// back in all (partial refunds and `toBuyer`), rounded up to the unit.
     function resolveDispute(uint256 orderId, Order calldata order, uint128 toBuyer) external;
 
     /// @notice Anyone settles a dispute the arbiter left unruled for ARBITER_WINDOW: everything back to the buyer
@@ -885,9 +889,9 @@ interface IMerchstand {
 
     /// @notice The buyer of a Completed or Resolved order reviews one of its products, once; a ticket (category 3)
     /// may be reviewed as soon as it is delivered (Shipped). A review costs real money: the store must keep at least
-    /// {minReviewValue} of the order's currency (`amount` less partial refunds, else {ReviewValueTooLow}; for a
-    /// Resolved order also less the buyer's share, checked against the minimum when it was settled, and nothing after
-    /// an expired dispute), so a store reviewing itself through its own wallets pays the platform fee on that much per
+    /// {minReviewValue} of the order's currency when the review is posted (`amount` less partial refunds, else
+    /// {ReviewValueTooLow}; for a Resolved order also less the buyer's share, rounded down to the refund unit, and
+    /// nothing when the buyer got everything back), so a store reviewing itself through its own wallets pays the platform fee on that much per
     /// review. Refunded and cancelled orders cannot review.
     function review(uint256 orderId, Order calldata order, uint64 productId, uint8 rating, string calldata text)
         external;
@@ -927,8 +931,10 @@ interface IMerchstand {
     /// @notice An order's status and the commitment it is checked against.
     function orderStatus(uint256 orderId) external view returns (OrderStatus status);
 
-    /// @notice What partial refunds have returned to the buyer of `orderId` while it was open.
-    function refunded(uint256 orderId) external view returns (uint256);
+    /// @notice How many refund units ({refund}: the smallest power of ten `unit` with `unit * 2^20 >= amount`) the
+    /// buyer of `orderId` got back by partial refunds; once a ruling left the store something, what the buyer got back
+    /// in all, rounded up to the unit ({resolveDispute}). Never decreases.
+    function refundedUnits(uint256 orderId) external view returns (uint256);
 
     /// @notice The block this contract was deployed in, where clients start `eth_getLogs`.
     function deploymentBlock() external view returns (uint256);
@@ -970,19 +976,18 @@ interface IMerchstandDrops {
     /// moves that cost from the fan's first use of the code to the store (counters sit 8 to a storage word).
     function prepareCodes(uint64 storeId, uint32 fromId, uint32 count) external;
 
-    /// @notice The store replies once to a review (staff only). Takes the {IMerchstand-Order} back, like every call on
+    /// @notice The store replies to a review (staff only); it may reply again, and the latest reply is the one shown. Takes the {IMerchstand-Order} back, like every call on
     /// an order: the review flags of its products sit in its commitment, by line. Runs in this module (reached through
     /// {Merchstand}'s fallback) because {Merchstand} is at the EIP-170 code size limit.
     function replyToReview(uint256 orderId, IMerchstand.Order calldata order, uint64 productId, string calldata text)
         external;
 
-    /// @notice Whether the buyer of `orderId` reviewed `productId`, and whether the store replied. Reverts
-    /// {IMerchstand-OrderMismatch} if `order` is not the order's current {IMerchstand-Order},
-    /// {IMerchstand-ProductNotInOrder} if it has no such line.
-    function reviewState(uint256 orderId, IMerchstand.Order calldata order, uint64 productId)
+    /// @notice Whether the buyer of `orderId` reviewed `productId`. Reverts {IMerchstand-OrderMismatch} if `order` is
+    /// not the order's current {IMerchstand-Order}, {IMerchstand-ProductNotInOrder} if it has no such line.
+    function isReviewed(uint256 orderId, IMerchstand.Order calldata order, uint64 productId)
         external
         view
-        returns (bool reviewed, bool replied);
+        returns (bool);
 
     /// @notice Staff at the door check in a ticket order once. The order's first product must be a ticket (category
     /// 3, else {IMerchstand-NotATicket}); the order must be delivered and still valid: Shipped (delivered, not disputed),

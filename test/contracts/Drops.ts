@@ -783,11 +783,11 @@ describe("Drops", () => {
       await merchstand.connect(seller).checkIn(orderId, delivered);
       // The flag sits in the state bits, not the hash bits: the same Order is accepted by the next operations.
       expect(await merchstand.hashOrder(delivered)).to.equal(before);
-      expect(await merchstand.reviewState(orderId, delivered, ticketId)).to.deep.equal([false, false]);
+      expect(await merchstand.isReviewed(orderId, delivered, ticketId)).to.equal(false);
       await merchstand.connect(buyer).complete(orderId, delivered);
       expect(await merchstand.orderStatus(orderId)).to.equal(Status.Completed);
       await merchstand.connect(buyer).review(orderId, delivered, ticketId, 5, "Great show, quick door.");
-      expect(await merchstand.reviewState(orderId, delivered, ticketId)).to.deep.equal([true, false]);
+      expect(await merchstand.isReviewed(orderId, delivered, ticketId)).to.equal(true);
       expect(await merchstand.isCheckedIn(orderId)).to.equal(true);
       await expect(merchstand.connect(seller).checkIn(orderId, delivered))
         .to.be.revertedWithCustomError(merchstand, "AlreadyCheckedIn")
@@ -803,7 +803,7 @@ describe("Drops", () => {
       expect(await merchstand.isCheckedIn(orderId)).to.equal(false);
       await expect(merchstand.connect(seller).checkIn(orderId, delivered)).to.emit(merchstand, "TicketCheckedIn");
       expect(await merchstand.isCheckedIn(orderId)).to.equal(true);
-      expect(await merchstand.reviewState(orderId, delivered, ticketId)).to.deep.equal([true, false]);
+      expect(await merchstand.isReviewed(orderId, delivered, ticketId)).to.equal(true);
       expect(await merchstand.orderStatus(orderId)).to.equal(Status.Completed);
     });
 

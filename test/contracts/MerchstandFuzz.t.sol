@@ -184,8 +184,8 @@ contract MerchstandFuzzTest {
 
     // ═══════════════════════════════ Refunds ═══════════════════════════════
 
-    /// @notice Two partial refunds credit the buyer exactly, keep the stock sold, and the rest completes with the fee
-    /// taken from the remainder only.
+    /// @notice Two partial refunds pay the buyer what was asked rounded up to the order's refund unit (never less,
+    /// less than one unit more), keep the stock sold, and the rest completes with the fee taken from the remainder.
     function testFuzz_partialRefundsThenCompletion(
         uint256 priceSeed,
         uint256 qtySeed,
@@ -199,8 +199,13 @@ contract MerchstandFuzzTest {
         ms.setFee(fee);
         (uint256 id, IMerchstand.Order memory o) = _buy(ethStore, price, qty);
         uint256 amount = o.amount;
-        uint128 r1 = uint128(r1Seed.bound(1, amount - 2));
-        uint128 r2 = uint128(r2Seed.bound(1, amount - r1 - 1));
+        uint256 unit = _refundUnit(amount);
+        // The most units partial refunds may reach: something must stay escrowed.
+        uint256 most = (amount - 1) / unit;
+        uint128 r1 = uint128(r1Seed.bound(1, (most - 1) * unit));
+        uint256 p1 = _roundUp(r1, unit);
+        uint128 r2 = uint128(r2Seed.bound(1, most * unit - p1));
+        uint256 p2 = _roundUp(r2, unit);
         uint256 before = buyer.balance;
 
         vm.prank(seller);
@@ -209,19 +214,56 @@ contract MerchstandFuzzTest {
         o = _ship(id, o);
         vm.prank(seller);
         ms.refund(id, o, r2);
-        vm.assertEq(ms.refunded(id), uint256(r1) + r2, "refunds recorded beside the order");
-        vm.assertEq(buyer.balance - before, uint256(r1) + r2, "buyer paid both refunds");
+        vm.assertEq(ms.refundedUnits(id) * unit, p1 + p2, "refunds counted beside the order, in units");
+        vm.assertEq(buyer.balance - before, p1 + p2, "buyer paid both refunds, rounded up");
+        vm.assertGe(p1 + p2, uint256(r1) + r2, "never less than asked");
+        vm.assertLt(p1 + p2 - r1 - r2, 2 * unit, "less than a unit more per refund");
         vm.assertEq(ms.credits(buyer, ETH), 0, "nothing left waiting as a credit");
         vm.assertEq(ms.getProduct(o.lines[0].productId).variants[0].stock, 0, "partial refunds keep the stock sold");
         vm.assertEq(uint256(ms.orderStatus(id)), uint256(IMerchstand.OrderStatus.Shipped), "still shipped");
 
         vm.prank(buyer);
         ms.complete(id, o);
-        uint256 remaining = amount - r1 - r2;
+        uint256 remaining = amount - p1 - p2;
         uint256 feeAmount = remaining * fee / 10_000;
         vm.assertEq(ms.getStore(ethStore).balance, remaining - feeAmount, "store share of the remainder");
         vm.assertEq(ms.storeFeesOwed(ethStore), feeAmount, "fee on the remainder only");
         vm.assertEq(_held(ETH), remaining, "the remainder inside until withdrawn");
+    }
+
+    /// @notice The refund unit is the smallest power of ten with unit * 2^20 >= amount, whatever the amount.
+    function testFuzz_refundUnitBoundsTheCount(uint256 priceSeed, uint256 qtySeed, uint256 rSeed) public {
+        uint96 price = uint96(priceSeed.bound(1, 1e24));
+        uint32 qty = uint32(qtySeed.bound(1, 100));
+        (uint256 id, IMerchstand.Order memory o) = _buy(ethStore, price, qty);
+        uint256 amount = o.amount;
+        uint256 unit = _refundUnit(amount);
+        vm.assertGe(unit << 20, amount, "2^20 units cover the amount");
+        if (unit > 1) vm.assertLt((unit / 10) << 20, amount, "no smaller power of ten would");
+        uint256 most = (amount - 1) / unit;
+        vm.assertLt(most, 1 << 20, "the count fits its 20 bits");
+        if (most == 0) return;
+        // The largest partial refund possible leaves less than two units and at least one wei escrowed.
+        uint128 r = uint128(rSeed.bound((most - 1) * unit + 1, most * unit));
+        vm.prank(seller);
+        ms.refund(id, o, r);
+        vm.assertEq(ms.refundedUnits(id), most, "counted up to the last whole unit");
+        vm.assertEq(_held(ETH), amount - most * unit, "the rest still escrowed");
+        // One wei more than the escrow could hold in whole units is refused, not rounded into a full refund.
+        if (amount - most * unit > 1) {
+            vm.prank(seller);
+            vm.expectRevert(abi.encodeWithSelector(IMerchstand.InvalidAmount.selector, id, 1, amount - most * unit));
+            ms.refund(id, o, 1);
+        }
+    }
+
+    function _refundUnit(uint256 amount) private pure returns (uint256 unit) {
+        unit = 1;
+        while (unit * 2 ** 20 < amount) unit *= 10;
+    }
+
+    function _roundUp(uint256 x, uint256 unit) private pure returns (uint256) {
+        return (x + unit - 1) / unit * unit;
     }
 
     /// @notice A refund of zero or of more than is escrowed is refused; a full refund returns the stock.

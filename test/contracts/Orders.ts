@@ -12,6 +12,7 @@ import {
   load,
   type Order,
   pinNextTimestamp,
+  refundUnit,
   Status,
   ship,
   stockOf,
@@ -264,7 +265,7 @@ describe("Orders", () => {
 
         // The order struct is unchanged (the refund is kept beside it), so the copy the buyer holds still works;
         // a copy with a lowered amount is someone else's idea of the order.
-        expect(await merchstand.refunded(orderId)).to.equal(part);
+        expect((await merchstand.refundedUnits(orderId)) * refundUnit(order.amount)).to.equal(part);
         const lowered: Order = { ...order, amount: order.amount - part };
         await expect(merchstand.connect(seller).markShipped(orderId, lowered, "x"))
           .to.be.revertedWithCustomError(merchstand, "OrderMismatch")
@@ -284,14 +285,24 @@ describe("Orders", () => {
         const stock = await stockOf(fx, shirtId);
         const { orderId, order } = await paid(2n);
         const before = await ethers.provider.getBalance(fx.buyer.address);
-        await merchstand.connect(seller).refund(orderId, order, 1n);
-        await merchstand.connect(seller).refund(orderId, order, 2n);
-        await expect(merchstand.connect(seller).refund(orderId, order, order.amount - 2n))
+        // Partial refunds are rounded up to the order's refund unit: 1 wei asked pays one unit, 2 wei another.
+        const unit = refundUnit(order.amount);
+        await expect(merchstand.connect(seller).refund(orderId, order, 1n))
+          .to.emit(merchstand, "OrderPartiallyRefunded")
+          .withArgs(orderId, ethStoreId, unit, order.amount - unit);
+        await merchstand.connect(seller).refund(orderId, order, unit + 1n);
+        expect(await merchstand.refundedUnits(orderId)).to.equal(3n);
+        const left = order.amount - 3n * unit;
+        await expect(merchstand.connect(seller).refund(orderId, order, left + 1n))
           .to.be.revertedWithCustomError(merchstand, "InvalidAmount")
-          .withArgs(orderId, order.amount - 2n, order.amount - 3n);
-        await expect(merchstand.connect(seller).refund(orderId, order, order.amount - 3n))
+          .withArgs(orderId, left + 1n, left);
+        // Within a unit of the escrow, a partial refund would empty it when rounded: refused, not made a full one.
+        await expect(merchstand.connect(seller).refund(orderId, order, left - 1n))
+          .to.be.revertedWithCustomError(merchstand, "InvalidAmount")
+          .withArgs(orderId, left - 1n, left);
+        await expect(merchstand.connect(seller).refund(orderId, order, left))
           .to.emit(merchstand, "OrderRefunded")
-          .withArgs(orderId, ethStoreId, order.amount - 3n);
+          .withArgs(orderId, ethStoreId, left);
         expect(await merchstand.orderStatus(orderId)).to.equal(Status.Refunded);
         expect(await stockOf(fx, shirtId)).to.equal(stock);
         expect((await ethers.provider.getBalance(fx.buyer.address)) - before).to.equal(order.amount);

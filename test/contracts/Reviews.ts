@@ -1,3 +1,4 @@
+import { anyValue } from "@nomicfoundation/hardhat-ethers-chai-matchers/withArgs";
 import { expect } from "chai";
 import { NO_CODE } from "./support/drops.ts";
 import {
@@ -64,7 +65,7 @@ describe("Reviews", () => {
       const p = await merchstand.getProduct(shirtId);
       expect(p.ratingCount).to.equal(1);
       expect(p.ratingSum).to.equal(4);
-      expect(await merchstand.reviewState(orderId, order, shirtId)).to.deep.equal([true, false]);
+      expect(await merchstand.isReviewed(orderId, order, shirtId)).to.equal(true);
 
       const second = await completedShirt(fx.buyer2);
       await merchstand.connect(fx.buyer2).review(second.orderId, second.order, shirtId, 1, "");
@@ -126,8 +127,8 @@ describe("Reviews", () => {
       const { orderId, order } = await completedCart(shirtId, ebookId);
       await merchstand.connect(buyer).review(orderId, order, shirtId, 5, "");
       await merchstand.connect(buyer).review(orderId, order, ebookId, 3, "");
-      expect(await merchstand.reviewState(orderId, order, shirtId)).to.deep.equal([true, false]);
-      expect(await merchstand.reviewState(orderId, order, ebookId)).to.deep.equal([true, false]);
+      expect(await merchstand.isReviewed(orderId, order, shirtId)).to.equal(true);
+      expect(await merchstand.isReviewed(orderId, order, ebookId)).to.equal(true);
     });
 
     // Each product's flags sit in the order's state at its first line: they must work on their own, whichever is
@@ -140,16 +141,16 @@ describe("Reviews", () => {
       const { orderId, order: sent } = await completedCart(capId, shirtId);
       // The second product first: the first product's flags stay clear.
       await merchstand.connect(buyer).review(orderId, sent, shirtId, 4, "");
-      expect(await merchstand.reviewState(orderId, sent, shirtId)).to.deep.equal([true, false]);
-      expect(await merchstand.reviewState(orderId, sent, capId)).to.deep.equal([false, false]);
+      expect(await merchstand.isReviewed(orderId, sent, shirtId)).to.equal(true);
+      expect(await merchstand.isReviewed(orderId, sent, capId)).to.equal(false);
       await expect(merchstand.connect(seller).replyToReview(orderId, sent, capId, "thanks"))
         .to.be.revertedWithCustomError(merchstand, "CannotReply")
         .withArgs(orderId, capId);
       await merchstand.connect(seller).replyToReview(orderId, sent, shirtId, "thanks");
-      expect(await merchstand.reviewState(orderId, sent, shirtId)).to.deep.equal([true, true]);
-      expect(await merchstand.reviewState(orderId, sent, capId)).to.deep.equal([false, false]);
+      expect(await merchstand.isReviewed(orderId, sent, shirtId)).to.equal(true);
+      expect(await merchstand.isReviewed(orderId, sent, capId)).to.equal(false);
       await merchstand.connect(buyer).review(orderId, sent, capId, 5, "");
-      expect(await merchstand.reviewState(orderId, sent, capId)).to.deep.equal([true, false]);
+      expect(await merchstand.isReviewed(orderId, sent, capId)).to.equal(true);
       await expect(merchstand.connect(buyer).review(orderId, sent, capId, 5, ""))
         .to.be.revertedWithCustomError(merchstand, "AlreadyReviewed")
         .withArgs(orderId, capId);
@@ -157,7 +158,7 @@ describe("Reviews", () => {
         .to.be.revertedWithCustomError(merchstand, "AlreadyReviewed")
         .withArgs(orderId, shirtId);
       await merchstand.connect(seller).replyToReview(orderId, sent, capId, "thanks");
-      expect(await merchstand.reviewState(orderId, sent, capId)).to.deep.equal([true, true]);
+      expect(await merchstand.isReviewed(orderId, sent, capId)).to.equal(true);
       expect(await merchstand.orderStatus(orderId)).to.equal(Status.Completed);
     });
 
@@ -175,16 +176,19 @@ describe("Reviews", () => {
       expect(await merchstand.orderStatus(orderId)).to.equal(Status.Shipped);
       // The struct held from before the review still matches: the dispute goes through.
       const disputed = await disputeOrder(fx, orderId, delivered);
-      expect(await merchstand.reviewState(orderId, disputed, ticketId)).to.deep.equal([true, true]);
+      expect(await merchstand.isReviewed(orderId, disputed, ticketId)).to.equal(true);
       await merchstand.connect(arbiter).resolveDispute(orderId, disputed, 0n);
       expect(await merchstand.orderStatus(orderId)).to.equal(Status.Resolved);
-      expect(await merchstand.reviewState(orderId, disputed, ticketId)).to.deep.equal([true, true]);
+      expect(await merchstand.isReviewed(orderId, disputed, ticketId)).to.equal(true);
       await expect(merchstand.connect(buyer).review(orderId, disputed, ticketId, 1, "again"))
         .to.be.revertedWithCustomError(merchstand, "AlreadyReviewed")
         .withArgs(orderId, ticketId);
+      // A second reply is an edit: the latest one shows (client/orders.ts reviewsOf), and the order is untouched.
+      const before = await merchstand.orderStatus(orderId);
       await expect(merchstand.connect(seller).replyToReview(orderId, disputed, ticketId, "again"))
-        .to.be.revertedWithCustomError(merchstand, "CannotReply")
-        .withArgs(orderId, ticketId);
+        .to.emit(merchstand, "ReviewReplied")
+        .withArgs(ticketId, orderId, anyValue, anyValue, "again");
+      expect(await merchstand.orderStatus(orderId)).to.equal(before);
     });
 
     it("works while paused", async () => {
@@ -306,7 +310,7 @@ describe("Reviews", () => {
   });
 
   describe("replyToReview", () => {
-    it("lets staff reply once and emits ReviewReplied", async () => {
+    it("lets staff reply, and reply again (an edit: the latest reply is the one shown), with ReviewReplied", async () => {
       const { merchstand, buyer, manager, seller, shirtId } = fx;
       const { orderId, order } = await completedShirt();
       const posted = await (
@@ -316,9 +320,17 @@ describe("Reviews", () => {
       await expect(merchstand.connect(manager).replyToReview(orderId, order, shirtId, "Sorry! Write to us for a swap."))
         .to.emit(merchstand, "ReviewReplied")
         .withArgs(shirtId, orderId, posted?.blockNumber, [0, 0, 0], "Sorry! Write to us for a swap.");
-      expect(await merchstand.reviewState(orderId, order, shirtId)).to.deep.equal([true, true]);
-      await expect(merchstand.connect(seller).replyToReview(orderId, order, shirtId, "again"))
-        .to.be.revertedWithCustomError(merchstand, "CannotReply")
+      expect(await merchstand.isReviewed(orderId, order, shirtId)).to.equal(true);
+      // The edit is a new step of the history, pointing back at the first reply's block.
+      const firstReply = await fx.ethers.provider.getBlockNumber();
+      await expect(
+        merchstand.connect(seller).replyToReview(orderId, order, shirtId, "Swapped: thanks for the patience."),
+      )
+        .to.emit(merchstand, "ReviewReplied")
+        .withArgs(shirtId, orderId, firstReply, anyValue, "Swapped: thanks for the patience.");
+      // Nothing was written to the order: the buyer's Order still works.
+      await expect(merchstand.connect(buyer).review(orderId, order, shirtId, 5, ""))
+        .to.be.revertedWithCustomError(merchstand, "AlreadyReviewed")
         .withArgs(orderId, shirtId);
     });
 

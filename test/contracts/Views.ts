@@ -181,21 +181,21 @@ describe("Views", () => {
       expect(await merchstand.isStoreStaff(999, ZERO)).to.equal(false);
     });
 
-    it("credits and boughtBy start at zero, and reviewState at false for an order's products", async () => {
+    it("credits and boughtBy start at zero, and isReviewed at false for an order's products", async () => {
       const { merchstand, buyer, shirtId } = fx;
       expect(await merchstand.credits(buyer.address, ZERO)).to.equal(0);
       expect(await merchstand.boughtBy(shirtId, buyer.address)).to.equal(0);
       const { orderId, order } = await buyEth(fx, buyer, shirtId);
-      expect(await merchstand.reviewState(orderId, order, shirtId)).to.deep.equal([false, false]);
+      expect(await merchstand.isReviewed(orderId, order, shirtId)).to.equal(false);
     });
 
-    it("reviewState checks the order it is given", async () => {
+    it("isReviewed checks the order it is given", async () => {
       const { merchstand, buyer, shirtId } = fx;
       const { orderId, order } = await buyEth(fx, buyer, shirtId);
-      await expect(merchstand.reviewState(orderId + 1n, order, shirtId))
+      await expect(merchstand.isReviewed(orderId + 1n, order, shirtId))
         .to.be.revertedWithCustomError(merchstand, "OrderMismatch")
         .withArgs(orderId + 1n);
-      await expect(merchstand.reviewState(orderId, order, shirtId + 1n))
+      await expect(merchstand.isReviewed(orderId, order, shirtId + 1n))
         .to.be.revertedWithCustomError(merchstand, "ProductNotInOrder")
         .withArgs(orderId, shirtId + 1n);
     });

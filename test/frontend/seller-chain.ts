@@ -14,11 +14,12 @@ import {
 } from "../../frontend/src/client/history.ts";
 import { escrowed, escrowedIn, splitRuling } from "../../frontend/src/client/order-state.ts";
 import { loadStoreOrders } from "../../frontend/src/client/orders.ts";
-import { orderArg, packLine, ZERO_ADDRESS } from "../../frontend/src/client/protocol.ts";
+import { orderArg, packLine, refundUnit, ZERO_ADDRESS } from "../../frontend/src/client/protocol.ts";
 import {
   isVerifier,
   loadBounds,
   markShippedTx,
+  refundPlan,
   refundTx,
   resolveDisputeTx,
 } from "../../frontend/src/client/seller-actions.ts";
@@ -90,18 +91,22 @@ describe("seller client against a deployed Merchstand", () => {
     [second, first] = await loadStoreOrders(chain, 1n, deploymentBlock);
     expect(first?.status).to.equal("Shipped");
     expect(first?.tracking).to.equal("DHL 123");
-    // A partial refund never changes the Order (its commitment): it is kept beside it, as refunded(orderId) is.
+    // A partial refund never changes the Order (its commitment): it is counted beside it, as refundedUnits(orderId).
     expect(second?.order.amount).to.equal(SHIRT_PRICE * 2n);
     expect(second?.refunded).to.equal(SHIRT_PRICE / 2n);
-    expect(await chain.read("refunded", [SECOND])).to.equal(SHIRT_PRICE / 2n);
+    expect((await chain.read("refundedUnits", [SECOND])) * refundUnit(SHIRT_PRICE * 2n)).to.equal(SHIRT_PRICE / 2n);
     expect(escrowedIn(second!)).to.equal(SHIRT_PRICE * 2n - SHIRT_PRICE / 2n);
     expect(escrowed([second!, first!]).get(ZERO_ADDRESS)).to.deep.equal({
       amount: SHIRT_PRICE * 3n - SHIRT_PRICE / 2n,
       orders: 2,
     });
     // The rebuilt Order still acts: a second partial refund with it is accepted.
-    await send(seller, refundTx(second!, 1n, ETH));
-    expect((await loadStoreOrders(chain, 1n, deploymentBlock))[0]?.refunded).to.equal(SHIRT_PRICE / 2n + 1n);
+    // 1 wei asked is one refund unit paid: the form sends the rounded amount, as the contract pays it.
+    const plan = refundPlan(second!, 1n, ETH);
+    const unit = refundUnit(SHIRT_PRICE * 2n);
+    expect(plan).to.deep.equal({ ok: true, amount: unit, full: false });
+    await send(seller, refundTx(second!, unit, ETH));
+    expect((await loadStoreOrders(chain, 1n, deploymentBlock))[0]?.refunded).to.equal(SHIRT_PRICE / 2n + unit);
 
     // The buyer disputes with the Order as rebuilt from logs (shippedAt set by OrderShipped).
     await merchstand.connect(buyer).dispute(FIRST, orderArg(first!.order) as never, "Never arrived");

@@ -13,6 +13,7 @@ import {
   load,
   packLine,
   priceOf,
+  refundUnit,
   SHIPPING,
   Status,
   termsVersionOf,
@@ -220,6 +221,44 @@ describe("Security: the store moves first, drop toolkit", () => {
         merchstand,
         "InvalidOrderStatus",
       );
+    });
+
+    // A ruling records what the store kept in the order's refund units (the buyer's total, rounded up), and the door
+    // and the review both compare it with the currency's minimum when they are asked, not when the ruling was made.
+    it("lets a ruled ticket in, and its buyer review, only when the store kept the review minimum", async () => {
+      const { merchstand, seller, arbiter, admin } = fx;
+      const kept = await deliveredTicket(fx);
+      const split = await deliveredTicket(fx);
+      const amount = kept.order.amount;
+      const unit = refundUnit(amount);
+      await (await merchstand.connect(admin).setMinReviewValue(ZERO, amount / 2n)).wait();
+      // One order leaves the store the minimum plus a unit, the other a wei less than the minimum.
+      const a = await disputeOrder(fx, kept.orderId, kept.order);
+      await (await merchstand.connect(arbiter).resolveDispute(kept.orderId, a, amount / 2n - unit)).wait();
+      const b = await disputeOrder(fx, split.orderId, split.order);
+      await (await merchstand.connect(arbiter).resolveDispute(split.orderId, b, amount / 2n + 1n)).wait();
+      expect(await merchstand.refundedUnits(kept.orderId)).to.equal((amount / 2n - unit + unit - 1n) / unit);
+      expect(await merchstand.refundedUnits(split.orderId)).to.equal((amount / 2n + 1n + unit - 1n) / unit);
+
+      await expect(merchstand.connect(seller).checkIn(kept.orderId, a)).to.emit(merchstand, "TicketCheckedIn");
+      await expect(merchstand.connect(seller).checkIn(split.orderId, b))
+        .to.be.revertedWithCustomError(merchstand, "InvalidOrderStatus")
+        .withArgs(split.orderId, Status.Resolved);
+      const ticketId = kept.order.lines[0]!.productId;
+      await expect(merchstand.connect(fx.buyer).review(kept.orderId, a, ticketId, 4, "")).to.emit(
+        merchstand,
+        "ReviewPosted",
+      );
+      // What the store kept, rounded down to the unit: never more than it really kept.
+      const recorded = amount - (await merchstand.refundedUnits(split.orderId)) * unit;
+      expect(recorded <= amount / 2n - 1n).to.equal(true);
+      await expect(merchstand.connect(fx.buyer).review(split.orderId, b, split.order.lines[0]!.productId, 1, ""))
+        .to.be.revertedWithCustomError(merchstand, "ReviewValueTooLow")
+        .withArgs(split.orderId, recorded, amount / 2n);
+
+      // The minimum is read when the door asks: lowered by the admin, the same ticket gets in.
+      await (await merchstand.connect(admin).setMinReviewValue(ZERO, 0n)).wait();
+      await expect(merchstand.connect(seller).checkIn(split.orderId, b)).to.emit(merchstand, "TicketCheckedIn");
     });
   });
 });

@@ -26,27 +26,32 @@ export async function callMany<T = unknown>(rpc: ScanRpc, calls: readonly Call[]
   });
 }
 
-export type OrderState = { status: OrderStatus; refunded: bigint };
+/** An order's status and its refund units (IMerchstand `refundedUnits`): every later event changes one of them. */
+export type OrderState = { status: OrderStatus; refundedUnits: bigint };
 
 /**
- * orderStatus and refunded of each order, from the chain itself, in one or a few HTTP requests. An order still Paid
+ * orderStatus and refundedUnits of each order, from the chain itself, in one or a few HTTP requests. An order still Paid
  * with nothing refunded has had no event since OrderPlaced (every later event changes one or the other), so its
  * record is whole without reading later logs (client/orders.ts rebuild).
  */
 export async function readOrderStates(chain: Chain, ids: readonly bigint[]): Promise<Map<bigint, OrderState>> {
-  const call = (fn: "orderStatus" | "refunded", id: bigint): Call => ({
+  const call = (fn: "orderStatus" | "refundedUnits", id: bigint): Call => ({
     method: "eth_call",
     params: [{ to: chain.address, data: merchstand.encodeFunctionData(fn, [id]) }, "latest"],
   });
   const raw = await callMany<string>(
     chain.rpc,
-    ids.flatMap((id) => [call("orderStatus", id), call("refunded", id)]),
+    ids.flatMap((id) => [call("orderStatus", id), call("refundedUnits", id)]),
   );
   const out = new Map<bigint, OrderState>();
   ids.forEach((id, i) => {
     const status = decodeResult<MerchstandAbi, "orderStatus">(merchstand, "orderStatus", raw[2 * i] as string);
-    const refunded = decodeResult<MerchstandAbi, "refunded">(merchstand, "refunded", raw[2 * i + 1] as string);
-    out.set(id, { status: ORDER_STATUS[status] ?? "None", refunded });
+    const refundedUnits = decodeResult<MerchstandAbi, "refundedUnits">(
+      merchstand,
+      "refundedUnits",
+      raw[2 * i + 1] as string,
+    );
+    out.set(id, { status: ORDER_STATUS[status] ?? "None", refundedUnits });
   });
   return out;
 }

@@ -172,12 +172,8 @@ export class Chain {
   }
 
   /** Review flags sit in the order's commitment, by line, so the contract checks the Order it is given. */
-  async reviewState(
-    orderId: bigint,
-    order: Order,
-    productId: bigint,
-  ): Promise<{ reviewed: boolean; replied: boolean }> {
-    return this.read("reviewState", [orderId, orderArg(order), productId]);
+  async isReviewed(orderId: bigint, order: Order, productId: bigint): Promise<boolean> {
+    return this.read("isReviewed", [orderId, orderArg(order), productId]);
   }
 
   async blockNumber(): Promise<number> {

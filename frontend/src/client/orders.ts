@@ -4,13 +4,13 @@
 // change the Order: they are summed beside it in `refunded`, as the contract's refunded(orderId) keeps them. OrderPlaced
 // carries the order packed, without the currency, which is the store's: one getStore per store involved.
 
-import { readOrderStates } from "./batch-read.ts";
+import { type OrderState, readOrderStates } from "./batch-read.ts";
 import { byPosition, type Chain, type RawLog, uniqueLogs } from "./chain.ts";
 import { decodeEvent, topicOf } from "./contract.ts";
 import { addressTopic, uintTopic } from "./hex.ts";
 import { findPlaced } from "./placed.ts";
 import { BrokenWalkError, type VariantPointer, walkReviews, walkStoreOrders } from "./pointer-walk.ts";
-import { ORDER_STATUS, type Order, type OrderStatus, orderFromPlaced } from "./protocol.ts";
+import { ORDER_STATUS, type Order, type OrderStatus, orderFromPlaced, refundUnit } from "./protocol.ts";
 import { findChangeBlocks, logsOfBlocks } from "./state-search.ts";
 
 export type TimelineEvent = {
@@ -198,7 +198,7 @@ async function rebuild(
   // A Paid order with nothing refunded has no later event (a code's discount is in its OrderPlaced).
   const changed = records.filter((r) => {
     const state = states.get(r.id);
-    return state?.status !== "Paid" || state.refunded !== 0n;
+    return state?.status !== "Paid" || state.refundedUnits !== 0n;
   });
   if (changed.length === 0) return records;
   // First the blocks where each changed order's state moved, found from the chain's state (client/state-search.ts):
@@ -242,12 +242,29 @@ function applyAll(records: OrderRecord[], logs: RawLog[]): void {
  * The records with their later events read from the blocks where their state changed; null when the result does not
  * match the chain's current state (a change after `toBlock`, a provider giving wrong answers): the caller scans.
  */
+/**
+ * What the chain's refundedUnits(orderId) says for a rebuilt order (IMerchstand): its partial refunds in whole refund
+ * units; after a ruling that left the store something, what the buyer got back in all, rounded up to the unit and
+ * never past the amount.
+ */
+export function refundedUnitsOf(record: Pick<OrderRecord, "order" | "refunded" | "timeline">): bigint {
+  const amount = record.order.amount;
+  const unit = refundUnit(amount);
+  const ruling = record.timeline.find((e) => e.kind === "resolved");
+  const toBuyer = BigInt((ruling?.detail.toBuyer as bigint | undefined) ?? 0n);
+  const kept = amount - record.refunded - toBuyer;
+  if (toBuyer === 0n || kept <= 0n) return record.refunded / unit;
+  let units = (amount - kept + unit - 1n) / unit;
+  if (units > amount / unit) units = amount / unit;
+  return units > 0xfffffn ? 0xfffffn : units;
+}
+
 async function searchedRecords(
   chain: Chain,
   records: OrderRecord[],
   changed: OrderRecord[],
   toBlock: number,
-  states: Map<bigint, { status: OrderStatus; refunded: bigint }>,
+  states: Map<bigint, OrderState>,
 ): Promise<OrderRecord[] | null> {
   const blocks = await findChangeBlocks(
     chain,
@@ -263,7 +280,7 @@ async function searchedRecords(
   applyAll(copies, logs);
   const agrees = copies.every((r) => {
     const state = states.get(r.id);
-    return !state || (state.status === r.status && state.refunded === r.refunded);
+    return !state || (state.status === r.status && state.refundedUnits === refundedUnitsOf(r));
   });
   return agrees ? copies : null;
 }

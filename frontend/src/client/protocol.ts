@@ -254,7 +254,33 @@ export function usedCode(info: bigint | string | number): boolean {
   return ((BigInt(info) >> 232n) & 1n) === 1n;
 }
 
-/** What an order still holds in escrow: its amount less the partial refunds (`refunded(orderId)`). */
+/**
+ * The unit an order's partial refunds are counted in (IMerchstand `refund`): the smallest power of ten `u` with
+ * `u * 2^20 >= amount`, e.g. 10^11 wei for a 0.05 ETH order. A partial refund is rounded up to whole units.
+ */
+export function refundUnit(amount: bigint): bigint {
+  let unit = 1n;
+  while (unit << 20n < amount) unit *= 10n;
+  return unit;
+}
+
+/** What a partial refund of `asked` pays: rounded up to the order's refund unit, as the contract does. */
+export function partialRefundPaid(order: Pick<Order, "amount">, asked: bigint): bigint {
+  const unit = refundUnit(order.amount);
+  return ((asked + unit - 1n) / unit) * unit;
+}
+
+/**
+ * The most a partial refund of an order can still pay, after `refunded` (whole units) went back: whole units, with
+ * something left in escrow.
+ */
+export function largestPartialRefund(order: Pick<Order, "amount">, refunded: bigint): bigint {
+  const unit = refundUnit(order.amount);
+  const most = ((order.amount - 1n) / unit) * unit - refunded;
+  return most > 0n ? most : 0n;
+}
+
+/** What an order still holds in escrow: its amount less the partial refunds (`refundedUnits(orderId)` units). */
 export function escrowOf(order: Pick<Order, "amount">, refunded: bigint): bigint {
   return order.amount > refunded ? order.amount - refunded : 0n;
 }

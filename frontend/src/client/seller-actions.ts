@@ -8,7 +8,7 @@ import type { Currency } from "./manifest.ts";
 import { orderReference } from "./order-ref.ts";
 import { escrowedIn } from "./order-state.ts";
 import type { OrderRecord } from "./orders.ts";
-import { orderArg, type Store, ZERO_ADDRESS } from "./protocol.ts";
+import { largestPartialRefund, orderArg, partialRefundPaid, type Store, ZERO_ADDRESS } from "./protocol.ts";
 import type { TxRequest } from "./transactions.ts";
 import type { StoreInputArg, VariantArg } from "./validation.ts";
 
@@ -160,6 +160,34 @@ export function markShippedTx(record: OrderRecord, tracking: string): TxRequest 
     args: [record.id, orderArg(record.order), tracking],
     what: `Mark order ${orderReference(record.id)} shipped`,
   };
+}
+
+/**
+ * What a refund of `asked` does (IMerchstand `refund`): the whole escrow ends the order; less is a partial refund,
+ * rounded up to the order's refund unit as the contract rounds it, which must leave something in escrow.
+ */
+export function refundPlan(
+  record: OrderRecord,
+  asked: bigint,
+  currency: Currency,
+): { ok: true; amount: bigint; full: boolean } | { ok: false; message: string } {
+  const held = escrowedIn(record);
+  if (asked === held) return { ok: true, amount: held, full: true };
+  const largest = largestPartialRefund(record.order, record.refunded);
+  const paid = partialRefundPaid(record.order, asked);
+  if (asked <= 0n || asked > held) {
+    return {
+      ok: false,
+      message: `Enter an amount above zero and at most the ${formatAmount(held, currency)} in escrow.`,
+    };
+  }
+  if (paid > largest) {
+    return {
+      ok: false,
+      message: `A partial refund must leave something in escrow: refund at most ${formatAmount(largest, currency)}, or the whole ${formatAmount(held, currency)} to end the order.`,
+    };
+  }
+  return { ok: true, amount: paid, full: false };
 }
 
 export function refundTx(record: OrderRecord, amount: bigint, currency: Currency): TxRequest {

@@ -108,7 +108,7 @@ async function readStates(
   at: readonly { id: bigint; block: number }[],
   stats: SearchStats,
 ): Promise<State[]> {
-  const call = (fn: "orderStatus" | "refunded", id: bigint, block: number) => ({
+  const call = (fn: "orderStatus" | "refundedUnits", id: bigint, block: number) => ({
     method: "eth_call",
     params: [{ to: chain.address, data: merchstand.encodeFunctionData(fn, [id]) }, toQuantity(block)],
   });
@@ -116,13 +116,13 @@ async function readStates(
   const raw = await withRetry(() =>
     callMany<string>(
       chain.rpc,
-      at.flatMap((p) => [call("orderStatus", p.id, p.block), call("refunded", p.id, p.block)]),
+      at.flatMap((p) => [call("orderStatus", p.id, p.block), call("refundedUnits", p.id, p.block)]),
     ),
   );
   return at.map((_, i) => {
     const status = decodeResult<MerchstandAbi, "orderStatus">(merchstand, "orderStatus", raw[2 * i] as string);
-    const refunded = decodeResult<MerchstandAbi, "refunded">(merchstand, "refunded", raw[2 * i + 1] as string);
-    return `${ORDER_STATUS[Number(status)] ?? "None"}:${refunded}`;
+    const units = decodeResult<MerchstandAbi, "refundedUnits">(merchstand, "refundedUnits", raw[2 * i + 1] as string);
+    return `${ORDER_STATUS[Number(status)] ?? "None"}:${units}`;
   });
 }
 

@@ -293,10 +293,10 @@ async function orderView(
           : [];
       if (reviewable.length > 0) {
         for (const productId of reviewable) {
-          const state = await app.chain.reviewState(orderId, r.order, productId);
+          const reviewed = await app.chain.isReviewed(orderId, r.order, productId);
           const name = products.get(productId)?.name ?? `Item ${productId}`;
           actionBox.append(
-            state.reviewed
+            reviewed
               ? h("p", { class: "muted", text: `You reviewed ${name}. Thank you!` })
               : reviewForm(run, r, productId, name, drafts),
           );

@@ -125,10 +125,11 @@ contract MerchstandHandler {
     /// @notice Sum of the `amount` of every open (Paid, Shipped, Disputed) order, per currency.
     mapping(address currency => uint256) public ghostEscrow;
     mapping(address account => mapping(address currency => uint256)) public ghostCredits;
-    /// @notice Refunded to an order's buyer while open (and the buyer's dispute share): `amount` never changes.
+    /// @notice Refunded to an order's buyer while open, in whole refund units (after a ruling that left the store
+    /// something: the buyer's total, rounded up to the unit, as the contract records it): `amount` never changes.
     mapping(uint256 orderId => uint256) public ghostRefunded;
     mapping(address currency => uint256) public ghostMinReviewValue;
-    /// @notice Resolved orders whose store kept less than the review minimum when settled (expired disputes: all).
+    /// @notice Resolved orders whose store kept nothing (expired disputes, rulings of the whole escrow).
     mapping(uint256 orderId => bool) public ghostUnreviewable;
 
     uint16 public ghostFeeBps;
@@ -376,17 +377,24 @@ contract MerchstandHandler {
         }
         uint256 buyerBefore = _balanceOf(o.currency, o.buyer);
         vm.prank(caller);
+        // A partial refund pays whole refund units, rounded up, and must leave something escrowed.
+        uint256 paid = amount == escrowed ? amount : _roundUp(amount, _refundUnit(o.amount));
+        if (expected.length == 0 && paid > escrowed - 1 && amount != escrowed) {
+            expected = abi.encodeWithSelector(IMerchstand.InvalidAmount.selector, id, amount, escrowed);
+        }
         try MS.refund(id, o, amount) {
             _mustHaveFailed(expected, "refund");
-            ghostEscrow[o.currency] -= amount;
-            _paidToBuyer(o, amount, buyerBefore, "refund");
+            ghostEscrow[o.currency] -= paid;
+            _paidToBuyer(o, paid, buyerBefore, "refund");
+            vm.assertGe(paid, amount, "refund: never less than asked");
             if (amount == escrowed) {
                 _returnStock(o.buyer, o.lines);
                 _save(id, o, IMerchstand.OrderStatus.Refunded);
                 _count(status == IMerchstand.OrderStatus.Disputed ? bytes32("concede") : bytes32("refundFull"));
             } else {
                 // The struct the buyer holds is unchanged: a partial refund never voids the buyer's next call.
-                ghostRefunded[id] += amount;
+                ghostRefunded[id] += paid;
+                vm.assertEq(MS.refundedUnits(id) * _refundUnit(o.amount), ghostRefunded[id], "refund: units counted");
                 _save(id, o, status);
                 _count("refundPartial");
             }
@@ -434,11 +442,15 @@ contract MerchstandHandler {
         IMerchstand.Order memory o = _order(id);
         IMerchstand.OrderStatus status = _orders[id].status;
         uint256 escrowed = _escrowed(id, o);
-        if (escrowed < 2) return;
-        uint128 amount = uint128(amountSeed.bound(1, escrowed - 1));
+        uint256 unit = _refundUnit(o.amount);
+        // The largest partial refund: whole units, something left escrowed.
+        uint256 largest = (o.amount - 1) / unit * unit - ghostRefunded[id];
+        if (largest == 0) return;
+        uint128 asked = uint128(amountSeed.bound(1, largest));
+        uint256 amount = _roundUp(asked, unit);
         uint256 buyerBefore = _balanceOf(o.currency, o.buyer);
         vm.prank(_stores[o.storeId].owner);
-        MS.refund(id, o, amount);
+        MS.refund(id, o, asked);
         ghostEscrow[o.currency] -= amount;
         _paidToBuyer(o, amount, buyerBefore, "partial refund");
         ghostRefunded[id] += amount;
@@ -536,7 +548,10 @@ contract MerchstandHandler {
             _mustHaveFailed(expected, "resolveDispute");
             ghostEscrow[o.currency] -= escrowed;
             _paidToBuyer(o, toBuyer, buyerBefore, "resolveDispute");
-            ghostUnreviewable[id] = escrowed - toBuyer < ghostMinReviewValue[o.currency];
+            uint256 kept = escrowed - toBuyer;
+            ghostUnreviewable[id] = kept == 0;
+            // What the contract records of the ruling for {review}: the buyer's total, rounded up to the unit.
+            if (kept != 0 && toBuyer != 0) ghostRefunded[id] = _ruledUnits(o.amount, kept) * _refundUnit(o.amount);
             _settle(o.storeId, o.currency, escrowed - toBuyer, o.feeBps);
             _save(id, o, IMerchstand.OrderStatus.Resolved);
             _count("resolveDispute");
@@ -598,7 +613,7 @@ contract MerchstandHandler {
         }
     }
 
-    /// @notice Store staff reply once to a review.
+    /// @notice Store staff reply to a review, and may reply again (an edit); never to a product not reviewed.
     function replyToReview(uint256 reviewSeed, uint256 textSeed) external {
         if (_reviewedOrders.length == 0) return;
         uint256 i = reviewSeed % _reviewedOrders.length;
@@ -606,7 +621,6 @@ contract MerchstandHandler {
         uint64 pid = _reviewedProducts[i];
         address staff = _stores[_products[pid].storeId].owner;
         bytes memory expected;
-        if (_reviews[id][pid] == 3) expected = abi.encodeWithSelector(IMerchstand.CannotReply.selector, id, pid);
         vm.prank(staff);
         try MS.replyToReview(id, _order(id), pid, _text(textSeed.bound(1, 280))) {
             _mustHaveFailed(expected, "replyToReview");
@@ -1111,6 +1125,26 @@ contract MerchstandHandler {
 
     function _escrowed(uint256 id, IMerchstand.Order memory o) internal view returns (uint256) {
         return o.amount - ghostRefunded[id];
+    }
+
+    /// @dev The refund unit, computed here independently of the contract: the smallest power of ten u with
+    /// u * 2^20 >= amount.
+    function _refundUnit(uint256 amount) internal pure returns (uint256 unit) {
+        unit = 1;
+        while (unit * 2 ** 20 < amount) unit *= 10;
+    }
+
+    function _roundUp(uint256 x, uint256 unit) internal pure returns (uint256) {
+        return (x + unit - 1) / unit * unit;
+    }
+
+    /// @dev The refund units a ruling leaving the store `kept` records: the buyer's total rounded up, at most the
+    /// whole units of the amount and 2^20 - 1.
+    function _ruledUnits(uint256 amount, uint256 kept) internal pure returns (uint256 units) {
+        uint256 unit = _refundUnit(amount);
+        units = (amount - kept + unit - 1) / unit;
+        if (units > amount / unit) units = amount / unit;
+        if (units > 2 ** 20 - 1) units = 2 ** 20 - 1;
     }
 
     function _shipDeadline(IMerchstand.Order memory o) internal view returns (uint256) {

@@ -21,6 +21,8 @@ import {
   packLine,
 } from "./fixtures.ts";
 
+// The dapp's copy of the contract's refund unit (IMerchstand `refund`): the tests check the two agree.
+export { refundUnit } from "../../../frontend/src/client/protocol.ts";
 export type { Line, Order };
 export { BUYER_KEY, packLine };
 

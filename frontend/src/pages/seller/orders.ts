@@ -22,8 +22,8 @@ import {
 } from "../../client/order-state.ts";
 import { isDigitalOrder, loadStoreOrders, type OrderRecord } from "../../client/orders.ts";
 import type { Product } from "../../client/protocol.ts";
-import { LIMITS } from "../../client/protocol.ts";
-import { loadBounds, markShippedTx, refundTx, releasePaymentTx } from "../../client/seller-actions.ts";
+import { LIMITS, largestPartialRefund, refundUnit } from "../../client/protocol.ts";
+import { loadBounds, markShippedTx, refundPlan, refundTx, releasePaymentTx } from "../../client/seller-actions.ts";
 import type { ShippingAddress } from "../../client/shipping-crypto.ts";
 import {
   addressLines,
@@ -388,10 +388,15 @@ export default async function sellerOrders(ctx: PageContext): Promise<Page> {
       );
     }
 
-    const refundDifference = async (amount: bigint, b: HTMLButtonElement) => {
+    const refundDifference = async (difference: bigint, b: HTMLButtonElement) => {
+      const plan = refundPlan(record, difference, c);
+      if (!plan.ok) {
+        replace(status, h("p", { class: "notice danger", attrs: { role: "alert" }, text: plan.message }));
+        return;
+      }
       b.disabled = true;
-      const ok = await runTx(app, status, refundTx(record, amount, c), {
-        done: `${formatAmount(amount, c)} of shipping refunded to the buyer of order ${orderReference(record.id)}.`,
+      const ok = await runTx(app, status, refundTx(record, plan.amount, c), {
+        done: `${formatAmount(plan.amount, c)} of shipping refunded to the buyer of order ${orderReference(record.id)}.`,
         errorContext: { currency: c },
       });
       if (ok) await reload(true);
@@ -523,12 +528,16 @@ export default async function sellerOrders(ctx: PageContext): Promise<Page> {
             );
             return;
           }
+          const plan = refundPlan(record, parsed.value, c);
+          if (!plan.ok) {
+            replace(status, h("p", { class: "notice danger", attrs: { role: "alert" }, text: plan.message }));
+            return;
+          }
           refund.disabled = true;
-          const full = parsed.value === held;
-          const ok = await runTx(app, status, refundTx(record, parsed.value, c), {
-            done: full
+          const ok = await runTx(app, status, refundTx(record, plan.amount, c), {
+            done: plan.full
               ? `Order ${orderReference(record.id)} refunded in full; the stock is back.`
-              : `${formatAmount(parsed.value, c)} refunded to the buyer of order ${orderReference(record.id)}.`,
+              : `${formatAmount(plan.amount, c)} refunded to the buyer of order ${orderReference(record.id)}.`,
             errorContext: { currency: c },
           });
           if (ok) await reload(true);
@@ -550,7 +559,7 @@ export default async function sellerOrders(ctx: PageContext): Promise<Page> {
           h("div", { class: "inline" }, amount, refund),
           h("p", {
             class: "muted small",
-            text: "The full amount ends the order and puts its stock back. Less keeps it open with the rest in escrow. The buyer collects refunds from the notice the dapp shows them on every page.",
+            text: `The full amount ends the order and puts its stock back. Less keeps it open with the rest in escrow (at most ${formatAmount(largestPartialRefund(record.order, record.refunded), c)}, counted in steps of ${formatAmount(refundUnit(record.order.amount), c)}). The refund goes straight to the buyer's wallet; if the wallet refuses it, the buyer collects it from the notice the dapp shows on every page.`,
           }),
         ),
       );

@@ -4,14 +4,14 @@
 // change the Order: they are summed beside it in `refunded`, as the contract's refunded(orderId) keeps them. OrderPlaced
 // carries the order packed, without the currency, which is the store's: one getStore per store involved.
 
-import { readOrderStates } from "./batch-read.ts";
+import { logsOfBlocks, readOrderStates } from "./batch-read.ts";
 import { byPosition, type Chain, type RawLog, uniqueLogs } from "./chain.ts";
 import { decodeEvent, topicOf } from "./contract.ts";
 import { addressTopic, uintTopic } from "./hex.ts";
 import { findPlaced } from "./placed.ts";
 import { BrokenWalkError, type VariantPointer, walkReviews, walkStoreOrders } from "./pointer-walk.ts";
 import { ORDER_STATUS, type Order, type OrderStatus, orderFromPlaced } from "./protocol.ts";
-import { findChangeBlocks, logsOfBlocks } from "./state-search.ts";
+import { findChangeBlocks } from "./state-search.ts";
 
 export type TimelineEvent = {
   kind:
@@ -254,11 +254,12 @@ async function searchedRecords(
     changed.map((r) => ({ id: r.id, placed: blockOf(r) })),
     toBlock,
   );
-  const logs = await logsOfBlocks(
+  const byBlock = await logsOfBlocks(
     chain,
     [LATER_EVENTS.map(topicOf), changed.map((r) => uintTopic(r.id))],
     [...blocks.values()].flat(),
   );
+  const logs = [...byBlock.values()].flat();
   const copies = records.map((r) => structuredClone(r));
   applyAll(copies, logs);
   const agrees = copies.every((r) => {

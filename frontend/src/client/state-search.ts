@@ -90,8 +90,8 @@ export async function findChangeBlocks(
 /** The state of an order just placed: Paid, nothing refunded. */
 const PLACED: State = "Paid:0";
 
-/** Up to `fanout` blocks strictly between `lo` and `hi`, evenly spread. */
-function probeBlocks(lo: number, hi: number, fanout: number): number[] {
+/** Up to `fanout` blocks strictly between `lo` and `hi`, evenly spread (also client/check-in.ts findCheckInBlock). */
+export function probeBlocks(lo: number, hi: number, fanout: number): number[] {
   const n = Math.min(fanout, hi - lo - 1);
   const out = new Set<number>();
   for (let k = 1; k <= n; k++) out.add(lo + Math.round((k * (hi - lo)) / (n + 1)));

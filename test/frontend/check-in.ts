@@ -78,47 +78,53 @@ describe("check-in time at the door (client/check-in.ts)", function () {
     return { ...f, id: record.id, order, placed, shippedBlock: shipped?.blockNumber ?? 0 };
   }
 
-  it("finds the check-in's block from the chain's state and reads that one block's log", async () => {
-    const f = await delivered(true);
-    await mine(1_200, true);
-    const checkIn = await (await f.merchstand.connect(f.seller).checkIn(f.id, orderArg(f.order) as never)).wait();
-    const at = BigInt((await checkIn?.getBlock())?.timestamp ?? 0);
-    await mine(1_000, true);
-
+  /**
+   * Another door device scans the ticket: the order from its OrderPlaced block, then `checkedInAt` from the order's
+   * floor, answered with what that call alone sent (eth_getLogs ranges, HTTP requests).
+   */
+  async function secondScan(f: Awaited<ReturnType<typeof delivered>>) {
     const inner = providerFetch();
     const fetch = noting(inner);
     const chain = Chain.fromManifest({ rpcUrl: "http://in-process", merchstand: f.address }, fetch);
     const record = await loadOrder(chain, f.id, f.deploymentBlock, { block: f.placed });
     if (!record) throw new Error("no order");
+    expect(checkInFloor(record)).to.equal(f.shippedBlock);
     fetch.ranges.length = 0;
     const before = inner.count;
-    expect(await checkedInAt(chain, f.id, checkInFloor(record))).to.equal(at);
+    const at = await checkedInAt(chain, f.id, checkInFloor(record));
+    return { at, ranges: fetch.ranges, requests: inner.count - before };
+  }
+
+  /** The seller checks the ticket in after `gap` blocks, then `after` more are mined; answers its block and time. */
+  async function checkedIn(f: Awaited<ReturnType<typeof delivered>>, gap: number, after: number, real = false) {
+    await mine(gap, real);
+    const receipt = await (await f.merchstand.connect(f.seller).checkIn(f.id, orderArg(f.order) as never)).wait();
+    const at = BigInt((await receipt?.getBlock())?.timestamp ?? 0);
+    await mine(after, real);
+    return { block: receipt?.blockNumber, at };
+  }
+
+  it("finds the check-in's block from the chain's state and reads that one block's log", async () => {
+    const f = await delivered(true);
+    const checkIn = await checkedIn(f, 1_200, 1_000, true);
+    const scan = await secondScan(f);
+    expect(scan.at).to.equal(checkIn.at);
     // One eth_getLogs, of the check-in's block alone (a scan from the delivery would read 2,200 blocks).
-    expect(fetch.ranges).to.deep.equal([{ from: checkIn?.blockNumber, to: checkIn?.blockNumber }]);
+    expect(scan.ranges).to.deep.equal([{ from: checkIn.block, to: checkIn.block }]);
     // isCheckedIn, the head, 3 rounds of 15 probes over 2,200 blocks (log16), the log.
-    expect(inner.count - before).to.be.at.most(7);
+    expect(scan.requests).to.be.at.most(7);
   });
 
   it("where the chain has no past state, scans from the order's delivery on, never from the deployment", async () => {
     const f = await delivered();
-    await mine(1_200);
-    const checkIn = await (await f.merchstand.connect(f.seller).checkIn(f.id, orderArg(f.order) as never)).wait();
-    const at = BigInt((await checkIn?.getBlock())?.timestamp ?? 0);
-    await mine(50);
-
-    // A second scan at another door: the order from its OrderPlaced block, then the check-in time.
-    const fetch = noting(providerFetch());
-    const chain = Chain.fromManifest({ rpcUrl: "http://in-process", merchstand: f.address }, fetch);
-    const record = await loadOrder(chain, f.id, f.deploymentBlock, { block: f.placed });
-    if (!record) throw new Error("no order");
-    expect(checkInFloor(record)).to.equal(f.shippedBlock);
-    fetch.ranges.length = 0;
-    expect(await checkedInAt(chain, f.id, checkInFloor(record))).to.equal(at);
+    const checkIn = await checkedIn(f, 1_200, 50);
+    const scan = await secondScan(f);
+    expect(scan.at).to.equal(checkIn.at);
     expect(
-      fetch.ranges.some((r) => r.to > r.from),
+      scan.ranges.some((r) => r.to > r.from),
       "the search failed and the log was scanned",
     ).to.equal(true);
-    for (const range of fetch.ranges) {
+    for (const range of scan.ranges) {
       expect(range.from, "no eth_getLogs starts before the order's delivery").to.be.at.least(f.shippedBlock);
     }
     expect(f.shippedBlock - f.deploymentBlock).to.be.greaterThan(1_500);
@@ -127,16 +133,10 @@ describe("check-in time at the door (client/check-in.ts)", function () {
   it("reads no log for a ticket not checked in yet (one isCheckedIn call)", async () => {
     const f = await delivered();
     await mine(1_200);
-    const inner = providerFetch();
-    const fetch = noting(inner);
-    const chain = Chain.fromManifest({ rpcUrl: "http://in-process", merchstand: f.address }, fetch);
-    const record = await loadOrder(chain, f.id, f.deploymentBlock, { block: f.placed });
-    if (!record) throw new Error("no order");
-    fetch.ranges.length = 0;
-    const before = inner.count;
-    expect(await checkedInAt(chain, f.id, checkInFloor(record))).to.equal(null);
-    expect(fetch.ranges).to.deep.equal([]);
-    expect(inner.count - before).to.equal(1);
+    const scan = await secondScan(f);
+    expect(scan.at).to.equal(null);
+    expect(scan.ranges).to.deep.equal([]);
+    expect(scan.requests).to.equal(1);
   });
 
   it("floors the search at the placing block for an order never shipped", () => {

@@ -6,7 +6,9 @@
 // device and on another. axe-core finds no violation on the new parts.
 import { resolve } from "node:path";
 import { expect } from "chai";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { Browser, BrowserContext, Page, Request } from "playwright-core";
+import { topicOf } from "../../frontend/src/client/contract.ts";
+import { uintTopic } from "../../frontend/src/client/hex.ts";
 import { orderReference } from "../../frontend/src/client/order-ref.ts";
 import { ROOT } from "../../scripts/cli/root.ts";
 import { castWallet, testWallet } from "../../scripts/stack/accounts.ts";
@@ -239,6 +241,8 @@ describe("drops, zones, codes and tickets in Chromium (e2e)", function () {
     expect(await axe(page)).to.deep.equal([]);
     await context.close();
 
+    // The concert is long after the sale: the check-in is 1,000 blocks past the deployment and the order.
+    await rpc("hardhat_mine", ["0x3e8"]);
     // The door, from a photo of the phone's screen: checked in.
     page = await open(DOOR_STAFF.address, `#/door/${storeId}`);
     await connect(page);
@@ -265,6 +269,22 @@ describe("drops, zones, codes and tickets in Chromium (e2e)", function () {
     try {
       await other.addInitScript({ content: testWalletScript({ rpcUrl: stack.rpcUrl, account: DOOR_STAFF.address }) });
       const door2 = await open(DOOR_STAFF.address, `#/door/${storeId}`, other);
+      // Every eth_getLogs of the check-in's log this device sends, batched or not: where each starts.
+      const checkInReads: number[] = [];
+      door2.on("request", (r: Request) => {
+        if (r.method() !== "POST" || !r.url().startsWith(stack.rpcUrl)) return;
+        type Call = { method?: string; params?: { topics?: unknown[]; fromBlock?: string }[] };
+        let body: Call | Call[];
+        try {
+          body = JSON.parse(r.postData() ?? "null") as Call | Call[];
+        } catch {
+          return;
+        }
+        for (const c of Array.isArray(body) ? body : [body]) {
+          const filter = c?.method === "eth_getLogs" ? c.params?.[0] : undefined;
+          if (filter?.topics?.[0] === topicOf("TicketCheckedIn")) checkInReads.push(Number(filter.fromBlock));
+        }
+      });
       await door2.getByLabel("Ticket text").fill(ticket);
       await door2.getByRole("button", { name: "Check ticket" }).click();
       const seen = door2.locator(".door-verdict.again", {
@@ -272,6 +292,14 @@ describe("drops, zones, codes and tickets in Chromium (e2e)", function () {
       });
       await seen.waitFor({ timeout: 30_000 });
       expect(await seen.textContent()).to.match(/First checked in .+, at another door\./);
+      // The time came from the order's own blocks on, not from a scan of the chain since the deployment.
+      const [placed] = (await rpc("eth_getLogs", [
+        { address: stack.merchstand, topics: [topicOf("OrderPlaced"), uintTopic(orderId)], fromBlock: "0x0" },
+      ])) as { blockNumber: string }[];
+      const placedBlock = Number(placed?.blockNumber);
+      expect(placedBlock > 0, "the ticket's OrderPlaced log").to.equal(true);
+      expect(checkInReads, "the other door read the check-in log").to.not.be.empty;
+      for (const from of checkInReads) expect(from).to.be.at.least(placedBlock);
 
       // A ticket signed by someone else is refused.
       const forged = ticket.replace(/0x[0-9a-f]{130}$/, `0x${"1b".repeat(65)}`);

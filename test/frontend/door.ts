@@ -20,6 +20,13 @@ describe("door: ticketVerdict", () => {
   it("turns away an order whose ticket is not its first line, as checkIn does (NotATicket)", () => {
     const verdict = ticketVerdict(record("Shipped", [ALBUM, TICKET]), BUYER, 1n, category);
     expect(verdict.ok).to.equal(false);
+    // The staff learn why: the order has a ticket, but not first.
+    expect(verdict.ok ? "" : verdict.message).to.match(/has a ticket, but not as its first item/);
+  });
+
+  it("says an order without any ticket holds none", () => {
+    const verdict = ticketVerdict(record("Shipped", [ALBUM]), BUYER, 1n, category);
+    expect(verdict.ok ? "" : verdict.message).to.equal("This order holds no ticket.");
   });
 
   it("turns away a ticket signed by someone else, or for another store", () => {

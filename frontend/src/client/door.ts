@@ -23,10 +23,17 @@ export function ticketVerdict(
   if (record.order.storeId !== storeId) {
     return { ok: false, message: `This ticket is for another store's event (store ${record.order.storeId}).` };
   }
-  // checkIn reads the order's first product only (NotATicket otherwise).
+  // checkIn reads the order's first product only (NotATicket otherwise), so a ticket on a later line can't be
+  // checked in on chain: the staff are told that, not that there is no ticket.
   const first = record.order.lines[0];
   if (first === undefined || categoryOf(first.productId) !== TICKET_CATEGORY) {
-    return { ok: false, message: "This order holds no ticket." };
+    const later = record.order.lines.some((line) => categoryOf(line.productId) === TICKET_CATEGORY);
+    return {
+      ok: false,
+      message: later
+        ? "This order has a ticket, but not as its first item, and the chain checks in only an order whose first item is a ticket: it can't be checked in here."
+        : "This order holds no ticket.",
+    };
   }
   switch (record.status) {
     case "Paid":

@@ -4,14 +4,14 @@
 // change the Order: they are summed beside it in `refunded`, as the contract's refunded(orderId) keeps them. OrderPlaced
 // carries the order packed, without the currency, which is the store's: one getStore per store involved.
 
-import { type OrderState, readOrderStates } from "./batch-read.ts";
+import { logsOfBlocks, type OrderState, readOrderStates } from "./batch-read.ts";
 import { byPosition, type Chain, type RawLog, uniqueLogs } from "./chain.ts";
 import { decodeEvent, topicOf } from "./contract.ts";
 import { addressTopic, uintTopic } from "./hex.ts";
 import { findPlaced } from "./placed.ts";
 import { BrokenWalkError, type VariantPointer, walkReviews, walkStoreOrders } from "./pointer-walk.ts";
 import { ORDER_STATUS, type Order, type OrderStatus, orderFromPlaced, refundUnit } from "./protocol.ts";
-import { findChangeBlocks, logsOfBlocks } from "./state-search.ts";
+import { findChangeBlocks } from "./state-search.ts";
 
 export type TimelineEvent = {
   kind:
@@ -239,10 +239,6 @@ function applyAll(records: OrderRecord[], logs: RawLog[]): void {
 }
 
 /**
- * The records with their later events read from the blocks where their state changed; null when the result does not
- * match the chain's current state (a change after `toBlock`, a provider giving wrong answers): the caller scans.
- */
-/**
  * What the chain's refundedUnits(orderId) says for a rebuilt order (IMerchstand): its partial refunds in whole refund
  * units; after a ruling that left the store something, what the buyer got back in all, rounded up to the unit and
  * never past the amount.
@@ -259,6 +255,10 @@ export function refundedUnitsOf(record: Pick<OrderRecord, "order" | "refunded" |
   return units > 0xfffffn ? 0xfffffn : units;
 }
 
+/**
+ * The records with their later events read from the blocks where their state changed; null when the result does not
+ * match the chain's current state (a change after `toBlock`, a provider giving wrong answers): the caller scans.
+ */
 async function searchedRecords(
   chain: Chain,
   records: OrderRecord[],
@@ -271,11 +271,12 @@ async function searchedRecords(
     changed.map((r) => ({ id: r.id, placed: blockOf(r) })),
     toBlock,
   );
-  const logs = await logsOfBlocks(
+  const byBlock = await logsOfBlocks(
     chain,
     [LATER_EVENTS.map(topicOf), changed.map((r) => uintTopic(r.id))],
     [...blocks.values()].flat(),
   );
+  const logs = [...byBlock.values()].flat();
   const copies = records.map((r) => structuredClone(r));
   applyAll(copies, logs);
   const agrees = copies.every((r) => {

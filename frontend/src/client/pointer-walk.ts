@@ -6,12 +6,11 @@
 // (client/batch-read.ts), and a block one walk read serves every walk that reaches it. Pointers
 // keep the low 32 bits of a block number; fullBlock puts back the rest. A walk that finds no log where a pointer
 // leads (a pointer to a block the provider has pruned, a reorg) is broken: the caller reads the history by scan.
-import { callMany } from "./batch-read.ts";
+import { logsOfBlocks } from "./batch-read.ts";
 import type { Chain, RawLog } from "./chain.ts";
 import { decodeEvent, topicOf } from "./contract.ts";
-import { toQuantity, uintTopic } from "./hex.ts";
+import { uintTopic } from "./hex.ts";
 import { placedWords } from "./protocol.ts";
-import { RateLimitedError } from "./rpc.ts";
 
 const SPAN = 2 ** 32;
 
@@ -69,22 +68,13 @@ async function walkBlocks<K>(
     if (blocks.length > 0) {
       stats.rounds++;
       stats.blocks += blocks.length;
-      const answers = await withRetry(() =>
-        callMany<RawLog[]>(
-          chain.rpc,
-          blocks.map((b) => ({
-            method: "eth_getLogs",
-            params: [{ address: chain.address, topics, fromBlock: toQuantity(b), toBlock: toQuantity(b) }],
-          })),
-        ),
-      );
+      const answers = await logsOfBlocks(chain, topics, blocks);
       // One call per round, not per block: a caller that redraws what it has found does so once per answer.
       const arrived: RawLog[] = [];
-      blocks.forEach((b, i) => {
-        const logs = Array.isArray(answers[i]) ? (answers[i] as RawLog[]) : [];
+      for (const [b, logs] of answers) {
         read.set(b, logs);
         arrived.push(...logs);
-      });
+      }
       if (arrived.length > 0) onLogs?.(arrived);
     }
     const next: Walk<K>[] = [];
@@ -101,18 +91,6 @@ async function walkBlocks<K>(
     walks = next;
   }
   return { logs: [...read.values()].flat(), stats };
-}
-
-/** Retries a batch the provider refused for the rate, as long as it asks (Retry-After), a few times. */
-export async function withRetry<T>(run: () => Promise<T>): Promise<T> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await run();
-    } catch (error) {
-      if (!(error instanceof RateLimitedError) || attempt >= 5) throw error;
-      await new Promise((resolve) => setTimeout(resolve, error.retryAfterMs ?? 500 * 2 ** attempt));
-    }
-  }
 }
 
 export type VariantPointer = { productId: bigint; variant: number; lastOrderBlock: number };

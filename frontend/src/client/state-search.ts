@@ -1,19 +1,15 @@
 // Where an order's later events are, found from the chain's state instead of a scan. Every event after OrderPlaced
-// changes the order's `orderStatus` or its `refunded` total (IMerchstand; client/batch-read.ts readOrderStates), and
+// changes the order's `orderStatus` or its `refundedUnits` count (IMerchstand; client/batch-read.ts readStatesAt), and
 // the pair never returns to an earlier value (the status only moves forward, refunds only add up). So the blocks
 // where an order changed are where that pair changed, and a search over block numbers finds them: each round reads
 // the pair (`eth_call` at past blocks, every order's probes in one JSON-RPC batch) at up to 15 blocks inside each
 // interval still known to hold a change, until every such interval is two neighbouring blocks: about log16 of the
 // chain's age in rounds for all changes of all orders (6 for 2,000,000 blocks), then one `eth_getLogs` of a single
-// block per change, all batched. On any provider, whatever its block-range cap; it needs calls at past blocks (an
-// archive node: the hosted providers' default), and one that cannot makes the search fail, so the caller scans
-// instead (client/orders.ts).
-import { callMany } from "./batch-read.ts";
-import type { Chain, RawLog } from "./chain.ts";
-import { decodeResult, type MerchstandAbi, merchstand } from "./contract.ts";
-import { toQuantity } from "./hex.ts";
-import { withRetry } from "./pointer-walk.ts";
-import { ORDER_STATUS } from "./protocol.ts";
+// block per change, all batched (client/batch-read.ts logsOfBlocks). On any provider, whatever its block-range cap; it
+// needs calls at past blocks (an archive node: the hosted providers' default), and one that cannot makes the search
+// fail, so the caller scans instead (client/orders.ts).
+import { readStatesAt, withRetry } from "./batch-read.ts";
+import type { Chain } from "./chain.ts";
 
 /** An order's state as its later events change it: the status index and the refunded total. */
 type State = string;
@@ -94,53 +90,21 @@ export async function findChangeBlocks(
 /** The state of an order just placed: Paid, nothing refunded. */
 const PLACED: State = "Paid:0";
 
-/** Up to `fanout` blocks strictly between `lo` and `hi`, evenly spread. */
-function probeBlocks(lo: number, hi: number, fanout: number): number[] {
+/** Up to `fanout` blocks strictly between `lo` and `hi`, evenly spread (also client/check-in.ts findCheckInBlock). */
+export function probeBlocks(lo: number, hi: number, fanout: number): number[] {
   const n = Math.min(fanout, hi - lo - 1);
   const out = new Set<number>();
   for (let k = 1; k <= n; k++) out.add(lo + Math.round((k * (hi - lo)) / (n + 1)));
   return [...out].filter((b) => b > lo && b < hi);
 }
 
-/** orderStatus and refunded of each (order, block), as state keys, in one or a few batched requests. */
+/** orderStatus and refundedUnits of each (order, block), as state keys (client/batch-read.ts readStatesAt, retried). */
 async function readStates(
   chain: Chain,
   at: readonly { id: bigint; block: number }[],
   stats: SearchStats,
 ): Promise<State[]> {
-  const call = (fn: "orderStatus" | "refundedUnits", id: bigint, block: number) => ({
-    method: "eth_call",
-    params: [{ to: chain.address, data: merchstand.encodeFunctionData(fn, [id]) }, toQuantity(block)],
-  });
   stats.calls += at.length * 2;
-  const raw = await withRetry(() =>
-    callMany<string>(
-      chain.rpc,
-      at.flatMap((p) => [call("orderStatus", p.id, p.block), call("refundedUnits", p.id, p.block)]),
-    ),
-  );
-  return at.map((_, i) => {
-    const status = decodeResult<MerchstandAbi, "orderStatus">(merchstand, "orderStatus", raw[2 * i] as string);
-    const units = decodeResult<MerchstandAbi, "refundedUnits">(merchstand, "refundedUnits", raw[2 * i + 1] as string);
-    return `${ORDER_STATUS[Number(status)] ?? "None"}:${units}`;
-  });
-}
-
-/** The logs of `topics` in each of `blocks` (one `eth_getLogs` of a single block each, batched). */
-export async function logsOfBlocks(
-  chain: Chain,
-  topics: (string | string[] | null)[],
-  blocks: readonly number[],
-): Promise<RawLog[]> {
-  const unique = [...new Set(blocks)];
-  const answers = await withRetry(() =>
-    callMany<RawLog[]>(
-      chain.rpc,
-      unique.map((b) => ({
-        method: "eth_getLogs",
-        params: [{ address: chain.address, topics, fromBlock: toQuantity(b), toBlock: toQuantity(b) }],
-      })),
-    ),
-  );
-  return answers.flatMap((a) => (Array.isArray(a) ? a : []));
+  const states = await withRetry(() => readStatesAt(chain, at));
+  return states.map((s) => `${s.status}:${s.refundedUnits}`);
 }

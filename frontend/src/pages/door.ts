@@ -3,7 +3,7 @@
 // ticket's signature must be the order's buyer (client/tickets.ts), the order this store's, delivered and not
 // refunded or cancelled (client/door.ts); then the chain checks it in once (client/check-in.ts). A second scan says
 // when it was first checked in: from the order's TicketCheckedIn log (any door device), and from this device's own log.
-import { checkedInAt, checkInTx } from "../client/check-in.ts";
+import { checkedInAt, checkInFloor, checkInTimeOf, checkInTx } from "../client/check-in.ts";
 import { DeviceCheckIns, ticketVerdict } from "../client/door.ts";
 import { formatDate } from "../client/format.ts";
 import { loadOrder } from "../client/orders.ts";
@@ -90,8 +90,9 @@ export default async function doorPage(ctx: PageContext): Promise<Page> {
         verdict("stop", "Don't let in", judged.message);
         return;
       }
-      // Checked in already, at any door: the chain knows when.
-      const first = await checkedInAt(app.chain, pass.orderId, app.manifest.deploymentBlock);
+      // Checked in already, at any door: the chain knows when (its log, no older than the order's delivery).
+      const floor = checkInFloor(record);
+      const first = await checkedInAt(app.chain, pass.orderId, floor);
       if (first !== null) {
         const mine = device.get(pass.orderId);
         device.save(pass.orderId, Number(first));
@@ -107,15 +108,13 @@ export default async function doorPage(ctx: PageContext): Promise<Page> {
           stage.stage === "wallet" ? `Check in order ${orderReference(pass.orderId)} in your wallet.` : null,
         onError: async (fan) => {
           // Another door checked it in a moment ago: say when.
-          const again = await checkedInAt(app.chain, pass.orderId, app.manifest.deploymentBlock).catch(() => null);
+          const again = await checkedInAt(app.chain, pass.orderId, floor).catch(() => null);
           if (again !== null) describeFirst(pass.orderId, again, device.get(pass.orderId));
           else verdict("stop", "Not checked in", fan.message);
         },
       });
       if (!receipt) return;
-      const at =
-        (await checkedInAt(app.chain, pass.orderId, app.manifest.deploymentBlock)) ??
-        BigInt(Math.floor(Date.now() / 1000));
+      const at = checkInTimeOf(receipt.logs, pass.orderId) ?? BigInt(Math.floor(Date.now() / 1000));
       device.save(pass.orderId, Number(at));
       replace(status);
       verdict("in", `Let in: order ${orderReference(pass.orderId)}`, what, `Checked in ${formatDate(at)}.`);

@@ -1,0 +1,156 @@
+// When a ticket was checked in (frontend/src/client/check-in.ts), as the door page asks on a second scan: the chain's
+// isCheckedIn flag first (a ticket not checked in reads no log); then the check-in's block searched with isCheckedIn
+// at past blocks and its log read alone; where the chain keeps no past state, the order's TicketCheckedIn log read by
+// scan from the order's delivery on (checkInFloor), never from the deployment: on a capped provider over an old chain
+// a scan from the deployment is what made a second scan at the door slow.
+import { expect } from "chai";
+import { Chain } from "../../frontend/src/client/chain.ts";
+import { checkedInAt, checkInFloor } from "../../frontend/src/client/check-in.ts";
+import { loadOrder } from "../../frontend/src/client/orders.ts";
+import { orderArg, packLine, TICKET_CATEGORY } from "../../frontend/src/client/protocol.ts";
+import type { FetchLike } from "../../frontend/src/client/rpc.ts";
+import { connection, deployCatalog, networkHelpers, providerFetch, SHIRT_PRICE } from "./support/fixture.ts";
+
+type Call = { id: number; method: string; params: { fromBlock?: string; toBlock?: string }[] };
+
+/** A transport that notes the block range of every `eth_getLogs` the client sends, batched or not. */
+function noting(inner: FetchLike): FetchLike & { ranges: { from: number; to: number }[] } {
+  const fn = async (url: string, init: Parameters<FetchLike>[1]) => {
+    const payload = JSON.parse(init.body) as Call | Call[];
+    for (const c of Array.isArray(payload) ? payload : [payload]) {
+      if (c.method !== "eth_getLogs") continue;
+      const f = c.params[0] ?? {};
+      fn.ranges.push({ from: Number(BigInt(f.fromBlock ?? "0x0")), to: Number(BigInt(f.toBlock ?? "0x0")) });
+    }
+    return inner(url, init);
+  };
+  fn.ranges = [] as { from: number; to: number }[];
+  return fn;
+}
+
+/**
+ * `blocks` empty blocks. `real`: one evm_mine each, so every block has its state; otherwise one hardhat_mine, whose
+ * reserved blocks Hardhat's node gives no past state for (an `eth_call` there answers 0x), like a node that is not an
+ * archive.
+ */
+async function mine(blocks: number, real = false): Promise<void> {
+  if (!real) {
+    await connection.provider.request({ method: "hardhat_mine", params: [`0x${blocks.toString(16)}`] });
+    return;
+  }
+  for (let i = 0; i < blocks; i++) await connection.provider.request({ method: "evm_mine", params: [] });
+}
+
+describe("check-in time at the door (client/check-in.ts)", function () {
+  this.timeout(120_000);
+
+  /** A ticket order placed 1,000 blocks after the deployment and delivered 500 blocks later. */
+  async function delivered(real = false) {
+    const f = await networkHelpers.loadFixture(deployCatalog);
+    const chain = Chain.fromManifest({ rpcUrl: "http://in-process", merchstand: f.address }, providerFetch());
+    await f.merchstand
+      .connect(f.seller)
+      .listProduct(
+        1n,
+        { name: "Lantern Parade", metadataCid: "", category: TICKET_CATEGORY, maxPerBuyer: 0, digital: false },
+        [{ label: "Standing", price: SHIRT_PRICE, stock: 100 }],
+      );
+    const productId = BigInt((await chain.getProducts(0, 1)).total);
+    const store = await chain.getStore(1n);
+    if (!store) throw new Error("no store");
+    await mine(1_000, real);
+    const line = packLine({ productId, variant: 0, quantity: 1, maxUnitPrice: SHIRT_PRICE }, store.termsVersion);
+    const receipt = await (
+      await f.merchstand.connect(f.buyer).buy_oT9la(line, `0x01${"ab".repeat(100)}`, { value: SHIRT_PRICE })
+    ).wait();
+    if (!receipt) throw new Error("no receipt");
+    const placed = receipt.blockNumber;
+    const record = await loadOrder(chain, BigInt(receipt.logs[0]?.topics[1] ?? "0x0"), f.deploymentBlock, {
+      block: placed,
+    });
+    if (!record) throw new Error("no order");
+    await mine(500, real);
+    const shipped = await (
+      await f.merchstand.connect(f.seller).markShipped(record.id, orderArg(record.order) as never, "at the door")
+    ).wait();
+    const order = (await loadOrder(chain, record.id, f.deploymentBlock, { block: placed }))?.order;
+    if (!order) throw new Error("no order");
+    return { ...f, id: record.id, order, placed, shippedBlock: shipped?.blockNumber ?? 0 };
+  }
+
+  /**
+   * Another door device scans the ticket: the order from its OrderPlaced block, then `checkedInAt` from the order's
+   * floor, answered with what that call alone sent (eth_getLogs ranges, HTTP requests).
+   */
+  async function secondScan(f: Awaited<ReturnType<typeof delivered>>) {
+    const inner = providerFetch();
+    const fetch = noting(inner);
+    const chain = Chain.fromManifest({ rpcUrl: "http://in-process", merchstand: f.address }, fetch);
+    const record = await loadOrder(chain, f.id, f.deploymentBlock, { block: f.placed });
+    if (!record) throw new Error("no order");
+    expect(checkInFloor(record)).to.equal(f.shippedBlock);
+    fetch.ranges.length = 0;
+    const before = inner.count;
+    const at = await checkedInAt(chain, f.id, checkInFloor(record));
+    return { at, ranges: fetch.ranges, requests: inner.count - before };
+  }
+
+  /** The seller checks the ticket in after `gap` blocks, then `after` more are mined; answers its block and time. */
+  async function checkedIn(f: Awaited<ReturnType<typeof delivered>>, gap: number, after: number, real = false) {
+    await mine(gap, real);
+    const receipt = await (await f.merchstand.connect(f.seller).checkIn(f.id, orderArg(f.order) as never)).wait();
+    const at = BigInt((await receipt?.getBlock())?.timestamp ?? 0);
+    await mine(after, real);
+    return { block: receipt?.blockNumber, at };
+  }
+
+  it("finds the check-in's block from the chain's state and reads that one block's log", async () => {
+    const f = await delivered(true);
+    const checkIn = await checkedIn(f, 1_200, 1_000, true);
+    const scan = await secondScan(f);
+    expect(scan.at).to.equal(checkIn.at);
+    // One eth_getLogs, of the check-in's block alone (a scan from the delivery would read 2,200 blocks).
+    expect(scan.ranges).to.deep.equal([{ from: checkIn.block, to: checkIn.block }]);
+    // isCheckedIn, the head, 3 rounds of 15 probes over 2,200 blocks (log16), the log.
+    expect(scan.requests).to.be.at.most(7);
+  });
+
+  it("where the chain has no past state, scans from the order's delivery on, never from the deployment", async () => {
+    const f = await delivered();
+    const checkIn = await checkedIn(f, 1_200, 50);
+    const scan = await secondScan(f);
+    expect(scan.at).to.equal(checkIn.at);
+    expect(
+      scan.ranges.some((r) => r.to > r.from),
+      "the search failed and the log was scanned",
+    ).to.equal(true);
+    for (const range of scan.ranges) {
+      expect(range.from, "no eth_getLogs starts before the order's delivery").to.be.at.least(f.shippedBlock);
+    }
+    expect(f.shippedBlock - f.deploymentBlock).to.be.greaterThan(1_500);
+  });
+
+  it("reads no log for a ticket not checked in yet (one isCheckedIn call)", async () => {
+    const f = await delivered();
+    await mine(1_200);
+    const scan = await secondScan(f);
+    expect(scan.at).to.equal(null);
+    expect(scan.ranges).to.deep.equal([]);
+    expect(scan.requests).to.equal(1);
+  });
+
+  it("floors the search at the placing block for an order never shipped", () => {
+    const event = (kind: "placed" | "disputed" | "resolved", blockNumber: number) => ({
+      kind,
+      blockNumber,
+      txHash: "0x",
+      at: null,
+      detail: {},
+    });
+    expect(checkInFloor({ timeline: [event("placed", 40)] })).to.equal(40);
+    // Disputed before shipping and ruled with something left to the store: checkIn passes from the ruling on.
+    expect(checkInFloor({ timeline: [event("placed", 40), event("disputed", 60), event("resolved", 90)] })).to.equal(
+      90,
+    );
+  });
+});

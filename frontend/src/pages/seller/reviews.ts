@@ -119,6 +119,9 @@ export default function reviewsPage(ctx: PageContext): Promise<Page> {
               review.reply ? "Edit reply" : "Reply",
               () => {
                 open = true;
+                replace(status);
+                // The order is read while the reply is typed (a failed read is read again on Send).
+                orderOf(review.orderId).catch(() => null);
                 draw();
                 replyArea.querySelector("textarea")?.focus();
               },
@@ -153,7 +156,7 @@ export default function reviewsPage(ctx: PageContext): Promise<Page> {
           byteCounter(text, maxBytes),
           h(
             "div",
-            { class: "actions" },
+            { class: "row-actions" },
             send,
             button(
               "Cancel",

@@ -28,6 +28,7 @@ export const ROUTES: Route[] = [
   { path: "/sell/store/:storeId/products/:productId", load: () => import("./pages/seller/product-editor.ts") },
   { path: "/sell/store/:storeId/orders", load: () => import("./pages/seller/orders.ts") },
   { path: "/sell/store/:storeId/managers", load: () => import("./pages/seller/managers.ts") },
+  { path: "/sell/store/:storeId/reviews", load: () => import("./pages/seller/reviews.ts") },
   { path: "/sell/store/:storeId/verify", load: () => import("./pages/seller/get-verified.ts") },
   { path: "/sell/store/:storeId/sales", load: () => import("./pages/seller/sales.ts") },
   { path: "/sell/store/:storeId/zones", load: () => import("./pages/seller/zones.ts") },

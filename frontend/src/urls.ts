@@ -51,6 +51,7 @@ export const routes = {
   sellerOrders: (storeId: Id, options: { filter?: SellerOrderFilter; order?: Id } = {}) =>
     withQuery(`/sell/store/${storeId}/orders`, options),
   managers: (storeId: Id) => `/sell/store/${storeId}/managers`,
+  sellerReviews: (storeId: Id) => `/sell/store/${storeId}/reviews`,
   getVerified: (storeId: Id) => `/sell/store/${storeId}/verify`,
   sellerSales: (storeId: Id) => `/sell/store/${storeId}/sales`,
   importProducts: (storeId: Id) => `/sell/store/${storeId}/products/import`,

@@ -525,10 +525,15 @@ export async function loadReviews(
   return reviewsOf(await chain.getLogs({ topics, fromBlock: deploymentBlock, toBlock }));
 }
 
-/** Reviews from ReviewPosted and ReviewReplied logs, newest first, each reply on its review. */
-function reviewsOf(logs: readonly RawLog[]): Review[] {
+/**
+ * Reviews from one product's ReviewPosted and ReviewReplied logs, newest first, each with the store's latest reply:
+ * a store may reply again, and the newer reply replaces the older one. The logs are put in chain order (block, then
+ * log index) before they are applied, whatever order they came in (a walk reads the newest blocks first, a cache and
+ * a scan may repeat or interleave them), so the reply applied last is the latest on chain.
+ */
+export function reviewsOf(logs: readonly RawLog[]): Review[] {
   const reviews = new Map<bigint, Review>();
-  for (const log of uniqueLogs(logs)) {
+  for (const log of uniqueLogs(logs).sort(byPosition)) {
     const parsed = decodeEvent(log);
     if (parsed?.name === "ReviewPosted") {
       const orderId = parsed.args.orderId;

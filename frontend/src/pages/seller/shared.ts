@@ -58,13 +58,23 @@ export function notStaffNotice(app: App, store: Store): HTMLElement {
   );
 }
 
-export type StoreTab = "overview" | "sales" | "products" | "orders" | "zones" | "codes" | "managers" | "verify";
+export type StoreTab =
+  | "overview"
+  | "sales"
+  | "products"
+  | "orders"
+  | "reviews"
+  | "zones"
+  | "codes"
+  | "managers"
+  | "verify";
 
 const TABS: { key: StoreTab; label: string; route: (storeId: bigint) => string }[] = [
   { key: "overview", label: "Overview", route: routes.sellerStore },
   { key: "sales", label: "Sales", route: routes.sellerSales },
   { key: "products", label: "Products", route: routes.sellerProducts },
   { key: "orders", label: "Orders", route: (id) => routes.sellerOrders(id) },
+  { key: "reviews", label: "Reviews", route: routes.sellerReviews },
   { key: "zones", label: "Shipping", route: routes.shippingZones },
   { key: "codes", label: "Codes", route: routes.storeCodes },
   { key: "managers", label: "Managers", route: routes.managers },

@@ -23,12 +23,12 @@ import { deriveShippingKey, sealShipping, shippingKeyMessage } from "../../front
 import { ROOT } from "../../scripts/cli/root.ts";
 import { rpcProvider } from "../../scripts/cli/rpc.ts";
 import { castWallet, testWallet } from "../../scripts/stack/accounts.ts";
+import { axeViolations } from "./support/axe.ts";
 import { launchChromium, screenshot } from "./support/browser.ts";
 import { eventArgs, merchstand, protocolCalls } from "./support/chain.ts";
 import { startTestStack, type TestStack } from "./support/stack.ts";
 import { testWalletScript } from "./support/wallet.ts";
 
-const AXE = resolve(ROOT, "node_modules/axe-core/axe.min.js");
 const TOKEN_ARTIFACT = resolve(ROOT, "artifacts/contracts/mocks/attack/BlocklistToken.sol/BlocklistToken.json");
 const DAY = 86_400;
 /** 20 bUSD (6 decimals). */
@@ -52,8 +52,6 @@ const ADDRESS = {
   country: "United States",
   email: "",
 };
-
-type Violation = { id: string; impact: string | null; help: string; targets: string[] };
 
 describe("a credit to collect, through a token that blocklists the fan, in Chromium (e2e)", function () {
   this.timeout(420_000);
@@ -185,21 +183,7 @@ describe("a credit to collect, through a token that blocklists the fan, in Chrom
         ).length,
     );
 
-  async function axeOnNotice(): Promise<Violation[]> {
-    if (!(await page.evaluate(() => "axe" in window))) await page.addScriptTag({ path: AXE });
-    return page.evaluate(async () => {
-      // biome-ignore lint/suspicious/noExplicitAny: axe-core's global, injected above
-      const result = await (window as any).axe.run({ include: [".credit-notice"] }, { resultTypes: ["violations"] });
-      return result.violations.map(
-        (v: { id: string; impact: string | null; help: string; nodes: { target: string[] }[] }) => ({
-          id: v.id,
-          impact: v.impact,
-          help: v.help,
-          targets: v.nodes.slice(0, 3).map((n) => n.target.join(" ")),
-        }),
-      );
-    });
-  }
+  const axeOnNotice = () => axeViolations(page, ".credit-notice");
 
   async function creditedLogs(): Promise<bigint[]> {
     const logs = await provider.getLogs({

@@ -183,6 +183,15 @@ describe("a credit to collect, through a token that blocklists the fan, in Chrom
         ).length,
     );
 
+  /** Pixels scrolled out of view: of the page across, of the address field either way (the whole address shows). */
+  const hidden = () =>
+    page.evaluate(() => {
+      const field = document.querySelector<HTMLTextAreaElement>(".credit-notice .credit-to");
+      return {
+        page: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+        field: field ? field.scrollWidth - field.clientWidth + field.scrollHeight - field.clientHeight : -1,
+      };
+    });
   const axeOnNotice = () => axeViolations(page, ".credit-notice");
 
   async function creditedLogs(): Promise<bigint[]> {
@@ -239,8 +248,9 @@ describe("a credit to collect, through a token that blocklists the fan, in Chrom
     await openAsFan("#/");
     await noticeTitle().filter({ hasText: "You have 20 bUSD to collect" }).waitFor();
     const to = notice().getByLabel("Send to");
-    // The fan's own address is filled in.
+    // The fan's own address is filled in, all of it in view.
     expect(await to.inputValue()).to.equal(FAN.address);
+    expect(await hidden()).to.deep.equal({ page: 0, field: 0 });
     await screenshot(page, "credits-notice-open");
     expect(await axeOnNotice()).to.deep.equal([]);
 
@@ -283,6 +293,11 @@ describe("a credit to collect, through a token that blocklists the fan, in Chrom
   it("the fan sends the credit to a second address they type: the notice goes, and that address holds it", async () => {
     await openAsFan(`#/store/${storeId}`);
     await noticeTitle().filter({ hasText: "You have 20 bUSD to collect" }).waitFor();
+    // On a phone: the notice fits the width, the whole address shows in its field, and axe is still satisfied.
+    await page.setViewportSize({ width: 390, height: 844 });
+    expect(await hidden()).to.deep.equal({ page: 0, field: 0 });
+    expect(await axeOnNotice()).to.deep.equal([]);
+    await screenshot(page, "credits-notice-phone");
     const before = await balance(SECOND.address);
     await notice().getByLabel("Send to").fill(`  ${SECOND.address.toLowerCase()} `);
     await notice().getByRole("button", { name: "Collect" }).click();

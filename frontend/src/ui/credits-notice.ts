@@ -48,11 +48,13 @@ export function mountCreditsNotice(app: App): HTMLElement {
     }
     const inputId = uid("credit-to");
     const hintId = uid("credit-to-hint");
-    const to = h("input", {
+    // A text area, so that a phone shows the whole address (on two lines) for the fan to check before sending; it
+    // takes no line breaks, and Enter collects as a form would (when there is one currency to collect).
+    const to = h("textarea", {
       class: "credit-to",
       attrs: {
         id: inputId,
-        type: "text",
+        rows: 2,
         autocomplete: "off",
         spellcheck: "false",
         autocapitalize: "off",
@@ -60,6 +62,11 @@ export function mountCreditsNotice(app: App): HTMLElement {
       },
     });
     to.value = account;
+    to.addEventListener("keydown", (event) => {
+      if (event.key !== "Enter") return;
+      event.preventDefault();
+      if (buttons.length === 1) buttons[0]?.click();
+    });
     keepDraft(drafts, to, account.toLowerCase());
     const status = h("div", { class: "credit-status", attrs: { "aria-live": "polite" } });
     const refuse = (message: string) => {

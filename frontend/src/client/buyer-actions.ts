@@ -1,7 +1,5 @@
 // What a fan sends after paying (the purchase itself is payCart in ./checkout.ts): one TxRequest builder per
 // call, each with the sentence the wallet step shows. Every order action passes the full Order back as calldata.
-import { formatAmount } from "./format.ts";
-import type { Currency } from "./manifest.ts";
 import type { OrderRecord } from "./orders.ts";
 import { orderArg } from "./protocol.ts";
 import type { TxRequest } from "./transactions.ts";
@@ -32,9 +30,4 @@ export function reviewTx(record: OrderRecord, productId: bigint, rating: number,
     args: [record.id, orderArg(record.order), productId, rating, text],
     what: `Post your ${rating}-star review`,
   };
-}
-
-/** Withdraws the refunds and credits `account` holds in `currency`. */
-export function withdrawTx(currency: Currency, account: string, amount: bigint): TxRequest {
-  return { fn: "withdraw", args: [currency.address, account], what: `Withdraw ${formatAmount(amount, currency)}` };
 }

@@ -1,19 +1,21 @@
-// "You have 0.006 ETH to collect", on every page (ui/layout.ts mounts it under the banners) while the connected
+// "You have 20 bUSD to collect", on every page (ui/layout.ts mounts it under the banners) while the connected
 // account holds credits in the contract (`credits(account, currency)`). A cancelled order's payment, a store's refund
 // and the fan's share of a dispute are sent straight to the fan's address (Merchstand.cancel, refund, resolveDispute,
 // resolveExpiredDispute); they land here only when that payment failed (a contract wallet that refuses it, a token
-// that blocks the address), and stay until withdrawn. Read on each account change, after each transaction, and on
-// new blocks at most every CREDITS_MIN_INTERVAL_MS.
+// that blocks the address), and stay until withdrawn. Merchstand.withdraw sends the whole credit to any address, so
+// the notice asks where: the fan's own address is filled in, and a fan whose address the token blocks types another
+// (ui/credits-collect.ts, loaded when there is something to collect). Read on each account change, after each transaction, and
+// on new blocks at most every CREDITS_MIN_INTERVAL_MS; drawn again only when the credits change, so a new block
+// never wipes an address being typed.
 import type { App } from "../app.ts";
-import { formatAmount } from "../client/format.ts";
 import type { Currency } from "../client/manifest.ts";
 import { onTransactionDone } from "./balances.ts";
-import { button, h, replace } from "./dom.ts";
+import { h, replace } from "./dom.ts";
 
 /** Someone else's refund can credit the fan at any block; reading every block would be one call per currency each. */
 const CREDITS_MIN_INTERVAL_MS = 10_000;
 
-type Credit = { currency: Currency; amount: bigint };
+export type Credit = { currency: Currency; amount: bigint };
 
 export async function readCredits(app: App, account: string): Promise<Credit[]> {
   const all = await Promise.all(
@@ -30,53 +32,24 @@ export function mountCreditsNotice(app: App): HTMLElement {
   let lastRead = 0;
   let timer: ReturnType<typeof setTimeout> | null = null;
   let generation = 0;
+  /** What is drawn (account and credits), so an unchanged read leaves the notice, its field and its status be. */
+  let drawn = "";
+  /** The address typed for each account, kept across redraws. */
+  const drafts = new Map<string, string>();
 
-  const render = (account: string, credits: Credit[]) => {
+  const render = async (account: string, credits: Credit[], mine: number) => {
+    const key = `${account}:${credits.map((c) => `${c.currency.address}=${c.amount}`).join(",")}`;
+    if (key === drawn) return;
     if (credits.length === 0) {
+      drawn = key;
       replace(slot);
       return;
     }
-    replace(
-      slot,
-      h(
-        "section",
-        { class: "notice credit-notice", attrs: { "aria-labelledby": "credit-notice-title" } },
-        h("h2", {
-          class: "credit-notice-title",
-          attrs: { id: "credit-notice-title" },
-          text: `You have ${credits.map((c) => formatAmount(c.amount, c.currency)).join(" and ")} to collect`,
-        }),
-        h("p", {
-          class: "muted small",
-          text: "Refunds, cancelled orders and disputes settled in your favour are paid straight to your wallet. This payment couldn't be delivered to it, so it waits in the Merchstand contract until you collect it, to any address you choose.",
-        }),
-        h(
-          "p",
-          { class: "credit-actions" },
-          credits.map(({ currency, amount }) => {
-            const collect = button(
-              credits.length > 1 ? `Collect ${formatAmount(amount, currency)}` : "Collect",
-              async () => {
-                collect.disabled = true;
-                // The send path (ABI encoding included) loads on the first Collect, not with every page.
-                const [{ runTx }, { withdrawTx }] = await Promise.all([
-                  import("./tx.ts"),
-                  import("../client/buyer-actions.ts"),
-                ]);
-                const receipt = await runTx(app, withdrawTx(currency, account, amount), {
-                  status: null,
-                  done: `${formatAmount(amount, currency)} sent to your wallet.`,
-                  explain: (error) => app.explain(error, { currency }),
-                });
-                if (!receipt) collect.disabled = false;
-              },
-              { class: "btn small collect" },
-            );
-            return collect;
-          }),
-        ),
-      ),
-    );
+    // The notice's form and send path load only when there is something to collect, not with every page.
+    const { creditsNotice } = await import("./credits-collect.ts");
+    if (mine !== generation || app.account !== account) return;
+    drawn = key;
+    replace(slot, creditsNotice(app, account, credits, drafts));
   };
 
   const refresh = async () => {
@@ -88,12 +61,13 @@ export function mountCreditsNotice(app: App): HTMLElement {
     const mine = ++generation;
     lastRead = Date.now();
     if (!account) {
+      drawn = "";
       replace(slot);
       return;
     }
     try {
       const credits = await readCredits(app, account);
-      if (mine === generation && app.account === account) render(account, credits);
+      if (mine === generation && app.account === account) await render(account, credits, mine);
     } catch {
       // The offline banner (ui/layout.ts) says the network is unreachable; the notice keeps what it showed.
     }

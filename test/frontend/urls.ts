@@ -38,6 +38,7 @@ describe("dapp URLs", () => {
       [routes.importProducts(2n), "/sell/store/:storeId/products/import", { storeId: "2" }],
       [routes.shippingZones(2n), "/sell/store/:storeId/zones", { storeId: "2" }],
       [routes.storeCodes(2n), "/sell/store/:storeId/codes", { storeId: "2" }],
+      [routes.sellerReviews(2n), "/sell/store/:storeId/reviews", { storeId: "2" }],
       [routes.arbiter(), "/arbiter", {}],
       [routes.verifier(), "/verify", {}],
       [routes.settings(), "/settings", {}],

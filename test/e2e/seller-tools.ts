@@ -8,7 +8,7 @@ import { expect } from "chai";
 import { type HDNodeWallet, hexlify, JsonRpcProvider, parseEther, recoverAddress, Signature } from "ethers";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { decodeCodeText } from "../../frontend/src/client/code-text.ts";
-import { orderArg, orderFromPlaced, packLine } from "../../frontend/src/client/protocol.ts";
+import { orderArg, orderFromPlaced, packLine, refundUnit } from "../../frontend/src/client/protocol.ts";
 import {
   deriveShippingKey,
   type ShippingAddress,
@@ -331,7 +331,9 @@ describe("seller tools in Chromium (e2e)", function () {
     await page
       .locator(".tx-stage.ok", { hasText: "0.008 ETH of shipping refunded to the buyer" })
       .waitFor({ timeout: 60_000 });
-    expect((await call("refunded", [orderId]))[0]).to.equal(parseEther("0.008"));
+    // Counted on chain in the order's refund unit (10^11 wei for 0.04 ETH): 0.008 ETH is exactly 80,000 units.
+    expect((await call("refundedUnits", [orderId]))[0]).to.equal(parseEther("0.008") / refundUnit(parseEther("0.04")));
+    expect(refundUnit(parseEther("0.04"))).to.equal(10n ** 11n);
   });
 
   it("makes a code signed by the staff wallet, shows it as text and link, lists it with its uses, and revokes it", async () => {

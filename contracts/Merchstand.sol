@@ -400,25 +400,32 @@ contract Merchstand is IMerchstand, MerchstandPurchase {
     function resolveDispute(uint256 orderId, Order calldata order, uint128 toBuyer) external nonReentrant {
         (uint256 enc, uint256 state) = _loadOrder(orderId, order, OrderStatus.Disputed);
         if (msg.sender != _terms[order.storeId][order.termsVersion].arbiter) revert NotArbiter(orderId, msg.sender);
-        uint256 escrowed = _escrowedOf(order.amount, state);
+        uint256 amount = order.amount;
+        uint256 units = (state >> _REFUND_UNITS_SHIFT) & _REFUND_UNITS_MAX;
+        // The unit is needed only to read partial refunds or to record a split; computed once.
+        uint256 unit = units != 0 || toBuyer != 0 ? _refundUnit(amount) : 1;
+        uint256 escrowed;
+        // unchecked: fewer units than fit in `amount` are ever recorded ({_refundUnit}).
+        unchecked {
+            escrowed = amount - units * unit;
+        }
         if (toBuyer > escrowed) revert InvalidAmount(orderId, toBuyer, escrowed);
-        // unchecked: toBuyer <= escrowed <= order.amount was checked above.
+        // unchecked: toBuyer <= escrowed <= amount was checked above.
         unchecked {
             uint256 kept = escrowed - toBuyer;
-            // What the store keeps decides whether the buyer may review ({review}) and the ticket get in
-            // ({IMerchstandDrops-checkIn}); it is recorded at no extra storage cost, in the state written anyway:
-            // nothing kept is a flag; otherwise the refund units become what the buyer got back in all, rounded up
-            // (so what {_escrowedOf} then gives never exceeds what the store kept) and never past the amount.
-            if (kept == 0) {
-                state |= _UNREVIEWABLE;
-            } else if (toBuyer != 0) {
-                uint256 amount = order.amount;
-                uint256 unit = _refundUnit(amount);
-                uint256 units = (amount - kept + unit - 1) / unit;
-                uint256 most = amount / unit;
-                if (units > most) units = most;
-                if (units > _REFUND_UNITS_MAX) units = _REFUND_UNITS_MAX;
-                state = (state & ~(_REFUND_UNITS_MAX << _REFUND_UNITS_SHIFT)) | (units << _REFUND_UNITS_SHIFT);
+            // What the store keeps decides whether the buyer may review ({review}); whether it kept anything, whether
+            // the ticket gets in ({IMerchstandDrops-checkIn}). It is recorded at no extra storage cost, in the state
+            // written anyway: the refund units become what the buyer got back in all, rounded up, so that
+            // {_escrowedOf} then gives the store's share rounded down; a share that would read as nothing (nothing at
+            // all, or less than about a unit) is the unreviewable flag instead. At most (amount - 1) / unit units
+            // leave a share of at least 1 and fit the 20 bits ({_refundUnit}); kept == 0 always needs more.
+            if (toBuyer != 0) {
+                units = (amount - kept + unit - 1) / unit;
+                if (units > (amount - 1) / unit) {
+                    state |= _UNREVIEWABLE;
+                } else {
+                    state = (state & ~(_REFUND_UNITS_MAX << _REFUND_UNITS_SHIFT)) | (units << _REFUND_UNITS_SHIFT);
+                }
             }
         }
         _storeOrder(orderId, enc, 0, 0, state, OrderStatus.Resolved);
@@ -465,9 +472,11 @@ contract Merchstand is IMerchstand, MerchstandPurchase {
         uint256 reviewed = _REVIEWED_FLAG << _lineOf(orderId, order.lines, productId);
         if (rating == 0 || rating > 5) revert InvalidRating(rating);
         _checkText(bytes(text), 0, MAX_TEXT_BYTES);
-        uint256 kept = state & _UNREVIEWABLE != 0 ? 0 : _escrowedOf(order.amount, state);
+        bool keptNothing = state & _UNREVIEWABLE != 0;
+        uint256 kept = keptNothing ? 0 : _escrowedOf(order.amount, state);
         uint256 minimum = _minReviewValue[order.currency];
-        if (kept < minimum) revert ReviewValueTooLow(orderId, kept, minimum);
+        // A store that kept nothing gives no verified review, even with no minimum set.
+        if (keptNothing || kept < minimum) revert ReviewValueTooLow(orderId, kept, minimum);
         // Every product's review flags sit in the order's state, in the slot just read: no new slot.
         if (state & reviewed != 0) revert AlreadyReviewed(orderId, productId);
         _orders[orderId] |= bytes32(reviewed);
@@ -542,16 +551,6 @@ contract Merchstand is IMerchstand, MerchstandPurchase {
     /// @inheritdoc IMerchstand
     function getStoreProducts(uint64, uint256, uint256) external view returns (ProductView[] memory, uint256) {
         _viaViews();
-    }
-
-    /// @inheritdoc IMerchstand
-    function orderStatus(uint256 orderId) external view returns (OrderStatus status) {
-        return OrderStatus(uint256(_orders[orderId]) & _STATUS_MASK);
-    }
-
-    /// @inheritdoc IMerchstand
-    function refundedUnits(uint256 orderId) external view returns (uint256) {
-        return (uint256(_orders[orderId]) >> _REFUND_UNITS_SHIFT) & _REFUND_UNITS_MAX;
     }
 
     /// @inheritdoc IMerchstand

@@ -57,6 +57,11 @@ const ROWS: Omit<GasRow, "first" | "steady">[] = [
   { key: "refundRefused", operation: "refund full to a buyer contract that refuses ETH (credited)" },
   { key: "dispute", operation: "dispute", budget: 55_000n },
   { key: "resolveDispute", operation: "resolveDispute (arbiter, 50/50)", budget: 55_000n },
+  {
+    key: "resolveAfterPartial",
+    operation: "resolveDispute after a partial refund (a quarter, then a quarter to the buyer)",
+    budget: 55_000n,
+  },
   { key: "resolveExpired", operation: "resolveExpiredDispute (all to buyer)", budget: 55_000n },
   { key: "review", operation: "review (the order's first product)", budget: 55_000n },
   { key: "reviewOther", operation: "review (a cart order's second product)", budget: 55_000n },
@@ -193,6 +198,7 @@ export async function measureGas(): Promise<GasRow[]> {
     const r = await buyShirt(1);
     const h = await buyShirt(0);
     const i = await buyShirt(2);
+    const j = await buyShirt(1);
 
     const terms = (await merchstand.getStore(ethStoreId)).termsVersion;
     const cartTx = asBuyer.checkout(
@@ -315,6 +321,14 @@ export async function measureGas(): Promise<GasRow[]> {
       merchstand.connect(arbiter).resolveDispute(e.orderId, disputedE.order, disputedE.order.amount / 2n),
     );
     await expectStatus(e.orderId, STATUS.Resolved);
+    // A ruling on an order partly refunded before: the refund units are read, and rewritten with the buyer's total.
+    const partJ = await act(asSeller.refund(j.orderId, j.order, j.order.amount / 4n), j.orderId, j.order);
+    const shippedJ = await act(asSeller.markShipped(j.orderId, partJ.order, "DHL 5"), j.orderId, partJ.order);
+    const disputedJ = await act(asBuyer.dispute(j.orderId, shippedJ.order, "Wrong size."), j.orderId, shippedJ.order);
+    g.resolveAfterPartial = await gasOf(
+      merchstand.connect(arbiter).resolveDispute(j.orderId, disputedJ.order, disputedJ.order.amount / 4n),
+    );
+    await expectStatus(j.orderId, STATUS.Resolved);
 
     const shippedH = await act(asSeller.markShipped(h.orderId, h.order, "DHL 2"), h.orderId, h.order);
     const disputedH = await act(asBuyer.dispute(h.orderId, shippedH.order, "Never came."), h.orderId, shippedH.order);

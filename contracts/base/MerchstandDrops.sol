@@ -156,14 +156,12 @@ contract MerchstandDrops is IMerchstandDrops, MerchstandPurchase {
         uint256 state = uint48(uint256(stored));
         IMerchstand.OrderStatus status = IMerchstand.OrderStatus(state & _STATUS_MASK);
         // Delivered and still the buyer's: not refunded, cancelled or disputed; resolved only with the store keeping
-        // at least the review minimum, as {Merchstand-review} asks (the minimum is read only for a ruled order).
-        if (status == IMerchstand.OrderStatus.Resolved) {
-            if (state & _UNREVIEWABLE != 0 || _escrowedOf(order.amount, state) < _minReviewValue[order.currency]) {
-                revert IMerchstand.InvalidOrderStatus(orderId, status);
-            }
-        } else if (status != IMerchstand.OrderStatus.Shipped && status != IMerchstand.OrderStatus.Completed) {
-            revert IMerchstand.InvalidOrderStatus(orderId, status);
-        }
+        // something (a ruling that gave the whole price back is flagged). A partial ruling is the arbiter's call: the
+        // ticket still gets in, whatever the review minimum says.
+        if (
+            status != IMerchstand.OrderStatus.Shipped && status != IMerchstand.OrderStatus.Completed
+                && (status != IMerchstand.OrderStatus.Resolved || state & _UNREVIEWABLE != 0)
+        ) revert IMerchstand.InvalidOrderStatus(orderId, status);
         if (state & _CHECKED_IN != 0) revert IMerchstand.AlreadyCheckedIn(orderId);
         _orders[orderId] = stored | bytes32(_CHECKED_IN);
         emit IMerchstand.TicketCheckedIn(orderId, order.storeId, msg.sender, uint40(block.timestamp));
@@ -178,10 +176,16 @@ contract MerchstandDrops is IMerchstandDrops, MerchstandPurchase {
         uint256 state = uint48(uint256(_checkedOrder(orderId, order)));
         _requireStaff(order.storeId);
         _checkText(bytes(text), 1, MAX_TEXT_BYTES);
-        // A store may reply again: the latest reply is the one shown (an edited reply). Nothing is written to the
-        // order, so a reply never touches what the buyer holds.
-        if (state & (_REVIEWED_FLAG << _lineOf(orderId, order.lines, productId)) == 0) {
-            revert IMerchstand.CannotReply(orderId, productId);
+        // A store may reply again, up to three replies an order: the latest reply is the one shown (an edited reply).
+        // The count sits in the state bits, outside the hash, so a reply never touches what the buyer holds; it
+        // bounds what replies can add to the product's review history by what verified reviews paid for.
+        if (
+            state & (_REVIEWED_FLAG << _lineOf(orderId, order.lines, productId)) == 0
+                || state & _REPLY_COUNT_MASK == _REPLY_COUNT_MASK
+        ) revert IMerchstand.CannotReply(orderId, productId);
+        // unchecked: the count is below its maximum, so adding one stays inside its two bits.
+        unchecked {
+            _orders[orderId] = bytes32(uint256(_orders[orderId]) + _REPLY_COUNT_ONE);
         }
         // A reply joins the product's review history, so the walk that finds the reviews finds the replies too.
         (uint32 previousReviewBlock, uint32[3] memory earlierReviewBlocks) = _pushReviewBlock(_products[productId]);
@@ -228,6 +232,16 @@ contract MerchstandDrops is IMerchstandDrops, MerchstandPurchase {
     /// @notice See {IMerchstandDrops-hashCode}.
     function hashCode(IMerchstand.DiscountCode calldata code) external view onlyDelegated returns (bytes32) {
         return _codeDigest(code);
+    }
+
+    /// @notice See {IMerchstandDrops-orderStatus}.
+    function orderStatus(uint256 orderId) external view onlyDelegated returns (IMerchstand.OrderStatus) {
+        return IMerchstand.OrderStatus(uint256(_orders[orderId]) & _STATUS_MASK);
+    }
+
+    /// @notice See {IMerchstandDrops-refundedUnits}.
+    function refundedUnits(uint256 orderId) external view onlyDelegated returns (uint256) {
+        return (uint256(_orders[orderId]) >> _REFUND_UNITS_SHIFT) & _REFUND_UNITS_MAX;
     }
 
     /// @notice See {IMerchstandDrops-isCheckedIn}.

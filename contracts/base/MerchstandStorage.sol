@@ -153,8 +153,8 @@ abstract contract MerchstandStorage is AccessControl, Pausable, ReentrancyGuardT
     bytes32 internal constant _NAME_HASH = keccak256("Merchstand");
     bytes32 internal constant _VERSION_HASH = keccak256("1");
 
-    // An order commitment's low 48 bits (its state): the {IMerchstand-OrderStatus} in bits 0..3, three flags in bits
-    // 4..7 (0x20 and 0x40 unused), from bit 8 one review flag per line of the order, for the product whose first line
+    // An order commitment's low 48 bits (its state): the {IMerchstand-OrderStatus} in bits 0..3, the check-in flag
+    // in bit 4, the count of the store's replies in bits 5..6, the unreviewable flag in bit 7, from bit 8 one review flag per line of the order, for the product whose first line
     // it is (up to MAX_CART_LINES lines: bits 8..27), and in bits 28..47 the refund units ({_REFUND_UNITS_SHIFT}).
     // The state is not part of the hash: setting a flag or refunding part of an order leaves the {IMerchstand-Order}
     // a buyer holds valid, and every status change keeps the state. The hash keeps 208 bits: finding two orders with
@@ -168,13 +168,16 @@ abstract contract MerchstandStorage is AccessControl, Pausable, ReentrancyGuardT
     /// @dev Flag: the ticket order was checked in at the door ({IMerchstandDrops-checkIn}). Kept in the slot that
     /// check-in reads anyway, so it writes no new slot; when is in the order's {IMerchstand-TicketCheckedIn} log.
     uint256 internal constant _CHECKED_IN = 0x10;
-    /// @dev Flag beside the status of a Resolved order: the store kept nothing, so its buyer may not review and its
-    /// ticket does not get in.
+    /// @dev How many times the store replied to the order's reviews, 0..3 ({IMerchstandDrops-replyToReview}).
+    uint256 internal constant _REPLY_COUNT_MASK = 0x60;
+    uint256 internal constant _REPLY_COUNT_ONE = 0x20;
+    /// @dev Flag beside the status of a Resolved order: the store kept nothing (or a share that reads as
+    /// nothing once the buyer's total is rounded up to the refund unit), so its buyer may not review and its ticket does not get in.
     uint256 internal constant _UNREVIEWABLE = 0x80;
     /// @dev Where an order's refund units sit in its state: 20 bits. Partial refunds are counted in units of
     /// {_refundUnit} of the order's amount, so the count stays below 2^20 while something is escrowed. After a ruling
     /// that leaves the store something, the count is what the buyer got back in all, rounded up
-    /// ({IMerchstand-refundedUnits}).
+    /// ({IMerchstand-refundedUnits}), so that the store's share reads rounded down.
     uint256 internal constant _REFUND_UNITS_SHIFT = 28;
     uint256 internal constant _REFUND_UNITS_MAX = 0xf_ffff;
     /// @dev {_refundUnit} makes `unit << _REFUND_UNITS_BITS >= amount`.

@@ -9,15 +9,16 @@ pragma solidity 0.8.30;
 /// @notice A merch store protocol: artists open stores, list products with per-size stock, and sell to fans
 /// through escrowed orders that anyone can settle once their windows pass (no order waits on the store). There is
 /// no company server: the catalog and every order live here, shipping addresses travel encrypted to the store's
-/// X25519 key, and only buyers of completed orders can review.
+/// X25519 key, and only buyers of completed or settled orders (a ticket: once delivered) can review.
 /// @dev Gas design. An order is kept as one storage slot: the keccak256 of its ABI-encoded {Order}, whose low 48
-/// bits are overwritten with its state: its {OrderStatus} (low 4 bits), internal flags, and the review flags of each
-/// line ({orderStatus} and {reviewState} read them; docs/FORMATS.md, "Order commitment"). Every call that acts on an
+/// bits are overwritten with its state: its {OrderStatus} (low 4 bits), internal flags, the review flag of each line
+/// and the partial refunds counted in refund units ({orderStatus}, {refundedUnits} and
+/// {IMerchstandDrops-isReviewed} read them; docs/FORMATS.md, "Order commitment"). Every call that acts on an
 /// order takes the {Order} back as calldata
 /// and is checked against that commitment. {OrderPlaced} carries what is needed to rebuild the {Order}; later
 /// events say how it changed ({OrderShipped} and {OrderDelivered} set `shippedAt`, {OrderDisputed} sets
 /// `disputedAt`), so any client can rebuild the current {Order} from logs alone. Refunds never change the
-/// commitment: what was refunded is kept beside it ({refunded}), so no refund mined in front of a buyer's cancel,
+/// commitment: what was refunded is counted beside it ({refundedUnits}), so no refund mined in front of a buyer's cancel,
 /// dispute or confirmation can void it (docs/SECURITY.md, "Counterparty moves first").
 /// Order ids cost no storage either: an order's id is `productId << 40 | variant << 32 | sold`, where `productId`
 /// and `variant` are its first line's and `sold` is that variant's sold counter just before the order took its units.
@@ -662,7 +663,8 @@ interface IMerchstand {
     error InvalidRating(uint8 rating);
     /// @notice This order's buyer already reviewed this product.
     error AlreadyReviewed(uint256 orderId, uint64 productId);
-    /// @notice There is no review of `productId` in this order to reply to.
+    /// @notice There is no review of `productId` in this order to reply to, or the store already replied three times to
+    /// this order's reviews.
     error CannotReply(uint256 orderId, uint64 productId);
     /// @notice The product is not part of the order.
     error ProductNotInOrder(uint256 orderId, uint64 productId);
@@ -876,8 +878,10 @@ interface IMerchstand {
 
     /// @notice The arbiter fixed at purchase settles a dispute: `toBuyer` to the buyer (paid or credited as by
     /// {refund}), the rest (less the fee) to the store's balance. What the store keeps is recorded in the order's
-    /// state, for {review} and the door: nothing is a flag, anything else sets {refundedUnits} to what the buyer got
-    /// back in all (partial refunds and `toBuyer`), rounded up to the unit.
+    /// state, for {review} and the door: when the buyer gets something, {refundedUnits} becomes what the buyer got back
+    /// in all (partial refunds and `toBuyer`), rounded up to the unit, so the store's share reads rounded down; a
+    /// share that would then read as nothing (nothing at all, or less than about a unit) is flagged instead,
+    /// and the order can neither be reviewed nor get in at the door.
     function resolveDispute(uint256 orderId, Order calldata order, uint128 toBuyer) external;
 
     /// @notice Anyone settles a dispute the arbiter left unruled for ARBITER_WINDOW: everything back to the buyer
@@ -928,14 +932,6 @@ interface IMerchstand {
         view
         returns (ProductView[] memory page, uint256 total);
 
-    /// @notice An order's status and the commitment it is checked against.
-    function orderStatus(uint256 orderId) external view returns (OrderStatus status);
-
-    /// @notice How many refund units ({refund}: the smallest power of ten `unit` with `unit * 2^20 >= amount`) the
-    /// buyer of `orderId` got back by partial refunds; once a ruling left the store something, what the buyer got back
-    /// in all, rounded up to the unit ({resolveDispute}). Never decreases.
-    function refundedUnits(uint256 orderId) external view returns (uint256);
-
     /// @notice The block this contract was deployed in, where clients start `eth_getLogs`.
     function deploymentBlock() external view returns (uint256);
 }
@@ -976,7 +972,9 @@ interface IMerchstandDrops {
     /// moves that cost from the fan's first use of the code to the store (counters sit 8 to a storage word).
     function prepareCodes(uint64 storeId, uint32 fromId, uint32 count) external;
 
-    /// @notice The store replies to a review (staff only); it may reply again, and the latest reply is the one shown. Takes the {IMerchstand-Order} back, like every call on
+    /// @notice The store replies to a review (staff only); it may reply again (an edit: the latest reply is the one
+    /// shown), up to three replies an order, so replies add to a product's review history only what its verified
+    /// reviews paid for. Takes the {IMerchstand-Order} back, like every call on
     /// an order: the review flags of its products sit in its commitment, by line. Runs in this module (reached through
     /// {Merchstand}'s fallback) because {Merchstand} is at the EIP-170 code size limit.
     function replyToReview(uint256 orderId, IMerchstand.Order calldata order, uint64 productId, string calldata text)
@@ -991,8 +989,8 @@ interface IMerchstandDrops {
 
     /// @notice Staff at the door check in a ticket order once. The order's first product must be a ticket (category
     /// 3, else {IMerchstand-NotATicket}); the order must be delivered and still valid: Shipped (delivered, not disputed),
-    /// Completed, or Resolved with the store keeping at least the review minimum ({IMerchstand-minReviewValue}; an expired dispute
-    /// keeps nothing), else {IMerchstand-InvalidOrderStatus}. A second check-in reverts {IMerchstand-AlreadyCheckedIn}; the first
+    /// Completed, or Resolved with the store keeping something (not an expired dispute, nor a ruling of the whole escrow
+    /// to the buyer), else {IMerchstand-InvalidOrderStatus}. A second check-in reverts {IMerchstand-AlreadyCheckedIn}; the first
     /// one's time is in the order's {IMerchstand-TicketCheckedIn} log (the only one it has).
     function checkIn(uint256 orderId, IMerchstand.Order calldata order) external;
 
@@ -1009,6 +1007,14 @@ interface IMerchstandDrops {
 
     /// @notice The EIP-712 digest staff sign for `code` (see {IMerchstand-DiscountCode}).
     function hashCode(IMerchstand.DiscountCode calldata code) external view returns (bytes32);
+
+    /// @notice An order's status and the commitment it is checked against.
+    function orderStatus(uint256 orderId) external view returns (IMerchstand.OrderStatus status);
+
+    /// @notice How many refund units ({IMerchstand-refund}: the smallest power of ten `unit` with `unit * 2^20 >= amount`) the
+    /// buyer of `orderId` got back by partial refunds; once a ruling left the store something, what the buyer got back
+    /// in all, rounded up to the unit ({IMerchstand-resolveDispute}). Never decreases.
+    function refundedUnits(uint256 orderId) external view returns (uint256);
 
     /// @notice Whether a ticket order was checked in. When: its {IMerchstand-TicketCheckedIn} log.
     function isCheckedIn(uint256 orderId) external view returns (bool);

@@ -310,7 +310,7 @@ describe("Reviews", () => {
   });
 
   describe("replyToReview", () => {
-    it("lets staff reply, and reply again (an edit: the latest reply is the one shown), with ReviewReplied", async () => {
+    it("lets staff reply, and reply again (an edit: the latest shows), three replies an order, with ReviewReplied", async () => {
       const { merchstand, buyer, manager, seller, shirtId } = fx;
       const { orderId, order } = await completedShirt();
       const posted = await (
@@ -328,10 +328,19 @@ describe("Reviews", () => {
       )
         .to.emit(merchstand, "ReviewReplied")
         .withArgs(shirtId, orderId, firstReply, anyValue, "Swapped: thanks for the patience.");
-      // Nothing was written to the order: the buyer's Order still works.
+      // The count sits beside the status, outside the hash: the buyer's Order still works.
       await expect(merchstand.connect(buyer).review(orderId, order, shirtId, 5, ""))
         .to.be.revertedWithCustomError(merchstand, "AlreadyReviewed")
         .withArgs(orderId, shirtId);
+      await expect(merchstand.connect(seller).replyToReview(orderId, order, shirtId, "third")).to.emit(
+        merchstand,
+        "ReviewReplied",
+      );
+      // A fourth is refused: replies add to the review history only what verified reviews paid for.
+      await expect(merchstand.connect(manager).replyToReview(orderId, order, shirtId, "fourth"))
+        .to.be.revertedWithCustomError(merchstand, "CannotReply")
+        .withArgs(orderId, shirtId);
+      expect(await merchstand.orderStatus(orderId)).to.equal(Status.Completed);
     });
 
     describe("when there is no review to reply to", () => {

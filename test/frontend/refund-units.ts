@@ -2,8 +2,9 @@
 // pays, what the seller's form allows, and what the chain's refundedUnits must say of a rebuilt order. The contract
 // tests (test/contracts/Orders.ts, test/security/DropRaces.ts) check the contract against the same functions.
 import { expect } from "chai";
+import { ticketVerdict } from "../../frontend/src/client/door.ts";
 import type { OrderRecord } from "../../frontend/src/client/orders.ts";
-import { refundedUnitsOf } from "../../frontend/src/client/orders.ts";
+import { refundedUnitsOf, rulingState } from "../../frontend/src/client/orders.ts";
 import { largestPartialRefund, partialRefundPaid, refundUnit } from "../../frontend/src/client/protocol.ts";
 import { refundPlan } from "../../frontend/src/client/seller-actions.ts";
 
@@ -63,8 +64,30 @@ describe("refund units", () => {
     // Nothing to the buyer, or everything: the partial refunds only (the contract flags "kept nothing" instead).
     expect(refundedUnitsOf(record(E / 20n, 3n * unit, { toBuyer: 0n, toStore: 1n }))).to.equal(3n);
     expect(refundedUnitsOf(record(E / 20n, 3n * unit, { toBuyer: E / 20n - 3n * unit, toStore: 0n }))).to.equal(3n);
-    // Never past the whole units of the amount: a store left 1 wei of an amount that is not a whole number of units.
+    // A store left 1 wei of an amount that is not a whole number of units: the buyer's total rounded up would pass
+    // the amount, so the ruling is flagged "kept nothing" instead and the count stays.
     const odd = E / 20n + 3n;
-    expect(refundedUnitsOf(record(odd, 0n, { toBuyer: odd - 1n, toStore: 1n }))).to.equal(odd / refundUnit(odd));
+    const dust = record(odd, 0n, { toBuyer: odd - 1n, toStore: 1n });
+    expect(rulingState(dust)).to.deep.equal({ units: 0n, keptNothing: true });
+    // Three wei kept, the remainder: the count reaches the whole units and the share reads 3 wei, as kept.
+    const three = record(odd, 0n, { toBuyer: odd - 3n, toStore: 3n });
+    expect(rulingState(three)).to.deep.equal({ units: odd / refundUnit(odd), keptNothing: false });
+  });
+
+  it("void a ruled ticket at the door only when the ruling left the store nothing", () => {
+    const buyer = "0x00000000000000000000000000000000000000b0";
+    const ticket = (r: OrderRecord) =>
+      ticketVerdict(
+        { ...r, order: { ...r.order, buyer, storeId: 1n, lines: [{ productId: 9n }] } } as OrderRecord,
+        buyer,
+        1n,
+        () => 3,
+      );
+    expect(ticket(record(E / 20n, 0n, { toBuyer: E / 40n, toStore: E / 40n })).ok).to.equal(true);
+    const voided = ticket(record(E / 20n, 0n, { toBuyer: E / 20n, toStore: 0n }));
+    expect(voided).to.deep.equal({
+      ok: false,
+      message: "The dispute over this order gave the whole price back to the buyer: the ticket is void.",
+    });
   });
 });

@@ -8,15 +8,21 @@ import { expect } from "chai";
 import type { ContractTransactionReceipt } from "ethers";
 import { type Code, NO_CODE, options, sameBlock, signCode } from "../contracts/support/drops.ts";
 import {
+  BUYER_KEY,
+  buyEth,
+  deliverDigital,
   disputeOrder,
   type Fx,
+  listProduct,
   load,
   packLine,
   priceOf,
+  productInput,
   refundUnit,
   SHIPPING,
   Status,
   termsVersionOf,
+  variant,
   ZERO,
 } from "../contracts/support/helpers.ts";
 import { deliveredTicket } from "./support/tickets.ts";
@@ -223,9 +229,10 @@ describe("Security: the store moves first, drop toolkit", () => {
       );
     });
 
-    // A ruling records what the store kept in the order's refund units (the buyer's total, rounded up), and the door
-    // and the review both compare it with the currency's minimum when they are asked, not when the ruling was made.
-    it("lets a ruled ticket in, and its buyer review, only when the store kept the review minimum", async () => {
+    // A ruling records what the store kept in the order's refund units (the buyer's total, rounded up). The door lets
+    // the ticket in whenever the store kept something (a partial ruling is the arbiter's call); the review compares
+    // the store's share with the currency's minimum when it is posted.
+    it("lets a ruled ticket in when the store kept something; its buyer reviews only above the minimum", async () => {
       const { merchstand, seller, arbiter, admin } = fx;
       const kept = await deliveredTicket(fx);
       const split = await deliveredTicket(fx);
@@ -241,9 +248,7 @@ describe("Security: the store moves first, drop toolkit", () => {
       expect(await merchstand.refundedUnits(split.orderId)).to.equal((amount / 2n + 1n + unit - 1n) / unit);
 
       await expect(merchstand.connect(seller).checkIn(kept.orderId, a)).to.emit(merchstand, "TicketCheckedIn");
-      await expect(merchstand.connect(seller).checkIn(split.orderId, b))
-        .to.be.revertedWithCustomError(merchstand, "InvalidOrderStatus")
-        .withArgs(split.orderId, Status.Resolved);
+      await expect(merchstand.connect(seller).checkIn(split.orderId, b)).to.emit(merchstand, "TicketCheckedIn");
       const ticketId = kept.order.lines[0]!.productId;
       await expect(merchstand.connect(fx.buyer).review(kept.orderId, a, ticketId, 4, "")).to.emit(
         merchstand,
@@ -256,9 +261,31 @@ describe("Security: the store moves first, drop toolkit", () => {
         .to.be.revertedWithCustomError(merchstand, "ReviewValueTooLow")
         .withArgs(split.orderId, recorded, amount / 2n);
 
-      // The minimum is read when the door asks: lowered by the admin, the same ticket gets in.
+      // The minimum is read when the review is posted: lowered by the admin, the same review goes through.
       await (await merchstand.connect(admin).setMinReviewValue(ZERO, 0n)).wait();
-      await expect(merchstand.connect(seller).checkIn(split.orderId, b)).to.emit(merchstand, "TicketCheckedIn");
+      await expect(
+        merchstand.connect(fx.buyer).review(split.orderId, b, split.order.lines[0]!.productId, 1, ""),
+      ).to.emit(merchstand, "ReviewPosted");
+    });
+
+    // A share that reads as nothing once the buyer's total is rounded up to the unit cannot be written as a count: the ruling flags it as nothing kept, so neither a review nor the door takes it for more.
+    it("flags a ruling that leaves the store less than a unit's worth", async () => {
+      const { merchstand, seller, arbiter, buyer, ethStoreId } = fx;
+      // 0.001 ETH + 7 wei: unit 10^9 wei, remainder 7 wei.
+      const price = 1_000_000_000_000_007n;
+      const ticketId = await listProduct(fx, seller, ethStoreId, productInput({ category: 3, digital: true }), [
+        variant("GA", price, 10),
+      ]);
+      const bought = await buyEth(fx, buyer, ticketId, { shipping: BUYER_KEY });
+      const disputed = await disputeOrder(fx, bought.orderId, await deliverDigital(fx, bought));
+      await (await merchstand.connect(arbiter).resolveDispute(bought.orderId, disputed, price - 3n)).wait();
+      expect(await merchstand.refundedUnits(bought.orderId), "the count is left as it was").to.equal(0n);
+      await expect(merchstand.connect(seller).checkIn(bought.orderId, disputed))
+        .to.be.revertedWithCustomError(merchstand, "InvalidOrderStatus")
+        .withArgs(bought.orderId, Status.Resolved);
+      await expect(merchstand.connect(buyer).review(bought.orderId, disputed, ticketId, 5, ""))
+        .to.be.revertedWithCustomError(merchstand, "ReviewValueTooLow")
+        .withArgs(bought.orderId, 0n, 0n);
     });
   });
 });

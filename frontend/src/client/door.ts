@@ -2,7 +2,7 @@
 // signer is the order's buyer, the order is this store's and a ticket, delivered, and not refunded or cancelled.
 // Also the door device's own log of check-ins, so a second scan on this device is answered even offline.
 // No DOM here.
-import type { OrderRecord } from "./orders.ts";
+import { type OrderRecord, rulingState } from "./orders.ts";
 import { TICKET_CATEGORY } from "./protocol.ts";
 
 export type Verdict = { ok: true } | { ok: false; message: string };
@@ -43,6 +43,14 @@ export function ticketVerdict(
       return { ok: false, message: `This order was ${record.status.toLowerCase()}: the ticket is void.` };
     case "Disputed":
       return { ok: false, message: "This order is in dispute: the ticket can't be used until it is settled." };
+    case "Resolved":
+      // checkIn refuses a ruling that left the store nothing (the whole price went back to the buyer).
+      return rulingState(record).keptNothing
+        ? {
+            ok: false,
+            message: "The dispute over this order gave the whole price back to the buyer: the ticket is void.",
+          }
+        : { ok: true };
     default:
       return { ok: true };
   }

@@ -183,7 +183,9 @@ function explainRevert(name: string, args: readonly unknown[], ctx: ErrorContext
     case "ReviewValueTooLow":
       return base(
         "revert",
-        `Only orders the store kept at least ${money(ctx, a(2))} from can be reviewed as a verified purchase; this one kept ${money(ctx, a(1))}.`,
+        a(1) === 0n
+          ? "This order can't be reviewed as a verified purchase: the store kept nothing of it (the payment went back to you)."
+          : `Only orders the store kept at least ${money(ctx, a(2))} from can be reviewed as a verified purchase; this one kept about ${money(ctx, a(1))}.`,
         { revert },
       );
     case "IncorrectPayment":

@@ -40,7 +40,7 @@ export type OrderRecord = {
   tracking: string | null;
   /** The sealed delivery payload of a delivered digital order (hex), from OrderDelivered. */
   delivery: string | null;
-  /** What partial refunds returned while the order was open (the contract's refunded(orderId)). */
+  /** What partial refunds returned while the order was open (the contract counts it in refundedUnits(orderId)). */
   refunded: bigint;
   timeline: TimelineEvent[];
 };
@@ -239,20 +239,31 @@ function applyAll(records: OrderRecord[], logs: RawLog[]): void {
 }
 
 /**
- * What the chain's refundedUnits(orderId) says for a rebuilt order (IMerchstand): its partial refunds in whole refund
- * units; after a ruling that left the store something, what the buyer got back in all, rounded up to the unit and
- * never past the amount.
+ * What the chain keeps in a rebuilt order's state (IMerchstand resolveDispute): `units` is refundedUnits(orderId),
+ * its partial refunds in whole refund units, or after a ruling that gave the buyer something, the buyer's total
+ * rounded up; `keptNothing` is the flag a ruling sets instead when the store's share is too small for that (nothing,
+ * or a share that reads as nothing once the buyer's total is rounded up), which voids a ticket at the door and bars a review.
  */
-export function refundedUnitsOf(record: Pick<OrderRecord, "order" | "refunded" | "timeline">): bigint {
+export function rulingState(record: Pick<OrderRecord, "order" | "refunded" | "timeline">): {
+  units: bigint;
+  keptNothing: boolean;
+} {
   const amount = record.order.amount;
   const unit = refundUnit(amount);
+  const partial = { units: record.refunded / unit, keptNothing: false };
   const ruling = record.timeline.find((e) => e.kind === "resolved");
   const toBuyer = BigInt((ruling?.detail.toBuyer as bigint | undefined) ?? 0n);
+  if (toBuyer === 0n) return partial;
   const kept = amount - record.refunded - toBuyer;
-  if (toBuyer === 0n || kept <= 0n) return record.refunded / unit;
-  let units = (amount - kept + unit - 1n) / unit;
-  if (units > amount / unit) units = amount / unit;
-  return units > 0xfffffn ? 0xfffffn : units;
+  const units = (amount - kept + unit - 1n) / unit;
+  // At most (amount - 1) / unit units leave the store a share of at least 1 (and fit the contract's 20 bits).
+  if (units > (amount - 1n) / unit) return { ...partial, keptNothing: true };
+  return { units, keptNothing: false };
+}
+
+/** The chain's refundedUnits(orderId) for a rebuilt order ({@link rulingState}). */
+export function refundedUnitsOf(record: Pick<OrderRecord, "order" | "refunded" | "timeline">): bigint {
+  return rulingState(record).units;
 }
 
 /**

@@ -58,7 +58,7 @@ function sellerRevert(name: string, args: readonly unknown[], ctx: ErrorContext)
     case "LengthMismatch":
       return "The delivery batch was put together wrongly. Nothing was sent; reload the page and try again.";
     case "CannotReply":
-      return "There is no review of this product in that order to reply to. Reload the page to see the reviews as they are now.";
+      return "This order's reviews can't take another reply: either there is no review of this product in it, or the store has already replied three times to this order (a reply and two edits). Reload the page to see the reviews as they are now.";
     case "ExpectedPause":
       return "Merchstand isn't paused, so there is nothing to lift.";
     case "FeeTooHigh":

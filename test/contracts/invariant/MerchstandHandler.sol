@@ -114,7 +114,8 @@ contract MerchstandHandler {
     /// @notice Every order placed, in the order placed.
     uint256[] public orderIds;
     mapping(uint256 orderId => OrderGhost) internal _orders;
-    mapping(uint256 orderId => mapping(uint64 productId => uint8 flags)) internal _reviews; // 1 reviewed, 2 replied
+    mapping(uint256 orderId => mapping(uint64 productId => uint8 flags)) internal _reviews; // 1 reviewed (replies: _replies, per order)
+    mapping(uint256 orderId => uint8 count) internal _replies;
     uint256[] internal _reviewedOrders;
     uint64[] internal _reviewedProducts;
 
@@ -549,9 +550,15 @@ contract MerchstandHandler {
             ghostEscrow[o.currency] -= escrowed;
             _paidToBuyer(o, toBuyer, buyerBefore, "resolveDispute");
             uint256 kept = escrowed - toBuyer;
-            ghostUnreviewable[id] = kept == 0;
-            // What the contract records of the ruling for {review}: the buyer's total, rounded up to the unit.
-            if (kept != 0 && toBuyer != 0) ghostRefunded[id] = _ruledUnits(o.amount, kept) * _refundUnit(o.amount);
+            // What the contract records of the ruling for {review}: the buyer's total, rounded up to the unit, or,
+            // when that cannot read as the store's share rounded down, "kept nothing".
+            if (toBuyer != 0) {
+                uint256 units = _ruledUnits(o.amount, kept);
+                uint256 unit = _refundUnit(o.amount);
+                if (kept == 0 || units * unit > o.amount - 1 || units > 2 ** 20 - 1) ghostUnreviewable[id] = true;
+                else ghostRefunded[id] = units * unit;
+                vm.assertLe(_escrowed(id, o), kept, "resolveDispute: the recorded share never exceeds what was kept");
+            }
             _settle(o.storeId, o.currency, escrowed - toBuyer, o.feeBps);
             _save(id, o, IMerchstand.OrderStatus.Resolved);
             _count("resolveDispute");
@@ -592,7 +599,7 @@ contract MerchstandHandler {
         uint256 kept = ghostUnreviewable[id] ? 0 : _escrowed(id, o);
         if (rating == 0 || rating > 5) {
             expected = abi.encodeWithSelector(IMerchstand.InvalidRating.selector, rating);
-        } else if (kept < ghostMinReviewValue[o.currency]) {
+        } else if (ghostUnreviewable[id] || kept < ghostMinReviewValue[o.currency]) {
             expected = abi.encodeWithSelector(
                 IMerchstand.ReviewValueTooLow.selector, id, kept, ghostMinReviewValue[o.currency]
             );
@@ -613,7 +620,7 @@ contract MerchstandHandler {
         }
     }
 
-    /// @notice Store staff reply to a review, and may reply again (an edit); never to a product not reviewed.
+    /// @notice Store staff reply to a review, and may reply again (an edit), up to three replies an order.
     function replyToReview(uint256 reviewSeed, uint256 textSeed) external {
         if (_reviewedOrders.length == 0) return;
         uint256 i = reviewSeed % _reviewedOrders.length;
@@ -621,10 +628,11 @@ contract MerchstandHandler {
         uint64 pid = _reviewedProducts[i];
         address staff = _stores[_products[pid].storeId].owner;
         bytes memory expected;
+        if (_replies[id] == 3) expected = abi.encodeWithSelector(IMerchstand.CannotReply.selector, id, pid);
         vm.prank(staff);
         try MS.replyToReview(id, _order(id), pid, _text(textSeed.bound(1, 280))) {
             _mustHaveFailed(expected, "replyToReview");
-            _reviews[id][pid] = 3;
+            _replies[id] += 1;
             _count("replyToReview");
         } catch (bytes memory err) {
             vm.assertEq(err, expected, "reply: wrong error");
@@ -1138,13 +1146,10 @@ contract MerchstandHandler {
         return (x + unit - 1) / unit * unit;
     }
 
-    /// @dev The refund units a ruling leaving the store `kept` records: the buyer's total rounded up, at most the
-    /// whole units of the amount and 2^20 - 1.
-    function _ruledUnits(uint256 amount, uint256 kept) internal pure returns (uint256 units) {
+    /// @dev The refund units a ruling leaving the store `kept` records: the buyer's total rounded up.
+    function _ruledUnits(uint256 amount, uint256 kept) internal pure returns (uint256) {
         uint256 unit = _refundUnit(amount);
-        units = (amount - kept + unit - 1) / unit;
-        if (units > amount / unit) units = amount / unit;
-        if (units > 2 ** 20 - 1) units = 2 ** 20 - 1;
+        return (amount - kept + unit - 1) / unit;
     }
 
     function _shipDeadline(IMerchstand.Order memory o) internal view returns (uint256) {

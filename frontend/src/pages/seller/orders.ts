@@ -559,7 +559,11 @@ export default async function sellerOrders(ctx: PageContext): Promise<Page> {
           h("div", { class: "inline" }, amount, refund),
           h("p", {
             class: "muted small",
-            text: `The full amount ends the order and puts its stock back. Less keeps it open with the rest in escrow (at most ${formatAmount(largestPartialRefund(record.order, record.refunded), c)}, counted in steps of ${formatAmount(refundUnit(record.order.amount), c)}). The refund goes straight to the buyer's wallet; if the wallet refuses it, the buyer collects it from the notice the dapp shows on every page.`,
+            text: `The full amount ends the order and puts its stock back. ${
+              largestPartialRefund(record.order, record.refunded) > 0n
+                ? `Less keeps it open with the rest in escrow (at most ${formatAmount(largestPartialRefund(record.order, record.refunded), c)}, counted in steps of ${formatAmount(refundUnit(record.order.amount), c)}).`
+                : "What is left is too little to refund in part: only the full amount can be refunded."
+            } The refund goes straight to the buyer's wallet; if the wallet refuses it, the buyer collects it from the notice the dapp shows on every page.`,
           }),
         ),
       );

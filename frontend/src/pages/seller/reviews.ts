@@ -30,7 +30,7 @@ export default function reviewsPage(ctx: PageContext): Promise<Page> {
       h("h2", { text: "Reviews" }),
       h("p", {
         class: "muted",
-        text: "Every review of this store's products, newest first. Only fans whose order was completed can review what they bought. Your reply shows under the review on the product page.",
+        text: "Every review of this store's products, newest first. Only fans whose order was completed or settled (a ticket: once delivered) can review what they bought. Your reply shows under the review on the product page; you can edit it, up to three replies an order.",
       }),
       staff.role ? null : notStaffNotice(app, store),
       list,

@@ -5,10 +5,11 @@
 //
 // Renders overlap (a wallet connects while the first one still reads), so each one builds into a fresh element and
 // only the latest one (ui/latest.ts) puts it in the page, header and body together: an older render that finishes
-// last writes nothing. The swap keeps what the seller typed into the shown render (ui/kept-edits.ts).
+// last writes nothing the page shows. The swap keeps what the seller typed into the shown render
+// (ui/kept-edits.ts).
 import type { Page, PageContext } from "../../page.ts";
 import { errorBox, spinner } from "../../ui/components.ts";
-import { h, replace } from "../../ui/dom.ts";
+import { type Child, h, replace } from "../../ui/dom.ts";
 import { swapKeepingEdits, trackEdits } from "../../ui/kept-edits.ts";
 import { Latest } from "../../ui/latest.ts";
 import { loadStoreForStaff, onAccountChange, type StaffContext, type StoreTab, storeHeader } from "./shared.ts";
@@ -20,9 +21,10 @@ export type StorePageOptions = {
   title: (staff: StaffContext) => string;
   loading: string;
   /**
-   * Fills `body`, a fresh element the page shows once this render is the latest to finish, for `staff` (read fresh
-   * before each render). `reload` renders again (after a save) and resolves to the body then shown. `shown` is the
-   * body the seller sees now (rows they added, say); edited fields carry over by themselves.
+   * Fills `body` for `staff` (read fresh before each render). `body` is a fresh element holding the spinner: the
+   * page shows it at once when no render is shown yet, else once this render finishes, if no newer one started.
+   * `reload` renders again (after a save) and resolves to the body then shown. `shown` is the body the seller sees
+   * now (rows they added, tables they opened); edited fields carry over by themselves.
    */
   render: (
     staff: StaffContext,
@@ -38,33 +40,43 @@ export async function storePage(ctx: PageContext, options: StorePageOptions): Pr
   const { app } = ctx;
   const first = await loadStoreForStaff(ctx);
   const root = h("div", { class: `seller-page ${options.className}` });
-  let shown = h("div", null, spinner(options.loading));
+  const placeholder = (...children: Child[]): HTMLElement => h("div", null, ...children);
+  // What the page shows under the header, and whether it is a render's body (not the spinner or an error box).
+  let shown = placeholder(spinner(options.loading));
+  let rendered = false;
   replace(root, storeHeader(first, options.tab), shown);
   trackEdits(root);
   const renders = new Latest(ctx.signal);
-  // The latest render's run, and whether `first` may stand in for the first read.
   let settled: Promise<void> = Promise.resolve();
+  // The first render uses the read the title needed.
   let fresh: StaffContext | null = first;
 
+  const show = (staff: StaffContext, body: HTMLElement) => {
+    shown = body;
+    rendered = true;
+    replace(root, storeHeader(staff, options.tab), body);
+  };
   const run = async (signal: AbortSignal): Promise<void> => {
     try {
       const staff = fresh ?? (await loadStoreForStaff(ctx));
       fresh = null;
-      const body = h("div");
-      await options.render(staff, body, load, shown);
       if (signal.aborted) return;
+      // The spinner stays in `body` until the render writes; with no render shown yet, the page shows `body` at once
+      // (a render that reports progress as it reads is seen doing so). Otherwise the shown render stays, usable,
+      // until this one is complete.
+      const body = placeholder(spinner(options.loading));
       const previous = shown;
-      shown = body;
-      swapKeepingEdits(previous, body, () => replace(root, storeHeader(staff, options.tab), body));
+      const early = !rendered;
+      if (early) show(staff, body);
+      await options.render(staff, body, load, previous);
+      if (signal.aborted || early) return;
+      swapKeepingEdits(shown, body, () => show(staff, body));
     } catch (error) {
       if (signal.aborted) return;
-      const box = h(
-        "div",
-        null,
-        errorBox(app.explain(error), () => void load()),
-      );
+      const box = placeholder(errorBox(app.explain(error), () => void load()));
       shown.replaceWith(box);
       shown = box;
+      rendered = false;
     }
   };
   /** Renders again; resolves once the page shows a render at least this recent (or its error). */

@@ -45,8 +45,12 @@ describe("store pages where only the latest render writes, in Chromium (e2e)", f
   it("shows the newer render when an older one finishes last: the Owner badge never sits beside a visitor's page", async () => {
     // The first render (no wallet yet) is still reading when the owner's wallet connects and a second one starts.
     expect(await started()).to.equal(1);
+    // With nothing rendered yet, the first render is shown as it reads (its progress is seen).
+    expect(await page.locator(".reading").allTextContents()).to.deep.equal(["Reading render 1"]);
     await connect(STORE_OWNER);
     expect(await started()).to.equal(2);
+    // The newer render is built aside: the page keeps showing the one it shows until the newer one is complete.
+    expect(await page.locator(".reading").allTextContents()).to.deep.equal(["Reading render 1"]);
     // The newer render finishes first: the owner's page, header and body.
     await settle(1);
     expect(await page.locator(".rendered-for").textContent()).to.equal("owner");

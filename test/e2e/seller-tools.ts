@@ -269,6 +269,15 @@ describe("seller tools in Chromium (e2e)", function () {
     // Not an ISO code: refused before the wallet opens.
     await page.getByLabel("Zone 2 countries").fill("JP, XX");
     await page.getByLabel("Zone 2 rate (ETH)").fill("0.01");
+    // The wallet switches to an account that doesn't run the store, then back: each switch renders the page again,
+    // and the zones added and typed stay.
+    await page.evaluate(`window.__testWallet.setAccount(${JSON.stringify(BUYER.address)})`);
+    await page.locator(".seller-zones .notice", { hasText: "doesn't run" }).waitFor();
+    expect(await page.getByLabel("Zone 2 name").inputValue()).to.equal("Japan");
+    await page.evaluate(`window.__testWallet.setAccount(${JSON.stringify(ZONER.address)})`);
+    await page.locator(".seller-zones .seller-head .badge.role", { hasText: "Owner" }).waitFor();
+    expect(await page.getByLabel("Zone 1 free from (ETH)").inputValue()).to.equal("0.1");
+    expect(await page.getByLabel("Zone 2 countries").inputValue()).to.equal("JP, XX");
     await page.getByRole("button", { name: "Save zones" }).click();
     await page.getByText('"XX" in zone "Japan" is not an ISO 3166 country code').waitFor();
     expect((await call("shippingZones", [storeId]))[0]).to.have.length(0);

@@ -52,6 +52,8 @@ const HARNESS_SOURCE = `async (owner) => {
     gate.promise = new Promise((resolve) => { gate.resolve = resolve; });
     renders.push(gate);
     if (auto) gate.resolve();
+    // What a render that reports its progress writes before its reads are in.
+    body.replaceChildren(h("p", { class: "reading", text: "Reading render " + renders.length }));
     await gate.promise;
     const note = h("input", { attrs: { name: "note", "aria-label": "Note" } });
     const kind = h("select", { attrs: { name: "kind", "aria-label": "Kind" } },

@@ -13,6 +13,8 @@
 //                    pages/seller/ the seller dashboard, arbiter and verifier pages.
 //   ui/dom.ts        `h(tag, props, ...children)` element builder: text only via text nodes, never innerHTML.
 //   ui/components.ts shared cards, badges, notices, IPFS images; ui/layout.ts header/banners/footer/wallet menu.
+//   ui/latest.ts     one AbortSignal per render or navigation: only the latest may write to the page;
+//                    ui/kept-edits.ts carries what the seller typed into the render that replaces it.
 //   client/*.ts      everything that talks to the chain, wallets and IPFS, with no DOM, importable from Node
 //                    (tests, seed script, benchmark), one concern per module:
 //                      rpc (JSON-RPC transport), rpc-choice (the fan's own endpoint), contract (typed ABI

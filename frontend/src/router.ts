@@ -3,6 +3,7 @@
 import type { App } from "./app.ts";
 import { withoutBidiControls } from "./client/names.ts";
 import { NotFound, type Page, type PageContext, type PageModule } from "./page.ts";
+import { Latest } from "./ui/latest.ts";
 import type { Layout } from "./ui/layout.ts";
 import { matchPath, parseHash } from "./urls.ts";
 
@@ -54,29 +55,29 @@ export function matchRoute(
 }
 
 export function startRouter(app: App, layout: Layout): void {
-  let current: { page: Page; controller: AbortController } | null = null;
-  let navigation = 0;
+  let current: Page | null = null;
+  // One signal per navigation (ui/latest.ts): a page still loading when the fan navigates on is aborted, and never
+  // shown over the newer one.
+  const navigations = new Latest();
   let firstShow = true;
   keepScrollInHistory();
 
   const show = async () => {
-    const id = ++navigation;
+    const signal = navigations.start();
     // Back/Forward (and a reload) land on a history entry that saved its scroll position; a new entry has none.
     const savedScroll = scrollOf(history.state);
-    current?.controller.abort();
-    current?.page.dispose?.();
+    current?.dispose?.();
     current = null;
     // Parsing never throws: a malformed URL matches no route and shows the not-found page.
     const { path, query, valid } = parseHash(location.hash);
     const match = valid ? matchRoute(path) : null;
-    const controller = new AbortController();
     const ctx: PageContext = {
       app,
       layout,
       params: match?.params ?? {},
       query,
       account: app.account,
-      signal: controller.signal,
+      signal,
     };
     layout.setSearch(path === "/" ? (query.get("q") ?? "") : "");
     layout.main.setAttribute("aria-busy", "true");
@@ -85,7 +86,7 @@ export function startRouter(app: App, layout: Layout): void {
       const module = await (match?.route ?? NOT_FOUND).load();
       page = await module.default(ctx);
     } catch (error) {
-      if (id !== navigation) return;
+      if (signal.aborted) return;
       if (error instanceof NotFound) {
         page = await (await NOT_FOUND.load()).default(ctx);
       } else {
@@ -93,11 +94,11 @@ export function startRouter(app: App, layout: Layout): void {
         page = errorPage(ctx, error, () => void show());
       }
     }
-    if (id !== navigation) {
+    if (signal.aborted) {
       page.dispose?.();
       return;
     }
-    current = { page, controller };
+    current = page;
     // Titles carry on-chain names (store, product): no bidi control may reorder what the tab shows.
     document.title = withoutBidiControls(`${page.title} · Merchstand`);
     layout.main.replaceChildren(page.el);
@@ -115,7 +116,7 @@ export function startRouter(app: App, layout: Layout): void {
   };
 
   app.onBlock((block) => {
-    void current?.page.refresh?.(block);
+    void current?.refresh?.(block);
   });
   window.addEventListener("hashchange", () => void show());
   void show();

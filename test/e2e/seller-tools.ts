@@ -71,11 +71,15 @@ describe("seller tools in Chromium (e2e)", function () {
     await context?.close();
   });
 
-  async function openDapp(as: string, hash: string) {
+  async function openDapp(as: string, hash: string, { connect = true } = {}) {
     context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     await context.addInitScript({ content: testWalletScript({ rpcUrl: stack.rpcUrl, account: as }) });
     page = await context.newPage();
     await page.goto(`${stack.dappUrl}${hash}`);
+    if (connect) await connectWallet();
+  }
+
+  async function connectWallet() {
     await page.locator(".site-header").getByRole("button", { name: "Connect wallet" }).click();
     await page.getByRole("button", { name: "Test Wallet" }).click();
     await page.locator(".account .address").waitFor();
@@ -265,6 +269,15 @@ describe("seller tools in Chromium (e2e)", function () {
     // Not an ISO code: refused before the wallet opens.
     await page.getByLabel("Zone 2 countries").fill("JP, XX");
     await page.getByLabel("Zone 2 rate (ETH)").fill("0.01");
+    // The wallet switches to an account that doesn't run the store, then back: each switch renders the page again,
+    // and the zones added and typed stay.
+    await page.evaluate(`window.__testWallet.setAccount(${JSON.stringify(BUYER.address)})`);
+    await page.locator(".seller-zones .notice", { hasText: "doesn't run" }).waitFor();
+    expect(await page.getByLabel("Zone 2 name").inputValue()).to.equal("Japan");
+    await page.evaluate(`window.__testWallet.setAccount(${JSON.stringify(ZONER.address)})`);
+    await page.locator(".seller-zones .seller-head .badge.role", { hasText: "Owner" }).waitFor();
+    expect(await page.getByLabel("Zone 1 free from (ETH)").inputValue()).to.equal("0.1");
+    expect(await page.getByLabel("Zone 2 countries").inputValue()).to.equal("JP, XX");
     await page.getByRole("button", { name: "Save zones" }).click();
     await page.getByText('"XX" in zone "Japan" is not an ISO 3166 country code').waitFor();
     expect((await call("shippingZones", [storeId]))[0]).to.have.length(0);
@@ -338,14 +351,18 @@ describe("seller tools in Chromium (e2e)", function () {
 
   it("makes a code signed by the staff wallet, shows it as text and link, lists it with its uses, and revokes it", async () => {
     const { storeId } = await openStore(CODER, "Code Test Merch");
-    await openDapp(CODER.address, `#/sell/store/${storeId}/codes`);
-    // The page renders again once the wallet connects (the staff role decides what it allows): fill the form that
-    // render leaves, whose "Sign the code" is enabled for staff.
-    await page.locator(".seller-codes button:not([disabled])", { hasText: "Sign the code" }).waitFor();
+    // The seller fills the form before connecting: the page renders again for the staff wallet (the role decides
+    // what it allows), and that render keeps what was typed.
+    await openDapp(CODER.address, `#/sell/store/${storeId}/codes`, { connect: false });
     await page.getByLabel("Value").fill("15");
     await page.getByLabel("Uses").fill("3");
     await page.getByLabel("Only for this fan (optional)").fill(BUYER.address);
     await page.getByLabel("Note (kept on this device only)").fill("Fan club");
+    expect(await page.getByRole("button", { name: "Sign the code" }).isDisabled()).to.equal(true);
+    await connectWallet();
+    await page.locator(".seller-codes .seller-head .badge.role", { hasText: "Owner" }).waitFor();
+    expect(await page.getByLabel("Value").inputValue()).to.equal("15");
+    expect(await page.getByLabel("Note (kept on this device only)").inputValue()).to.equal("Fan club");
     await page.getByRole("button", { name: "Sign the code" }).click();
     const textInput = page.locator('input[name="made-code-text"]');
     await textInput.waitFor({ timeout: 30_000 });

@@ -11,6 +11,7 @@ import { acceptStoreOwnershipTx, isVerifier } from "../../client/seller-actions.
 import type { Page, PageContext } from "../../page.ts";
 import { emptyState, errorBox, officialBadge, spinner } from "../../ui/components.ts";
 import { button, h, link, replace } from "../../ui/dom.ts";
+import { Latest } from "../../ui/latest.ts";
 import { routes } from "../../urls.ts";
 import { connectPrompt, onAccountChange, relative, runTx, stat } from "./shared.ts";
 
@@ -22,7 +23,9 @@ export default function sellerHome(ctx: PageContext): Page {
   // Outside `body`, so the sentence after accepting a store survives the reload that shows it among your stores.
   const offerStatus = h("div", { attrs: { "aria-live": "polite" } });
 
-  const render = async () => {
+  // Only the latest render writes (ui/latest.ts): one for the same account that started earlier may finish later.
+  const renders = new Latest(ctx.signal);
+  const render = async (signal: AbortSignal) => {
     const account = app.account;
     if (!account) {
       replace(
@@ -57,7 +60,7 @@ export default function sellerHome(ctx: PageContext): Page {
       }),
     );
     const now = await app.chain.blockTimestamp();
-    if (ctx.signal.aborted || account !== app.account) return;
+    if (signal.aborted || account !== app.account) return;
 
     const links = h(
       "p",
@@ -249,14 +252,16 @@ export default function sellerHome(ctx: PageContext): Page {
     );
   };
 
-  const load = () =>
-    render().catch((error) => {
-      if (!ctx.signal.aborted)
+  const load = () => {
+    const signal = renders.start();
+    return render(signal).catch((error) => {
+      if (!signal.aborted)
         replace(
           body,
           errorBox(app.explain(error), () => void load()),
         );
     });
+  };
   const unsubscribe = onAccountChange(ctx, () => void load());
   void load();
   return {

@@ -8,32 +8,26 @@ import { DAY } from "../../client/protocol.ts";
 import { setStoreShippingKeyTx, withdrawStoreBalanceTx } from "../../client/seller-actions.ts";
 import { keyMatchesStore } from "../../client/shipping-keys.ts";
 import type { Page, PageContext } from "../../page.ts";
-import { errorBox, lockIcon, spinner } from "../../ui/components.ts";
+import { lockIcon } from "../../ui/components.ts";
 import { button, h, link, replace } from "../../ui/dom.ts";
 import { routes } from "../../urls.ts";
 import { doorSection } from "./door-link.ts";
 import {
-  loadStoreForStaff,
   notStaffNotice,
-  onAccountChange,
   PRIVACY_SENTENCE,
   relative,
   runTx,
   type StaffContext,
   stat,
-  storeHeader,
   unlockShippingKey,
 } from "./shared.ts";
+import { storePage } from "./store-page.ts";
 
-export default async function storeOverview(ctx: PageContext): Promise<Page> {
+export default function storeOverview(ctx: PageContext): Promise<Page> {
   const { app } = ctx;
-  let staff = await loadStoreForStaff(ctx);
-  const root = h("div", { class: "seller-page store-overview" });
-  const body = h("div", null, spinner());
   const terms = new TermsCache(app.chain);
 
-  const render = async () => {
-    staff = await loadStoreForStaff(ctx);
+  const render = async (staff: StaffContext, body: HTMLElement, reload: () => Promise<HTMLElement>) => {
     const { store, currency } = staff;
     const [orders, now, feeBps] = await Promise.all([
       loadStoreOrders(app.chain, store.id, app.manifest.deploymentBlock),
@@ -47,7 +41,6 @@ export default async function storeOverview(ctx: PageContext): Promise<Page> {
     toShip.sort((a, b) => (a.by < b.by ? -1 : 1));
     const disputed = orders.filter((o) => o.status === "Disputed");
     const held = escrowed(orders).get(store.currency.toLowerCase()) ?? { amount: 0n, orders: 0 };
-    if (ctx.signal.aborted) return;
 
     const withdrawStatus = h("div", { attrs: { "aria-live": "polite" } });
     const withdraw = button(
@@ -58,7 +51,7 @@ export default async function storeOverview(ctx: PageContext): Promise<Page> {
           done: `${formatAmount(store.balance, currency)} sent to ${shortAddress(store.payout)}.`,
           errorContext: { currency },
         });
-        await load();
+        await reload();
       },
       { class: "btn small withdraw", attrs: { disabled: store.balance === 0n } },
     );
@@ -131,29 +124,14 @@ export default async function storeOverview(ctx: PageContext): Promise<Page> {
     );
   };
 
-  const load = () =>
-    render().catch((error) => {
-      if (!ctx.signal.aborted)
-        replace(
-          body,
-          errorBox(app.explain(error), () => void load()),
-        );
-    });
-  replace(root, storeHeader(staff, "overview"), body);
-  void load();
-  const unsubscribe = onAccountChange(ctx, () => {
-    void loadStoreForStaff(ctx).then((s) => {
-      staff = s;
-      replace(root, storeHeader(staff, "overview"), body);
-      void load();
-    });
+  return storePage(ctx, {
+    tab: "overview",
+    className: "store-overview",
+    title: (staff) => `${staff.store.name} · Seller dashboard`,
+    loading: "Loading…",
+    render,
+    live: true,
   });
-  return {
-    title: `${staff.store.name} · Seller dashboard`,
-    el: root,
-    refresh: () => void load(),
-    dispose: unsubscribe,
-  };
 }
 
 function keySection(ctx: PageContext, staff: StaffContext): HTMLElement {

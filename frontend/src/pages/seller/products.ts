@@ -7,21 +7,17 @@ import type { Product } from "../../client/protocol.ts";
 import { setProductActiveTx, setVariantStockTx } from "../../client/seller-actions.ts";
 import { parseCount } from "../../client/validation.ts";
 import type { Page, PageContext } from "../../page.ts";
-import { categoryName, emptyState, errorBox, ipfsImage, spinner } from "../../ui/components.ts";
+import { categoryName, emptyState, ipfsImage } from "../../ui/components.ts";
 import { button, h, link, replace, uid } from "../../ui/dom.ts";
 import { routes } from "../../urls.ts";
 import { firstImage } from "../shared.ts";
-import { loadStoreForStaff, notStaffNotice, onAccountChange, runTx, type StaffContext, storeHeader } from "./shared.ts";
+import { notStaffNotice, runTx, type StaffContext } from "./shared.ts";
+import { storePage } from "./store-page.ts";
 
-export default async function productsPage(ctx: PageContext): Promise<Page> {
+export default function productsPage(ctx: PageContext): Promise<Page> {
   const { app } = ctx;
-  let staff = await loadStoreForStaff(ctx);
-  const root = h("div", { class: "seller-page seller-products" });
-  const body = h("div", null, spinner("Loading products…"));
-
-  const render = async () => {
+  const render = async (staff: StaffContext, body: HTMLElement, reload: () => Promise<HTMLElement>) => {
     const products = await loadStoreProducts(app.chain, staff.store.id);
-    if (ctx.signal.aborted) return;
     const newButton = link(routes.newProduct(staff.store.id), { class: "btn" }, "New product");
     replace(
       body,
@@ -43,29 +39,18 @@ export default async function productsPage(ctx: PageContext): Promise<Page> {
         : h(
             "ul",
             { class: "seller-product-list" },
-            products.map((p) => productRow(ctx, staff, p, () => void load())),
+            products.map((p) => productRow(ctx, staff, p, () => void reload())),
           ),
     );
   };
 
-  const load = () =>
-    render().catch((error) => {
-      if (!ctx.signal.aborted)
-        replace(
-          body,
-          errorBox(app.explain(error), () => void load()),
-        );
-    });
-  replace(root, storeHeader(staff, "products"), body);
-  void load();
-  const unsubscribe = onAccountChange(ctx, () => {
-    void loadStoreForStaff(ctx).then((s) => {
-      staff = s;
-      replace(root, storeHeader(staff, "products"), body);
-      void load();
-    });
+  return storePage(ctx, {
+    tab: "products",
+    className: "seller-products",
+    title: (staff) => `Products · ${staff.store.name}`,
+    loading: "Loading products…",
+    render,
   });
-  return { title: `Products · ${staff.store.name}`, el: root, dispose: unsubscribe };
 }
 
 function productRow(ctx: PageContext, staff: StaffContext, p: Product, reload: () => void): HTMLElement {

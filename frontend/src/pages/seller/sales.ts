@@ -24,7 +24,7 @@ function dayLabel(key: string): string {
 
 export default function salesPage(ctx: PageContext): Promise<Page> {
   const { app } = ctx;
-  const render = async (staff: StaffContext, body: HTMLElement) => {
+  const render = async (staff: StaffContext, body: HTMLElement, _reload: unknown, shown: HTMLElement) => {
     const { store, currency } = staff;
     const [orders, products, now] = await Promise.all([
       loadStoreOrders(app.chain, store.id, app.manifest.deploymentBlock),
@@ -35,7 +35,7 @@ export default function salesPage(ctx: PageContext): Promise<Page> {
     const s = salesSummary(orders, products, now);
     // Tables the seller opened stay open when a new block redraws the page.
     const opened = new Set(
-      Array.from(body.querySelectorAll<HTMLElement>("details.chart-details[open]"), (d) => d.dataset.chart),
+      Array.from(shown.querySelectorAll<HTMLElement>("details.chart-details[open]"), (d) => d.dataset.chart),
     );
     const chart = (options: ChartOptions) => barChart({ ...options, open: opened.has(options.title) });
     const money = (v: bigint) => formatAmount(v, currency);

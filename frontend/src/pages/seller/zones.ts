@@ -33,7 +33,12 @@ async function loadMetadataDoc(ctx: PageContext, cid: string): Promise<Record<st
 
 export default function zonesPage(ctx: PageContext): Promise<Page> {
   const { app } = ctx;
-  const render = async (staff: StaffContext, body: HTMLElement, reload: () => Promise<void>) => {
+  const render = async (
+    staff: StaffContext,
+    body: HTMLElement,
+    reload: () => Promise<HTMLElement>,
+    shown: HTMLElement,
+  ) => {
     const { store, currency } = staff;
     const [doc, chainRates] = await Promise.all([
       loadMetadataDoc(ctx, store.metadataCid),
@@ -99,6 +104,8 @@ export default function zonesPage(ctx: PageContext): Promise<Page> {
       return row;
     };
     for (const v of initial) addRow(v);
+    // Rows the seller added to the shown form stay through a re-render (their fields carry over by themselves).
+    while (rows.length < shown.querySelectorAll(".zone-row").length) addRow();
 
     const save = button(
       "Save zones",
@@ -171,9 +178,9 @@ export default function zonesPage(ctx: PageContext): Promise<Page> {
               );
               if (!ok) return;
             }
-            await reload();
+            const now = await reload();
             replace(
-              body.querySelector(".form-status") ?? status,
+              now.querySelector(".form-status") ?? status,
               h("p", { class: "notice ok zones-saved", attrs: { role: "status" }, text: "Shipping zones saved." }),
             );
           } catch (error) {

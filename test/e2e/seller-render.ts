@@ -1,0 +1,84 @@
+// Store pages (frontend/src/pages/seller/store-page.ts) render again when the wallet connects and on new blocks, so
+// renders overlap. In Chromium, on a store page whose chain is a fake the test steers (./support/render-harness.ts):
+// a render that started earlier but finishes last writes nothing (the header's role badge and the body always come
+// from the same, newest render), and a re-render keeps what the seller typed, with the focus and caret.
+import { expect } from "chai";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { launchChromium, screenshot } from "./support/browser.ts";
+import { mountHarness, STORE_OWNER, startDevServer } from "./support/render-harness.ts";
+
+describe("store pages where only the latest render writes, in Chromium (e2e)", function () {
+  this.timeout(180_000);
+  let dev: Awaited<ReturnType<typeof startDevServer>>;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+
+  before(async () => {
+    dev = await startDevServer();
+    browser = await launchChromium();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await dev?.stop();
+  });
+
+  beforeEach(async () => {
+    context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    page = await context.newPage();
+    await mountHarness(page, dev.url);
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === "failed" && page) {
+      const path = await screenshot(page, `e2e-seller-render-${this.currentTest.title}`).catch(() => null);
+      if (path) console.log(`    screenshot: ${path}`);
+    }
+    await context?.close();
+  });
+
+  const connect = (account: string) => page.evaluate(`window.harness.connect(${JSON.stringify(account)})`);
+  const settle = (render: number) => page.evaluate(`window.harness.settle(${render})`);
+  const started = () => page.evaluate("window.harness.started()");
+
+  it("shows the newer render when an older one finishes last: the Owner badge never sits beside a visitor's page", async () => {
+    // The first render (no wallet yet) is still reading when the owner's wallet connects and a second one starts.
+    expect(await started()).to.equal(1);
+    // With nothing rendered yet, the first render is shown as it reads (its progress is seen).
+    expect(await page.locator(".reading").allTextContents()).to.deep.equal(["Reading render 1"]);
+    await connect(STORE_OWNER);
+    expect(await started()).to.equal(2);
+    // The newer render is built aside: the page keeps showing the one it shows until the newer one is complete.
+    expect(await page.locator(".reading").allTextContents()).to.deep.equal(["Reading render 1"]);
+    // The newer render finishes first: the owner's page, header and body.
+    await settle(1);
+    expect(await page.locator(".rendered-for").textContent()).to.equal("owner");
+    expect(await page.locator(".seller-head .badge.role").textContent()).to.equal("Owner");
+    // The older one finishes last and must write nothing.
+    await settle(0);
+    expect(await page.locator(".rendered-for").allTextContents()).to.deep.equal(["owner"]);
+    expect(await page.locator(".seller-head .badge.role").allTextContents()).to.deep.equal(["Owner"]);
+    expect(await page.getByRole("button", { name: "Sign" }).isEnabled()).to.equal(true);
+  });
+
+  it("keeps what the seller typed, the focus and the caret when the wallet connects and the page renders again", async () => {
+    await page.evaluate("window.harness.autoSettle()");
+    const note = page.getByLabel("Note");
+    await note.waitFor();
+    expect(await page.getByRole("button", { name: "Sign" }).isDisabled()).to.equal(true);
+    await page.getByLabel("Kind").selectOption("amount");
+    await note.fill("Fan club");
+    await note.press("Home");
+
+    await connect(STORE_OWNER);
+    // The render for the owner is in: its Sign button is enabled, and it holds what was typed in the visitor's.
+    await page.locator(".rendered-for", { hasText: "owner" }).waitFor();
+    expect(await page.getByRole("button", { name: "Sign" }).isEnabled()).to.equal(true);
+    expect(await note.inputValue()).to.equal("Fan club");
+    expect(await page.getByLabel("Kind").inputValue()).to.equal("amount");
+    // Typing goes on where the caret was, in the new render's field.
+    await page.keyboard.type("The ");
+    expect(await note.inputValue()).to.equal("The Fan club");
+  });
+});

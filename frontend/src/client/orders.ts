@@ -1,7 +1,7 @@
 // Rebuilds a buyer's orders from logs. The contract stores only a hash of each order, and every action on an
 // order takes the full Order back as calldata (see IMerchstand's header), so the dapp replays OrderPlaced and the
 // events that change an order (shipped or delivered, disputed) to get the current struct. Partial refunds never
-// change the Order: they are summed beside it in `refunded`, as the contract's refunded(orderId) keeps them. OrderPlaced
+// change the Order: they are summed beside it in `refunded`, which the contract counts in refundedUnits(orderId). OrderPlaced
 // carries the order packed, without the currency, which is the store's: one getStore per store involved.
 
 import { logsOfBlocks, type OrderState, readOrderStates } from "./batch-read.ts";
@@ -302,7 +302,7 @@ export type PartialOrders = (records: OrderRecord[]) => void;
 
 /**
  * Shows OrderPlaced logs as a scan delivers them (`onPartial`, newest first, every record so far): each record with
- * the chain's orderStatus and refunded, one batched request per delivery. `settled` waits for the last one, so
+ * the chain's orderStatus and refundedUnits, one batched request per delivery. `settled` waits for the last one, so
  * nothing partial is shown after the whole list.
  */
 function partialShower(chain: Chain, currencies: Currencies, onPartial: PartialOrders | undefined) {

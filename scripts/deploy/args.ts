@@ -88,12 +88,22 @@ function feeBps(given: Given | undefined): number | undefined {
 }
 
 /** The deploy's arguments, or undefined for --help. */
+/** The most ERC-20s the constructor can take ({@link readDeployArgs}). */
+export const MAX_DEPLOY_CURRENCIES = 6;
+
 export function readDeployArgs(argv: readonly string[]): DeployArgs | undefined {
   const { help, values } = parseOptions(OPTIONS, argv, {});
   if (help) return undefined;
   if (values.network === undefined) throw new UsageError(`--network is required.\n\n${HELP}`);
   if (on(values["eth-only"]) && values.currency !== undefined) {
     throw new UsageError("--eth-only and --currency conflict");
+  }
+  // Merchstand's creation code leaves room under EIP-3860's 49,152-byte initcode limit for the constructor's
+  // arguments with this many currencies (docs/SECURITY.md, "Gas of the order operations", code size).
+  if ((values.currency?.length ?? 0) > MAX_DEPLOY_CURRENCIES) {
+    throw new UsageError(
+      `at most ${MAX_DEPLOY_CURRENCIES} --currency at deployment (the contract's creation code has room for no more constructor arguments); allow the others afterwards with setCurrencyAllowed(token, true) from an account with CURRENCY_ROLE`,
+    );
   }
   return {
     network: values.network.value,

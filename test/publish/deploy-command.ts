@@ -77,6 +77,15 @@ describe("npm run deploy (scripts/deploy.ts)", function () {
       expect(run.stderr).to.not.contain("HHE");
     });
 
+    it("refuses more ERC-20s at deployment than the constructor has room for, and says how to add them later", async () => {
+      const currencies = Array.from({ length: 7 }, (_, i) => ["--currency", `0x${String(i + 1).padStart(40, "0")}`]);
+      const run = await runScript("scripts/deploy.ts", ["--network", "sepolia", ...currencies.flat()]);
+      expect(run.code).to.not.equal(0);
+      expect(run.stderr).to.contain("at most 6 --currency at deployment");
+      expect(run.stderr).to.contain("setCurrencyAllowed(token, true)");
+      expect(run.stderr).to.not.contain("HHE");
+    });
+
     it("names a missing secret and both ways to set it", async () => {
       const run = await runScript("scripts/deploy.ts", ["--network", "sepolia", "--yes"]);
       expect(run.code).to.equal(1);

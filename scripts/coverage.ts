@@ -5,9 +5,10 @@
 //
 // Suites are chosen by folder: every test file directly in test/contracts and
 // test/security is a suite, and shared helpers live in their support/ folders,
-// which are never listed. The gas test lives in test/gas on purpose:
-// instrumentation adds code, so gas figures measured under coverage are not the
-// deployed contract's. `npm run test:app` runs it.
+// which are never listed. The gas and code-size tests live in test/gas on
+// purpose: instrumentation adds code (and lifts the size limits), so gas and
+// size measured under coverage are not the deployed contract's. `npm run
+// test:app` runs them.
 //
 // Hardhat 3.17 reports line and statement coverage only, so branch coverage is
 // derived from its statement counts and the solc AST by scripts/coverage/branches.ts

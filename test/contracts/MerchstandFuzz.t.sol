@@ -6,7 +6,7 @@ import {MerchstandDeployed} from "../../contracts/MerchstandDeployed.sol";
 import {MerchstandDrops} from "../../contracts/base/MerchstandDrops.sol";
 import {IMerchstand} from "../../contracts/interfaces/IMerchstand.sol";
 import {MockUSD} from "../../contracts/mocks/MockUSD.sol";
-import {Seeds} from "./invariant/MerchstandHandler.sol";
+import {Seeds, Units} from "./invariant/MerchstandHandler.sol";
 import {Vm, vm} from "./support/Vm.sol";
 import {packLine} from "./support/PackedLine.sol";
 
@@ -199,13 +199,13 @@ contract MerchstandFuzzTest {
         ms.setFee(fee);
         (uint256 id, IMerchstand.Order memory o) = _buy(ethStore, price, qty);
         uint256 amount = o.amount;
-        uint256 unit = _refundUnit(amount);
+        uint256 unit = Units.refundUnit(amount);
         // The most units partial refunds may reach: something must stay escrowed.
         uint256 most = (amount - 1) / unit;
         uint128 r1 = uint128(r1Seed.bound(1, (most - 1) * unit));
-        uint256 p1 = _roundUp(r1, unit);
+        uint256 p1 = Units.roundUp(r1, unit);
         uint128 r2 = uint128(r2Seed.bound(1, most * unit - p1));
-        uint256 p2 = _roundUp(r2, unit);
+        uint256 p2 = Units.roundUp(r2, unit);
         uint256 before = buyer.balance;
 
         vm.prank(seller);
@@ -237,7 +237,7 @@ contract MerchstandFuzzTest {
         uint32 qty = uint32(qtySeed.bound(1, 100));
         (uint256 id, IMerchstand.Order memory o) = _buy(ethStore, price, qty);
         uint256 amount = o.amount;
-        uint256 unit = _refundUnit(amount);
+        uint256 unit = Units.refundUnit(amount);
         vm.assertGe(unit << 20, amount, "2^20 units cover the amount");
         if (unit > 1) vm.assertLt((unit / 10) << 20, amount, "no smaller power of ten would");
         uint256 most = (amount - 1) / unit;
@@ -255,15 +255,6 @@ contract MerchstandFuzzTest {
             vm.expectRevert(abi.encodeWithSelector(IMerchstand.InvalidAmount.selector, id, 1, amount - most * unit));
             ms.refund(id, o, 1);
         }
-    }
-
-    function _refundUnit(uint256 amount) private pure returns (uint256 unit) {
-        unit = 1;
-        while (unit * 2 ** 20 < amount) unit *= 10;
-    }
-
-    function _roundUp(uint256 x, uint256 unit) private pure returns (uint256) {
-        return (x + unit - 1) / unit * unit;
     }
 
     /// @notice A refund of zero or of more than is escrowed is refused; a full refund returns the stock.

@@ -165,6 +165,11 @@ contract MerchstandInvariantTest {
             "expired dispute"
         );
 
+        h.buy(0, 0, 0, 0, 1); // shipped, disputed, ruled wholly for the buyer: the store kept nothing
+        h.markShipped(h.orderCount() - 1, 3, 1);
+        h.dispute(h.orderCount() - 1, 1, 1);
+        h.resolveDispute(h.orderCount() - 1, 1, 17); // 17 % 16 == 1: the whole escrow to the buyer
+
         h.buy(1, 3, 0, 0, 1); // store B: cancelled after its 1-day ship window
         h.warp(2 days);
         h.shipAfterWindow(h.orderCount() - 1); // the store cannot slip a shipment in front of the cancel
@@ -213,7 +218,7 @@ contract MerchstandInvariantTest {
             h.complete(last, 0);
         }
 
-        bytes32[20] memory outcomes = [
+        bytes32[21] memory outcomes = [
             bytes32("buy"),
             "deliver",
             "lateShipRefused",
@@ -228,6 +233,7 @@ contract MerchstandInvariantTest {
             "refundFull",
             "dispute",
             "resolveDispute",
+            "resolveDisputeWhole",
             "resolveExpiredDispute",
             "cancel",
             "review",

@@ -1,6 +1,5 @@
 import { expect } from "chai";
 import { id } from "ethers";
-import { MAX_DEPLOY_CURRENCIES } from "../../scripts/deploy/args.ts";
 import { NO_CODE } from "./support/drops.ts";
 import {
   buyEth,
@@ -117,26 +116,6 @@ describe("Platform", () => {
     it("starts with the deployment's allow-list", async () => {
       const { merchstand, usd } = fx;
       expect(await merchstand.isCurrencyAllowed(await usd.getAddress())).to.equal(true);
-    });
-
-    // The creation code is close to EIP-3860's initcode limit: the deploy command allows MAX_DEPLOY_CURRENCIES
-    // tokens at construction (scripts/deploy/args.ts), and this is the proof that that many fit, and one more not.
-    it("deploys with MAX_DEPLOY_CURRENCIES tokens allowed at construction; one more passes the initcode limit", async () => {
-      const { ethers, admin, feeRecipient } = fx;
-      const drops = await ethers.deployContract("MerchstandDrops");
-      const tokens = Array.from(
-        { length: MAX_DEPLOY_CURRENCIES + 1 },
-        (_, i) => `0x${String(i + 1).padStart(40, "0")}`,
-      );
-      const args = (n: number) => [admin.address, 100, feeRecipient.address, tokens.slice(0, n), drops] as const;
-      const deployed = await ethers.deployContract("Merchstand", [...args(MAX_DEPLOY_CURRENCIES)]);
-      const merged = await ethers.getContractAt("MerchstandDeployed", await deployed.getAddress());
-      expect(await merged.isCurrencyAllowed(tokens[MAX_DEPLOY_CURRENCIES - 1]!)).to.equal(true);
-      let refused = "";
-      await ethers.deployContract("Merchstand", [...args(MAX_DEPLOY_CURRENCIES + 1)]).catch((e: Error) => {
-        refused = e.message;
-      });
-      expect(refused).to.match(/initcode size/);
     });
   });
 

@@ -379,7 +379,7 @@ contract MerchstandHandler {
         uint256 buyerBefore = _balanceOf(o.currency, o.buyer);
         vm.prank(caller);
         // A partial refund pays whole refund units, rounded up, and must leave something escrowed.
-        uint256 paid = amount == escrowed ? amount : _roundUp(amount, _refundUnit(o.amount));
+        uint256 paid = amount == escrowed ? amount : Units.roundUp(amount, Units.refundUnit(o.amount));
         if (expected.length == 0 && paid > escrowed - 1 && amount != escrowed) {
             expected = abi.encodeWithSelector(IMerchstand.InvalidAmount.selector, id, amount, escrowed);
         }
@@ -395,7 +395,9 @@ contract MerchstandHandler {
             } else {
                 // The struct the buyer holds is unchanged: a partial refund never voids the buyer's next call.
                 ghostRefunded[id] += paid;
-                vm.assertEq(MS.refundedUnits(id) * _refundUnit(o.amount), ghostRefunded[id], "refund: units counted");
+                vm.assertEq(
+                    MS.refundedUnits(id) * Units.refundUnit(o.amount), ghostRefunded[id], "refund: units counted"
+                );
                 _save(id, o, status);
                 _count("refundPartial");
             }
@@ -443,12 +445,12 @@ contract MerchstandHandler {
         IMerchstand.Order memory o = _order(id);
         IMerchstand.OrderStatus status = _orders[id].status;
         uint256 escrowed = _escrowed(id, o);
-        uint256 unit = _refundUnit(o.amount);
+        uint256 unit = Units.refundUnit(o.amount);
         // The largest partial refund: whole units, something left escrowed.
         uint256 largest = (o.amount - 1) / unit * unit - ghostRefunded[id];
         if (largest == 0) return;
         uint128 asked = uint128(amountSeed.bound(1, largest));
-        uint256 amount = _roundUp(asked, unit);
+        uint256 amount = Units.roundUp(asked, unit);
         uint256 buyerBefore = _balanceOf(o.currency, o.buyer);
         vm.prank(_stores[o.storeId].owner);
         MS.refund(id, o, asked);
@@ -536,7 +538,11 @@ contract MerchstandHandler {
         // The other arbiter is a real arbiter too, just not this order's: it must be refused like a stranger.
         address caller = callerSeed % 4 == 0 ? (arbiter == ARBITER_1 ? ARBITER_2 : ARBITER_1) : arbiter;
         uint256 escrowed = _escrowed(id, o);
-        uint128 toBuyer = toBuyerSeed % 16 == 0 ? uint128(escrowed + 1) : uint128(toBuyerSeed.bound(0, escrowed));
+        // The edges picked on purpose: above the escrow, all of it back (the store kept nothing), all but 1.
+        uint256 pick = toBuyerSeed % 16;
+        uint128 toBuyer = uint128(
+            pick == 0 ? escrowed + 1 : pick == 1 ? escrowed : pick == 2 ? escrowed - 1 : toBuyerSeed.bound(0, escrowed)
+        );
         bytes memory expected;
         if (caller != arbiter) {
             expected = abi.encodeWithSelector(IMerchstand.NotArbiter.selector, id, caller);
@@ -554,14 +560,20 @@ contract MerchstandHandler {
             // when that cannot read as the store's share rounded down, "kept nothing".
             if (toBuyer != 0) {
                 uint256 units = _ruledUnits(o.amount, kept);
-                uint256 unit = _refundUnit(o.amount);
-                if (kept == 0 || units * unit > o.amount - 1 || units > 2 ** 20 - 1) ghostUnreviewable[id] = true;
-                else ghostRefunded[id] = units * unit;
-                vm.assertLe(_escrowed(id, o), kept, "resolveDispute: the recorded share never exceeds what was kept");
+                uint256 unit = Units.refundUnit(o.amount);
+                if (kept == 0 || units * unit > o.amount - 1 || units > 2 ** 20 - 1) {
+                    // Flagged: the share reads as nothing, whatever the partial refunds before it left recorded.
+                    ghostUnreviewable[id] = true;
+                } else {
+                    ghostRefunded[id] = units * unit;
+                    vm.assertLe(_escrowed(id, o), kept, "resolveDispute: the recorded share exceeds what was kept");
+                    vm.assertGe(_escrowed(id, o), 1, "resolveDispute: a recorded share reads as something");
+                }
+                vm.assertEq(MS.refundedUnits(id), ghostRefunded[id] / unit, "resolveDispute: recorded units");
             }
             _settle(o.storeId, o.currency, escrowed - toBuyer, o.feeBps);
             _save(id, o, IMerchstand.OrderStatus.Resolved);
-            _count("resolveDispute");
+            _count(kept == 0 ? bytes32("resolveDisputeWhole") : bytes32("resolveDispute"));
         } catch (bytes memory err) {
             vm.assertEq(err, expected, "resolveDispute: wrong error");
         }
@@ -1135,20 +1147,9 @@ contract MerchstandHandler {
         return o.amount - ghostRefunded[id];
     }
 
-    /// @dev The refund unit, computed here independently of the contract: the smallest power of ten u with
-    /// u * 2^20 >= amount.
-    function _refundUnit(uint256 amount) internal pure returns (uint256 unit) {
-        unit = 1;
-        while (unit * 2 ** 20 < amount) unit *= 10;
-    }
-
-    function _roundUp(uint256 x, uint256 unit) internal pure returns (uint256) {
-        return (x + unit - 1) / unit * unit;
-    }
-
     /// @dev The refund units a ruling leaving the store `kept` records: the buyer's total rounded up.
     function _ruledUnits(uint256 amount, uint256 kept) internal pure returns (uint256) {
-        uint256 unit = _refundUnit(amount);
+        uint256 unit = Units.refundUnit(amount);
         return (amount - kept + unit - 1) / unit;
     }
 
@@ -1344,5 +1345,18 @@ library Seeds {
     function bound(uint256 x, uint256 min, uint256 max) internal pure returns (uint256) {
         if (max <= min) return min;
         return min + (x % (max - min + 1));
+    }
+}
+
+/// @notice The refund unit and its rounding, computed independently of the contract; the fuzz test uses them too.
+library Units {
+    /// @dev The smallest power of ten u with u * 2^20 >= amount.
+    function refundUnit(uint256 amount) internal pure returns (uint256 unit) {
+        unit = 1;
+        while (unit * 2 ** 20 < amount) unit *= 10;
+    }
+
+    function roundUp(uint256 x, uint256 unit) internal pure returns (uint256) {
+        return (x + unit - 1) / unit * unit;
     }
 }

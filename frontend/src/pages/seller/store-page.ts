@@ -1,7 +1,7 @@
 // The frame of a store's dashboard page (./overview.ts, ./products.ts, ./sales.ts, ./zones.ts, ./codes.ts,
-// ./managers.ts): the store header with its tab, a body that `render` fills from the chain, an error box with Retry
-// when a read fails, and a render again when the connected account changes (the staff role decides what the page
-// lets you do) and, for live pages, on every new block.
+// ./managers.ts, ./reviews.ts, ./get-verified.ts): the store header with its tab, a body that `render` fills from
+// the chain, an error box with Retry when a read fails, and a render again when the connected account changes (the
+// staff role decides what the page lets you do) and, for live pages, on every new block.
 //
 // Renders overlap (a wallet connects while the first one still reads), so each one builds into a fresh element and
 // only the latest one (ui/latest.ts) puts it in the page, header and body together: an older render that finishes

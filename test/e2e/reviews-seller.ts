@@ -1,8 +1,10 @@
 // The band answers its reviews from the seller dashboard, in a real browser against the real local stack (`npm start`
 // on random ports): a fan's completed order is reviewed (with markup in the text, shown as text); the seller opens the
 // new Reviews tab, replies (a reply over the contract's byte limit is a sentence and nothing is sent); the product
-// page shows the reply. The seller edits it; the product page then shows only the new text. axe-core finds no
-// violation on the page, and it works at 375 px.
+// page shows the reply. The seller edits it; the product page then shows only the new text. A reply box being typed
+// into stays open, with its text, when the wallet switches to a manager (and is held, unsent and unseen, while an
+// account that doesn't run the store is connected); the manager sends it. axe-core finds no violation on the page,
+// and it works at 375 px.
 import { resolve } from "node:path";
 import { expect } from "chai";
 import { hexlify, JsonRpcProvider, parseEther } from "ethers";
@@ -19,11 +21,13 @@ import { testWalletScript } from "./support/wallet.ts";
 const AXE = resolve(ROOT, "node_modules/axe-core/axe.min.js");
 const SELLER = testWallet(17);
 const FAN = testWallet(18);
+const MANAGER = testWallet(19);
 const ETH = "0x0000000000000000000000000000000000000000";
 const DAY = 86_400;
 const REVIEW = 'Great tee <img src=x onerror="window.__pwned=1"> fits well.';
 const FIRST_REPLY = "Thank you! See you at the next show.";
 const EDITED_REPLY = "Thank you! Restock of size M lands Friday.";
+const MANAGER_REPLY = "Thank you! Size M is back in stock now.";
 
 describe("the seller answers reviews in Chromium (e2e)", function () {
   this.timeout(420_000);
@@ -47,6 +51,7 @@ describe("the seller answers reviews in Chromium (e2e)", function () {
       ["Reply Desk Records", "", SELLER.address, ETH, hexlify(keys.publicKey), [SELLER.address, 7 * DAY, 14 * DAY]],
     ]);
     storeId = BigInt(eventArgs(opened, "StoreOpened").storeId);
+    await send(SELLER, "setStoreManager", [storeId, MANAGER.address, true]);
     const price = parseEther("0.02");
     teeId = BigInt(
       eventArgs(
@@ -220,6 +225,47 @@ describe("the seller answers reviews in Chromium (e2e)", function () {
     expect(await repliesOnChain()).to.deep.equal([FIRST_REPLY, EDITED_REPLY]);
 
     expect(await productReplies()).to.deep.equal([`Reply Desk Records replied: ${EDITED_REPLY}`]);
+  });
+
+  it("keeps an open reply box and its text when the account changes; a manager sends it", async () => {
+    const page = await reviewsPage();
+    const item = page.locator(`.seller-review[data-order="${orderId}"]`);
+    const role = page.locator(".seller-reviews-page .seller-head .badge.role");
+    const switchTo = (address: string) =>
+      page.evaluate(`window.__testWallet.setAccount(${JSON.stringify(address)})`) as Promise<void>;
+    await item.getByRole("button", { name: "Edit reply" }).click();
+    const box = item.getByLabel("Your new reply");
+    await box.fill(MANAGER_REPLY);
+
+    // Another staff account of the store: the page renders again for it, the box still open with the text.
+    await switchTo(MANAGER.address);
+    await role.filter({ hasText: "Manager" }).waitFor();
+    expect(await box.inputValue()).to.equal(MANAGER_REPLY);
+    expect(await item.locator(".counter").textContent()).to.match(new RegExp(`^${MANAGER_REPLY.length} / 280 bytes`));
+
+    // An account that doesn't run the store: no box (nothing to send), and the text is nowhere on the page.
+    await switchTo(FAN.address);
+    await page.locator(".seller-reviews-page .notice", { hasText: "doesn't run" }).waitFor();
+    expect(await item.locator(".reply-form, .open-reply").count()).to.equal(0);
+    expect(await item.locator("textarea:visible").count()).to.equal(0);
+    expect(await page.locator("body").innerText()).to.not.contain(MANAGER_REPLY);
+
+    // The manager again: the box is back with what was typed, and nothing was sent meanwhile.
+    await switchTo(MANAGER.address);
+    await role.filter({ hasText: "Manager" }).waitFor();
+    expect(await box.inputValue()).to.equal(MANAGER_REPLY);
+    expect(await repliesOnChain()).to.deep.equal([FIRST_REPLY, EDITED_REPLY]);
+
+    await item.getByRole("button", { name: "Send reply" }).click();
+    await item
+      .locator(".reply-status .tx-stage.ok, .reply-status .error-sentence")
+      .first()
+      .waitFor({ timeout: 60_000 });
+    expect(await item.locator(".reply-status .error-sentence").count(), await item.innerText()).to.equal(0);
+    expect(await item.locator(".review-reply").textContent()).to.equal(`Your reply: ${MANAGER_REPLY}`);
+    expect(await repliesOnChain()).to.deep.equal([FIRST_REPLY, EDITED_REPLY, MANAGER_REPLY]);
+
+    expect(await productReplies()).to.deep.equal([`Reply Desk Records replied: ${MANAGER_REPLY}`]);
   });
 
   it("works at 375 px: nothing wider than the screen, the reply box usable, no axe violation", async () => {

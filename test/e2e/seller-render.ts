@@ -1,7 +1,8 @@
 // Store pages (frontend/src/pages/seller/store-page.ts) render again when the wallet connects and on new blocks, so
 // renders overlap. In Chromium, on a store page whose chain is a fake the test steers (./support/render-harness.ts):
 // a render that started earlier but finishes last writes nothing (the header's role badge and the body always come
-// from the same, newest render), and a re-render keeps what the seller typed, with the focus and caret.
+// from the same, newest render), and a re-render keeps what the seller typed, with the focus and caret, also when a
+// failed render's error box stood in its place until Retry.
 import { expect } from "chai";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { launchChromium, screenshot } from "./support/browser.ts";
@@ -80,5 +81,32 @@ describe("store pages where only the latest render writes, in Chromium (e2e)", f
     // Typing goes on where the caret was, in the new render's field.
     await page.keyboard.type("The ");
     expect(await note.inputValue()).to.equal("The Fan club");
+  });
+
+  it("brings back what the seller typed when a render fails and Retry renders the page again", async () => {
+    await page.evaluate("window.harness.autoSettle()");
+    const note = page.getByLabel("Note");
+    await note.waitFor();
+    await page.getByLabel("Kind").selectOption("amount");
+    await note.fill("Fan club");
+
+    await page.evaluate("window.harness.failNext()");
+    await connect(STORE_OWNER);
+    // The render for the owner failed: its error box, with Retry, stands where the form was.
+    const retry = page.getByRole("button", { name: "Retry" });
+    await retry.waitFor();
+    expect(await page.locator("[role=alert]").textContent()).to.contain("The chain didn't answer.");
+    expect(await note.count()).to.equal(0);
+
+    await retry.click();
+    await page.locator(".rendered-for", { hasText: "owner" }).waitFor();
+    expect(await note.inputValue()).to.equal("Fan club");
+    expect(await page.getByLabel("Kind").inputValue()).to.equal("amount");
+    // The carried value is the seller's: a further render keeps it too.
+    await note.press("End");
+    await page.keyboard.type("!");
+    await connect("0x00000000000000000000000000000000000000bb");
+    await page.locator(".rendered-for", { hasText: "visitor" }).waitFor();
+    expect(await note.inputValue()).to.equal("Fan club!");
   });
 });

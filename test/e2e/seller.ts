@@ -2,8 +2,8 @@
 // from the IPFS gateway's subdomain URL with one injected wallet that switches between seller, buyer, arbiter and
 // verifier: a seller opens a store and lists a product with a picture uploaded through the gateway's /api/v0/add,
 // a fan buys it, the seller reads the address in the browser and ships, the fan confirms, the seller withdraws; a
-// dispute settled 50/50 in the arbiter view; a verification request attested and revoked. Every money
-// movement is checked on chain.
+// dispute settled 50/50 in the arbiter view; a verification request (its evidence kept over an account switch)
+// attested and revoked. Every money movement is checked on chain.
 import { readFile } from "node:fs/promises";
 import { expect } from "chai";
 import {
@@ -443,6 +443,15 @@ describe("seller dashboard in Chromium (e2e)", function () {
     await page.getByRole("button", { name: "Request verification" }).click();
     expect(await page.locator(".error-sentence").textContent()).to.contain("https:// link or an IPFS CID");
     await page.getByLabel("Link to your evidence").fill(evidence);
+    // The wallet switches to an account that isn't the owner (the page renders again with no form, and the link is
+    // nowhere on it), then back: the link typed is still there.
+    await switchTo(VERIFIER);
+    await page.getByText("Only the store's owner can ask for verification.").waitFor();
+    expect(await page.getByLabel("Link to your evidence").count()).to.equal(0);
+    expect(await page.locator("body").innerText()).to.not.contain(evidence);
+    await switchTo(THIRD_SELLER);
+    await page.locator(".get-verified .seller-head .badge.role", { hasText: "Owner" }).waitFor();
+    expect(await page.getByLabel("Link to your evidence").inputValue()).to.equal(evidence);
     await page.getByRole("button", { name: "Request verification" }).click();
     await page.getByText("Request sent", { exact: false }).first().waitFor({ timeout: 30_000 });
 

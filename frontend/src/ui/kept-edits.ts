@@ -48,7 +48,8 @@ function controlsByKey(root: HTMLElement): Map<string, Control> {
 /**
  * Runs `swap` (which puts `next` in the page in place of `shown`), after copying the edited controls of `shown`
  * onto `next` (with the input/change event their own listeners expect, so counters and previews follow), and then
- * gives focus back to the control that had it, caret included.
+ * gives focus back to the control that had it, caret included. `next` may already be in the page (`swap` then does
+ * nothing): a control the user edited there is left as it is.
  */
 export function swapKeepingEdits(shown: HTMLElement, next: HTMLElement, swap: () => void): void {
   const target = controlsByKey(next);
@@ -57,7 +58,8 @@ export function swapKeepingEdits(shown: HTMLElement, next: HTMLElement, swap: ()
   for (const [key, old] of controlsByKey(shown)) {
     const control = target.get(key);
     if (!control) continue;
-    if (edited.has(old) && !(old instanceof HTMLInputElement && old.type === "file")) {
+    // A control already edited in `next` (a render shown early, see pages/seller/store-page.ts) keeps its own value.
+    if (edited.has(old) && !edited.has(control) && !(old instanceof HTMLInputElement && old.type === "file")) {
       if (isToggle(old) && isToggle(control)) control.checked = old.checked;
       else control.value = old.value;
       edited.add(control);
@@ -85,4 +87,22 @@ function selectionOf(control: Control, edge: "start" | "end"): number | null {
   } catch {
     return null;
   }
+}
+
+/**
+ * For a render that doesn't show the control `selector` finds in `shown` (the account connected now can't use it):
+ * a hidden, disabled stand-in named like it, when the user edited it, for the page to put outside any form. The swap
+ * carries the typed value onto it, and from it onto the control of a later render that shows it again; nothing
+ * submits or shows it meanwhile.
+ */
+export function heldEdit(shown: HTMLElement, selector: string): Control | null {
+  const old = shown.querySelector(selector);
+  if (!isControl(old) || !edited.has(old)) return null;
+  const held = document.createElement(old.tagName.toLowerCase()) as Control;
+  for (const name of ["name", "data-field", "aria-label", "type"])
+    if (old.hasAttribute(name)) held.setAttribute(name, old.getAttribute(name) as string);
+  held.hidden = true;
+  held.disabled = true;
+  held.className = "held-edit";
+  return held;
 }

@@ -26,7 +26,8 @@ export async function startDevServer(): Promise<{ url: string; stop(): Promise<v
 /**
  * The page script (plain JavaScript text: the test runner's transpiler may add helpers to a serialized function
  * that the page lacks). It mounts a store page built on storePage whose render writes the role it rendered for
- * and a small form; `window.harness` lets the test switch the connected account and settle renders one by one.
+ * and a small form; `window.harness` lets the test switch the connected account, settle renders one by one and make
+ * the next one fail.
  */
 const HARNESS_SOURCE = `async (owner) => {
   const { storePage } = await import("/src/pages/seller/store-page.ts");
@@ -42,11 +43,13 @@ const HARNESS_SOURCE = `async (owner) => {
     chain: { getStore: async () => store, read: async () => false },
     currency: () => ({ symbol: "ETH", decimals: 18 }),
     onChange(listener) { listeners.add(listener); return () => listeners.delete(listener); },
-    explain: (error) => ({ kind: "unknown", message: String(error) }),
+    explain: (error) => ({ kind: "unknown", message: String(error), retry: true }),
   };
-  // One pending promise per render, in the order the renders started; "auto" settles each as it starts.
+  // One pending promise per render, in the order the renders started; "auto" settles each as it starts. "fail" makes
+  // the next render to settle throw, as a failed read does.
   const renders = [];
   let auto = false;
+  let fail = false;
   const render = async (staff, body) => {
     const gate = {};
     gate.promise = new Promise((resolve) => { gate.resolve = resolve; });
@@ -55,6 +58,10 @@ const HARNESS_SOURCE = `async (owner) => {
     // What a render that reports its progress writes before its reads are in.
     body.replaceChildren(h("p", { class: "reading", text: "Reading render " + renders.length }));
     await gate.promise;
+    if (fail) {
+      fail = false;
+      throw new Error("The chain didn't answer.");
+    }
     const note = h("input", { attrs: { name: "note", "aria-label": "Note" } });
     const kind = h("select", { attrs: { name: "kind", "aria-label": "Kind" } },
       h("option", { attrs: { value: "percent" }, text: "Percent" }),
@@ -75,6 +82,7 @@ const HARNESS_SOURCE = `async (owner) => {
     async settle(i) { renders[i].resolve(); await drained(); },
     async connect(account) { app.account = account; for (const l of [...listeners]) l(); await drained(); },
     autoSettle() { auto = true; for (const r of renders) r.resolve(); },
+    failNext() { fail = true; },
   };
 }`;
 

@@ -1,92 +1,92 @@
 // "Get verified": what evidence an artist publishes so a verifier can mark the store official, the
 // statement to publish, the request itself (requestVerification, owner only), and the store's verification history.
+// A store dashboard page on the frame of ./store-page.ts (header, account changes, Retry), which keeps the evidence
+// being typed over a re-render (ui/kept-edits.ts). A new block updates the verification state and history in place,
+// so the form and the sentence its last request ended with stay as they are.
 import { loadOfficialHistory, type OfficialEvent } from "../../client/history.ts";
 import { LIMITS } from "../../client/protocol.ts";
 import { requestVerificationTx } from "../../client/seller-actions.ts";
 import { checkEvidence } from "../../client/validation.ts";
 import type { Page, PageContext } from "../../page.ts";
 import { errorBox, officialWithEvidence, spinner } from "../../ui/components.ts";
-import { button, h, keepDraft, replace } from "../../ui/dom.ts";
-import {
-  byteCounter,
-  field,
-  loadStoreForStaff,
-  notStaffNotice,
-  onAccountChange,
-  runTx,
-  storeHeader,
-} from "./shared.ts";
+import { button, h, replace } from "../../ui/dom.ts";
+import { heldEdit } from "../../ui/kept-edits.ts";
+import { Latest } from "../../ui/latest.ts";
+import { byteCounter, field, notStaffNotice, runTx, type StaffContext } from "./shared.ts";
+import { storePage } from "./store-page.ts";
 
 export default async function getVerifiedPage(ctx: PageContext): Promise<Page> {
   const { app } = ctx;
-  let staff = await loadStoreForStaff(ctx);
-  const root = h("div", { class: "seller-page get-verified" });
-  const state = h("div", null, spinner());
-  const history = h("div");
+  const storeId = BigInt(ctx.params.storeId as string);
+  // Block refreshes overlap: only the latest writes.
+  const refreshes = new Latest(ctx.signal);
 
-  const statement = () =>
-    `Our official merch store on Merchstand is store #${staff.store.id} "${staff.store.name}" — contract ${app.manifest.merchstand} on ${app.manifest.chainName} (chain ${app.manifest.chainId}), owned by ${staff.store.owner}.`;
-
-  const render = async () => {
-    const events = await loadOfficialHistory(app.chain, app.manifest.deploymentBlock, staff.store.id);
-    const store = (await app.chain.getStore(staff.store.id)) ?? staff.store;
-    if (ctx.signal.aborted) return;
-    const last = events.at(-1);
-    const pending = last?.kind === "requested";
-    replace(
-      state,
-      store.official
-        ? h(
-            "div",
-            { class: "notice ok", attrs: { role: "status" } },
-            h(
-              "p",
-              null,
-              h("strong", { text: "Verified. " }),
-              "Fans see the Official badge on your store, products and checkout.",
+  /** Reads the store's mark and verification history into `state` and `history` (an error box with Retry in `state`). */
+  const fillStatus = async (state: HTMLElement, history: HTMLElement, signal: AbortSignal): Promise<void> => {
+    try {
+      const events = await loadOfficialHistory(app.chain, app.manifest.deploymentBlock, storeId);
+      const store = await app.chain.getStore(storeId);
+      if (signal.aborted || !store) return;
+      const last = events.at(-1);
+      const pending = last?.kind === "requested";
+      replace(
+        state,
+        store.official
+          ? h(
+              "div",
+              { class: "notice ok", attrs: { role: "status" } },
+              h(
+                "p",
+                null,
+                h("strong", { text: "Verified. " }),
+                "Fans see the Official badge on your store, products and checkout.",
+              ),
+              officialWithEvidence(store),
+            )
+          : pending
+            ? h("p", {
+                class: "notice",
+                attrs: { role: "status" },
+                text: `Request sent ${last ? `in block ${last.blockNumber}` : ""}. A verifier will check the evidence; this page updates when they decide.`,
+              })
+            : h("p", {
+                class: "notice unverified",
+                text: "This store is not verified as the artist's official store. Fans see a warning at checkout.",
+              }),
+      );
+      replace(
+        history,
+        events.length === 0
+          ? null
+          : h(
+              "section",
+              { class: "section", attrs: { "aria-labelledby": "vh-title" } },
+              h("h2", { attrs: { id: "vh-title" }, text: "History" }),
+              h(
+                "ol",
+                { class: "timeline" },
+                events.map((e) => h("li", { class: "step" }, historyLine(e))),
+              ),
             ),
-            officialWithEvidence(store),
-          )
-        : pending
-          ? h("p", {
-              class: "notice",
-              attrs: { role: "status" },
-              text: `Request sent ${last ? `in block ${last.blockNumber}` : ""}. A verifier will check the evidence; this page updates when they decide.`,
-            })
-          : h("p", {
-              class: "notice unverified",
-              text: "This store is not verified as the artist's official store. Fans see a warning at checkout.",
-            }),
-    );
-    replace(
-      history,
-      events.length === 0
-        ? null
-        : h(
-            "section",
-            { class: "section", attrs: { "aria-labelledby": "vh-title" } },
-            h("h2", { attrs: { id: "vh-title" }, text: "History" }),
-            h(
-              "ol",
-              { class: "timeline" },
-              events.map((e) => h("li", { class: "step" }, historyLine(e))),
-            ),
-          ),
-    );
-  };
-
-  const load = () =>
-    render().catch((error) => {
-      if (!ctx.signal.aborted)
+      );
+    } catch (error) {
+      if (!signal.aborted)
         replace(
           state,
-          errorBox(app.explain(error), () => void load()),
+          errorBox(app.explain(error), () => void refresh()),
         );
-    });
+    }
+  };
 
-  // The evidence link being typed survives a re-render (a new block, the wallet connecting).
-  const drafts = new Map<string, string>();
-  const requestForm = () => {
+  /** Reads the state and history again into the render the page shows now. */
+  const refresh = async (): Promise<void> => {
+    const signal = refreshes.start();
+    const state = page.el.querySelector<HTMLElement>(".verify-state");
+    const history = page.el.querySelector<HTMLElement>(".verify-history");
+    if (state && history) await fillStatus(state, history, signal);
+  };
+
+  const requestForm = (staff: StaffContext): HTMLElement => {
     const evidence = h("input", {
       attrs: {
         name: "evidence",
@@ -95,7 +95,6 @@ export default async function getVerifiedPage(ctx: PageContext): Promise<Page> {
         placeholder: "https://yourband.example/merch",
       },
     });
-    keepDraft(drafts, evidence, "evidence");
     const send = h("button", { class: "btn", attrs: { type: "submit" }, text: "Request verification" });
     const status = h("div", { attrs: { "aria-live": "assertive" } });
     const form = h(
@@ -126,18 +125,24 @@ export default async function getVerifiedPage(ctx: PageContext): Promise<Page> {
           done: "Request sent. A Merchstand verifier will check your evidence.",
         });
         send.disabled = false;
-        if (ok) await load();
+        if (ok) await refresh();
       })();
     });
     return form;
   };
 
-  const mount = () => {
+  const render = async (
+    staff: StaffContext,
+    body: HTMLElement,
+    _reload: unknown,
+    shown: HTMLElement,
+  ): Promise<void> => {
+    const state = h("div", { class: "verify-state" }, spinner());
+    const history = h("div", { class: "verify-history" });
     const copyStatus = h("span", { class: "muted small", attrs: { "aria-live": "polite" } });
-    const text = statement();
+    const text = `Our official merch store on Merchstand is store #${staff.store.id} "${staff.store.name}" — contract ${app.manifest.merchstand} on ${app.manifest.chainName} (chain ${app.manifest.chainId}), owned by ${staff.store.owner}.`;
     replace(
-      root,
-      storeHeader(staff, "verify"),
+      body,
       staff.role ? null : notStaffNotice(app, staff.store),
       h("h2", { text: "Get the Official badge" }),
       h("p", {
@@ -203,22 +208,30 @@ export default async function getVerifiedPage(ctx: PageContext): Promise<Page> {
         { class: "section", attrs: { "aria-labelledby": "req-title" } },
         h("h2", { attrs: { id: "req-title" }, text: "Ask for verification" }),
         staff.role === "owner"
-          ? requestForm()
-          : h("p", { class: "muted", text: "Only the store's owner can ask for verification." }),
+          ? requestForm(staff)
+          : h(
+              "p",
+              { class: "muted" },
+              "Only the store's owner can ask for verification.",
+              // Evidence the owner was typing is held (hidden, never sent) for when the owner's account is back.
+              heldEdit(shown, 'input[name="evidence"]'),
+            ),
       ),
       history,
     );
+    // The page is shown while the state is read (at once for the first render); a failed read shows in `state` with
+    // Retry, and the form stays usable.
+    await fillStatus(state, history, ctx.signal);
   };
-  mount();
-  void load();
-  const unsubscribe = onAccountChange(ctx, () => {
-    void loadStoreForStaff(ctx).then((s) => {
-      staff = s;
-      mount();
-      void load();
-    });
+
+  const page = await storePage(ctx, {
+    tab: "verify",
+    className: "get-verified",
+    title: (staff) => `Get verified · ${staff.store.name}`,
+    loading: "Loading…",
+    render,
   });
-  return { title: `Get verified · ${staff.store.name}`, el: root, refresh: () => void load(), dispose: unsubscribe };
+  return { ...page, refresh: () => void refresh() };
 }
 
 function historyLine(e: OfficialEvent): HTMLElement {

@@ -3,7 +3,8 @@
 // pointers (client/store-reviews.ts) with progress while they are walked. Staff reply, or edit the reply: the
 // contract keeps every reply and the product page shows the latest (client/orders.ts reviewsOf), so a new reply
 // replaces the one fans see. Sending needs the whole order, rebuilt as the Orders page rebuilds it
-// (client/orders.ts loadStoreOrders), read once, when a reply is first sent.
+// (client/orders.ts loadStoreOrders), read once, when a reply is first sent. A reply box the seller opened stays open
+// over a re-render of the page (another account, Retry), with what was typed (ui/kept-edits.ts carries it).
 import { loadStoreProducts } from "../../client/catalog.ts";
 import { formatDate, shortAddress } from "../../client/format.ts";
 import { orderLabel } from "../../client/order-ref.ts";
@@ -14,14 +15,19 @@ import type { Page, PageContext } from "../../page.ts";
 import { emptyState, stars } from "../../ui/components.ts";
 import { button, h, link, replace, uid } from "../../ui/dom.ts";
 import { foundProgress } from "../../ui/found-progress.ts";
+import { heldEdit } from "../../ui/kept-edits.ts";
 import { routes } from "../../urls.ts";
 import { byteCounter, notStaffNotice, runTx, type StaffContext } from "./shared.ts";
 import { storePage } from "./store-page.ts";
 
 export default function reviewsPage(ctx: PageContext): Promise<Page> {
   const { app } = ctx;
-  const render = async (staff: StaffContext, body: HTMLElement) => {
+  const render = async (staff: StaffContext, body: HTMLElement, _reload: unknown, shown: HTMLElement) => {
     const { store } = staff;
+    // The reply boxes open in the render the seller sees now (their text is carried by the swap, ./store-page.ts).
+    const reopen = new Set(
+      Array.from(shown.querySelectorAll<HTMLTextAreaElement>("textarea[data-field]"), (t) => t.dataset.field),
+    );
     const progress = foundProgress(app, "Loading reviews…", "review");
     const productsLine = h("p", { class: "muted small reviews-products-read" });
     const list = h("ul", { class: "review-list seller-reviews" });
@@ -76,10 +82,14 @@ export default function reviewsPage(ctx: PageContext): Promise<Page> {
     type ReviewItem = { el: HTMLElement; update: (review: StoreReview) => void };
     const reviewItem = (initial: StoreReview): ReviewItem => {
       let review = initial;
+      // Names the reply box in every render, so a re-render reopens it and the swap finds its text.
+      const field = `reply:${review.productId}:${review.orderId}`;
       const when = h("span", { class: "muted small review-date" });
       const replyArea = h("div", { class: "seller-reply" });
       const status = h("div", { class: "reply-status", attrs: { "aria-live": "polite" } });
-      let open = false;
+      let open = reopen.has(field);
+      // The order is read while the reply is typed (a failed read is read again on Send).
+      if (open && staff.role) orderOf(review.orderId).catch(() => null);
       // What this page sent, kept over a walk that read the review before the reply was mined.
       let sent: string | null = null;
       const item = h(
@@ -110,7 +120,10 @@ export default function reviewsPage(ctx: PageContext): Promise<Page> {
         const current = review.reply
           ? h("p", { class: "review-reply" }, h("strong", { text: "Your reply: " }), review.reply)
           : h("p", { class: "muted small no-reply", text: "No reply yet." });
-        if (!staff.role) return replace(replyArea, current);
+        // An account that doesn't run the store can't send: the box is not shown, and a reply being typed is only
+        // held in the page, hidden and disabled (ui/kept-edits.ts heldEdit), for a staff account to go on with.
+        if (!staff.role)
+          return replace(replyArea, current, open ? heldEdit(shown, `textarea[data-field="${field}"]`) : null);
         if (!open) {
           return replace(
             replyArea,
@@ -120,7 +133,6 @@ export default function reviewsPage(ctx: PageContext): Promise<Page> {
               () => {
                 open = true;
                 replace(status);
-                // The order is read while the reply is typed (a failed read is read again on Send).
                 orderOf(review.orderId).catch(() => null);
                 draw();
                 replyArea.querySelector("textarea")?.focus();
@@ -134,6 +146,7 @@ export default function reviewsPage(ctx: PageContext): Promise<Page> {
       const replyForm = (): HTMLElement => {
         const id = uid("reply");
         const text = h("textarea", {
+          dataset: { field },
           attrs: { id, rows: 3, maxlength: maxBytes, required: true, "aria-describedby": `${id}-hint` },
         });
         if (review.reply) text.value = review.reply;
@@ -228,7 +241,7 @@ export default function reviewsPage(ctx: PageContext): Promise<Page> {
         // reply box stays as the seller left it.
         update: (next) => {
           review = { ...next, at: next.at ?? review.at, reply: sent ?? next.reply };
-          if (!open) draw();
+          if (!open || !staff.role) draw();
           else when.textContent = review.at === null ? "" : formatDate(review.at);
         },
       };

@@ -1,12 +1,13 @@
 // The frame of a store's dashboard page (./overview.ts, ./products.ts, ./sales.ts, ./zones.ts, ./codes.ts,
-// ./managers.ts): the store header with its tab, a body that `render` fills from the chain, an error box with Retry
-// when a read fails, and a render again when the connected account changes (the staff role decides what the page
-// lets you do) and, for live pages, on every new block.
+// ./managers.ts, ./reviews.ts, ./get-verified.ts): the store header with its tab, a body that `render` fills from
+// the chain, an error box with Retry when a read fails, and a render again when the connected account changes (the
+// staff role decides what the page lets you do) and, for live pages, on every new block.
 //
 // Renders overlap (a wallet connects while the first one still reads), so each one builds into a fresh element and
 // only the latest one (ui/latest.ts) puts it in the page, header and body together: an older render that finishes
 // last writes nothing the page shows. The swap keeps what the seller typed into the shown render
-// (ui/kept-edits.ts).
+// (ui/kept-edits.ts); when a failed render left an error box in its place, the render after Retry takes what was
+// typed from the last render shown.
 import type { Page, PageContext } from "../../page.ts";
 import { errorBox, spinner } from "../../ui/components.ts";
 import { type Child, h, replace } from "../../ui/dom.ts";
@@ -24,7 +25,8 @@ export type StorePageOptions = {
    * Fills `body` for `staff` (read fresh before each render). `body` is a fresh element holding the spinner: the
    * page shows it at once when no render is shown yet, else once this render finishes, if no newer one started.
    * `reload` renders again (after a save) and resolves to the body then shown. `shown` is the body the seller sees
-   * now (rows they added, tables they opened); edited fields carry over by themselves.
+   * now (rows they added, tables they opened, boxes they opened), or the last render shown when an error box stands
+   * in its place; edited fields carry over by themselves.
    */
   render: (
     staff: StaffContext,
@@ -44,6 +46,8 @@ export async function storePage(ctx: PageContext, options: StorePageOptions): Pr
   // What the page shows under the header, and whether it is a render's body (not the spinner or an error box).
   let shown = placeholder(spinner(options.loading));
   let rendered = false;
+  // The last render's body the page showed (kept while an error box stands in its place).
+  let last: HTMLElement | null = null;
   replace(root, storeHeader(first, options.tab), shown);
   trackEdits(root);
   const renders = new Latest(ctx.signal);
@@ -54,6 +58,7 @@ export async function storePage(ctx: PageContext, options: StorePageOptions): Pr
   const show = (staff: StaffContext, body: HTMLElement) => {
     shown = body;
     rendered = true;
+    last = body;
     replace(root, storeHeader(staff, options.tab), body);
   };
   const run = async (signal: AbortSignal): Promise<void> => {
@@ -65,12 +70,15 @@ export async function storePage(ctx: PageContext, options: StorePageOptions): Pr
       // (a render that reports progress as it reads is seen doing so). Otherwise the shown render stays, usable,
       // until this one is complete.
       const body = placeholder(spinner(options.loading));
-      const previous = shown;
+      const previous = rendered ? shown : (last ?? shown);
       const early = !rendered;
       if (early) show(staff, body);
       await options.render(staff, body, load, previous);
-      if (signal.aborted || early) return;
-      swapKeepingEdits(shown, body, () => show(staff, body));
+      if (signal.aborted) return;
+      // Shown early (first render, or after an error box): what was typed into the render before the error moves
+      // into this one now that it is complete.
+      if (early) swapKeepingEdits(previous, body, () => {});
+      else swapKeepingEdits(shown, body, () => show(staff, body));
     } catch (error) {
       if (signal.aborted) return;
       const box = placeholder(errorBox(app.explain(error), () => void load()));

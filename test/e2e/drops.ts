@@ -236,7 +236,9 @@ describe("drops, zones, codes and tickets in Chromium (e2e)", function () {
     await page.waitForFunction(() => (document.querySelector("img.ticket-qr") as HTMLImageElement | null)?.complete);
     const picture = await qr.screenshot();
     const ticket = await page.locator(".ticket-text").evaluate((e) => e.textContent ?? "");
-    const orderId = BigInt(/:(\d+):0x[0-9a-f]{130}$/.exec(ticket)?.[1] ?? "0");
+    // Version 2 (docs/FORMATS.md "Ticket QR"): the order id, then the block it was placed in.
+    const [, id, qrBlock] = /^merchstand-ticket:2:\d+:0x[0-9a-f]{40}:(\d+):(\d+):0x[0-9a-f]{130}$/.exec(ticket) ?? [];
+    const orderId = BigInt(id ?? "0");
     expect(orderId > 0n, `no order id in ${ticket}`).to.equal(true);
     expect(await axe(page)).to.deep.equal([]);
     await context.close();
@@ -269,11 +271,13 @@ describe("drops, zones, codes and tickets in Chromium (e2e)", function () {
     try {
       await other.addInitScript({ content: testWalletScript({ rpcUrl: stack.rpcUrl, account: DOOR_STAFF.address }) });
       const door2 = await open(DOOR_STAFF.address, `#/door/${storeId}`, other);
-      // Every eth_getLogs of the check-in's log this device sends, batched or not: where each starts.
+      // Every eth_getLogs of the check-in's log this device sends, batched or not: where each starts; and the block
+      // range of each read of the order's OrderPlaced.
       const checkInReads: number[] = [];
+      const placedReads: { from: number; to: number }[] = [];
       door2.on("request", (r: Request) => {
         if (r.method() !== "POST" || !r.url().startsWith(stack.rpcUrl)) return;
-        type Call = { method?: string; params?: { topics?: unknown[]; fromBlock?: string }[] };
+        type Call = { method?: string; params?: { topics?: unknown[]; fromBlock?: string; toBlock?: string }[] };
         let body: Call | Call[];
         try {
           body = JSON.parse(r.postData() ?? "null") as Call | Call[];
@@ -283,6 +287,8 @@ describe("drops, zones, codes and tickets in Chromium (e2e)", function () {
         for (const c of Array.isArray(body) ? body : [body]) {
           const filter = c?.method === "eth_getLogs" ? c.params?.[0] : undefined;
           if (filter?.topics?.[0] === topicOf("TicketCheckedIn")) checkInReads.push(Number(filter.fromBlock));
+          if (filter?.topics?.[0] === topicOf("OrderPlaced"))
+            placedReads.push({ from: Number(filter.fromBlock), to: Number(filter.toBlock) });
         }
       });
       await door2.getByLabel("Ticket text").fill(ticket);
@@ -298,6 +304,9 @@ describe("drops, zones, codes and tickets in Chromium (e2e)", function () {
       ])) as { blockNumber: string }[];
       const placedBlock = Number(placed?.blockNumber);
       expect(placedBlock > 0, "the ticket's OrderPlaced log").to.equal(true);
+      // The QR named that block, and this door read the order from it alone: no scan of the chain's history.
+      expect(Number(qrBlock)).to.equal(placedBlock);
+      expect(placedReads).to.deep.equal([{ from: placedBlock, to: placedBlock }]);
       expect(checkInReads, "the other door read the check-in log").to.not.be.empty;
       for (const from of checkInReads) expect(from).to.be.at.least(placedBlock);
 

@@ -6,25 +6,39 @@
 import { expect } from "chai";
 import { Chain } from "../../frontend/src/client/chain.ts";
 import { checkedInAt, checkInFloor } from "../../frontend/src/client/check-in.ts";
+import { topicOf } from "../../frontend/src/client/contract.ts";
+import { loadTicketOrder } from "../../frontend/src/client/door.ts";
 import { loadOrder } from "../../frontend/src/client/orders.ts";
 import { orderArg, packLine, TICKET_CATEGORY } from "../../frontend/src/client/protocol.ts";
 import type { FetchLike } from "../../frontend/src/client/rpc.ts";
+import { parseTicket, ticketText, ticketTypedData } from "../../frontend/src/client/tickets.ts";
 import { connection, deployCatalog, networkHelpers, providerFetch, SHIRT_PRICE } from "./support/fixture.ts";
 
-type Call = { id: number; method: string; params: { fromBlock?: string; toBlock?: string }[] };
+type Call = {
+  id: number;
+  method: string;
+  params: { fromBlock?: string; toBlock?: string; topics?: (string | string[] | null)[] }[];
+};
+type Range = { from: number; to: number };
 
-/** A transport that notes the block range of every `eth_getLogs` the client sends, batched or not. */
-function noting(inner: FetchLike): FetchLike & { ranges: { from: number; to: number }[] } {
+/**
+ * A transport that notes the block range of every `eth_getLogs` the client sends, batched or not (`placed`: those
+ * that read OrderPlaced).
+ */
+function noting(inner: FetchLike): FetchLike & { ranges: Range[]; placed: Range[] } {
   const fn = async (url: string, init: Parameters<FetchLike>[1]) => {
     const payload = JSON.parse(init.body) as Call | Call[];
     for (const c of Array.isArray(payload) ? payload : [payload]) {
       if (c.method !== "eth_getLogs") continue;
       const f = c.params[0] ?? {};
-      fn.ranges.push({ from: Number(BigInt(f.fromBlock ?? "0x0")), to: Number(BigInt(f.toBlock ?? "0x0")) });
+      const range = { from: Number(BigInt(f.fromBlock ?? "0x0")), to: Number(BigInt(f.toBlock ?? "0x0")) };
+      fn.ranges.push(range);
+      if (f.topics?.[0] === topicOf("OrderPlaced")) fn.placed.push(range);
     }
     return inner(url, init);
   };
-  fn.ranges = [] as { from: number; to: number }[];
+  fn.ranges = [] as Range[];
+  fn.placed = [] as Range[];
   return fn;
 }
 
@@ -152,5 +166,50 @@ describe("check-in time at the door (client/check-in.ts)", function () {
     expect(checkInFloor({ timeline: [event("placed", 40), event("disputed", 60), event("resolved", 90)] })).to.equal(
       90,
     );
+  });
+
+  describe("the door's read of a scanned ticket's order (client/door.ts loadTicketOrder)", () => {
+    /** The ticket of `f`'s order as its QR reads, version 2 naming `block` or version 1 (null), parsed as the door does. */
+    async function scanned(f: Awaited<ReturnType<typeof delivered>>, block: number | null) {
+      const chainId = Number((await connection.provider.request({ method: "eth_chainId", params: [] })) as string);
+      const typed = ticketTypedData(chainId, f.address, f.id);
+      const signature = await f.buyer.signTypedData(typed.domain, { Ticket: [...typed.types.Ticket] }, typed.message);
+      const text = ticketText({ chainId, contract: f.address, orderId: f.id, placedBlock: block, signature });
+      return parseTicket(text, { chainId, contract: f.address });
+    }
+
+    /** A fresh door device (no log cache) loads the ticket's order: what it got, and the eth_getLogs ranges it sent. */
+    async function door(f: Awaited<ReturnType<typeof delivered>>, block: number | null) {
+      const pass = await scanned(f, block);
+      const fetch = noting(providerFetch());
+      const chain = Chain.fromManifest({ rpcUrl: "http://in-process", merchstand: f.address }, fetch);
+      let scans = 0;
+      const record = await loadTicketOrder(chain, pass, f.deploymentBlock, () => scans++);
+      return { record, ranges: fetch.ranges, placed: fetch.placed, scans };
+    }
+
+    it("reads a version 2 ticket's order from its one block: no eth_getLogs spans more than one block", async () => {
+      const f = await delivered(true);
+      await mine(200, true);
+      const v2 = await door(f, f.placed);
+      expect(v2.record?.id).to.equal(f.id);
+      expect(v2.record?.status).to.equal("Shipped");
+      expect(v2.placed).to.deep.equal([{ from: f.placed, to: f.placed }]);
+      expect(v2.scans).to.equal(0);
+      for (const range of v2.ranges) expect(range.to, "a one-block read").to.equal(range.from);
+
+      // A version 1 ticket (a QR saved before) still works, by the scan from the deployment.
+      const v1 = await door(f, null);
+      expect(v1.record?.id).to.equal(f.id);
+      expect(v1.scans).to.equal(1);
+      expect(Math.min(...v1.placed.map((r) => r.from)), "from the deployment").to.equal(f.deploymentBlock);
+      expect(v1.placed.some((r) => r.to > r.from)).to.equal(true);
+
+      // A wrong block (the hint is not signed) costs only the scan: the order found is still the one the log says.
+      const wrong = await door(f, f.placed + 1);
+      expect(wrong.record?.id).to.equal(f.id);
+      expect(wrong.scans).to.equal(1);
+      expect(wrong.placed[0]).to.deep.equal({ from: f.placed + 1, to: f.placed + 1 });
+    });
   });
 });

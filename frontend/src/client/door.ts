@@ -61,8 +61,8 @@ export function ticketVerdict(
       ok: false,
       message:
         placement === "later"
-        ? "This order has a ticket, but not as its first item, and the chain checks in only an order whose first item is a ticket: it can't be checked in here."
-        : "This order holds no ticket.",
+          ? "This order has a ticket, but not as its first item, and the chain checks in only an order whose first item is a ticket: it can't be checked in here."
+          : "This order holds no ticket.",
     };
   }
   switch (record.status) {

@@ -69,7 +69,10 @@ export function parseTicket(text: string, expected: { chainId: number; contract:
   if (!groups) throw new FanFacingError("revert", NOT_A_TICKET);
   const placedBlock = groups.block === undefined ? null : Number(groups.block);
   if (placedBlock !== null && placedBlock > MAX_TICKET_BLOCK) throw new FanFacingError("revert", NOT_A_TICKET);
-  if (Number(groups.chainId) !== expected.chainId || groups.contract.toLowerCase() !== expected.contract.toLowerCase()) {
+  if (
+    Number(groups.chainId) !== expected.chainId ||
+    groups.contract.toLowerCase() !== expected.contract.toLowerCase()
+  ) {
     throw new FanFacingError("revert", "This ticket is for another Merchstand (another network or deployment).");
   }
   return {

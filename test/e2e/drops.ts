@@ -3,13 +3,18 @@
 // the zone's rate are in the total before paying and on the order after; a pre-order shipped to Japan pays the
 // rest-of-world rate and says its ship date on every page; a timed drop counts down and opens when the chain's clock
 // passes its time; a delivered ticket's QR is checked in at the door once, and a second scan says when, on this
-// device and on another. axe-core finds no violation on the new parts.
+// device and on another (reading the order from the one block its version 2 QR names); an order whose ticket is not
+// its first item gets a sentence instead of a QR the door would refuse. axe-core finds no violation on the new parts.
+import { randomBytes } from "node:crypto";
 import { resolve } from "node:path";
 import { expect } from "chai";
+import { Contract, type ContractTransactionResponse, type HDNodeWallet, hexlify, JsonRpcProvider } from "ethers";
 import type { Browser, BrowserContext, Page, Request } from "playwright-core";
-import { topicOf } from "../../frontend/src/client/contract.ts";
+import { merchstand, topicOf } from "../../frontend/src/client/contract.ts";
 import { uintTopic } from "../../frontend/src/client/hex.ts";
 import { orderReference } from "../../frontend/src/client/order-ref.ts";
+import { cartArg, TICKET_CATEGORY } from "../../frontend/src/client/protocol.ts";
+import { merchstandAbi } from "../../frontend/src/generated/merchstand-abi.ts";
 import { ROOT } from "../../scripts/cli/root.ts";
 import { castWallet, testWallet } from "../../scripts/stack/accounts.ts";
 import { launchChromium, screenshot } from "./support/browser.ts";
@@ -21,6 +26,9 @@ const AXE = resolve(ROOT, "node_modules/axe-core/axe.min.js");
 const PRESALE_FAN = testWallet(10);
 const JAPAN_FAN = testWallet(11);
 const DROP_FAN = testWallet(12);
+/** A store of two digital products, a zine and a ticket, and a fan whose order holds the ticket second. */
+const ZINE_BAND = testWallet(13);
+const LATE_FAN = testWallet(14);
 /** The demo buyer holds a delivered Lantern Parade ticket (scripts/seed/catalog.ts DEMO_ORDERS). */
 const TICKET_HOLDER = castWallet("buyer");
 /** Owner of Lantern Parade, staff at its door. */
@@ -317,6 +325,66 @@ describe("drops, zones, codes and tickets in Chromium (e2e)", function () {
       await door2.locator(".door-verdict.stop").waitFor({ timeout: 30_000 });
     } finally {
       await other.close();
+    }
+  });
+
+  it("tells the buyer of an order whose ticket is not its first item that the door can't check it in", async () => {
+    // An order placed before the checkout put tickets first (client/checkout.ts buildCartOrders): zine, then ticket.
+    const provider = new JsonRpcProvider(stack.rpcUrl, undefined, { staticNetwork: true, cacheTimeout: -1 });
+    provider.pollingInterval = 100;
+    try {
+      const send = async (from: HDNodeWallet, fn: string, args: unknown[], value = 0n) => {
+        const contract = new Contract(stack.merchstand, merchstandAbi as never, await provider.getSigner(from.address));
+        const receipt = await (
+          (await contract.getFunction(fn)(...args, { value })) as ContractTransactionResponse
+        ).wait();
+        if (receipt?.status !== 1) throw new Error(`${fn} failed`);
+        return receipt.logs.map((l) => merchstand.parseLog(l)).filter((e) => e !== null);
+      };
+      const zero = "0x0000000000000000000000000000000000000000";
+      const [opened] = await send(ZINE_BAND, "openStore", [
+        [
+          "Zine Band",
+          "",
+          ZINE_BAND.address,
+          zero,
+          hexlify(randomBytes(32)),
+          [ZINE_BAND.address, 7 * 86400, 14 * 86400],
+        ],
+      ]);
+      const zineStore = BigInt(opened?.args.storeId);
+      const list = async (name: string, category: number) => {
+        const [listed] = await send(ZINE_BAND, "listProduct", [
+          zineStore,
+          [name, "", category, 0, true],
+          [["One", 1_000_000_000_000_000n, 10]],
+        ]);
+        return BigInt(listed?.args.productId);
+      };
+      const zine = await list("Tour Zine (PDF)", 5);
+      const ticket = await list("Zine Band Live — Ticket", TICKET_CATEGORY);
+      const line = (productId: bigint) => ({
+        productId,
+        variant: 0,
+        quantity: 1,
+        maxUnitPrice: 1_000_000_000_000_000n,
+      });
+      const cart = [
+        { storeId: zineStore, termsVersion: 1, lines: [line(zine), line(ticket)], shipping: hexlify(randomBytes(32)) },
+      ];
+      const placed = await send(LATE_FAN, "checkout", [cartArg(cart)], 2_000_000_000_000_000n);
+      const orderId = BigInt(placed.find((e) => e.name === "OrderPlaced")?.args.orderId ?? 0n);
+      expect(orderId > 0n).to.equal(true);
+
+      page = await open(LATE_FAN.address, `#/orders/${orderId}`);
+      await connect(page);
+      const notice = page.locator(".ticket-box .notice", { hasText: "The door can't check this order in" });
+      await notice.waitFor({ timeout: 30_000 });
+      expect(await notice.textContent()).to.match(/Contact the store, or ask it for a refund\.$/);
+      expect(await page.getByRole("button", { name: "Show my ticket QR" }).count()).to.equal(0);
+      expect(await axe(page)).to.deep.equal([]);
+    } finally {
+      provider.destroy();
     }
   });
 });

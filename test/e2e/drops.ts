@@ -249,6 +249,18 @@ describe("drops, zones, codes and tickets in Chromium (e2e)", function () {
     const orderId = BigInt(id ?? "0");
     expect(orderId > 0n, `no order id in ${ticket}`).to.equal(true);
     expect(await axe(page)).to.deep.equal([]);
+    // A ticket kept on the phone as version 1 (saved before the QR named its block) comes back as version 2 with the
+    // same signature: the QR shows at once, with no new wallet prompt, and the phone keeps the new text.
+    const chainId = Number(await rpc("eth_chainId"));
+    const key = `merchstand.ticket.${chainId}.${stack.merchstand.toLowerCase()}.${orderId}`;
+    const v1 = ticket.replace(/^merchstand-ticket:2:(\d+:0x[0-9a-f]{40}:\d+):\d+:/, "merchstand-ticket:1:$1:");
+    expect(v1).to.not.equal(ticket);
+    await page.evaluate(([k, text]) => localStorage.setItem(k as string, text as string), [key, v1]);
+    await page.reload();
+    await page.locator("img.ticket-qr").waitFor({ timeout: 30_000 });
+    expect(await page.locator(".ticket-text").evaluate((e) => e.textContent)).to.equal(ticket);
+    expect(await page.evaluate((k) => localStorage.getItem(k), key)).to.equal(ticket);
+    expect(await page.getByRole("button", { name: "Show my ticket QR" }).count()).to.equal(0);
     await context.close();
 
     // The concert is long after the sale: the check-in is 1,000 blocks past the deployment and the order.

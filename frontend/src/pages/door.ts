@@ -1,8 +1,9 @@
 // The door of a store's event, for its staff: scan a fan's ticket QR with the camera (BarcodeDetector, or the `qr`
 // package's decoder where the browser has none, loaded only here), or paste its text or upload a photo of it. The
 // ticket's signature must be the order's buyer (client/tickets.ts), the order (read from the block the ticket names,
-// client/door.ts loadTicketOrder) this store's, delivered and not refunded or cancelled (client/door.ts); then the chain checks it in once (client/check-in.ts). A second scan says
-// when it was first checked in: from the order's TicketCheckedIn log (any door device), and from this device's own log.
+// client/door.ts loadTicketOrder) this store's, delivered and not refunded or cancelled (client/door.ts); then the
+// chain checks it in once (client/check-in.ts). A second scan says when it was first checked in: from the order's
+// TicketCheckedIn log (any door device), and from this device's own log.
 import { checkedInAt, checkInFloor, checkInTimeOf, checkInTx } from "../client/check-in.ts";
 import { DeviceCheckIns, loadTicketOrder, ticketVerdict } from "../client/door.ts";
 import { formatDate } from "../client/format.ts";

@@ -11,9 +11,9 @@ import { expect } from "chai";
 import { Contract, type ContractTransactionResponse, type HDNodeWallet, hexlify, JsonRpcProvider } from "ethers";
 import type { Browser, BrowserContext, Page, Request } from "playwright-core";
 import { merchstand, topicOf } from "../../frontend/src/client/contract.ts";
-import { uintTopic } from "../../frontend/src/client/hex.ts";
+import { addressTopic, uintTopic } from "../../frontend/src/client/hex.ts";
 import { orderReference } from "../../frontend/src/client/order-ref.ts";
-import { cartArg, TICKET_CATEGORY } from "../../frontend/src/client/protocol.ts";
+import { cartArg, orderFromPlaced, TICKET_CATEGORY } from "../../frontend/src/client/protocol.ts";
 import { merchstandAbi } from "../../frontend/src/generated/merchstand-abi.ts";
 import { ROOT } from "../../scripts/cli/root.ts";
 import { castWallet, testWallet } from "../../scripts/stack/accounts.ts";
@@ -340,7 +340,7 @@ describe("drops, zones, codes and tickets in Chromium (e2e)", function () {
     }
   });
 
-  it("tells the buyer of an order whose ticket is not its first item that the door can't check it in", async () => {
+  it("tells the buyer of an order whose ticket is not its first item that the door can't check it in; the checkout now puts it first", async () => {
     // An order placed before the checkout put tickets first (client/checkout.ts buildCartOrders): zine, then ticket.
     const provider = new JsonRpcProvider(stack.rpcUrl, undefined, { staticNetwork: true, cacheTimeout: -1 });
     provider.pollingInterval = 100;
@@ -395,6 +395,35 @@ describe("drops, zones, codes and tickets in Chromium (e2e)", function () {
       expect(await notice.textContent()).to.match(/Contact the store, or ask it for a refund\.$/);
       expect(await page.getByRole("button", { name: "Show my ticket QR" }).count()).to.equal(0);
       expect(await axe(page)).to.deep.equal([]);
+
+      // The same cart through the dapp's checkout now (zine added first): the order is placed ticket first.
+      for (const [productId, count] of [
+        [zine, "1"],
+        [ticket, "2"],
+      ] as const) {
+        await page.goto(`${stack.dappUrl}#/store/${zineStore}/product/${productId}`);
+        await page.getByRole("button", { name: "Add to cart" }).click();
+        await page.waitForFunction(
+          (n) => document.querySelector(".cart-link .count")?.textContent?.trim() === n,
+          count,
+        );
+      }
+      await page.goto(`${stack.dappUrl}#/checkout`);
+      await page.getByRole("button", { name: "Pay now" }).click();
+      await page.getByText("Thank you! Your order is confirmed.").waitFor({ timeout: 30_000 });
+      const logs = (await rpc("eth_getLogs", [
+        {
+          address: stack.merchstand,
+          topics: [topicOf("OrderPlaced"), null, addressTopic(LATE_FAN.address)],
+          fromBlock: "0x0",
+        },
+      ])) as { topics: string[]; data: string }[];
+      const orders = logs.map((l) => merchstand.parseLog(l)).filter((e) => e !== null);
+      expect(orders).to.have.length(2);
+      const lineProducts = (e: (typeof orders)[number]) =>
+        orderFromPlaced(e.args as never, zero).lines.map((l) => l.productId);
+      expect(lineProducts(orders[0] as (typeof orders)[number])).to.deep.equal([zine, ticket]);
+      expect(lineProducts(orders[1] as (typeof orders)[number])).to.deep.equal([ticket, zine]);
     } finally {
       provider.destroy();
     }

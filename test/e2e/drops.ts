@@ -3,13 +3,18 @@
 // the zone's rate are in the total before paying and on the order after; a pre-order shipped to Japan pays the
 // rest-of-world rate and says its ship date on every page; a timed drop counts down and opens when the chain's clock
 // passes its time; a delivered ticket's QR is checked in at the door once, and a second scan says when, on this
-// device and on another. axe-core finds no violation on the new parts.
+// device and on another (reading the order from the one block its version 2 QR names); an order whose ticket is not
+// its first item gets a sentence instead of a QR the door would refuse. axe-core finds no violation on the new parts.
+import { randomBytes } from "node:crypto";
 import { resolve } from "node:path";
 import { expect } from "chai";
+import { Contract, type ContractTransactionResponse, type HDNodeWallet, hexlify, JsonRpcProvider } from "ethers";
 import type { Browser, BrowserContext, Page, Request } from "playwright-core";
-import { topicOf } from "../../frontend/src/client/contract.ts";
-import { uintTopic } from "../../frontend/src/client/hex.ts";
+import { merchstand, topicOf } from "../../frontend/src/client/contract.ts";
+import { addressTopic, uintTopic } from "../../frontend/src/client/hex.ts";
 import { orderReference } from "../../frontend/src/client/order-ref.ts";
+import { cartArg, orderFromPlaced, TICKET_CATEGORY } from "../../frontend/src/client/protocol.ts";
+import { merchstandAbi } from "../../frontend/src/generated/merchstand-abi.ts";
 import { ROOT } from "../../scripts/cli/root.ts";
 import { castWallet, testWallet } from "../../scripts/stack/accounts.ts";
 import { launchChromium, screenshot } from "./support/browser.ts";
@@ -21,6 +26,9 @@ const AXE = resolve(ROOT, "node_modules/axe-core/axe.min.js");
 const PRESALE_FAN = testWallet(10);
 const JAPAN_FAN = testWallet(11);
 const DROP_FAN = testWallet(12);
+/** A store of two digital products, a zine and a ticket, and a fan whose order holds the ticket second. */
+const ZINE_BAND = testWallet(13);
+const LATE_FAN = testWallet(14);
 /** The demo buyer holds a delivered Lantern Parade ticket (scripts/seed/catalog.ts DEMO_ORDERS). */
 const TICKET_HOLDER = castWallet("buyer");
 /** Owner of Lantern Parade, staff at its door. */
@@ -236,9 +244,23 @@ describe("drops, zones, codes and tickets in Chromium (e2e)", function () {
     await page.waitForFunction(() => (document.querySelector("img.ticket-qr") as HTMLImageElement | null)?.complete);
     const picture = await qr.screenshot();
     const ticket = await page.locator(".ticket-text").evaluate((e) => e.textContent ?? "");
-    const orderId = BigInt(/:(\d+):0x[0-9a-f]{130}$/.exec(ticket)?.[1] ?? "0");
+    // Version 2 (docs/FORMATS.md "Ticket QR"): the order id, then the block it was placed in.
+    const [, id, qrBlock] = /^merchstand-ticket:2:\d+:0x[0-9a-f]{40}:(\d+):(\d+):0x[0-9a-f]{130}$/.exec(ticket) ?? [];
+    const orderId = BigInt(id ?? "0");
     expect(orderId > 0n, `no order id in ${ticket}`).to.equal(true);
     expect(await axe(page)).to.deep.equal([]);
+    // A ticket kept on the phone as version 1 (saved before the QR named its block) comes back as version 2 with the
+    // same signature: the QR shows at once, with no new wallet prompt, and the phone keeps the new text.
+    const chainId = Number(await rpc("eth_chainId"));
+    const key = `merchstand.ticket.${chainId}.${stack.merchstand.toLowerCase()}.${orderId}`;
+    const v1 = ticket.replace(/^merchstand-ticket:2:(\d+:0x[0-9a-f]{40}:\d+):\d+:/, "merchstand-ticket:1:$1:");
+    expect(v1).to.not.equal(ticket);
+    await page.evaluate(([k, text]) => localStorage.setItem(k as string, text as string), [key, v1]);
+    await page.reload();
+    await page.locator("img.ticket-qr").waitFor({ timeout: 30_000 });
+    expect(await page.locator(".ticket-text").evaluate((e) => e.textContent)).to.equal(ticket);
+    expect(await page.evaluate((k) => localStorage.getItem(k), key)).to.equal(ticket);
+    expect(await page.getByRole("button", { name: "Show my ticket QR" }).count()).to.equal(0);
     await context.close();
 
     // The concert is long after the sale: the check-in is 1,000 blocks past the deployment and the order.
@@ -269,11 +291,13 @@ describe("drops, zones, codes and tickets in Chromium (e2e)", function () {
     try {
       await other.addInitScript({ content: testWalletScript({ rpcUrl: stack.rpcUrl, account: DOOR_STAFF.address }) });
       const door2 = await open(DOOR_STAFF.address, `#/door/${storeId}`, other);
-      // Every eth_getLogs of the check-in's log this device sends, batched or not: where each starts.
+      // Every eth_getLogs of the check-in's log this device sends, batched or not: where each starts; and the block
+      // range of each read of the order's OrderPlaced.
       const checkInReads: number[] = [];
+      const placedReads: { from: number; to: number }[] = [];
       door2.on("request", (r: Request) => {
         if (r.method() !== "POST" || !r.url().startsWith(stack.rpcUrl)) return;
-        type Call = { method?: string; params?: { topics?: unknown[]; fromBlock?: string }[] };
+        type Call = { method?: string; params?: { topics?: unknown[]; fromBlock?: string; toBlock?: string }[] };
         let body: Call | Call[];
         try {
           body = JSON.parse(r.postData() ?? "null") as Call | Call[];
@@ -283,6 +307,8 @@ describe("drops, zones, codes and tickets in Chromium (e2e)", function () {
         for (const c of Array.isArray(body) ? body : [body]) {
           const filter = c?.method === "eth_getLogs" ? c.params?.[0] : undefined;
           if (filter?.topics?.[0] === topicOf("TicketCheckedIn")) checkInReads.push(Number(filter.fromBlock));
+          if (filter?.topics?.[0] === topicOf("OrderPlaced"))
+            placedReads.push({ from: Number(filter.fromBlock), to: Number(filter.toBlock) });
         }
       });
       await door2.getByLabel("Ticket text").fill(ticket);
@@ -298,6 +324,9 @@ describe("drops, zones, codes and tickets in Chromium (e2e)", function () {
       ])) as { blockNumber: string }[];
       const placedBlock = Number(placed?.blockNumber);
       expect(placedBlock > 0, "the ticket's OrderPlaced log").to.equal(true);
+      // The QR named that block, and this door read the order from it alone: no scan of the chain's history.
+      expect(Number(qrBlock)).to.equal(placedBlock);
+      expect(placedReads).to.deep.equal([{ from: placedBlock, to: placedBlock }]);
       expect(checkInReads, "the other door read the check-in log").to.not.be.empty;
       for (const from of checkInReads) expect(from).to.be.at.least(placedBlock);
 
@@ -308,6 +337,95 @@ describe("drops, zones, codes and tickets in Chromium (e2e)", function () {
       await door2.locator(".door-verdict.stop").waitFor({ timeout: 30_000 });
     } finally {
       await other.close();
+    }
+  });
+
+  it("tells the buyer of an order whose ticket is not its first item that the door can't check it in; the checkout now puts it first", async () => {
+    // An order placed before the checkout put tickets first (client/checkout.ts buildCartOrders): zine, then ticket.
+    const provider = new JsonRpcProvider(stack.rpcUrl, undefined, { staticNetwork: true, cacheTimeout: -1 });
+    provider.pollingInterval = 100;
+    try {
+      const send = async (from: HDNodeWallet, fn: string, args: unknown[], value = 0n) => {
+        const contract = new Contract(stack.merchstand, merchstandAbi as never, await provider.getSigner(from.address));
+        const receipt = await (
+          (await contract.getFunction(fn)(...args, { value })) as ContractTransactionResponse
+        ).wait();
+        if (receipt?.status !== 1) throw new Error(`${fn} failed`);
+        return receipt.logs.map((l) => merchstand.parseLog(l)).filter((e) => e !== null);
+      };
+      const zero = "0x0000000000000000000000000000000000000000";
+      const [opened] = await send(ZINE_BAND, "openStore", [
+        [
+          "Zine Band",
+          "",
+          ZINE_BAND.address,
+          zero,
+          hexlify(randomBytes(32)),
+          [ZINE_BAND.address, 7 * 86400, 14 * 86400],
+        ],
+      ]);
+      const zineStore = BigInt(opened?.args.storeId);
+      const list = async (name: string, category: number) => {
+        const [listed] = await send(ZINE_BAND, "listProduct", [
+          zineStore,
+          [name, "", category, 0, true],
+          [["One", 1_000_000_000_000_000n, 10]],
+        ]);
+        return BigInt(listed?.args.productId);
+      };
+      const zine = await list("Tour Zine (PDF)", 5);
+      const ticket = await list("Zine Band Live — Ticket", TICKET_CATEGORY);
+      const line = (productId: bigint) => ({
+        productId,
+        variant: 0,
+        quantity: 1,
+        maxUnitPrice: 1_000_000_000_000_000n,
+      });
+      const cart = [
+        { storeId: zineStore, termsVersion: 1, lines: [line(zine), line(ticket)], shipping: hexlify(randomBytes(32)) },
+      ];
+      const placed = await send(LATE_FAN, "checkout", [cartArg(cart)], 2_000_000_000_000_000n);
+      const orderId = BigInt(placed.find((e) => e.name === "OrderPlaced")?.args.orderId ?? 0n);
+      expect(orderId > 0n).to.equal(true);
+
+      page = await open(LATE_FAN.address, `#/orders/${orderId}`);
+      await connect(page);
+      const notice = page.locator(".ticket-box .notice", { hasText: "The door can't check this order in" });
+      await notice.waitFor({ timeout: 30_000 });
+      expect(await notice.textContent()).to.match(/Contact the store, or ask it for a refund\.$/);
+      expect(await page.getByRole("button", { name: "Show my ticket QR" }).count()).to.equal(0);
+      expect(await axe(page)).to.deep.equal([]);
+
+      // The same cart through the dapp's checkout now (zine added first): the order is placed ticket first.
+      for (const [productId, count] of [
+        [zine, "1"],
+        [ticket, "2"],
+      ] as const) {
+        await page.goto(`${stack.dappUrl}#/store/${zineStore}/product/${productId}`);
+        await page.getByRole("button", { name: "Add to cart" }).click();
+        await page.waitForFunction(
+          (n) => document.querySelector(".cart-link .count")?.textContent?.trim() === n,
+          count,
+        );
+      }
+      await page.goto(`${stack.dappUrl}#/checkout`);
+      await page.getByRole("button", { name: "Pay now" }).click();
+      await page.getByText("Thank you! Your order is confirmed.").waitFor({ timeout: 30_000 });
+      const logs = (await rpc("eth_getLogs", [
+        {
+          address: stack.merchstand,
+          topics: [topicOf("OrderPlaced"), null, addressTopic(LATE_FAN.address)],
+          fromBlock: "0x0",
+        },
+      ])) as { topics: string[]; data: string }[];
+      const orders = logs.map((l) => merchstand.parseLog(l)).filter((e) => e !== null);
+      expect(orders).to.have.length(2);
+      const lineProducts = (e: (typeof orders)[number]) =>
+        orderFromPlaced(e.args as never, zero).lines.map((l) => l.productId);
+      expect(lineProducts(orders[0] as (typeof orders)[number])).to.deep.equal([zine, ticket]);
+      expect(lineProducts(orders[1] as (typeof orders)[number])).to.deep.equal([ticket, zine]);
+    } finally {
+      provider.destroy();
     }
   });
 });

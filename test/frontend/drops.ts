@@ -229,7 +229,7 @@ describe("tickets (client/tickets.ts)", () => {
   it("recovers the buyer from a signed ticket and refuses other deployments and garbage", async () => {
     const typed = ticketTypedData(31337, CONTRACT, 42n);
     const signature = await fan.signTypedData(typed.domain, { Ticket: [...typed.types.Ticket] }, typed.message);
-    const text = ticketText({ chainId: 31337, contract: CONTRACT, orderId: 42n, signature });
+    const text = ticketText({ chainId: 31337, contract: CONTRACT, orderId: 42n, placedBlock: 5, signature });
     const pass = parseTicket(text, { chainId: 31337, contract: CONTRACT });
     expect(pass.orderId).to.equal(42n);
     expect(ticketSigner(pass)?.toLowerCase()).to.equal(fan.address.toLowerCase());

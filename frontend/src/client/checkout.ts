@@ -11,7 +11,7 @@ import { FanFacingError, InsufficientFundsError } from "./errors.ts";
 import { formatAmount } from "./format.ts";
 import { bytes32ToBytes, toHex } from "./hex.ts";
 import type { Currency } from "./manifest.ts";
-import { type CartOrder, cartArg, packLine, ZERO_ADDRESS } from "./protocol.ts";
+import { type CartOrder, cartArg, packLine, TICKET_CATEGORY, ZERO_ADDRESS } from "./protocol.ts";
 import { type ShippingAddress, sealShipping } from "./shipping-crypto.ts";
 import { type Receipt, sendContractTx, type TxStage } from "./transactions.ts";
 import type { WalletSession } from "./wallet.ts";
@@ -23,15 +23,19 @@ export type CheckoutStore = { shippingKey: string; termsVersion: number };
  * The CartOrders of the checked groups: one per store for its physical lines (the address sealed to that store's
  * key) and one for its digital lines (the buyer's 32-byte delivery key, docs/FORMATS.md), since an order is all one
  * or all the other. Each carries the terms version the fan was shown; each line's max unit price is the price the
- * fan saw.
+ * fan saw. Ticket lines (`categoryOf` says TICKET_CATEGORY) come first in each order, the rest in cart order: the
+ * door's checkIn reads only an order's first line (client/door.ts ticketPlacement), so an order with a ticket can
+ * always be checked in. Nothing else reads the order of the lines (prices, codes and zones go by product and order).
  */
 export function buildCartOrders(
   groups: readonly StoreGroup[],
   shipping: ShippingAddress | null,
   stores: ReadonlyMap<string, CheckoutStore>,
   deliveryKey: Uint8Array | null,
+  categoryOf: (productId: bigint) => number | undefined = () => undefined,
 ): CartOrder[] {
   const out: CartOrder[] = [];
+  const isTicket = (l: StoreGroup["lines"][number]) => categoryOf(BigInt(l.productId)) === TICKET_CATEGORY;
   for (const group of groups) {
     const store = stores.get(group.storeId);
     if (!store) throw new FanFacingError("not-for-sale", "This store can't be reached right now.");
@@ -41,8 +45,9 @@ export function buildCartOrders(
       quantity: l.quantity,
       maxUnitPrice: BigInt(l.unitPrice),
     });
-    const physical = group.lines.filter((l) => !l.digital);
-    const digital = group.lines.filter((l) => l.digital);
+    const lines = [...group.lines.filter(isTicket), ...group.lines.filter((l) => !isTicket(l))];
+    const physical = lines.filter((l) => !l.digital);
+    const digital = lines.filter((l) => l.digital);
     if (physical.length > 0) {
       if (!shipping) throw new FanFacingError("revert", "Please fill in your shipping address.");
       if (!store.shippingKey || /^0x0*$/.test(store.shippingKey)) {

@@ -2,10 +2,40 @@
 // signer is the order's buyer, the order is this store's and a ticket, delivered, and not refunded or cancelled.
 // Also the door device's own log of check-ins, so a second scan on this device is answered even offline.
 // No DOM here.
-import { type OrderRecord, rulingState } from "./orders.ts";
+import type { Chain } from "./chain.ts";
+import { loadOrder, type OrderRecord, rulingState } from "./orders.ts";
 import { TICKET_CATEGORY } from "./protocol.ts";
+import type { TicketPass } from "./tickets.ts";
 
 export type Verdict = { ok: true } | { ok: false; message: string };
+
+/**
+ * Where an order's ticket is: "first" when its first line is a ticket, the only order checkIn accepts (it reads the
+ * first line's product, NotATicket otherwise); "later" when a ticket sits on another line only (the checkout puts
+ * tickets first, client/checkout.ts buildCartOrders, but orders placed before it may not); "none" without a ticket.
+ */
+export function ticketPlacement(
+  lines: readonly { productId: bigint }[],
+  categoryOf: (productId: bigint) => number | undefined,
+): "first" | "later" | "none" {
+  const [first] = lines;
+  if (first !== undefined && categoryOf(first.productId) === TICKET_CATEGORY) return "first";
+  return lines.some((line) => categoryOf(line.productId) === TICKET_CATEGORY) ? "later" : "none";
+}
+
+/**
+ * The order a scanned ticket names, rebuilt from the chain: a version 2 ticket names the block it was placed in, so
+ * one `eth_getLogs` of that block finds it (client/placed.ts findPlaced); a version 1 ticket, or a block that doesn't
+ * hold it, is found by a scan from the deployment, and `onScan` hears when that starts.
+ */
+export function loadTicketOrder(
+  chain: Chain,
+  pass: Pick<TicketPass, "orderId" | "placedBlock">,
+  deploymentBlock: number,
+  onScan?: (hintMissed: boolean) => void,
+): Promise<OrderRecord | null> {
+  return loadOrder(chain, pass.orderId, deploymentBlock, { block: pass.placedBlock, onScan });
+}
 
 /**
  * Whether `record` (rebuilt from the chain) is a ticket `signer` may walk in with at `storeId`'s door. The chain's
@@ -25,14 +55,14 @@ export function ticketVerdict(
   }
   // checkIn reads the order's first product only (NotATicket otherwise), so a ticket on a later line can't be
   // checked in on chain: the staff are told that, not that there is no ticket.
-  const first = record.order.lines[0];
-  if (first === undefined || categoryOf(first.productId) !== TICKET_CATEGORY) {
-    const later = record.order.lines.some((line) => categoryOf(line.productId) === TICKET_CATEGORY);
+  const placement = ticketPlacement(record.order.lines, categoryOf);
+  if (placement !== "first") {
     return {
       ok: false,
-      message: later
-        ? "This order has a ticket, but not as its first item, and the chain checks in only an order whose first item is a ticket: it can't be checked in here."
-        : "This order holds no ticket.",
+      message:
+        placement === "later"
+          ? "This order has a ticket, but not as its first item, and the chain checks in only an order whose first item is a ticket: it can't be checked in here."
+          : "This order holds no ticket.",
     };
   }
   switch (record.status) {

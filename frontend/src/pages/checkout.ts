@@ -352,7 +352,11 @@ export default async function checkoutPage(ctx: PageContext): Promise<Page> {
           ? (await deliveryKeyring.unlock(account, app.manifest.chainId, (message) => wallet.personalSign(message)))
               .publicKey
           : null;
-        const cart = drops.apply(buildCartOrders(groups, ship, checkoutStores(groups), deliveryKey), groups);
+        const categoryOf = (id: bigint) => check.products.get(id.toString())?.category;
+        const cart = drops.apply(
+          buildCartOrders(groups, ship, checkoutStores(groups), deliveryKey, categoryOf),
+          groups,
+        );
         const total = drops.total(groups);
         const result = await payCart(app.chain, wallet, app.manifest.chainId, currency, cart, total, onStage);
         return { ...result, lines, total, currency };

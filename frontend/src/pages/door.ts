@@ -1,12 +1,12 @@
 // The door of a store's event, for its staff: scan a fan's ticket QR with the camera (BarcodeDetector, or the `qr`
 // package's decoder where the browser has none, loaded only here), or paste its text or upload a photo of it. The
-// ticket's signature must be the order's buyer (client/tickets.ts), the order this store's, delivered and not
-// refunded or cancelled (client/door.ts); then the chain checks it in once (client/check-in.ts). A second scan says
-// when it was first checked in: from the order's TicketCheckedIn log (any door device), and from this device's own log.
+// ticket's signature must be the order's buyer (client/tickets.ts), the order (read from the block the ticket names,
+// client/door.ts loadTicketOrder) this store's, delivered and not refunded or cancelled (client/door.ts); then the
+// chain checks it in once (client/check-in.ts). A second scan says when it was first checked in: from the order's
+// TicketCheckedIn log (any door device), and from this device's own log.
 import { checkedInAt, checkInFloor, checkInTimeOf, checkInTx } from "../client/check-in.ts";
-import { DeviceCheckIns, ticketVerdict } from "../client/door.ts";
+import { DeviceCheckIns, loadTicketOrder, ticketVerdict } from "../client/door.ts";
 import { formatDate } from "../client/format.ts";
-import { loadOrder } from "../client/orders.ts";
 import type { Product } from "../client/protocol.ts";
 import { MAX_TICKET_TEXT, parseTicket, ticketSigner } from "../client/tickets.ts";
 import { NotFound, type Page, type PageContext } from "../page.ts";
@@ -75,10 +75,16 @@ export default async function doorPage(ctx: PageContext): Promise<Page> {
     if (busy) return;
     busy = true;
     lastText = text;
-    replace(status, h("p", { class: "tx-stage", attrs: { role: "status" }, text: "Checking the ticket…" }));
+    const say = (words: string) =>
+      replace(status, h("p", { class: "tx-stage", attrs: { role: "status" }, text: words }));
+    say("Checking the ticket…");
     try {
       const pass = parseTicket(text, { chainId: app.manifest.chainId, contract: app.manifest.merchstand });
-      const record = await loadOrder(app.chain, pass.orderId, app.manifest.deploymentBlock);
+      // A version 2 ticket names the order's block: one read. An older one is looked for through the history.
+      const record = await loadTicketOrder(app.chain, pass, app.manifest.deploymentBlock, () =>
+        say("Looking for this order in the chain's history (an older ticket takes longer)…"),
+      );
+      say("Checking the ticket…");
       if (!record) {
         verdict("stop", "Not a ticket", `There is no order ${orderReference(pass.orderId)}.`);
         return;

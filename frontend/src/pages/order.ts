@@ -407,11 +407,7 @@ async function orderView(
         ),
       ),
       deliveryBox,
-      ticketQrBox(
-        app,
-        r,
-        productIds.some((id) => products.get(id)?.category === TICKET_CATEGORY),
-      ),
+      ticketQrBox(app, r, (id) => products.get(id)?.category),
       actionBox,
       calendarBox(r, terms, {
         digital,

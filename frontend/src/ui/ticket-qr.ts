@@ -1,10 +1,13 @@
 // A delivered ticket order's QR, for the fan's phone at the door: the order id signed by the buyer's wallet
-// (client/tickets.ts, no gas), drawn as an SVG picture. The signature is kept on this device (it is the same every time:
-// the wallet signs deterministically), so the QR shows again offline at the venue without a second prompt.
+// (client/tickets.ts, no gas) with the block the order was placed in, drawn as an SVG picture. The signature is kept on
+// this device (it is the same every time: the wallet signs deterministically), so the QR shows again offline at the
+// venue without a second prompt; a kept version 1 text comes back as version 2 with the same signature. An order whose
+// ticket is not its first line can't be checked in (client/door.ts ticketPlacement): the box says so instead.
 import encodeQR from "qr";
 import type { App } from "../app.ts";
+import { ticketPlacement } from "../client/door.ts";
 import type { OrderRecord } from "../client/orders.ts";
-import { signTicket } from "../client/tickets.ts";
+import { renewTicketText, signTicket } from "../client/tickets.ts";
 import { button, h, replace } from "./dom.ts";
 import "./drops.css";
 
@@ -24,15 +27,44 @@ function storageKey(app: App, orderId: bigint): string {
 }
 
 /**
- * The ticket box of a delivered ticket order, for its buyer; null for anything else. `isTicket` says whether the
- * order holds a ticket (the order page knows its products).
+ * The ticket box of an order holding a ticket, for its buyer; null for anything else. Delivered with the ticket as its
+ * first line: the QR. With the ticket on a later line (orders placed before the checkout put tickets first): a sentence
+ * that the door can't check it in, while the order is not refunded or cancelled. `categoryOf`: each product's category
+ * (the order page knows its products).
  */
-export function ticketQrBox(app: App, record: OrderRecord, isTicket: boolean): HTMLElement | null {
-  const delivered = record.status === "Shipped" || record.status === "Completed";
+export function ticketQrBox(
+  app: App,
+  record: OrderRecord,
+  categoryOf: (productId: bigint) => number | undefined,
+): HTMLElement | null {
+  const placement = ticketPlacement(record.order.lines, categoryOf);
   const isBuyer = app.account?.toLowerCase() === record.order.buyer.toLowerCase();
-  if (!isTicket || !delivered || record.delivery === null || !isBuyer) return null;
+  if (placement === "none" || !isBuyer) return null;
+  if (placement === "later") {
+    if (record.status === "Refunded" || record.status === "Cancelled") return null;
+    return h(
+      "section",
+      { class: "ticket-box", attrs: { "aria-labelledby": "ticket-title" } },
+      h("h2", { attrs: { id: "ticket-title" }, text: "Your ticket" }),
+      h("p", {
+        class: "notice danger",
+        text: "The door can't check this order in: its ticket isn't the first item of the order, and the chain checks in only an order whose first item is a ticket. Contact the store, or ask it for a refund.",
+      }),
+    );
+  }
+  const delivered = record.status === "Shipped" || record.status === "Completed";
+  if (!delivered || record.delivery === null) return null;
+  const expected = { chainId: app.manifest.chainId, contract: app.manifest.merchstand };
+  const placedBlock = record.timeline[0]?.blockNumber || null;
   const box = h("section", { class: "ticket-box", attrs: { "aria-labelledby": "ticket-title" } });
   const status = h("div", { attrs: { "aria-live": "polite" } });
+  const keep = (text: string) => {
+    try {
+      localStorage.setItem(storageKey(app, record.id), text);
+    } catch {
+      // Not kept: the next visit asks for the signature again.
+    }
+  };
   const show = (text: string) =>
     replace(
       box,
@@ -44,8 +76,10 @@ export function ticketQrBox(app: App, record: OrderRecord, isTicket: boolean): H
       h("details", null, h("summary", { text: "Ticket text" }), h("code", { class: "ticket-text", text })),
     );
   const kept = localStorage.getItem(storageKey(app, record.id));
-  if (kept) {
-    show(kept);
+  const renewed = kept ? renewTicketText(kept, expected, record.id, placedBlock) : null;
+  if (renewed) {
+    if (renewed !== kept) keep(renewed);
+    show(renewed);
     return box;
   }
   const sign = async () => {
@@ -54,15 +88,12 @@ export function ticketQrBox(app: App, record: OrderRecord, isTicket: boolean): H
     try {
       const text = await signTicket(
         (typed) => wallet.signTypedData(typed),
-        app.manifest.chainId,
-        app.manifest.merchstand,
+        expected.chainId,
+        expected.contract,
         record.id,
+        placedBlock,
       );
-      try {
-        localStorage.setItem(storageKey(app, record.id), text);
-      } catch {
-        // Not kept: the next visit asks for the signature again.
-      }
+      keep(text);
       show(text);
     } catch (error) {
       const fan = app.explain(error);

@@ -109,4 +109,57 @@ describe("store pages where only the latest render writes, in Chromium (e2e)", f
     await page.locator(".rendered-for", { hasText: "visitor" }).waitFor();
     expect(await note.inputValue()).to.equal("Fan club!");
   });
+
+  it("brings back what the seller typed when the render after Retry fails too, at the next Retry", async () => {
+    await page.evaluate("window.harness.autoSettle()");
+    const note = page.getByLabel("Note");
+    await note.waitFor();
+    await note.fill("Fan club");
+
+    await page.evaluate("window.harness.failNext()");
+    await connect(STORE_OWNER);
+    const retry = page.getByRole("button", { name: "Retry" });
+    await retry.waitFor();
+    expect(await started()).to.equal(2);
+    // The render Retry starts is shown at once (no render is shown) and fails as well: the error box again.
+    await page.evaluate("window.harness.failNext()");
+    await retry.click();
+    await page.waitForFunction("window.harness.started() === 3");
+    await retry.waitFor();
+    expect(await page.locator("[role=alert]").textContent()).to.contain("The chain didn't answer.");
+    expect(await note.count()).to.equal(0);
+
+    // The second Retry succeeds, with what was typed before the first failure.
+    await retry.click();
+    await page.locator(".rendered-for", { hasText: "owner" }).waitFor();
+    expect(await note.inputValue()).to.equal("Fan club");
+  });
+
+  it("brings back what the seller typed when an account connects while the render after Retry still reads", async () => {
+    await page.evaluate("window.harness.autoSettle()");
+    const note = page.getByLabel("Note");
+    await note.waitFor();
+    await note.fill("Fan club");
+
+    await page.evaluate("window.harness.failNext()");
+    await connect(STORE_OWNER);
+    const retry = page.getByRole("button", { name: "Retry" });
+    await retry.waitFor();
+    // Retry's render (the third) is shown at once and waits; another account connects meanwhile, and a fourth starts.
+    await page.evaluate("window.harness.hold()");
+    await retry.click();
+    await page.waitForFunction("window.harness.started() === 3");
+    expect(await page.locator(".reading").allTextContents()).to.deep.equal(["Reading render 3"]);
+    await connect("0x00000000000000000000000000000000000000bb");
+    await page.waitForFunction("window.harness.started() === 4");
+
+    // The fourth render completes: it holds what was typed before the failure, not the third one's empty body.
+    await settle(3);
+    await page.locator(".rendered-for", { hasText: "visitor" }).waitFor();
+    expect(await note.inputValue()).to.equal("Fan club");
+    // The third one, cut short, finishes last and writes nothing.
+    await settle(2);
+    expect(await page.locator(".rendered-for").allTextContents()).to.deep.equal(["visitor"]);
+    expect(await note.inputValue()).to.equal("Fan club");
+  });
 });

@@ -26,8 +26,8 @@ export async function startDevServer(): Promise<{ url: string; stop(): Promise<v
 /**
  * The page script (plain JavaScript text: the test runner's transpiler may add helpers to a serialized function
  * that the page lacks). It mounts a store page built on storePage whose render writes the role it rendered for
- * and a small form; `window.harness` lets the test switch the connected account, settle renders one by one and make
- * the next one fail.
+ * and a small form; `window.harness` lets the test switch the connected account, settle renders one by one (or each
+ * as it starts, until `hold`) and make the next one fail.
  */
 const HARNESS_SOURCE = `async (owner) => {
   const { storePage } = await import("/src/pages/seller/store-page.ts");
@@ -82,6 +82,7 @@ const HARNESS_SOURCE = `async (owner) => {
     async settle(i) { renders[i].resolve(); await drained(); },
     async connect(account) { app.account = account; for (const l of [...listeners]) l(); await drained(); },
     autoSettle() { auto = true; for (const r of renders) r.resolve(); },
+    hold() { auto = false; },
     failNext() { fail = true; },
   };
 }`;

@@ -2,11 +2,12 @@
 // renders overlap. In Chromium, on a store page whose chain is a fake the test steers (./support/render-harness.ts):
 // a render that started earlier but finishes last writes nothing (the header's role badge and the body always come
 // from the same, newest render), and a re-render keeps what the seller typed, with the focus and caret, also when a
-// failed render's error box stood in its place until Retry.
+// failed render's error box stood in its place until Retry. The "Get verified" page on a fake chain: the status read
+// that started last is the one shown, and a store the chain stops answering for still gets its status.
 import { expect } from "chai";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { launchChromium, screenshot } from "./support/browser.ts";
-import { mountHarness, STORE_OWNER, startDevServer } from "./support/render-harness.ts";
+import { mountGetVerified, mountHarness, STORE_OWNER, startDevServer } from "./support/render-harness.ts";
 
 describe("store pages where only the latest render writes, in Chromium (e2e)", function () {
   this.timeout(180_000);
@@ -161,5 +162,33 @@ describe("store pages where only the latest render writes, in Chromium (e2e)", f
     await settle(2);
     expect(await page.locator(".rendered-for").allTextContents()).to.deep.equal(["visitor"]);
     expect(await note.inputValue()).to.equal("Fan club");
+  });
+
+  describe("the Get verified page's status", () => {
+    // These mount the real page (frontend/src/pages/seller/get-verified.ts) in place of the harness page.
+    beforeEach(() => mountGetVerified(page, dev.url));
+    const state = () => page.locator(".verify-state");
+    const answer = (read: number, what: "unverified" | "official" | "gone") =>
+      page.evaluate(`window.harness.answer(${read}, ${JSON.stringify(what)})`);
+
+    it("shows the newest read when the render's older read answers last", async () => {
+      // The first render is shown at once and reads the status; a new block reads it again before that answers.
+      await page.waitForFunction("window.harness.reads() === 1");
+      await page.evaluate("window.harness.block()");
+      expect(await page.evaluate("window.harness.reads()")).to.equal(2);
+      // The block's read (the store is now official) answers first, then the render's (not yet) answers last.
+      await answer(1, "official");
+      await state().getByText("Verified.").waitFor();
+      await answer(0, "unverified");
+      expect(await state().locator(".notice.ok").count()).to.equal(1);
+      expect(await state().locator(".notice.unverified").count()).to.equal(0);
+    });
+
+    it("shows the store as the render read it when the status read finds no store", async () => {
+      await page.waitForFunction("window.harness.reads() === 1");
+      await answer(0, "gone");
+      await state().locator(".notice.unverified").waitFor();
+      expect(await state().locator(".loading").count()).to.equal(0);
+    });
   });
 });

@@ -24,10 +24,6 @@ export default function reviewsPage(ctx: PageContext): Promise<Page> {
   const { app } = ctx;
   const render = async (staff: StaffContext, body: HTMLElement, _reload: unknown, shown: HTMLElement) => {
     const { store } = staff;
-    // The reply boxes open in the render the seller sees now (their text is carried by the swap, ./store-page.ts).
-    const reopen = new Set(
-      Array.from(shown.querySelectorAll<HTMLTextAreaElement>("textarea[data-field]"), (t) => t.dataset.field),
-    );
     const progress = foundProgress(app, "Loading reviews…", "review");
     const productsLine = h("p", { class: "muted small reviews-products-read" });
     const list = h("ul", { class: "review-list seller-reviews" });
@@ -79,7 +75,7 @@ export default function reviewsPage(ctx: PageContext): Promise<Page> {
       progress.found(found.length);
     };
 
-    type ReviewItem = { el: HTMLElement; update: (review: StoreReview) => void };
+    type ReviewItem = { el: HTMLElement; update: (review: StoreReview) => void; reopen: () => void };
     const reviewItem = (initial: StoreReview): ReviewItem => {
       let review = initial;
       // Names the reply box in every render, so a re-render reopens it and the swap finds its text.
@@ -87,9 +83,7 @@ export default function reviewsPage(ctx: PageContext): Promise<Page> {
       const when = h("span", { class: "muted small review-date" });
       const replyArea = h("div", { class: "seller-reply" });
       const status = h("div", { class: "reply-status", attrs: { "aria-live": "polite" } });
-      let open = reopen.has(field);
-      // The order is read while the reply is typed (a failed read is read again on Send).
-      if (open && staff.role) orderOf(review.orderId).catch(() => null);
+      let open = false;
       // What this page sent, kept over a walk that read the review before the reply was mined.
       let sent: string | null = null;
       const item = h(
@@ -244,6 +238,14 @@ export default function reviewsPage(ctx: PageContext): Promise<Page> {
           if (!open || !staff.role) draw();
           else when.textContent = review.at === null ? "" : formatDate(review.at);
         },
+        // The box was open in the page when this render completed: open it here too, for the swap to carry its text.
+        reopen: () => {
+          if (open) return;
+          open = true;
+          // The order is read while the reply is typed (a failed read is read again on Send).
+          if (staff.role) orderOf(review.orderId).catch(() => null);
+          draw();
+        },
       };
     };
 
@@ -254,6 +256,11 @@ export default function reviewsPage(ctx: PageContext): Promise<Page> {
       });
       if (ctx.signal.aborted) return;
       show(all);
+      // The reply boxes open in the render the seller sees now, read as this render completes (a box opened while it
+      // read stays open): reopened here, the swap (./store-page.ts) carries their text, or holds it for a staff
+      // account (ui/kept-edits.ts heldEdit).
+      for (const box of Array.from(shown.querySelectorAll<HTMLTextAreaElement>("textarea[data-field^='reply:']")))
+        items.get((box.dataset.field as string).slice("reply:".length))?.reopen();
       progress.el.remove();
       productsLine.remove();
       if (all.length === 0)

@@ -4,7 +4,8 @@
 // contract keeps every reply and the product page shows the latest (client/orders.ts reviewsOf), so a new reply
 // replaces the one fans see. Sending needs the whole order, rebuilt as the Orders page rebuilds it
 // (client/orders.ts loadStoreOrders), read once, when a reply is first sent. A reply box the seller opened stays open
-// over a re-render of the page (another account, Retry), with what was typed (ui/kept-edits.ts carries it).
+// over a re-render of the page (another account, Retry), also one opened while the re-render reads, with what was
+// typed (ui/kept-edits.ts carries it).
 import { loadStoreProducts } from "../../client/catalog.ts";
 import { formatDate, shortAddress } from "../../client/format.ts";
 import { orderLabel } from "../../client/order-ref.ts";
@@ -256,9 +257,9 @@ export default function reviewsPage(ctx: PageContext): Promise<Page> {
       });
       if (ctx.signal.aborted) return;
       show(all);
-      // The reply boxes open in the render the seller sees now, read as this render completes (a box opened while it
-      // read stays open): reopened here, the swap (./store-page.ts) carries their text, or holds it for a staff
-      // account (ui/kept-edits.ts heldEdit).
+      // The reply boxes open in the render the seller sees now, read as this render completes (so a box opened while
+      // it read stays open): reopened here, the swap (./store-page.ts) carries their text, or, for an account that
+      // doesn't run the store, holds it (ui/kept-edits.ts heldEdit).
       for (const box of Array.from(shown.querySelectorAll<HTMLTextAreaElement>("textarea[data-field^='reply:']")))
         items.get((box.dataset.field as string).slice("reply:".length))?.reopen();
       progress.el.remove();

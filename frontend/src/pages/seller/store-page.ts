@@ -26,8 +26,9 @@ export type StorePageOptions = {
    * Fills `body` for `staff` (read fresh before each render). `body` is a fresh element holding the spinner: the
    * page shows it at once when no render is shown yet, else once this render finishes, if no newer one started.
    * `reload` renders again (after a save) and resolves to the body then shown. `shown` is the body the seller sees
-   * now (rows they added, tables they opened, boxes they opened), or the last render shown when an error box stands
-   * in its place; edited fields carry over by themselves.
+   * now (rows they added, tables they opened, boxes they opened), or the last completed render shown when an error
+   * box or a render that never completed stands in its place; edited fields carry over by themselves. A page reading
+   * `shown` for what to reopen reads it as its render ends, so what the seller opened meanwhile counts (./reviews.ts).
    */
   render: (
     staff: StaffContext,

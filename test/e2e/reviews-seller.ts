@@ -15,6 +15,7 @@ import { ROOT } from "../../scripts/cli/root.ts";
 import { testWallet } from "../../scripts/stack/accounts.ts";
 import { launchChromium, screenshot } from "./support/browser.ts";
 import { eventArgs, merchstand, protocolCalls } from "./support/chain.ts";
+import { controlsHolding, HELD } from "./support/held-text.ts";
 import { startTestStack, type TestStack } from "./support/stack.ts";
 import { testWalletScript } from "./support/wallet.ts";
 
@@ -249,6 +250,8 @@ describe("the seller answers reviews in Chromium (e2e)", function () {
     expect(await item.locator(".reply-form, .open-reply").count()).to.equal(0);
     expect(await item.locator("textarea:visible").count()).to.equal(0);
     expect(await page.locator("body").innerText()).to.not.contain(MANAGER_REPLY);
+    // innerText leaves out values: the control that holds the reply is hidden, disabled and outside any form.
+    expect(await controlsHolding(page, MANAGER_REPLY)).to.deep.equal(HELD);
 
     // The manager again: the box is back with what was typed, and nothing was sent meanwhile.
     await switchTo(MANAGER.address);
@@ -266,6 +269,45 @@ describe("the seller answers reviews in Chromium (e2e)", function () {
     expect(await repliesOnChain()).to.deep.equal([FIRST_REPLY, EDITED_REPLY, MANAGER_REPLY]);
 
     expect(await productReplies()).to.deep.equal([`Reply Desk Records replied: ${MANAGER_REPLY}`]);
+  });
+
+  it("keeps a reply box the seller opens, and its text, while the page renders again for another account", async () => {
+    const page = await reviewsPage();
+    const item = page.locator(`.seller-review[data-order="${orderId}"]`);
+    const role = page.locator(".seller-reviews-page .seller-head .badge.role");
+    // The render for the next account is held at its read of the store's products (getStoreProducts, an eth_call the
+    // page posts to the RPC), after it started: the page it replaces stays shown, and usable, meanwhile.
+    const selector = merchstand.getFunction("getStoreProducts")?.selector.slice(2);
+    if (!selector) throw new Error("no getStoreProducts in the ABI");
+    let release = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let reached = () => {};
+    const held = new Promise<void>((resolve) => {
+      reached = resolve;
+    });
+    await page.route("**/*", async (route) => {
+      const request = route.request();
+      if (request.method() === "POST" && request.postData()?.includes(selector)) {
+        reached();
+        await gate;
+      }
+      await route.fallback();
+    });
+    await page.evaluate(`window.__testWallet.setAccount(${JSON.stringify(MANAGER.address)})`);
+    await held;
+    // The seller opens the box in the page shown and types while the new render reads.
+    expect(await role.textContent()).to.equal("Owner");
+    await item.getByRole("button", { name: "Edit reply" }).click();
+    await item.getByLabel("Your new reply").fill(EDITED_REPLY);
+    release();
+
+    // The manager's render is in: the box is open, with the text.
+    await role.filter({ hasText: "Manager" }).waitFor();
+    expect(await item.locator(".reply-form textarea").count()).to.equal(1);
+    expect(await item.getByLabel("Your new reply").inputValue()).to.equal(EDITED_REPLY);
+    await page.unroute("**/*");
   });
 
   it("works at 375 px: nothing wider than the screen, the reply box usable, no axe violation", async () => {

@@ -30,6 +30,7 @@ import { merchstandAbi } from "../../frontend/src/generated/merchstand-abi.ts";
 import { productImages, storeLogo } from "../../scripts/seed/art.ts";
 import { testWallet } from "../../scripts/stack/accounts.ts";
 import { launchChromium, screenshot } from "./support/browser.ts";
+import { controlsHolding, HELD } from "./support/held-text.ts";
 import { orderIdOf } from "./support/orders.ts";
 import { startTestStack, type TestStack } from "./support/stack.ts";
 import { testWalletScript } from "./support/wallet.ts";
@@ -449,6 +450,8 @@ describe("seller dashboard in Chromium (e2e)", function () {
     await page.getByText("Only the store's owner can ask for verification.").waitFor();
     expect(await page.getByLabel("Link to your evidence").count()).to.equal(0);
     expect(await page.locator("body").innerText()).to.not.contain(evidence);
+    // innerText leaves out values: the control that holds the link is hidden, disabled and outside any form.
+    expect(await controlsHolding(page, evidence)).to.deep.equal(HELD);
     await switchTo(THIRD_SELLER);
     await page.locator(".get-verified .seller-head .badge.role", { hasText: "Owner" }).waitFor();
     expect(await page.getByLabel("Link to your evidence").inputValue()).to.equal(evidence);

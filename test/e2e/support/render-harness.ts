@@ -23,20 +23,23 @@ export async function startDevServer(): Promise<{ url: string; stop(): Promise<v
   return { url, stop: () => server.close() };
 }
 
+/** The store both page scripts below show (plain JavaScript text, `owner` bound by the script). */
+const STORE_SOURCE = `{
+    id: 7n, owner, payout: owner, currency: "0x0000000000000000000000000000000000000000", closed: false,
+    official: false, termsVersion: 1, terms: { arbiter: owner, shipWindow: 604800, deliveryWindow: 1209600 },
+    shippingKey: "0x", balance: 0n, productCount: 0n, name: "Race Records", metadataCid: "", officialEvidence: "",
+  }`;
+
 /**
  * The page script (plain JavaScript text: the test runner's transpiler may add helpers to a serialized function
  * that the page lacks). It mounts a store page built on storePage whose render writes the role it rendered for
- * and a small form; `window.harness` lets the test switch the connected account, settle renders one by one and make
- * the next one fail.
+ * and a small form; `window.harness` lets the test switch the connected account, settle renders one by one (or each
+ * as it starts, until `hold`) and make the next one fail.
  */
 const HARNESS_SOURCE = `async (owner) => {
   const { storePage } = await import("/src/pages/seller/store-page.ts");
   const { h } = await import("/src/ui/dom.ts");
-  const store = {
-    id: 7n, owner, payout: owner, currency: "0x0000000000000000000000000000000000000000", closed: false,
-    official: false, termsVersion: 1, terms: { arbiter: owner, shipWindow: 604800, deliveryWindow: 1209600 },
-    shippingKey: "0x", balance: 0n, productCount: 0n, name: "Race Records", metadataCid: "", officialEvidence: "",
-  };
+  const store = ${STORE_SOURCE};
   const listeners = new Set();
   const app = {
     account: null,
@@ -82,15 +85,70 @@ const HARNESS_SOURCE = `async (owner) => {
     async settle(i) { renders[i].resolve(); await drained(); },
     async connect(account) { app.account = account; for (const l of [...listeners]) l(); await drained(); },
     autoSettle() { auto = true; for (const r of renders) r.resolve(); },
+    hold() { auto = false; },
     failNext() { fail = true; },
   };
 }`;
 
-/** Opens a blank page on the dev server's origin and mounts the harness store page in it. */
-export async function mountHarness(page: Page, url: string): Promise<void> {
+/** Opens a blank page on the dev server's origin and runs the page script `source` in it. */
+async function mount(page: Page, url: string, source: string): Promise<void> {
   await page.route(`${url}/harness.html`, (route) =>
     route.fulfill({ contentType: "text/html", body: "<!doctype html><title>harness</title><body></body>" }),
   );
   await page.goto(`${url}/harness.html`);
-  await page.evaluate(`(${HARNESS_SOURCE})(${JSON.stringify(STORE_OWNER)})`);
+  await page.evaluate(`(${source})(${JSON.stringify(STORE_OWNER)})`);
 }
+
+/** Mounts the harness store page. */
+export const mountHarness = (page: Page, url: string): Promise<void> => mount(page, url, HARNESS_SOURCE);
+
+/**
+ * The page script that mounts the real "Get verified" page (frontend/src/pages/seller/get-verified.ts) on a fake
+ * chain: no wallet, no verification history, and every read of the store after the page's first one waits until the
+ * test answers it (`window.harness.answer(i, "unverified" | "official" | "gone")`, in the order the reads started);
+ * `window.harness.block()` is the dapp's refresh on a new block.
+ */
+const GET_VERIFIED_SOURCE = `async (owner) => {
+  const { default: getVerifiedPage } = await import("/src/pages/seller/get-verified.ts");
+  const store = ${STORE_SOURCE};
+  const reads = [];
+  let first = true;
+  const getStore = async () => {
+    if (first) {
+      first = false;
+      return store;
+    }
+    const gate = {};
+    gate.promise = new Promise((resolve) => { gate.resolve = resolve; });
+    reads.push(gate);
+    return gate.promise;
+  };
+  const app = {
+    account: null,
+    manifest: { deploymentBlock: 0, merchstand: "0x00000000000000000000000000000000000000cc", chainName: "Local",
+      chainId: 31337 },
+    chain: { getStore, getLogs: async () => [], read: async () => false },
+    currency: () => ({ symbol: "ETH", decimals: 18 }),
+    onChange() { return () => {}; },
+    explain: (error) => ({ kind: "unknown", message: String(error), retry: true }),
+  };
+  const controller = new AbortController();
+  const ctx = { app, layout: null, params: { storeId: "7" }, query: new URLSearchParams(), account: null,
+    signal: controller.signal };
+  const page = await getVerifiedPage(ctx);
+  document.body.replaceChildren(page.el);
+  const drained = () => new Promise((resolve) => setTimeout(resolve, 0));
+  window.harness = {
+    reads: () => reads.length,
+    async answer(i, what) {
+      const official = what === "official";
+      reads[i].resolve(what === "gone" ? null : { ...store, official,
+        officialEvidence: official ? "https://race.example/official" : "" });
+      await drained();
+    },
+    async block() { page.refresh(); await drained(); },
+  };
+}`;
+
+/** Mounts the "Get verified" page on its fake chain. */
+export const mountGetVerified = (page: Page, url: string): Promise<void> => mount(page, url, GET_VERIFIED_SOURCE);

@@ -4,7 +4,7 @@
 // being typed over a re-render (ui/kept-edits.ts). A new block updates the verification state and history in place,
 // so the form and the sentence its last request ended with stay as they are.
 import { loadOfficialHistory, type OfficialEvent } from "../../client/history.ts";
-import { LIMITS } from "../../client/protocol.ts";
+import { LIMITS, type Store } from "../../client/protocol.ts";
 import { requestVerificationTx } from "../../client/seller-actions.ts";
 import { checkEvidence } from "../../client/validation.ts";
 import type { Page, PageContext } from "../../page.ts";
@@ -18,15 +18,23 @@ import { storePage } from "./store-page.ts";
 export default async function getVerifiedPage(ctx: PageContext): Promise<Page> {
   const { app } = ctx;
   const storeId = BigInt(ctx.params.storeId as string);
-  // Block refreshes overlap: only the latest writes.
+  // The status reads (each render's, each new block's, the one after a request) overlap: only the latest writes.
   const refreshes = new Latest(ctx.signal);
+  /** Where the status goes: the state and history boxes of the newest render, and the store that render read. */
+  type Target = { state: HTMLElement; history: HTMLElement; store: Store };
+  let current: Target | null = null;
+  // The latest status read, for a render to wait until the newest one wrote.
+  let reading: Promise<void> = Promise.resolve();
 
-  /** Reads the store's mark and verification history into `state` and `history` (an error box with Retry in `state`). */
-  const fillStatus = async (state: HTMLElement, history: HTMLElement, signal: AbortSignal): Promise<void> => {
+  /**
+   * Reads the store's mark and verification history into the target's `state` and `history` (an error box with
+   * Retry in `state`). A store the chain doesn't answer for is shown as the render read it.
+   */
+  const fillStatus = async ({ state, history, store: known }: Target, signal: AbortSignal): Promise<void> => {
     try {
       const events = await loadOfficialHistory(app.chain, app.manifest.deploymentBlock, storeId);
-      const store = await app.chain.getStore(storeId);
-      if (signal.aborted || !store) return;
+      const store = (await app.chain.getStore(storeId)) ?? known;
+      if (signal.aborted) return;
       const last = events.at(-1);
       const pending = last?.kind === "requested";
       replace(
@@ -78,12 +86,12 @@ export default async function getVerifiedPage(ctx: PageContext): Promise<Page> {
     }
   };
 
-  /** Reads the state and history again into the render the page shows now. */
-  const refresh = async (): Promise<void> => {
+  /** Reads the state and history again into the newest render (an older read still going writes nothing). */
+  const refresh = (): Promise<void> => {
     const signal = refreshes.start();
-    const state = page.el.querySelector<HTMLElement>(".verify-state");
-    const history = page.el.querySelector<HTMLElement>(".verify-history");
-    if (state && history) await fillStatus(state, history, signal);
+    const mine = current ? fillStatus(current, signal) : Promise.resolve();
+    reading = mine;
+    return mine;
   };
 
   const requestForm = (staff: StaffContext): HTMLElement => {
@@ -220,8 +228,14 @@ export default async function getVerifiedPage(ctx: PageContext): Promise<Page> {
       history,
     );
     // The page is shown while the state is read (at once for the first render); a failed read shows in `state` with
-    // Retry, and the form stays usable.
-    await fillStatus(state, history, ctx.signal);
+    // Retry, and the form stays usable. A new block's read that starts meanwhile replaces this one: the render waits
+    // for the latest to write.
+    current = { state, history, store: staff.store };
+    void refresh();
+    for (let awaited: Promise<void> | null = null; awaited !== reading; ) {
+      awaited = reading;
+      await awaited;
+    }
   };
 
   const page = await storePage(ctx, {

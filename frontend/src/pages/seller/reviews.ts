@@ -4,7 +4,8 @@
 // contract keeps every reply and the product page shows the latest (client/orders.ts reviewsOf), so a new reply
 // replaces the one fans see. Sending needs the whole order, rebuilt as the Orders page rebuilds it
 // (client/orders.ts loadStoreOrders), read once, when a reply is first sent. A reply box the seller opened stays open
-// over a re-render of the page (another account, Retry), with what was typed (ui/kept-edits.ts carries it).
+// over a re-render of the page (another account, Retry), also one opened while the re-render reads, with what was
+// typed (ui/kept-edits.ts carries it).
 import { loadStoreProducts } from "../../client/catalog.ts";
 import { formatDate, shortAddress } from "../../client/format.ts";
 import { orderLabel } from "../../client/order-ref.ts";
@@ -24,10 +25,6 @@ export default function reviewsPage(ctx: PageContext): Promise<Page> {
   const { app } = ctx;
   const render = async (staff: StaffContext, body: HTMLElement, _reload: unknown, shown: HTMLElement) => {
     const { store } = staff;
-    // The reply boxes open in the render the seller sees now (their text is carried by the swap, ./store-page.ts).
-    const reopen = new Set(
-      Array.from(shown.querySelectorAll<HTMLTextAreaElement>("textarea[data-field]"), (t) => t.dataset.field),
-    );
     const progress = foundProgress(app, "Loading reviews…", "review");
     const productsLine = h("p", { class: "muted small reviews-products-read" });
     const list = h("ul", { class: "review-list seller-reviews" });
@@ -79,7 +76,7 @@ export default function reviewsPage(ctx: PageContext): Promise<Page> {
       progress.found(found.length);
     };
 
-    type ReviewItem = { el: HTMLElement; update: (review: StoreReview) => void };
+    type ReviewItem = { el: HTMLElement; update: (review: StoreReview) => void; reopen: () => void };
     const reviewItem = (initial: StoreReview): ReviewItem => {
       let review = initial;
       // Names the reply box in every render, so a re-render reopens it and the swap finds its text.
@@ -87,9 +84,7 @@ export default function reviewsPage(ctx: PageContext): Promise<Page> {
       const when = h("span", { class: "muted small review-date" });
       const replyArea = h("div", { class: "seller-reply" });
       const status = h("div", { class: "reply-status", attrs: { "aria-live": "polite" } });
-      let open = reopen.has(field);
-      // The order is read while the reply is typed (a failed read is read again on Send).
-      if (open && staff.role) orderOf(review.orderId).catch(() => null);
+      let open = false;
       // What this page sent, kept over a walk that read the review before the reply was mined.
       let sent: string | null = null;
       const item = h(
@@ -244,6 +239,14 @@ export default function reviewsPage(ctx: PageContext): Promise<Page> {
           if (!open || !staff.role) draw();
           else when.textContent = review.at === null ? "" : formatDate(review.at);
         },
+        // The box was open in the page when this render completed: open it here too, for the swap to carry its text.
+        reopen: () => {
+          if (open) return;
+          open = true;
+          // The order is read while the reply is typed (a failed read is read again on Send).
+          if (staff.role) orderOf(review.orderId).catch(() => null);
+          draw();
+        },
       };
     };
 
@@ -254,6 +257,11 @@ export default function reviewsPage(ctx: PageContext): Promise<Page> {
       });
       if (ctx.signal.aborted) return;
       show(all);
+      // The reply boxes open in the render the seller sees now, read as this render completes (so a box opened while
+      // it read stays open): reopened here, the swap (./store-page.ts) carries their text, or, for an account that
+      // doesn't run the store, holds it (ui/kept-edits.ts heldEdit).
+      for (const box of Array.from(shown.querySelectorAll<HTMLTextAreaElement>("textarea[data-field^='reply:']")))
+        items.get((box.dataset.field as string).slice("reply:".length))?.reopen();
       progress.el.remove();
       productsLine.remove();
       if (all.length === 0)

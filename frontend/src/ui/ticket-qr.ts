@@ -84,8 +84,12 @@ export function ticketQrBox(
       h("details", null, h("summary", { text: "Ticket text" }), code),
     );
     let drawn = -1;
+    let shown = false;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const tick = () => {
+      // The order page draws a new box when the order changes (pages/order.ts render): a replaced box stops here.
+      if (shown && !box.isConnected) return;
+      shown ||= box.isConnected;
       const now = Date.now();
       const step = ticketStep(now);
       if (step !== drawn) {

@@ -87,9 +87,9 @@ describe("door: the live code and its key (ticketCodeVerdict, ticketSigner)", ()
   });
 
   it("refuses a code three steps old as expired, and three steps ahead as dated ahead, in words for staff", () => {
-    expect(ticketCodeVerdict(pass(STEP - 3), NOW)).to.deep.equal({ ok: false, message: EXPIRED_CODE });
-    expect(ticketCodeVerdict(pass(STEP - 1000), NOW)).to.deep.equal({ ok: false, message: EXPIRED_CODE });
-    expect(ticketCodeVerdict(pass(STEP + 3), NOW)).to.deep.equal({ ok: false, message: EARLY_CODE });
+    expect(ticketCodeVerdict(pass(STEP - 3), NOW)).to.deep.equal({ ok: false, stale: true, message: EXPIRED_CODE });
+    expect(ticketCodeVerdict(pass(STEP - 1000), NOW)).to.deep.equal({ ok: false, stale: true, message: EXPIRED_CODE });
+    expect(ticketCodeVerdict(pass(STEP + 3), NOW)).to.deep.equal({ ok: false, stale: true, message: EARLY_CODE });
     // The oldest code accepted is refused once the door's clock moves one step on.
     expect(ticketCodeVerdict(pass(STEP - 2), (STEP + 1) * 30_000).ok).to.equal(false);
     expect(EXPIRED_CODE).to.match(/expired: ask the fan to show the live code on their order page/);
@@ -100,10 +100,15 @@ describe("door: the live code and its key (ticketCodeVerdict, ticketSigner)", ()
     const good = pass(STEP);
     const forged = "This ticket code wasn't made by the fan's ticket. Don't let it in.";
     // A copied code re-labelled with the door's step: its signature is for another step.
-    expect(ticketCodeVerdict({ ...pass(STEP - 5), step: STEP }, NOW)).to.deep.equal({ ok: false, message: forged });
+    expect(ticketCodeVerdict({ ...pass(STEP - 5), step: STEP }, NOW)).to.deep.equal({
+      ok: false,
+      stale: false,
+      message: forged,
+    });
     // The buyer's key and binding with a code signed by another phone's key.
     expect(ticketCodeVerdict({ ...good, codeSig: strangers.codeSig }, NOW)).to.deep.equal({
       ok: false,
+      stale: false,
       message: forged,
     });
     // The order id changed in the text.

@@ -8,6 +8,8 @@ import { TICKET_CATEGORY } from "./protocol.ts";
 import { codeSigner, TICKET_STEP_TOLERANCE, type TicketPass, ticketStep } from "./tickets.ts";
 
 export type Verdict = { ok: true } | { ok: false; message: string };
+/** `stale`: a genuine code of another time (the staff ask for the live one), not a forged one. */
+export type CodeVerdict = { ok: true } | { ok: false; stale: boolean; message: string };
 
 /**
  * Where an order's ticket is: "first" when its first line is a ticket, the only order checkIn accepts (it reads the
@@ -36,13 +38,13 @@ export const EARLY_CODE =
  * so a screenshot or a copied text stops working about a minute after it was shown. The key's binding to the
  * buyer is ticketVerdict's (it needs the order).
  */
-export function ticketCodeVerdict(pass: TicketPass, nowMs: number): Verdict {
+export function ticketCodeVerdict(pass: TicketPass, nowMs: number): CodeVerdict {
   if (codeSigner(pass)?.toLowerCase() !== pass.key.toLowerCase()) {
-    return { ok: false, message: "This ticket code wasn't made by the fan's ticket. Don't let it in." };
+    return { ok: false, stale: false, message: "This ticket code wasn't made by the fan's ticket. Don't let it in." };
   }
   const drift = pass.step - ticketStep(nowMs);
-  if (drift < -TICKET_STEP_TOLERANCE) return { ok: false, message: EXPIRED_CODE };
-  if (drift > TICKET_STEP_TOLERANCE) return { ok: false, message: EARLY_CODE };
+  if (drift < -TICKET_STEP_TOLERANCE) return { ok: false, stale: true, message: EXPIRED_CODE };
+  if (drift > TICKET_STEP_TOLERANCE) return { ok: false, stale: true, message: EARLY_CODE };
   return { ok: true };
 }
 

@@ -6,14 +6,7 @@
 // chain checks it in once (client/check-in.ts). A second scan says when it was first checked in: from the order's
 // TicketCheckedIn log (any door device), and from this device's own log.
 import { checkedInAt, checkInFloor, checkInTimeOf, checkInTx } from "../client/check-in.ts";
-import {
-  DeviceCheckIns,
-  EARLY_CODE,
-  EXPIRED_CODE,
-  loadTicketOrder,
-  ticketCodeVerdict,
-  ticketVerdict,
-} from "../client/door.ts";
+import { DeviceCheckIns, loadTicketOrder, ticketCodeVerdict, ticketVerdict } from "../client/door.ts";
 import { formatDate } from "../client/format.ts";
 import type { Product } from "../client/protocol.ts";
 import { MAX_TICKET_TEXT, parseTicket, ticketSigner } from "../client/tickets.ts";
@@ -91,11 +84,7 @@ export default async function doorPage(ctx: PageContext): Promise<Page> {
       // The live code first, on this device's clock: a stale screenshot is turned away before any chain read.
       const live = ticketCodeVerdict(pass, Date.now());
       if (!live.ok) {
-        verdict(
-          "stop",
-          live.message === EXPIRED_CODE || live.message === EARLY_CODE ? "Ask for the live code" : "Don't let in",
-          live.message,
-        );
+        verdict("stop", live.stale ? "Ask for the live code" : "Don't let in", live.message);
         return;
       }
       // The ticket names the order's block: one read. Without it the order is looked for through the history.

@@ -2,8 +2,9 @@
 // catalog: scripts/seed/drops.ts): a presale link fills its code and opens the presale to its holder, the discount and
 // the zone's rate are in the total before paying and on the order after; a pre-order shipped to Japan pays the
 // rest-of-world rate and says its ship date on every page; a timed drop counts down and opens when the chain's clock
-// passes its time; a delivered ticket's QR is checked in at the door once, and a second scan says when, on this
-// device and on another (reading the order from the one block its version 2 QR names); an order whose ticket is not
+// passes its time; a delivered ticket's live QR changes every 30 s (the browser's clock driven by the test), a code
+// replayed after its window is refused at the door, and the live one is checked in once, and a second scan says when,
+// on this device and on another (reading the order from the one block the QR names); an order whose ticket is not
 // its first item gets a sentence instead of a QR the door would refuse. axe-core finds no violation on the new parts.
 import { randomBytes } from "node:crypto";
 import { resolve } from "node:path";
@@ -228,115 +229,202 @@ describe("drops, zones, codes and tickets in Chromium (e2e)", function () {
     expect(await axe(page)).to.deep.equal([]);
   });
 
-  it("checks a ticket in at the door once, and says when on a second scan, on this device and another", async () => {
-    page = await open(TICKET_HOLDER.address, "#/orders");
-    await connect(page);
-    await page.locator(".order-row", { hasText: "Lantern Parade at the Fleece" }).first().waitFor({ timeout: 30_000 });
-    await page
-      .locator(".order-row", { hasText: "Lantern Parade at the Fleece" })
-      .first()
-      .getByRole("link")
-      .first()
-      .click();
-    await page.getByRole("button", { name: "Show my ticket QR" }).click();
-    const qr = page.locator("img.ticket-qr");
-    await qr.waitFor();
-    await page.waitForFunction(() => (document.querySelector("img.ticket-qr") as HTMLImageElement | null)?.complete);
-    const picture = await qr.screenshot();
-    const ticket = await page.locator(".ticket-text").evaluate((e) => e.textContent ?? "");
-    // Version 2 (docs/FORMATS.md "Ticket QR"): the order id, then the block it was placed in.
-    const [, id, qrBlock] = /^merchstand-ticket:2:\d+:0x[0-9a-f]{40}:(\d+):(\d+):0x[0-9a-f]{130}$/.exec(ticket) ?? [];
-    const orderId = BigInt(id ?? "0");
-    expect(orderId > 0n, `no order id in ${ticket}`).to.equal(true);
-    expect(await axe(page)).to.deep.equal([]);
-    // A ticket kept on the phone as version 1 (saved before the QR named its block) comes back as version 2 with the
-    // same signature: the QR shows at once, with no new wallet prompt, and the phone keeps the new text.
-    const chainId = Number(await rpc("eth_chainId"));
-    const key = `merchstand.ticket.${chainId}.${stack.merchstand.toLowerCase()}.${orderId}`;
-    const v1 = ticket.replace(/^merchstand-ticket:2:(\d+:0x[0-9a-f]{40}:\d+):\d+:/, "merchstand-ticket:1:$1:");
-    expect(v1).to.not.equal(ticket);
-    await page.evaluate(([k, text]) => localStorage.setItem(k as string, text as string), [key, v1]);
-    await page.reload();
-    await page.locator("img.ticket-qr").waitFor({ timeout: 30_000 });
-    expect(await page.locator(".ticket-text").evaluate((e) => e.textContent)).to.equal(ticket);
-    expect(await page.evaluate((k) => localStorage.getItem(k), key)).to.equal(ticket);
-    expect(await page.getByRole("button", { name: "Show my ticket QR" }).count()).to.equal(0);
-    await context.close();
+  /** A page of a new context whose clock starts at `time` (ms since 1970) and runs from there (Playwright's clock). */
+  async function openAt(account: string, hash: string, time: number): Promise<{ ctx: BrowserContext; p: Page }> {
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, bypassCSP: true });
+    await ctx.addInitScript({ content: testWalletScript({ rpcUrl: stack.rpcUrl, account }) });
+    await ctx.clock.install({ time });
+    return { ctx, p: await open(account, hash, ctx) };
+  }
 
-    // The concert is long after the sale: the check-in is 1,000 blocks past the deployment and the order.
-    await rpc("hardhat_mine", ["0x3e8"]);
-    // The door, from a photo of the phone's screen: checked in.
-    page = await open(DOOR_STAFF.address, `#/door/${storeId}`);
-    await connect(page);
-    expect(await axe(page)).to.deep.equal([]);
-    await page
-      .getByLabel("Photo of the ticket")
-      .setInputFiles({ name: "ticket.png", mimeType: "image/png", buffer: picture });
-    await page
-      .locator(".door-verdict.in", { hasText: `Let in: order ${orderReference(orderId)}` })
-      .waitFor({ timeout: 60_000 });
-    expect(await axe(page)).to.deep.equal([]);
+  /** The fan's live ticket text and its step (docs/FORMATS.md "Ticket QR", version 3). */
+  const LIVE =
+    /^merchstand-ticket:3:\d+:0x[0-9a-f]{40}:(?<id>\d+):(?<block>\d+):(?<key>0x[0-9a-f]{40}):0x[0-9a-f]{130}:(?<step>\d+):0x[0-9a-f]{130}$/;
+  const liveText = async (p: Page) => {
+    const text = await p.locator(".ticket-text").evaluate((e) => e.textContent ?? "");
+    const fields = LIVE.exec(text)?.groups;
+    if (!fields) throw new Error(`not a live ticket: ${text}`);
+    return {
+      text,
+      orderId: BigInt(fields.id ?? ""),
+      block: Number(fields.block),
+      key: fields.key,
+      step: Number(fields.step),
+    };
+  };
+  /** Waits until the fan's page shows a code other than `text`, drawn, and answers it. */
+  const nextCode = async (p: Page, text: string) => {
+    await p.waitForFunction((old) => {
+      const img = document.querySelector("img.ticket-qr") as HTMLImageElement | null;
+      return document.querySelector(".ticket-text")?.textContent !== old && img?.complete;
+    }, text);
+    return liveText(p);
+  };
 
-    // The same ticket again on this device: when it was first checked in.
-    await page.getByLabel("Ticket text").fill(ticket);
-    await page.getByRole("button", { name: "Check ticket" }).click();
-    const again = page.locator(".door-verdict.again", {
-      hasText: `Already checked in: order ${orderReference(orderId)}`,
-    });
-    await again.waitFor({ timeout: 30_000 });
-    expect(await again.textContent()).to.match(/First checked in .+, on this device\./);
+  /**
+   * A photo of the phone's QR with the text it holds, taken again if the page drew a new code (a step passed, or the
+   * order page drew its box anew) while it was taken.
+   */
+  const photo = async (p: Page) => {
+    for (let attempt = 1; ; attempt++) {
+      await p.waitForFunction(() => (document.querySelector("img.ticket-qr") as HTMLImageElement | null)?.complete);
+      const before = await liveText(p);
+      const picture = await p
+        .locator("img.ticket-qr")
+        .screenshot({ timeout: 10_000 })
+        .catch(() => null);
+      const after = await liveText(p);
+      if (picture && after.text === before.text) return { ...after, picture };
+      if (attempt === 5) throw new Error("the ticket QR never held still for a photo");
+    }
+  };
 
-    // And on another door device, which learns it from the chain.
-    const other = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  it("shows a live ticket code that changes every 30 s; the door refuses a replayed one and checks the live one in once", async () => {
+    const fanPhone = await openAt(TICKET_HOLDER.address, "#/orders", Date.now());
+    const fan = fanPhone.p;
+    page = fan;
     try {
-      await other.addInitScript({ content: testWalletScript({ rpcUrl: stack.rpcUrl, account: DOOR_STAFF.address }) });
-      const door2 = await open(DOOR_STAFF.address, `#/door/${storeId}`, other);
-      // Every eth_getLogs of the check-in's log this device sends, batched or not: where each starts; and the block
-      // range of each read of the order's OrderPlaced.
-      const checkInReads: number[] = [];
-      const placedReads: { from: number; to: number }[] = [];
-      door2.on("request", (r: Request) => {
-        if (r.method() !== "POST" || !r.url().startsWith(stack.rpcUrl)) return;
-        type Call = { method?: string; params?: { topics?: unknown[]; fromBlock?: string; toBlock?: string }[] };
-        let body: Call | Call[];
-        try {
-          body = JSON.parse(r.postData() ?? "null") as Call | Call[];
-        } catch {
-          return;
-        }
-        for (const c of Array.isArray(body) ? body : [body]) {
-          const filter = c?.method === "eth_getLogs" ? c.params?.[0] : undefined;
-          if (filter?.topics?.[0] === topicOf("TicketCheckedIn")) checkInReads.push(Number(filter.fromBlock));
-          if (filter?.topics?.[0] === topicOf("OrderPlaced"))
-            placedReads.push({ from: Number(filter.fromBlock), to: Number(filter.toBlock) });
-        }
-      });
-      await door2.getByLabel("Ticket text").fill(ticket);
-      await door2.getByRole("button", { name: "Check ticket" }).click();
-      const seen = door2.locator(".door-verdict.again", {
+      await connect(fan);
+      const row = fan.locator(".order-row", { hasText: "Lantern Parade at the Fleece" }).first();
+      await row.waitFor({ timeout: 30_000 });
+      await row.getByRole("link").first().click();
+      await fan.getByRole("button", { name: "Show my ticket QR" }).click();
+      await fan.locator("img.ticket-qr").waitFor();
+      await fan.waitForFunction(() => (document.querySelector("img.ticket-qr") as HTMLImageElement | null)?.complete);
+      const first = await liveText(fan);
+      expect(first.orderId > 0n, `no order id in ${first.text}`).to.equal(true);
+      const orderId = first.orderId;
+      expect(
+        await fan.getByText("Live code: it changes every 30 seconds, so a screenshot won't get in.").count(),
+      ).to.equal(1);
+      expect(await fan.locator(".ticket-countdown").textContent()).to.match(/^Changes in ([1-9]|[12]\d|30) s$/);
+      expect(await axe(fan)).to.deep.equal([]);
+
+      // Thirty seconds on, the phone shows a new code of a later step: the same device key, no wallet prompt.
+      await fan.clock.fastForward(30_000);
+      const second = await nextCode(fan, first.text);
+      expect(second.step).to.be.greaterThan(first.step);
+      expect([second.orderId, second.key]).to.deep.equal([orderId, first.key]);
+
+      // Reopened on the phone, the kept binding draws the live code at once, with no new prompt.
+      await fan.reload();
+      await fan.locator("img.ticket-qr").waitFor({ timeout: 30_000 });
+      expect((await liveText(fan)).key).to.equal(first.key);
+      expect(await fan.getByRole("button", { name: "Show my ticket QR" }).count()).to.equal(0);
+      // An old static ticket kept on the phone (version 2) is not shown: the page asks the wallet for a live one.
+      const chainId = Number(await rpc("eth_chainId"));
+      const key = `merchstand.ticket.${chainId}.${stack.merchstand.toLowerCase()}.${orderId}`;
+      const kept = await fan.evaluate((k) => localStorage.getItem(k), key);
+      const v2 = `merchstand-ticket:2:${chainId}:${stack.merchstand.toLowerCase()}:${orderId}:${first.block}:0x${"ab".repeat(65)}`;
+      await fan.evaluate(([k, text]) => localStorage.setItem(k as string, text as string), [key, v2]);
+      await fan.reload();
+      await fan.getByRole("button", { name: "Show my ticket QR" }).waitFor({ timeout: 30_000 });
+      expect(await fan.locator("img.ticket-qr").count()).to.equal(0);
+      await fan.evaluate(([k, text]) => localStorage.setItem(k as string, text as string), [key, kept]);
+      await fan.reload();
+      await fan.locator("img.ticket-qr").waitFor({ timeout: 30_000 });
+
+      // The concert is long after the sale: the check-in is 1,000 blocks past the deployment and the order.
+      await rpc("hardhat_mine", ["0x3e8"]);
+      // The door's clock is 90 s past the moment the first code was shown: three steps on, so that code (a screenshot
+      // posted online, say) has expired.
+      const shownAt = await fan.evaluate(() => Date.now());
+      const door = await openAt(DOOR_STAFF.address, `#/door/${storeId}`, shownAt + 90_000);
+      context = door.ctx;
+      page = door.p;
+      await connect(page);
+      expect(await axe(page)).to.deep.equal([]);
+      await page.getByLabel("Ticket text").fill(first.text);
+      await page.getByRole("button", { name: "Check ticket" }).click();
+      const expired = page.locator(".door-verdict.stop", { hasText: "Ask for the live code" });
+      await expired.waitFor({ timeout: 30_000 });
+      expect(await expired.textContent()).to.include(
+        "This ticket code has expired: ask the fan to show the live code on their order page. If it keeps expiring, the phone's clock may be wrong.",
+      );
+      // An old static ticket is refused with the sentence too.
+      await page.getByLabel("Ticket text").fill(v2);
+      await page.getByRole("button", { name: "Check ticket" }).click();
+      await page.locator(".door-verdict.stop", { hasText: "old ticket code that never changes" }).waitFor();
+
+      // The phone's clock moves on as time does: its live code now, from a photo of the phone's screen, is checked in.
+      const before = await liveText(fan);
+      await fan.clock.fastForward(90_000);
+      expect((await nextCode(fan, before.text)).step).to.be.at.least(first.step + 3);
+      const { picture, ...live } = await photo(fan);
+      await page
+        .getByLabel("Photo of the ticket")
+        .setInputFiles({ name: "ticket.png", mimeType: "image/png", buffer: picture });
+      await page
+        .locator(".door-verdict.in", { hasText: `Let in: order ${orderReference(orderId)}` })
+        .waitFor({ timeout: 60_000 });
+      expect(await axe(page)).to.deep.equal([]);
+      const ticket = live.text;
+      const qrBlock = live.block;
+
+      // The same ticket again on this device: when it was first checked in.
+      await page.getByLabel("Ticket text").fill(ticket);
+      await page.getByRole("button", { name: "Check ticket" }).click();
+      const again = page.locator(".door-verdict.again", {
         hasText: `Already checked in: order ${orderReference(orderId)}`,
       });
-      await seen.waitFor({ timeout: 30_000 });
-      expect(await seen.textContent()).to.match(/First checked in .+, at another door\./);
-      // The time came from the order's own blocks on, not from a scan of the chain since the deployment.
-      const [placed] = (await rpc("eth_getLogs", [
-        { address: stack.merchstand, topics: [topicOf("OrderPlaced"), uintTopic(orderId)], fromBlock: "0x0" },
-      ])) as { blockNumber: string }[];
-      const placedBlock = Number(placed?.blockNumber);
-      expect(placedBlock > 0, "the ticket's OrderPlaced log").to.equal(true);
-      // The QR named that block, and this door read the order from it alone: no scan of the chain's history.
-      expect(Number(qrBlock)).to.equal(placedBlock);
-      expect(placedReads).to.deep.equal([{ from: placedBlock, to: placedBlock }]);
-      expect(checkInReads, "the other door read the check-in log").to.not.be.empty;
-      for (const from of checkInReads) expect(from).to.be.at.least(placedBlock);
+      await again.waitFor({ timeout: 30_000 });
+      expect(await again.textContent()).to.match(/First checked in .+, on this device\./);
 
-      // A ticket signed by someone else is refused.
-      const forged = ticket.replace(/0x[0-9a-f]{130}$/, `0x${"1b".repeat(65)}`);
-      await door2.getByLabel("Ticket text").fill(forged);
-      await door2.getByRole("button", { name: "Check ticket" }).click();
-      await door2.locator(".door-verdict.stop").waitFor({ timeout: 30_000 });
+      // And on another door device, on the same time as this one, which learns it from the chain.
+      const other = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+      try {
+        await other.addInitScript({ content: testWalletScript({ rpcUrl: stack.rpcUrl, account: DOOR_STAFF.address }) });
+        await other.clock.install({ time: await page.evaluate(() => Date.now()) });
+        const door2 = await open(DOOR_STAFF.address, `#/door/${storeId}`, other);
+        // Every eth_getLogs of the check-in's log this device sends, batched or not: where each starts; and the block
+        // range of each read of the order's OrderPlaced.
+        const checkInReads: number[] = [];
+        const placedReads: { from: number; to: number }[] = [];
+        door2.on("request", (r: Request) => {
+          if (r.method() !== "POST" || !r.url().startsWith(stack.rpcUrl)) return;
+          type Call = { method?: string; params?: { topics?: unknown[]; fromBlock?: string; toBlock?: string }[] };
+          let body: Call | Call[];
+          try {
+            body = JSON.parse(r.postData() ?? "null") as Call | Call[];
+          } catch {
+            return;
+          }
+          for (const c of Array.isArray(body) ? body : [body]) {
+            const filter = c?.method === "eth_getLogs" ? c.params?.[0] : undefined;
+            if (filter?.topics?.[0] === topicOf("TicketCheckedIn")) checkInReads.push(Number(filter.fromBlock));
+            if (filter?.topics?.[0] === topicOf("OrderPlaced"))
+              placedReads.push({ from: Number(filter.fromBlock), to: Number(filter.toBlock) });
+          }
+        });
+        await door2.getByLabel("Ticket text").fill(ticket);
+        await door2.getByRole("button", { name: "Check ticket" }).click();
+        const seen = door2.locator(".door-verdict.again", {
+          hasText: `Already checked in: order ${orderReference(orderId)}`,
+        });
+        await seen.waitFor({ timeout: 30_000 });
+        expect(await seen.textContent()).to.match(/First checked in .+, at another door\./);
+        // The time came from the order's own blocks on, not from a scan of the chain since the deployment.
+        const [placed] = (await rpc("eth_getLogs", [
+          { address: stack.merchstand, topics: [topicOf("OrderPlaced"), uintTopic(orderId)], fromBlock: "0x0" },
+        ])) as { blockNumber: string }[];
+        const placedBlock = Number(placed?.blockNumber);
+        expect(placedBlock > 0, "the ticket's OrderPlaced log").to.equal(true);
+        // The QR named that block, and this door read the order from it alone: no scan of the chain's history.
+        expect(Number(qrBlock)).to.equal(placedBlock);
+        expect(placedReads).to.deep.equal([{ from: placedBlock, to: placedBlock }]);
+        expect(checkInReads, "the other door read the check-in log").to.not.be.empty;
+        for (const from of checkInReads) expect(from).to.be.at.least(placedBlock);
+
+        // A ticket signed by someone else is refused.
+        const forged = ticket.replace(/0x[0-9a-f]{130}$/, `0x${"1b".repeat(65)}`);
+        await door2.getByLabel("Ticket text").fill(forged);
+        await door2.getByRole("button", { name: "Check ticket" }).click();
+        await door2.locator(".door-verdict.stop").waitFor({ timeout: 30_000 });
+      } finally {
+        await other.close();
+      }
     } finally {
-      await other.close();
+      await fanPhone.ctx.close();
     }
   });
 

@@ -2,7 +2,7 @@
 // isCheckedIn flag first (a ticket not checked in reads no log); then the check-in's block searched with isCheckedIn
 // at past blocks and its log read alone; where the chain keeps no past state, the order's TicketCheckedIn log read by
 // scan from the order's delivery on (checkInFloor), never from the deployment: on a capped provider over an old chain
-// a scan from the deployment is what made a second scan at the door slow. Likewise the door reads a version 2 ticket's
+// a scan from the deployment is what made a second scan at the door slow. Likewise the door reads a ticket's
 // order from the one block its QR names (client/door.ts loadTicketOrder), and a cart order with a ticket is placed
 // ticket first (client/checkout.ts buildCartOrders), the only order checkIn accepts.
 import { expect } from "chai";
@@ -15,9 +15,10 @@ import { loadTicketOrder, ticketPlacement } from "../../frontend/src/client/door
 import { loadOrder } from "../../frontend/src/client/orders.ts";
 import { cartArg, orderArg, packLine, TICKET_CATEGORY } from "../../frontend/src/client/protocol.ts";
 import type { FetchLike } from "../../frontend/src/client/rpc.ts";
-import { parseTicket, ticketText, ticketTypedData } from "../../frontend/src/client/tickets.ts";
+import { bindTicketKey, liveTicketText, parseTicket, ticketStep } from "../../frontend/src/client/tickets.ts";
 import type { Receipt } from "../../frontend/src/client/transactions.ts";
 import { ADDRESS, connection, deployCatalog, networkHelpers, providerFetch, SHIRT_PRICE } from "./support/fixture.ts";
+import { walletSigner } from "./support/wallet-sign.ts";
 
 type Call = {
   id: number;
@@ -175,13 +176,13 @@ describe("check-in time at the door (client/check-in.ts)", function () {
   });
 
   describe("the door's read of a scanned ticket's order (client/door.ts loadTicketOrder)", () => {
-    /** The ticket of `f`'s order as its QR reads, version 2 naming `block` or version 1 (null), parsed as the door does. */
+    /** The live ticket of `f`'s order as its QR reads, naming `block` or none (null), parsed as the door does. */
     async function scanned(f: Awaited<ReturnType<typeof delivered>>, block: number | null) {
       const chainId = Number((await connection.provider.request({ method: "eth_chainId", params: [] })) as string);
-      const typed = ticketTypedData(chainId, f.address, f.id);
-      const signature = await f.buyer.signTypedData(typed.domain, { Ticket: [...typed.types.Ticket] }, typed.message);
-      const text = ticketText({ chainId, contract: f.address, orderId: f.id, placedBlock: block, signature });
-      return parseTicket(text, { chainId, contract: f.address });
+      const deployment = { chainId, contract: f.address };
+      const binding = await bindTicketKey(walletSigner(f.buyer), chainId, f.address, f.id);
+      const text = liveTicketText(binding, deployment, f.id, block, ticketStep(Date.now()));
+      return parseTicket(text, deployment);
     }
 
     /** A fresh door device (no log cache) loads the ticket's order: what it got, and the eth_getLogs ranges it sent. */
@@ -194,7 +195,7 @@ describe("check-in time at the door (client/check-in.ts)", function () {
       return { record, ranges: fetch.ranges, placed: fetch.placed, scans };
     }
 
-    it("reads a version 2 ticket's order from its one block: no eth_getLogs spans more than one block", async () => {
+    it("reads a ticket's order from the one block it names: no eth_getLogs spans more than one block", async () => {
       const f = await delivered(true);
       await mine(200, true);
       const v2 = await door(f, f.placed);
@@ -204,7 +205,7 @@ describe("check-in time at the door (client/check-in.ts)", function () {
       expect(v2.scans).to.equal(0);
       for (const range of v2.ranges) expect(range.to, "a one-block read").to.equal(range.from);
 
-      // A version 1 ticket (a QR saved before) still works, by the scan from the deployment.
+      // A ticket without the block (the phone didn't know it) still works, by the scan from the deployment.
       const v1 = await door(f, null);
       expect(v1.record?.id).to.equal(f.id);
       expect(v1.scans).to.equal(1);

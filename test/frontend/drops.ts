@@ -1,6 +1,6 @@
 // The fan side of the drop toolkit without a browser: a drop's phases on the chain's clock, zones from hostile
 // metadata and the rate a country pays, code text for links (round trip, and every malformed form refused in words),
-// discounts and code problems as the contract counts them, and a ticket's signature tied to its buyer.
+// discounts and code problems as the contract counts them. Tickets: test/frontend/tickets.ts.
 import { expect } from "chai";
 import { Signature, Wallet } from "ethers";
 import { purchaseCall } from "../../frontend/src/client/checkout.ts";
@@ -17,7 +17,6 @@ import {
 import { ChainClock, countdownText, dropPhase, isOnSale, isPreOrder } from "../../frontend/src/client/drops.ts";
 import { codeProblem, discountFor } from "../../frontend/src/client/order-extras.ts";
 import { orderFromPlaced, placedWords } from "../../frontend/src/client/protocol.ts";
-import { parseTicket, ticketSigner, ticketText, ticketTypedData } from "../../frontend/src/client/tickets.ts";
 import { checkOrderZone, shippingFor, validateZones, zoneOf } from "../../frontend/src/client/zones.ts";
 
 const CONTRACT = "0x5FbDB2315678afecb367f032d93F642f64180aa3";
@@ -222,21 +221,6 @@ describe("codes (client/code-text.ts, client/order-extras.ts)", () => {
     expect(codeProblem(code, { ...check, productIds: [16n] })).to.equal(
       "This code is only for Friday Drop Tee, which isn't in this checkout.",
     );
-  });
-});
-
-describe("tickets (client/tickets.ts)", () => {
-  it("recovers the buyer from a signed ticket and refuses other deployments and garbage", async () => {
-    const typed = ticketTypedData(31337, CONTRACT, 42n);
-    const signature = await fan.signTypedData(typed.domain, { Ticket: [...typed.types.Ticket] }, typed.message);
-    const text = ticketText({ chainId: 31337, contract: CONTRACT, orderId: 42n, placedBlock: 5, signature });
-    const pass = parseTicket(text, { chainId: 31337, contract: CONTRACT });
-    expect(pass.orderId).to.equal(42n);
-    expect(ticketSigner(pass)?.toLowerCase()).to.equal(fan.address.toLowerCase());
-    // The same signature for another order recovers to a stranger.
-    expect(ticketSigner({ ...pass, orderId: 43n })?.toLowerCase()).not.to.equal(fan.address.toLowerCase());
-    expect(() => parseTicket(text, { chainId: 1, contract: CONTRACT })).to.throw(/another Merchstand/);
-    expect(() => parseTicket("hello", { chainId: 31337, contract: CONTRACT })).to.throw(/not a Merchstand ticket/);
   });
 });
 

@@ -1,13 +1,15 @@
-// What the door page (pages/door.ts) decides about a scanned ticket before it asks the chain to check it in: the
-// signer is the order's buyer, the order is this store's and a ticket, delivered, and not refunded or cancelled.
+// What the door page (pages/door.ts) decides about a scanned ticket before it asks the chain to check it in: the live
+// code is signed by the ticket's device key for the door's current step, the key is bound by the order's buyer, the order is this store's and a ticket, delivered, and not refunded or cancelled.
 // Also the door device's own log of check-ins, so a second scan on this device is answered even offline.
 // No DOM here.
 import type { Chain } from "./chain.ts";
 import { loadOrder, type OrderRecord, rulingState } from "./orders.ts";
 import { TICKET_CATEGORY } from "./protocol.ts";
-import type { TicketPass } from "./tickets.ts";
+import { codeSigner, TICKET_STEP_TOLERANCE, type TicketPass, ticketStep } from "./tickets.ts";
 
 export type Verdict = { ok: true } | { ok: false; message: string };
+/** `stale`: a genuine code of another time (the staff ask for the live one), not a forged one. */
+export type CodeVerdict = { ok: true } | { ok: false; stale: boolean; message: string };
 
 /**
  * Where an order's ticket is: "first" when its first line is a ticket, the only order checkIn accepts (it reads the
@@ -23,9 +25,32 @@ export function ticketPlacement(
   return lines.some((line) => categoryOf(line.productId) === TICKET_CATEGORY) ? "later" : "none";
 }
 
+/** Said of a code older than the door's step allows. */
+export const EXPIRED_CODE =
+  "This ticket code has expired: ask the fan to show the live code on their order page. If it keeps expiring, the phone's clock may be wrong.";
+/** Said of a code for a step after the door's own. */
+export const EARLY_CODE =
+  "This ticket code is dated ahead of this door's clock: ask the fan to show the live code on their order page. If it happens again, the phone's clock (or this device's) may be wrong.";
+
 /**
- * The order a scanned ticket names, rebuilt from the chain: a version 2 ticket names the block it was placed in, so
- * one `eth_getLogs` of that block finds it (client/placed.ts findPlaced); a version 1 ticket, or a block that doesn't
+ * Whether a ticket's live code holds at the door's time `nowMs` (Date.now()), before any chain read: its code is
+ * signed by the device key the ticket names, for a step within TICKET_STEP_TOLERANCE of the door's own (clock skew),
+ * so a screenshot or a copied text stops working about a minute after it was shown. The key's binding to the
+ * buyer is ticketVerdict's (it needs the order).
+ */
+export function ticketCodeVerdict(pass: TicketPass, nowMs: number): CodeVerdict {
+  if (codeSigner(pass)?.toLowerCase() !== pass.key.toLowerCase()) {
+    return { ok: false, stale: false, message: "This ticket code wasn't made by the fan's ticket. Don't let it in." };
+  }
+  const drift = pass.step - ticketStep(nowMs);
+  if (drift < -TICKET_STEP_TOLERANCE) return { ok: false, stale: true, message: EXPIRED_CODE };
+  if (drift > TICKET_STEP_TOLERANCE) return { ok: false, stale: true, message: EARLY_CODE };
+  return { ok: true };
+}
+
+/**
+ * The order a scanned ticket names, rebuilt from the chain: the ticket names the block it was placed in, so one
+ * `eth_getLogs` of that block finds it (client/placed.ts findPlaced); a ticket without it, or a block that doesn't
  * hold it, is found by a scan from the deployment, and `onScan` hears when that starts.
  */
 export function loadTicketOrder(
@@ -38,8 +63,9 @@ export function loadTicketOrder(
 }
 
 /**
- * Whether `record` (rebuilt from the chain) is a ticket `signer` may walk in with at `storeId`'s door. The chain's
- * check-in (checkIn) has the last word; this gives the staff a reason in words first.
+ * Whether `record` (rebuilt from the chain) is a ticket `signer` (the wallet that bound the ticket's device key,
+ * client/tickets.ts ticketSigner) may walk in with at `storeId`'s door. The chain's check-in (checkIn) has the last
+ * word; this gives the staff a reason in words first.
  */
 export function ticketVerdict(
   record: OrderRecord,

@@ -1,127 +1,216 @@
-// A ticket at the door: the text of the QR the fan's phone shows (the order id, signed by the buyer's wallet for
-// this chain and contract, EIP-712), its parsing (hostile: it comes from a camera or a paste) and the check that
-// the signer is the order's buyer. The door page (pages/door.ts) then checks the order on chain and checks it in.
-// No DOM here.
-import { verifyTypedData } from "ethers/hash";
+// A ticket at the door: the live text of the QR the fan's phone shows, its parsing (hostile: it comes from a camera
+// or a paste) and the signatures the door checks. The buyer's wallet binds a key made on the fan's phone to the order
+// once (EIP-712 `Ticket(orderId, key)`); that device key then signs the current 30-second step (`TicketCode(orderId,
+// step)`) with no prompt, so the code changes every 30 seconds and a screenshot stops working a minute later.
+// The door page (pages/door.ts) checks the code (client/door.ts ticketCodeVerdict), then the order on chain, and
+// checks it in. No DOM here.
+import { randomBytes, SigningKey } from "ethers/crypto";
+import { TypedDataEncoder, verifyTypedData } from "ethers/hash";
+import { computeAddress } from "ethers/transaction";
 import { FanFacingError } from "./errors.ts";
 
 /**
- * `merchstand-ticket:2:<chainId>:<contract>:<orderId>:<placedBlock>:<signature>` (docs/FORMATS.md "Ticket QR"); the
- * version digit changes with the format. `placedBlock` is the block of the order's OrderPlaced log, an unsigned hint
- * outside the signature: the door reads that one block (client/placed.ts findPlaced) and checks the log it finds there,
- * and a wrong block only costs the scan from the deployment. Version 1 has no block; it is still read (QRs saved or
- * screenshotted before), and the door finds those orders by the scan.
+ * `merchstand-ticket:3:<chainId>:<contract>:<orderId>:<placedBlock>:<key>:<walletSig>:<step>:<codeSig>`
+ * (docs/FORMATS.md "Ticket QR"); the version digit changes with the format. `placedBlock` is the block of the order's
+ * OrderPlaced log, an unsigned hint (0: not known): the door reads that one block (client/placed.ts findPlaced).
  */
-const V1 =
-  /^merchstand-ticket:1:(?<chainId>[1-9]\d{0,15}):(?<contract>0x[0-9a-fA-F]{40}):(?<orderId>[1-9]\d{0,77}):(?<signature>0x[0-9a-fA-F]{130})$/;
-const V2 =
-  /^merchstand-ticket:2:(?<chainId>[1-9]\d{0,15}):(?<contract>0x[0-9a-fA-F]{40}):(?<orderId>[1-9]\d{0,77}):(?<block>[1-9]\d{0,12}):(?<signature>0x[0-9a-fA-F]{130})$/;
+const V3 =
+  /^merchstand-ticket:3:(?<chainId>[1-9]\d{0,15}):(?<contract>0x[0-9a-f]{40}):(?<orderId>[1-9]\d{0,77}):(?<block>0|[1-9]\d{0,12}):(?<key>0x[0-9a-f]{40}):(?<walletSig>0x[0-9a-f]{130}):(?<step>[1-9]\d{0,11}):(?<codeSig>0x[0-9a-f]{130})$/;
+/** Versions 1 and 2: the buyer's signature alone, the same text forever, so a copy of it worked as well. */
+const STATIC = /^merchstand-ticket:[12]:/;
 /** The highest block a ticket may name: a trillion blocks, 250 years of 8 ms blocks. Any more is not a real chain's. */
 export const MAX_TICKET_BLOCK = 1_000_000_000_000;
-/** The longest payload a door accepts (a QR of the format above is ~245 characters). */
-export const MAX_TICKET_TEXT = 400;
+/** The longest payload a door accepts: version 3 with every field at its longest is 494 characters (~400 in use). */
+export const MAX_TICKET_TEXT = 500;
+/** How long one live code lasts. */
+export const TICKET_STEP_SECONDS = 30;
+/** How many steps a code may be behind or ahead of the door's clock: about a minute of skew either way. */
+export const TICKET_STEP_TOLERANCE = 2;
 
-/** `placedBlock`: where the order was placed (version 2), null for a version 1 ticket. */
+/** The 30-second step of a time in milliseconds since 1970 (Date.now()). */
+export function ticketStep(nowMs: number): number {
+  return Math.floor(nowMs / 1000 / TICKET_STEP_SECONDS);
+}
+
+/** A parsed version 3 ticket. `placedBlock`: null when the phone didn't know it (written 0). `key`: the device key's address. */
 export type TicketPass = {
   chainId: number;
   contract: string;
   orderId: bigint;
   placedBlock: number | null;
-  signature: string;
+  key: string;
+  walletSig: string;
+  step: number;
+  codeSig: string;
 };
 
-/** The EIP-712 typed data a buyer signs for one order's ticket (domain: this deployment). */
-export function ticketTypedData(chainId: number, contract: string, orderId: bigint) {
+const DOMAIN_TYPE = [
+  { name: "name", type: "string" },
+  { name: "version", type: "string" },
+  { name: "chainId", type: "uint256" },
+  { name: "verifyingContract", type: "address" },
+] as const;
+/** Version "2": a version 1/2 signature of `Ticket(uint256 orderId)` never verifies as the new types. */
+const domainOf = (chainId: number, contract: string) => ({
+  name: "Merchstand ticket",
+  version: "2",
+  chainId,
+  verifyingContract: contract,
+});
+const TICKET_TYPES = {
+  Ticket: [
+    { name: "orderId", type: "uint256" },
+    { name: "key", type: "address" },
+  ],
+};
+const CODE_TYPES = {
+  TicketCode: [
+    { name: "orderId", type: "uint256" },
+    { name: "step", type: "uint64" },
+  ],
+};
+
+/** What the buyer's wallet signs once per device (eth_signTypedData_v4): this device key may show the order's ticket. */
+export function ticketTypedData(chainId: number, contract: string, orderId: bigint, key: string) {
   return {
-    types: {
-      EIP712Domain: [
-        { name: "name", type: "string" },
-        { name: "version", type: "string" },
-        { name: "chainId", type: "uint256" },
-        { name: "verifyingContract", type: "address" },
-      ],
-      Ticket: [{ name: "orderId", type: "uint256" }],
-    },
+    types: { EIP712Domain: [...DOMAIN_TYPE], Ticket: [...TICKET_TYPES.Ticket] },
     primaryType: "Ticket",
-    domain: { name: "Merchstand ticket", version: "1", chainId, verifyingContract: contract },
-    message: { orderId: orderId.toString() },
+    domain: domainOf(chainId, contract),
+    message: { orderId: orderId.toString(), key },
   } as const;
 }
 
-/** The QR's text: version 2 when the pass names its block, else version 1. */
+/** The QR's text. */
 export function ticketText(pass: TicketPass): string {
-  const head = `${pass.chainId}:${pass.contract.toLowerCase()}:${pass.orderId}`;
-  const signature = pass.signature.toLowerCase();
-  return pass.placedBlock === null
-    ? `merchstand-ticket:1:${head}:${signature}`
-    : `merchstand-ticket:2:${head}:${pass.placedBlock}:${signature}`;
+  return [
+    "merchstand-ticket:3",
+    pass.chainId,
+    pass.contract.toLowerCase(),
+    pass.orderId,
+    pass.placedBlock ?? 0,
+    pass.key.toLowerCase(),
+    pass.walletSig.toLowerCase(),
+    pass.step,
+    pass.codeSig.toLowerCase(),
+  ].join(":");
 }
 
 const NOT_A_TICKET = "That is not a Merchstand ticket.";
-/** The named groups of V1 and V2 (`block` in V2 only). */
-type TicketFields = { chainId: string; contract: string; orderId: string; block?: string; signature: string };
+/** What the door says to an old, static ticket (docs/FORMATS.md "Ticket QR"). */
+export const STATIC_TICKET =
+  "This is an old ticket code that never changes, so a copy of it could be anyone's. Ask the fan to open their order page and show the live ticket code there.";
+type TicketFields = Record<
+  "chainId" | "contract" | "orderId" | "block" | "key" | "walletSig" | "step" | "codeSig",
+  string
+>;
 
-/** Reads a scanned or pasted ticket (version 2 or 1); anything else is a sentence for the door staff. */
+/** Reads a scanned or pasted ticket (version 3); anything else is a sentence for the door staff. */
 export function parseTicket(text: string, expected: { chainId: number; contract: string }): TicketPass {
   const trimmed = text.trim();
   if (trimmed.length > MAX_TICKET_TEXT) throw new FanFacingError("revert", NOT_A_TICKET);
-  const groups = (V2.exec(trimmed) ?? V1.exec(trimmed))?.groups as TicketFields | undefined;
-  if (!groups) throw new FanFacingError("revert", NOT_A_TICKET);
-  const placedBlock = groups.block === undefined ? null : Number(groups.block);
-  if (placedBlock !== null && placedBlock > MAX_TICKET_BLOCK) throw new FanFacingError("revert", NOT_A_TICKET);
-  if (
-    Number(groups.chainId) !== expected.chainId ||
-    groups.contract.toLowerCase() !== expected.contract.toLowerCase()
-  ) {
+  const groups = V3.exec(trimmed)?.groups as TicketFields | undefined;
+  if (!groups) throw new FanFacingError("revert", STATIC.test(trimmed) ? STATIC_TICKET : NOT_A_TICKET);
+  const placedBlock = Number(groups.block);
+  if (placedBlock > MAX_TICKET_BLOCK) throw new FanFacingError("revert", NOT_A_TICKET);
+  if (Number(groups.chainId) !== expected.chainId || groups.contract !== expected.contract.toLowerCase()) {
     throw new FanFacingError("revert", "This ticket is for another Merchstand (another network or deployment).");
   }
   return {
     chainId: Number(groups.chainId),
     contract: groups.contract,
     orderId: BigInt(groups.orderId),
-    placedBlock,
-    signature: groups.signature,
+    placedBlock: placedBlock === 0 ? null : placedBlock,
+    key: groups.key,
+    walletSig: groups.walletSig,
+    step: Number(groups.step),
+    codeSig: groups.codeSig,
   };
 }
 
-/** The address that signed the ticket, or null when the signature does not recover. */
-export function ticketSigner(pass: TicketPass): string | null {
-  const typed = ticketTypedData(pass.chainId, pass.contract, pass.orderId);
+/** The address whose wallet bound the pass's device key to its order (the buyer, if genuine); null if none recovers. */
+export function ticketSigner(pass: Pick<TicketPass, "chainId" | "contract" | "orderId" | "key" | "walletSig">) {
   try {
-    return verifyTypedData(typed.domain, { Ticket: [...typed.types.Ticket] }, typed.message, pass.signature);
+    const message = { orderId: pass.orderId, key: pass.key };
+    return verifyTypedData(domainOf(pass.chainId, pass.contract), TICKET_TYPES, message, pass.walletSig);
   } catch {
     return null;
   }
 }
 
-/** Asks the buyer's wallet to sign the ticket of `orderId` (no gas) and answers the QR's text (version 2 with a block). */
-export async function signTicket(
+/** The address that signed the pass's live code (its device key, if genuine); null if none recovers. */
+export function codeSigner(pass: TicketPass): string | null {
+  try {
+    const message = { orderId: pass.orderId, step: pass.step };
+    return verifyTypedData(domainOf(pass.chainId, pass.contract), CODE_TYPES, message, pass.codeSig);
+  } catch {
+    return null;
+  }
+}
+
+/** A device key bound to one order by its buyer's wallet: what the order page keeps on the phone. */
+export type TicketBinding = { privateKey: string; walletSig: string };
+
+const SIGNATURE = /^0x[0-9a-fA-F]{130}$/;
+
+/**
+ * Makes a fresh device key (ethers' SigningKey over 32 random bytes from the browser) and asks the buyer's wallet to
+ * bind it to `orderId` (one signature, no gas).
+ */
+export async function bindTicketKey(
   sign: (typed: object) => Promise<string>,
   chainId: number,
   contract: string,
   orderId: bigint,
-  placedBlock: number | null,
-): Promise<string> {
-  const signature = await sign(ticketTypedData(chainId, contract, orderId));
-  if (!/^0x[0-9a-fA-F]{130}$/.test(signature))
-    throw new FanFacingError("wallet", "Your wallet returned an unexpected signature.");
-  return ticketText({ chainId, contract, orderId, placedBlock, signature });
+): Promise<TicketBinding> {
+  const privateKey = new SigningKey(randomBytes(32)).privateKey;
+  const walletSig = await sign(ticketTypedData(chainId, contract, orderId, computeAddress(privateKey)));
+  if (!SIGNATURE.test(walletSig)) throw new FanFacingError("wallet", "Your wallet returned an unexpected signature.");
+  return { privateKey, walletSig: walletSig.toLowerCase() };
 }
 
 /**
- * The version 2 text of a ticket text kept on this device (either version), for order `orderId` placed in
- * `placedBlock`: the same signature, so no new wallet prompt. null when the kept text is not this order's ticket.
+ * A kept binding read back (hostile: localStorage may hold anything, an old version's text included): the binding if
+ * it is well formed and its wallet signature is `buyer`'s for this order, else null (the page asks the wallet again).
  */
-export function renewTicketText(
-  kept: string,
-  expected: { chainId: number; contract: string },
+export function readBinding(
+  kept: string | null,
+  deployment: { chainId: number; contract: string },
   orderId: bigint,
-  placedBlock: number | null,
-): string | null {
+  buyer: string,
+): TicketBinding | null {
   try {
-    const pass = parseTicket(kept, expected);
-    return pass.orderId === orderId ? ticketText({ ...pass, placedBlock }) : null;
+    const value = JSON.parse(kept ?? "null") as Partial<TicketBinding> | null;
+    const { privateKey, walletSig } = value ?? {};
+    if (typeof privateKey !== "string" || !/^0x[0-9a-f]{64}$/.test(privateKey)) return null;
+    if (typeof walletSig !== "string" || !SIGNATURE.test(walletSig)) return null;
+    const key = computeAddress(privateKey);
+    const signer = ticketSigner({ ...deployment, orderId, key, walletSig });
+    return signer?.toLowerCase() === buyer.toLowerCase() ? { privateKey, walletSig } : null;
   } catch {
     return null;
   }
+}
+
+/** The live QR text of `step`, signed by the device key (synchronous, no prompt). */
+export function liveTicketText(
+  binding: TicketBinding,
+  deployment: { chainId: number; contract: string },
+  orderId: bigint,
+  placedBlock: number | null,
+  step: number,
+): string {
+  const signingKey = new SigningKey(binding.privateKey);
+  const digest = TypedDataEncoder.hash(domainOf(deployment.chainId, deployment.contract), CODE_TYPES, {
+    orderId,
+    step,
+  });
+  return ticketText({
+    ...deployment,
+    orderId,
+    placedBlock,
+    key: computeAddress(signingKey.publicKey),
+    walletSig: binding.walletSig,
+    step,
+    codeSig: signingKey.sign(digest).serialized,
+  });
 }

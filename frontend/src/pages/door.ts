@@ -1,11 +1,12 @@
 // The door of a store's event, for its staff: scan a fan's ticket QR with the camera (BarcodeDetector, or the `qr`
 // package's decoder where the browser has none, loaded only here), or paste its text or upload a photo of it. The
-// ticket's signature must be the order's buyer (client/tickets.ts), the order (read from the block the ticket names,
+// ticket's live code must be signed by its device key for about now (client/door.ts ticketCodeVerdict: a screenshot
+// expires), that key bound by the order's buyer (client/tickets.ts), the order (read from the block the ticket names,
 // client/door.ts loadTicketOrder) this store's, delivered and not refunded or cancelled (client/door.ts); then the
 // chain checks it in once (client/check-in.ts). A second scan says when it was first checked in: from the order's
 // TicketCheckedIn log (any door device), and from this device's own log.
 import { checkedInAt, checkInFloor, checkInTimeOf, checkInTx } from "../client/check-in.ts";
-import { DeviceCheckIns, loadTicketOrder, ticketVerdict } from "../client/door.ts";
+import { DeviceCheckIns, loadTicketOrder, ticketCodeVerdict, ticketVerdict } from "../client/door.ts";
 import { formatDate } from "../client/format.ts";
 import type { Product } from "../client/protocol.ts";
 import { MAX_TICKET_TEXT, parseTicket, ticketSigner } from "../client/tickets.ts";
@@ -80,9 +81,15 @@ export default async function doorPage(ctx: PageContext): Promise<Page> {
     say("Checking the ticket…");
     try {
       const pass = parseTicket(text, { chainId: app.manifest.chainId, contract: app.manifest.merchstand });
-      // A version 2 ticket names the order's block: one read. An older one is looked for through the history.
+      // The live code first, on this device's clock: a stale screenshot is turned away before any chain read.
+      const live = ticketCodeVerdict(pass, Date.now());
+      if (!live.ok) {
+        verdict("stop", live.stale ? "Ask for the live code" : "Don't let in", live.message);
+        return;
+      }
+      // The ticket names the order's block: one read. Without it the order is looked for through the history.
       const record = await loadTicketOrder(app.chain, pass, app.manifest.deploymentBlock, () =>
-        say("Looking for this order in the chain's history (an older ticket takes longer)…"),
+        say("Looking for this order in the chain's history (this takes longer)…"),
       );
       say("Checking the ticket…");
       if (!record) {

@@ -407,7 +407,7 @@ async function orderView(
         ),
       ),
       deliveryBox,
-      ticketQrBox(app, r, (id) => products.get(id)?.category),
+      ticketQrBox(app, r, (id) => products.get(id)?.category, ctx.signal),
       actionBox,
       calendarBox(r, terms, {
         digital,

@@ -1,13 +1,21 @@
-// A delivered ticket order's QR, for the fan's phone at the door: the order id signed by the buyer's wallet
-// (client/tickets.ts, no gas) with the block the order was placed in, drawn as an SVG picture. The signature is kept on
-// this device (it is the same every time: the wallet signs deterministically), so the QR shows again offline at the
-// venue without a second prompt; a kept version 1 text comes back as version 2 with the same signature. An order whose
-// ticket is not its first line can't be checked in (client/door.ts ticketPlacement): the box says so instead.
+// A delivered ticket order's live QR, for the fan's phone at the door (client/tickets.ts, docs/FORMATS.md "Ticket
+// QR"): the buyer's wallet binds a key made on this phone to the order once (no gas), then that key signs the current
+// 30-second step with no prompt, so the QR changes every 30 seconds and a screenshot stops working at the door a
+// minute later. The binding is kept on this device, so the QR shows again offline at the venue without a second prompt;
+// an old static ticket kept here (versions 1 and 2) is not reused. An order whose ticket is not its first line can't be
+// checked in (client/door.ts ticketPlacement): the box says so instead.
 import encodeQR from "qr";
 import type { App } from "../app.ts";
 import { ticketPlacement } from "../client/door.ts";
 import type { OrderRecord } from "../client/orders.ts";
-import { renewTicketText, signTicket } from "../client/tickets.ts";
+import {
+  bindTicketKey,
+  liveTicketText,
+  readBinding,
+  TICKET_STEP_SECONDS,
+  type TicketBinding,
+  ticketStep,
+} from "../client/tickets.ts";
 import { button, h, replace } from "./dom.ts";
 import "./drops.css";
 
@@ -30,12 +38,13 @@ function storageKey(app: App, orderId: bigint): string {
  * The ticket box of an order holding a ticket, for its buyer; null for anything else. Delivered with the ticket as its
  * first line: the QR. With the ticket on a later line (orders placed before the checkout put tickets first): a sentence
  * that the door can't check it in, while the order is not refunded or cancelled. `categoryOf`: each product's category
- * (the order page knows its products).
+ * (the order page knows its products). `signal`: the page's navigation; the live code stops redrawing when it aborts.
  */
 export function ticketQrBox(
   app: App,
   record: OrderRecord,
   categoryOf: (productId: bigint) => number | undefined,
+  signal: AbortSignal,
 ): HTMLElement | null {
   const placement = ticketPlacement(record.order.lines, categoryOf);
   const isBuyer = app.account?.toLowerCase() === record.order.buyer.toLowerCase();
@@ -54,47 +63,71 @@ export function ticketQrBox(
   }
   const delivered = record.status === "Shipped" || record.status === "Completed";
   if (!delivered || record.delivery === null) return null;
-  const expected = { chainId: app.manifest.chainId, contract: app.manifest.merchstand };
+  const deployment = { chainId: app.manifest.chainId, contract: app.manifest.merchstand };
   const placedBlock = record.timeline[0]?.blockNumber || null;
   const box = h("section", { class: "ticket-box", attrs: { "aria-labelledby": "ticket-title" } });
   const status = h("div", { attrs: { "aria-live": "polite" } });
-  const keep = (text: string) => {
-    try {
-      localStorage.setItem(storageKey(app, record.id), text);
-    } catch {
-      // Not kept: the next visit asks for the signature again.
-    }
-  };
-  const show = (text: string) =>
+
+  /** Draws the code of the current step, and again at each step (a countdown each second) until the page is left. */
+  const showLive = (binding: TicketBinding) => {
+    const figure = h("figure", { class: "ticket-qr-wrap" });
+    const countdown = h("p", { class: "ticket-countdown muted" });
+    const code = h("code", { class: "ticket-text" });
     replace(
       box,
       h("h2", { attrs: { id: "ticket-title" }, text: "Your ticket" }),
       h("p", {
-        text: "Show this code at the door. It is checked in once: whoever shows it first gets in, so don't share it.",
+        text: "Show this code at the door. Live code: it changes every 30 seconds, so a screenshot won't get in. It is checked in once.",
       }),
-      h("figure", { class: "ticket-qr-wrap" }, qrImage(text, `Ticket QR code for order ${record.id}`)),
-      h("details", null, h("summary", { text: "Ticket text" }), h("code", { class: "ticket-text", text })),
+      figure,
+      countdown,
+      h("details", null, h("summary", { text: "Ticket text" }), code),
     );
-  const kept = localStorage.getItem(storageKey(app, record.id));
-  const renewed = kept ? renewTicketText(kept, expected, record.id, placedBlock) : null;
-  if (renewed) {
-    if (renewed !== kept) keep(renewed);
-    show(renewed);
+    let drawn = -1;
+    let shown = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const tick = () => {
+      // The order page draws a new box when the order changes (pages/order.ts render): a replaced box stops here.
+      if (shown && !box.isConnected) return;
+      shown ||= box.isConnected;
+      const now = Date.now();
+      const step = ticketStep(now);
+      if (step !== drawn) {
+        drawn = step;
+        const text = liveTicketText(binding, deployment, record.id, placedBlock, step);
+        figure.replaceChildren(qrImage(text, `Live ticket QR code for order ${record.id}`));
+        code.textContent = text;
+      }
+      const left = Math.ceil(((step + 1) * TICKET_STEP_SECONDS * 1000 - now) / 1000);
+      countdown.textContent = `Changes in ${left} s`;
+      // Next at the next whole second of the clock, where the countdown (and, every 30 s, the step) moves.
+      timer = setTimeout(tick, 1000 - (now % 1000));
+    };
+    signal.addEventListener("abort", () => clearTimeout(timer), { once: true });
+    if (!signal.aborted) tick();
+  };
+
+  const kept = readBinding(localStorage.getItem(storageKey(app, record.id)), deployment, record.id, record.order.buyer);
+  if (kept) {
+    showLive(kept);
     return box;
   }
-  const sign = async () => {
+  const bind = async () => {
     const wallet = app.wallet;
     if (!wallet?.account) return;
     try {
-      const text = await signTicket(
+      const binding = await bindTicketKey(
         (typed) => wallet.signTypedData(typed),
-        expected.chainId,
-        expected.contract,
+        deployment.chainId,
+        deployment.contract,
         record.id,
-        placedBlock,
       );
-      keep(text);
-      show(text);
+      try {
+        localStorage.setItem(storageKey(app, record.id), JSON.stringify(binding));
+      } catch {
+        // Not kept: the next visit asks for the signature again.
+      }
+      showLive(binding);
     } catch (error) {
       const fan = app.explain(error);
       replace(
@@ -114,9 +147,9 @@ export function ticketQrBox(
     box,
     h("h2", { attrs: { id: "ticket-title" }, text: "Your ticket" }),
     h("p", {
-      text: "Sign with your wallet (no gas) to make the QR code you show at the door. It proves the ticket is yours.",
+      text: "Sign with your wallet (no gas) to make the live QR code you show at the door on this phone. It proves the ticket is yours.",
     }),
-    button("Show my ticket QR", () => void sign(), { class: "btn show-ticket" }),
+    button("Show my ticket QR", () => void bind(), { class: "btn show-ticket" }),
     status,
   );
   return box;

@@ -4,7 +4,13 @@
 // product, as checkIn reads it (ticketVerdict).
 import { expect } from "chai";
 import { Wallet } from "ethers";
-import { EARLY_CODE, EXPIRED_CODE, ticketCodeVerdict, ticketVerdict } from "../../frontend/src/client/door.ts";
+import {
+  EARLY_CODE,
+  EXPIRED_CODE,
+  ticketCodeVerdict,
+  ticketOffer,
+  ticketVerdict,
+} from "../../frontend/src/client/door.ts";
 import type { OrderRecord } from "../../frontend/src/client/orders.ts";
 import {
   bindTicketKey,
@@ -48,6 +54,40 @@ describe("door: ticketVerdict", () => {
       ticketVerdict(record("Shipped", [TICKET]), "0x00000000000000000000000000000000000000c2", 1n, category).ok,
     ).to.equal(false);
     expect(ticketVerdict(record("Shipped", [TICKET]), BUYER, 2n, category).ok).to.equal(false);
+  });
+});
+
+describe("order page: ticketOffer (the QR exactly when the door would let the ticket in)", () => {
+  const AMOUNT = 10n ** 16n;
+  /** An order of `status`; `toBuyer`, when given, is a ruling's share back to the buyer. */
+  const order = (status: OrderRecord["status"], products: bigint[], toBuyer?: bigint) =>
+    ({
+      id: 1n,
+      status,
+      refunded: 0n,
+      timeline: toBuyer === undefined ? [] : [{ kind: "resolved", detail: { toBuyer } }],
+      order: { buyer: BUYER, storeId: 1n, amount: AMOUNT, lines: products.map(line) },
+    }) as unknown as OrderRecord;
+
+  it("offers the QR for a first-line ticket that is shipped, completed, or ruled with the store keeping something", () => {
+    expect(ticketOffer(order("Shipped", [TICKET, ALBUM]), category)).to.equal("qr");
+    expect(ticketOffer(order("Completed", [TICKET]), category)).to.equal("qr");
+    expect(ticketOffer(order("Resolved", [TICKET], AMOUNT / 2n), category)).to.equal("qr");
+  });
+
+  it("offers nothing where the door turns the ticket away", () => {
+    for (const status of ["Paid", "Disputed", "Refunded", "Cancelled"] as const) {
+      expect(ticketOffer(order(status, [TICKET]), category), status).to.equal("none");
+    }
+    expect(ticketOffer(order("Resolved", [TICKET], AMOUNT), category)).to.equal("none");
+    expect(ticketOffer(order("Shipped", [ALBUM]), category)).to.equal("none");
+  });
+
+  it("explains a later-line ticket while the order stands, and says nothing once the money went back", () => {
+    expect(ticketOffer(order("Shipped", [ALBUM, TICKET]), category)).to.equal("later");
+    expect(ticketOffer(order("Resolved", [ALBUM, TICKET], AMOUNT / 2n), category)).to.equal("later");
+    expect(ticketOffer(order("Refunded", [ALBUM, TICKET]), category)).to.equal("none");
+    expect(ticketOffer(order("Resolved", [ALBUM, TICKET], AMOUNT), category)).to.equal("none");
   });
 });
 

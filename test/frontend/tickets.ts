@@ -124,6 +124,7 @@ describe("live ticket QR text (client/tickets.ts)", () => {
       [4, "-42"],
       [4, "0x2a"],
       [4, "1".repeat(79)],
+      [4, (1n << 256n).toString()], // 78 digits, one above uint256: passes the pattern, not the range
       [5, String(MAX_TICKET_BLOCK + 1)],
       [5, "01234567"],
       [5, "1e6"],

@@ -25,6 +25,24 @@ export function ticketPlacement(
   return lines.some((line) => categoryOf(line.productId) === TICKET_CATEGORY) ? "later" : "none";
 }
 
+/**
+ * What the order page offers the buyer of `record` for the door: "qr" exactly when the door's own verdict on the
+ * buyer's ticket would let it in (ticketVerdict: delivered or shipped, completed, or ruled with the store keeping
+ * something); "later" for a ticket on a later line of an order still standing (not refunded, cancelled, or ruled
+ * wholly back to the buyer), which checkIn can't take; "none" otherwise.
+ */
+export function ticketOffer(
+  record: OrderRecord,
+  categoryOf: (productId: bigint) => number | undefined,
+): "qr" | "later" | "none" {
+  const placement = ticketPlacement(record.order.lines, categoryOf);
+  if (placement === "first") {
+    return ticketVerdict(record, record.order.buyer, record.order.storeId, categoryOf).ok ? "qr" : "none";
+  }
+  if (placement === "none" || record.status === "Refunded" || record.status === "Cancelled") return "none";
+  return record.status === "Resolved" && rulingState(record).keptNothing ? "none" : "later";
+}
+
 /** Said of a code older than the door's step allows. */
 export const EXPIRED_CODE =
   "This ticket code has expired: ask the fan to show the live code on their order page. If it keeps expiring, the phone's clock may be wrong.";

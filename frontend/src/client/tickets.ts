@@ -111,14 +111,16 @@ export function parseTicket(text: string, expected: { chainId: number; contract:
   const groups = V3.exec(trimmed)?.groups as TicketFields | undefined;
   if (!groups) throw new FanFacingError("revert", STATIC.test(trimmed) ? STATIC_TICKET : NOT_A_TICKET);
   const placedBlock = Number(groups.block);
-  if (placedBlock > MAX_TICKET_BLOCK) throw new FanFacingError("revert", NOT_A_TICKET);
+  const orderId = BigInt(groups.orderId);
+  // An id above uint256 would reach the provider as a malformed topic: it is no ticket.
+  if (placedBlock > MAX_TICKET_BLOCK || orderId >= 1n << 256n) throw new FanFacingError("revert", NOT_A_TICKET);
   if (Number(groups.chainId) !== expected.chainId || groups.contract !== expected.contract.toLowerCase()) {
     throw new FanFacingError("revert", "This ticket is for another Merchstand (another network or deployment).");
   }
   return {
     chainId: Number(groups.chainId),
     contract: groups.contract,
-    orderId: BigInt(groups.orderId),
+    orderId,
     placedBlock: placedBlock === 0 ? null : placedBlock,
     key: groups.key,
     walletSig: groups.walletSig,

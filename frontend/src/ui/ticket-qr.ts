@@ -6,7 +6,7 @@
 // checked in (client/door.ts ticketPlacement): the box says so instead.
 import encodeQR from "qr";
 import type { App } from "../app.ts";
-import { ticketPlacement } from "../client/door.ts";
+import { ticketOffer } from "../client/door.ts";
 import type { OrderRecord } from "../client/orders.ts";
 import {
   bindTicketKey,
@@ -35,9 +35,9 @@ function storageKey(app: App, orderId: bigint): string {
 }
 
 /**
- * The ticket box of an order holding a ticket, for its buyer; null for anything else. Delivered with the ticket as its
- * first line: the QR. With the ticket on a later line (orders placed before the checkout put tickets first): a sentence
- * that the door can't check it in, while the order is not refunded or cancelled. `categoryOf`: each product's category
+ * The ticket box of an order holding a ticket, for its buyer; null for anything else. The QR exactly when the door
+ * would let the ticket in (client/door.ts ticketOffer). With the ticket on a later line (orders placed before the
+ * checkout put tickets first): a sentence that the door can't check it in, while the order still stands. `categoryOf`: each product's category
  * (the order page knows its products). `signal`: the page's navigation; the live code stops redrawing when it aborts.
  */
 export function ticketQrBox(
@@ -46,11 +46,10 @@ export function ticketQrBox(
   categoryOf: (productId: bigint) => number | undefined,
   signal: AbortSignal,
 ): HTMLElement | null {
-  const placement = ticketPlacement(record.order.lines, categoryOf);
+  const offer = ticketOffer(record, categoryOf);
   const isBuyer = app.account?.toLowerCase() === record.order.buyer.toLowerCase();
-  if (placement === "none" || !isBuyer) return null;
-  if (placement === "later") {
-    if (record.status === "Refunded" || record.status === "Cancelled") return null;
+  if (offer === "none" || !isBuyer) return null;
+  if (offer === "later") {
     return h(
       "section",
       { class: "ticket-box", attrs: { "aria-labelledby": "ticket-title" } },
@@ -61,8 +60,6 @@ export function ticketQrBox(
       }),
     );
   }
-  const delivered = record.status === "Shipped" || record.status === "Completed";
-  if (!delivered || record.delivery === null) return null;
   const deployment = { chainId: app.manifest.chainId, contract: app.manifest.merchstand };
   const placedBlock = record.timeline[0]?.blockNumber || null;
   const box = h("section", { class: "ticket-box", attrs: { "aria-labelledby": "ticket-title" } });

@@ -295,7 +295,11 @@ describe("drops, zones, codes and tickets in Chromium (e2e)", function () {
       expect(first.orderId > 0n, `no order id in ${first.text}`).to.equal(true);
       const orderId = first.orderId;
       expect(
-        await fan.getByText("Live code: it changes every 30 seconds, so a screenshot won't get in.").count(),
+        await fan
+          .getByText(
+            "Live code: it changes every 30 seconds, so a screenshot stops working within a couple of minutes.",
+          )
+          .count(),
       ).to.equal(1);
       expect(await fan.locator(".ticket-countdown").textContent()).to.match(/^Changes in ([1-9]|[12]\d|30) s$/);
       expect(await axe(fan)).to.deep.equal([]);

@@ -30,6 +30,9 @@ export function qrImage(text: string, label: string): HTMLImageElement {
   return img;
 }
 
+/** The stop of each order's live code now drawing (ticketQrBox), by storage key. */
+const running = new Map<string, () => void>();
+
 function storageKey(app: App, orderId: bigint): string {
   return `merchstand.ticket.${app.manifest.chainId}.${app.manifest.merchstand.toLowerCase()}.${orderId}`;
 }
@@ -74,7 +77,7 @@ export function ticketQrBox(
       box,
       h("h2", { attrs: { id: "ticket-title" }, text: "Your ticket" }),
       h("p", {
-        text: "Show this code at the door. Live code: it changes every 30 seconds, so a screenshot won't get in. It is checked in once.",
+        text: "Show this code at the door. Live code: it changes every 30 seconds, so a screenshot stops working within a couple of minutes. It is checked in once.",
       }),
       figure,
       countdown,
@@ -83,9 +86,18 @@ export function ticketQrBox(
     let drawn = -1;
     let shown = false;
     let timer: ReturnType<typeof setTimeout> | undefined;
+    // One live code per order at a time: the order page draws a new box on every re-render (pages/order.ts), so the
+    // box it replaces stops here, timer and listener, and its QR pictures can be freed.
+    const key = storageKey(app, record.id);
+    const stop = () => {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", stop);
+      if (running.get(key) === stop) running.delete(key);
+    };
+    running.get(key)?.();
+    running.set(key, stop);
     const tick = () => {
-      // The order page draws a new box when the order changes (pages/order.ts render): a replaced box stops here.
-      if (shown && !box.isConnected) return;
+      if (shown && !box.isConnected) return stop();
       shown ||= box.isConnected;
       const now = Date.now();
       const step = ticketStep(now);
@@ -100,8 +112,9 @@ export function ticketQrBox(
       // Next at the next whole second of the clock, where the countdown (and, every 30 s, the step) moves.
       timer = setTimeout(tick, 1000 - (now % 1000));
     };
-    signal.addEventListener("abort", () => clearTimeout(timer), { once: true });
-    if (!signal.aborted) tick();
+    signal.addEventListener("abort", stop, { once: true });
+    if (signal.aborted) stop();
+    else tick();
   };
 
   const kept = readBinding(localStorage.getItem(storageKey(app, record.id)), deployment, record.id, record.order.buyer);
@@ -124,7 +137,8 @@ export function ticketQrBox(
       } catch {
         // Not kept: the next visit asks for the signature again.
       }
-      showLive(binding);
+      // A box the page replaced during the wallet prompt draws nothing: the page's next render reads the kept binding.
+      if (box.isConnected) showLive(binding);
     } catch (error) {
       const fan = app.explain(error);
       replace(

@@ -1,5 +1,6 @@
 // What the door page (pages/door.ts) decides about a scanned ticket before it asks the chain to check it in: the live
-// code is signed by the ticket's device key for the door's current step, the key is bound by the order's buyer, the order is this store's and a ticket, delivered, and not refunded or cancelled.
+// code is signed by the ticket's device key for the door's current step, the key is bound by the order's buyer, and
+// the order is this store's, a ticket on its first line, delivered, and not refunded, cancelled or ruled void.
 // Also the door device's own log of check-ins, so a second scan on this device is answered even offline.
 // No DOM here.
 import type { Chain } from "./chain.ts";
@@ -53,7 +54,7 @@ export const EARLY_CODE =
 /**
  * Whether a ticket's live code holds at the door's time `nowMs` (Date.now()), before any chain read: its code is
  * signed by the device key the ticket names, for a step within TICKET_STEP_TOLERANCE of the door's own (clock skew),
- * so a screenshot or a copied text stops working about a minute after it was shown. The key's binding to the
+ * so a screenshot or a copied text stops working within about 2½ minutes of being shown. The key's binding to the
  * buyer is ticketVerdict's (it needs the order).
  */
 export function ticketCodeVerdict(pass: TicketPass, nowMs: number): CodeVerdict {

@@ -1,9 +1,10 @@
 // A delivered ticket order's live QR, for the fan's phone at the door (client/tickets.ts, docs/FORMATS.md "Ticket
 // QR"): the buyer's wallet binds a key made on this phone to the order once (no gas), then that key signs the current
-// 30-second step with no prompt, so the QR changes every 30 seconds and a screenshot stops working at the door a
-// minute later. The binding is kept on this device, so the QR shows again offline at the venue without a second prompt;
-// an old static ticket kept here (versions 1 and 2) is not reused. An order whose ticket is not its first line can't be
-// checked in (client/door.ts ticketPlacement): the box says so instead.
+// 30-second step with no prompt, so the QR changes every 30 seconds and a screenshot stops working at the door
+// within about 2½ minutes (the door accepts its own step ±2). The binding is kept on this device, so the QR shows
+// again offline at the venue without a second prompt; an old static ticket kept here (versions 1 and 2) is not
+// reused. An order whose ticket is not its first line can't be checked in (client/door.ts ticketOffer): the box says
+// so instead.
 import encodeQR from "qr";
 import type { App } from "../app.ts";
 import { ticketOffer } from "../client/door.ts";
@@ -40,8 +41,9 @@ function storageKey(app: App, orderId: bigint): string {
 /**
  * The ticket box of an order holding a ticket, for its buyer; null for anything else. The QR exactly when the door
  * would let the ticket in (client/door.ts ticketOffer). With the ticket on a later line (orders placed before the
- * checkout put tickets first): a sentence that the door can't check it in, while the order still stands. `categoryOf`: each product's category
- * (the order page knows its products). `signal`: the page's navigation; the live code stops redrawing when it aborts.
+ * checkout put tickets first): a sentence that the door can't check it in, while the order still stands.
+ * `categoryOf`: each product's category (the order page knows its products). `signal`: the page's navigation; the
+ * live code stops redrawing when it aborts.
  */
 export function ticketQrBox(
   app: App,
